@@ -1,0 +1,53 @@
+import { ConfigError, parseEnv } from './parse-env.js';
+import { gatewayConfigSchema, keyServiceConfigSchema } from './schemas.js';
+
+const valid = {
+  DATABASE_URL: 'postgres://127.0.0.1:5432/platen',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  SERVICE_JWT_SECRET: 'x'.repeat(32),
+};
+
+describe('service configuration', () => {
+  it('fills the documented defaults', () => {
+    const config = parseEnv(keyServiceConfigSchema, valid);
+    expect(config.KEY_SERVICE_PORT).toBe(8081);
+    expect(config.KEY_PREFIX).toBe('sm_');
+    expect(config.DATA_DIR).toBe('.data');
+  });
+
+  it('names every bad variable in one error', () => {
+    let caught: unknown;
+    try {
+      parseEnv(keyServiceConfigSchema, {
+        ...valid,
+        DATABASE_URL: 'mysql://x',
+        KEY_SERVICE_PORT: 'eighty',
+        SERVICE_JWT_SECRET: 'short',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const message = (caught as ConfigError).message;
+    expect(message).toContain('DATABASE_URL');
+    expect(message).toContain('KEY_SERVICE_PORT');
+    expect(message).toContain('SERVICE_JWT_SECRET');
+  });
+
+  it('reports a missing required variable by name', () => {
+    expect(() => parseEnv(keyServiceConfigSchema, { REDIS_URL: valid.REDIS_URL })).toThrow(/DATABASE_URL/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(parseEnv(gatewayConfigSchema, { ...valid, PORT: '' }).PORT).toBe(8080);
+  });
+
+  it('splits OUTBOUND_ALLOW into hosts and CIDRs', () => {
+    const config = parseEnv(gatewayConfigSchema, { ...valid, OUTBOUND_ALLOW: 'n8n.internal, 10.1.0.0/16' });
+    expect(config.OUTBOUND_ALLOW).toEqual(['n8n.internal', '10.1.0.0/16']);
+  });
+
+  it('refuses a key prefix that could be confused with the key body', () => {
+    expect(() => parseEnv(keyServiceConfigSchema, { ...valid, KEY_PREFIX: 'SM-' })).toThrow(/KEY_PREFIX/);
+  });
+});

@@ -1,0 +1,98 @@
+// One schema per process. Every variable any Platen process reads is named here and nowhere else.
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL with protocol ${protocols.join(' or ')}`,
+  );
+
+const keyPrefix = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{0,11}_$/, 'must be lowercase letters/digits ending in "_", e.g. sm_')
+  .default('sm_');
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** OUTBOUND_ALLOW=n8n.internal,10.1.0.0/16: hosts or CIDRs outbound fetches may reach despite the SSRF guard. */
+const outboundAllow = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  );
+
+const common = {
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: logLevel,
+  DATA_DIR: z.string().default('.data'),
+  KEY_PREFIX: keyPrefix,
+  /** Namespaces every Redis key and channel, so several deployments or test suites share one Redis. */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('platen'),
+};
+
+const serviceSecret = z.string().min(32, 'must be at least 32 characters');
+
+export const keyServiceConfigSchema = z.object({
+  ...common,
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  SERVICE_JWT_SECRET: serviceSecret,
+  KEY_SERVICE_HOST: z.string().default('127.0.0.1'),
+  KEY_SERVICE_PORT: port(8081),
+  DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(100),
+  DEFAULT_RATE_LIMIT_PER_DAY: z.coerce.number().int().positive().default(10_000),
+});
+export type KeyServiceConfig = z.infer<typeof keyServiceConfigSchema>;
+
+export const gatewayConfigSchema = z.object({
+  ...common,
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  SERVICE_JWT_SECRET: serviceSecret,
+  HOST: z.string().default('0.0.0.0'),
+  PORT: port(8080),
+  KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
+  OUTBOUND_ALLOW: outboundAllow,
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+export const renderWorkerConfigSchema = z.object({
+  ...common,
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  OUTBOUND_ALLOW: outboundAllow,
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  METRICS_PORT: port(9464),
+});
+export type RenderWorkerConfig = z.infer<typeof renderWorkerConfigSchema>;
+
+/** The one-machine launcher (`npm start`) and the operator CLI: databases are optional, started if unset. */
+export const localStackConfigSchema = z.object({
+  ...common,
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  SERVICE_JWT_SECRET: serviceSecret.optional(),
+  PORT: port(8080),
+  KEY_SERVICE_PORT: port(8081),
+  OUTBOUND_ALLOW: z.string().default(''),
+  /** Port for the embedded Postgres when DATABASE_URL is unset; 0 picks a free one. */
+  EMBEDDED_POSTGRES_PORT: port(0),
+  /** Port for the child redis-server when REDIS_URL is unset; 0 picks a free one. */
+  EMBEDDED_REDIS_PORT: port(0),
+  REDIS_SERVER_BIN: z.string().default('redis-server'),
+});
+export type LocalStackConfig = z.infer<typeof localStackConfigSchema>;

@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './api-key-format.js';
+export * from './internal-api.js';

@@ -1,0 +1,87 @@
+// Shapes of the key-service's internal HTTP API (gateway and operators only).
+// Every call carries a short-lived service JWT; see services/key-service.
+import { z } from 'zod';
+
+export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
+
+export const rateLimitsSchema = z.object({
+  per_minute: z.number().int().positive(),
+  per_day: z.number().int().positive(),
+});
+export type RateLimits = z.infer<typeof rateLimitsSchema>;
+
+export const verifyKeyRequestSchema = z.object({ key: z.string().min(1).max(256) });
+
+/** A wrong secret and an unknown lookup id both answer `{ valid: false }`. */
+export const verifyKeyResponseSchema = z.discriminatedUnion('valid', [
+  z.object({ valid: z.literal(false) }),
+  z.object({
+    valid: z.literal(true),
+    key_id: z.string().uuid(),
+    account_id: z.string().uuid(),
+    key_hint: z.string(),
+    status: z.enum(KEY_STATUSES),
+    expires_at: z.string().nullable(),
+    limits: rateLimitsSchema,
+  }),
+]);
+export type VerifyKeyResponse = z.infer<typeof verifyKeyResponseSchema>;
+
+/** The dashboard / CLI view of a key: never the key or its hash. */
+export const apiKeySummarySchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  key_hint: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  status: z.enum(KEY_STATUSES),
+  requests_total: z.number().int(),
+  credits_used: z.number().int(),
+});
+export type ApiKeySummary = z.infer<typeof apiKeySummarySchema>;
+
+export const createdApiKeySchema = apiKeySummarySchema.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
+
+export const KEY_NAME_MAX = 100;
+export const MAX_ROTATE_GRACE_SECONDS = 7 * 24 * 3600;
+
+export const createKeyRequestSchema = z.object({
+  name: z.string().trim().min(1).max(KEY_NAME_MAX),
+  expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
+  rate_limits: rateLimitsSchema.partial().optional(),
+});
+
+export const rotateKeyRequestSchema = z.object({
+  grace_seconds: z.number().int().min(0).max(MAX_ROTATE_GRACE_SECONDS).default(0),
+});
+
+export const accountSchema = z.object({
+  id: z.string().uuid(),
+  email: z.string(),
+  credits: z.number().int(),
+  created_at: z.string(),
+  disabled_at: z.string().nullable(),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+export const createAccountRequestSchema = z.object({
+  email: z.email().max(254),
+  credits: z.number().int().min(0).max(1_000_000_000).default(0),
+});
+
+export const creditChangeRequestSchema = z.object({
+  render_id: z.string().uuid(),
+  amount: z.number().int().positive().max(1_000_000),
+});
+export const creditRefundRequestSchema = z.object({ render_id: z.string().uuid() });
+export const creditGrantRequestSchema = z.object({
+  amount: z.number().int().positive().max(1_000_000_000),
+  note: z.string().max(200).optional(),
+});
+
+/** Result of a charge or refund: `applied` is false when the same render id was already charged/refunded. */
+export const creditChangeResponseSchema = z.object({ applied: z.boolean(), balance: z.number().int() });
+export type CreditChangeResponse = z.infer<typeof creditChangeResponseSchema>;

@@ -1,0 +1,72 @@
+// kysely table types. Each Postgres schema is owned by one service (ARCHITECTURE.md):
+// `keys` by the key-service, `renders` by the gateway (written) and the render-worker (updated).
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** int8 columns are parsed to numbers in create-db.ts. */
+type BigCounter = ColumnType<number, number | undefined, number>;
+
+export interface AccountsTable {
+  id: Generated<string>;
+  email: string;
+  credits: Generated<number>;
+  created_at: Generated<CreatedAt>;
+  disabled_at: Timestamp | null;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  account_id: string;
+  email: string;
+  password_hash: string;
+  created_at: Generated<CreatedAt>;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  lookup_id: string;
+  secret_hash: Buffer;
+  key_hint: string;
+  created_at: Generated<CreatedAt>;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  rate_limit_per_minute: number | null;
+  rate_limit_per_day: number | null;
+  replaced_by: string | null;
+  requests_total: Generated<BigCounter>;
+  credits_used: Generated<BigCounter>;
+}
+
+export type CreditEntryKind = 'grant' | 'charge' | 'refund';
+
+export interface CreditLedgerTable {
+  id: Generated<string>;
+  account_id: string;
+  kind: CreditEntryKind;
+  /** Signed: grants and refunds positive, charges negative. */
+  amount: number;
+  render_id: string | null;
+  key_id: string | null;
+  note: string | null;
+  created_at: Generated<CreatedAt>;
+}
+
+export interface KeyUsageTable {
+  key_id: string;
+  day: string;
+  requests: Generated<BigCounter>;
+  renders: Generated<BigCounter>;
+  credits: Generated<BigCounter>;
+}
+
+export interface Database {
+  'keys.accounts': AccountsTable;
+  'keys.users': UsersTable;
+  'keys.api_keys': ApiKeysTable;
+  'keys.credit_ledger': CreditLedgerTable;
+  'keys.key_usage': KeyUsageTable;
+}

@@ -1,0 +1,3 @@
+export type * from './database.js';
+export { createDb, type CreateDbOptions } from './create-db.js';
+export { migrateSchema, MigrationError, MIGRATIONS, type SchemaName } from './migrate.js';

@@ -1,0 +1,51 @@
+// The one place any error becomes an HTTP answer: the envelope of API.md, never a stack.
+import { ApiError, errorEnvelope } from '@platen/contracts';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps errors thrown by express' own body parsers onto catalogue codes. */
+function fromBodyParser(error: BodyParserError): ApiError | undefined {
+  switch (error.type) {
+    case 'entity.too.large':
+      return new ApiError('PAYLOAD_TOO_LARGE');
+    case 'entity.parse.failed':
+      return new ApiError('VALIDATION_ERROR', {
+        message: 'Request body is not valid JSON',
+        details: { issues: [{ path: '', message: 'Request body is not valid JSON' }] },
+      });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    default:
+      return undefined;
+  }
+}
+
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error && typeof error === 'object') {
+    const mapped = fromBodyParser(error);
+    if (mapped) return mapped;
+  }
+  return new ApiError('INTERNAL_ERROR');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) {
+      logger.error({ err: error, request_id: req.requestId, path: req.path }, 'request failed');
+    }
+    if (res.headersSent) return;
+    res.status(apiError.status).json(errorEnvelope(apiError, req.requestId));
+  };
+}
+
+export function notFoundHandler(): RequestHandler {
+  return (_req, _res, next) => next(new ApiError('NOT_FOUND'));
+}

@@ -1,0 +1,4 @@
+export * from './test-postgres.js';
+export * from './test-redis.js';
+export * from './free-port.js';
+export * from './wait-for.js';
