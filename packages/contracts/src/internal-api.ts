@@ -23,6 +23,8 @@ export const verifyKeyResponseSchema = z.discriminatedUnion('valid', [
     key_hint: z.string(),
     status: z.enum(KEY_STATUSES),
     expires_at: z.string().nullable(),
+    /** A rotated-out key carries its scheduled revocation (now + grace) here; gateways honour it to the second. */
+    revoked_at: z.string().nullable(),
     limits: rateLimitsSchema,
   }),
 ]);

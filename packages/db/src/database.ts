@@ -1,6 +1,7 @@
 // kysely table types. Each Postgres schema is owned by one service (ARCHITECTURE.md):
 // `keys` by the key-service, `renders` by the gateway (written) and the render-worker (updated).
 import type { ColumnType, Generated } from 'kysely';
+import type { RendersDatabase } from './database-renders.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -63,10 +64,12 @@ export interface KeyUsageTable {
   credits: Generated<BigCounter>;
 }
 
-export interface Database {
+export interface KeysDatabase {
   'keys.accounts': AccountsTable;
   'keys.users': UsersTable;
   'keys.api_keys': ApiKeysTable;
   'keys.credit_ledger': CreditLedgerTable;
   'keys.key_usage': KeyUsageTable;
 }
+
+export type Database = KeysDatabase & RendersDatabase;

@@ -1,3 +1,3 @@
-// Contract of the one-machine runtime, used by `npm start` and the operator CLI.
-// (Implementation lands in this package; see README "Running on one machine".)
-export {};
+// The one-machine runtime used by `npm start` and the operator CLI: Postgres and Redis are
+// attached when configured (or already running under DATA_DIR) and started embedded otherwise.
+export { openPostgres, openRedis, readOrCreateServiceSecret, type OpenedService } from './open-services.js';
