@@ -1,0 +1,35 @@
+// The storage interface every driver implements. Keys are relative paths such as
+// `renders/<uuid>.jpeg`; a put to an existing key overwrites it (a retried render never duplicates).
+
+export interface StoredObject {
+  body: Buffer;
+  contentType: string;
+}
+
+export interface ObjectStorage {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  get(key: string): Promise<StoredObject | null>;
+  delete(key: string): Promise<void>;
+  /** A URL the holder can GET without an API key until `expiresInSeconds` from now. */
+  signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
+
+export class InvalidStorageKeyError extends Error {
+  constructor(key: string) {
+    super(`invalid storage key: ${JSON.stringify(key)}`);
+    this.name = 'InvalidStorageKeyError';
+  }
+}
+
+/** Keys never contain `..`, absolute paths or odd characters, so no driver can be steered outside its root. */
+export function assertStorageKey(key: string): void {
+  if (
+    !KEY_PATTERN.test(key) ||
+    key.length > 512 ||
+    key.split('/').some((part) => part === '..' || part === '.')
+  ) {
+    throw new InvalidStorageKeyError(key);
+  }
+}
