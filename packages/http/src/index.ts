@@ -5,3 +5,5 @@ export * from './json-body.js';
 export * from './validate.js';
 export * from './serve.js';
 export * from './service-token.js';
+export * from './route-registry.js';
+export * from './openapi.js';

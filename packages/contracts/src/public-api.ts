@@ -1,0 +1,222 @@
+// The public API's shapes (API.md), written once: they validate requests, type the handlers
+// and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
+import { z } from 'zod';
+
+export const uuidSchema = z.uuid();
+const isoTime = z.string().meta({ format: 'date-time' });
+
+// ---- envelopes -------------------------------------------------------------------------------
+
+export const errorEnvelopeSchema = z
+  .object({
+    success: z.literal(false),
+    error: z.string(),
+    detail: z.string(),
+    code: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    request_id: z.string(),
+  })
+  .meta({ id: 'Error' });
+
+export function successEnvelope<T extends z.ZodType>(data: T) {
+  return z.object({ success: z.literal(true), data });
+}
+
+export function listEnvelope<T extends z.ZodType>(item: T) {
+  return z.object({ success: z.literal(true), data: z.array(item), next_cursor: z.string().nullable() });
+}
+
+export const paginationQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+// ---- mockups ---------------------------------------------------------------------------------
+
+export const BLEND_MODES = [
+  'normal',
+  'multiply',
+  'screen',
+  'overlay',
+  'darken',
+  'lighten',
+  'color-dodge',
+  'color-burn',
+  'hard-light',
+  'soft-light',
+  'difference',
+  'exclusion',
+] as const;
+export const blendModeSchema = z.enum(BLEND_MODES);
+
+const point = z.tuple([z.number(), z.number()]);
+
+export const smartObjectSchema = z
+  .object({
+    uuid: uuidSchema,
+    name: z.string(),
+    layer_name: z.string(),
+    size: z.object({ width: z.number().int(), height: z.number().int() }),
+    position: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+    quad: z.tuple([point, point, point, point]).nullable(),
+    blend_mode: blendModeSchema,
+    required: z.boolean(),
+  })
+  .meta({ id: 'SmartObject' });
+
+export const MOCKUP_STATUSES = ['processing', 'ready', 'failed'] as const;
+
+export const mockupSchema = z
+  .object({
+    uuid: uuidSchema,
+    slug: z.string(),
+    name: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    thumbnail: z.string().nullable(),
+    smart_objects: z.array(smartObjectSchema),
+    status: z.enum(MOCKUP_STATUSES),
+    built_in: z.boolean(),
+    created_at: isoTime,
+  })
+  .meta({ id: 'Mockup' });
+export type Mockup = z.infer<typeof mockupSchema>;
+
+export const patchMockupRequestSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+
+// ---- renders ---------------------------------------------------------------------------------
+
+export const FIT_MODES = ['cover', 'contain', 'fill'] as const;
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_SIZE = { min: 64, max: 8000 } as const;
+export const METADATA_MAX_BYTES = 4096;
+export const MAX_WAIT_SECONDS = 60;
+
+export const exportOptionsSchema = z
+  .object({
+    format: z.enum(EXPORT_FORMATS).default('png'),
+    /** Longest side of the output in pixels; defaults to the template's own size. */
+    size: z.number().int().min(EXPORT_SIZE.min).max(EXPORT_SIZE.max).optional(),
+    quality: z.number().int().min(1).max(100).default(90),
+  })
+  .strict()
+  .meta({ id: 'ExportOptions' });
+
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .meta({ description: 'http or https URL' });
+
+export const assetSchema = z
+  .object({
+    url: httpUrl.nullable().optional(),
+    data: z
+      .string()
+      .max(34_000_000)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+      .nullable()
+      .optional(),
+    fit: z.enum(FIT_MODES).default('cover'),
+    rotate: z.number().min(-360).max(360).default(0),
+  })
+  .strict()
+  .refine((asset) => (asset.url == null) !== (asset.data == null), {
+    message: 'exactly one of url or data is required',
+  })
+  .meta({ id: 'Asset' });
+
+const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex color like #1A2B3C');
+
+export const renderSmartObjectInputSchema = z
+  .object({
+    uuid: uuidSchema,
+    asset: assetSchema,
+    /** Product color (e.g. the t-shirt's fabric), where the template allows one. */
+    color: hexColor.optional(),
+  })
+  .strict();
+
+const metadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, {
+    message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
+  });
+
+export const createRenderRequestSchema = z
+  .object({
+    mockup_uuid: uuidSchema,
+    smart_objects: z.array(renderSmartObjectInputSchema).min(1).max(50),
+    export_options: exportOptionsSchema.default({ format: 'png', quality: 90 }),
+    webhook_url: httpUrl.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateRenderRequest' });
+export type CreateRenderRequest = z.infer<typeof createRenderRequestSchema>;
+
+/** Alias for clients written for the bearer-style docs: one artwork fills every required smart object. */
+export const generateMockupRequestSchema = z
+  .object({
+    template_id: z.string().min(1).max(200),
+    artwork_url: httpUrl,
+    format: z.enum(EXPORT_FORMATS).default('png'),
+    size: z.number().int().min(EXPORT_SIZE.min).max(EXPORT_SIZE.max).optional(),
+    quality: z.number().int().min(1).max(100).default(90),
+    fit: z.enum(FIT_MODES).default('cover'),
+    webhook_url: httpUrl.optional(),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'GenerateMockupRequest' });
+
+export const waitQuerySchema = z.object({
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_SECONDS).optional(),
+});
+
+export const RENDER_STATUSES = ['queued', 'processing', 'succeeded', 'failed'] as const;
+export type RenderStatus = (typeof RENDER_STATUSES)[number];
+
+export const RENDER_FAILURE_CODES = [
+  'ASSET_FETCH_FAILED',
+  'ASSET_TOO_LARGE',
+  'ASSET_NOT_AN_IMAGE',
+  'ASSET_FORBIDDEN_ADDRESS',
+  'ASSET_TIMEOUT',
+  'RENDER_FAILED',
+] as const;
+export type RenderFailureCode = (typeof RENDER_FAILURE_CODES)[number];
+
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
+export const renderSchema = z
+  .object({
+    uuid: uuidSchema,
+    status: z.enum(RENDER_STATUSES),
+    mockup_uuid: uuidSchema,
+    created_at: isoTime,
+    started_at: isoTime.nullable(),
+    completed_at: isoTime.nullable(),
+    result: z
+      .object({
+        url: z.string(),
+        width: z.number().int(),
+        height: z.number().int(),
+        format: z.enum(EXPORT_FORMATS),
+        bytes: z.number().int(),
+      })
+      .nullable(),
+    error: z.object({ code: z.enum(RENDER_FAILURE_CODES), message: z.string() }).nullable(),
+    credits_charged: z.number().int(),
+    attempts: z.number().int(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    webhook: z
+      .object({ url: z.string(), status: z.enum(WEBHOOK_DELIVERY_STATUSES), attempts: z.number().int() })
+      .nullable(),
+  })
+  .meta({ id: 'Render' });
+export type Render = z.infer<typeof renderSchema>;
+
+export const listRendersQuerySchema = paginationQuerySchema.extend({
+  status: z.enum(RENDER_STATUSES).optional(),
+});

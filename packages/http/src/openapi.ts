@@ -1,0 +1,141 @@
+// Builds the OpenAPI 3.1 document from the route registry's declarations (zod → JSON Schema
+// 2020-12, which OpenAPI 3.1 uses as is).
+import { errorCatalogue, errorEnvelopeSchema } from '@platen/contracts';
+import { z } from 'zod';
+import type { AnyRouteSpec } from './route-registry.js';
+
+type JsonSchema = Record<string, unknown>;
+
+const SECURITY: Record<AnyRouteSpec['security'], Array<Record<string, string[]>>> = {
+  apiKey: [{ ApiKeyHeader: [] }, { BearerAuth: [] }],
+  session: [{ SessionCookie: [] }],
+  signedUrl: [],
+  none: [],
+};
+
+export interface OpenApiInfo {
+  title: string;
+  version: string;
+  description?: string;
+}
+
+export function buildOpenApiDocument(info: OpenApiInfo, specs: readonly AnyRouteSpec[]): JsonSchema {
+  const components: Record<string, JsonSchema> = {};
+
+  // zod names schemas that carry `.meta({ id })` as $defs; they become shared components. The input
+  // and output forms of one schema can differ (defaults), so an input form that differs gets "Input".
+  const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
+    const json = z.toJSONSchema(schema, {
+      target: 'draft-2020-12',
+      io,
+      unrepresentable: 'any',
+    }) as JsonSchema & {
+      $defs?: Record<string, JsonSchema>;
+    };
+    const names = new Map<string, string>();
+    for (const [id, definition] of Object.entries(json.$defs ?? {})) {
+      const existing = components[id];
+      const name = existing && JSON.stringify(existing) !== JSON.stringify(definition) ? `${id}Input` : id;
+      names.set(id, name);
+    }
+    const rewrite = (value: unknown): JsonSchema =>
+      JSON.parse(
+        JSON.stringify(value).replace(
+          /"#\/\$defs\/([^"]+)"/g,
+          (_m, id: string) => `"#/components/schemas/${names.get(id) ?? id}"`,
+        ),
+      ) as JsonSchema;
+    for (const [id, definition] of Object.entries(json.$defs ?? {}))
+      components[names.get(id) ?? id] = rewrite(definition);
+    delete json.$defs;
+    delete json.$schema;
+    return rewrite(json);
+  };
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const spec of specs) {
+    const parameters: unknown[] = [];
+    for (const [location, schema] of [
+      ['path', spec.params],
+      ['query', spec.query],
+    ] as const) {
+      if (!schema) continue;
+      const json = toSchema(schema, 'input') as {
+        properties?: Record<string, JsonSchema>;
+        required?: string[];
+      };
+      for (const [name, property] of Object.entries(json.properties ?? {})) {
+        parameters.push({
+          name,
+          in: location,
+          required: location === 'path' || (json.required ?? []).includes(name),
+          schema: property,
+        });
+      }
+    }
+    for (const [name, header] of Object.entries(spec.headers ?? {})) {
+      parameters.push({
+        name,
+        in: 'header',
+        required: header.required ?? false,
+        description: header.description,
+        schema: { type: 'string' },
+      });
+    }
+
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(spec.responses)) {
+      responses[status] = {
+        description: response.description,
+        ...(response.schema
+          ? {
+              content: {
+                [response.contentType ?? 'application/json']: { schema: toSchema(response.schema, 'output') },
+              },
+            }
+          : {}),
+      };
+    }
+    for (const code of spec.errors ?? []) {
+      const { status, message } = errorCatalogue[code];
+      const existing = responses[String(status)] as { description: string } | undefined;
+      responses[String(status)] = {
+        description: existing ? `${existing.description}; ${code}` : `${code}: ${message}`,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
+
+    paths[spec.path] ??= {};
+    paths[spec.path]![spec.method] = {
+      summary: spec.summary,
+      tags: spec.tags,
+      operationId: `${spec.method}${spec.path.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      security: SECURITY[spec.security],
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: toSchema(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      responses,
+    };
+  }
+
+  toSchema(errorEnvelopeSchema, 'output'); // registers components.Error (the schema carries meta id 'Error')
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-KEY' },
+        BearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer sm_...' },
+        SessionCookie: { type: 'apiKey', in: 'cookie', name: 'platen_session' },
+      },
+    },
+  };
+}
