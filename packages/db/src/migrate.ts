@@ -22,7 +22,7 @@ export class MigrationError extends Error {
 }
 
 /** Brings one schema up to date; returns the names of the migrations it applied. */
-export async function migrateSchema(db: Kysely<unknown>, schema: SchemaName): Promise<string[]> {
+export async function migrateSchema<DB>(db: Kysely<DB>, schema: SchemaName): Promise<string[]> {
   // The schema itself must exist before the migrator can keep its bookkeeping table inside it.
   await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
   const migrator = new Migrator({

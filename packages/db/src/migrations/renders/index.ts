@@ -1,4 +1,5 @@
 import type { Migration } from 'kysely';
+import * as renders0001 from './0001_initial.js';
 
 /** Migrations of schema `renders`, in order of their names. */
-export const RENDERS_MIGRATIONS: Record<string, Migration> = {};
+export const RENDERS_MIGRATIONS: Record<string, Migration> = { '0001_initial': renders0001 };
