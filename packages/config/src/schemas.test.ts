@@ -51,3 +51,21 @@ describe('service configuration', () => {
     expect(() => parseEnv(keyServiceConfigSchema, { ...valid, KEY_PREFIX: 'SM-' })).toThrow(/KEY_PREFIX/);
   });
 });
+
+describe('storage configuration', () => {
+  it('defaults to the local driver', () => {
+    expect(parseEnv(gatewayConfigSchema, valid).STORAGE_DRIVER).toBe('local');
+  });
+
+  it('requires a bucket for the S3 driver', () => {
+    expect(() => parseEnv(gatewayConfigSchema, { ...valid, STORAGE_DRIVER: 's3' })).toThrow(/S3_BUCKET/);
+    expect(
+      parseEnv(gatewayConfigSchema, {
+        ...valid,
+        STORAGE_DRIVER: 's3',
+        S3_BUCKET: 'b',
+        S3_FORCE_PATH_STYLE: 'true',
+      }).S3_FORCE_PATH_STYLE,
+    ).toBe(true);
+  });
+});

@@ -46,6 +46,41 @@ const common = {
 
 const serviceSecret = z.string().min(32, 'must be at least 32 characters');
 
+/** Where template assets and render outputs live: a local directory (default) or an S3-compatible bucket. */
+const storage = {
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  /** Local driver root; defaults to <DATA_DIR>/storage. */
+  STORAGE_DIR: z.string().optional(),
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  S3_KEY_PREFIX: z.string().default(''),
+  /** How long a render's result.url stays valid. */
+  RESULT_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
+  /** Public base URL of the gateway, used in signed local-storage URLs. */
+  PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:8080'),
+};
+
+const requireBucketForS3 = (
+  config: { STORAGE_DRIVER: string; S3_BUCKET?: string | undefined },
+  ctx: z.RefinementCtx,
+) => {
+  if (config.STORAGE_DRIVER === 's3' && !config.S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required when STORAGE_DRIVER=s3' });
+  }
+};
+
 export const keyServiceConfigSchema = z.object({
   ...common,
   DATABASE_URL: url(['postgres:', 'postgresql:']),
@@ -58,26 +93,34 @@ export const keyServiceConfigSchema = z.object({
 });
 export type KeyServiceConfig = z.infer<typeof keyServiceConfigSchema>;
 
-export const gatewayConfigSchema = z.object({
-  ...common,
-  DATABASE_URL: url(['postgres:', 'postgresql:']),
-  REDIS_URL: url(['redis:', 'rediss:']),
-  SERVICE_JWT_SECRET: serviceSecret,
-  HOST: z.string().default('0.0.0.0'),
-  PORT: port(8080),
-  KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
-  OUTBOUND_ALLOW: outboundAllow,
-});
+export const gatewayConfigSchema = z
+  .object({
+    ...common,
+    ...storage,
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    SERVICE_JWT_SECRET: serviceSecret,
+    HOST: z.string().default('0.0.0.0'),
+    PORT: port(8080),
+    KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
+    OUTBOUND_ALLOW: outboundAllow,
+  })
+  .superRefine(requireBucketForS3);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 
-export const renderWorkerConfigSchema = z.object({
-  ...common,
-  DATABASE_URL: url(['postgres:', 'postgresql:']),
-  REDIS_URL: url(['redis:', 'rediss:']),
-  OUTBOUND_ALLOW: outboundAllow,
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
-  METRICS_PORT: port(9464),
-});
+export const renderWorkerConfigSchema = z
+  .object({
+    ...common,
+    ...storage,
+    DATABASE_URL: url(['postgres:', 'postgresql:']),
+    REDIS_URL: url(['redis:', 'rediss:']),
+    SERVICE_JWT_SECRET: serviceSecret,
+    KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
+    OUTBOUND_ALLOW: outboundAllow,
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    METRICS_PORT: port(9464),
+  })
+  .superRefine(requireBucketForS3);
 export type RenderWorkerConfig = z.infer<typeof renderWorkerConfigSchema>;
 
 /** The one-machine launcher (`npm start`) and the operator CLI: databases are optional, started if unset. */
