@@ -1,0 +1,20 @@
+// Where each kind of object lives in storage, named once for the gateway and the worker.
+
+/** A render's output: derived from the render uuid, so a retry overwrites and never duplicates. */
+export function renderResultKey(renderId: string, extension: string): string {
+  return `renders/${renderId}.${extension}`;
+}
+
+/** Base64 artwork sent inline with a render request, parked here instead of in Postgres. */
+export function renderInputKey(renderId: string, smartObjectId: string): string {
+  return `inputs/${renderId}/${smartObjectId}`;
+}
+
+/** One layer image of a template at one version (a new version never overwrites an old one in use). */
+export function templateAssetKey(mockupId: string, version: number, assetName: string): string {
+  return `templates/${mockupId}/v${version}/${assetName}`;
+}
+
+export function templateThumbnailKey(mockupId: string, version: number): string {
+  return `templates/${mockupId}/v${version}/thumbnail.png`;
+}
