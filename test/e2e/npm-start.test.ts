@@ -1,0 +1,267 @@
+// `npm start` end to end: the real launcher process with embedded Postgres and a child redis-server
+// (DATABASE_URL and REDIS_URL unset), on a fresh DATA_DIR, then again on the same one. Needs the
+// build (`npm run build`; `npm test` builds first). Times to ready are logged, never asserted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { localStackConfigSchema, parseEnv } from '@platen/config';
+import { openPostgres, openRedis } from '@platen/local-stack';
+import { freePort, waitFor } from '@platen/testing';
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const LAUNCHER = join(REPO_ROOT, 'packages', 'local-stack', 'dist', 'main.js');
+const COLD_START_MS = 120_000;
+const STOP_MS = 60_000;
+const REDIS_NOT_FOUND =
+  'redis-server not found: install it (e.g. apt-get install redis-server) or set REDIS_URL';
+
+interface Launch {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Under /tmp and enterable by others: run as root, the embedded Postgres runs as `postgres`. */
+function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'platen-e2e-start-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+function launch(env: Record<string, string>): Launch {
+  const child = spawn(process.execPath, [LAUNCHER], {
+    cwd: REPO_ROOT,
+    // A clean environment: no DATABASE_URL, REDIS_URL or SERVICE_JWT_SECRET from the caller.
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.once('exit', (code, signal) => done({ code, signal })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+}
+
+async function readyzStatus(port: number): Promise<number | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return undefined;
+  }
+}
+
+async function timeToReady(started: Launch, port: number): Promise<number> {
+  const t0 = performance.now();
+  await waitFor(
+    () => {
+      if (started.child.exitCode !== null) throw new Error(`launcher exited: ${started.stderr()}`);
+      return readyzStatus(port).then((status) => (status === 200 ? true : undefined));
+    },
+    { timeoutMs: COLD_START_MS, intervalMs: 100, what: `/readyz 200 on port ${port}` },
+  );
+  return performance.now() - t0;
+}
+
+function procEntries(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+function readProc(pid: number, file: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive and not a zombie. */
+function isRunning(pid: number): boolean {
+  const stat = readProc(pid, 'stat');
+  return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+}
+
+/** Every process below `root` (services, redis-server, Postgres and its backends). */
+function descendantsOf(root: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const pid of procEntries()) {
+    const stat = readProc(pid, 'stat');
+    if (stat) parentOf.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+  }
+  const found: number[] = [];
+  let frontier = [root];
+  while (frontier.length) {
+    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+function processesMentioning(text: string): string[] {
+  return procEntries()
+    .map((pid) => readProc(pid, 'cmdline')?.replaceAll('\0', ' ') ?? '')
+    .filter((cmdline) => cmdline.includes(text));
+}
+
+async function stopWithSigterm(started: Launch): Promise<void> {
+  const tree = descendantsOf(started.child.pid!);
+  expect(tree.length).toBeGreaterThanOrEqual(4); // key-service, gateway, redis-server, postgres
+  started.child.kill('SIGTERM');
+  const timer = setTimeout(() => started.child.kill('SIGKILL'), STOP_MS);
+  const { code, signal } = await started.exit;
+  clearTimeout(timer);
+  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  expect(tree.filter(isRunning)).toEqual([]);
+}
+
+describe('npm start', () => {
+  let dataDir: string;
+  let ports: Record<string, string>;
+  const launched: Launch[] = [];
+  const dataDirs: string[] = [];
+  const times: Record<string, number> = {};
+
+  beforeAll(async () => {
+    if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run npm run build first`);
+    dataDir = newDataDir();
+    dataDirs.push(dataDir);
+    ports = {
+      PORT: String(await freePort()),
+      KEY_SERVICE_PORT: String(await freePort()),
+      EMBEDDED_POSTGRES_PORT: String(await freePort()),
+      EMBEDDED_REDIS_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(() => {
+    for (const { child } of launched) {
+      if (child.exitCode !== null || child.signalCode !== null) continue;
+      // A failed test left it running: take the whole tree down rather than leak it.
+      for (const pid of [...descendantsOf(child.pid!), child.pid!]) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Gone.
+        }
+      }
+    }
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    for (const [which, ms] of Object.entries(times))
+      console.log(`npm start time to ready, ${which} DATA_DIR: ${(ms / 1000).toFixed(1)} s`);
+  });
+
+  const start = () => {
+    const started = launch({ DATA_DIR: dataDir, ...ports });
+    launched.push(started);
+    return started;
+  };
+
+  describe('on a cold DATA_DIR', () => {
+    let started: Launch;
+
+    it(
+      'initialises Postgres and Redis under DATA_DIR, migrates and answers /readyz 200',
+      async () => {
+        started = start();
+        times.cold = await timeToReady(started, Number(ports.PORT));
+        expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
+        expect(existsSync(join(dataDir, 'redis', 'appendonlydir'))).toBe(true);
+        await waitFor(() => (started.stdout().includes('Platen is ready') ? true : undefined));
+        expect(started.stdout()).toContain(
+          `Platen is ready: http://localhost:${ports.PORT}  (dashboard /dashboard, API /api/v1, docs /docs)`,
+        );
+        expect(started.stdout()).toContain('applied migrations: keys/');
+      },
+      COLD_START_MS + 10_000,
+    );
+
+    it('tells the operator how to create the first account and key', () => {
+      expect(started.stdout()).toContain(
+        'npm run platen -- account create --email you@example.com --credits 100',
+      );
+      expect(started.stdout()).toContain(
+        'npm run platen -- key create --account you@example.com --name first-key',
+      );
+    });
+
+    it('lets the CLI attach to the running Postgres and Redis instead of starting second ones', async () => {
+      const config = parseEnv(localStackConfigSchema, { DATA_DIR: dataDir });
+      const postgres = await openPostgres(config, () => undefined);
+      const redis = await openRedis(config, () => undefined);
+      expect(postgres.url).toBe(`postgres://postgres@127.0.0.1:${ports.EMBEDDED_POSTGRES_PORT}/platen`);
+      expect(redis?.url).toBe(`redis://127.0.0.1:${ports.EMBEDDED_REDIS_PORT}`);
+      await postgres.close();
+      await redis?.close();
+      expect(await readyzStatus(Number(ports.PORT))).toBe(200);
+    }, 30_000);
+
+    it(
+      'stops every process on SIGTERM and exits 0',
+      async () => {
+        await stopWithSigterm(started);
+        expect(processesMentioning(dataDir)).toEqual([]);
+        expect(existsSync(join(dataDir, 'local-stack.pid'))).toBe(false);
+        expect(await readyzStatus(Number(ports.PORT))).toBeUndefined();
+      },
+      STOP_MS + 10_000,
+    );
+  });
+
+  describe('on a warm DATA_DIR', () => {
+    let started: Launch;
+
+    it(
+      'starts again on the same data and answers /readyz 200',
+      async () => {
+        started = start();
+        times.warm = await timeToReady(started, Number(ports.PORT));
+        expect(started.stdout()).not.toContain('first start');
+        expect(started.stdout()).not.toContain('applied migrations');
+      },
+      COLD_START_MS + 10_000,
+    );
+
+    it('refuses a second npm start on the same DATA_DIR', async () => {
+      const second = launch({ DATA_DIR: dataDir, ...ports });
+      launched.push(second);
+      const { code } = await second.exit;
+      expect(code).toBe(1);
+      expect(second.stderr()).toContain('Platen is already running from this DATA_DIR');
+      expect(await readyzStatus(Number(ports.PORT))).toBe(200);
+    }, 30_000);
+
+    it(
+      'stops every process on SIGTERM and exits 0',
+      async () => {
+        await stopWithSigterm(started);
+        expect(processesMentioning(dataDir)).toEqual([]);
+      },
+      STOP_MS + 10_000,
+    );
+  });
+
+  it('exits non-zero with one line naming how to get redis-server when it is not installed', async () => {
+    const otherDir = newDataDir();
+    dataDirs.push(otherDir);
+    const started = launch({ DATA_DIR: otherDir, ...ports, REDIS_SERVER_BIN: '/nonexistent/redis-server' });
+    launched.push(started);
+    const { code } = await started.exit;
+    expect(code).not.toBe(0);
+    expect(started.stderr()).toBe(`platen: ${REDIS_NOT_FOUND}\n`);
+    expect(processesMentioning(otherDir)).toEqual([]);
+  }, 30_000);
+});
