@@ -3,6 +3,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type MockupStatus = 'processing' | 'ready' | 'failed';
 
@@ -26,8 +27,8 @@ export interface MockupsTable {
   version: Generated<number>;
   error: string | null;
   warnings: JSONColumnType<unknown[]> | null;
-  created_at: Generated<CreatedAt>;
-  updated_at: Generated<Timestamp>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
   deleted_at: Timestamp | null;
 }
 
@@ -56,7 +57,7 @@ export interface RendersTable {
   error_message: string | null;
   webhook_status: WebhookRowStatus | null;
   webhook_attempts: Generated<number>;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
 }
@@ -67,7 +68,7 @@ export interface IdempotencyKeysTable {
   /** SHA-256 of the canonical request (method, path, body): same key + other body → 409. */
   request_hash: string;
   render_id: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface RendersDatabase {

@@ -12,7 +12,7 @@ export interface AccountsTable {
   id: Generated<string>;
   email: string;
   credits: Generated<number>;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   disabled_at: Timestamp | null;
 }
 
@@ -21,7 +21,7 @@ export interface UsersTable {
   account_id: string;
   email: string;
   password_hash: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface ApiKeysTable {
@@ -31,15 +31,15 @@ export interface ApiKeysTable {
   lookup_id: string;
   secret_hash: Buffer;
   key_hint: string;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
   last_used_at: Timestamp | null;
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   rate_limit_per_minute: number | null;
   rate_limit_per_day: number | null;
   replaced_by: string | null;
-  requests_total: Generated<BigCounter>;
-  credits_used: Generated<BigCounter>;
+  requests_total: BigCounter;
+  credits_used: BigCounter;
 }
 
 export type CreditEntryKind = 'grant' | 'charge' | 'refund';
@@ -53,15 +53,15 @@ export interface CreditLedgerTable {
   render_id: string | null;
   key_id: string | null;
   note: string | null;
-  created_at: Generated<CreatedAt>;
+  created_at: CreatedAt;
 }
 
 export interface KeyUsageTable {
   key_id: string;
   day: string;
-  requests: Generated<BigCounter>;
-  renders: Generated<BigCounter>;
-  credits: Generated<BigCounter>;
+  requests: BigCounter;
+  renders: BigCounter;
+  credits: BigCounter;
 }
 
 export interface KeysDatabase {

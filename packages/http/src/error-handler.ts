@@ -38,8 +38,11 @@ export function toApiError(error: unknown): ApiError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500) {
+    // A bug (500) is logged with its stack; a dependency being down (503) is expected operation.
+    if (apiError.status === 500) {
       logger.error({ err: error, request_id: req.requestId, path: req.path }, 'request failed');
+    } else if (apiError.status > 500) {
+      logger.warn({ code: apiError.code, request_id: req.requestId, path: req.path }, 'request refused: dependency unavailable');
     }
     if (res.headersSent) return;
     res.status(apiError.status).json(errorEnvelope(apiError, req.requestId));

@@ -1,0 +1,47 @@
+// The key-service's internal HTTP API (gateway and operators only): every /internal/v1 route needs a
+// service JWT; /healthz and /readyz do not. No I/O here: everything the app touches is handed in.
+import {
+  errorHandler,
+  jsonBody,
+  notFoundHandler,
+  requestId,
+  requireServiceToken,
+  type Logger,
+} from '@platen/http';
+import express, { Router, type Express } from 'express';
+import type { KeyVerifier } from './key-verifier.js';
+import type { Readiness } from './readiness.js';
+import { accountRoutes } from './routes/accounts.js';
+import { creditRoutes } from './routes/credits.js';
+import { healthRoutes } from './routes/health.js';
+import { keyRoutes } from './routes/keys.js';
+import { userRoutes } from './routes/users.js';
+import type { Stores } from './stores.js';
+
+export interface AppDeps {
+  stores: Stores;
+  verifier: KeyVerifier;
+  readiness: () => Promise<Readiness>;
+  serviceJwtSecret: string;
+  logger: Logger;
+}
+
+export function createApp({ stores, verifier, readiness, serviceJwtSecret, logger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId());
+  app.use(healthRoutes({ readiness }));
+
+  const internal = Router();
+  internal.use(requireServiceToken(serviceJwtSecret));
+  internal.use(jsonBody({ limit: '16kb' }));
+  internal.use(keyRoutes({ keys: stores.keys, verifier, logger }));
+  internal.use(accountRoutes({ accounts: stores.accounts, logger }));
+  internal.use(creditRoutes({ credits: stores.credits }));
+  internal.use(userRoutes({ users: stores.users, logger }));
+  app.use('/internal/v1', internal);
+
+  app.use(notFoundHandler());
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,9 @@
+// Every time leaves the key-service as an ISO-8601 UTC string (API.md), or null.
+
+export function iso(date: Date): string {
+  return date.toISOString();
+}
+
+export function isoOrNull(date: Date | null): string | null {
+  return date ? date.toISOString() : null;
+}

@@ -1,0 +1,35 @@
+// The key-service's domain, wired once from its dependencies: the HTTP API and the CLI share it,
+// so an operator command and an API call go through the same rules.
+import type { Database } from '@platen/db';
+import type { Kysely } from 'kysely';
+import { createAccountStore, type AccountStore } from './account-store.js';
+import type { Clock } from './clock.js';
+import { createCreditLedger, type CreditLedger } from './credit-ledger.js';
+import { createKeyStore, type KeyStore } from './key-store.js';
+import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';
+import type { RevocationPublisher } from './revocation-publisher.js';
+import { createUserStore, type UserStore } from './user-store.js';
+
+export interface Stores {
+  accounts: AccountStore;
+  keys: KeyStore;
+  credits: CreditLedger;
+  users: UserStore;
+}
+
+export interface StoresDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  keyPrefix: string;
+  publisher: RevocationPublisher;
+  hasher?: PasswordHasher;
+}
+
+export function createStores({ db, clock, keyPrefix, publisher, hasher }: StoresDeps): Stores {
+  return {
+    accounts: createAccountStore({ db, clock, publisher }),
+    keys: createKeyStore({ db, clock, keyPrefix, publisher }),
+    credits: createCreditLedger({ db, clock }),
+    users: createUserStore({ db, clock, hasher: hasher ?? createPasswordHasher() }),
+  };
+}

@@ -1,0 +1,70 @@
+// Dashboard users: signing up creates an account and its one user together. A wrong password and an
+// unknown email give the same answer after the same argon2 work, so logins do not reveal who exists.
+import { ApiError } from '@platen/contracts';
+import type { Database } from '@platen/db';
+import type { Kysely } from 'kysely';
+import { insertAccount } from './account-store.js';
+import type { Clock } from './clock.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { isUniqueViolation } from './unique-violation.js';
+
+export interface UserIdentity {
+  user_id: string;
+  account_id: string;
+  email: string;
+}
+
+export interface UserStore {
+  /** 409 CONFLICT when the email is taken (by an account or a user). */
+  signUp(input: { email: string; password: string }): Promise<UserIdentity>;
+  /** 401 UNAUTHORIZED for an unknown email, a wrong password or a disabled account. */
+  verifyPassword(input: { email: string; password: string }): Promise<UserIdentity>;
+}
+
+export interface UserStoreDeps {
+  db: Kysely<Database>;
+  clock: Clock;
+  hasher: PasswordHasher;
+}
+
+export function createUserStore({ clock, hasher, ...deps }: UserStoreDeps): UserStore {
+  const db = deps.db;
+  return {
+    async signUp({ email, password }) {
+      // Hashed before the transaction: no connection is held through ~100 ms of argon2.
+      const passwordHash = await hasher.hash(password);
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const account = await insertAccount(trx, { email, credits: 0, now });
+        try {
+          const user = await trx
+            .insertInto('keys.users')
+            .values({ account_id: account.id, email, password_hash: passwordHash, created_at: now })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          return { user_id: user.id, account_id: account.id, email: account.email };
+        } catch (error) {
+          if (isUniqueViolation(error))
+            throw new ApiError('CONFLICT', { message: 'email is already registered' });
+          throw error;
+        }
+      });
+    },
+
+    async verifyPassword({ email, password }) {
+      const user = await db
+        .selectFrom('keys.users as u')
+        .innerJoin('keys.accounts as a', 'a.id', 'u.account_id')
+        .select(['u.id', 'u.account_id', 'u.email', 'u.password_hash', 'a.disabled_at'])
+        .where((eb) => eb(eb.fn('lower', ['u.email']), '=', eb.fn('lower', [eb.val(email)])))
+        .executeTakeFirst();
+      const matches = user
+        ? await hasher.verify(user.password_hash, password)
+        : await hasher.verifyNobody(password);
+      if (!user || !matches || user.disabled_at) {
+        throw new ApiError('UNAUTHORIZED', { message: 'Invalid email or password' });
+      }
+      return { user_id: user.id, account_id: user.account_id, email: user.email };
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '@platen/contracts';
+import { startHarness, uniqueEmail, type Harness } from './harness.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness('credits');
+});
+afterAll(async () => {
+  await h.close();
+});
+
+async function newAccount(credits: number) {
+  return h.stores.accounts.create({ email: uniqueEmail('credits'), credits });
+}
+
+async function ledgerRows(accountId: string) {
+  return h.db
+    .selectFrom('keys.credit_ledger')
+    .select(['kind', 'amount', 'render_id'])
+    .where('account_id', '=', accountId)
+    .execute();
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<string | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => (error instanceof ApiError ? error.code : String(error)),
+  );
+}
+
+describe('credits', () => {
+  it('lets exactly 10 of 50 concurrent one-credit charges through a balance of 10, and ends at 0', async () => {
+    const account = await newAccount(10);
+    const outcomes = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        h.stores.credits.charge(account.id, { render_id: randomUUID(), amount: 1 }).then(
+          (result) => (result.applied ? 'applied' : 'not applied'),
+          (error: unknown) => (error instanceof ApiError ? error.code : 'crash'),
+        ),
+      ),
+    );
+    expect(outcomes.filter((o) => o === 'applied')).toHaveLength(10);
+    expect(outcomes.filter((o) => o === 'INSUFFICIENT_CREDITS')).toHaveLength(40);
+    expect(await h.stores.credits.balance(account.id)).toBe(0);
+    const charges = (await ledgerRows(account.id)).filter((row) => row.kind === 'charge');
+    expect(charges).toHaveLength(10);
+  });
+
+  it('charges a render once: a repeated charge for the same render id changes nothing', async () => {
+    const account = await newAccount(5);
+    const render_id = randomUUID();
+    expect(await h.stores.credits.charge(account.id, { render_id, amount: 2 })).toEqual({
+      applied: true,
+      balance: 3,
+    });
+    expect(await h.stores.credits.charge(account.id, { render_id, amount: 2 })).toEqual({
+      applied: false,
+      balance: 3,
+    });
+    expect(await h.stores.credits.charge(account.id, { render_id, amount: 1 })).toEqual({
+      applied: false,
+      balance: 3,
+    });
+    expect(await ledgerRows(account.id)).toHaveLength(2); // the initial grant and one charge
+  });
+
+  it('charges a render once even when the same charge arrives concurrently', async () => {
+    const account = await newAccount(5);
+    const render_id = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => h.stores.credits.charge(account.id, { render_id, amount: 1 })),
+    );
+    expect(results.filter((r) => r.applied)).toHaveLength(1);
+    expect(await h.stores.credits.balance(account.id)).toBe(4);
+  });
+
+  it('refunds a charged render once, giving back what was charged; a repeated refund changes nothing', async () => {
+    const account = await newAccount(5);
+    const render_id = randomUUID();
+    await h.stores.credits.charge(account.id, { render_id, amount: 3 });
+    expect(await h.stores.credits.refund(account.id, { render_id })).toEqual({ applied: true, balance: 5 });
+    expect(await h.stores.credits.refund(account.id, { render_id })).toEqual({ applied: false, balance: 5 });
+    const refunds = (await ledgerRows(account.id)).filter((row) => row.kind === 'refund');
+    expect(refunds).toEqual([{ kind: 'refund', amount: 3, render_id }]);
+  });
+
+  it('answers 404 NOT_FOUND for a refund of a render that was never charged, or charged to another account', async () => {
+    const account = await newAccount(5);
+    const other = await newAccount(5);
+    const render_id = randomUUID();
+    expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
+    await h.stores.credits.charge(other.id, { render_id, amount: 1 });
+    expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
+    expect(await h.stores.credits.balance(account.id)).toBe(5);
+  });
+
+  it('answers 402 INSUFFICIENT_CREDITS for a charge above the balance and records nothing', async () => {
+    const account = await newAccount(2);
+    expect(await errorCode(h.stores.credits.charge(account.id, { render_id: randomUUID(), amount: 3 }))).toBe(
+      'INSUFFICIENT_CREDITS',
+    );
+    expect(await h.stores.credits.balance(account.id)).toBe(2);
+    expect((await ledgerRows(account.id)).map((row) => row.kind)).toEqual(['grant']);
+  });
+
+  it('refuses to charge a render already charged to another account with 409 CONFLICT', async () => {
+    const first = await newAccount(5);
+    const second = await newAccount(5);
+    const render_id = randomUUID();
+    await h.stores.credits.charge(first.id, { render_id, amount: 1 });
+    expect(await errorCode(h.stores.credits.charge(second.id, { render_id, amount: 1 }))).toBe('CONFLICT');
+    expect(await h.stores.credits.balance(second.id)).toBe(5);
+  });
+
+  it('answers NOT_FOUND for the credits of an unknown or malformed account id', async () => {
+    for (const id of [randomUUID(), 'nope']) {
+      expect(await errorCode(h.stores.credits.balance(id))).toBe('NOT_FOUND');
+      expect(await errorCode(h.stores.credits.charge(id, { render_id: randomUUID(), amount: 1 }))).toBe(
+        'NOT_FOUND',
+      );
+      expect(await errorCode(h.stores.credits.grant(id, { amount: 1 }))).toBe('NOT_FOUND');
+    }
+  });
+
+  it('adds granted credits and lists the ledger newest first, page by page, summing to the balance', async () => {
+    const account = await newAccount(3);
+    h.clock.advance(1_000);
+    await h.stores.credits.grant(account.id, { amount: 10, note: 'top-up' });
+    h.clock.advance(1_000);
+    const render_id = randomUUID();
+    await h.stores.credits.charge(account.id, { render_id, amount: 4 });
+    expect(await h.stores.credits.balance(account.id)).toBe(9);
+
+    const first = await h.stores.credits.entries(account.id, { limit: 2 });
+    expect(first.items.map((e) => [e.kind, e.amount])).toEqual([
+      ['charge', -4],
+      ['grant', 10],
+    ]);
+    const second = await h.stores.credits.entries(account.id, { limit: 2, cursor: first.nextCursor! });
+    expect(second.items.map((e) => [e.kind, e.amount, e.note])).toEqual([['grant', 3, 'initial credits']]);
+    expect(second.nextCursor).toBeNull();
+    const sum = [...first.items, ...second.items].reduce((total, e) => total + e.amount, 0);
+    expect(sum).toBe(9);
+  });
+});

@@ -1,0 +1,417 @@
+import { randomUUID } from 'node:crypto';
+import type { Account, ApiKeySummary, CreatedApiKey, VerifyKeyResponse } from '@platen/contracts';
+import { createLogger, createServiceTokenSigner, listen, type RunningServer } from '@platen/http';
+import { freePort } from '@platen/testing';
+import { Redis } from 'ioredis';
+import { SignJWT } from 'jose';
+import { createApp } from '../src/app.js';
+import type { LedgerEntry } from '../src/credit-ledger.js';
+import { createReadinessCheck } from '../src/readiness.js';
+import { anyString, containing, matching, startHarness, uniqueEmail, type Harness } from './harness.js';
+
+const SECRET = 's'.repeat(40);
+let h: Harness;
+let server: RunningServer;
+let base: string;
+const sign = createServiceTokenSigner(SECRET, 'gateway');
+const logger = createLogger({ name: 'key-service-test', level: 'silent' });
+
+beforeAll(async () => {
+  h = await startHarness('http');
+  const app = createApp({
+    stores: h.stores,
+    verifier: h.verifier,
+    readiness: createReadinessCheck({ db: h.db, redis: h.redis }),
+    serviceJwtSecret: SECRET,
+    logger,
+  });
+  server = await listen(app, 0, '127.0.0.1');
+  base = `http://127.0.0.1:${server.port}`;
+});
+afterAll(async () => {
+  await server.close();
+  await h.close();
+});
+
+interface Envelope<T> {
+  success: boolean;
+  data: T;
+  next_cursor?: string | null;
+  error?: string;
+  detail?: string;
+  code?: string;
+  details?: { issues?: Array<{ path: string }>; checks?: unknown };
+  request_id?: string;
+}
+
+interface Answer<T> {
+  status: number;
+  body: Envelope<T>;
+}
+
+async function call<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { token?: string | null; contentType?: string; raw?: string; base?: string } = {},
+): Promise<Answer<T>> {
+  const token = options.token === undefined ? await sign() : options.token;
+  const headers: Record<string, string> = {};
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  const payload = body === undefined ? options.raw : JSON.stringify(body);
+  if (payload !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+  const response = await fetch(`${options.base ?? base}${path}`, { method, headers, body: payload });
+  return { status: response.status, body: (await response.json()) as Envelope<T> };
+}
+
+const issuePaths = (answer: Answer<unknown>): string[] =>
+  (answer.body.details?.issues ?? []).map((issue) => issue.path).sort();
+
+async function newAccount(credits = 0): Promise<Account> {
+  const { status, body } = await call<Account>('POST', '/internal/v1/accounts', {
+    email: uniqueEmail('http'),
+    credits,
+  });
+  expect(status).toBe(201);
+  return body.data;
+}
+
+async function newKey(accountId: string, input: object = { name: 'k' }): Promise<CreatedApiKey> {
+  return (await call<CreatedApiKey>('POST', `/internal/v1/accounts/${accountId}/keys`, input)).body.data;
+}
+
+function expectError(answer: Answer<unknown>, status: number, code: string): void {
+  expect(answer.status).toBe(status);
+  expect(answer.body).toEqual(
+    containing({ success: false, code, error: anyString(), request_id: anyString() }),
+  );
+  expect(answer.body.detail).toBe(answer.body.error);
+}
+
+describe('probes', () => {
+  it('answers /healthz and /readyz without a service token when Postgres and Redis answer', async () => {
+    expect((await call('GET', '/healthz', undefined, { token: null })).status).toBe(200);
+    expect(await call('GET', '/readyz', undefined, { token: null })).toEqual({
+      status: 200,
+      body: { success: true, data: { status: 'ready', checks: { postgres: 'ok', redis: 'ok' } } },
+    });
+  });
+
+  it('answers /readyz 503 SERVICE_UNAVAILABLE naming Redis when Redis is unreachable', async () => {
+    const deadRedis = new Redis(await freePort(), '127.0.0.1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    deadRedis.on('error', () => undefined);
+    const app = createApp({
+      stores: h.stores,
+      verifier: h.verifier,
+      readiness: createReadinessCheck({ db: h.db, redis: deadRedis, timeoutMs: 500 }),
+      serviceJwtSecret: SECRET,
+      logger,
+    });
+    const other = await listen(app, 0, '127.0.0.1');
+    try {
+      const answer = await call('GET', '/readyz', undefined, {
+        token: null,
+        base: `http://127.0.0.1:${other.port}`,
+      });
+      expectError(answer, 503, 'SERVICE_UNAVAILABLE');
+      expect(answer.body.details).toEqual({ checks: { postgres: 'ok', redis: 'unavailable' } });
+    } finally {
+      await other.close();
+      deadRedis.disconnect();
+    }
+  });
+});
+
+describe('service authentication', () => {
+  it('answers 401 UNAUTHORIZED without a service token', async () => {
+    expectError(
+      await call('POST', '/internal/v1/keys/verify', { key: 'x' }, { token: null }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('answers 401 UNAUTHORIZED for a token signed with another secret', async () => {
+    const forged = await createServiceTokenSigner('f'.repeat(40), 'gateway')();
+    expectError(
+      await call('POST', '/internal/v1/keys/verify', { key: 'x' }, { token: forged }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('answers 401 UNAUTHORIZED for an expired token', async () => {
+    const past = Math.floor(Date.now() / 1000) - 600;
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('gateway')
+      .setAudience('platen-internal')
+      .setIssuedAt(past)
+      .setExpirationTime(past + 60)
+      .sign(new TextEncoder().encode(SECRET));
+    expectError(
+      await call('POST', '/internal/v1/keys/verify', { key: 'x' }, { token: expired }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('answers 401, not 404, for an unknown internal route without a token', async () => {
+    expectError(await call('GET', '/internal/v1/nothing', undefined, { token: null }), 401, 'UNAUTHORIZED');
+    expectError(await call('GET', '/internal/v1/nothing'), 404, 'NOT_FOUND');
+  });
+});
+
+describe('POST /internal/v1/keys/verify', () => {
+  it('answers a valid key with its account and status, and anything else with { valid: false }', async () => {
+    const account = await newAccount();
+    const created = await newKey(account.id);
+    const valid = await call<VerifyKeyResponse>('POST', '/internal/v1/keys/verify', { key: created.key });
+    expect(valid.status).toBe(200);
+    expect(valid.body.data).toMatchObject({
+      valid: true,
+      key_id: created.id,
+      account_id: account.id,
+      status: 'active',
+    });
+    const invalid = await call('POST', '/internal/v1/keys/verify', { key: 'sm_nope' });
+    expect(invalid).toEqual({ status: 200, body: { success: true, data: { valid: false } } });
+  });
+
+  it('answers 400 VALIDATION_ERROR naming key for a missing key, and 415 for a non-JSON body', async () => {
+    const missing = await call('POST', '/internal/v1/keys/verify', {});
+    expectError(missing, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(missing)).toEqual(['key']);
+    expectError(
+      await call('POST', '/internal/v1/keys/verify', undefined, { raw: 'key=x', contentType: 'text/plain' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectError(
+      await call('POST', '/internal/v1/keys/verify', undefined, { raw: '{"key":' }),
+      400,
+      'VALIDATION_ERROR',
+    );
+  });
+});
+
+describe('accounts', () => {
+  it('creates an account (201), finds it by id and by email in any case, and disables it', async () => {
+    const email = uniqueEmail('acct');
+    const created = await call<Account>('POST', '/internal/v1/accounts', { email, credits: 5 });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ email, credits: 5, disabled_at: null });
+    const { id } = created.body.data;
+    expect((await call<Account>('GET', `/internal/v1/accounts/${id}`)).body.data).toEqual(created.body.data);
+    const found = await call<Account>(
+      'GET',
+      `/internal/v1/accounts?email=${encodeURIComponent(email.toUpperCase())}`,
+    );
+    expect(found.body.data.id).toBe(id);
+    const disabled = await call<Account>('POST', `/internal/v1/accounts/${id}/disable`);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body.data.disabled_at).toEqual(anyString());
+  });
+
+  it('answers 409 CONFLICT for a taken email, 400 for a bad one, 404 for unknown or malformed ids', async () => {
+    const email = uniqueEmail('dup');
+    await call('POST', '/internal/v1/accounts', { email });
+    expectError(await call('POST', '/internal/v1/accounts', { email: email.toUpperCase() }), 409, 'CONFLICT');
+    const bad = await call('POST', '/internal/v1/accounts', { email: 'not-an-email', credits: -1 });
+    expectError(bad, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(bad)).toEqual(['credits', 'email']);
+    expectError(await call('GET', `/internal/v1/accounts/${randomUUID()}`), 404, 'NOT_FOUND');
+    expectError(await call('GET', '/internal/v1/accounts/not-a-uuid'), 404, 'NOT_FOUND');
+    expectError(await call('POST', '/internal/v1/accounts/not-a-uuid/disable'), 404, 'NOT_FOUND');
+    expectError(await call('GET', `/internal/v1/accounts?email=${uniqueEmail('none')}`), 404, 'NOT_FOUND');
+    expectError(await call('GET', '/internal/v1/accounts'), 400, 'VALIDATION_ERROR');
+  });
+});
+
+describe("an account's keys", () => {
+  it('creates a key (201, shown once), lists it without the key, rotates and revokes', async () => {
+    const account = await newAccount();
+    const created = await call<CreatedApiKey>('POST', `/internal/v1/accounts/${account.id}/keys`, {
+      name: 'main',
+      rate_limits: { per_minute: 10 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.data).toMatchObject({ name: 'main', status: 'active', key: matching(/^sm_/) });
+    const keyId = created.body.data.id;
+
+    const list = await call<ApiKeySummary[]>('GET', `/internal/v1/accounts/${account.id}/keys`);
+    expect(list.body).toEqual({ success: true, data: [containing({ id: keyId })], next_cursor: null });
+    expect(list.body.data[0]).not.toHaveProperty('key');
+
+    const rotated = await call<CreatedApiKey>(
+      'POST',
+      `/internal/v1/accounts/${account.id}/keys/${keyId}/rotate`,
+      {
+        grace_seconds: 60,
+      },
+    );
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.data).toMatchObject({ name: 'main', status: 'active', key: matching(/^sm_/) });
+    expect(rotated.body.data.id).not.toBe(keyId);
+
+    const newId = rotated.body.data.id;
+    const revoked = await call<ApiKeySummary>(
+      'POST',
+      `/internal/v1/accounts/${account.id}/keys/${newId}/revoke`,
+    );
+    expect(revoked.body.data).toMatchObject({ id: newId, status: 'revoked' });
+    expect(revoked.body.data).not.toHaveProperty('key');
+  });
+
+  it('rotates with the default grace of 0 when the body is empty', async () => {
+    const account = await newAccount();
+    const created = await newKey(account.id);
+    expect((await call('POST', `/internal/v1/accounts/${account.id}/keys/${created.id}/rotate`)).status).toBe(
+      201,
+    );
+    const verified = await call<VerifyKeyResponse>('POST', '/internal/v1/keys/verify', { key: created.key });
+    expect(verified.body.data).toMatchObject({ status: 'revoked' });
+  });
+
+  it('answers 400 naming expires_at for a past expiry, name for a blank one, grace_seconds beyond 7 days', async () => {
+    const account = await newAccount();
+    const past = await call('POST', `/internal/v1/accounts/${account.id}/keys`, {
+      name: 'late',
+      expires_at: '2000-01-01T00:00:00Z',
+    });
+    expectError(past, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(past)).toEqual(['expires_at']);
+    expect(
+      issuePaths(await call('POST', `/internal/v1/accounts/${account.id}/keys`, { name: '  ' })),
+    ).toEqual(['name']);
+
+    const created = await newKey(account.id);
+    const tooLong = await call('POST', `/internal/v1/accounts/${account.id}/keys/${created.id}/rotate`, {
+      grace_seconds: 7 * 24 * 3600 + 1,
+    });
+    expectError(tooLong, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(tooLong)).toEqual(['grace_seconds']);
+  });
+
+  it("answers 404 for another account's key, unknown accounts and malformed ids; 409 to rotate a revoked key", async () => {
+    const owner = await newAccount();
+    const stranger = await newAccount();
+    const created = await newKey(owner.id);
+    expectError(
+      await call('POST', `/internal/v1/accounts/${stranger.id}/keys/${created.id}/revoke`),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await call('POST', `/internal/v1/accounts/${stranger.id}/keys/${created.id}/rotate`, {}),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(
+      await call('POST', `/internal/v1/accounts/${owner.id}/keys/not-a-uuid/revoke`),
+      404,
+      'NOT_FOUND',
+    );
+    expectError(await call('GET', `/internal/v1/accounts/${randomUUID()}/keys`), 404, 'NOT_FOUND');
+    expectError(await call('POST', '/internal/v1/accounts/xyz/keys', { name: 'k' }), 404, 'NOT_FOUND');
+    expectError(await call('GET', `/internal/v1/accounts/${owner.id}/keys?limit=0`), 400, 'VALIDATION_ERROR');
+    await call('POST', `/internal/v1/accounts/${owner.id}/keys/${created.id}/revoke`);
+    const conflict = await call('POST', `/internal/v1/accounts/${owner.id}/keys/${created.id}/rotate`, {});
+    expectError(conflict, 409, 'CONFLICT');
+    expect(conflict.body.error).toBe('key is revoked');
+  });
+});
+
+describe('credits', () => {
+  it('grants, charges once per render, refunds once, and lists the ledger', async () => {
+    const account = await newAccount(2);
+    const path = `/internal/v1/accounts/${account.id}`;
+    h.clock.advance(1_000); // entries of the same millisecond have no meaningful order
+    expect((await call('POST', `${path}/credits/grant`, { amount: 3, note: 'promo' })).body.data).toEqual({
+      balance: 5,
+    });
+    const render_id = randomUUID();
+    h.clock.advance(1_000);
+    const charge = { render_id, amount: 2 };
+    expect((await call('POST', `${path}/credits/charge`, charge)).body.data).toEqual({
+      applied: true,
+      balance: 3,
+    });
+    expect((await call('POST', `${path}/credits/charge`, charge)).body.data).toEqual({
+      applied: false,
+      balance: 3,
+    });
+    h.clock.advance(1_000);
+    expect((await call('POST', `${path}/credits/refund`, { render_id })).body.data).toEqual({
+      applied: true,
+      balance: 5,
+    });
+    expect((await call('POST', `${path}/credits/refund`, { render_id })).body.data).toEqual({
+      applied: false,
+      balance: 5,
+    });
+    expect((await call('GET', `${path}/credits`)).body.data).toEqual({ balance: 5 });
+
+    const ledger = await call<LedgerEntry[]>('GET', `${path}/ledger?limit=3`);
+    expect(ledger.body.data.map((e) => [e.kind, e.amount])).toEqual([
+      ['refund', 2],
+      ['charge', -2],
+      ['grant', 3],
+    ]);
+    expect(ledger.body.next_cursor).toEqual(anyString());
+    const rest = await call<LedgerEntry[]>('GET', `${path}/ledger?limit=3&cursor=${ledger.body.next_cursor}`);
+    expect(rest.body).toMatchObject({ data: [containing({ kind: 'grant', amount: 2 })], next_cursor: null });
+  });
+
+  it('answers 402 INSUFFICIENT_CREDITS, 404 for a refund without charge, and 400 for bad amounts', async () => {
+    const account = await newAccount(1);
+    const path = `/internal/v1/accounts/${account.id}`;
+    expectError(
+      await call('POST', `${path}/credits/charge`, { render_id: randomUUID(), amount: 2 }),
+      402,
+      'INSUFFICIENT_CREDITS',
+    );
+    expectError(await call('POST', `${path}/credits/refund`, { render_id: randomUUID() }), 404, 'NOT_FOUND');
+    const bad = await call('POST', `${path}/credits/charge`, { render_id: 'r1', amount: 0 });
+    expectError(bad, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(bad)).toEqual(['amount', 'render_id']);
+    expectError(await call('POST', `${path}/credits/grant`, { amount: -5 }), 400, 'VALIDATION_ERROR');
+    expectError(await call('GET', `/internal/v1/accounts/${randomUUID()}/credits`), 404, 'NOT_FOUND');
+    expectError(await call('GET', `${path}/ledger?cursor=zzz`), 400, 'VALIDATION_ERROR');
+    expect((await call('GET', `${path}/credits`)).body.data).toEqual({ balance: 1 });
+  });
+});
+
+describe('users', () => {
+  it('signs up (201) and verifies the password; a wrong one is 401', async () => {
+    const email = uniqueEmail('web');
+    const password = 'a long enough password';
+    const signup = await call('POST', '/internal/v1/users', { email, password });
+    expect(signup.status).toBe(201);
+    expect(signup.body.data).toEqual({ user_id: anyString(), account_id: anyString(), email });
+    const ok = await call('POST', '/internal/v1/sessions/verify-password', { email, password });
+    expect(ok.body.data).toEqual(signup.body.data);
+    expectError(
+      await call('POST', '/internal/v1/sessions/verify-password', { email, password: 'a wrong password!' }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('answers 400 naming password when it is shorter than 12 characters, and 409 for a taken email', async () => {
+    const email = uniqueEmail('web');
+    const short = await call('POST', '/internal/v1/users', { email, password: 'elevenchars' });
+    expectError(short, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(short)).toEqual(['password']);
+    await call('POST', '/internal/v1/users', { email, password: 'twelve chars' });
+    expectError(
+      await call('POST', '/internal/v1/users', { email, password: 'twelve chars' }),
+      409,
+      'CONFLICT',
+    );
+  });
+});
