@@ -1,1 +1,18 @@
-export {};
+export * from './template-model.js';
+export * from './compositor-errors.js';
+export { createCompositor } from './compositor.js';
+export type {
+  Compositor,
+  CompositorOptions,
+  RenderOutput,
+  TemplateSource,
+  PreparedTemplate,
+} from './compositor.js';
+export { createKernelPool } from './kernel-pool.js';
+export type { KernelPool, KernelPoolOptions } from './kernel-pool.js';
+export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './homography.js';
+export type { Matrix3 } from './homography.js';
+export { describeSmartObjects } from './mockup-summary.js';
+export type { SmartObjectSummary } from './mockup-summary.js';
+export { listSampleTemplates, getSampleTemplate, createDemoArtwork } from './samples/index.js';
+export type { SampleTemplate } from './samples/index.js';

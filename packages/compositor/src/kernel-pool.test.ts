@@ -1,0 +1,79 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ComposeTask } from './compose-task.js';
+import { runComposeTask } from './compose-task.js';
+import { RenderFailedError } from './compositor-errors.js';
+import { invertMatrix3, rectToQuad } from './homography.js';
+import { createKernelPool } from './kernel-pool.js';
+import { sharedCopy } from './raster.js';
+
+// Real threads load the BUILT worker (dist/kernel-worker.js, plain ESM); jest runs this source
+// as CommonJS. Build first: `cd packages/compositor && npx tsc -p tsconfig.build.json`.
+const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
+
+function task(): ComposeTask {
+  const art = {
+    width: 8,
+    height: 8,
+    data: new Uint8ClampedArray(256).map((_, i) => (i * 37) % 256).map((v, i) => (i % 4 === 3 ? 255 : v)),
+  };
+  const base = sharedCopy(new Uint8Array(32 * 24 * 4).fill(90));
+  const quad = [
+    [4, 3],
+    [27, 6],
+    [25, 21],
+    [3, 19],
+  ] as const;
+  return {
+    width: 32,
+    height: 24,
+    base,
+    steps: [
+      {
+        kind: 'smart',
+        art,
+        region: { x: 0, y: 0, width: 32, height: 24 },
+        mapping: { type: 'perspective', inverse: invertMatrix3(rectToQuad(8, 8, quad as never)) },
+        blend: 'normal',
+        opacity: 1,
+      },
+    ],
+  };
+}
+
+describe('kernel pool', () => {
+  it('inline mode returns what the kernel computes', async () => {
+    const pool = createKernelPool({ threads: 0 });
+    expect(Array.from(await pool.compose(task()))).toEqual(Array.from(runComposeTask(task())));
+    await pool.close();
+  });
+
+  it('worker threads return the same pixels as inline, for concurrent tasks', async () => {
+    expect(existsSync(fileURLToPath(workerUrl))).toBe(true);
+    const pool = createKernelPool({ threads: 2, workerUrl });
+    try {
+      const expected = Array.from(runComposeTask(task()));
+      const results = await Promise.all([1, 2, 3].map(() => pool.compose(task())));
+      for (const result of results) expect(Array.from(result)).toEqual(expected);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a task with RenderFailedError when the kernel throws, and keeps serving', async () => {
+    const pool = createKernelPool({ threads: 1, workerUrl });
+    try {
+      const broken = { ...task(), base: new Uint8Array(10_000_000) };
+      await expect(pool.compose(broken)).rejects.toBeInstanceOf(RenderFailedError);
+      expect((await pool.compose(task())).length).toBe(32 * 24 * 4);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('refuses work after close', async () => {
+    const pool = createKernelPool({ threads: 1, workerUrl });
+    await pool.close();
+    await expect(pool.compose(task())).rejects.toBeInstanceOf(RenderFailedError);
+  });
+});

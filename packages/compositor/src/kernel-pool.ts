@@ -1,0 +1,130 @@
+// Runs compose tasks on a small fixed pool of worker threads so the JS pixel kernels never stall
+// the event loop (BullMQ lock renewal, health checks). `threads: 0` runs them inline, for tests
+// and tools. Idle threads are unref'ed: a pool alone never keeps a process alive.
+import { Worker } from 'node:worker_threads';
+import type { ComposeTask } from './compose-task.js';
+import { runComposeTask } from './compose-task.js';
+import { RenderFailedError } from './compositor-errors.js';
+import type { KernelRequest, KernelResponse } from './kernel-worker.js';
+
+export interface KernelPoolOptions {
+  /** Worker threads; 0 runs every task inline on the calling thread. */
+  threads: number;
+  /** The built worker entry; defaults to kernel-worker.js next to this module (in dist). */
+  workerUrl?: URL | string;
+}
+
+export interface KernelPool {
+  readonly threads: number;
+  compose(task: ComposeTask): Promise<Uint8ClampedArray>;
+  close(): Promise<void>;
+}
+
+interface Job {
+  id: number;
+  task: ComposeTask;
+  resolve: (canvas: Uint8ClampedArray) => void;
+  reject: (error: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | null;
+}
+
+export function createKernelPool(options: KernelPoolOptions): KernelPool {
+  if (!Number.isInteger(options.threads) || options.threads < 0) {
+    throw new RangeError('threads must be a non-negative integer');
+  }
+  if (options.threads === 0) return createInlinePool();
+  return createThreadPool(
+    options.threads,
+    options.workerUrl ?? new URL('./kernel-worker.js', import.meta.url),
+  );
+}
+
+function createInlinePool(): KernelPool {
+  return {
+    threads: 0,
+    compose: (task) => Promise.resolve().then(() => runComposeTask(task)),
+    close: () => Promise.resolve(),
+  };
+}
+
+function createThreadPool(threads: number, workerUrl: URL | string): KernelPool {
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(workerUrl), job: null };
+    slot.worker.unref();
+    slot.worker.on('message', (response: KernelResponse) => {
+      const job = slot.job;
+      if (!job || job.id !== response.id) return;
+      finish(slot);
+      if (response.ok) job.resolve(response.canvas);
+      else job.reject(new RenderFailedError(`kernel failed: ${response.message}`));
+    });
+    const replace = (reason: string): void => {
+      const job = slot.job;
+      const index = slots.indexOf(slot);
+      if (index >= 0) slots.splice(index, 1);
+      if (job) job.reject(new RenderFailedError(`kernel thread ${reason}`));
+      if (!closed) {
+        slots.push(spawn());
+        pump();
+      }
+    };
+    slot.worker.on('error', (error) => replace(`crashed: ${error.message}`));
+    slot.worker.on('exit', (code) => {
+      if (slots.includes(slot)) replace(`exited with code ${code}`);
+    });
+    return slot;
+  };
+
+  const finish = (slot: Slot): void => {
+    slot.job = null;
+    slot.worker.unref();
+    pump();
+  };
+
+  const pump = (): void => {
+    for (const slot of slots) {
+      if (slot.job) continue;
+      const job = queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.ref();
+      const request: KernelRequest = { id: job.id, task: job.task };
+      try {
+        slot.worker.postMessage(request);
+      } catch (error) {
+        slot.job = null;
+        slot.worker.unref();
+        job.reject(new RenderFailedError('kernel task could not be sent', { cause: error }));
+      }
+    }
+  };
+
+  for (let i = 0; i < threads; i++) slots.push(spawn());
+
+  return {
+    threads,
+    compose(task) {
+      if (closed) return Promise.reject(new RenderFailedError('kernel pool is closed'));
+      return new Promise<Uint8ClampedArray>((resolve, reject) => {
+        queue.push({ id: nextId++, task, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new RenderFailedError('kernel pool is closed'));
+      const running = slots.splice(0);
+      for (const slot of running) slot.job?.reject(new RenderFailedError('kernel pool is closed'));
+      await Promise.all(running.map((slot) => slot.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,204 @@
+// Every sharp (libvips) call of the compositor: decoding template layers and artwork under the
+// pixel cap, fitting/rotating artwork, and the one final resize + encode. Errors leave this module
+// typed (AssetTooLarge / AssetNotAnImage for artwork, RenderFailed for template layers).
+import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
+import { AssetNotAnImageError, AssetTooLargeError, RenderFailedError } from './compositor-errors.js';
+import type { ExportFormat, FitMode } from './template-model.js';
+
+export interface SharpMediaOptions {
+  /** Images declaring more pixels are refused before decoding (a decompression bomb). */
+  limitInputPixels: number;
+}
+
+export interface SharpSettings {
+  /** libvips threads per image. sharp's default is one per core; 1 suits a worker that runs
+   * several renders at once on the libuv pool: parallel renders rather than parallel pixels,
+   * and no oversubscription when several worker processes share a machine. */
+  concurrency: number;
+}
+
+/**
+ * Process-wide libvips settings, applied once by whoever owns the process' image work.
+ * The operation cache is off: it would keep a second copy of what the compositor already caches
+ * as raw pixels, and every artwork is decoded exactly once, so caching it only costs memory.
+ */
+export function configureSharp({ concurrency }: SharpSettings): void {
+  sharp.cache(false);
+  sharp.concurrency(concurrency);
+}
+
+export interface RawImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** Where the fitted artwork goes in the raster the warp reads (all in work pixels). */
+export interface ArtworkPlacement {
+  fit: FitMode;
+  /** Clockwise degrees, applied before fitting; the corners it uncovers are transparent. */
+  rotate: number;
+  box: { left: number; top: number; width: number; height: number };
+  canvas: { width: number; height: number };
+}
+
+export interface EncodeOptions {
+  format: ExportFormat;
+  width: number;
+  height: number;
+  quality: number;
+}
+
+export interface EncodedImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  format: ExportFormat;
+}
+
+export interface SharpMedia {
+  /** A template layer as straight RGBA. */
+  decodeLayer(input: Buffer, name: string): Promise<RawImage>;
+  /** A template map as one grey channel: its alpha if it has any transparency, else its luminance. */
+  decodeGrey(input: Buffer, name: string): Promise<RawImage>;
+  /** User artwork, auto-oriented, rotated and fitted, as straight RGBA of placement.canvas. */
+  decodeArtwork(input: Buffer, placement: ArtworkPlacement): Promise<RawImage>;
+  /** The composed straight-RGBA canvas, resized and encoded once. */
+  encode(
+    canvas: { data: Uint8Array | Uint8ClampedArray; width: number; height: number; opaque: boolean },
+    options: EncodeOptions,
+  ): Promise<EncodedImage>;
+}
+
+const ARTWORK_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
+
+export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
+  const decodeOptions: SharpOptions = { limitInputPixels: options.limitInputPixels, failOn: 'error' };
+
+  const raw = async (pipeline: Sharp, channels: number): Promise<RawImage> => {
+    const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== channels) throw new Error(`expected ${channels} channels, got ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  };
+
+  const templateImage = async (name: string, work: () => Promise<RawImage>): Promise<RawImage> => {
+    try {
+      return await work();
+    } catch (error) {
+      throw new RenderFailedError(`template asset "${name}" could not be decoded`, { cause: error });
+    }
+  };
+
+  return {
+    decodeLayer: (input, name) =>
+      templateImage(name, () => raw(sharp(input, { ...decodeOptions, autoOrient: true }).ensureAlpha(), 4)),
+
+    decodeGrey: (input, name) =>
+      templateImage(name, async () => {
+        // PNG encoders often keep an all-opaque alpha channel: only real transparency counts.
+        const rgba = await raw(sharp(input, { ...decodeOptions, autoOrient: true }).ensureAlpha(), 4);
+        return { ...rgba, data: greyOf(rgba.data) };
+      }),
+
+    async decodeArtwork(input, placement) {
+      try {
+        const { format } = await sharp(input, decodeOptions).metadata();
+        if (!ARTWORK_FORMATS.has(format))
+          throw new AssetNotAnImageError(`unsupported image format: ${format}`);
+        const { box, canvas, fit } = placement;
+        const turn = ((placement.rotate % 360) + 360) % 360;
+        let source: Sharp = sharp(input, { ...decodeOptions, autoOrient: true });
+        if (turn !== 0) {
+          // Rotate at about the size the box needs (shrink-on-load still applies), then fit that.
+          const bound = Math.ceil(1.5 * Math.max(box.width, box.height));
+          const rotated = await raw(
+            source
+              .resize(bound, bound, { fit: 'inside', withoutEnlargement: true })
+              .ensureAlpha()
+              .rotate(turn, { background: TRANSPARENT }),
+            4,
+          );
+          source = sharp(rotated.data, {
+            raw: { width: rotated.width, height: rotated.height, channels: 4 },
+          });
+        }
+        // resize() on a JPEG/WebP decodes at a reduced scale (shrink-on-load) before resampling.
+        let pipeline = source
+          .resize(box.width, box.height, { fit, position: 'centre', background: TRANSPARENT })
+          .ensureAlpha();
+        const right = canvas.width - box.left - box.width;
+        const bottom = canvas.height - box.top - box.height;
+        if (box.left > 0 || box.top > 0 || right > 0 || bottom > 0) {
+          pipeline = pipeline.extend({
+            left: box.left,
+            top: box.top,
+            right,
+            bottom,
+            background: TRANSPARENT,
+          });
+        }
+        return await raw(pipeline, 4);
+      } catch (error) {
+        throw artworkError(error);
+      }
+    },
+
+    async encode(canvas, { format, width, height, quality }) {
+      const bytes = Buffer.from(canvas.data.buffer, canvas.data.byteOffset, canvas.data.byteLength);
+      let pipeline = sharp(bytes, { raw: { width: canvas.width, height: canvas.height, channels: 4 } });
+      if (canvas.opaque) pipeline = pipeline.removeAlpha();
+      else if (format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
+      if (width !== canvas.width || height !== canvas.height)
+        pipeline = pipeline.resize(width, height, { fit: 'fill' });
+      switch (format) {
+        case 'jpeg':
+          pipeline = pipeline.jpeg({ quality });
+          break;
+        case 'png':
+          pipeline = pipeline.png({ compressionLevel: 6 });
+          break;
+        case 'webp':
+          pipeline = pipeline.webp({ quality, effort: 4 });
+          break;
+        case 'avif':
+          // effort 2 of 9: AVIF's default effort costs seconds at 2000 px for a barely smaller file.
+          pipeline = pipeline.avif({ quality, effort: 2 });
+          break;
+      }
+      try {
+        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+        return { data, width: info.width, height: info.height, format };
+      } catch (error) {
+        throw new RenderFailedError(`encoding ${format} failed`, { cause: error });
+      }
+    },
+  };
+}
+
+function artworkError(error: unknown): Error {
+  if (error instanceof AssetNotAnImageError || error instanceof AssetTooLargeError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/exceeds pixel limit/i.test(message)) {
+    return new AssetTooLargeError('Asset exceeds the pixel limit', { cause: error });
+  }
+  return new AssetNotAnImageError('Asset is not a supported image', { cause: error });
+}
+
+function greyOf(rgba: Buffer): Buffer {
+  const grey = Buffer.alloc(rgba.length / 4);
+  let transparent = false;
+  for (let i = 3; i < rgba.length; i += 4) {
+    if (rgba[i] !== 255) {
+      transparent = true;
+      break;
+    }
+  }
+  for (let p = 0, i = 0; p < grey.length; p++, i += 4) {
+    grey[p] = transparent
+      ? rgba[i + 3]!
+      : (0.2126 * rgba[i]! + 0.7152 * rgba[i + 1]! + 0.0722 * rgba[i + 2]! + 0.5) | 0;
+  }
+  return grey;
+}

@@ -1,0 +1,183 @@
+// The template manifest: canvas size plus an ordered layer list (bottom → top) of static image
+// layers and smart objects, with images referenced by asset name. It is plain JSON so the PSD
+// importer and the JSON manifest upload can produce it; every geometry is in canvas pixels.
+import { z } from 'zod';
+
+export const BLEND_MODES = [
+  'normal',
+  'multiply',
+  'screen',
+  'overlay',
+  'darken',
+  'lighten',
+  'color-dodge',
+  'color-burn',
+  'hard-light',
+  'soft-light',
+  'difference',
+  'exclusion',
+  'linear-dodge',
+  'linear-burn',
+] as const;
+export const blendModeSchema = z.enum(BLEND_MODES);
+export type BlendMode = z.infer<typeof blendModeSchema>;
+
+const coordinate = z.number().finite().min(-100_000).max(100_000);
+const dimension = z.number().int().min(1).max(20_000);
+export const pointSchema = z.tuple([coordinate, coordinate]);
+export type Point = z.infer<typeof pointSchema>;
+export const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
+/** Corners of the artwork in canvas pixels: top-left, top-right, bottom-right, bottom-left. */
+export type Quad = z.infer<typeof quadSchema>;
+
+export const hexColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #1a2b3c');
+
+const opacity = z.number().min(0).max(1).default(1);
+const assetName = z.string().min(1).max(200);
+
+/** An image asset placed on the canvas with its top-left corner at (x, y); outside it is empty. */
+export const placedImageSchema = z.object({
+  asset: assetName,
+  x: z.number().int().default(0),
+  y: z.number().int().default(0),
+});
+export type PlacedImage = z.infer<typeof placedImageSchema>;
+
+export const staticLayerSchema = z.object({
+  type: z.literal('image'),
+  name: z.string().min(1).max(200),
+  ...placedImageSchema.shape,
+  blend_mode: blendModeSchema.default('normal'),
+  opacity,
+  /** Visibility from the mask's alpha channel if it has one, otherwise from its grey level. */
+  mask: placedImageSchema.optional(),
+});
+export type StaticLayer = z.infer<typeof staticLayerSchema>;
+
+/** A bilinear-patch grid: (cols+1) × (rows+1) canvas points, row by row, that the artwork's
+ * evenly divided grid maps onto (a cylinder wrap is such a grid). */
+export const meshSchema = z
+  .object({
+    cols: z.number().int().min(1).max(128),
+    rows: z.number().int().min(1).max(128),
+    points: z.array(pointSchema).max(129 * 129),
+  })
+  .refine((mesh) => mesh.points.length === (mesh.cols + 1) * (mesh.rows + 1), {
+    message: 'mesh.points must hold (cols + 1) × (rows + 1) points',
+    path: ['points'],
+  });
+export type Mesh = z.infer<typeof meshSchema>;
+
+export const printAreaSchema = z.object({
+  name: z.string().min(1).max(100),
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: dimension,
+  height: dimension,
+});
+export type PrintArea = z.infer<typeof printAreaSchema>;
+
+export const smartObjectLayerSchema = z.object({
+  type: z.literal('smart_object'),
+  uuid: z.uuid(),
+  name: z.string().min(1).max(200),
+  layer_name: z.string().min(1).max(200),
+  /** The artwork's design size; print areas and the aspect ratio for `fit` refer to it. */
+  size: z.object({ width: dimension, height: dimension }),
+  position: z.object({ x: z.number().int(), y: z.number().int(), width: dimension, height: dimension }),
+  /** Perspective target; null means the artwork fills `position` (or follows `mesh`). */
+  quad: quadSchema.nullable(),
+  mesh: meshSchema.optional(),
+  blend_mode: blendModeSchema.default('normal'),
+  opacity,
+  required: z.boolean().default(true),
+  mask: placedImageSchema.optional(),
+  /** Grey map: 128 is neutral, 0 and 255 shift the artwork by `strength` canvas pixels. */
+  displacement: placedImageSchema.extend({ strength: z.number().min(0).max(200) }).optional(),
+  /** Highlights and shadows re-applied over the artwork only (clipped to it). */
+  shading: placedImageSchema
+    .extend({ blend_mode: blendModeSchema.default('soft-light'), opacity })
+    .optional(),
+  /** Product colour multiplied onto the canvas under `mask` before the artwork is drawn. */
+  color: z
+    .object({
+      default: hexColorSchema,
+      allowed: z.array(hexColorSchema).max(200).optional(),
+      mask: placedImageSchema,
+    })
+    .optional(),
+  print_areas: z.array(printAreaSchema).max(50).default([]),
+});
+export type SmartObjectLayer = z.infer<typeof smartObjectLayerSchema>;
+
+export const templateLayerSchema = z.discriminatedUnion('type', [staticLayerSchema, smartObjectLayerSchema]);
+export type TemplateLayer = z.infer<typeof templateLayerSchema>;
+
+export const templateManifestSchema = z
+  .object({
+    width: dimension,
+    height: dimension,
+    layers: z.array(templateLayerSchema).min(1).max(200),
+  })
+  .refine(
+    (manifest) =>
+      new Set(smartObjectsOf(manifest).map((so) => so.uuid)).size === smartObjectsOf(manifest).length,
+    {
+      message: 'smart object uuids must be unique',
+      path: ['layers'],
+    },
+  );
+export type TemplateManifest = z.infer<typeof templateManifestSchema>;
+/** What a manifest looks like before defaults are applied (what importers write). */
+export type TemplateManifestInput = z.input<typeof templateManifestSchema>;
+
+/** Layer images by asset name: PNG, JPEG or WebP bytes. */
+export type TemplateAssets = Map<string, Buffer>;
+
+export function smartObjectsOf(manifest: { layers: readonly { type: string }[] }): SmartObjectLayer[] {
+  return manifest.layers.filter((layer): layer is SmartObjectLayer => layer.type === 'smart_object');
+}
+
+/** Every asset name the manifest refers to. */
+export function assetNamesOf(manifest: TemplateManifest): Set<string> {
+  const names = new Set<string>();
+  for (const layer of manifest.layers) {
+    if (layer.type === 'image') {
+      names.add(layer.asset);
+      if (layer.mask) names.add(layer.mask.asset);
+      continue;
+    }
+    for (const ref of [layer.mask, layer.displacement, layer.shading, layer.color?.mask]) {
+      if (ref) names.add(ref.asset);
+    }
+  }
+  return names;
+}
+
+export const FIT_MODES = ['cover', 'contain', 'fill'] as const;
+export type FitMode = (typeof FIT_MODES)[number];
+
+/** The artwork for one smart object of a render. */
+export interface SmartObjectInput {
+  uuid: string;
+  /** Encoded image bytes as fetched or uploaded; decoded here under the pixel cap. */
+  asset: Buffer;
+  fit: FitMode;
+  /** Clockwise degrees, applied before fitting. */
+  rotate: number;
+  /** Product colour (hex) where the smart object allows one. */
+  color?: string;
+  /** Name of one of the smart object's print areas; the whole design area when absent. */
+  print_area?: string;
+}
+
+export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  /** Longest side of the output in pixels (64–8000); the canvas size when absent. */
+  size?: number;
+  /** 1–100; ignored by png. */
+  quality?: number;
+}
