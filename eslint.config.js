@@ -35,6 +35,10 @@ export default tseslint.config(
   {
     files: [
       'packages/config/src/**',
+      // A process's entry point hands its environment to packages/config; tests build child environments.
+      'services/*/src/main.ts',
+      'services/*/src/cli.ts',
+      'services/*/test/**',
       '**/*.test.ts',
       'test/**',
       'infra/**',

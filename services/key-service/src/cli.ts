@@ -3,7 +3,6 @@ import { runCli } from './cli/run-cli.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
   // The process boundary: the environment is handed to packages/config here and read nowhere else.
-  // eslint-disable-next-line no-restricted-syntax
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,

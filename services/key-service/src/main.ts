@@ -12,7 +12,6 @@ import { createRevocationPublisher } from './revocation-publisher.js';
 import { createStores } from './stores.js';
 
 // The process boundary: the environment is handed to packages/config here and read nowhere else.
-// eslint-disable-next-line no-restricted-syntax
 const config = parseEnvOrExit(keyServiceConfigSchema, process.env, 'key-service');
 const logger = createLogger({ name: 'key-service', level: config.LOG_LEVEL });
 
