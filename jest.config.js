@@ -45,5 +45,15 @@ export default {
       },
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
     },
+    {
+      ...shared,
+      displayName: 'infra',
+      rootDir: 'infra',
+      moduleNameMapper: {
+        ...shared.moduleNameMapper,
+        '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
+      },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
   ],
 };

@@ -1,7 +1,7 @@
 // The pixel engine's front door: prepare a template once (decoded, pre-flattened, cached by
 // id+version in a byte-bounded LRU), then render artwork into it with one decode per artwork,
 // the kernels on the pool, and one encode at the end.
-import { createByteLru } from './byte-lru.js';
+import { LRUCache } from 'lru-cache';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { KernelPool } from './kernel-pool.js';
 import type { SharpMedia } from './sharp-media.js';
@@ -62,9 +62,10 @@ export function createCompositor(options: CompositorOptions): Compositor {
   const { pool } = options;
   configureSharp({ concurrency: options.sharpConcurrency ?? 1 });
   const media: SharpMedia = createSharpMedia({ limitInputPixels: options.limitInputPixels ?? 100_000_000 });
-  const cache = createByteLru<string, PreparedTemplate>({
-    maxBytes: options.cacheBytes,
-    sizeOf: (t) => t.bytes,
+  // Bounded by decoded bytes, not entries: one template's layers range from kilobytes to tens of megabytes.
+  const cache = new LRUCache<string, PreparedTemplate>({
+    maxSize: options.cacheBytes,
+    sizeCalculation: (prepared) => Math.max(1, prepared.bytes),
   });
   const inflight = new Map<string, Promise<PreparedTemplate>>();
 
@@ -115,7 +116,7 @@ export function createCompositor(options: CompositorOptions): Compositor {
         return cache.size;
       },
       get bytes() {
-        return cache.bytes;
+        return cache.calculatedSize;
       },
     },
   };

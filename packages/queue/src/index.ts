@@ -1,2 +1,4 @@
 export * from './names.js';
 export * from './events.js';
+export * from './usage.js';
+export * from './render-queue.js';

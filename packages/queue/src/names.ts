@@ -17,6 +17,8 @@ export function waitListKey(redisPrefix: string, queue: QueueName): string {
 export const CHANNELS = {
   /** Published by the key-service when a key stops being usable; every gateway evicts it. */
   keyRevoked: 'key.revoked',
+  /** Published by the render-worker when a render succeeded or finally failed; `?wait=N` listens. */
+  renderFinished: 'render.finished',
 } as const;
 
 export function channelName(redisPrefix: string, channel: (typeof CHANNELS)[keyof typeof CHANNELS]): string {

@@ -1,0 +1,67 @@
+// Prometheus metrics of one gateway app, on a registry of its own (never prom-client's global one),
+// so several apps in one process (tests, two replicas) count separately.
+import type { RequestHandler } from 'express';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+export interface GatewayMetrics {
+  registry: Registry;
+  httpRequests: Counter<'route' | 'method' | 'status'>;
+  httpDuration: Histogram<'route' | 'method' | 'status'>;
+  /** hit: answered from the verified-key cache; miss: the key-service was asked. Ratio in PromQL. */
+  authCacheLookups: Counter<'result'>;
+  rateLimitRejections: Counter<'window'>;
+}
+
+export function createMetrics(): GatewayMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time from request to response end, by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    authCacheLookups: new Counter({
+      name: 'auth_cache_lookups_total',
+      help: 'API key lookups in the verified-key cache (hit) or at the key-service (miss)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
+    rateLimitRejections: new Counter({
+      name: 'rate_limit_rejections_total',
+      help: 'Requests refused with 429, by the window that was full (60s or 1d)',
+      labelNames: ['window'],
+      registers: [registry],
+    }),
+  };
+}
+
+/**
+ * Counts every answer when it is sent. The route label is the matched route pattern (routes are
+ * registered with their full path), or `unmatched`: raw paths would make the label set unbounded.
+ */
+export function metricsMiddleware(metrics: GatewayMetrics): RequestHandler {
+  return (req, res, next) => {
+    const stop = metrics.httpDuration.startTimer();
+    res.once('finish', () => {
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      const labels = {
+        route: typeof route === 'string' ? route : 'unmatched',
+        method: req.method,
+        status: String(res.statusCode),
+      };
+      metrics.httpRequests.inc(labels);
+      stop(labels);
+    });
+    next();
+  };
+}

@@ -1,0 +1,111 @@
+// The four built-in sample mockups in the public shape of API.md (contracts' `Mockup`). Uuids, slugs
+// and smart objects are those of packages/compositor's sample templates, which the database-backed
+// catalogue installs, so clients keep the same ids when that catalogue replaces this list.
+import type { Mockup } from '@platen/contracts';
+
+const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';
+
+export const BUILTIN_MOCKUPS: readonly Mockup[] = [
+  {
+    uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e01',
+    slug: 'poster-on-wall',
+    name: 'Framed poster on a wall',
+    width: 2000,
+    height: 1500,
+    thumbnail: null,
+    smart_objects: [
+      {
+        uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e11',
+        name: 'Poster',
+        layer_name: 'Poster artwork',
+        size: { width: 1800, height: 2400 },
+        position: { x: 784, y: 320, width: 427, height: 710 },
+        quad: [
+          [784.59, 320.43],
+          [1210.37, 344.89],
+          [1210.37, 1005.11],
+          [784.59, 1029.57],
+        ],
+        blend_mode: 'normal',
+        required: true,
+      },
+    ],
+    status: 'ready',
+    built_in: true,
+    created_at: BUILT_IN_AT,
+  },
+  {
+    uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e02',
+    slug: 't-shirt',
+    name: 'T-shirt in a product colour',
+    width: 1600,
+    height: 2000,
+    thumbnail: null,
+    smart_objects: [
+      {
+        uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e12',
+        name: 'Front print',
+        layer_name: 'Front print',
+        size: { width: 1200, height: 1500 },
+        position: { x: 540, y: 545, width: 520, height: 650 },
+        quad: null,
+        blend_mode: 'normal',
+        required: true,
+      },
+    ],
+    status: 'ready',
+    built_in: true,
+    created_at: BUILT_IN_AT,
+  },
+  {
+    uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e03',
+    slug: 'tablet-at-angle',
+    name: 'Tablet on a desk',
+    width: 2000,
+    height: 1500,
+    thumbnail: null,
+    smart_objects: [
+      {
+        uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e13',
+        name: 'Screen',
+        layer_name: 'Screen content',
+        size: { width: 1536, height: 2048 },
+        position: { x: 641, y: 184, width: 729, height: 1056 },
+        quad: [
+          [821.94, 184.21],
+          [1369.61, 262.05],
+          [1298.98, 1239.04],
+          [641.98, 1135.99],
+        ],
+        blend_mode: 'normal',
+        required: true,
+      },
+    ],
+    status: 'ready',
+    built_in: true,
+    created_at: BUILT_IN_AT,
+  },
+  {
+    uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e04',
+    slug: 'mug',
+    name: 'Ceramic mug',
+    width: 2000,
+    height: 1500,
+    thumbnail: null,
+    smart_objects: [
+      {
+        uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e14',
+        name: 'Wrap print',
+        layer_name: 'Mug print',
+        size: { width: 1300, height: 1000 },
+        position: { x: 668, y: 549, width: 584, height: 593 },
+        quad: null,
+        blend_mode: 'normal',
+        required: true,
+      },
+    ],
+    status: 'ready',
+    built_in: true,
+    created_at: BUILT_IN_AT,
+  },
+];

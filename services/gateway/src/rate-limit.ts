@@ -1,0 +1,205 @@
+// Per-key rate limits shared by every gateway replica: one Lua script per request checks and bumps
+// the minute and day counters atomically (a full window refuses without counting) and, for an
+// allowed request, counts its usage. Windows: 60 s from the key's first request in it; the UTC day.
+import { createHash } from 'node:crypto';
+import { ApiError, type RateLimits } from '@platen/contracts';
+import {
+  redisKey,
+  usageDirtySet,
+  usageKey,
+  USAGE_FIELDS,
+  USAGE_RETENTION_SECONDS,
+  utcDay,
+} from '@platen/queue';
+import type { RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Clock } from './clock.js';
+import type { GatewayMetrics } from './metrics.js';
+
+const MINUTE_MS = 60_000;
+const DAY_SECONDS = 86_400;
+/** Day counters outlive their day a little, so a replica whose clock lags still finds them. */
+const DAY_COUNTER_SLACK_MS = 5 * 60_000;
+
+// KEYS: minute counter, day counter, usage hash, usage dirty set.
+// ARGV: per-minute limit, per-day limit, minute window ms, day counter ttl ms, now (ISO), usage ttl s.
+// Returns {allowed 0|1, full window 0 none|1 minute|2 day, minute count, day count, minute ttl ms}.
+const SCRIPT = `
+local perMinute = tonumber(ARGV[1])
+local perDay = tonumber(ARGV[2])
+local minute = tonumber(redis.call('GET', KEYS[1]) or '0')
+local day = tonumber(redis.call('GET', KEYS[2]) or '0')
+local minuteTtl = redis.call('PTTL', KEYS[1])
+if minuteTtl == -1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  minuteTtl = tonumber(ARGV[3])
+end
+if minute >= perMinute then
+  return {0, 1, minute, day, minuteTtl}
+end
+if day >= perDay then
+  return {0, 2, minute, day, minuteTtl}
+end
+minute = redis.call('INCR', KEYS[1])
+if minute == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  minuteTtl = tonumber(ARGV[3])
+end
+day = redis.call('INCR', KEYS[2])
+if day == 1 then
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
+redis.call('HINCRBY', KEYS[3], '${USAGE_FIELDS.requests}', 1)
+redis.call('HSET', KEYS[3], '${USAGE_FIELDS.lastUsedAt}', ARGV[5])
+redis.call('EXPIRE', KEYS[3], ARGV[6])
+redis.call('SADD', KEYS[4], KEYS[3])
+return {1, 0, minute, day, minuteTtl}
+`;
+const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  /** Seconds until the window starts over (at least 1). */
+  resetSeconds: number;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** The full window that refused the request. */
+  exceeded: 'minute' | 'day' | null;
+  minute: WindowState;
+  day: WindowState;
+}
+
+export interface RateLimiter {
+  /** Counts one request of `keyId` if both windows have room. Rejects when Redis cannot answer. */
+  consume(keyId: string, limits: RateLimits): Promise<RateLimitDecision>;
+}
+
+export interface RateLimiterDeps {
+  redis: Redis;
+  redisPrefix: string;
+  clock: Clock;
+}
+
+function msUntilNextUtcDay(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  return next - now.getTime();
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
+
+function toCounts(reply: unknown): [number, number, number, number, number] {
+  if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((n) => typeof n === 'number')) {
+    throw new Error('rate-limit script answered an unexpected reply');
+  }
+  return reply as [number, number, number, number, number];
+}
+
+export function createRateLimiter({ redis, redisPrefix, clock }: RateLimiterDeps): RateLimiter {
+  return {
+    async consume(keyId, limits) {
+      const now = clock.now();
+      const day = utcDay(now);
+      const untilNextDay = msUntilNextUtcDay(now);
+      const keys = [
+        redisKey(redisPrefix, 'ratelimit', keyId, 'minute'),
+        redisKey(redisPrefix, 'ratelimit', keyId, 'day', day),
+        usageKey(redisPrefix, keyId, day),
+        usageDirtySet(redisPrefix),
+      ];
+      const args = [
+        limits.per_minute,
+        limits.per_day,
+        MINUTE_MS,
+        untilNextDay + DAY_COUNTER_SLACK_MS,
+        now.toISOString(),
+        USAGE_RETENTION_SECONDS,
+      ];
+      let reply: unknown;
+      try {
+        reply = await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+      } catch (error) {
+        // Redis forgot the script (restart, SCRIPT FLUSH): send it once in full; it is cached again.
+        if (!isNoScript(error)) throw error;
+        reply = await redis.eval(SCRIPT, keys.length, ...keys, ...args);
+      }
+      const [allowed, full, minuteCount, dayCount, minuteTtlMs] = toCounts(reply);
+      const exceeded = full === 1 ? 'minute' : full === 2 ? 'day' : null;
+      return {
+        allowed: allowed === 1,
+        exceeded,
+        minute: {
+          limit: limits.per_minute,
+          remaining: exceeded === 'minute' ? 0 : Math.max(0, limits.per_minute - minuteCount),
+          resetSeconds: Math.max(1, Math.ceil((minuteTtlMs > 0 ? minuteTtlMs : MINUTE_MS) / 1000)),
+        },
+        day: {
+          limit: limits.per_day,
+          remaining: exceeded === 'day' ? 0 : Math.max(0, limits.per_day - dayCount),
+          resetSeconds: Math.max(1, Math.ceil(untilNextDay / 1000)),
+        },
+      };
+    },
+  };
+}
+
+/** The window a client should watch: the full one, else the one with fewer requests left. */
+function bindingWindow(decision: RateLimitDecision): WindowState {
+  if (decision.exceeded) return decision[decision.exceeded];
+  return decision.day.remaining < decision.minute.remaining ? decision.day : decision.minute;
+}
+
+/** IETF draft RateLimit fields plus the X-RateLimit-* trio (reset in seconds from now, not a timestamp). */
+export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  const binding = bindingWindow(decision);
+  return {
+    'RateLimit-Policy': `${decision.minute.limit};w=60, ${decision.day.limit};w=${DAY_SECONDS}`,
+    RateLimit: `limit=${binding.limit}, remaining=${binding.remaining}, reset=${binding.resetSeconds}`,
+    'X-RateLimit-Limit': String(binding.limit),
+    'X-RateLimit-Remaining': String(binding.remaining),
+    'X-RateLimit-Reset': String(binding.resetSeconds),
+  };
+}
+
+export interface RateLimitMiddlewareDeps {
+  limiter: RateLimiter;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+/** Runs after authenticate. Fails closed: when Redis cannot answer, the request is refused with 503. */
+export function rateLimit({ limiter, metrics, logger }: RateLimitMiddlewareDeps): RequestHandler {
+  return async (req, res, next) => {
+    const auth = req.auth;
+    if (!auth) throw new Error('rateLimit runs only after authenticate');
+    let decision: RateLimitDecision;
+    try {
+      decision = await limiter.consume(auth.keyId, auth.limits);
+    } catch (error) {
+      logger.warn(
+        { err: error, request_id: req.requestId, key_hint: auth.keyHint },
+        'rate limiter unavailable: refusing',
+      );
+      throw new ApiError('SERVICE_UNAVAILABLE');
+    }
+    res.set(rateLimitHeaders(decision));
+    if (decision.exceeded) {
+      const window = decision[decision.exceeded];
+      metrics.rateLimitRejections.inc({ window: decision.exceeded === 'minute' ? '60s' : '1d' });
+      res.set('Retry-After', String(window.resetSeconds));
+      throw new ApiError('RATE_LIMIT_EXCEEDED', {
+        details: {
+          limit: window.limit,
+          window: decision.exceeded === 'minute' ? '60s' : '1d',
+          retry_after: window.resetSeconds,
+        },
+      });
+    }
+    next();
+  };
+}

@@ -1,0 +1,80 @@
+// The rate-limit script against real Redis, with the clock moved by the test: the UTC-day window,
+// the minute window's start, and the usage counters the key-service later flushes.
+import { randomUUID } from 'node:crypto';
+import { usageDirtySet, usageKey } from '@platen/queue';
+import { createTestRedis } from '@platen/testing';
+import { Redis } from 'ioredis';
+import type { Clock } from '../src/clock.js';
+import { createRateLimiter } from '../src/rate-limit.js';
+
+const testRedis = createTestRedis('gw-limiter');
+const redis = new Redis(testRedis.url);
+let now = Date.parse('2025-03-10T23:59:58.500Z');
+const clock: Clock = { now: () => new Date(now) };
+const limiter = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock });
+
+afterAll(async () => {
+  await testRedis.cleanup();
+  redis.disconnect();
+});
+
+beforeEach(() => {
+  now = Date.parse('2025-03-10T23:59:58.500Z');
+});
+
+describe('the rate limiter', () => {
+  it('refuses the request after the day limit until the UTC day ends, then allows again', async () => {
+    const keyId = randomUUID();
+    const limits = { per_minute: 100, per_day: 3 };
+    for (let i = 0; i < 3; i++) expect((await limiter.consume(keyId, limits)).allowed).toBe(true);
+    const refused = await limiter.consume(keyId, limits);
+    expect(refused).toMatchObject({
+      allowed: false,
+      exceeded: 'day',
+      day: { limit: 3, remaining: 0, resetSeconds: 2 },
+    });
+
+    now = Date.parse('2025-03-11T00:00:00.000Z');
+    const nextDay = await limiter.consume(keyId, limits);
+    expect(nextDay).toMatchObject({ allowed: true, day: { remaining: 2, resetSeconds: 86_400 } });
+  });
+
+  it('starts the minute window at the key’s first request and reports the seconds left in it', async () => {
+    const keyId = randomUUID();
+    const first = await limiter.consume(keyId, { per_minute: 2, per_day: 100 });
+    expect(first.minute).toEqual({ limit: 2, remaining: 1, resetSeconds: 60 });
+    expect(await redis.pttl(`${testRedis.prefix}:ratelimit:${keyId}:minute`)).toBeGreaterThan(55_000);
+  });
+
+  it('does not count a refused request against either window', async () => {
+    const keyId = randomUUID();
+    const limits = { per_minute: 1, per_day: 100 };
+    await limiter.consume(keyId, limits);
+    for (let i = 0; i < 5; i++) await limiter.consume(keyId, limits);
+    const relaxed = await limiter.consume(keyId, { per_minute: 100, per_day: 100 });
+    expect(relaxed.day.remaining).toBe(98);
+  });
+
+  it('counts each allowed request in the key’s usage hash for the day and marks it for flushing', async () => {
+    const keyId = randomUUID();
+    const limits = { per_minute: 2, per_day: 100 };
+    now = Date.parse('2025-03-10T12:00:00.000Z');
+    await limiter.consume(keyId, limits);
+    now += 1_000;
+    await limiter.consume(keyId, limits);
+    await limiter.consume(keyId, limits); // refused: not counted
+
+    const hash = usageKey(testRedis.prefix, keyId, '2025-03-10');
+    expect(await redis.hgetall(hash)).toEqual({ requests: '2', last_used_at: '2025-03-10T12:00:01.000Z' });
+    expect(await redis.sismember(usageDirtySet(testRedis.prefix), hash)).toBe(1);
+    expect(await redis.ttl(hash)).toBeGreaterThan(6 * 86_400);
+  });
+
+  it('is exact under concurrency: 30 concurrent calls with a limit of 10 allow exactly 10', async () => {
+    const keyId = randomUUID();
+    const decisions = await Promise.all(
+      Array.from({ length: 30 }, () => limiter.consume(keyId, { per_minute: 10, per_day: 100 })),
+    );
+    expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+  });
+});

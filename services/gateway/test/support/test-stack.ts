@@ -1,0 +1,114 @@
+// One suite's world: its own Postgres database and Redis prefix, the real key-service process on
+// them, and any number of in-process gateways (startGateway: listen(createApp(deps))).
+// teardown() cleans up whatever start() got to, even when start() failed or timed out.
+import { randomBytes } from 'node:crypto';
+import { gatewayConfigSchema, parseEnv } from '@platen/config';
+import {
+  createTestDatabase,
+  createTestRedis,
+  waitFor,
+  type TestDatabase,
+  type TestRedis,
+} from '@platen/testing';
+import { pino } from 'pino';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway.js';
+import { createKeyServiceAdmin, type KeyServiceAdmin } from './key-service-admin.js';
+import { startKeyService, type KeyServiceProcess } from './key-service-process.js';
+
+export const KEY_PREFIX = 'sm_';
+/** Starting the stack may include building the key-service: slow on a busy machine. */
+export const STACK_START_TIMEOUT_MS = 300_000;
+
+export interface TestGateway extends RunningGateway {
+  url: string;
+}
+
+export interface GatewayOverrides extends Partial<GatewayOptions> {
+  /** Redis for this gateway only (e.g. a private redis-server the test kills). */
+  redisUrl?: string;
+  keyServiceUrl?: string;
+}
+
+export class TestStack {
+  readonly redis: TestRedis;
+  readonly serviceSecret = randomBytes(24).toString('hex');
+  private databaseOrUndefined: TestDatabase | undefined;
+  private keyServiceOrUndefined: KeyServiceProcess | undefined;
+  private readonly gateways: RunningGateway[] = [];
+
+  constructor(readonly label: string) {
+    this.redis = createTestRedis(label);
+  }
+
+  get database(): TestDatabase {
+    if (!this.databaseOrUndefined) throw new Error('stack not started');
+    return this.databaseOrUndefined;
+  }
+
+  get keyService(): KeyServiceProcess {
+    if (!this.keyServiceOrUndefined) throw new Error('stack not started');
+    return this.keyServiceOrUndefined;
+  }
+
+  get admin(): KeyServiceAdmin {
+    return createKeyServiceAdmin(this.keyService.url, this.serviceSecret);
+  }
+
+  async start(): Promise<void> {
+    this.databaseOrUndefined = await createTestDatabase(this.label);
+    this.keyServiceOrUndefined = await startKeyService({
+      databaseUrl: this.database.url,
+      redisUrl: this.redis.url,
+      redisPrefix: this.redis.prefix,
+      serviceSecret: this.serviceSecret,
+      keyPrefix: KEY_PREFIX,
+    });
+  }
+
+  /** Starts a gateway and waits until it is subscribed to revocations (its key cache is in use). */
+  async startGateway(overrides: GatewayOverrides = {}): Promise<TestGateway> {
+    const { redisUrl, keyServiceUrl, ...options } = overrides;
+    const config = parseEnv(gatewayConfigSchema, {
+      DATABASE_URL: this.database.url,
+      REDIS_URL: redisUrl ?? this.redis.url,
+      REDIS_PREFIX: this.redis.prefix,
+      SERVICE_JWT_SECRET: this.serviceSecret,
+      KEY_SERVICE_URL: keyServiceUrl ?? this.keyService.url,
+      KEY_PREFIX,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    });
+    const gateway = await startGateway(config, {
+      drainMs: 1_000,
+      ...options,
+      logger: options.logger ?? pino({ level: 'silent' }),
+    });
+    this.gateways.push(gateway);
+    await waitFor(() => gateway.revocationsSubscribed || undefined, {
+      timeoutMs: 10_000,
+      what: 'gateway subscribed to revocations',
+    });
+    return Object.assign(gateway, { url: `http://127.0.0.1:${gateway.port}` });
+  }
+
+  async teardown(): Promise<void> {
+    await Promise.all(this.gateways.map((gateway) => gateway.close()));
+    await this.keyServiceOrUndefined?.stop();
+    await this.redis.cleanup();
+    await this.databaseOrUndefined?.drop();
+  }
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+/** GET with the headers given; the body parsed as JSON. */
+export async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+  return { status: response.status, headers: response.headers, body };
+}
