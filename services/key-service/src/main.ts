@@ -10,6 +10,7 @@ import { createKeyVerifier } from './key-verifier.js';
 import { createReadinessCheck } from './readiness.js';
 import { createRevocationPublisher } from './revocation-publisher.js';
 import { createStores } from './stores.js';
+import { createUsageFlusher } from './usage-flusher.js';
 
 // The process boundary: the environment is handed to packages/config here and read nowhere else.
 const config = parseEnvOrExit(keyServiceConfigSchema, process.env, 'key-service');
@@ -60,12 +61,18 @@ const app = createApp({
 const server = await listen(app, config.KEY_SERVICE_PORT, config.KEY_SERVICE_HOST);
 logger.info({ port: server.port, host: config.KEY_SERVICE_HOST }, 'key-service listening');
 
+// Gateways count usage in Redis; it reaches Postgres (key list, dashboard) within this interval.
+const USAGE_FLUSH_INTERVAL_MS = 5_000;
+const usageFlusher = createUsageFlusher({ db, redis, redisPrefix: config.REDIS_PREFIX, logger });
+usageFlusher.start(USAGE_FLUSH_INTERVAL_MS);
+
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'key-service stopping');
   await server.close();
+  await usageFlusher.stop();
   redis.disconnect();
   await db.destroy();
   process.exit(0);
