@@ -1,0 +1,11 @@
+// The mockup catalogue shared by gateway and worker: built-in install, template loading for the
+// compositor, the public mockup shape, and how a render row stores its inputs.
+export { seedBuiltInMockups, builtInMockupsInstalled, assetsPrefix } from './builtin-seeder.js';
+export type { SeedBuiltInMockupsDeps, SeedReport } from './builtin-seeder.js';
+export { loadTemplate, TemplateAssetMissingError } from './template-loader.js';
+export type { LoadedTemplate, TemplateLoaderDeps } from './template-loader.js';
+export { toPublicMockup } from './public-mockup.js';
+export type { MockupRow } from './public-mockup.js';
+export { storedRenderInputSchema, storedRenderInputsSchema, toStoredRenderInput } from './render-inputs.js';
+export type { StoredRenderInput } from './render-inputs.js';
+export { templateFingerprint } from './template-fingerprint.js';

@@ -1,0 +1,34 @@
+// A mockup row in API.md's public shape (contracts' `mockupSchema`). The thumbnail URL is signed by
+// the caller (it knows the storage driver and the URL lifetime); the row only holds its key.
+import type { Mockup } from '@platen/contracts';
+import type { MockupStatus } from '@platen/db';
+
+/** The columns the public shape needs, as selected from `renders.mockups`. */
+export interface MockupRow {
+  id: string;
+  account_id: string | null;
+  slug: string;
+  name: string;
+  width: number;
+  height: number;
+  status: MockupStatus;
+  smart_objects: unknown[];
+  /** A Date from pg; a string is accepted too (the column's kysely type is not unwrapped to Date). */
+  created_at: Date | string;
+}
+
+export function toPublicMockup(row: MockupRow, thumbnailUrl: string | null): Mockup {
+  return {
+    uuid: row.id,
+    slug: row.slug,
+    name: row.name,
+    width: row.width,
+    height: row.height,
+    thumbnail: thumbnailUrl,
+    // Written by describeSmartObjects at install time: already the public shape.
+    smart_objects: row.smart_objects as Mockup['smart_objects'],
+    status: row.status,
+    built_in: row.account_id === null,
+    created_at: new Date(row.created_at).toISOString(),
+  };
+}

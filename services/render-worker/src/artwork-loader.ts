@@ -1,0 +1,46 @@
+// The bytes of one smart object's artwork: fetched from its URL through the SSRF-safe client, or read
+// from where the gateway parked inline base64 (decoded) under renderInputKey. Both are size-capped.
+import type { StoredRenderInput } from '@platen/mockups';
+import type { ObjectStorage } from '@platen/storage';
+import { renderInputKey } from '@platen/storage';
+import { RenderFailureError } from './render-failure.js';
+
+/** Fetches an artwork URL (caps, SSRF policy and timeouts are the fetcher's); rejects with OutboundError. */
+export type FetchAsset = (url: string, signal: AbortSignal) => Promise<Buffer>;
+
+export interface ArtworkLoaderDeps {
+  storage: ObjectStorage;
+  fetchAsset: FetchAsset;
+  /** Cap for inline (base64) artwork, the same as the outbound body cap for URLs. */
+  maxInlineBytes: number;
+}
+
+export type ArtworkLoader = (
+  renderId: string,
+  input: StoredRenderInput,
+  signal: AbortSignal,
+) => Promise<Buffer>;
+
+export function createArtworkLoader({
+  storage,
+  fetchAsset,
+  maxInlineBytes,
+}: ArtworkLoaderDeps): ArtworkLoader {
+  return async (renderId, input, signal) => {
+    if (input.asset.url !== null) return fetchAsset(input.asset.url, signal);
+    const parked = await storage.get(renderInputKey(renderId, input.uuid));
+    if (!parked) {
+      throw new RenderFailureError(
+        'RENDER_FAILED',
+        `The inline artwork of smart object ${input.uuid} is missing`,
+      );
+    }
+    if (parked.body.length > maxInlineBytes) {
+      throw new RenderFailureError(
+        'ASSET_TOO_LARGE',
+        `Inline artwork is larger than ${maxInlineBytes} bytes`,
+      );
+    }
+    return parked.body;
+  };
+}

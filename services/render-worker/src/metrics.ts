@@ -1,0 +1,42 @@
+// The worker's Prometheus metrics, on a registry of its own (no global state): jobs by outcome,
+// render duration by template, and how long jobs waited in the queue before a worker took them.
+import { Counter, Histogram, Registry } from 'prom-client';
+
+export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled';
+
+export interface RenderMetrics {
+  registry: Registry;
+  jobs: Counter<'outcome'>;
+  renderDuration: Histogram<'template'>;
+  queueWait: Histogram;
+}
+
+export function createRenderMetrics(registry = new Registry()): RenderMetrics {
+  return {
+    registry,
+    jobs: new Counter({
+      name: 'render_jobs_total',
+      help: 'Render job attempts by outcome (retried: a transient failure that will be tried again)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    renderDuration: new Histogram({
+      name: 'render_duration_seconds',
+      help: 'Time from taking a render job to its stored result, by template (custom for account uploads)',
+      labelNames: ['template'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+      registers: [registry],
+    }),
+    queueWait: new Histogram({
+      name: 'render_queue_wait_seconds',
+      help: 'Time a render job waited in the queue before its first attempt started',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    }),
+  };
+}
+
+/** Bounded label values: built-in slugs are few and fixed; uploads would be unbounded. */
+export function templateLabel(template: { accountId: string | null; slug: string }): string {
+  return template.accountId === null ? template.slug : 'custom';
+}

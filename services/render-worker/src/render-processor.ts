@@ -1,0 +1,255 @@
+// One render job, start to finish: load the row, fetch the artwork, composite, store the result under
+// a key derived from the render uuid (a retry overwrites, never duplicates), mark the row, announce.
+// Transient failures are rethrown for BullMQ to retry with backoff; permanent ones, and the last
+// attempt, fail the render for good (refunded once) and end with UnrecoverableError.
+import type { Compositor, ExportOptions, SmartObjectInput } from '@platen/compositor';
+import { exportOptionsSchema } from '@platen/contracts';
+import type { Database } from '@platen/db';
+import type { LoadedTemplate, StoredRenderInput } from '@platen/mockups';
+import { storedRenderInputsSchema } from '@platen/mockups';
+import { RENDER_JOB_NAME, renderJobSchema, type RenderJob } from '@platen/queue';
+import type { ObjectStorage } from '@platen/storage';
+import { renderResultKey } from '@platen/storage';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { createArtworkLoader, type FetchAsset } from './artwork-loader.js';
+import type { Clock } from './clock.js';
+import { RefundFailedError, type CreditsClient } from './credits-client.js';
+import { classifyFailure, type RenderFailure } from './failure-codes.js';
+import { templateLabel, type RenderMetrics } from './metrics.js';
+import { RenderFailureError } from './render-failure.js';
+import { createRenderFinalizer } from './render-finalizer.js';
+import { createRenderStore, type RenderRecord } from './render-store.js';
+import type { ResultPublisher } from './result-publisher.js';
+
+export type RenderJobHandle = Job<RenderJob, unknown, string>;
+
+export interface RenderProcessorDeps {
+  db: Kysely<Database>;
+  storage: ObjectStorage;
+  fetchAsset: FetchAsset;
+  compositor: Pick<Compositor, 'prepare' | 'render'>;
+  loadTemplate: (mockupId: string) => Promise<LoadedTemplate | undefined>;
+  credits: CreditsClient;
+  publisher: ResultPublisher;
+  logger: Logger;
+  clock: Clock;
+  metrics: RenderMetrics;
+  /** Cap for inline (base64) artwork; API.md's default asset cap. */
+  maxInlineAssetBytes?: number;
+  /** How long a job whose refund could not be confirmed waits before trying again. */
+  refundRetryDelayMs?: number;
+}
+
+export interface RenderJobOutcome {
+  status: 'succeeded' | 'failed';
+  result_key?: string;
+}
+
+export interface RenderProcessor {
+  process: (job: RenderJobHandle, token?: string, signal?: AbortSignal) => Promise<RenderJobOutcome>;
+  /** The worker's `failed` event: settles renders BullMQ failed without running the processor (stalled too often). */
+  onFailed: (job: RenderJobHandle | undefined, error: Error) => Promise<void>;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+const DEFAULT_INLINE_CAP = 25 * 1024 * 1024;
+/** BullMQ's failedReason for a job whose worker died (lock lost) more often than maxStalledCount. */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
+export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcessor {
+  const { storage, compositor, publisher, logger, clock, metrics } = deps;
+  const store = createRenderStore({ db: deps.db, clock });
+  const finalizer = createRenderFinalizer({ store, credits: deps.credits, publisher, logger, clock });
+  const loadArtwork = createArtworkLoader({
+    storage,
+    fetchAsset: deps.fetchAsset,
+    maxInlineBytes: deps.maxInlineAssetBytes ?? DEFAULT_INLINE_CAP,
+  });
+  const refundRetryDelayMs = deps.refundRetryDelayMs ?? 30_000;
+
+  const announce = (renderId: string, status: 'succeeded' | 'failed', log: Logger) =>
+    publisher
+      .publish({ render_id: renderId, status })
+      .catch((error: unknown) => log.warn({ err: error }, 'render.finished not published'));
+
+  /** Everything that can go wrong in here is classified by the caller. */
+  async function render(row: RenderRecord, signal: AbortSignal | undefined, log: Logger) {
+    const template = await deps.loadTemplate(row.mockup_id);
+    if (!template) throw new RenderFailureError('RENDER_FAILED', 'The mockup no longer exists');
+    const inputs = parseInputs(row.inputs);
+    const exportOptions = parseExportOptions(row.export_options);
+    const started = clock.now().getTime();
+
+    const artwork = await fetchAll(row.id, inputs, signal);
+    const prepared = await compositor.prepare(template.source, template.loadAssets);
+    const output = await compositor.render(prepared, toCompositorInputs(inputs, artwork), exportOptions);
+    const key = renderResultKey(row.id, output.format);
+    await storage.put(key, output.data, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
+
+    const result = {
+      key,
+      width: output.width,
+      height: output.height,
+      format: output.format,
+      bytes: output.data.length,
+    };
+    if (await store.markSucceeded(row.id, result)) {
+      metrics.renderDuration.observe(
+        { template: templateLabel(template) },
+        (clock.now().getTime() - started) / 1000,
+      );
+      log.info({ result_key: key, bytes: result.bytes }, 'render succeeded');
+    } else {
+      log.warn('render finished by another attempt first; result left as written');
+    }
+    await announce(row.id, 'succeeded', log);
+    return key;
+  }
+
+  /** All artwork in parallel; the first failure cancels the other downloads. */
+  async function fetchAll(renderId: string, inputs: StoredRenderInput[], signal: AbortSignal | undefined) {
+    const controller = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    try {
+      return await Promise.all(inputs.map((input) => loadArtwork(renderId, input, combined)));
+    } finally {
+      controller.abort();
+    }
+  }
+
+  async function process(
+    job: RenderJobHandle,
+    token?: string,
+    signal?: AbortSignal,
+  ): Promise<RenderJobOutcome> {
+    const parsed = renderJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('render job without a valid render_id');
+    const renderId = parsed.data.render_id;
+    const attempt = job.attemptsMade + 1;
+    const maxAttempts = job.opts.attempts ?? 1;
+    const log = logger.child({ render_id: renderId, job_id: job.id, attempt });
+    if (job.attemptsMade === 0 && job.processedOn !== undefined) {
+      metrics.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
+    }
+
+    try {
+      const started = await startAttempt(renderId, log);
+      if ('final' in started) return { status: started.final };
+      const { row } = started;
+      try {
+        const key = await render(row, signal, log);
+        metrics.jobs.inc({ outcome: 'succeeded' });
+        return { status: 'succeeded', result_key: key };
+      } catch (error) {
+        if (signal?.aborted) throw new ReturnToQueue(error);
+        const failure = classifyFailure(error);
+        if (failure.transient && attempt < maxAttempts) {
+          metrics.jobs.inc({ outcome: 'retried' });
+          log.warn(
+            { err: error, code: failure.code, max_attempts: maxAttempts },
+            'render attempt failed: will retry',
+          );
+          throw error;
+        }
+        log.warn({ err: error, code: failure.code, transient: failure.transient }, 'render failed');
+        await finalizer.fail(row, failure);
+        metrics.jobs.inc({ outcome: 'failed' });
+        throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
+      }
+    } catch (error) {
+      if (error instanceof ReturnToQueue) {
+        // Shutting down (or the lock is gone): hand the job back untouched; it does not count as an attempt.
+        log.info('render interrupted: returning the job to the queue');
+        metrics.jobs.inc({ outcome: 'returned' });
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      if (error instanceof RefundFailedError) {
+        log.error({ err: error }, 'render failed but the refund is not confirmed yet: will try again');
+        await job.moveToDelayed(Date.now() + refundRetryDelayMs, token);
+        throw new DelayedError();
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The row for this attempt (counted, status processing), or the final status when the render is
+   * final already: a success is announced again, a failure has its refund settled again (idempotent).
+   */
+  async function startAttempt(
+    renderId: string,
+    log: Logger,
+  ): Promise<{ row: RenderRecord } | { final: 'succeeded' | 'failed' }> {
+    const row = await store.markProcessing(renderId);
+    if (row) return { row };
+    const current = await store.find(renderId);
+    if (current?.status === 'succeeded') {
+      await announce(renderId, 'succeeded', log);
+      return { final: 'succeeded' };
+    }
+    if (current?.status === 'failed') {
+      await finalizer.settleFailed(current);
+      return { final: 'failed' };
+    }
+    log.error('render job for a render that does not exist');
+    throw new UnrecoverableError(`render ${renderId} does not exist`);
+  }
+
+  async function onFailed(job: RenderJobHandle | undefined, error: Error): Promise<void> {
+    if (!job || job.name !== RENDER_JOB_NAME) return;
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const parsed = renderJobSchema.safeParse(job.data);
+    if (!final || !parsed.success) return;
+    const row = await store.find(parsed.data.render_id);
+    if (!row || (row.status !== 'queued' && row.status !== 'processing')) return;
+    const failure: RenderFailure =
+      error.message === STALLED_TOO_OFTEN
+        ? { code: 'RENDER_FAILED', message: 'The render was interrupted too many times', transient: false }
+        : classifyFailure(error);
+    logger.error({ render_id: row.id, reason: error.message }, 'render job failed outside the processor');
+    if (await finalizer.fail(row, failure)) metrics.jobs.inc({ outcome: 'failed' });
+  }
+
+  return { process, onFailed };
+}
+
+class ReturnToQueue extends Error {
+  constructor(cause: unknown) {
+    super('render interrupted', { cause });
+  }
+}
+
+function parseInputs(inputs: unknown): StoredRenderInput[] {
+  const parsed = storedRenderInputsSchema.safeParse(inputs);
+  if (!parsed.success)
+    throw new RenderFailureError('RENDER_FAILED', 'The render’s smart-object inputs are unusable');
+  return parsed.data;
+}
+
+function parseExportOptions(options: unknown): ExportOptions {
+  const parsed = exportOptionsSchema.safeParse(options);
+  if (!parsed.success)
+    throw new RenderFailureError('RENDER_FAILED', 'The render’s export options are unusable');
+  const { format, size, quality } = parsed.data;
+  return { format, quality, ...(size === undefined ? {} : { size }) };
+}
+
+function toCompositorInputs(inputs: StoredRenderInput[], artwork: Buffer[]): SmartObjectInput[] {
+  return inputs.map((input, index) => ({
+    uuid: input.uuid,
+    asset: artwork[index]!,
+    fit: input.asset.fit,
+    rotate: input.asset.rotate,
+    ...(input.color === undefined ? {} : { color: input.color }),
+    ...(input.print_area === undefined ? {} : { print_area: input.print_area }),
+  }));
+}

@@ -1,0 +1,158 @@
+// The composition root shared by main.ts and the tests: Postgres, Redis, storage, the SSRF-safe
+// outbound client, the kernel pool and compositor, the key-service client, metrics, and the BullMQ
+// worker. close() lets the current jobs finish (or hands them back to the queue once `graceMs`
+// has passed), then closes everything else in reverse order.
+import { availableParallelism } from 'node:os';
+import { createCompositor, createKernelPool } from '@platen/compositor';
+import type { RenderWorkerConfig } from '@platen/config';
+import { createDb, type Database } from '@platen/db';
+import { createServiceTokenSigner } from '@platen/http';
+import { builtInMockupsInstalled, loadTemplate, seedBuiltInMockups } from '@platen/mockups';
+import { createOutboundClient, type OutboundClientOptions } from '@platen/outbound';
+import { createStorage, createUrlSigner, type ObjectStorage } from '@platen/storage';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { collectDefaultMetrics } from 'prom-client';
+import type { Logger } from 'pino';
+import { createSystemClock, type Clock } from './clock.js';
+import { createCreditsClient } from './credits-client.js';
+import { createRenderMetrics } from './metrics.js';
+import { startMetricsServer } from './metrics-server.js';
+import { createRenderProcessor } from './render-processor.js';
+import { createRenderWorker, type WorkerSettings } from './render-worker.js';
+import { createResultPublisher } from './result-publisher.js';
+
+/** Decoded pixel cap per artwork (API.md's default): a decompression bomb is refused, not rendered. */
+const LIMIT_INPUT_PIXELS = 100_000_000;
+/** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
+const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;
+const USER_AGENT = 'Platen/0.1 (render-worker)';
+
+export interface RenderServiceOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Overrides for tests: shorter locks, fewer kernel threads, smaller outbound caps. */
+  worker?: Partial<WorkerSettings>;
+  kernelThreads?: number;
+  outbound?: Partial<Omit<OutboundClientOptions, 'allow' | 'userAgent'>>;
+  /** Install the built-in mockups at start when none are installed yet (default true). */
+  seedBuiltIns?: boolean;
+  metricsHost?: string;
+}
+
+export interface RunningRenderService {
+  metricsPort: number;
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startRenderService(
+  config: RenderWorkerConfig,
+  options: RenderServiceOptions,
+): Promise<RunningRenderService> {
+  const { logger, clock = createSystemClock() } = options;
+  const concurrency = config.WORKER_CONCURRENCY;
+  const db = createDb({
+    url: config.DATABASE_URL,
+    applicationName: 'platen-render-worker',
+    maxConnections: concurrency + 4,
+  });
+  // BullMQ's blocking commands need maxRetriesPerRequest: null; it duplicates this connection for them.
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: null,
+    connectionName: `${config.REDIS_PREFIX}:render-worker`,
+  });
+  redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  const storage = createStorage(config, createUrlSigner(config.SERVICE_JWT_SECRET));
+  const outbound = createOutboundClient({
+    allow: config.OUTBOUND_ALLOW,
+    userAgent: USER_AGENT,
+    ...options.outbound,
+  });
+  const pool = createKernelPool({
+    threads: options.kernelThreads ?? Math.min(concurrency, availableParallelism()),
+  });
+  const compositor = createCompositor({
+    pool,
+    cacheBytes: TEMPLATE_CACHE_BYTES,
+    limitInputPixels: LIMIT_INPUT_PIXELS,
+  });
+  const metrics = createRenderMetrics();
+  collectDefaultMetrics({ register: metrics.registry });
+
+  const processor = createRenderProcessor({
+    db,
+    storage,
+    fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
+    compositor,
+    loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
+    credits: createCreditsClient({
+      baseUrl: config.KEY_SERVICE_URL,
+      serviceToken: createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'render-worker'),
+    }),
+    publisher: createResultPublisher({ redis, redisPrefix: config.REDIS_PREFIX }),
+    logger,
+    clock,
+    metrics,
+    ...(options.outbound?.maxBytes === undefined ? {} : { maxInlineAssetBytes: options.outbound.maxBytes }),
+  });
+
+  if (options.seedBuiltIns !== false) await installBuiltInsIfMissing(db, storage, logger);
+
+  let metricsServer;
+  try {
+    metricsServer = await startMetricsServer({
+      registry: metrics.registry,
+      port: config.METRICS_PORT,
+      host: options.metricsHost ?? '0.0.0.0',
+    });
+  } catch (error) {
+    await Promise.allSettled([pool.close(), redis.quit(), db.destroy()]);
+    throw error;
+  }
+
+  const worker = createRenderWorker({
+    connection: redis,
+    redisPrefix: config.REDIS_PREFIX,
+    handlers: { render: processor.process },
+    processor,
+    metrics,
+    logger,
+    settings: { concurrency, ...options.worker },
+  });
+
+  const running = metricsServer;
+  return {
+    metricsPort: running.port,
+    async close(graceMs = 20_000) {
+      // Current jobs get graceMs to finish; then their downloads are aborted and the jobs go back to the queue.
+      const handBack = setTimeout(() => worker.cancelAllJobs('shutting down'), graceMs);
+      try {
+        await worker.close();
+      } finally {
+        clearTimeout(handBack);
+      }
+      await running.close();
+      await pool.close();
+      await redis.quit().catch(() => redis.disconnect());
+      await db.destroy();
+    },
+  };
+}
+
+/**
+ * Generating the sample images takes seconds of CPU on this thread, which would starve BullMQ's lock
+ * renewal mid-job; so it happens before the worker takes jobs, and only on a database without any
+ * built-in (the gateway installs them too and keeps them current).
+ */
+async function installBuiltInsIfMissing(
+  db: Kysely<Database>,
+  storage: ObjectStorage,
+  logger: Logger,
+): Promise<void> {
+  try {
+    if (await builtInMockupsInstalled(db)) return;
+    await seedBuiltInMockups({ db, storage, logger });
+  } catch (error) {
+    logger.warn({ err: error }, 'built-in mockups not installed');
+  }
+}

@@ -1,0 +1,105 @@
+// The worker's reads and writes of `renders.renders`. Status only moves forward
+// (queued → processing → succeeded | failed) and every final write is conditional, so a duplicate
+// or zombie attempt can never turn a failed render into a success or the reverse.
+import type { Database, RenderRowStatus } from '@platen/db';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import type { RenderFailure } from './failure-codes.js';
+
+export interface RenderRecord {
+  id: string;
+  account_id: string;
+  mockup_id: string;
+  status: RenderRowStatus;
+  inputs: unknown[];
+  export_options: Record<string, unknown>;
+  credits_charged: number;
+  attempts: number;
+  completed_at: Date | null;
+}
+
+export interface RenderResult {
+  key: string;
+  width: number;
+  height: number;
+  format: string;
+  bytes: number;
+}
+
+export interface RenderStore {
+  find(id: string): Promise<RenderRecord | undefined>;
+  /** Counts an attempt; started_at keeps the first start. Undefined if the render is already final. */
+  markProcessing(id: string): Promise<RenderRecord | undefined>;
+  /** True when this call made the render succeed (false: it was final already). */
+  markSucceeded(id: string, result: RenderResult): Promise<boolean>;
+  /** True when this call made the render fail (false: it was final already). */
+  markFailed(id: string, failure: RenderFailure): Promise<boolean>;
+}
+
+const COLUMNS = [
+  'id',
+  'account_id',
+  'mockup_id',
+  'status',
+  'inputs',
+  'export_options',
+  'credits_charged',
+  'attempts',
+  'completed_at',
+] as const;
+
+const OPEN: RenderRowStatus[] = ['queued', 'processing'];
+
+export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: Clock }): RenderStore {
+  return {
+    find: (id) => db.selectFrom('renders.renders').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
+
+    markProcessing: (id) =>
+      db
+        .updateTable('renders.renders')
+        .set((eb) => ({
+          status: 'processing',
+          attempts: eb('attempts', '+', 1),
+          started_at: eb.fn.coalesce('started_at', eb.val(clock.now())),
+        }))
+        .where('id', '=', id)
+        .where('status', 'in', OPEN)
+        .returning(COLUMNS)
+        .executeTakeFirst(),
+
+    async markSucceeded(id, result) {
+      const updated = await db
+        .updateTable('renders.renders')
+        .set({
+          status: 'succeeded',
+          result_key: result.key,
+          result_width: result.width,
+          result_height: result.height,
+          result_format: result.format,
+          result_bytes: result.bytes,
+          error_code: null,
+          error_message: null,
+          completed_at: clock.now(),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', OPEN)
+        .executeTakeFirst();
+      return updated.numUpdatedRows > 0n;
+    },
+
+    async markFailed(id, failure) {
+      const updated = await db
+        .updateTable('renders.renders')
+        .set({
+          status: 'failed',
+          error_code: failure.code,
+          error_message: failure.message,
+          completed_at: clock.now(),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', OPEN)
+        .executeTakeFirst();
+      return updated.numUpdatedRows > 0n;
+    },
+  };
+}
