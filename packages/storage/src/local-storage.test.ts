@@ -73,3 +73,13 @@ describe('local storage', () => {
     expect(signer.check('renders/a.png', expires, '', nowSeconds)).toBe('invalid');
   });
 });
+
+describe('result URL signer', () => {
+  it('is the same for every service holding the same service secret, and differs from signing with that secret', async () => {
+    const { createResultUrlSigner } = await import('./url-signer.js');
+    const secret = 'x'.repeat(40);
+    const a = createResultUrlSigner(secret).sign('renders/r.png', 100);
+    expect(createResultUrlSigner(secret).sign('renders/r.png', 100)).toBe(a);
+    expect(createUrlSigner(secret).sign('renders/r.png', 100)).not.toBe(a);
+  });
+});

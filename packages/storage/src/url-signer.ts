@@ -2,6 +2,8 @@
 // The signature is HMAC-SHA256 over "<key>\n<expires>", so neither the object nor the expiry can be changed.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+const RESULT_URL_LABEL = 'platen.result-urls.v1';
+
 export type SignatureCheck = 'valid' | 'expired' | 'invalid';
 
 export interface UrlSigner {
@@ -22,4 +24,12 @@ export function createUrlSigner(secret: string): UrlSigner {
       return expires > now ? 'valid' : 'expired';
     },
   };
+}
+
+/**
+ * The signer every service uses for `/files/*` URLs: its secret is derived from SERVICE_JWT_SECRET
+ * with a fixed label, so no new variable exists and a leaked file URL says nothing about that secret.
+ */
+export function createResultUrlSigner(serviceSecret: string): UrlSigner {
+  return createUrlSigner(createHmac('sha256', serviceSecret).update(RESULT_URL_LABEL).digest('hex'));
 }

@@ -9,7 +9,7 @@ import { createDb, type Database } from '@platen/db';
 import { createServiceTokenSigner } from '@platen/http';
 import { builtInMockupsInstalled, loadTemplate, seedBuiltInMockups } from '@platen/mockups';
 import { createOutboundClient, type OutboundClientOptions } from '@platen/outbound';
-import { createStorage, createUrlSigner, type ObjectStorage } from '@platen/storage';
+import { createResultUrlSigner, createStorage, type ObjectStorage } from '@platen/storage';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics } from 'prom-client';
@@ -62,7 +62,7 @@ export async function startRenderService(
     connectionName: `${config.REDIS_PREFIX}:render-worker`,
   });
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
-  const storage = createStorage(config, createUrlSigner(config.SERVICE_JWT_SECRET));
+  const storage = createStorage(config, createResultUrlSigner(config.SERVICE_JWT_SECRET));
   const outbound = createOutboundClient({
     allow: config.OUTBOUND_ALLOW,
     userAgent: USER_AGENT,
