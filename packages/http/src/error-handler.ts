@@ -42,7 +42,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (apiError.status === 500) {
       logger.error({ err: error, request_id: req.requestId, path: req.path }, 'request failed');
     } else if (apiError.status > 500) {
-      logger.warn({ code: apiError.code, request_id: req.requestId, path: req.path }, 'request refused: dependency unavailable');
+      logger.warn(
+        { code: apiError.code, request_id: req.requestId, path: req.path },
+        'request refused: dependency unavailable',
+      );
     }
     if (res.headersSent) return;
     res.status(apiError.status).json(errorEnvelope(apiError, req.requestId));
