@@ -71,8 +71,73 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+/** The account's signing secret for deliveries to a render's own `webhook_url`; created on first need. */
+export interface WebhookSecretsTable {
+  account_id: string;
+  /** `whsec_<base64>`, stored as it is: it is shown again on request. */
+  secret: string;
+  /** Still signed with (as a second signature) until 24 h after `rotated_at`. */
+  previous_secret: string | null;
+  rotated_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** An endpoint registered with `POST /api/v1/webhooks`, with a secret of its own. */
+export interface WebhookEndpointsTable {
+  id: Generated<string>;
+  account_id: string;
+  url: string;
+  /** Event types it is subscribed to, e.g. `{render.succeeded,render.failed}`. */
+  events: string[];
+  description: string | null;
+  secret: string;
+  created_at: CreatedAt;
+  /** Set on 410 Gone or after 3 days of continuous failure; `disabled_reason` says which. */
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  /** The first failed attempt since the last success (null while healthy). */
+  failing_since: Timestamp | null;
+  deleted_at: Timestamp | null;
+}
+
+export type WebhookDeliveryStatus = WebhookRowStatus;
+
+/** One event to one target: a registered endpoint, or (endpoint_id null) the render's webhook_url. */
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  /** The `webhook-id` header: one per event, the same on every retry and redelivery. */
+  event_id: string;
+  account_id: string;
+  render_id: string | null;
+  endpoint_id: string | null;
+  url: string;
+  event_type: string;
+  /** The event's `data` (the render object as it was when the event happened). */
+  payload: JSONColumnType<Record<string, unknown>>;
+  status: ColumnType<WebhookDeliveryStatus, WebhookDeliveryStatus | undefined, WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
+/** Every POST made for a delivery: when, the answer's status (null: none), how long, what went wrong. */
+export interface WebhookAttemptsTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempted_at: Timestamp;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface RendersDatabase {
   'renders.mockups': MockupsTable;
   'renders.renders': RendersTable;
   'renders.idempotency_keys': IdempotencyKeysTable;
+  'renders.webhook_secrets': WebhookSecretsTable;
+  'renders.webhook_endpoints': WebhookEndpointsTable;
+  'renders.webhook_deliveries': WebhookDeliveriesTable;
+  'renders.webhook_attempts': WebhookAttemptsTable;
 }

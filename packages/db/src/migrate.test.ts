@@ -14,7 +14,7 @@ describe('migrations', () => {
     const db = createDb({ url: database.url });
     try {
       expect(await migrateSchema(db, 'keys')).toEqual(['keys/0001_initial']);
-      expect(await migrateSchema(db, 'renders')).toEqual(['renders/0001_initial']);
+      expect(await migrateSchema(db, 'renders')).toEqual(['renders/0001_initial', 'renders/0002_webhooks']);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
       const { rows } = await sql<{ table: string }>`
@@ -29,6 +29,10 @@ describe('migrations', () => {
         'renders.idempotency_keys',
         'renders.mockups',
         'renders.renders',
+        'renders.webhook_attempts',
+        'renders.webhook_deliveries',
+        'renders.webhook_endpoints',
+        'renders.webhook_secrets',
       ]);
     } finally {
       await db.destroy();

@@ -1,6 +1,6 @@
 // The composition root shared by main.ts and the tests: Postgres, Redis, storage, the SSRF-safe
-// outbound client, the kernel pool and compositor, the key-service client, metrics, and the BullMQ
-// worker. close() lets the current jobs finish (or hands them back to the queue once `graceMs`
+// outbound client, the kernel pool and compositor, the key-service client, metrics, the BullMQ
+// render worker and the webhook worker beside it. close() lets the current jobs finish (or hands them back to the queue once `graceMs`
 // has passed), then closes everything else in reverse order.
 import { availableParallelism } from 'node:os';
 import { createCompositor, createKernelPool } from '@platen/compositor';
@@ -10,17 +10,30 @@ import { createServiceTokenSigner } from '@platen/http';
 import { builtInMockupsInstalled, loadTemplate, seedBuiltInMockups } from '@platen/mockups';
 import { createOutboundClient, type OutboundClientOptions } from '@platen/outbound';
 import { createResultUrlSigner, createStorage, type ObjectStorage } from '@platen/storage';
+import {
+  createDeliveryStore,
+  createRetrySchedule,
+  createSecretStore,
+  createWebhookDeliverer,
+  createWebhookQueue,
+  createWebhookSender,
+  type RetrySchedule,
+} from '@platen/webhooks';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createSystemClock, type Clock } from './clock.js';
 import { createCreditsClient } from './credits-client.js';
+import { createFinishedAnnouncer } from './finished-announcer.js';
 import { createRenderMetrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
+import { createRenderObjects } from './render-object.js';
 import { createRenderProcessor } from './render-processor.js';
+import { createRenderWebhookEvents } from './render-webhook-events.js';
 import { createRenderWorker, type WorkerSettings } from './render-worker.js';
 import { createResultPublisher } from './result-publisher.js';
+import { createWebhookWorker } from './webhook-worker.js';
 
 /** Decoded pixel cap per artwork (API.md's default): a decompression bomb is refused, not rendered. */
 const LIMIT_INPUT_PIXELS = 100_000_000;
@@ -38,6 +51,8 @@ export interface RenderServiceOptions {
   /** Install the built-in mockups at start when none are installed yet (default true). */
   seedBuiltIns?: boolean;
   metricsHost?: string;
+  /** Overrides for tests: a retry schedule in milliseconds, a shorter receiver deadline. */
+  webhooks?: { schedule?: RetrySchedule; timeoutMs?: number; concurrency?: number };
 }
 
 export interface RunningRenderService {
@@ -78,6 +93,7 @@ export async function startRenderService(
   });
   const metrics = createRenderMetrics();
   collectDefaultMetrics({ register: metrics.registry });
+  const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
 
   const processor = createRenderProcessor({
     db,
@@ -89,7 +105,11 @@ export async function startRenderService(
       baseUrl: config.KEY_SERVICE_URL,
       serviceToken: createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'render-worker'),
     }),
-    publisher: createResultPublisher({ redis, redisPrefix: config.REDIS_PREFIX }),
+    publisher: createFinishedAnnouncer({
+      publisher: createResultPublisher({ redis, redisPrefix: config.REDIS_PREFIX }),
+      webhookQueue,
+      logger,
+    }),
     logger,
     clock,
     metrics,
@@ -106,7 +126,7 @@ export async function startRenderService(
       host: options.metricsHost ?? '0.0.0.0',
     });
   } catch (error) {
-    await Promise.allSettled([pool.close(), redis.quit(), db.destroy()]);
+    await Promise.allSettled([pool.close(), webhookQueue.close(), redis.quit(), db.destroy()]);
     throw error;
   }
 
@@ -119,18 +139,44 @@ export async function startRenderService(
     logger,
     settings: { concurrency, ...options.worker },
   });
+  const webhookSchedule = options.webhooks?.schedule ?? createRetrySchedule();
+  const deliveries = createDeliveryStore({ db, clock });
+  const webhookWorker = createWebhookWorker({
+    connection: redis,
+    redisPrefix: config.REDIS_PREFIX,
+    deliverer: createWebhookDeliverer({
+      deliveries,
+      secrets: createSecretStore({ db, clock }),
+      sender: createWebhookSender({
+        outbound,
+        ...(options.webhooks?.timeoutMs === undefined ? {} : { timeoutMs: options.webhooks.timeoutMs }),
+      }),
+      schedule: webhookSchedule,
+      clock,
+    }),
+    events: createRenderWebhookEvents({
+      renders: createRenderObjects({ db, storage, urlTtlSeconds: config.RESULT_URL_TTL_SECONDS }),
+      deliveries,
+      queue: webhookQueue,
+    }),
+    schedule: webhookSchedule,
+    logger,
+    ...(options.webhooks?.concurrency === undefined ? {} : { concurrency: options.webhooks.concurrency }),
+  });
 
   const running = metricsServer;
   return {
     metricsPort: running.port,
     async close(graceMs = 20_000) {
       // Current jobs get graceMs to finish; then their downloads are aborted and the jobs go back to the queue.
+      // Deliveries end within their 10 s deadline, so the webhook worker just drains alongside.
       const handBack = setTimeout(() => worker.cancelAllJobs('shutting down'), graceMs);
       try {
-        await worker.close();
+        await Promise.all([worker.close(), webhookWorker.close()]);
       } finally {
         clearTimeout(handBack);
       }
+      await webhookQueue.close();
       await running.close();
       await pool.close();
       await redis.quit().catch(() => redis.disconnect());

@@ -1,0 +1,220 @@
+// What the public webhook routes read and change: an account's registered endpoints (each with its
+// own secret, shown once at creation), their deliveries with every attempt, and a render's own
+// webhook deliveries for redelivery. Every query is scoped by account: another account's id is "not found".
+import type { Database, WebhookDeliveryStatus } from '@platen/db';
+import type { Kysely } from 'kysely';
+import type { Clock } from './clock.js';
+import { generateWebhookSecret } from './webhook-signer.js';
+
+/** Event types an endpoint can subscribe to. */
+export const WEBHOOK_EVENT_TYPES = ['render.succeeded', 'render.failed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  created_at: Date;
+  disabled_at: Date | null;
+  /** Why it was disabled ("410 Gone", "Every delivery attempt failed for 3 days ..."). */
+  disabled_reason: string | null;
+  failing_since: Date | null;
+}
+
+export interface WebhookAttempt {
+  attempted_at: Date;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  render_id: string | null;
+  endpoint_id: string | null;
+  url: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_status_code: number | null;
+  created_at: Date;
+  delivered_at: Date | null;
+  attempt_log: WebhookAttempt[];
+}
+
+export interface EndpointStore {
+  /** The endpoint and its secret: the only time the secret is returned. */
+  create(
+    accountId: string,
+    input: { url: string; events: readonly WebhookEventType[]; description?: string | null },
+  ): Promise<WebhookEndpoint & { secret: string }>;
+  list(accountId: string): Promise<WebhookEndpoint[]>;
+  find(accountId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
+  /** Soft delete; its pending deliveries are dropped when their next attempt comes. False: not found. */
+  remove(accountId: string, endpointId: string): Promise<boolean>;
+  /** Newest first, each with its attempts; `before` is the created_at of the last one of the previous page. */
+  deliveries(
+    accountId: string,
+    endpointId: string,
+    page: { limit: number; before?: Date },
+  ): Promise<WebhookDelivery[]>;
+  /** The deliveries of a render to its own webhook_url (endpoint_id null), with attempts. */
+  renderDeliveries(accountId: string, renderId: string): Promise<WebhookDelivery[]>;
+  /**
+   * Puts a render's latest webhook_url delivery back to pending for a redelivery (same webhook-id);
+   * returns the delivery id and a jobId unique to this redelivery, to pass to `enqueueDelivery`.
+   */
+  prepareRedelivery(
+    accountId: string,
+    renderId: string,
+  ): Promise<{ deliveryId: string; jobId: string } | undefined>;
+}
+
+const ENDPOINT_COLUMNS = [
+  'id',
+  'url',
+  'events',
+  'description',
+  'created_at',
+  'disabled_at',
+  'disabled_reason',
+  'failing_since',
+] as const;
+
+const DELIVERY_COLUMNS = [
+  'id',
+  'event_id',
+  'event_type',
+  'render_id',
+  'endpoint_id',
+  'url',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_status_code',
+  'created_at',
+  'delivered_at',
+] as const;
+
+export function createEndpointStore({
+  db,
+  clock,
+  generate = generateWebhookSecret,
+}: {
+  db: Kysely<Database>;
+  clock: Clock;
+  generate?: () => string;
+}): EndpointStore {
+  const live = (accountId: string) =>
+    db
+      .selectFrom('renders.webhook_endpoints')
+      .select(ENDPOINT_COLUMNS)
+      .where('account_id', '=', accountId)
+      .where('deleted_at', 'is', null);
+
+  async function withAttempts(rows: Omit<WebhookDelivery, 'attempt_log'>[]): Promise<WebhookDelivery[]> {
+    if (rows.length === 0) return [];
+    const attempts = await db
+      .selectFrom('renders.webhook_attempts')
+      .select(['delivery_id', 'attempted_at', 'status_code', 'duration_ms', 'error'])
+      .where(
+        'delivery_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .orderBy('attempted_at')
+      .execute();
+    return rows.map((row) => ({
+      ...row,
+      attempt_log: attempts
+        .filter((attempt) => attempt.delivery_id === row.id)
+        .map(({ delivery_id: _id, ...attempt }) => attempt),
+    }));
+  }
+
+  return {
+    async create(accountId, { url, events, description = null }) {
+      const secret = generate();
+      const endpoint = await db
+        .insertInto('renders.webhook_endpoints')
+        .values({
+          account_id: accountId,
+          url,
+          events: [...events],
+          description,
+          secret,
+          created_at: clock.now(),
+        })
+        .returning(ENDPOINT_COLUMNS)
+        .executeTakeFirstOrThrow();
+      return { ...endpoint, secret };
+    },
+
+    list: (accountId) => live(accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
+
+    find: (accountId, endpointId) => live(accountId).where('id', '=', endpointId).executeTakeFirst(),
+
+    async remove(accountId, endpointId) {
+      const removed = await db
+        .updateTable('renders.webhook_endpoints')
+        .set({ deleted_at: clock.now() })
+        .where('account_id', '=', accountId)
+        .where('id', '=', endpointId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return removed.numUpdatedRows > 0n;
+    },
+
+    async deliveries(accountId, endpointId, { limit, before }) {
+      let query = db
+        .selectFrom('renders.webhook_deliveries')
+        .select(DELIVERY_COLUMNS)
+        .where('account_id', '=', accountId)
+        .where('endpoint_id', '=', endpointId);
+      if (before) query = query.where('created_at', '<', before);
+      return withAttempts(await query.orderBy('created_at', 'desc').limit(limit).execute());
+    },
+
+    async renderDeliveries(accountId, renderId) {
+      const rows = await db
+        .selectFrom('renders.webhook_deliveries')
+        .select(DELIVERY_COLUMNS)
+        .where('account_id', '=', accountId)
+        .where('render_id', '=', renderId)
+        .where('endpoint_id', 'is', null)
+        .orderBy('created_at')
+        .execute();
+      return withAttempts(rows);
+    },
+
+    async prepareRedelivery(accountId, renderId) {
+      return db.transaction().execute(async (trx) => {
+        const latest = await trx
+          .selectFrom('renders.webhook_deliveries')
+          .select(['id', 'attempts'])
+          .where('account_id', '=', accountId)
+          .where('render_id', '=', renderId)
+          .where('endpoint_id', 'is', null)
+          .orderBy('created_at', 'desc')
+          .limit(1)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!latest) return undefined;
+        await trx
+          .updateTable('renders.webhook_deliveries')
+          .set({ status: 'pending', next_attempt_at: clock.now() })
+          .where('id', '=', latest.id)
+          .execute();
+        await trx
+          .updateTable('renders.renders')
+          .set({ webhook_status: 'pending' })
+          .where('id', '=', renderId)
+          .execute();
+        return { deliveryId: latest.id, jobId: `${latest.id}_r${latest.attempts}` };
+      });
+    },
+  };
+}

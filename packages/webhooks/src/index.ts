@@ -1,0 +1,49 @@
+// Webhook events: Standard Webhooks signing, the retry schedule, the `webhooks` queue contract,
+// delivery records, secrets and endpoints. See README.md.
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export { generateWebhookSecret, signWebhook, webhookHeaders, webhookSecretKey } from './webhook-signer.js';
+export type { SignedMessage } from './webhook-signer.js';
+export { createRetrySchedule, WEBHOOK_RETRY_DELAYS_MS } from './retry-schedule.js';
+export type { RetrySchedule, RetryScheduleOptions } from './retry-schedule.js';
+export {
+  createWebhookQueue,
+  deliveryJobSchema,
+  enqueueDelivery,
+  enqueueRenderEvent,
+  renderEventJobSchema,
+  RetryLaterError,
+  WEBHOOK_BACKOFF_TYPE,
+  WEBHOOK_JOB_NAMES,
+  webhookBackoffStrategy,
+} from './webhook-queue.js';
+export type {
+  DeliveryJob,
+  RenderEventJob,
+  WebhookJob,
+  WebhookJobName,
+  WebhookQueue,
+} from './webhook-queue.js';
+export { webhookEventId } from './event-id.js';
+export { createDeliveryStore, ENDPOINT_DISABLE_AFTER_MS } from './delivery-store.js';
+export type {
+  AttemptRecord,
+  AttemptVerdict,
+  DeliveryRecord,
+  DeliveryStore,
+  RenderEvent,
+} from './delivery-store.js';
+export { createSecretStore, SECRET_ROTATION_OVERLAP_MS } from './secret-store.js';
+export type { SecretStore } from './secret-store.js';
+export { createEndpointStore, WEBHOOK_EVENT_TYPES } from './endpoint-store.js';
+export type {
+  EndpointStore,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from './endpoint-store.js';
+export { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './webhook-sender.js';
+export type { SendOutcome, SendResult, WebhookMessage, WebhookSender } from './webhook-sender.js';
+export { createWebhookDeliverer, webhookBody } from './webhook-deliverer.js';
+export type { DeliveryOutcome, WebhookDeliverer } from './webhook-deliverer.js';

@@ -1,0 +1,34 @@
+// Where a render's final state leaves the worker: the webhook event is queued (`render-event` on the
+// `webhooks` queue, so a slow receiver never holds a render slot) and `render.finished` is published
+// for ?wait=N. Wraps the ResultPublisher the processor and finalizer already call at every final state.
+import type { RenderFinishedEvent } from '@platen/queue';
+import { enqueueRenderEvent, type WebhookQueue } from '@platen/webhooks';
+import type { Logger } from 'pino';
+import type { ResultPublisher } from './result-publisher.js';
+
+export function createFinishedAnnouncer({
+  publisher,
+  webhookQueue,
+  logger,
+}: {
+  publisher: ResultPublisher;
+  webhookQueue: WebhookQueue;
+  logger: Logger;
+}): ResultPublisher {
+  return {
+    async publish(event: RenderFinishedEvent) {
+      const [queued, published] = await Promise.allSettled([
+        enqueueRenderEvent(webhookQueue, event),
+        publisher.publish(event),
+      ]);
+      if (queued.status === 'rejected') {
+        logger.error(
+          { err: queued.reason as unknown, render_id: event.render_id },
+          'render webhook event not queued',
+        );
+        throw queued.reason;
+      }
+      if (published.status === 'rejected') throw published.reason;
+    },
+  };
+}
