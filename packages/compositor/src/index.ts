@@ -14,5 +14,11 @@ export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './h
 export type { Matrix3 } from './homography.js';
 export { describeSmartObjects } from './mockup-summary.js';
 export type { SmartObjectSummary } from './mockup-summary.js';
-export { listSampleTemplates, getSampleTemplate, createDemoArtwork } from './samples/index.js';
+export {
+  listSampleTemplates,
+  getSampleTemplate,
+  createDemoArtwork,
+  SAMPLE_TEMPLATES_REVISION,
+  SAMPLE_TEMPLATE_COUNT,
+} from './samples/index.js';
 export type { SampleTemplate } from './samples/index.js';

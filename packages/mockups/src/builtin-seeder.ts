@@ -4,14 +4,20 @@
 // new version before the row points at it, so a reader never sees a row without its images.
 import { posix } from 'node:path';
 import type { SampleTemplate } from '@platen/compositor';
-import { describeSmartObjects, listSampleTemplates, templateManifestSchema } from '@platen/compositor';
+import {
+  describeSmartObjects,
+  listSampleTemplates,
+  SAMPLE_TEMPLATE_COUNT,
+  SAMPLE_TEMPLATES_REVISION,
+  templateManifestSchema,
+} from '@platen/compositor';
 import type { Database } from '@platen/db';
 import type { ObjectStorage } from '@platen/storage';
 import { templateAssetKey, templateThumbnailKey } from '@platen/storage';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { assetContentType, sniffedContentType } from './asset-content-type.js';
-import { fromStoredManifest, toStoredManifest } from './stored-manifest.js';
+import { fromStoredManifest, SAMPLE_REVISION_FIELD, toStoredManifest } from './stored-manifest.js';
 import { templateFingerprint } from './template-fingerprint.js';
 
 export interface SeedBuiltInMockupsDeps {
@@ -47,13 +53,28 @@ export async function builtInMockupsInstalled(db: Kysely<Database>): Promise<boo
   return row !== undefined;
 }
 
+async function builtInsAreCurrent(db: Kysely<Database>): Promise<boolean> {
+  const { count } = await db
+    .selectFrom('renders.mockups')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('account_id', 'is', null)
+    .where('deleted_at', 'is', null)
+    .where('status', '=', 'ready')
+    .where(sql<string>`manifest->>${SAMPLE_REVISION_FIELD}`, '=', String(SAMPLE_TEMPLATES_REVISION))
+    .executeTakeFirstOrThrow();
+  return Number(count) >= SAMPLE_TEMPLATE_COUNT;
+}
+
 export async function seedBuiltInMockups({
   db,
   storage,
   logger,
-  samples = listSampleTemplates,
+  samples,
 }: SeedBuiltInMockupsDeps): Promise<SeedReport> {
-  const templates = await samples();
+  // Generating the samples is seconds of pixel work: skip it when every built-in already stored
+  // is of the current generator revision (the usual warm start).
+  if (!samples && (await builtInsAreCurrent(db))) return { installed: [], updated: [], unchanged: [] };
+  const templates = await (samples ?? listSampleTemplates)();
   const report: SeedReport = { installed: [], updated: [], unchanged: [] };
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${SEED_LOCK}))`.execute(trx);
@@ -105,7 +126,7 @@ async function installSample(
     width: manifest.width,
     height: manifest.height,
     status: 'ready' as const,
-    manifest: JSON.stringify(toStoredManifest(manifest, contentHash)),
+    manifest: JSON.stringify(toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION)),
     smart_objects: JSON.stringify(describeSmartObjects(manifest)),
     assets_prefix: assetsPrefix(sample.uuid, version),
     thumbnail_key: thumbnailKey,

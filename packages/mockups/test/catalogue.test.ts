@@ -12,7 +12,7 @@ import { mockupSchema } from '@platen/contracts';
 import { createDb, migrateSchema, type Database } from '@platen/db';
 import { createLocalStorage, createUrlSigner, templateAssetKey, type ObjectStorage } from '@platen/storage';
 import { createTestDatabase, type TestDatabase } from '@platen/testing';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import sharp from 'sharp';
 import { loadTemplate, seedBuiltInMockups, TemplateAssetMissingError, toPublicMockup } from '../src/index.js';
 import { TINY_ID, TINY_SMART_OBJECT_ID, tinyTemplate } from './tiny-template.js';
@@ -80,6 +80,27 @@ describe('built-in mockups', () => {
     expect(report.updated).toEqual([]);
     for (const sample of await listSampleTemplates()) expect(await versionOf(sample.uuid)).toBe(1);
     expect(await countFiles(root)).toBe(filesBefore);
+  }, 180_000);
+
+  it('does not regenerate the samples on a start where every built-in is of the current revision', async () => {
+    // Tamper with a stored content hash: a seed that regenerated and compared would "update" it.
+    const [first] = await listSampleTemplates();
+    await db
+      .updateTable('renders.mockups')
+      .set({ manifest: sql`jsonb_set(manifest, '{content_hash}', '"stale"')` })
+      .where('id', '=', first!.uuid)
+      .execute();
+    const report = await seedBuiltInMockups({ db, storage, logger: silent });
+    expect(report).toEqual({ installed: [], updated: [], unchanged: [] });
+    expect(await versionOf(first!.uuid)).toBe(1);
+    // An older revision stored: the next start regenerates and repairs it.
+    await db
+      .updateTable('renders.mockups')
+      .set({ manifest: sql`jsonb_set(manifest, '{sample_revision}', '0')` })
+      .where('id', '=', first!.uuid)
+      .execute();
+    const repaired = await seedBuiltInMockups({ db, storage, logger: silent });
+    expect(repaired.updated).toEqual([first!.slug]);
   }, 180_000);
 
   it('bumps the version only when the pixels changed, and keeps the old version’s images', async () => {

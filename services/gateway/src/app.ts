@@ -1,7 +1,17 @@
 // createApp(deps): the gateway's express app. Builds middleware and routes from what it is handed;
-// no I/O here or at import time (connections are opened and closed by gateway.ts).
+// no I/O here or at import time (connections are opened and closed by gateway.ts). Every route is
+// declared through one route registry, which validates its input and feeds /openapi.json.
 import type { Database } from '@platen/db';
-import { errorHandler, notFoundHandler, requestId } from '@platen/http';
+import {
+  createRouteRegistry,
+  errorHandler,
+  jsonBody,
+  notFoundHandler,
+  requestId,
+  type AnyRouteSpec,
+} from '@platen/http';
+import type { RenderQueue } from '@platen/queue';
+import type { ObjectStorage, UrlSigner } from '@platen/storage';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -13,11 +23,25 @@ import type { KeyServiceClient } from './auth/key-service-client.js';
 import type { VerifiedKeyCache } from './auth/verified-key-cache.js';
 import type { Clock } from './clock.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';
-import { createBuiltinMockupCatalogue, type MockupCatalogue } from './mockups/mockup-catalogue.js';
+import { createMockupStore } from './mockups/mockup-store.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
+import type { CreditsClient } from './renders/credits-client.js';
+import { createRenderAcceptor } from './renders/render-acceptor.js';
+import { createRenderStore } from './renders/render-store.js';
+import { createRenderUsage } from './renders/render-usage.js';
+import { createRenderView } from './renders/render-view.js';
+import type { RenderWaiter } from './renders/render-waiter.js';
+import { registerDocsRoutes } from './routes/docs.js';
+import { FILES_ROUTE_SPEC, registerFileRoute } from './routes/files.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerMockupRoutes } from './routes/mockups.js';
+import { registerRenderRoutes } from './routes/renders.js';
+
+/** Carries base64 artwork: 25 MB decoded is about 34 MB of base64, plus the rest of the body. */
+export const RENDER_BODY_LIMIT = '35mb';
+/** Every other JSON body (e.g. PATCH a mockup). */
+export const SMALL_BODY_LIMIT = '64kb';
 
 export interface AppDeps {
   logger: Logger;
@@ -29,12 +53,30 @@ export interface AppDeps {
   redis: Redis;
   keyService: KeyServiceClient;
   keyCache: VerifiedKeyCache;
-  mockups?: MockupCatalogue;
+  storage: ObjectStorage;
+  /** Checks `/files/*` signatures (the same signer the local storage driver signs with). */
+  urlSigner: UrlSigner;
+  resultUrlTtlSeconds: number;
+  credits: CreditsClient;
+  queue: RenderQueue;
+  enqueue: (renderId: string) => Promise<void>;
+  waiter: RenderWaiter;
 }
 
-export function createApp(deps: AppDeps): Express {
-  const { logger, clock, keyPrefix, redisPrefix, db, redis, keyService, keyCache } = deps;
-  const metrics = createMetrics();
+export interface GatewayApp {
+  app: Express;
+  /** Routes declared through the registry plus those documented by hand: what /openapi.json lists. */
+  documentedRoutes: () => AnyRouteSpec[];
+}
+
+export function createApp(deps: AppDeps): GatewayApp {
+  const { logger, clock, keyPrefix, redisPrefix, db, redis, keyService, keyCache, storage } = deps;
+  const metrics = createMetrics({
+    queueDepth: async () => {
+      const counts = await deps.queue.getJobCounts('waiting', 'active');
+      return (counts.waiting ?? 0) + (counts.active ?? 0);
+    },
+  });
   const resolver = createKeyResolver({
     cache: keyCache,
     keyService,
@@ -45,6 +87,18 @@ export function createApp(deps: AppDeps): Express {
     authenticate({ resolver, keyPrefix, clock, logger }),
     rateLimit({ limiter: createRateLimiter({ redis, redisPrefix, clock }), metrics, logger }),
   ];
+  const mockups = createMockupStore({ db, storage, urlTtlSeconds: deps.resultUrlTtlSeconds });
+  const renders = createRenderStore({ db });
+  const accept = createRenderAcceptor({
+    store: renders,
+    storage,
+    credits: deps.credits,
+    enqueue: deps.enqueue,
+    usage: createRenderUsage({ redis, redisPrefix }),
+    clock,
+    logger,
+    onAccepted: () => metrics.rendersAccepted.inc(),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -52,11 +106,28 @@ export function createApp(deps: AppDeps): Express {
   app.use(metricsMiddleware(metrics));
   app.use(accessLog(logger, keyPrefix));
 
-  registerHealthRoutes(app, { db, redis, keyService });
-  registerMetricsRoute(app, metrics);
-  registerMockupRoutes(app, { guard, catalogue: deps.mockups ?? createBuiltinMockupCatalogue() });
+  const registry = createRouteRegistry();
+  const router = express.Router();
+  const extraSpecs = [FILES_ROUTE_SPEC];
+  registerHealthRoutes(registry, router, { db, redis, keyService });
+  registerMetricsRoute(registry, router, metrics);
+  registerDocsRoutes({ registry, router, extraSpecs, version: '1.0.0' });
+  registerFileRoute(router, { storage, signer: deps.urlSigner, clock });
+  registerMockupRoutes({ registry, router, guard, jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }), mockups });
+  registerRenderRoutes({
+    registry,
+    router,
+    guard,
+    jsonBody: jsonBody({ limit: RENDER_BODY_LIMIT }),
+    mockups,
+    renders,
+    accept,
+    view: createRenderView({ storage, urlTtlSeconds: deps.resultUrlTtlSeconds }),
+    waiter: deps.waiter,
+  });
+  app.use(router);
 
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
-  return app;
+  return { app, documentedRoutes: () => [...registry.specs, ...extraSpecs] };
 }

@@ -1,10 +1,15 @@
-// The composition root shared by main.ts and the service tests: opens Postgres, two Redis
-// connections (commands; revocation subscriber) and the key-service client, serves createApp(), and
-// closes all of it in order: stop accepting, finish in-flight requests, then drop connections.
+// The composition root shared by main.ts and the service tests: opens Postgres (migrating schema
+// `renders` and installing the built-in mockups), Redis connections (commands; revocation and
+// render.finished subscribers; the render queue), storage and the key-service clients, serves
+// createApp(), and closes all of it in order: stop accepting, finish in-flight requests, then drop
+// connections.
 import type { GatewayConfig } from '@platen/config';
-import { createDb } from '@platen/db';
-import { createServiceTokenSigner, listen } from '@platen/http';
-import { channelName, CHANNELS } from '@platen/queue';
+import { createDb, migrateSchema } from '@platen/db';
+import { createServiceTokenSigner, listen, type AnyRouteSpec } from '@platen/http';
+import { seedBuiltInMockups, type SeedBuiltInMockupsDeps } from '@platen/mockups';
+import { channelName, CHANNELS, createRenderQueue, enqueueRender } from '@platen/queue';
+import { createResultUrlSigner, createStorage } from '@platen/storage';
+import type { Express } from 'express';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
@@ -12,10 +17,12 @@ import { createKeyServiceClient, type BreakerOptions } from './auth/key-service-
 import { createRevocationSubscriber } from './auth/revocation-subscriber.js';
 import { createVerifiedKeyCache, type VerifiedKeyCacheOptions } from './auth/verified-key-cache.js';
 import { createSystemClock, type Clock } from './clock.js';
+import { createCreditsClient } from './renders/credits-client.js';
+import { createRenderWaiter } from './renders/render-waiter.js';
 
 /** A dead Redis must answer fast (the rate limit then fails closed), and be found again by itself. */
-const commandRedisOptions = (redisPrefix: string): RedisOptions => ({
-  connectionName: `${redisPrefix}:gateway`,
+const commandRedisOptions = (connectionName: string): RedisOptions => ({
+  connectionName,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 1,
   commandTimeout: 1_000,
@@ -23,8 +30,8 @@ const commandRedisOptions = (redisPrefix: string): RedisOptions => ({
   retryStrategy: (attempt) => Math.min(attempt * 100, 1_000),
 });
 
-const subscriberRedisOptions = (redisPrefix: string): RedisOptions => ({
-  connectionName: `${redisPrefix}:gateway-revocations`,
+const subscriberRedisOptions = (connectionName: string): RedisOptions => ({
+  connectionName,
   lazyConnect: true,
   autoResubscribe: false,
   connectTimeout: 2_000,
@@ -38,49 +45,100 @@ export interface GatewayOptions {
   keyService?: { timeoutMs?: number; breaker?: Partial<BreakerOptions> };
   /** Time in-flight requests get to finish on close. */
   drainMs?: number;
+  /** The built-in templates to install on start (default: the compositor's samples). */
+  builtInSamples?: SeedBuiltInMockupsDeps['samples'];
+  /** A Redis for the render queue alone (default REDIS_URL): lets a test break only the queue. */
+  queueRedisUrl?: string;
 }
 
 export interface RunningGateway {
   port: number;
   /** True while revocations are being received (and the verified-key cache is in use). */
   readonly revocationsSubscribed: boolean;
+  /** The express app and what /openapi.json documents: for the test that compares the two. */
+  app: Express;
+  documentedRoutes(): AnyRouteSpec[];
   close(): Promise<void>;
 }
 
 export async function startGateway(config: GatewayConfig, options: GatewayOptions): Promise<RunningGateway> {
   const { logger, clock = createSystemClock(), drainMs = 10_000 } = options;
+  const prefix = config.REDIS_PREFIX;
   const db = createDb({ url: config.DATABASE_URL, applicationName: 'platen-gateway' });
-  const redis = new Redis(config.REDIS_URL, commandRedisOptions(config.REDIS_PREFIX));
+  const urlSigner = createResultUrlSigner(config.SERVICE_JWT_SECRET);
+  const storage = createStorage(config, urlSigner);
+  try {
+    await migrateSchema(db, 'renders');
+    await seedBuiltInMockups({
+      db,
+      storage,
+      logger,
+      ...(options.builtInSamples ? { samples: options.builtInSamples } : {}),
+    });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+
+  const redis = new Redis(config.REDIS_URL, commandRedisOptions(`${prefix}:gateway`));
   redis.on('error', (error: Error) => logger.debug({ err: error }, 'redis connection error'));
+  const queueRedis = new Redis(options.queueRedisUrl ?? config.REDIS_URL, {
+    ...commandRedisOptions(`${prefix}:gateway-queue`),
+    commandTimeout: 3_000,
+  });
+  queueRedis.on('error', (error: Error) => logger.debug({ err: error }, 'queue redis connection error'));
+  const queue = createRenderQueue(queueRedis, prefix);
+  queue.on('error', (error: Error) => logger.debug({ err: error }, 'render queue error'));
+  const serviceToken = createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'gateway');
   const keyService = createKeyServiceClient({
     baseUrl: config.KEY_SERVICE_URL,
-    serviceToken: createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'gateway'),
+    serviceToken,
     logger,
     ...options.keyService,
   });
   const keyCache = createVerifiedKeyCache({ clock, ...options.cache });
   const revocations = createRevocationSubscriber({
-    redis: new Redis(config.REDIS_URL, subscriberRedisOptions(config.REDIS_PREFIX)),
-    channel: channelName(config.REDIS_PREFIX, CHANNELS.keyRevoked),
+    redis: new Redis(config.REDIS_URL, subscriberRedisOptions(`${prefix}:gateway-revocations`)),
+    channel: channelName(prefix, CHANNELS.keyRevoked),
     cache: keyCache,
     logger,
   });
   revocations.start();
+  const waiter = createRenderWaiter({
+    redis: new Redis(config.REDIS_URL, {
+      ...subscriberRedisOptions(`${prefix}:gateway-render-events`),
+      autoResubscribe: true,
+      lazyConnect: false,
+    }),
+    channel: channelName(prefix, CHANNELS.renderFinished),
+    logger,
+  });
+  waiter.start();
 
-  const app = createApp({
+  const { app, documentedRoutes } = createApp({
     logger,
     clock,
     keyPrefix: config.KEY_PREFIX,
-    redisPrefix: config.REDIS_PREFIX,
+    redisPrefix: prefix,
     db,
     redis,
     keyService,
     keyCache,
+    storage,
+    urlSigner,
+    resultUrlTtlSeconds: config.RESULT_URL_TTL_SECONDS,
+    credits: createCreditsClient({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
+    queue,
+    enqueue: (renderId) => enqueueRender(queue, renderId),
+    waiter,
   });
 
   async function closeConnections(): Promise<void> {
+    await waiter.close();
     await revocations.close();
     keyService.close();
+    await queue.close().catch(() => undefined);
+    await queueRedis.quit().catch(() => queueRedis.disconnect());
     await redis.quit().catch(() => redis.disconnect());
     await db.destroy();
   }
@@ -98,7 +156,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     get revocationsSubscribed() {
       return revocations.subscribed;
     },
+    app,
+    documentedRoutes,
     async close() {
+      // Requests held by ?wait=N answer at once (202) instead of holding the shutdown.
+      await waiter.close();
       // listen().close() closes the connections idle at that moment; one whose in-flight answer
       // ends later would stay open until the client drops it. Close each as soon as it goes idle.
       const sweep = setInterval(() => running.server.closeIdleConnections(), 50);

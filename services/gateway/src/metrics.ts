@@ -1,7 +1,7 @@
 // Prometheus metrics of one gateway app, on a registry of its own (never prom-client's global one),
 // so several apps in one process (tests, two replicas) count separately.
 import type { RequestHandler } from 'express';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface GatewayMetrics {
   registry: Registry;
@@ -10,11 +10,34 @@ export interface GatewayMetrics {
   /** hit: answered from the verified-key cache; miss: the key-service was asked. Ratio in PromQL. */
   authCacheLookups: Counter<'result'>;
   rateLimitRejections: Counter<'window'>;
+  rendersAccepted: Counter;
 }
 
-export function createMetrics(): GatewayMetrics {
+export interface MetricsDeps {
+  /** Waiting + active render jobs; read on each scrape. Rejects or hangs → the gauge keeps its last value. */
+  queueDepth?: () => Promise<number>;
+  queueDepthTimeoutMs?: number;
+}
+
+export function createMetrics({ queueDepth, queueDepthTimeoutMs = 500 }: MetricsDeps = {}): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  if (queueDepth) {
+    new Gauge({
+      name: 'render_queue_depth',
+      help: 'Render jobs waiting or running (BullMQ counts, read at scrape time)',
+      registers: [registry],
+      async collect() {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), queueDepthTimeoutMs);
+        });
+        const depth = await Promise.race([queueDepth().catch(() => undefined), timeout]);
+        clearTimeout(timer);
+        if (depth !== undefined) this.set(depth);
+      },
+    });
+  }
   return {
     registry,
     httpRequests: new Counter({
@@ -40,6 +63,11 @@ export function createMetrics(): GatewayMetrics {
       name: 'rate_limit_rejections_total',
       help: 'Requests refused with 429, by the window that was full (60s or 1d)',
       labelNames: ['window'],
+      registers: [registry],
+    }),
+    rendersAccepted: new Counter({
+      name: 'renders_accepted_total',
+      help: 'Renders accepted (charged and queued); idempotent replays are not counted',
       registers: [registry],
     }),
   };

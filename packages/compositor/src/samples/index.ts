@@ -22,6 +22,13 @@ const builders: (() => Promise<SampleDraft>)[] = [
   buildMug,
 ];
 
+/**
+ * Bump whenever any sample's drawing code changes: installations compare it with what they
+ * stored and regenerate (seconds of pixel work) only when it differs.
+ */
+export const SAMPLE_TEMPLATES_REVISION = 1;
+export const SAMPLE_TEMPLATE_COUNT = builders.length;
+
 let samples: Promise<SampleTemplate[]> | undefined;
 
 /** Every sample template with its thumbnail; built on first call. */

@@ -2,7 +2,9 @@
 // Redis and the key-service each answered within a short timeout.
 import { ApiError } from '@platen/contracts';
 import type { Database } from '@platen/db';
-import type { Express } from 'express';
+import type { RouteRegistry } from '@platen/http';
+import type { Router } from 'express';
+import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
 import type { KeyServiceClient } from '../auth/key-service-client.js';
@@ -34,26 +36,60 @@ async function within(timeoutMs: number, probe: () => Promise<unknown>): Promise
   }
 }
 
+const checksSchema = z.object({
+  postgres: z.enum(['ok', 'unavailable']),
+  redis: z.enum(['ok', 'unavailable']),
+  key_service: z.enum(['ok', 'unavailable']),
+});
+
 export function registerHealthRoutes(
-  app: Express,
+  registry: RouteRegistry,
+  router: Router,
   { db, redis, keyService, timeoutMs = 1_000 }: HealthDeps,
 ): void {
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/healthz',
+      summary: 'Liveness: the process answers',
+      tags: ['operations'],
+      security: 'none',
+      responses: { 200: { description: 'Alive', schema: z.object({ status: z.literal('ok') }) } },
+    },
+    [],
+    (_input, _req, res) => {
+      res.json({ status: 'ok' });
+    },
+  );
 
-  app.get('/readyz', async (_req, res) => {
-    const [postgres, redisCheck, keyServiceCheck] = await Promise.all([
-      within(timeoutMs, () => sql`select 1`.execute(db)),
-      within(timeoutMs, () => redis.ping()),
-      within(timeoutMs, async () => {
-        if (!(await keyService.healthy(timeoutMs))) throw new Error('key-service not healthy');
-      }),
-    ]);
-    const checks = { postgres, redis: redisCheck, key_service: keyServiceCheck };
-    if (Object.values(checks).some((result) => result !== 'ok')) {
-      throw new ApiError('SERVICE_UNAVAILABLE', { details: checks });
-    }
-    res.json({ status: 'ready', checks });
-  });
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/readyz',
+      summary: 'Readiness: Postgres, Redis and the key-service answer',
+      tags: ['operations'],
+      security: 'none',
+      responses: {
+        200: { description: 'Ready', schema: z.object({ status: z.literal('ready'), checks: checksSchema }) },
+      },
+      errors: ['SERVICE_UNAVAILABLE'],
+    },
+    [],
+    async (_input, _req, res) => {
+      const [postgres, redisCheck, keyServiceCheck] = await Promise.all([
+        within(timeoutMs, () => sql`select 1`.execute(db)),
+        within(timeoutMs, () => redis.ping()),
+        within(timeoutMs, async () => {
+          if (!(await keyService.healthy(timeoutMs))) throw new Error('key-service not healthy');
+        }),
+      ]);
+      const checks = { postgres, redis: redisCheck, key_service: keyServiceCheck };
+      if (Object.values(checks).some((result) => result !== 'ok')) {
+        throw new ApiError('SERVICE_UNAVAILABLE', { details: checks });
+      }
+      res.json({ status: 'ready', checks });
+    },
+  );
 }

@@ -1,54 +1,148 @@
-// GET /api/v1/mockups (alias /api/v1/templates): the account's visible mockups, paginated; and one
-// mockup by uuid (the templates alias also takes the slug). Unknown and foreign ids are both 404.
-import { ApiError } from '@platen/contracts';
-import { parseInput } from '@platen/http';
-import type { Express, Request, RequestHandler } from 'express';
+// /api/v1/mockups (alias /api/v1/templates): list, show (the alias also takes the slug), rename and
+// delete the account's own. Built-ins are read-only: changing one answers 404, like a foreign mockup.
+import {
+  ApiError,
+  listEnvelope,
+  mockupSchema,
+  paginationQuerySchema,
+  patchMockupRequestSchema,
+  successEnvelope,
+} from '@platen/contracts';
+import type { RouteRegistry } from '@platen/http';
+import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import type { MockupCatalogue } from '../mockups/mockup-catalogue.js';
+import type { MockupStore } from '../mockups/mockup-store.js';
+import { authOf } from './api-input.js';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-
-export const listMockupsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().min(1).max(512).optional(),
+/** Mockup cursors carry the last name (≤ 200 characters), so they may be longer than render cursors. */
+export const listMockupsQuerySchema = paginationQuerySchema.extend({
+  cursor: z.string().max(1024).optional(),
 });
 
+const mockupParams = z.object({ uuid: z.string().max(200) });
+const templateParams = z.object({ id: z.string().max(200).meta({ description: 'uuid or slug' }) });
+const deletedSchema = successEnvelope(z.object({ uuid: z.uuid(), deleted: z.literal(true) }));
+
 export interface MockupRoutesDeps {
-  /** authenticate + rateLimit: every route below is an authenticated /api/v1 route. */
+  registry: RouteRegistry;
+  router: Router;
+  /** authenticate + rateLimit */
   guard: RequestHandler[];
-  catalogue: MockupCatalogue;
+  jsonBody: RequestHandler[];
+  mockups: MockupStore;
 }
 
-function accountOf(req: Request): string {
-  if (!req.auth) throw new Error('mockup routes run only after authenticate');
-  return req.auth.accountId;
-}
+export function registerMockupRoutes({ registry, router, guard, jsonBody, mockups }: MockupRoutesDeps): void {
+  for (const path of ['/api/v1/mockups', '/api/v1/templates']) {
+    registry.add(
+      router,
+      {
+        method: 'get',
+        path,
+        summary: path.endsWith('templates') ? 'List templates (alias of /api/v1/mockups)' : 'List mockups',
+        tags: ['mockups'],
+        security: 'apiKey',
+        query: listMockupsQuerySchema,
+        responses: {
+          200: { description: 'Built-in mockups and the account’s own', schema: listEnvelope(mockupSchema) },
+        },
+        errors: ['VALIDATION_ERROR'],
+      },
+      guard,
+      async ({ query }, req, res) => {
+        const page = await mockups.list({
+          accountId: authOf(req).accountId,
+          limit: query.limit,
+          cursor: query.cursor,
+        });
+        res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
+      },
+    );
+  }
 
-export function registerMockupRoutes(app: Express, { guard, catalogue }: MockupRoutesDeps): void {
-  const list: RequestHandler = async (req, res) => {
-    const query = parseInput(listMockupsQuerySchema, req.query);
-    const page = await catalogue.list({
-      accountId: accountOf(req),
-      limit: query.limit,
-      cursor: query.cursor,
-    });
-    res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
-  };
-
-  const show =
-    (bySlug: boolean): RequestHandler =>
-    async (req, res) => {
-      const id = String(req.params.id);
-      const isUuid = z.uuid().safeParse(id).success;
-      if (!isUuid && !bySlug) throw new ApiError('NOT_FOUND');
-      const mockup = await catalogue.find({ accountId: accountOf(req), id, bySlug });
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/api/v1/mockups/{uuid}',
+      summary: 'Get a mockup',
+      tags: ['mockups'],
+      security: 'apiKey',
+      params: mockupParams,
+      responses: { 200: { description: 'The mockup', schema: successEnvelope(mockupSchema) } },
+      errors: ['NOT_FOUND'],
+    },
+    guard,
+    async ({ params }, req, res) => {
+      const mockup = await mockups.find({ accountId: authOf(req).accountId, id: params.uuid, bySlug: false });
       if (!mockup) throw new ApiError('NOT_FOUND');
       res.json({ success: true, data: mockup });
-    };
+    },
+  );
 
-  app.get('/api/v1/mockups', ...guard, list);
-  app.get('/api/v1/templates', ...guard, list);
-  app.get('/api/v1/mockups/:id', ...guard, show(false));
-  app.get('/api/v1/templates/:id', ...guard, show(true));
+  registry.add(
+    router,
+    {
+      method: 'get',
+      path: '/api/v1/templates/{id}',
+      summary: 'Get a template by uuid or slug',
+      tags: ['mockups'],
+      security: 'apiKey',
+      params: templateParams,
+      responses: { 200: { description: 'The template', schema: successEnvelope(mockupSchema) } },
+      errors: ['NOT_FOUND'],
+    },
+    guard,
+    async ({ params }, req, res) => {
+      const mockup = await mockups.find({ accountId: authOf(req).accountId, id: params.id, bySlug: true });
+      if (!mockup) throw new ApiError('NOT_FOUND');
+      res.json({ success: true, data: mockup });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'patch',
+      path: '/api/v1/mockups/{uuid}',
+      summary: 'Rename one of the account’s mockups',
+      tags: ['mockups'],
+      security: 'apiKey',
+      params: mockupParams,
+      body: patchMockupRequestSchema,
+      responses: { 200: { description: 'The renamed mockup', schema: successEnvelope(mockupSchema) } },
+      errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'UNSUPPORTED_MEDIA_TYPE'],
+    },
+    [...guard, ...jsonBody],
+    async ({ params, body }, req, res) => {
+      const mockup = await mockups.rename({
+        accountId: authOf(req).accountId,
+        id: params.uuid,
+        name: body.name,
+      });
+      if (!mockup) throw new ApiError('NOT_FOUND');
+      res.json({ success: true, data: mockup });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      method: 'delete',
+      path: '/api/v1/mockups/{uuid}',
+      summary: 'Delete one of the account’s mockups',
+      tags: ['mockups'],
+      security: 'apiKey',
+      params: mockupParams,
+      responses: { 200: { description: 'Deleted', schema: deletedSchema } },
+      errors: ['NOT_FOUND'],
+    },
+    guard,
+    async ({ params }, req, res) => {
+      if (!(await mockups.remove({ accountId: authOf(req).accountId, id: params.uuid }))) {
+        throw new ApiError('NOT_FOUND');
+      }
+      res.json({ success: true, data: { uuid: params.uuid, deleted: true } });
+    },
+  );
 }

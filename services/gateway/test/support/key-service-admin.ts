@@ -20,17 +20,18 @@ export interface KeyServiceAdmin {
   revokeKey(accountId: string, keyId: string): Promise<void>;
   rotateKey(accountId: string, keyId: string, graceSeconds: number): Promise<CreatedKey>;
   disableAccount(accountId: string): Promise<void>;
+  balance(accountId: string): Promise<number>;
 }
 
 export function createKeyServiceAdmin(baseUrl: string, serviceSecret: string): KeyServiceAdmin {
   const token = createServiceTokenSigner(serviceSecret, 'gateway-tests');
   let accounts = 0;
 
-  async function call<T>(path: string, body: unknown): Promise<T> {
+  async function call<T>(path: string, body: unknown, method = 'POST'): Promise<T> {
     const response = await fetch(`${baseUrl}/internal/v1${path}`, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
-      body: JSON.stringify(body),
+      ...(method === 'GET' ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(10_000),
     });
     const payload = (await response.json()) as { success: boolean; data: T };
@@ -56,6 +57,9 @@ export function createKeyServiceAdmin(baseUrl: string, serviceSecret: string): K
     },
     async disableAccount(accountId) {
       await call(`/accounts/${accountId}/disable`, {});
+    },
+    async balance(accountId) {
+      return (await call<{ balance: number }>(`/accounts/${accountId}/credits`, undefined, 'GET')).balance;
     },
   };
 }

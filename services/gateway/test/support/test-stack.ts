@@ -2,6 +2,9 @@
 // them, and any number of in-process gateways (startGateway: listen(createApp(deps))).
 // teardown() cleans up whatever start() got to, even when start() failed or timed out.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gatewayConfigSchema, parseEnv } from '@platen/config';
 import {
   createTestDatabase,
@@ -14,6 +17,7 @@ import { pino } from 'pino';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway.js';
 import { createKeyServiceAdmin, type KeyServiceAdmin } from './key-service-admin.js';
 import { startKeyService, type KeyServiceProcess } from './key-service-process.js';
+import { installSampleMockups } from './mockup-rows.js';
 
 export const KEY_PREFIX = 'sm_';
 /** Starting the stack may include building the key-service: slow on a busy machine. */
@@ -35,6 +39,7 @@ export class TestStack {
   private databaseOrUndefined: TestDatabase | undefined;
   private keyServiceOrUndefined: KeyServiceProcess | undefined;
   private readonly gateways: RunningGateway[] = [];
+  private storageDirOrUndefined: string | undefined;
 
   constructor(readonly label: string) {
     this.redis = createTestRedis(label);
@@ -54,8 +59,16 @@ export class TestStack {
     return createKeyServiceAdmin(this.keyService.url, this.serviceSecret);
   }
 
+  /** The local storage root every gateway of this suite shares. */
+  get storageDir(): string {
+    if (!this.storageDirOrUndefined) throw new Error('stack not started');
+    return this.storageDirOrUndefined;
+  }
+
   async start(): Promise<void> {
+    this.storageDirOrUndefined = await mkdtemp(join(tmpdir(), `platen-${this.label}-`));
     this.databaseOrUndefined = await createTestDatabase(this.label);
+    await installSampleMockups(this.database.url);
     this.keyServiceOrUndefined = await startKeyService({
       databaseUrl: this.database.url,
       redisUrl: this.redis.url,
@@ -77,9 +90,12 @@ export class TestStack {
       KEY_PREFIX,
       HOST: '127.0.0.1',
       PORT: '0',
+      STORAGE_DIR: this.storageDir,
     });
     const gateway = await startGateway(config, {
       drainMs: 1_000,
+      // The sample rows are installed by start(); generating the real samples takes tens of seconds.
+      builtInSamples: () => Promise.resolve([]),
       ...options,
       logger: options.logger ?? pino({ level: 'silent' }),
     });
@@ -96,6 +112,7 @@ export class TestStack {
     await this.keyServiceOrUndefined?.stop();
     await this.redis.cleanup();
     await this.databaseOrUndefined?.drop();
+    if (this.storageDirOrUndefined) await rm(this.storageDirOrUndefined, { recursive: true, force: true });
   }
 }
 

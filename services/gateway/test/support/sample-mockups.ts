@@ -1,6 +1,6 @@
-// The four built-in sample mockups in the public shape of API.md (contracts' `Mockup`). Uuids, slugs
-// and smart objects are those of packages/compositor's sample templates, which the database-backed
-// catalogue installs, so clients keep the same ids when that catalogue replaces this list.
+// The four built-in sample mockups in the public shape of API.md, with the uuids, slugs and smart
+// objects of packages/compositor's samples. Tests install these rows directly instead of letting the
+// gateway generate the samples' images (tens of seconds per suite); see mockup-rows.ts.
 import type { Mockup } from '@platen/contracts';
 
 const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';

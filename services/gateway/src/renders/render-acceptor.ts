@@ -1,0 +1,165 @@
+// Accepting a render. Order, and why: (1) check the request against its mockup; (2) insert the row
+// (queued, with its price), claiming the Idempotency-Key in the same transaction; (3) park inline
+// artwork in storage; (4) charge the credits (idempotent per render uuid); (5) enqueue (jobId = render
+// uuid). So there is never a charge without a row, nor a job without a charge. Undo on failure:
+// before the charge, the row and its key are deleted; a failed enqueue refunds, marks the row failed
+// and releases the key, answering 503: a client never pays for a render that does not exist.
+import { randomUUID } from 'node:crypto';
+import { ApiError, type CreateRenderRequest, type Mockup } from '@platen/contracts';
+import { toStoredRenderInput } from '@platen/mockups';
+import { renderInputKey, type ObjectStorage } from '@platen/storage';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.js';
+import type { CreditsClient } from './credits-client.js';
+import { outputSize, renderCredits } from './credits-rule.js';
+import { checkAgainstMockup } from './mockup-fit.js';
+import type { RenderUsage } from './render-usage.js';
+import type { RenderRow, RenderStore } from './render-store.js';
+
+export interface AcceptRenderInput {
+  accountId: string;
+  keyId: string;
+  request: CreateRenderRequest;
+  /** The mockup named by the request, as the account sees it (undefined: unknown to it). */
+  mockup: Mockup | undefined;
+  idempotency?: { key: string; requestHash: string } | undefined;
+}
+
+export interface AcceptedRender {
+  row: RenderRow;
+  /** True when an earlier request with the same Idempotency-Key made this render. */
+  replayed: boolean;
+}
+
+export interface RenderAcceptorDeps {
+  store: RenderStore;
+  storage: ObjectStorage;
+  credits: CreditsClient;
+  enqueue: (renderId: string) => Promise<void>;
+  usage: RenderUsage;
+  clock: Clock;
+  logger: Logger;
+  onAccepted?: () => void;
+  enqueueTimeoutMs?: number;
+}
+
+export type RenderAcceptor = (input: AcceptRenderInput) => Promise<AcceptedRender>;
+
+/** A duplicate may find the key's render deleted by its first request (402, storage down): claim again. */
+const MAX_CLAIMS = 3;
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
+  const { store, storage, credits, enqueue, usage, clock, logger, enqueueTimeoutMs = 5_000 } = deps;
+
+  async function removeParked(renderId: string, uuids: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...uuids].map((uuid) => storage.delete(renderInputKey(renderId, uuid)).catch(() => undefined)),
+    );
+  }
+
+  async function refundQuietly(accountId: string, renderId: string): Promise<void> {
+    await credits.refund(accountId, renderId).catch((error: unknown) => {
+      logger.error({ err: error, render_id: renderId }, 'credit refund failed: reconcile by hand');
+    });
+  }
+
+  return async function accept({ accountId, keyId, request, mockup, idempotency }) {
+    const artwork = checkAgainstMockup(request, mockup);
+    const template = mockup!; // checkAgainstMockup refuses an unknown mockup
+    const price = renderCredits(outputSize(template, request.export_options.size));
+    const now = clock.now();
+
+    for (let claim = 1; ; claim++) {
+      const row: RenderRow = {
+        id: randomUUID(),
+        account_id: accountId,
+        key_id: keyId,
+        mockup_id: template.uuid,
+        status: 'queued',
+        inputs: request.smart_objects.map(toStoredRenderInput),
+        export_options: request.export_options,
+        webhook_url: request.webhook_url ?? null,
+        metadata: request.metadata ?? null,
+        credits_charged: price,
+        attempts: 0,
+        result_key: null,
+        result_width: null,
+        result_height: null,
+        result_format: null,
+        result_bytes: null,
+        error_code: null,
+        error_message: null,
+        webhook_status: request.webhook_url ? 'pending' : null,
+        webhook_attempts: 0,
+        created_at: now,
+        started_at: null,
+        completed_at: null,
+      };
+      const outcome = await store.create(
+        {
+          ...row,
+          inputs: JSON.stringify(row.inputs),
+          export_options: JSON.stringify(row.export_options),
+          metadata: row.metadata ? JSON.stringify(row.metadata) : null,
+        },
+        idempotency,
+      );
+      if (outcome.kind === 'conflict') throw new ApiError('IDEMPOTENCY_CONFLICT');
+      if (outcome.kind === 'replay') {
+        const earlier = await store.find(accountId, outcome.renderId);
+        if (earlier) return { row: earlier, replayed: true };
+        if (claim >= MAX_CLAIMS) throw new ApiError('SERVICE_UNAVAILABLE');
+        continue;
+      }
+
+      try {
+        for (const [uuid, bytes] of artwork) {
+          await storage.put(renderInputKey(row.id, uuid), bytes, 'application/octet-stream');
+        }
+      } catch (error) {
+        logger.warn({ err: error, render_id: row.id }, 'cannot park inline artwork');
+        await removeParked(row.id, artwork.keys());
+        await store.discard(accountId, row.id);
+        throw new ApiError('SERVICE_UNAVAILABLE');
+      }
+
+      try {
+        await credits.charge(accountId, row.id, price);
+      } catch (error) {
+        // A timed-out charge may have been applied: refunding an uncharged render is a no-op.
+        if (!(error instanceof ApiError && error.code === 'INSUFFICIENT_CREDITS')) {
+          await refundQuietly(accountId, row.id);
+        }
+        await removeParked(row.id, artwork.keys());
+        await store.discard(accountId, row.id);
+        throw error;
+      }
+
+      try {
+        await within(enqueueTimeoutMs, enqueue(row.id));
+      } catch (error) {
+        logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
+        await refundQuietly(accountId, row.id);
+        await store.markUnqueued(accountId, row.id, clock.now()).catch((markError: unknown) => {
+          logger.error({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed');
+        });
+        await removeParked(row.id, artwork.keys());
+        throw new ApiError('SERVICE_UNAVAILABLE');
+      }
+
+      deps.onAccepted?.();
+      await usage(keyId, price, now).catch((error: unknown) => {
+        logger.warn({ err: error, render_id: row.id }, 'render usage not counted');
+      });
+      return { row, replayed: false };
+    }
+  };
+}
