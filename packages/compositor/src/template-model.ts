@@ -1,24 +1,11 @@
 // The template manifest: canvas size plus an ordered layer list (bottom → top) of static image
 // layers and smart objects, with images referenced by asset name. It is plain JSON so the PSD
 // importer and the JSON manifest upload can produce it; every geometry is in canvas pixels.
+import { BLEND_MODES } from '@platen/contracts';
 import { z } from 'zod';
 
-export const BLEND_MODES = [
-  'normal',
-  'multiply',
-  'screen',
-  'overlay',
-  'darken',
-  'lighten',
-  'color-dodge',
-  'color-burn',
-  'hard-light',
-  'soft-light',
-  'difference',
-  'exclusion',
-  'linear-dodge',
-  'linear-burn',
-] as const;
+// The blend modes are part of the public contract (a mockup's smart objects report theirs).
+export { BLEND_MODES } from '@platen/contracts';
 export const blendModeSchema = z.enum(BLEND_MODES);
 export type BlendMode = z.infer<typeof blendModeSchema>;
 

@@ -46,6 +46,8 @@ export const BLEND_MODES = [
   'soft-light',
   'difference',
   'exclusion',
+  'linear-dodge',
+  'linear-burn',
 ] as const;
 export const blendModeSchema = z.enum(BLEND_MODES);
 

@@ -9,3 +9,5 @@ export type { MockupRow } from './public-mockup.js';
 export { storedRenderInputSchema, storedRenderInputsSchema, toStoredRenderInput } from './render-inputs.js';
 export type { StoredRenderInput } from './render-inputs.js';
 export { templateFingerprint } from './template-fingerprint.js';
+export { toPublicRender } from './public-render.js';
+export type { RenderRow } from './public-render.js';

@@ -1,12 +1,11 @@
-// A render row in API.md's public shape. result.url is signed here, at read time, so every answer
-// carries a fresh expiry and the worker never needs the signing secret.
-import type { Render, RenderFailureCode } from '@platen/contracts';
+// The gateway's view of a render row: API.md's render object with result.url signed at read time
+// (the shape itself is shared with the worker's webhook payloads: toPublicRender).
+import type { Render } from '@platen/contracts';
+import { toPublicRender } from '@platen/mockups';
 import type { ObjectStorage } from '@platen/storage';
 import type { RenderRow } from './render-store.js';
 
 export type RenderView = (row: RenderRow) => Promise<Render>;
-
-const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
 export function createRenderView({
   storage,
@@ -15,31 +14,5 @@ export function createRenderView({
   storage: ObjectStorage;
   urlTtlSeconds: number;
 }): RenderView {
-  return async (row) => ({
-    uuid: row.id,
-    status: row.status,
-    mockup_uuid: row.mockup_id,
-    created_at: row.created_at.toISOString(),
-    started_at: iso(row.started_at),
-    completed_at: iso(row.completed_at),
-    result:
-      row.status === 'succeeded' && row.result_key
-        ? {
-            url: await storage.signedUrl(row.result_key, urlTtlSeconds),
-            width: row.result_width ?? 0,
-            height: row.result_height ?? 0,
-            format: (row.result_format ?? 'png') as NonNullable<Render['result']>['format'],
-            bytes: row.result_bytes ?? 0,
-          }
-        : null,
-    error: row.error_code
-      ? { code: row.error_code as RenderFailureCode, message: row.error_message ?? row.error_code }
-      : null,
-    credits_charged: row.credits_charged,
-    attempts: row.attempts,
-    metadata: row.metadata,
-    webhook: row.webhook_url
-      ? { url: row.webhook_url, status: row.webhook_status ?? 'pending', attempts: row.webhook_attempts }
-      : null,
-  });
+  return (row) => toPublicRender(row, storage, urlTtlSeconds);
 }

@@ -1,0 +1,45 @@
+// A render row in API.md's public shape, for the gateway's answers and the worker's webhook payloads
+// alike. result.url is signed by the caller's storage at the moment of use, so it always carries a
+// fresh expiry.
+import type { Render, RenderFailureCode } from '@platen/contracts';
+import type { RendersTable } from '@platen/db';
+import type { ObjectStorage } from '@platen/storage';
+import type { Selectable } from 'kysely';
+
+export type RenderRow = Selectable<RendersTable>;
+
+const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+export async function toPublicRender(
+  row: RenderRow,
+  storage: Pick<ObjectStorage, 'signedUrl'>,
+  urlTtlSeconds: number,
+): Promise<Render> {
+  return {
+    uuid: row.id,
+    status: row.status,
+    mockup_uuid: row.mockup_id,
+    created_at: row.created_at.toISOString(),
+    started_at: iso(row.started_at),
+    completed_at: iso(row.completed_at),
+    result:
+      row.status === 'succeeded' && row.result_key
+        ? {
+            url: await storage.signedUrl(row.result_key, urlTtlSeconds),
+            width: row.result_width ?? 0,
+            height: row.result_height ?? 0,
+            format: (row.result_format ?? 'png') as NonNullable<Render['result']>['format'],
+            bytes: row.result_bytes ?? 0,
+          }
+        : null,
+    error: row.error_code
+      ? { code: row.error_code as RenderFailureCode, message: row.error_message ?? row.error_code }
+      : null,
+    credits_charged: row.credits_charged,
+    attempts: row.attempts,
+    metadata: row.metadata,
+    webhook: row.webhook_url
+      ? { url: row.webhook_url, status: row.webhook_status ?? 'pending', attempts: row.webhook_attempts }
+      : null,
+  };
+}
