@@ -1,0 +1,91 @@
+// infra/bench/RESULTS.md holds one `## ` section per benchmark, each written by its own script.
+// This writer only ever replaces the render section (or its profile subsection); other sections,
+// such as the gateway's, are kept byte for byte.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+
+export const RENDER_SECTION = '## Render (compositor)';
+export const PROFILE_SUBSECTION = '### Profile';
+
+const HEADER = `# Benchmark results
+
+One section per benchmark, each written by its script (\`npm run bench:<name>\`); numbers depend on
+the machine and its load, which each section records.
+`;
+
+/** Replaces the render section's generated part; a profile subsection already there is kept. */
+export async function writeRenderSection(path, body) {
+  const doc = parse(await load(path));
+  const section = doc.sections.find((s) => s.heading === RENDER_SECTION);
+  const profile = section
+    ? subsections(section.lines).filter((s) => s[0].startsWith(PROFILE_SUBSECTION))
+    : [];
+  const lines = [...trimmed(body.split('\n')), ...profile.flatMap((s) => ['', ...trimmed(s)])];
+  upsert(doc, RENDER_SECTION, lines);
+  await writeFile(path, serialise(doc));
+}
+
+/** Replaces (or adds) the profile subsection at the end of the render section. */
+export async function writeProfileSubsection(path, body) {
+  const doc = parse(await load(path));
+  const section = doc.sections.find((s) => s.heading === RENDER_SECTION);
+  const kept = section
+    ? subsections(section.lines).filter((s) => !s[0].startsWith(PROFILE_SUBSECTION))
+    : [['Run `npm run bench:render` for the comparison tables.']];
+  const lines = [
+    ...kept.flatMap((s, i) => [...(i > 0 ? [''] : []), ...trimmed(s)]),
+    '',
+    ...trimmed(body.split('\n')),
+  ];
+  upsert(doc, RENDER_SECTION, lines);
+  await writeFile(path, serialise(doc));
+}
+
+async function load(path) {
+  return existsSync(path) ? readFile(path, 'utf8') : HEADER;
+}
+
+/** The text before the first `## ` heading, then each `## ` section with its lines. */
+function parse(text) {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const doc = { top: [], sections: [] };
+  for (const line of lines) {
+    if (line.startsWith('## ')) doc.sections.push({ heading: line, lines: [] });
+    else if (doc.sections.length > 0) doc.sections[doc.sections.length - 1].lines.push(line);
+    else doc.top.push(line);
+  }
+  return doc;
+}
+
+/** A section's lines split at `### ` headings: the intro first (possibly empty), then each subsection. */
+function subsections(lines) {
+  const parts = [[]];
+  for (const line of lines) {
+    if (line.startsWith('### ')) parts.push([line]);
+    else parts[parts.length - 1].push(line);
+  }
+  return parts.filter((part) => trimmed(part).length > 0);
+}
+
+function upsert(doc, heading, lines) {
+  const section = doc.sections.find((s) => s.heading === heading);
+  if (section) section.lines = ['', ...lines];
+  else doc.sections.push({ heading, lines: ['', ...lines] });
+}
+
+function trimmed(lines) {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === '') start++;
+  while (end > start && lines[end - 1].trim() === '') end--;
+  return lines.slice(start, end);
+}
+
+function serialise(doc) {
+  const blocks = [trimmed(doc.top).join('\n')];
+  for (const section of doc.sections)
+    blocks.push(
+      [section.heading, ...trimmed(section.lines).flatMap((l, i) => (i === 0 ? ['', l] : [l]))].join('\n'),
+    );
+  return `${blocks.filter((block) => block.length > 0).join('\n\n')}\n`;
+}
