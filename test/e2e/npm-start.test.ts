@@ -1,7 +1,7 @@
 // `npm start` end to end: the real launcher process with embedded Postgres and a child redis-server
 // (DATABASE_URL and REDIS_URL unset), on a fresh DATA_DIR, then again on the same one. Needs the
 // build (`npm run build`; `npm test` builds first). Times to ready are logged, never asserted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { freePort, waitFor } from '@platen/testing';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const LAUNCHER = join(REPO_ROOT, 'packages', 'local-stack', 'dist', 'main.js');
+const CLI = join(REPO_ROOT, 'services', 'key-service', 'dist', 'cli.js');
 const COLD_START_MS = 120_000;
 const STOP_MS = 60_000;
 const REDIS_NOT_FOUND =
@@ -208,6 +209,52 @@ describe('npm start', () => {
       await redis?.close();
       expect(await readyzStatus(Number(ports.PORT))).toBe(200);
     }, 30_000);
+
+    it('renders a built-in mockup end to end with a key made by the CLI, and serves the result signed', async () => {
+      const cli = (...args: string[]) => {
+        const run = spawnSync(process.execPath, [CLI, ...args], {
+          env: { ...process.env, DATA_DIR: dataDir, ...ports },
+          encoding: 'utf8',
+          timeout: 60_000,
+        });
+        expect(run.status).toBe(0);
+        return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+      };
+      cli('account', 'create', '--email', 'e2e@example.com', '--credits', '5');
+      const { key } = cli('key', 'create', '--account', 'e2e@example.com', '--name', 'e2e') as {
+        key: string;
+      };
+      const base = `http://127.0.0.1:${ports.PORT}`;
+
+      const mockups = (await (
+        await fetch(`${base}/api/v1/mockups`, { headers: { 'X-API-KEY': key } })
+      ).json()) as {
+        data: Array<{ uuid: string; slug: string; smart_objects: Array<{ uuid: string }> }>;
+      };
+      const poster = mockups.data.find((mockup) => mockup.slug === 'poster-on-wall')!;
+      const pixel =
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+      const response = await fetch(`${base}/api/v1/renders?wait=30`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          mockup_uuid: poster.uuid,
+          smart_objects: [{ uuid: poster.smart_objects[0]!.uuid, asset: { data: pixel } }],
+          export_options: { format: 'jpeg', size: 400 },
+        }),
+      });
+      const render = (await response.json()) as {
+        data: { status: string; result: { url: string; width: number } };
+      };
+      expect(response.status).toBe(200);
+      expect(render.data.status).toBe('succeeded');
+      expect(render.data.result.width).toBe(400);
+      // npm start points signed URLs at its own port.
+      expect(render.data.result.url.startsWith(`http://localhost:${ports.PORT}/files/`)).toBe(true);
+      const image = await fetch(render.data.result.url.replace('localhost', '127.0.0.1'));
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+    }, 90_000);
 
     it(
       'stops every process on SIGTERM and exits 0',

@@ -131,6 +131,8 @@ export const localStackConfigSchema = z.object({
   SERVICE_JWT_SECRET: serviceSecret.optional(),
   PORT: port(8080),
   KEY_SERVICE_PORT: port(8081),
+  /** Base of signed result URLs; defaults to http://localhost:<PORT>. */
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   OUTBOUND_ALLOW: z.string().default(''),
   /** Port for the embedded Postgres when DATABASE_URL is unset; 0 picks a free one. */
   EMBEDDED_POSTGRES_PORT: port(0),

@@ -61,6 +61,8 @@ function serviceEnv(
     PORT: String(config.PORT),
     KEY_SERVICE_PORT: String(config.KEY_SERVICE_PORT),
     KEY_SERVICE_URL: `http://127.0.0.1:${config.KEY_SERVICE_PORT}`,
+    // Signed result URLs must point at this gateway's port unless the operator names a public URL.
+    PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
   };
 }
 
