@@ -25,7 +25,7 @@ describeBuilt(`the worker process${blocker ? ` (SKIPPED: ${blocker})` : ''}`, ()
   const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    ensureWorkerBuilt();
+    await ensureWorkerBuilt();
     harness = await startHarness('worker-crash');
     // Jobs here belong to the spawned workers only.
     await harness.worker.pause();

@@ -1,10 +1,9 @@
 // The built render worker (services/render-worker/dist/main.js) as a child process, for the tests
 // that kill it. Built first when its sources, or those of any @platen package it uses, are newer.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '@platen/testing';
-import { REPO_ROOT } from './key-service.js';
+import { ensureWorkspaceBuilt, REPO_ROOT, waitFor } from '@platen/testing';
 
 const WORKER_DIR = path.join(REPO_ROOT, 'services/render-worker');
 const MAIN = path.join(WORKER_DIR, 'dist/main.js');
@@ -19,47 +18,9 @@ export function buildBlocker(): string | undefined {
     : 'node_modules/@platen/mockups does not exist yet (a new workspace): run `npm install` at the repository root';
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) {
-      newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-/** The worker and every @platen package it depends on, directly or not. */
-function sourceDirs(): string[] {
-  const seen = new Set<string>();
-  const visit = (dir: string) => {
-    if (seen.has(dir)) return;
-    seen.add(dir);
-    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
-      dependencies?: Record<string, string>;
-    };
-    for (const name of Object.keys(manifest.dependencies ?? {})) {
-      if (name.startsWith('@platen/')) visit(path.join(REPO_ROOT, 'packages', name.slice('@platen/'.length)));
-    }
-  };
-  visit(WORKER_DIR);
-  return [...seen].map((dir) => path.join(dir, 'src'));
-}
-
-export function ensureWorkerBuilt(): void {
-  const builtAt = existsSync(MAIN) ? statSync(MAIN).mtimeMs : 0;
-  if (builtAt > Math.max(...sourceDirs().map(newestSource))) return;
-  execFileSync(
-    'npx',
-    ['turbo', 'run', 'build', '--filter=@platen/render-worker', '--output-logs=errors-only'],
-    {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-      timeout: 300_000,
-    },
-  );
+/** Builds the worker (and its packages) when its dist is stale. */
+export async function ensureWorkerBuilt(): Promise<void> {
+  await ensureWorkspaceBuilt({ workspace: 'services/render-worker', timeoutMs: 300_000 });
 }
 
 export interface WorkerProcess {
