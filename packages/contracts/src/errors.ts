@@ -33,8 +33,11 @@ export class ApiError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: ErrorCode, options: { message?: string; details?: Record<string, unknown> } = {}) {
-    super(options.message ?? errorCatalogue[code].message);
+  constructor(
+    code: ErrorCode,
+    options: { message?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(options.message ?? errorCatalogue[code].message, { cause: options.cause });
     this.name = 'ApiError';
     this.code = code;
     this.status = errorCatalogue[code].status;

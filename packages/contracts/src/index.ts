@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './api-key-format.js';
 export * from './internal-api.js';
 export * from './public-api.js';
+export * from './page-cursor.js';

@@ -222,3 +222,83 @@ export type Render = z.infer<typeof renderSchema>;
 export const listRendersQuerySchema = paginationQuerySchema.extend({
   status: z.enum(RENDER_STATUSES).optional(),
 });
+
+// ---- webhooks --------------------------------------------------------------------------------
+
+export const WEBHOOK_EVENT_TYPES = ['render.succeeded', 'render.failed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** Registered endpoints per account (deleted ones do not count). */
+export const MAX_WEBHOOK_ENDPOINTS = 20;
+
+export const createWebhookEndpointRequestSchema = z
+  .object({
+    url: httpUrl,
+    events: z
+      .array(z.enum(WEBHOOK_EVENT_TYPES))
+      .min(1)
+      .max(WEBHOOK_EVENT_TYPES.length)
+      .refine((events) => new Set(events).size === events.length, 'must not repeat an event'),
+    description: z.string().trim().max(500).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: 'CreateWebhookEndpointRequest' });
+
+export const webhookEndpointSchema = z
+  .object({
+    id: uuidSchema,
+    url: z.string(),
+    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)),
+    description: z.string().nullable(),
+    created_at: isoTime,
+    disabled_at: isoTime.nullable(),
+    disabled_reason: z
+      .string()
+      .nullable()
+      .meta({ description: 'Why deliveries stopped (410 Gone, 3 days of failures)' }),
+    failing_since: isoTime.nullable(),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;
+
+export const createdWebhookEndpointSchema = webhookEndpointSchema
+  .extend({ secret: z.string().meta({ description: 'whsec_…: shown this one time only' }) })
+  .meta({ id: 'CreatedWebhookEndpoint' });
+
+export const webhookSecretSchema = z
+  .object({
+    secret: z.string(),
+    rotated_at: isoTime.nullable(),
+    previous_secret_expires_at: isoTime
+      .nullable()
+      .meta({ description: 'Until then deliveries also carry a signature made with the previous secret' }),
+  })
+  .meta({ id: 'WebhookSecret' });
+
+export const webhookAttemptSchema = z
+  .object({
+    attempted_at: isoTime,
+    status_code: z.number().int().nullable(),
+    duration_ms: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'WebhookAttempt' });
+
+export const webhookDeliverySchema = z
+  .object({
+    id: uuidSchema,
+    webhook_id: z
+      .string()
+      .meta({ description: 'The webhook-id header: one per event, the same on every retry' }),
+    type: z.enum(WEBHOOK_EVENT_TYPES),
+    render_uuid: uuidSchema.nullable(),
+    url: z.string(),
+    status: z.enum(WEBHOOK_DELIVERY_STATUSES),
+    attempts: z.number().int(),
+    next_attempt_at: isoTime.nullable(),
+    last_status_code: z.number().int().nullable(),
+    created_at: isoTime,
+    delivered_at: isoTime.nullable(),
+    attempt_log: z.array(webhookAttemptSchema),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;

@@ -43,7 +43,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error({ err: error, request_id: req.requestId, path: req.path }, 'request failed');
     } else if (apiError.status > 500) {
       logger.warn(
-        { code: apiError.code, request_id: req.requestId, path: req.path },
+        {
+          code: apiError.code,
+          request_id: req.requestId,
+          path: req.path,
+          err: apiError.cause,
+        },
         'request refused: dependency unavailable',
       );
     }

@@ -1,14 +1,11 @@
 // What the public webhook routes read and change: an account's registered endpoints (each with its
 // own secret, shown once at creation), their deliveries with every attempt, and a render's own
 // webhook deliveries for redelivery. Every query is scoped by account: another account's id is "not found".
+import type { WebhookEventType } from '@platen/contracts';
 import type { Database, WebhookDeliveryStatus } from '@platen/db';
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import { generateWebhookSecret } from './webhook-signer.js';
-
-/** Event types an endpoint can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = ['render.succeeded', 'render.failed'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export interface WebhookEndpoint {
   id: string;
@@ -45,6 +42,12 @@ export interface WebhookDelivery {
   attempt_log: WebhookAttempt[];
 }
 
+/** Where a page of deliveries ended (newest first; ties on created_at broken by id). */
+export interface DeliveryPosition {
+  createdAt: Date;
+  id: string;
+}
+
 export interface EndpointStore {
   /** The endpoint and its secret: the only time the secret is returned. */
   create(
@@ -52,14 +55,16 @@ export interface EndpointStore {
     input: { url: string; events: readonly WebhookEventType[]; description?: string | null },
   ): Promise<WebhookEndpoint & { secret: string }>;
   list(accountId: string): Promise<WebhookEndpoint[]>;
+  /** Endpoints the account has (not deleted), for the per-account limit. */
+  count(accountId: string): Promise<number>;
   find(accountId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
   /** Soft delete; its pending deliveries are dropped when their next attempt comes. False: not found. */
   remove(accountId: string, endpointId: string): Promise<boolean>;
-  /** Newest first, each with its attempts; `before` is the created_at of the last one of the previous page. */
+  /** Newest first, each with its attempts; `before` is the last delivery of the previous page. */
   deliveries(
     accountId: string,
     endpointId: string,
-    page: { limit: number; before?: Date },
+    page: { limit: number; before?: DeliveryPosition },
   ): Promise<WebhookDelivery[]>;
   /** The deliveries of a render to its own webhook_url (endpoint_id null), with attempts. */
   renderDeliveries(accountId: string, renderId: string): Promise<WebhookDelivery[]>;
@@ -155,6 +160,16 @@ export function createEndpointStore({
 
     list: (accountId) => live(accountId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute(),
 
+    async count(accountId) {
+      const { n } = await db
+        .selectFrom('renders.webhook_endpoints')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('account_id', '=', accountId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(n);
+    },
+
     find: (accountId, endpointId) => live(accountId).where('id', '=', endpointId).executeTakeFirst(),
 
     async remove(accountId, endpointId) {
@@ -174,8 +189,17 @@ export function createEndpointStore({
         .select(DELIVERY_COLUMNS)
         .where('account_id', '=', accountId)
         .where('endpoint_id', '=', endpointId);
-      if (before) query = query.where('created_at', '<', before);
-      return withAttempts(await query.orderBy('created_at', 'desc').limit(limit).execute());
+      if (before) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('created_at', '<', before.createdAt),
+            eb.and([eb('created_at', '=', before.createdAt), eb('id', '<', before.id)]),
+          ]),
+        );
+      }
+      return withAttempts(
+        await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute(),
+      );
     },
 
     async renderDeliveries(accountId, renderId) {

@@ -34,14 +34,14 @@ export type {
   RenderEvent,
 } from './delivery-store.js';
 export { createSecretStore, SECRET_ROTATION_OVERLAP_MS } from './secret-store.js';
-export type { SecretStore } from './secret-store.js';
-export { createEndpointStore, WEBHOOK_EVENT_TYPES } from './endpoint-store.js';
+export type { SecretState, SecretStore } from './secret-store.js';
+export { createEndpointStore } from './endpoint-store.js';
 export type {
+  DeliveryPosition,
   EndpointStore,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,
-  WebhookEventType,
 } from './endpoint-store.js';
 export { createWebhookSender, WEBHOOK_TIMEOUT_MS } from './webhook-sender.js';
 export type { SendOutcome, SendResult, WebhookMessage, WebhookSender } from './webhook-sender.js';

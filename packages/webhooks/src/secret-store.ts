@@ -8,7 +8,17 @@ import { generateWebhookSecret } from './webhook-signer.js';
 
 export const SECRET_ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
+/** What the account is shown: the current secret and how long the replaced one still signs. */
+export interface SecretState {
+  secret: string;
+  rotated_at: Date | null;
+  /** Null when no previous secret signs any more. */
+  previous_secret_expires_at: Date | null;
+}
+
 export interface SecretStore {
+  /** The current secret (created now if the account has none) and the rotation overlap. */
+  state(accountId: string): Promise<SecretState>;
   /** The account's current secret, created now if it has none. */
   current(accountId: string): Promise<string>;
   /** A new current secret; the one it replaces keeps signing for 24 h (a second rotation drops the older one). */
@@ -39,7 +49,18 @@ export function createSecretStore({
       .executeTakeFirstOrThrow();
   }
 
+  function overlapEnd(rotatedAt: Date | null, previous: string | null): Date | null {
+    if (previous === null || rotatedAt === null) return null;
+    const end = rotatedAt.getTime() + SECRET_ROTATION_OVERLAP_MS;
+    return clock.now().getTime() < end ? new Date(end) : null;
+  }
+
   return {
+    async state(accountId) {
+      const { secret, previous_secret, rotated_at } = await row(accountId);
+      return { secret, rotated_at, previous_secret_expires_at: overlapEnd(rotated_at, previous_secret) };
+    },
+
     async current(accountId) {
       return (await row(accountId)).secret;
     },
@@ -57,11 +78,9 @@ export function createSecretStore({
 
     async signingSecrets(accountId) {
       const { secret, previous_secret, rotated_at } = await row(accountId);
-      const overlapping =
-        previous_secret !== null &&
-        rotated_at !== null &&
-        clock.now().getTime() - rotated_at.getTime() < SECRET_ROTATION_OVERLAP_MS;
-      return overlapping ? [secret, previous_secret] : [secret];
+      return overlapEnd(rotated_at, previous_secret) && previous_secret
+        ? [secret, previous_secret]
+        : [secret];
     },
   };
 }

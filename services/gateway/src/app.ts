@@ -12,6 +12,7 @@ import {
 } from '@platen/http';
 import type { RenderQueue } from '@platen/queue';
 import type { ObjectStorage, UrlSigner } from '@platen/storage';
+import { createEndpointStore, createSecretStore, type WebhookQueue } from '@platen/webhooks';
 import express, { type Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
@@ -37,6 +38,8 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerMockupRoutes } from './routes/mockups.js';
 import { registerRenderRoutes } from './routes/renders.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
+import { createWebhookAdmin } from './webhooks/webhook-admin.js';
 
 /** Carries base64 artwork: 25 MB decoded is about 34 MB of base64, plus the rest of the body. */
 export const RENDER_BODY_LIMIT = '35mb';
@@ -59,6 +62,8 @@ export interface AppDeps {
   resultUrlTtlSeconds: number;
   credits: CreditsClient;
   queue: RenderQueue;
+  /** Manual redeliveries are queued here (the render-worker delivers). */
+  webhookQueue: WebhookQueue;
   enqueue: (renderId: string) => Promise<void>;
   waiter: RenderWaiter;
 }
@@ -124,6 +129,18 @@ export function createApp(deps: AppDeps): GatewayApp {
     accept,
     view: createRenderView({ storage, urlTtlSeconds: deps.resultUrlTtlSeconds }),
     waiter: deps.waiter,
+  });
+  registerWebhookRoutes({
+    registry,
+    router,
+    guard,
+    jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }),
+    webhooks: createWebhookAdmin({
+      endpoints: createEndpointStore({ db, clock }),
+      secrets: createSecretStore({ db, clock }),
+      queue: deps.webhookQueue,
+      renderExists: async (accountId, renderId) => (await renders.find(accountId, renderId)) !== undefined,
+    }),
   });
   app.use(router);
 

@@ -9,6 +9,7 @@ import { createServiceTokenSigner, listen, type AnyRouteSpec } from '@platen/htt
 import { seedBuiltInMockups, type SeedBuiltInMockupsDeps } from '@platen/mockups';
 import { channelName, CHANNELS, createRenderQueue, enqueueRender } from '@platen/queue';
 import { createResultUrlSigner, createStorage } from '@platen/storage';
+import { createWebhookQueue } from '@platen/webhooks';
 import type { Express } from 'express';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
@@ -89,6 +90,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   queueRedis.on('error', (error: Error) => logger.debug({ err: error }, 'queue redis connection error'));
   const queue = createRenderQueue(queueRedis, prefix);
   queue.on('error', (error: Error) => logger.debug({ err: error }, 'render queue error'));
+  const webhookQueue = createWebhookQueue(queueRedis, prefix);
+  webhookQueue.on('error', (error: Error) => logger.debug({ err: error }, 'webhook queue error'));
   const serviceToken = createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'gateway');
   const keyService = createKeyServiceClient({
     baseUrl: config.KEY_SERVICE_URL,
@@ -129,6 +132,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     resultUrlTtlSeconds: config.RESULT_URL_TTL_SECONDS,
     credits: createCreditsClient({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
     queue,
+    webhookQueue,
     enqueue: (renderId) => enqueueRender(queue, renderId),
     waiter,
   });
@@ -138,6 +142,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await revocations.close();
     keyService.close();
     await queue.close().catch(() => undefined);
+    await webhookQueue.close().catch(() => undefined);
     await queueRedis.quit().catch(() => queueRedis.disconnect());
     await redis.quit().catch(() => redis.disconnect());
     await db.destroy();

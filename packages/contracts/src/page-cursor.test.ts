@@ -1,4 +1,4 @@
-import { ApiError } from '@platen/contracts';
+import { ApiError } from './errors.js';
 import { decodeCursor, encodeCursor, toPage } from './page-cursor.js';
 
 describe('page cursors', () => {

@@ -1,0 +1,346 @@
+// /api/v1/webhooks and redelivery against the real key-service, Postgres and Redis: endpoints (secret
+// shown once, validation naming the field, the per-account limit, disabled endpoints explained),
+// the signing secret and its rotation, the delivery log with cursors, redelivery queued in the
+// `webhooks` queue, and another account's ids answering 404. Deliveries themselves are sent by the
+// render-worker (services/render-worker/test/webhooks-*.test.ts).
+import { randomUUID } from 'node:crypto';
+import { MAX_WEBHOOK_ENDPOINTS } from '@platen/contracts';
+import { createDb, type Database } from '@platen/db';
+import { createDeliveryStore, createWebhookQueue, systemClock, type WebhookQueue } from '@platen/webhooks';
+import { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
+import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
+import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
+
+jest.setTimeout(60_000);
+
+const stack = new TestStack('gw-webhooks');
+const HIGH_LIMITS = { rate_limits: { per_minute: 10_000, per_day: 100_000 } };
+let gateway: TestGateway;
+let db: Kysely<Database>;
+let queueRedis: Redis;
+let queue: WebhookQueue;
+
+interface Account {
+  id: string;
+  api: ApiClient;
+}
+
+async function account(): Promise<Account> {
+  const id = await stack.admin.createAccount(10);
+  const { key } = await stack.admin.createKey(id, HIGH_LIMITS);
+  return { id, api: apiClient(gateway.url, key) };
+}
+
+async function createEndpoint(api: ApiClient, body: Record<string, unknown> = {}) {
+  return api.send('POST', '/api/v1/webhooks', {
+    url: 'https://hooks.example.com/platen',
+    events: ['render.succeeded'],
+    ...body,
+  });
+}
+
+/** A finished render row of the account, optionally with a webhook_url. */
+async function insertRender(accountId: string, webhookUrl: string | null = null): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('renders.renders')
+    .values({
+      id,
+      account_id: accountId,
+      key_id: null,
+      mockup_id: BUILTIN_MOCKUPS[0]!.uuid,
+      status: 'succeeded',
+      inputs: JSON.stringify([]),
+      export_options: JSON.stringify({ format: 'png' }),
+      webhook_url: webhookUrl,
+      metadata: null,
+      credits_charged: 1,
+      webhook_status: webhookUrl ? 'delivered' : null,
+      completed_at: new Date(),
+    })
+    .execute();
+  return id;
+}
+
+/** The render's event fanned out as the worker would: one delivery per target. */
+function announce(accountId: string, renderId: string, webhookUrl: string | null) {
+  return createDeliveryStore({ db, clock: systemClock }).createForEvent({
+    accountId,
+    renderId,
+    eventType: 'render.succeeded',
+    payload: { uuid: renderId, status: 'succeeded' },
+    webhookUrl,
+  });
+}
+
+async function recordFailedAttempt(deliveryId: string, statusCode: number): Promise<void> {
+  const deliveries = createDeliveryStore({ db, clock: systemClock });
+  const delivery = await deliveries.find(deliveryId);
+  await deliveries.recordAttempt(
+    delivery!,
+    { attemptedAt: new Date(), statusCode, durationMs: 12, error: `HTTP ${statusCode}` },
+    { status: 'pending', nextAttemptAt: new Date(Date.now() + 60_000) },
+  );
+}
+
+beforeAll(async () => {
+  await stack.start();
+  gateway = await stack.startGateway();
+  db = createDb({ url: stack.database.url, maxConnections: 4 });
+  queueRedis = new Redis(stack.redis.url);
+  queue = createWebhookQueue(queueRedis, stack.redis.prefix);
+}, STACK_START_TIMEOUT_MS);
+
+afterAll(async () => {
+  await queue?.close();
+  queueRedis?.disconnect();
+  await db?.destroy();
+  await stack.teardown();
+});
+
+describe('webhook endpoints', () => {
+  it('registers an endpoint: 201 with its secret once, then listed and shown without it', async () => {
+    const { api } = await account();
+    const created = await createEndpoint(api, {
+      events: ['render.succeeded', 'render.failed'],
+      description: 'orders',
+    });
+    expect(created.status).toBe(201);
+    const endpoint = created.body.data as Record<string, unknown>;
+    expect(endpoint).toEqual({
+      id: expect.any(String) as unknown,
+      url: 'https://hooks.example.com/platen',
+      events: ['render.succeeded', 'render.failed'],
+      description: 'orders',
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown,
+      disabled_at: null,
+      disabled_reason: null,
+      failing_since: null,
+      secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/=]{20,}$/) as unknown,
+    });
+    expect(created.headers.get('location')).toBe(`/api/v1/webhooks/${endpoint.id as string}`);
+
+    const list = await api.get('/api/v1/webhooks');
+    expect(list.status).toBe(200);
+    const { secret: _secret, ...withoutSecret } = endpoint;
+    expect(list.body.data).toEqual([withoutSecret]);
+    const shown = await api.get(`/api/v1/webhooks/${endpoint.id as string}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.data).not.toHaveProperty('secret');
+    expect(JSON.stringify(list.body)).not.toContain(endpoint.secret as string);
+  });
+
+  it.each([
+    ['a non-http url', { url: 'ftp://hooks.example.com/x' }, 'url'],
+    ['no url', { url: undefined }, 'url'],
+    ['an unknown event', { events: ['render.exploded'] }, 'events.0'],
+    ['no events', { events: [] }, 'events'],
+    ['a repeated event', { events: ['render.failed', 'render.failed'] }, 'events'],
+    ['an unknown field', { secret: 'whsec_mine' }, ''],
+  ])('refuses %s with 400 VALIDATION_ERROR naming the field', async (_case, body, path) => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, body);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+    expect(issuePaths(answer)).toContain(path);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('refuses a body that is not JSON with 415', async () => {
+    const { api } = await account();
+    const answer = await api.send('POST', '/api/v1/webhooks', 'url=https://x.example', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+  });
+
+  it(`allows ${MAX_WEBHOOK_ENDPOINTS} endpoints per account, then answers 409 until one is deleted`, async () => {
+    const { api } = await account();
+    const ids: string[] = [];
+    for (let n = 0; n < MAX_WEBHOOK_ENDPOINTS; n += 1) {
+      const answer = await createEndpoint(api, { url: `https://hooks.example.com/${n}` });
+      expect(answer.status).toBe(201);
+      ids.push((answer.body.data as { id: string }).id);
+    }
+    const refused = await createEndpoint(api);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'CONFLICT', details: { limit: MAX_WEBHOOK_ENDPOINTS } });
+
+    expect((await api.send('DELETE', `/api/v1/webhooks/${ids[0]!}`)).status).toBe(200);
+    expect((await createEndpoint(api)).status).toBe(201);
+  });
+
+  it('deletes an endpoint: gone from the list, 404 afterwards', async () => {
+    const { api } = await account();
+    const id = ((await createEndpoint(api)).body.data as { id: string }).id;
+    const deleted = await api.send('DELETE', `/api/v1/webhooks/${id}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body.data).toEqual({ id, deleted: true });
+    expect((await api.get(`/api/v1/webhooks/${id}`)).status).toBe(404);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+    expect((await api.send('DELETE', `/api/v1/webhooks/${id}`)).status).toBe(404);
+  });
+
+  it('shows why an endpoint was disabled', async () => {
+    const { api } = await account();
+    const id = ((await createEndpoint(api)).body.data as { id: string }).id;
+    const disabledAt = new Date('2030-01-04T00:00:00.000Z');
+    await db
+      .updateTable('renders.webhook_endpoints')
+      .set({ disabled_at: disabledAt, disabled_reason: '410 Gone' })
+      .where('id', '=', id)
+      .execute();
+    const shown = await api.get(`/api/v1/webhooks/${id}`);
+    expect(shown.body.data).toMatchObject({
+      disabled_at: disabledAt.toISOString(),
+      disabled_reason: '410 Gone',
+    });
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([shown.body.data]);
+  });
+
+  it('answers 404 for another account’s endpoint and for ids that are not uuids', async () => {
+    const owner = await account();
+    const other = await account();
+    const id = ((await createEndpoint(owner.api)).body.data as { id: string }).id;
+    for (const path of [`/api/v1/webhooks/${id}`, `/api/v1/webhooks/${id}/deliveries`]) {
+      const answer = await other.api.get(path);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
+    }
+    expect((await other.api.send('DELETE', `/api/v1/webhooks/${id}`)).status).toBe(404);
+    expect((await other.api.get('/api/v1/webhooks')).body.data).toEqual([]);
+    expect((await owner.api.get(`/api/v1/webhooks/${id}`)).status).toBe(200);
+    expect((await owner.api.get('/api/v1/webhooks/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('the account signing secret', () => {
+  it('is created on first read, stays the same, and differs between accounts', async () => {
+    const one = await account();
+    const two = await account();
+    const first = await one.api.get('/api/v1/webhooks/secret');
+    expect(first.status).toBe(200);
+    expect(first.body.data).toEqual({
+      secret: expect.stringMatching(/^whsec_/) as unknown,
+      rotated_at: null,
+      previous_secret_expires_at: null,
+    });
+    expect((await one.api.get('/api/v1/webhooks/secret')).body.data).toEqual(first.body.data);
+    const other = (await two.api.get('/api/v1/webhooks/secret')).body.data as { secret: string };
+    expect(other.secret).not.toBe((first.body.data as { secret: string }).secret);
+  });
+
+  it('rotates to a new secret while the old one keeps signing for 24 h', async () => {
+    const { api } = await account();
+    const before = ((await api.get('/api/v1/webhooks/secret')).body.data as { secret: string }).secret;
+    const rotated = await api.send('POST', '/api/v1/webhooks/secret/rotate');
+    expect(rotated.status).toBe(200);
+    const after = rotated.body.data as {
+      secret: string;
+      rotated_at: string;
+      previous_secret_expires_at: string;
+    };
+    expect(after.secret).toMatch(/^whsec_/);
+    expect(after.secret).not.toBe(before);
+    expect(Date.parse(after.previous_secret_expires_at) - Date.parse(after.rotated_at)).toBe(
+      24 * 3600 * 1000,
+    );
+    expect((await api.get('/api/v1/webhooks/secret')).body.data).toEqual(after);
+  });
+});
+
+describe('an endpoint’s deliveries', () => {
+  it('lists deliveries newest first with every attempt, paged by cursor', async () => {
+    const { id: accountId, api } = await account();
+    const endpointId = ((await createEndpoint(api)).body.data as { id: string }).id;
+    const deliveryIds: string[] = [];
+    for (let n = 0; n < 3; n += 1) {
+      const renderId = await insertRender(accountId);
+      const [deliveryId] = await announce(accountId, renderId, null);
+      deliveryIds.push(deliveryId!);
+    }
+    await recordFailedAttempt(deliveryIds[2]!, 503);
+
+    const first = await api.get(`/api/v1/webhooks/${endpointId}/deliveries?limit=2`);
+    expect(first.status).toBe(200);
+    const page = first.body.data as Array<Record<string, unknown>>;
+    expect(page.map((delivery) => delivery.id)).toEqual([deliveryIds[2], deliveryIds[1]]);
+    expect(page[0]).toMatchObject({
+      webhook_id: expect.stringMatching(/^msg_/) as unknown,
+      type: 'render.succeeded',
+      url: 'https://hooks.example.com/platen',
+      status: 'pending',
+      attempts: 1,
+      last_status_code: 503,
+      attempt_log: [{ status_code: 503, duration_ms: 12, error: 'HTTP 503' }],
+    });
+    expect(typeof first.body.next_cursor).toBe('string');
+
+    const second = await api.get(
+      `/api/v1/webhooks/${endpointId}/deliveries?limit=2&cursor=${first.body.next_cursor as string}`,
+    );
+    expect((second.body.data as Array<{ id: string }>).map((delivery) => delivery.id)).toEqual([
+      deliveryIds[0],
+    ]);
+    expect(second.body.next_cursor).toBeNull();
+  });
+
+  it('refuses a cursor it did not make with 400 naming cursor', async () => {
+    const { api } = await account();
+    const endpointId = ((await createEndpoint(api)).body.data as { id: string }).id;
+    const answer = await api.get(`/api/v1/webhooks/${endpointId}/deliveries?cursor=bogus`);
+    expect(answer.status).toBe(400);
+    expect(issuePaths(answer)).toEqual(['cursor']);
+  });
+});
+
+describe('redelivering a render’s webhook', () => {
+  it('puts the delivery back to pending with the same webhook-id and queues one attempt', async () => {
+    const { id: accountId, api } = await account();
+    const renderId = await insertRender(accountId, 'https://hooks.example.com/render');
+    const [deliveryId] = await announce(accountId, renderId, 'https://hooks.example.com/render');
+    await db
+      .updateTable('renders.webhook_deliveries')
+      .set({ status: 'delivered', delivered_at: new Date(), attempts: 1 })
+      .where('id', '=', deliveryId!)
+      .execute();
+    const before = await db
+      .selectFrom('renders.webhook_deliveries')
+      .select('event_id')
+      .where('id', '=', deliveryId!)
+      .executeTakeFirstOrThrow();
+
+    const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+    expect(answer.status).toBe(202);
+    expect(answer.body.data).toMatchObject({
+      id: deliveryId,
+      webhook_id: before.event_id,
+      render_uuid: renderId,
+      status: 'pending',
+    });
+    const job = await queue.getJob(`${deliveryId!}_r1`);
+    expect(job?.data).toEqual({ delivery_id: deliveryId });
+    const render = await api.get(`/api/v1/renders/${renderId}`);
+    expect(render.body.data).toMatchObject({ webhook: { status: 'pending' } });
+  });
+
+  it('answers 409 for a render with nothing to redeliver and 404 for another account’s render', async () => {
+    const owner = await account();
+    const other = await account();
+    const withoutWebhook = await insertRender(owner.id);
+    const conflict = await owner.api.send('POST', `/api/v1/renders/${withoutWebhook}/webhook/redeliver`);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ code: 'CONFLICT' });
+
+    const renderId = await insertRender(owner.id, 'https://hooks.example.com/render');
+    await announce(owner.id, renderId, 'https://hooks.example.com/render');
+    for (const id of [renderId, randomUUID(), 'not-a-uuid']) {
+      const answer = await other.api.send('POST', `/api/v1/renders/${id}/webhook/redeliver`);
+      expect(answer.status).toBe(404);
+      expect(answer.body).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+});
