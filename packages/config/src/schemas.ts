@@ -90,6 +90,8 @@ export const keyServiceConfigSchema = z.object({
   KEY_SERVICE_PORT: port(8081),
   DEFAULT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(100),
   DEFAULT_RATE_LIMIT_PER_DAY: z.coerce.number().int().positive().default(10_000),
+  /** Lifetime of one dashboard session token; use refreshes it, up to 12 h after the password check. */
+  DASHBOARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(43_200).default(1_800),
 });
 export type KeyServiceConfig = z.infer<typeof keyServiceConfigSchema>;
 

@@ -7,3 +7,4 @@ export * from './serve.js';
 export * from './service-token.js';
 export * from './route-registry.js';
 export * from './openapi.js';
+export * from './session-token.js';

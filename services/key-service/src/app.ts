@@ -7,14 +7,17 @@ import {
   requestId,
   requireServiceToken,
   type Logger,
+  type SessionTokens,
 } from '@platen/http';
 import express, { Router, type Express } from 'express';
+import type { Clock } from './clock.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { Readiness } from './readiness.js';
 import { accountRoutes } from './routes/accounts.js';
 import { creditRoutes } from './routes/credits.js';
 import { healthRoutes } from './routes/health.js';
 import { keyRoutes } from './routes/keys.js';
+import { usageRoutes } from './routes/usage.js';
 import { userRoutes } from './routes/users.js';
 import type { Stores } from './stores.js';
 
@@ -23,10 +26,14 @@ export interface AppDeps {
   verifier: KeyVerifier;
   readiness: () => Promise<Readiness>;
   serviceJwtSecret: string;
+  /** Signs and checks dashboard session tokens. */
+  sessions: SessionTokens;
+  clock: Clock;
   logger: Logger;
 }
 
-export function createApp({ stores, verifier, readiness, serviceJwtSecret, logger }: AppDeps): Express {
+export function createApp(deps: AppDeps): Express {
+  const { stores, verifier, readiness, serviceJwtSecret, sessions, clock, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestId());
@@ -38,7 +45,8 @@ export function createApp({ stores, verifier, readiness, serviceJwtSecret, logge
   internal.use(keyRoutes({ keys: stores.keys, verifier, logger }));
   internal.use(accountRoutes({ accounts: stores.accounts, logger }));
   internal.use(creditRoutes({ credits: stores.credits }));
-  internal.use(userRoutes({ users: stores.users, logger }));
+  internal.use(usageRoutes({ usage: stores.usage }));
+  internal.use(userRoutes({ users: stores.users, sessions, clock, logger }));
   app.use('/internal/v1', internal);
 
   app.use(notFoundHandler());

@@ -8,6 +8,7 @@ import {
   validationError,
   type ApiKeySummary,
   type CreatedApiKey,
+  type KeyStatus,
 } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -37,7 +38,11 @@ export interface RotatedKey {
 
 export interface KeyStore {
   create(accountId: string, input: NewKeyInput): Promise<CreatedApiKey>;
-  list(accountId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<ApiKeySummary>>;
+  /** Newest first; `status` filters by the status keyStatus() would give now. */
+  list(
+    accountId: string,
+    page: { limit: number; cursor?: string | undefined; status?: KeyStatus | undefined },
+  ): Promise<Page<ApiKeySummary>>;
   count(accountId: string): Promise<number>;
   revoke(keyId: string, scope?: KeyScope): Promise<ApiKeySummary>;
   rotate(keyId: string, input: { grace_seconds: number }, scope?: KeyScope): Promise<RotatedKey>;
@@ -68,6 +73,15 @@ function summaries(db: Kysely<Database>) {
       'k.credits_used',
       'a.disabled_at',
     ]);
+}
+
+/** keyStatus() in SQL (LEAST ignores nulls: the effective revocation is the earlier of the two). */
+function statusIs(status: KeyStatus, now: Date) {
+  const revoked = sql<boolean>`coalesce(least(k.revoked_at, a.disabled_at) <= ${now}, false)`;
+  const expired = sql<boolean>`coalesce(k.expires_at <= ${now}, false)`;
+  if (status === 'revoked') return revoked;
+  if (status === 'expired') return sql<boolean>`not ${revoked} and ${expired}`;
+  return sql<boolean>`not ${revoked} and not ${expired}`;
 }
 
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaries>['executeTakeFirstOrThrow']>>;
@@ -177,9 +191,10 @@ export function createKeyStore({ clock, keyPrefix, publisher, ...deps }: KeyStor
       );
     },
 
-    async list(accountId, { limit, cursor }) {
+    async list(accountId, { limit, cursor, status }) {
       await requireAccount(accountId);
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      const now = clock.now();
       let query = summaries(db)
         .where('k.account_id', '=', accountId)
         .orderBy('k.created_at', 'desc')
@@ -190,7 +205,7 @@ export function createKeyStore({ clock, keyPrefix, publisher, ...deps }: KeyStor
           eb(eb.refTuple('k.created_at', 'k.id'), '<', eb.tuple(after.createdAt, after.id)),
         );
       }
-      const now = clock.now();
+      if (status) query = query.where(statusIs(status, now));
       return toPage(await query.execute(), limit, (row) => toSummary(row, now));
     },
 

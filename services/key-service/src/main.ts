@@ -2,7 +2,7 @@
 // down cleanly on SIGTERM/SIGINT. Redis may come and go; the process keeps reconnecting, never crashes.
 import { keyServiceConfigSchema, parseEnvOrExit } from '@platen/config';
 import { createDb, migrateSchema } from '@platen/db';
-import { createLogger, listen } from '@platen/http';
+import { createLogger, createSessionTokens, listen } from '@platen/http';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { createSystemClock } from './clock.js';
@@ -55,6 +55,10 @@ const app = createApp({
   }),
   readiness: createReadinessCheck({ db, redis }),
   serviceJwtSecret: config.SERVICE_JWT_SECRET,
+  sessions: createSessionTokens(config.SERVICE_JWT_SECRET, {
+    ttlSeconds: config.DASHBOARD_SESSION_TTL_SECONDS,
+  }),
+  clock,
   logger,
 });
 

@@ -8,6 +8,7 @@ import { createCreditLedger, type CreditLedger } from './credit-ledger.js';
 import { createKeyStore, type KeyStore } from './key-store.js';
 import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';
 import type { RevocationPublisher } from './revocation-publisher.js';
+import { createUsageReader, type UsageReader } from './usage-report.js';
 import { createUserStore, type UserStore } from './user-store.js';
 
 export interface Stores {
@@ -15,6 +16,7 @@ export interface Stores {
   keys: KeyStore;
   credits: CreditLedger;
   users: UserStore;
+  usage: UsageReader;
 }
 
 export interface StoresDeps {
@@ -31,5 +33,6 @@ export function createStores({ db, clock, keyPrefix, publisher, hasher }: Stores
     keys: createKeyStore({ db, clock, keyPrefix, publisher }),
     credits: createCreditLedger({ db, clock }),
     users: createUserStore({ db, clock, hasher: hasher ?? createPasswordHasher() }),
+    usage: createUsageReader({ db, clock }),
   };
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { insertAccount } from './account-store.js';
 import type { Clock } from './clock.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { isResourceId } from './resource-id.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 export interface UserIdentity {
@@ -19,6 +20,8 @@ export interface UserStore {
   signUp(input: { email: string; password: string }): Promise<UserIdentity>;
   /** 401 UNAUTHORIZED for an unknown email, a wrong password or a disabled account. */
   verifyPassword(input: { email: string; password: string }): Promise<UserIdentity>;
+  /** The user, if it exists and its account is not disabled (a session refresh checks this). */
+  findActive(userId: string): Promise<UserIdentity | undefined>;
 }
 
 export interface UserStoreDeps {
@@ -65,6 +68,18 @@ export function createUserStore({ clock, hasher, ...deps }: UserStoreDeps): User
         throw new ApiError('UNAUTHORIZED', { message: 'Invalid email or password' });
       }
       return { user_id: user.id, account_id: user.account_id, email: user.email };
+    },
+
+    async findActive(userId) {
+      if (!isResourceId(userId)) return undefined;
+      const user = await db
+        .selectFrom('keys.users as u')
+        .innerJoin('keys.accounts as a', 'a.id', 'u.account_id')
+        .select(['u.id', 'u.account_id', 'u.email'])
+        .where('u.id', '=', userId)
+        .where('a.disabled_at', 'is', null)
+        .executeTakeFirst();
+      return user && { user_id: user.id, account_id: user.account_id, email: user.email };
     },
   };
 }

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, ApiKeySummary, CreatedApiKey, VerifyKeyResponse } from '@platen/contracts';
-import { createLogger, createServiceTokenSigner, listen, type RunningServer } from '@platen/http';
+import {
+  createLogger,
+  createServiceTokenSigner,
+  createSessionTokens,
+  listen,
+  type RunningServer,
+} from '@platen/http';
 import { freePort } from '@platen/testing';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
@@ -15,6 +21,7 @@ let server: RunningServer;
 let base: string;
 const sign = createServiceTokenSigner(SECRET, 'gateway');
 const logger = createLogger({ name: 'key-service-test', level: 'silent' });
+const sessions = createSessionTokens(SECRET, { ttlSeconds: 1_800 });
 
 beforeAll(async () => {
   h = await startHarness('http');
@@ -23,6 +30,8 @@ beforeAll(async () => {
     verifier: h.verifier,
     readiness: createReadinessCheck({ db: h.db, redis: h.redis }),
     serviceJwtSecret: SECRET,
+    sessions,
+    clock: h.clock,
     logger,
   });
   server = await listen(app, 0, '127.0.0.1');
@@ -109,6 +118,8 @@ describe('probes', () => {
       verifier: h.verifier,
       readiness: createReadinessCheck({ db: h.db, redis: deadRedis, timeoutMs: 500 }),
       serviceJwtSecret: SECRET,
+      sessions,
+      clock: h.clock,
       logger,
     });
     const other = await listen(app, 0, '127.0.0.1');
@@ -386,17 +397,81 @@ describe('credits', () => {
   });
 });
 
-describe('users', () => {
-  it('signs up (201) and verifies the password; a wrong one is 401', async () => {
+describe('users and sessions', () => {
+  interface Signed {
+    user_id: string;
+    account_id: string;
+    email: string;
+    session: { token: string; expires_at: string };
+  }
+
+  it('signs up (201) and logs in with a session token; a wrong password is 401', async () => {
     const email = uniqueEmail('web');
     const password = 'a long enough password';
-    const signup = await call('POST', '/internal/v1/users', { email, password });
+    const signup = await call<Signed>('POST', '/internal/v1/users', { email, password });
     expect(signup.status).toBe(201);
-    expect(signup.body.data).toEqual({ user_id: anyString(), account_id: anyString(), email });
-    const ok = await call('POST', '/internal/v1/sessions/verify-password', { email, password });
-    expect(ok.body.data).toEqual(signup.body.data);
+    expect(signup.body.data).toEqual({
+      user_id: anyString(),
+      account_id: anyString(),
+      email,
+      session: {
+        token: anyString(),
+        expires_at: new Date(h.clock.now().getTime() + 1_800_000).toISOString(),
+      },
+    });
+    const login = await call<Signed>('POST', '/internal/v1/sessions', { email, password });
+    expect(login.status).toBe(201);
+    const { session, ...identity } = login.body.data;
+    expect(identity).toEqual({
+      user_id: signup.body.data.user_id,
+      account_id: signup.body.data.account_id,
+      email,
+    });
+    expect(await sessions.verify(session.token, h.clock.now())).toMatchObject({
+      userId: identity.user_id,
+      accountId: identity.account_id,
+    });
     expectError(
-      await call('POST', '/internal/v1/sessions/verify-password', { email, password: 'a wrong password!' }),
+      await call('POST', '/internal/v1/sessions', { email, password: 'a wrong password!' }),
+      401,
+      'UNAUTHORIZED',
+    );
+  });
+
+  it('refreshes a valid session (same session id, later expiry) and refuses an expired one or a disabled account', async () => {
+    const email = uniqueEmail('refresh');
+    const signup = await call<Signed>('POST', '/internal/v1/users', {
+      email,
+      password: 'a long enough password',
+    });
+    const first = await sessions.verify(signup.body.data.session.token, h.clock.now());
+    h.clock.advance(600_000);
+    const refreshed = await call<Signed>('POST', '/internal/v1/sessions/refresh', {
+      token: signup.body.data.session.token,
+    });
+    expect(refreshed.status).toBe(200);
+    const second = await sessions.verify(refreshed.body.data.session.token, h.clock.now());
+    expect(second?.sessionId).toBe(first?.sessionId);
+    expect(second!.expiresAt.getTime()).toBe(first!.expiresAt.getTime() + 600_000);
+
+    h.clock.advance(1_800_000);
+    expectError(
+      await call('POST', '/internal/v1/sessions/refresh', { token: refreshed.body.data.session.token }),
+      401,
+      'UNAUTHORIZED',
+    );
+    const fresh = await call<Signed>('POST', '/internal/v1/sessions', {
+      email,
+      password: 'a long enough password',
+    });
+    await call('POST', `/internal/v1/accounts/${fresh.body.data.account_id}/disable`);
+    expectError(
+      await call('POST', '/internal/v1/sessions/refresh', { token: fresh.body.data.session.token }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expectError(
+      await call('POST', '/internal/v1/sessions/refresh', { token: 'forged' }),
       401,
       'UNAUTHORIZED',
     );
@@ -413,5 +488,45 @@ describe('users', () => {
       409,
       'CONFLICT',
     );
+  });
+});
+
+describe('usage', () => {
+  it('reports the account’s per-key daily usage for the last N days, and nothing of another account', async () => {
+    const account = await newAccount();
+    const other = await newAccount();
+    const alpha = await newKey(account.id, { name: 'alpha' });
+    const beta = await newKey(account.id, { name: 'beta' });
+    const foreign = await newKey(other.id, { name: 'foreign' });
+    const day = (offset: number) =>
+      new Date(h.clock.now().getTime() - offset * 86_400_000).toISOString().slice(0, 10);
+    await h.db
+      .insertInto('keys.key_usage')
+      .values([
+        { key_id: alpha.id, day: day(0), requests: 7, renders: 2, credits: 2 },
+        { key_id: beta.id, day: day(0), requests: 1, renders: 0, credits: 0 },
+        { key_id: alpha.id, day: day(29), requests: 3, renders: 1, credits: 1 },
+        { key_id: alpha.id, day: day(30), requests: 99, renders: 9, credits: 9 },
+        { key_id: foreign.id, day: day(0), requests: 5, renders: 5, credits: 5 },
+      ])
+      .execute();
+
+    const answer = await call<{ from: string; to: string; rows: unknown[] }>(
+      'GET',
+      `/internal/v1/accounts/${account.id}/usage?days=30`,
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({
+      from: day(29),
+      to: day(0),
+      rows: [
+        { date: day(29), key_id: alpha.id, key_name: 'alpha', requests: 3, renders: 1, credits: 1 },
+        { date: day(0), key_id: alpha.id, key_name: 'alpha', requests: 7, renders: 2, credits: 2 },
+        { date: day(0), key_id: beta.id, key_name: 'beta', requests: 1, renders: 0, credits: 0 },
+      ],
+    });
+    const bad = await call('GET', `/internal/v1/accounts/${account.id}/usage?days=91`);
+    expectError(bad, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(bad)).toEqual(['days']);
   });
 });

@@ -123,6 +123,35 @@ describe('listing keys', () => {
     expect(second.nextCursor).toBeNull();
   });
 
+  it('filters by the status the list shows: active, revoked (also by a due rotation) and expired', async () => {
+    const account = await newAccount();
+    const now = h.clock.now().getTime();
+    await h.stores.keys.create(account.id, { name: 'active' });
+    await h.stores.keys.create(account.id, {
+      name: 'expiring',
+      expires_at: new Date(now + 60_000).toISOString(),
+    });
+    const revoked = await h.stores.keys.create(account.id, { name: 'revoked' });
+    await h.stores.keys.revoke(revoked.id);
+    const rotated = await h.stores.keys.create(account.id, { name: 'rotated' });
+    await h.stores.keys.rotate(rotated.id, { grace_seconds: 30 });
+    h.clock.advance(61_000);
+
+    const names = async (status: 'active' | 'revoked' | 'expired') =>
+      (await h.stores.keys.list(account.id, { limit: 10, status })).items
+        .map((k) => [k.name, k.status])
+        .sort();
+    expect(await names('revoked')).toEqual([
+      ['revoked', 'revoked'],
+      ['rotated', 'revoked'],
+    ]);
+    expect(await names('expired')).toEqual([['expiring', 'expired']]);
+    expect(await names('active')).toEqual([
+      ['active', 'active'],
+      ['rotated', 'active'],
+    ]);
+  });
+
   it('refuses a cursor that does not decode with VALIDATION_ERROR naming cursor', async () => {
     const account = await newAccount();
     const error = await rejection(h.stores.keys.list(account.id, { limit: 2, cursor: 'garbage' }));

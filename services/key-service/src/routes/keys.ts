@@ -1,11 +1,19 @@
 // API keys: verify (the gateway's hot path), and an account's keys: list, create, revoke, rotate.
 // A key of another account, or a malformed id, is 404 NOT_FOUND.
-import { createKeyRequestSchema, rotateKeyRequestSchema, verifyKeyRequestSchema } from '@platen/contracts';
+import {
+  createKeyRequestSchema,
+  KEY_STATUSES,
+  rotateKeyRequestSchema,
+  verifyKeyRequestSchema,
+} from '@platen/contracts';
 import { parseInput, type Logger } from '@platen/http';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { KeyStore } from '../key-store.js';
 import type { KeyVerifier } from '../key-verifier.js';
 import { pageQuerySchema, sendData, sendPage } from './respond.js';
+
+const listKeysQuerySchema = pageQuerySchema.extend({ status: z.enum(KEY_STATUSES).optional() });
 
 export interface KeyRoutesDeps {
   keys: KeyStore;
@@ -22,7 +30,7 @@ export function keyRoutes({ keys, verifier, logger }: KeyRoutesDeps): Router {
   });
 
   router.get('/accounts/:id/keys', async (req, res) => {
-    const page = parseInput(pageQuerySchema, req.query);
+    const page = parseInput(listKeysQuerySchema, req.query);
     sendPage(res, await keys.list(req.params.id, page));
   });
 

@@ -1,9 +1,15 @@
-// Dashboard users: sign up (account + user, password >= 12 characters) and password verification
-// for the gateway's login, which answers the same 401 for an unknown email and a wrong password.
-import { parseInput, type Logger } from '@platen/http';
+// Dashboard users and their sessions. Sign up (account + user, password >= 12 characters) and log in
+// answer the identity plus a session token (a short-lived JWT the gateway keeps in an HttpOnly
+// cookie); log in answers the same 401 for an unknown email, a wrong password and a disabled account.
+// Refresh trades a valid token for a later one while the user exists, its account is enabled and the
+// session's maximum lifetime is not over.
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '@platen/contracts';
+import { parseInput, type Logger, type SessionTokens } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { UserStore } from '../user-store.js';
+import type { Clock } from '../clock.js';
+import type { UserIdentity, UserStore } from '../user-store.js';
 import { sendData } from './respond.js';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -15,18 +21,32 @@ const signUpRequestSchema = z.object({
   password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
 });
 
-const verifyPasswordRequestSchema = z.object({
+const logInRequestSchema = z.object({
   email: z.string().min(1).max(254),
   password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
 });
 
+const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });
+
 export interface UserRoutesDeps {
   users: UserStore;
+  sessions: SessionTokens;
+  clock: Clock;
   logger: Logger;
 }
 
-export function userRoutes({ users, logger }: UserRoutesDeps): Router {
+export function userRoutes({ users, sessions, clock, logger }: UserRoutesDeps): Router {
   const router = Router();
+
+  async function withNewSession(identity: UserIdentity) {
+    const now = clock.now();
+    const session = await sessions.issue(
+      { userId: identity.user_id, accountId: identity.account_id, email: identity.email },
+      { sessionId: randomUUID(), authenticatedAt: now },
+      now,
+    );
+    return { ...identity, session };
+  }
 
   router.post('/users', async (req, res) => {
     const identity = await users.signUp(parseInput(signUpRequestSchema, req.body));
@@ -34,11 +54,25 @@ export function userRoutes({ users, logger }: UserRoutesDeps): Router {
       { request_id: req.requestId, account_id: identity.account_id, user_id: identity.user_id },
       'user signed up',
     );
-    sendData(res, identity, 201);
+    sendData(res, await withNewSession(identity), 201);
   });
 
-  router.post('/sessions/verify-password', async (req, res) => {
-    sendData(res, await users.verifyPassword(parseInput(verifyPasswordRequestSchema, req.body)));
+  router.post('/sessions', async (req, res) => {
+    const identity = await users.verifyPassword(parseInput(logInRequestSchema, req.body));
+    sendData(res, await withNewSession(identity), 201);
+  });
+
+  router.post('/sessions/refresh', async (req, res) => {
+    const now = clock.now();
+    const claims = await sessions.verify(parseInput(refreshRequestSchema, req.body).token, now);
+    const identity = claims && (await users.findActive(claims.userId));
+    if (!claims || !identity) throw new ApiError('UNAUTHORIZED', { message: 'Session expired' });
+    const session = await sessions.issue(
+      { userId: identity.user_id, accountId: identity.account_id, email: identity.email },
+      { sessionId: claims.sessionId, authenticatedAt: claims.authenticatedAt },
+      now,
+    );
+    sendData(res, { ...identity, session });
   });
 
   return router;

@@ -1,0 +1,17 @@
+// GET /accounts/:id/usage?days=N: per-key daily requests, renders and credits (the dashboard chart).
+import { parseInput } from '@platen/http';
+import { Router } from 'express';
+import { z } from 'zod';
+import { MAX_USAGE_DAYS, type UsageReader } from '../usage-report.js';
+import { sendData } from './respond.js';
+
+const usageQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(MAX_USAGE_DAYS).default(30) });
+
+export function usageRoutes({ usage }: { usage: UsageReader }): Router {
+  const router = Router();
+  router.get('/accounts/:id/usage', async (req, res) => {
+    const { days } = parseInput(usageQuerySchema, req.query);
+    sendData(res, await usage.daily(req.params.id, days));
+  });
+  return router;
+}
