@@ -9,6 +9,7 @@ import {
   type Logger,
   type SessionTokens,
 } from '@platen/http';
+import type { RateLimits } from '@platen/contracts';
 import express, { Router, type Express } from 'express';
 import type { Clock } from './clock.js';
 import type { KeyVerifier } from './key-verifier.js';
@@ -28,12 +29,14 @@ export interface AppDeps {
   serviceJwtSecret: string;
   /** Signs and checks dashboard session tokens. */
   sessions: SessionTokens;
+  /** The rate limits of a key without overrides (shown on the dashboard). */
+  defaultLimits: RateLimits;
   clock: Clock;
   logger: Logger;
 }
 
 export function createApp(deps: AppDeps): Express {
-  const { stores, verifier, readiness, serviceJwtSecret, sessions, clock, logger } = deps;
+  const { stores, verifier, readiness, serviceJwtSecret, sessions, defaultLimits, clock, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestId());
@@ -45,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
   internal.use(keyRoutes({ keys: stores.keys, verifier, logger }));
   internal.use(accountRoutes({ accounts: stores.accounts, logger }));
   internal.use(creditRoutes({ credits: stores.credits }));
-  internal.use(usageRoutes({ usage: stores.usage }));
+  internal.use(usageRoutes({ usage: stores.usage, defaultLimits }));
   internal.use(userRoutes({ users: stores.users, sessions, clock, logger }));
   app.use('/internal/v1', internal);
 

@@ -42,19 +42,16 @@ const publisher = createRevocationPublisher({
   redisPrefix: config.REDIS_PREFIX,
   onError: (error, event) => logger.error({ err: error, event }, 'revocation event not published'),
 });
+const defaultLimits = {
+  per_minute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
+  per_day: config.DEFAULT_RATE_LIMIT_PER_DAY,
+};
 const app = createApp({
   stores: createStores({ db, clock, keyPrefix: config.KEY_PREFIX, publisher }),
-  verifier: createKeyVerifier({
-    db,
-    clock,
-    keyPrefix: config.KEY_PREFIX,
-    defaultLimits: {
-      per_minute: config.DEFAULT_RATE_LIMIT_PER_MINUTE,
-      per_day: config.DEFAULT_RATE_LIMIT_PER_DAY,
-    },
-  }),
+  verifier: createKeyVerifier({ db, clock, keyPrefix: config.KEY_PREFIX, defaultLimits }),
   readiness: createReadinessCheck({ db, redis }),
   serviceJwtSecret: config.SERVICE_JWT_SECRET,
+  defaultLimits,
   sessions: createSessionTokens(config.SERVICE_JWT_SECRET, {
     ttlSeconds: config.DASHBOARD_SESSION_TTL_SECONDS,
   }),

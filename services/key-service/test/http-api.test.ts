@@ -13,7 +13,15 @@ import { SignJWT } from 'jose';
 import { createApp } from '../src/app.js';
 import type { LedgerEntry } from '../src/credit-ledger.js';
 import { createReadinessCheck } from '../src/readiness.js';
-import { anyString, containing, matching, startHarness, uniqueEmail, type Harness } from './harness.js';
+import {
+  anyString,
+  containing,
+  DEFAULT_LIMITS,
+  matching,
+  startHarness,
+  uniqueEmail,
+  type Harness,
+} from './harness.js';
 
 const SECRET = 's'.repeat(40);
 let h: Harness;
@@ -31,6 +39,7 @@ beforeAll(async () => {
     readiness: createReadinessCheck({ db: h.db, redis: h.redis }),
     serviceJwtSecret: SECRET,
     sessions,
+    defaultLimits: DEFAULT_LIMITS,
     clock: h.clock,
     logger,
   });
@@ -119,6 +128,7 @@ describe('probes', () => {
       readiness: createReadinessCheck({ db: h.db, redis: deadRedis, timeoutMs: 500 }),
       serviceJwtSecret: SECRET,
       sessions,
+      defaultLimits: DEFAULT_LIMITS,
       clock: h.clock,
       logger,
     });
@@ -525,6 +535,7 @@ describe('usage', () => {
         { date: day(0), key_id: beta.id, key_name: 'beta', requests: 1, renders: 0, credits: 0 },
       ],
     });
+    expect((await call('GET', '/internal/v1/rate-limits/default')).body.data).toEqual(DEFAULT_LIMITS);
     const bad = await call('GET', `/internal/v1/accounts/${account.id}/usage?days=91`);
     expectError(bad, 400, 'VALIDATION_ERROR');
     expect(issuePaths(bad)).toEqual(['days']);

@@ -18,7 +18,8 @@ import type { RenderRow, RenderStore } from './render-store.js';
 
 export interface AcceptRenderInput {
   accountId: string;
-  keyId: string;
+  /** The API key that asked; null for a render made from the dashboard (counted on no key). */
+  keyId: string | null;
   request: CreateRenderRequest;
   /** The mockup named by the request, as the account sees it (undefined: unknown to it). */
   mockup: Mockup | undefined;
@@ -156,9 +157,11 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
       }
 
       deps.onAccepted?.();
-      await usage(keyId, price, now).catch((error: unknown) => {
-        logger.warn({ err: error, render_id: row.id }, 'render usage not counted');
-      });
+      if (keyId !== null) {
+        await usage(keyId, price, now).catch((error: unknown) => {
+          logger.warn({ err: error, render_id: row.id }, 'render usage not counted');
+        });
+      }
       return { row, replayed: false };
     }
   };

@@ -1,4 +1,6 @@
-// GET /accounts/:id/usage?days=N: per-key daily requests, renders and credits (the dashboard chart).
+// What the dashboard shows of usage: per-key daily requests, renders and credits (its chart), and
+// the default rate-limit policy of a key.
+import type { RateLimits } from '@platen/contracts';
 import { parseInput } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -7,8 +9,17 @@ import { sendData } from './respond.js';
 
 const usageQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(MAX_USAGE_DAYS).default(30) });
 
-export function usageRoutes({ usage }: { usage: UsageReader }): Router {
+export function usageRoutes({
+  usage,
+  defaultLimits,
+}: {
+  usage: UsageReader;
+  defaultLimits: RateLimits;
+}): Router {
   const router = Router();
+  router.get('/rate-limits/default', (_req, res) => {
+    sendData(res, defaultLimits);
+  });
   router.get('/accounts/:id/usage', async (req, res) => {
     const { days } = parseInput(usageQuerySchema, req.query);
     sendData(res, await usage.daily(req.params.id, days));
