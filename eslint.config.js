@@ -33,6 +33,16 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser app (DOM lib, JSX) and its Vite config have their own TypeScript projects.
+    files: ['packages/dashboard/web/**/*.{ts,tsx}', 'packages/dashboard/vite.config.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: ['./packages/dashboard/web/tsconfig.json', './packages/dashboard/tsconfig.vite.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: [
       'packages/config/src/**',
       // A process's entry point hands its environment to packages/config; tests build child environments.

@@ -87,3 +87,23 @@ export const creditGrantRequestSchema = z.object({
 /** Result of a charge or refund: `applied` is false when the same render id was already charged/refunded. */
 export const creditChangeResponseSchema = z.object({ applied: z.boolean(), balance: z.number().int() });
 export type CreditChangeResponse = z.infer<typeof creditChangeResponseSchema>;
+
+// ---- dashboard users (the gateway's /dashboard/api and the key-service's /users, /sessions) ----
+
+export const PASSWORD_MIN_LENGTH = 12;
+// argon2 accepts any length; the bound only keeps request bodies and hashing time sane.
+export const PASSWORD_MAX_LENGTH = 1024;
+
+export const signUpRequestSchema = z
+  .object({
+    email: z.email().max(254),
+    password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+  })
+  .meta({ id: 'SignUpRequest' });
+
+export const logInRequestSchema = z
+  .object({
+    email: z.string().min(1).max(254),
+    password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  })
+  .meta({ id: 'LogInRequest' });

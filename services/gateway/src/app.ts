@@ -9,11 +9,13 @@ import {
   notFoundHandler,
   requestId,
   type AnyRouteSpec,
+  type SessionTokens,
 } from '@platen/http';
 import type { RenderQueue } from '@platen/queue';
 import type { ObjectStorage, UrlSigner } from '@platen/storage';
 import { createEndpointStore, createSecretStore, type WebhookQueue } from '@platen/webhooks';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -23,6 +25,9 @@ import { createKeyResolver } from './auth/key-resolver.js';
 import type { KeyServiceClient } from './auth/key-service-client.js';
 import type { VerifiedKeyCache } from './auth/verified-key-cache.js';
 import type { Clock } from './clock.js';
+import type { AccountService } from './dashboard/account-service.js';
+import { createLoginThrottle, type LoginThrottleLimits } from './dashboard/login-throttle.js';
+import { createSessionGuard, refuseCrossSite } from './dashboard/session-guard.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';
 import { createMockupStore } from './mockups/mockup-store.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
@@ -32,6 +37,8 @@ import { createRenderStore } from './renders/render-store.js';
 import { createRenderUsage } from './renders/render-usage.js';
 import { createRenderView } from './renders/render-view.js';
 import type { RenderWaiter } from './renders/render-waiter.js';
+import { registerDashboardApi } from './routes/dashboard-api.js';
+import { DASHBOARD_PAGE_SPECS, registerDashboardPage } from './routes/dashboard-page.js';
 import { registerDocsRoutes } from './routes/docs.js';
 import { FILES_ROUTE_SPEC, registerFileRoute } from './routes/files.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -66,6 +73,13 @@ export interface AppDeps {
   webhookQueue: WebhookQueue;
   enqueue: (renderId: string) => Promise<void>;
   waiter: RenderWaiter;
+  /** Verifies the dashboard's session cookies (the key-service signs them). */
+  sessionTokens: SessionTokens;
+  /** The dashboard's way to accounts, users, keys, credits and usage (the key-service). */
+  accounts: AccountService;
+  /** The built dashboard page (packages/dashboard/dist/web). */
+  dashboardWebRoot: string;
+  loginLimits?: LoginThrottleLimits;
 }
 
 export interface GatewayApp {
@@ -107,13 +121,31 @@ export function createApp(deps: AppDeps): GatewayApp {
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(
+    helmet({
+      // JSON answers load nothing; the HTML pages (/docs, /dashboard) set their own policy.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
+      // Result images (signed /files URLs) are embedded by the customers' own sites.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
   app.use(requestId());
   app.use(metricsMiddleware(metrics));
   app.use(accessLog(logger, keyPrefix));
 
   const registry = createRouteRegistry();
   const router = express.Router();
-  const extraSpecs = [FILES_ROUTE_SPEC];
+  const extraSpecs = [FILES_ROUTE_SPEC, ...DASHBOARD_PAGE_SPECS];
+  const view = createRenderView({ storage, urlTtlSeconds: deps.resultUrlTtlSeconds });
+  const webhooks = createWebhookAdmin({
+    endpoints: createEndpointStore({ db, clock }),
+    secrets: createSecretStore({ db, clock }),
+    queue: deps.webhookQueue,
+    renderExists: async (accountId, renderId) => (await renders.find(accountId, renderId)) !== undefined,
+  });
   registerHealthRoutes(registry, router, { db, redis, keyService });
   registerMetricsRoute(registry, router, metrics);
   registerDocsRoutes({ registry, router, extraSpecs, version: '1.0.0' });
@@ -127,7 +159,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     mockups,
     renders,
     accept,
-    view: createRenderView({ storage, urlTtlSeconds: deps.resultUrlTtlSeconds }),
+    view,
     waiter: deps.waiter,
   });
   registerWebhookRoutes({
@@ -135,13 +167,35 @@ export function createApp(deps: AppDeps): GatewayApp {
     router,
     guard,
     jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }),
-    webhooks: createWebhookAdmin({
-      endpoints: createEndpointStore({ db, clock }),
-      secrets: createSecretStore({ db, clock }),
-      queue: deps.webhookQueue,
-      renderExists: async (accountId, renderId) => (await renders.find(accountId, renderId)) !== undefined,
-    }),
+    webhooks,
   });
+  registerDashboardApi({
+    registry,
+    router,
+    guard: createSessionGuard({
+      tokens: deps.sessionTokens,
+      accounts: deps.accounts,
+      redis,
+      redisPrefix,
+      clock,
+      logger,
+    }),
+    sameSite: refuseCrossSite(),
+    jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }),
+    renderBody: jsonBody({ limit: RENDER_BODY_LIMIT }),
+    accounts: deps.accounts,
+    throttle: createLoginThrottle({
+      redis,
+      redisPrefix,
+      ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
+    }),
+    mockups,
+    renders,
+    accept,
+    view,
+    webhooks,
+  });
+  registerDashboardPage(router, { webRoot: deps.dashboardWebRoot });
   app.use(router);
 
   app.use(notFoundHandler());

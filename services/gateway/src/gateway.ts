@@ -5,7 +5,8 @@
 // connections.
 import type { GatewayConfig } from '@platen/config';
 import { createDb, migrateSchema } from '@platen/db';
-import { createServiceTokenSigner, listen, type AnyRouteSpec } from '@platen/http';
+import { createServiceTokenSigner, createSessionTokens, listen, type AnyRouteSpec } from '@platen/http';
+import { dashboardWebRoot } from '@platen/dashboard';
 import { seedBuiltInMockups, type SeedBuiltInMockupsDeps } from '@platen/mockups';
 import { channelName, CHANNELS, createRenderQueue, enqueueRender } from '@platen/queue';
 import { createResultUrlSigner, createStorage } from '@platen/storage';
@@ -18,6 +19,8 @@ import { createKeyServiceClient, type BreakerOptions } from './auth/key-service-
 import { createRevocationSubscriber } from './auth/revocation-subscriber.js';
 import { createVerifiedKeyCache, type VerifiedKeyCacheOptions } from './auth/verified-key-cache.js';
 import { createSystemClock, type Clock } from './clock.js';
+import { createAccountService } from './dashboard/account-service.js';
+import type { LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createCreditsClient } from './renders/credits-client.js';
 import { createRenderWaiter } from './renders/render-waiter.js';
 
@@ -50,6 +53,10 @@ export interface GatewayOptions {
   builtInSamples?: SeedBuiltInMockupsDeps['samples'];
   /** A Redis for the render queue alone (default REDIS_URL): lets a test break only the queue. */
   queueRedisUrl?: string;
+  /** The built dashboard page (default: packages/dashboard/dist/web). */
+  dashboardWebRoot?: string;
+  /** Failed-login limits of the dashboard (default DEFAULT_LOGIN_LIMITS). */
+  loginLimits?: LoginThrottleLimits;
 }
 
 export interface RunningGateway {
@@ -135,6 +142,11 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     webhookQueue,
     enqueue: (renderId) => enqueueRender(queue, renderId),
     waiter,
+    // Verification only: the key-service issues the tokens and sets their lifetime.
+    sessionTokens: createSessionTokens(config.SERVICE_JWT_SECRET, { ttlSeconds: 0 }),
+    accounts: createAccountService({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
+    dashboardWebRoot: options.dashboardWebRoot ?? dashboardWebRoot(),
+    ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
   });
 
   async function closeConnections(): Promise<void> {

@@ -365,3 +365,30 @@ describe('/openapi.json and /docs', () => {
     expect(text).toMatch(/^renders_accepted_total [1-9]\d*/m);
   });
 });
+
+describe('security headers and CORS', () => {
+  it('sets protective headers on API answers and allows no cross-origin reads', async () => {
+    const answer = await alice.api.get('/api/v1/mockups', { origin: 'https://shop.example' });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('content-security-policy')).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+
+    const preflight = await fetch(`${gateway.url}/api/v1/renders`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://shop.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,content-type',
+      },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(preflight.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  it('keeps the docs page’s own policy, which lets Swagger UI run', async () => {
+    const docs = await fetch(`${gateway.url}/docs`);
+    expect(docs.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});

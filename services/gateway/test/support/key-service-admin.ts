@@ -21,6 +21,7 @@ export interface KeyServiceAdmin {
   rotateKey(accountId: string, keyId: string, graceSeconds: number): Promise<CreatedKey>;
   disableAccount(accountId: string): Promise<void>;
   balance(accountId: string): Promise<number>;
+  grantCredits(accountId: string, amount: number): Promise<void>;
 }
 
 export function createKeyServiceAdmin(baseUrl: string, serviceSecret: string): KeyServiceAdmin {
@@ -57,6 +58,9 @@ export function createKeyServiceAdmin(baseUrl: string, serviceSecret: string): K
     },
     async disableAccount(accountId) {
       await call(`/accounts/${accountId}/disable`, {});
+    },
+    async grantCredits(accountId, amount) {
+      await call(`/accounts/${accountId}/credits/grant`, { amount });
     },
     async balance(accountId) {
       return (await call<{ balance: number }>(`/accounts/${accountId}/credits`, undefined, 'GET')).balance;

@@ -4,7 +4,7 @@
 // Refresh trades a valid token for a later one while the user exists, its account is enabled and the
 // session's maximum lifetime is not over.
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '@platen/contracts';
+import { ApiError, logInRequestSchema, signUpRequestSchema } from '@platen/contracts';
 import { parseInput, type Logger, type SessionTokens } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
@@ -12,19 +12,6 @@ import type { Clock } from '../clock.js';
 import type { UserIdentity, UserStore } from '../user-store.js';
 import { sendData } from './respond.js';
 
-export const PASSWORD_MIN_LENGTH = 12;
-// argon2 accepts any length; the bound only keeps request bodies and hashing time sane.
-const PASSWORD_MAX_LENGTH = 1024;
-
-const signUpRequestSchema = z.object({
-  email: z.email().max(254),
-  password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
-});
-
-const logInRequestSchema = z.object({
-  email: z.string().min(1).max(254),
-  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-});
 
 const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });
 

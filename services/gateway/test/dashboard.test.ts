@@ -1,0 +1,439 @@
+// /dashboard/api against the real key-service, Postgres and Redis, through a cookie jar as a browser
+// keeps it: sign-up and log-in set the session cookies; CSRF (header and origin) and the login throttle
+// hold; a key made in the dashboard works on the API and stops when revoked there; sessions expire,
+// refresh and end on logout; another account's ids are 404. Also the page's files and headers.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSessionTokens } from '@platen/http';
+import { waitFor } from '@platen/testing';
+import { apiClient, issuePaths, TINY_PNG } from './support/api-client.js';
+import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
+import { STACK_START_TIMEOUT_MS, TestStack, type Answer, type TestGateway } from './support/test-stack.js';
+
+jest.setTimeout(60_000);
+
+const stack = new TestStack('gw-dashboard');
+const PASSWORD = 'a long enough password';
+const LOGIN_LIMITS = { perEmail: 3, perAddress: 8, signUpsPerAddress: 100, windowSeconds: 60 };
+let gateway: TestGateway;
+let webRoot: string;
+
+/** One browser: its cookies (as the server set them) and the CSRF token it read from them. */
+class Browser {
+  readonly cookies = new Map<string, string>();
+  readonly setCookieHeaders: string[] = [];
+
+  constructor(private readonly origin = gateway.url) {}
+
+  get csrf(): string {
+    return this.cookies.get('platen_csrf') ?? '';
+  }
+
+  async request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
+    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: {
+        ...(cookie ? { cookie } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : { origin: this.origin, 'x-csrf-token': this.csrf }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    for (const header of response.headers.getSetCookie()) {
+      this.setCookieHeaders.push(header);
+      const [pair] = header.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(header)) this.cookies.delete(name);
+      else this.cookies.set(name, decodeURIComponent(value));
+    }
+    const text = await response.text();
+    const parsed =
+      text && response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as object) : {};
+    return { status: response.status, headers: response.headers, body: parsed as Record<string, unknown> };
+  }
+
+  get = (path: string) => this.request('GET', path);
+  post = (path: string, body: unknown = {}, headers?: Record<string, string>) =>
+    this.request('POST', path, body, headers);
+}
+
+const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
+
+async function signedUp(label = 'user'): Promise<{ browser: Browser; email: string; accountId: string }> {
+  const browser = new Browser();
+  const address = email(label);
+  const answer = await browser.post('/dashboard/api/signup', { email: address, password: PASSWORD });
+  expect(answer.status).toBe(201);
+  return { browser, email: address, accountId: (answer.body.data as { account: { id: string } }).account.id };
+}
+
+beforeAll(async () => {
+  webRoot = await mkdtemp(join(tmpdir(), 'platen-dashboard-web-'));
+  await mkdir(join(webRoot, 'assets'));
+  await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Platen</title><div id="root"></div>');
+  await writeFile(join(webRoot, 'assets', 'index-abc123.js'), 'console.log("dashboard")');
+  await stack.start();
+  gateway = await stack.startGateway({ dashboardWebRoot: webRoot, loginLimits: LOGIN_LIMITS });
+}, STACK_START_TIMEOUT_MS);
+
+afterAll(async () => {
+  await stack.teardown();
+  await rm(webRoot, { recursive: true, force: true });
+});
+
+describe('signing up and in', () => {
+  it('signs up with session cookies (HttpOnly, SameSite=Strict) and shows the account', async () => {
+    const browser = new Browser();
+    const address = email('signup');
+    const answer = await browser.post('/dashboard/api/signup', { email: address, password: PASSWORD });
+    expect(answer.status).toBe(201);
+    expect(answer.body.data).toEqual({
+      user: { id: expect.any(String) as unknown, email: address },
+      account: { id: expect.any(String) as unknown, email: address, credits: 0 },
+      rate_limits: { per_minute: 100, per_day: 10_000 },
+      csrf_token: browser.csrf,
+    });
+    const session = browser.setCookieHeaders.find((header) => header.startsWith('platen_session='))!;
+    expect(session).toMatch(/; HttpOnly/);
+    expect(session).toMatch(/; SameSite=Strict/);
+    expect(session).toMatch(/; Path=\/dashboard/);
+    const csrf = browser.setCookieHeaders.find((header) => header.startsWith('platen_csrf='))!;
+    expect(csrf).not.toMatch(/HttpOnly/);
+    expect(JSON.stringify(answer.body)).not.toContain(PASSWORD);
+
+    const me = await browser.get('/dashboard/api/me');
+    expect(me.status).toBe(200);
+    expect(me.body.data).toEqual(answer.body.data);
+  });
+
+  it('refuses a short password naming password, and a taken email with 409', async () => {
+    const browser = new Browser();
+    const short = await browser.post('/dashboard/api/signup', {
+      email: email('short'),
+      password: 'elevenchars',
+    });
+    expect(short.status).toBe(400);
+    expect(issuePaths(short)).toEqual(['password']);
+    const { email: taken } = await signedUp('taken');
+    const again = await new Browser().post('/dashboard/api/signup', { email: taken, password: PASSWORD });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ success: false, code: 'CONFLICT' });
+  });
+
+  it('logs in with the right password only, and limits failed logins per email with Retry-After', async () => {
+    const { email: address } = await signedUp('login');
+    const browser = new Browser();
+    for (let attempt = 0; attempt < LOGIN_LIMITS.perEmail; attempt += 1) {
+      const wrong = await browser.post('/dashboard/api/login', {
+        email: address,
+        password: 'not the password',
+      });
+      expect(wrong.status).toBe(401);
+      expect(wrong.body).toMatchObject({ code: 'UNAUTHORIZED', detail: 'Wrong email or password' });
+      expect(browser.cookies.has('platen_session')).toBe(false);
+    }
+    const limited = await browser.post('/dashboard/api/login', { email: address, password: PASSWORD });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ code: 'RATE_LIMIT_EXCEEDED' });
+    const retryAfter = Number(limited.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(LOGIN_LIMITS.windowSeconds);
+    expect(limited.body.details).toEqual({ retry_after: retryAfter });
+    expect(browser.cookies.has('platen_session')).toBe(false);
+  });
+
+  it('limits failed logins per client address across emails', async () => {
+    const browser = new Browser();
+    let status = 0;
+    for (let attempt = 0; attempt <= LOGIN_LIMITS.perAddress && status !== 429; attempt += 1) {
+      status = (
+        await browser.post('/dashboard/api/login', { email: email('spray'), password: 'guess guess guess' })
+      ).status;
+    }
+    expect(status).toBe(429);
+  });
+});
+
+describe('the session', () => {
+  it('is required: no cookie or a forged one is 401 in the envelope', async () => {
+    for (const cookie of [undefined, 'platen_session=forged.token.value']) {
+      const answer = await fetch(`${gateway.url}/dashboard/api/keys`, { headers: cookie ? { cookie } : {} });
+      expect(answer.status).toBe(401);
+      expect(await answer.json()).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
+    }
+  });
+
+  it('refuses an expired token and refreshes one past half its life', async () => {
+    const { browser, accountId } = await signedUp('expiry');
+    const me = (await browser.get('/dashboard/api/me')).body.data as { user: { id: string } };
+    const tokens = createSessionTokens(stack.serviceSecret, { ttlSeconds: 600 });
+    const identity = { userId: me.user.id, accountId, email: 'x@example.com' };
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+
+    const expired = await tokens.issue(
+      identity,
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      anHourAgo,
+    );
+    const stale = new Browser();
+    stale.cookies.set('platen_session', expired.token);
+    expect((await stale.get('/dashboard/api/me')).status).toBe(401);
+
+    const aging = await tokens.issue(
+      identity,
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      new Date(Date.now() - 400_000),
+    );
+    const refreshing = new Browser();
+    refreshing.cookies.set('platen_session', aging.token);
+    expect((await refreshing.get('/dashboard/api/me')).status).toBe(200);
+    const renewed = refreshing.cookies.get('platen_session')!;
+    expect(renewed).not.toBe(aging.token);
+    expect((await tokens.verify(renewed))!.expiresAt.getTime()).toBeGreaterThan(Date.parse(aging.expires_at));
+  });
+
+  it('ends on logout: the cookies are cleared and the old cookie no longer works', async () => {
+    const { browser } = await signedUp('logout');
+    const token = browser.cookies.get('platen_session')!;
+    const out = await browser.post('/dashboard/api/logout');
+    expect(out.status).toBe(200);
+    expect(out.body.data).toEqual({ logged_out: true });
+    expect(browser.cookies.has('platen_session')).toBe(false);
+    const replay = new Browser();
+    replay.cookies.set('platen_session', token);
+    expect((await replay.get('/dashboard/api/me')).status).toBe(401);
+  });
+
+  it('refuses unsafe requests without the CSRF token or from another site, and changes nothing', async () => {
+    const { browser } = await signedUp('csrf');
+    const attempts: Array<Record<string, string>> = [
+      { 'x-csrf-token': '' },
+      { 'x-csrf-token': 'a-token-of-another-session' },
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of attempts) {
+      const answer = await browser.post('/dashboard/api/keys', { name: 'stolen' }, headers);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    }
+    const form = await browser.request('POST', '/dashboard/api/keys', 'name=stolen', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(form.status).toBe(415);
+    expect((await browser.get('/dashboard/api/keys')).body.data).toEqual([]);
+  });
+});
+
+describe('keys from the dashboard', () => {
+  it('creates a key shown once that works on the API, and revoking it stops it', async () => {
+    const { browser } = await signedUp('keys');
+    const created = await browser.post('/dashboard/api/keys', { name: 'shop', expires_at: null });
+    expect(created.status).toBe(201);
+    const key = created.body.data as { id: string; key: string; key_hint: string; status: string };
+    expect(key).toMatchObject({ name: 'shop', status: 'active', requests_total: 0, credits_used: 0 });
+    expect(key.key.startsWith(key.key_hint.replace(/\.+$/, ''))).toBe(true);
+
+    const api = apiClient(gateway.url, key.key);
+    expect((await api.get('/api/v1/mockups')).status).toBe(200);
+    const listed = await browser.get('/dashboard/api/keys');
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: key.id, status: 'active' })]);
+    expect(JSON.stringify(listed.body)).not.toContain(key.key);
+
+    const revoked = await browser.post(`/dashboard/api/keys/${key.id}/revoke`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.data).toMatchObject({ id: key.id, status: 'revoked' });
+    await waitFor(async () => ((await api.get('/api/v1/mockups')).status === 401 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'the revoked key refused',
+    });
+    expect((await api.get('/api/v1/mockups')).body).toMatchObject({ code: 'API_KEY_REVOKED' });
+    const filtered = await browser.get('/dashboard/api/keys?status=revoked');
+    expect((filtered.body.data as Array<{ id: string }>).map((k) => k.id)).toEqual([key.id]);
+    expect((await browser.get('/dashboard/api/keys?status=active')).body.data).toEqual([]);
+  });
+
+  it('rotates a key with a grace period: a new key now, the old one still working meanwhile', async () => {
+    const { browser } = await signedUp('rotate');
+    const old = (await browser.post('/dashboard/api/keys', { name: 'ci' })).body.data as {
+      id: string;
+      key: string;
+    };
+    const rotated = await browser.post(`/dashboard/api/keys/${old.id}/rotate`, { grace_seconds: 3600 });
+    expect(rotated.status).toBe(201);
+    const fresh = rotated.body.data as { id: string; key: string; name: string };
+    expect(fresh.name).toBe('ci');
+    expect(fresh.key).not.toBe(old.key);
+    expect((await apiClient(gateway.url, fresh.key).get('/api/v1/mockups')).status).toBe(200);
+    expect((await apiClient(gateway.url, old.key).get('/api/v1/mockups')).status).toBe(200);
+    const bad = await browser.post(`/dashboard/api/keys/${fresh.id}/rotate`, { grace_seconds: 8 * 86_400 });
+    expect(bad.status).toBe(400);
+    expect(issuePaths(bad)).toEqual(['grace_seconds']);
+  });
+
+  it('shows usage per key per day once the key-service has flushed it', async () => {
+    const { browser } = await signedUp('usage');
+    const key = (await browser.post('/dashboard/api/keys', { name: 'counted' })).body.data as {
+      id: string;
+      key: string;
+    };
+    const api = apiClient(gateway.url, key.key);
+    for (let n = 0; n < 3; n += 1) await api.get('/api/v1/mockups');
+    const rows = await waitFor(
+      async () => {
+        const usage = (await browser.get('/dashboard/api/usage?days=7')).body.data as {
+          rows: Array<{ key_id: string; requests: number }>;
+        };
+        return usage.rows.find((row) => row.key_id === key.id && row.requests >= 3) ? usage.rows : undefined;
+      },
+      { timeoutMs: 20_000, what: 'usage flushed to Postgres' },
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        key_id: key.id,
+        key_name: 'counted',
+        requests: 3,
+        date: new Date().toISOString().slice(0, 10),
+      }),
+    ]);
+    expect((await browser.get('/dashboard/api/usage?days=0')).status).toBe(400);
+  });
+});
+
+describe('credits, renders, mockups and webhooks from the dashboard', () => {
+  it('renders an uploaded artwork ("try it"), charged to the account and listed with its ledger entry', async () => {
+    const { browser, accountId } = await signedUp('try');
+    expect((await browser.post('/dashboard/api/renders', {})).status).toBe(400);
+    const poster = BUILTIN_MOCKUPS[0]!;
+    const body = {
+      mockup_uuid: poster.uuid,
+      smart_objects: [{ uuid: poster.smart_objects[0]!.uuid, asset: { data: TINY_PNG.toString('base64') } }],
+    };
+    const broke = await browser.post('/dashboard/api/renders', body);
+    expect(broke.status).toBe(402);
+    expect(broke.body).toMatchObject({ code: 'INSUFFICIENT_CREDITS' });
+
+    await stack.admin.grantCredits(accountId, 5);
+    const accepted = await browser.post('/dashboard/api/renders', body);
+    expect(accepted.status).toBe(202);
+    const render = accepted.body.data as { uuid: string; status: string };
+    expect(render.status).toBe('queued');
+    expect(await stack.admin.balance(accountId)).toBe(4);
+
+    const shown = await browser.get(`/dashboard/api/renders/${render.uuid}`);
+    expect(shown.body.data).toMatchObject({ uuid: render.uuid, webhook_deliveries: [] });
+    const list = await browser.get('/dashboard/api/renders');
+    expect((list.body.data as Array<{ uuid: string }>).map((r) => r.uuid)).toEqual([render.uuid]);
+    const credits = await browser.get('/dashboard/api/credits');
+    expect(credits.body.data).toMatchObject({
+      balance: 4,
+      entries: [
+        expect.objectContaining({ kind: 'charge', amount: -1, render_id: render.uuid }),
+        expect.objectContaining({ kind: 'grant', amount: 5 }),
+      ],
+    });
+  });
+
+  it('lists the built-in mockups', async () => {
+    const { browser } = await signedUp('mockups');
+    const answer = await browser.get('/dashboard/api/mockups');
+    expect((answer.body.data as Array<{ uuid: string }>).map((m) => m.uuid).sort()).toEqual(
+      BUILTIN_MOCKUPS.map((m) => m.uuid).sort(),
+    );
+  });
+
+  it('manages webhook endpoints and the signing secret', async () => {
+    const { browser } = await signedUp('hooks');
+    const created = await browser.post('/dashboard/api/webhooks', {
+      url: 'https://hooks.example.com/in',
+      events: ['render.failed'],
+    });
+    expect(created.status).toBe(201);
+    const endpoint = created.body.data as { id: string; secret: string };
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    expect((await browser.get('/dashboard/api/webhooks')).body.data).toEqual([
+      expect.objectContaining({ id: endpoint.id, events: ['render.failed'] }),
+    ]);
+    expect((await browser.get(`/dashboard/api/webhooks/${endpoint.id}/deliveries`)).body.data).toEqual([]);
+    const secret = (await browser.get('/dashboard/api/webhooks/secret')).body.data as { secret: string };
+    const rotated = (await browser.post('/dashboard/api/webhooks/secret/rotate')).body.data as {
+      secret: string;
+    };
+    expect(rotated.secret).not.toBe(secret.secret);
+    expect((await browser.request('DELETE', `/dashboard/api/webhooks/${endpoint.id}`)).status).toBe(200);
+    expect((await browser.get('/dashboard/api/webhooks')).body.data).toEqual([]);
+  });
+
+  it('answers 404 for another account’s key, render and webhook', async () => {
+    const alice = await signedUp('alice');
+    const bob = await signedUp('bob');
+    const key = (await alice.browser.post('/dashboard/api/keys', { name: 'mine' })).body.data as {
+      id: string;
+    };
+    const hook = (
+      await alice.browser.post('/dashboard/api/webhooks', {
+        url: 'https://a.example/h',
+        events: ['render.succeeded'],
+      })
+    ).body.data as { id: string };
+    await stack.admin.grantCredits(alice.accountId, 1);
+    const poster = BUILTIN_MOCKUPS[0]!;
+    const render = (
+      await alice.browser.post('/dashboard/api/renders', {
+        mockup_uuid: poster.uuid,
+        smart_objects: [
+          { uuid: poster.smart_objects[0]!.uuid, asset: { data: TINY_PNG.toString('base64') } },
+        ],
+      })
+    ).body.data as { uuid: string };
+
+    const answers = [
+      await bob.browser.post(`/dashboard/api/keys/${key.id}/revoke`),
+      await bob.browser.post(`/dashboard/api/keys/${key.id}/rotate`),
+      await bob.browser.get(`/dashboard/api/renders/${render.uuid}`),
+      await bob.browser.get(`/dashboard/api/webhooks/${hook.id}/deliveries`),
+      await bob.browser.request('DELETE', `/dashboard/api/webhooks/${hook.id}`),
+    ];
+    expect(answers.map((answer) => [answer.status, answer.body.code])).toEqual(
+      answers.map(() => [404, 'NOT_FOUND']),
+    );
+    expect((await alice.browser.get('/dashboard/api/keys')).body.data).toEqual([
+      expect.objectContaining({ id: key.id, status: 'active' }),
+    ]);
+  });
+});
+
+describe('the page', () => {
+  it('serves index.html for every page address, revalidated, with a strict content security policy', async () => {
+    for (const path of ['/dashboard', '/dashboard/index.html', '/dashboard/keys', '/dashboard/renders/abc']) {
+      const answer = await fetch(`${gateway.url}${path}`);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(answer.headers.get('cache-control')).toBe('no-cache');
+      expect(answer.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(answer.headers.get('x-frame-options')).toBe('DENY');
+      expect(await answer.text()).toContain('<div id="root">');
+    }
+  });
+
+  it('caches hashed assets for a year and answers 404 envelopes for missing assets and API routes', async () => {
+    const asset = await fetch(`${gateway.url}/dashboard/assets/index-abc123.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/dashboard/assets/missing-000.js', '/dashboard/api/nothing-here']) {
+      const answer = await fetch(`${gateway.url}${path}`);
+      expect(answer.status).toBe(404);
+      expect(await answer.json()).toMatchObject({ success: false, code: 'NOT_FOUND' });
+    }
+  });
+});
