@@ -104,7 +104,8 @@ describeWithBrowser('the dashboard in Chromium', () => {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
-        LOG_LEVEL: 'warn',
+        // Every request is logged, so the scan of the logs below means something.
+        LOG_LEVEL: 'info',
         DATA_DIR: dataDir,
         DATABASE_URL: database.url,
         REDIS_URL: redis.url,
@@ -289,5 +290,13 @@ describeWithBrowser('the dashboard in Chromium', () => {
     });
     expect(overflow).toBeLessThanOrEqual(0);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('never wrote the key, its secret part or the password to any service log', () => {
+    // The gateway's access log line of the API calls made with the key, by its hint only.
+    expect(stackOutput).toMatch(/"path":"\/api\/v1\/mockups".*"key_hint":"sm_/);
+    expect(key.length).toBeGreaterThan(20);
+    const secretPart = key.slice(key.length - 30);
+    for (const secret of [key, secretPart, PASSWORD]) expect(stackOutput).not.toContain(secret);
   });
 });
