@@ -10,7 +10,8 @@ import { createSessionTokens } from '@platen/http';
 import { waitFor } from '@platen/testing';
 import { apiClient, issuePaths, TINY_PNG } from './support/api-client.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
-import { STACK_START_TIMEOUT_MS, TestStack, type Answer, type TestGateway } from './support/test-stack.js';
+import { Browser } from './support/dashboard-browser.js';
+import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
@@ -20,57 +21,10 @@ const LOGIN_LIMITS = { perEmail: 3, perAddress: 8, signUpsPerAddress: 100, windo
 let gateway: TestGateway;
 let webRoot: string;
 
-/** One browser: its cookies (as the server set them) and the CSRF token it read from them. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly setCookieHeaders: string[] = [];
-
-  constructor(private readonly origin = gateway.url) {}
-
-  get csrf(): string {
-    return this.cookies.get('platen_csrf') ?? '';
-  }
-
-  async request(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<Answer> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${gateway.url}${path}`, {
-      method,
-      headers: {
-        ...(cookie ? { cookie } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(method === 'GET' ? {} : { origin: this.origin, 'x-csrf-token': this.csrf }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    for (const header of response.headers.getSetCookie()) {
-      this.setCookieHeaders.push(header);
-      const [pair] = header.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(header)) this.cookies.delete(name);
-      else this.cookies.set(name, decodeURIComponent(value));
-    }
-    const text = await response.text();
-    const parsed =
-      text && response.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as object) : {};
-    return { status: response.status, headers: response.headers, body: parsed as Record<string, unknown> };
-  }
-
-  get = (path: string) => this.request('GET', path);
-  post = (path: string, body: unknown = {}, headers?: Record<string, string>) =>
-    this.request('POST', path, body, headers);
-}
-
 const email = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 async function signedUp(label = 'user'): Promise<{ browser: Browser; email: string; accountId: string }> {
-  const browser = new Browser();
+  const browser = new Browser(gateway.url);
   const address = email(label);
   const answer = await browser.post('/dashboard/api/signup', { email: address, password: PASSWORD });
   expect(answer.status).toBe(201);
@@ -93,7 +47,7 @@ afterAll(async () => {
 
 describe('signing up and in', () => {
   it('signs up with session cookies (HttpOnly, SameSite=Strict) and shows the account', async () => {
-    const browser = new Browser();
+    const browser = new Browser(gateway.url);
     const address = email('signup');
     const answer = await browser.post('/dashboard/api/signup', { email: address, password: PASSWORD });
     expect(answer.status).toBe(201);
@@ -117,7 +71,7 @@ describe('signing up and in', () => {
   });
 
   it('refuses a short password naming password, and a taken email with 409', async () => {
-    const browser = new Browser();
+    const browser = new Browser(gateway.url);
     const short = await browser.post('/dashboard/api/signup', {
       email: email('short'),
       password: 'elevenchars',
@@ -125,14 +79,17 @@ describe('signing up and in', () => {
     expect(short.status).toBe(400);
     expect(issuePaths(short)).toEqual(['password']);
     const { email: taken } = await signedUp('taken');
-    const again = await new Browser().post('/dashboard/api/signup', { email: taken, password: PASSWORD });
+    const again = await new Browser(gateway.url).post('/dashboard/api/signup', {
+      email: taken,
+      password: PASSWORD,
+    });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ success: false, code: 'CONFLICT' });
   });
 
   it('logs in with the right password only, and limits failed logins per email with Retry-After', async () => {
     const { email: address } = await signedUp('login');
-    const browser = new Browser();
+    const browser = new Browser(gateway.url);
     for (let attempt = 0; attempt < LOGIN_LIMITS.perEmail; attempt += 1) {
       const wrong = await browser.post('/dashboard/api/login', {
         email: address,
@@ -153,7 +110,7 @@ describe('signing up and in', () => {
   });
 
   it('limits failed logins per client address across emails', async () => {
-    const browser = new Browser();
+    const browser = new Browser(gateway.url);
     let status = 0;
     for (let attempt = 0; attempt <= LOGIN_LIMITS.perAddress && status !== 429; attempt += 1) {
       status = (
@@ -185,7 +142,7 @@ describe('the session', () => {
       { sessionId: randomUUID(), authenticatedAt: anHourAgo },
       anHourAgo,
     );
-    const stale = new Browser();
+    const stale = new Browser(gateway.url);
     stale.cookies.set('platen_session', expired.token);
     expect((await stale.get('/dashboard/api/me')).status).toBe(401);
 
@@ -194,7 +151,7 @@ describe('the session', () => {
       { sessionId: randomUUID(), authenticatedAt: anHourAgo },
       new Date(Date.now() - 400_000),
     );
-    const refreshing = new Browser();
+    const refreshing = new Browser(gateway.url);
     refreshing.cookies.set('platen_session', aging.token);
     expect((await refreshing.get('/dashboard/api/me')).status).toBe(200);
     const renewed = refreshing.cookies.get('platen_session')!;
@@ -209,7 +166,7 @@ describe('the session', () => {
     expect(out.status).toBe(200);
     expect(out.body.data).toEqual({ logged_out: true });
     expect(browser.cookies.has('platen_session')).toBe(false);
-    const replay = new Browser();
+    const replay = new Browser(gateway.url);
     replay.cookies.set('platen_session', token);
     expect((await replay.get('/dashboard/api/me')).status).toBe(401);
   });
