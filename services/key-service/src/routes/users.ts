@@ -12,7 +12,6 @@ import type { Clock } from '../clock.js';
 import type { UserIdentity, UserStore } from '../user-store.js';
 import { sendData } from './respond.js';
 
-
 const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });
 
 export interface UserRoutesDeps {
