@@ -1,0 +1,146 @@
+// One n8n as a self-hoster runs it, driven through its own CLI: import credentials and workflows,
+// activate, `execute` the manual workflows, `start` the server for webhooks. It listens on 127.0.0.1
+// only and makes no outbound calls (no telemetry, version checks, templates or community packages).
+// Finished executions are read back from n8n's own database.
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import process from 'node:process';
+import { freePort } from './free-port.mjs';
+import { poll } from './poll.mjs';
+import { tailOf } from './processes.mjs';
+const { fetch, AbortSignal } = globalThis;
+
+const CLI_MS = 120_000;
+const EXECUTE_MS = 300_000;
+const READY_MS = 120_000;
+
+export async function createN8n({ installDir, userFolder, processes }) {
+  const bin = join(installDir, 'node_modules', 'n8n', 'bin', 'n8n');
+  const port = await freePort();
+  const webhookBase = `http://127.0.0.1:${port}/`;
+
+  async function env() {
+    return {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: userFolder,
+      N8N_USER_FOLDER: userFolder,
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_HOST: '127.0.0.1',
+      N8N_PORT: String(port),
+      WEBHOOK_URL: webhookBase,
+      GENERIC_TIMEZONE: 'UTC',
+      N8N_DIAGNOSTICS_ENABLED: 'false',
+      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_COMMUNITY_PACKAGES_ENABLED: 'false',
+      N8N_HIRING_BANNER_ENABLED: 'false',
+      N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+      // What n8n 2.x does by default: Code nodes run in a task runner, expressions cannot read env.
+      N8N_RUNNERS_ENABLED: 'true',
+      N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+      N8N_BLOCK_ENV_ACCESS_IN_NODE: 'true',
+      // (N8N_LOG_LEVEL stays info: `execute` prints its result through the logger.)
+      // Binary data inline in the execution, so `execute` prints the downloaded image itself.
+      N8N_DEFAULT_BINARY_DATA_MODE: 'default',
+      // WAL, so `n8n execute` can write while `n8n start` runs on the same database.
+      DB_SQLITE_POOL_SIZE: '2',
+      N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+    };
+  }
+
+  async function cli(args, { timeoutMs = CLI_MS, ...options } = {}) {
+    return processes.run(process.execPath, [bin, ...args], {
+      name: `n8n ${args[0]}`,
+      env: await env(),
+      timeoutMs,
+      ...options,
+    });
+  }
+
+  /** `n8n execute --rawOutput`: the run's data, or an error carrying n8n's own message. */
+  async function execute(workflowId) {
+    const stdoutFile = join(userFolder, `execute-${workflowId}.json`);
+    const { output, code } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], {
+      timeoutMs: EXECUTE_MS,
+      allowFailure: true,
+      stdoutFile,
+    });
+    const stdout = readFileSync(stdoutFile, 'utf8');
+    rmSync(stdoutFile);
+    // Log lines may come before the JSON document, which starts on a line of its own.
+    const start = stdout.startsWith('{') ? 0 : stdout.indexOf('\n{');
+    if (code !== 0 || start < 0) {
+      throw new Error(
+        `n8n execute ${workflowId} exited with ${code}:\n${stdout.slice(-2_000)}${output.slice(-2_000)}`,
+      );
+    }
+    const run = JSON.parse(stdout.slice(start));
+    const error = run.data?.resultData?.error;
+    if (error) throw new Error(`workflow ${workflowId} failed in "${error.node?.name}": ${error.message}`);
+    return run.data.resultData.runData;
+  }
+
+  /** `n8n start`: resolves once /healthz answers; the returned handle stops it. */
+  async function startServer() {
+    const server = processes.start(process.execPath, [bin, 'start'], { name: 'n8n start', env: await env() });
+    await poll(
+      async () => {
+        if (server.hasExited())
+          throw Object.assign(new Error(`n8n start exited:\n${tailOf(server)}`), { fatal: true });
+        const response = await fetch(`${webhookBase}healthz`, { signal: AbortSignal.timeout(2_000) });
+        await response.body?.cancel();
+        return response.status === 200 ? true : undefined;
+      },
+      { timeoutMs: READY_MS, intervalMs: 250, what: 'n8n /healthz 200' },
+    );
+    return server;
+  }
+
+  /** Finished executions of one workflow, oldest first, with their run data. */
+  async function executions(workflowId) {
+    const require = createRequire(join(installDir, 'package.json'));
+    const sqlite3 = require('sqlite3');
+    const { parse } = require('flatted');
+    const db = await new Promise((resolve, reject) => {
+      const opened = new sqlite3.Database(
+        join(userFolder, '.n8n', 'database.sqlite'),
+        sqlite3.OPEN_READONLY,
+        (error) => (error ? reject(error) : resolve(opened)),
+      );
+    });
+    try {
+      const rows = await new Promise((resolve, reject) =>
+        db.all(
+          `SELECT e.id, e.mode, e.status, d.data FROM execution_entity e
+           JOIN execution_data d ON d.executionId = e.id
+           WHERE e.workflowId = ? AND e.status NOT IN ('new', 'running', 'waiting')
+           ORDER BY e.id`,
+          [workflowId],
+          (error, found) => (error ? reject(error) : resolve(found)),
+        ),
+      );
+      return rows.map((row) => {
+        const data = parse(row.data);
+        return {
+          id: row.id,
+          mode: row.mode,
+          status: row.status,
+          runData: data.resultData.runData,
+          error: data.resultData.error,
+        };
+      });
+    } finally {
+      await new Promise((resolve) => db.close(() => resolve()));
+    }
+  }
+
+  return { webhookBase, cli, execute, startServer, executions };
+}
+
+/** Every item a node output on `output` over all its runs (a node in a loop runs more than once). */
+export function itemsOf(runData, nodeName, output = 0) {
+  return (runData[nodeName] ?? []).flatMap((run) => run.data?.main?.[output] ?? []);
+}

@@ -1,0 +1,358 @@
+// `npm run test:n8n`: the example workflows of examples/n8n, as a user gets them, imported into a real
+// n8n with its CLI and run against a real Platen (`npm start`'s launcher on a fresh DATA_DIR):
+//   1 "Render and wait" downloads a real image of the rendered size;
+//   2 "Render with callback" receives Platen's signed render.succeeded, verifies it and routes it,
+//     and turns away forged deliveries with 401;
+//   3 "Batch from a list" makes one render per item, waits out a 429 and makes no duplicates when run
+//     again with the same idempotency keys. The 429 is real: the run's key is limited to 3 requests a
+//     minute (a per-key override, set through the key-service's internal API), and the run makes 4 at
+//     once (the mockup, then 3 renders). The second run uses another key of the same account, as
+//     idempotency keys belong to the account, so it need not wait out that minute again.
+// n8n is installed from npm into $TMPDIR/platen-n8n (reused later; minutes when cold). Needs the build
+// (`npm run build`). Progress on stderr; the last stdout line is a one-line summary; exit 1 on failure.
+import { Buffer } from 'node:buffer';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
+import { testDeliveries } from './deliveries.mjs';
+import { imageSize } from './image-size.mjs';
+import { ensureN8n, N8N_VERSION } from './install-n8n.mjs';
+import { createN8n, itemsOf } from './n8n-instance.mjs';
+import { startPlaten } from './platen-stack.mjs';
+import { poll } from './poll.mjs';
+import { createProcessRegistry, tailOf } from './processes.mjs';
+import { checkVerifierCode } from './verifier-check.mjs';
+import {
+  baseUrlOf,
+  loadWorkflow,
+  nodeNamed,
+  platenCredentialOf,
+  withBaseUrl,
+  writeCredentialFile,
+} from './workflow-files.mjs';
+const { fetch, AbortSignal } = globalThis;
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXAMPLES = join(REPO_ROOT, 'examples', 'n8n');
+const FILES = {
+  wait: '1-render-and-wait.json',
+  callback: '2-render-with-callback.json',
+  batch: '3-batch-from-a-list.json',
+};
+const WEBHOOK_PATH = 'webhook/platen-render';
+const BATCH_PER_MINUTE = 3;
+const DELIVERY_MS = 120_000;
+const RENDERS_MS = 120_000;
+const EXECUTION_RECORD_MS = 30_000;
+const PLATEN_STOP_MS = 60_000;
+
+const startedAt = Date.now();
+const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+const log = (line) => process.stderr.write(`[test:n8n +${seconds(Date.now() - startedAt)}] ${line}\n`);
+
+let passed = 0;
+let currentStep = 'setup';
+function check(condition, what) {
+  if (!condition) throw new Error(`expected ${what}`);
+  passed += 1;
+  log(`  ok ${what}`);
+}
+
+async function step(name, body) {
+  currentStep = name;
+  log(name);
+  return body();
+}
+
+const processes = createProcessRegistry({ log });
+const tempDirs = [];
+let platen;
+let cleanedUp = false;
+
+async function cleanUp() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  if (platen) await platen.launcher.stop(PLATEN_STOP_MS);
+  await processes.stopAll();
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: stopping everything`);
+    void cleanUp().finally(() => {
+      process.stdout.write(`test:n8n: INTERRUPTED in "${currentStep}" (${passed} checks passed)\n`);
+      process.exit(1);
+    });
+  });
+}
+
+function newTempDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+async function main() {
+  const workflows = Object.fromEntries(
+    Object.entries(FILES).map(([key, file]) => [key, loadWorkflow(EXAMPLES, file)]),
+  );
+
+  await step('the workflow files', async () => {
+    for (const workflow of Object.values(workflows)) {
+      check(
+        baseUrlOf(workflow) === 'http://localhost:8080',
+        `"${workflow.name}" has base_url (http://localhost:8080) in its Platen settings node`,
+      );
+      check(
+        platenCredentialOf(workflow).name === 'Platen API key',
+        `"${workflow.name}" calls Platen with one Header Auth credential`,
+      );
+    }
+    const credentialIds = new Set(
+      Object.values(workflows).map((workflow) => platenCredentialOf(workflow).id),
+    );
+    check(credentialIds.size === 1, 'all three workflows use the same Platen credential');
+    const receiver = nodeNamed(workflows.callback, 'Receive Platen webhook').parameters;
+    check(receiver.options?.rawBody === true, 'the callback Webhook node keeps the raw body');
+    check(
+      receiver.path === WEBHOOK_PATH.split('/')[1],
+      `the callback Webhook node listens on /${WEBHOOK_PATH}`,
+    );
+    const cases = await checkVerifierCode(
+      nodeNamed(workflows.callback, 'Verify signature').parameters.jsCode,
+    );
+    check(
+      cases > 0,
+      `the Verify signature Code node agrees with standardwebhooks on ${cases} genuine and ${cases * 3} forged messages`,
+    );
+    const headers = nodeNamed(workflows.batch, 'Submit render').parameters.headerParameters.parameters;
+    check(
+      headers.some((header) => header.name === 'Idempotency-Key'),
+      'the batch workflow sends an Idempotency-Key',
+    );
+  });
+
+  // Under the temp folder: as root, the embedded Postgres runs as `postgres` and must reach it.
+  platen = await startPlaten({ repoRoot: REPO_ROOT, dataDir: newTempDir('platen-n8n-data-'), processes });
+  const install = await step(`n8n ${N8N_VERSION} from npm`, async () => {
+    const t0 = Date.now();
+    const result = await ensureN8n({ cacheRoot: join(tmpdir(), 'platen-n8n'), processes, log });
+    log(result.installed ? `  installed in ${seconds(Date.now() - t0)}` : `  reused ${result.dir}`);
+    return { ...result, ms: Date.now() - t0 };
+  });
+
+  const keys = await step('Platen: ready, accounts and keys', async () => {
+    await platen.ready();
+    await platen.cli('account', 'create', '--email', 'n8n@example.com', '--credits', '20');
+    const main = (await platen.cli('key', 'create', '--account', 'n8n@example.com', '--name', 'n8n')).key;
+    const batchAccount = await platen.cli(
+      'account',
+      'create',
+      '--email',
+      'n8n-batch@example.com',
+      '--credits',
+      '20',
+    );
+    const batchOther = (
+      await platen.cli('key', 'create', '--account', 'n8n-batch@example.com', '--name', 'other')
+    ).key;
+    const batch = await platen.createLimitedKey(batchAccount.id, 'n8n batch', {
+      per_minute: BATCH_PER_MINUTE,
+    });
+    return { main, batch, batchOther };
+  });
+
+  const userFolder = newTempDir('platen-n8n-user-');
+  const importDir = newTempDir('platen-n8n-import-');
+  mkdirSync(join(importDir, 'workflows'));
+  const n8n = await createN8n({ installDir: install.dir, userFolder, processes });
+  const credentialRef = platenCredentialOf(workflows.wait);
+  const credentialFile = join(importDir, 'credential.json');
+
+  await step('import the workflows and the credential with the n8n CLI', async () => {
+    for (const [key, workflow] of Object.entries(workflows)) {
+      writeFileSync(
+        join(importDir, 'workflows', FILES[key]),
+        JSON.stringify(withBaseUrl(workflow, platen.baseUrl)),
+      );
+    }
+    writeCredentialFile(credentialFile, credentialRef, keys.main);
+    await n8n.cli(['import:credentials', `--input=${credentialFile}`]);
+    await n8n.cli(['import:workflow', '--separate', `--input=${join(importDir, 'workflows')}`]);
+    await n8n.cli(['update:workflow', `--id=${workflows.callback.id}`, '--active=true']);
+    check(true, 'n8n imported 3 workflows and the Header Auth credential');
+  });
+
+  await step('workflow 1: render and wait', async () => {
+    const runData = await n8n.execute(workflows.wait.id);
+    const rendered = [...itemsOf(runData, 'Render (wait up to 60 s)'), ...itemsOf(runData, 'Get render')]
+      .map((item) => item.json.data)
+      .find((render) => render?.status === 'succeeded');
+    check(rendered?.result, 'the render succeeded');
+    const image = itemsOf(runData, 'Download image')[0]?.binary?.image;
+    check(image?.data, 'the Download image node holds the file');
+    const bytes = Buffer.from(image.data, 'base64');
+    const size = imageSize(bytes);
+    check(size.format === rendered.result.format, `a ${rendered.result.format} arrived (got ${size.format})`);
+    check(
+      size.width === rendered.result.width && size.height === rendered.result.height,
+      `it is ${rendered.result.width}×${rendered.result.height} (got ${size.width}×${size.height})`,
+    );
+    check(
+      bytes.length === rendered.result.bytes,
+      `all ${rendered.result.bytes} bytes arrived (got ${bytes.length})`,
+    );
+  });
+
+  await step('workflow 2: render with callback', async () => {
+    const server = await n8n.startServer();
+    const runData = await n8n.execute(workflows.callback.id);
+    const submitted = itemsOf(runData, 'Submit render')[0]?.json?.data;
+    const callbackUrl = `${n8n.webhookBase}${WEBHOOK_PATH}`;
+    check(
+      submitted?.webhook?.url === callbackUrl,
+      `the render was submitted with webhook_url ${callbackUrl}`,
+    );
+
+    const delivered = await poll(
+      async () => {
+        const { body } = await platen.api(keys.main, `/api/v1/renders/${submitted.uuid}`);
+        if (body.data.status === 'failed' || body.data.webhook?.status === 'failed') {
+          throw Object.assign(new Error(`render or delivery failed: ${JSON.stringify(body.data)}`), {
+            fatal: true,
+          });
+        }
+        return body.data.webhook?.status === 'delivered' ? body.data : undefined;
+      },
+      { timeoutMs: DELIVERY_MS, what: `Platen to deliver render ${submitted.uuid} to n8n` },
+    );
+    check(delivered.status === 'succeeded', 'Platen rendered and n8n acknowledged the delivery with a 2xx');
+
+    const received = await poll(
+      async () =>
+        (await n8n.executions(workflows.callback.id)).find(
+          (execution) =>
+            itemsOf(execution.runData, 'Verify signature')[0]?.json?.render?.uuid === submitted.uuid,
+        ),
+      { timeoutMs: EXECUTION_RECORD_MS, what: 'the n8n execution of the delivery' },
+    );
+    const verdict = itemsOf(received.runData, 'Verify signature')[0].json;
+    check(
+      verdict.verified === true && verdict.type === 'render.succeeded',
+      'the receiving branch verified a render.succeeded',
+    );
+    check(
+      itemsOf(received.runData, 'Render succeeded')[0]?.json?.render_uuid === submitted.uuid,
+      `it was routed to "Render succeeded" with render ${submitted.uuid}`,
+    );
+
+    const { body: secretBody } = await platen.api(keys.main, '/api/v1/webhooks/secret');
+    const deliveries = testDeliveries(secretBody.data.secret);
+    for (const delivery of deliveries) {
+      const response = await fetch(callbackUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...delivery.headers },
+        body: delivery.body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.body?.cancel();
+      const expected = delivery.expect === 'accepted' ? 204 : 401;
+      check(
+        response.status === expected,
+        `n8n answers ${expected} to a ${delivery.name} delivery (got ${response.status})`,
+      );
+    }
+    const byId = await poll(
+      async () => {
+        const found = new Map(
+          (await n8n.executions(workflows.callback.id)).map((execution) => [
+            itemsOf(execution.runData, 'Verify signature')[0]?.json?.webhook_id,
+            execution,
+          ]),
+        );
+        return deliveries.every((delivery) => found.has(delivery.id)) ? found : undefined;
+      },
+      { timeoutMs: EXECUTION_RECORD_MS, what: 'the n8n executions of the test deliveries' },
+    );
+    for (const delivery of deliveries) {
+      const ran = (node) => byId.get(delivery.id).runData[node] !== undefined;
+      if (delivery.expect === 'accepted') {
+        check(
+          ran('Render failed') && !ran('Reject (401)'),
+          `the ${delivery.name} delivery was routed to "Render failed"`,
+        );
+      } else {
+        check(
+          ran('Reject (401)') && !ran('Event type'),
+          `the ${delivery.name} delivery went to the rejection branch only`,
+        );
+      }
+    }
+    await server.stop();
+  });
+
+  await step('workflow 3: batch from a list', async () => {
+    writeCredentialFile(credentialFile, credentialRef, keys.batch);
+    await n8n.cli(['import:credentials', `--input=${credentialFile}`]);
+    const first = await n8n.execute(workflows.batch.id);
+    const limited = itemsOf(first, 'Wait for Retry-After');
+    check(
+      limited.length > 0 &&
+        limited.every((item) => item.json.statusCode === 429 && Number(item.json.headers['retry-after']) > 0),
+      'the batch met 429 with Retry-After and waited',
+    );
+    const renders = (runData) =>
+      new Map(itemsOf(runData, 'Renders').map((item) => [item.json.item_id, item.json.render_uuid]));
+    const firstRenders = renders(first);
+    check(
+      firstRenders.size === 3 &&
+        new Set(firstRenders.values()).size === 3 &&
+        itemsOf(first, 'Renders').length === 3,
+      `one render per item (got ${JSON.stringify([...firstRenders])})`,
+    );
+    check(first['Refused'] === undefined, 'no item was refused');
+
+    // The same account, another key: the limited key's minute need not run out first.
+    writeCredentialFile(credentialFile, credentialRef, keys.batchOther);
+    await n8n.cli(['import:credentials', `--input=${credentialFile}`]);
+    const again = renders(await n8n.execute(workflows.batch.id));
+    check(
+      [...firstRenders].every(([item, uuid]) => again.get(item) === uuid) && again.size === 3,
+      'running it again returns the same renders, not new ones (same Idempotency-Key)',
+    );
+    const listed = await poll(
+      async () => {
+        const { body } = await platen.api(keys.batchOther, '/api/v1/renders?limit=100');
+        return body.data.every((render) => render.status === 'succeeded') ? body.data : undefined;
+      },
+      { timeoutMs: RENDERS_MS, what: 'the batch renders to finish' },
+    );
+    check(
+      listed.length === 3 && listed.every((render) => [...firstRenders.values()].includes(render.uuid)),
+      `the account has exactly the 3 renders, all succeeded (got ${listed.length})`,
+    );
+  });
+
+  return install;
+}
+
+let exitCode = 0;
+let summary;
+try {
+  const install = await main();
+  const how = install.installed ? `installed in ${seconds(install.ms)}` : 'cached';
+  summary = `test:n8n: passed ${passed} checks (n8n ${N8N_VERSION} ${how}; total ${seconds(Date.now() - startedAt)})`;
+} catch (error) {
+  exitCode = 1;
+  process.stderr.write(`\n${error.stack ?? error}\n\n`);
+  if (platen) process.stderr.write(`Platen's last output:\n${tailOf(platen.launcher, 4_000)}\n\n`);
+  const reason = String(error.message ?? error).split('\n')[0];
+  summary = `test:n8n: FAILED in "${currentStep}": ${reason} (${passed} checks passed; total ${seconds(Date.now() - startedAt)})`;
+} finally {
+  await cleanUp();
+}
+process.stdout.write(`${summary}\n`);
+process.exit(exitCode);
