@@ -29,6 +29,7 @@ import type { AccountService } from './dashboard/account-service.js';
 import { createLoginThrottle, type LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createSessionGuard, refuseCrossSite } from './dashboard/session-guard.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';
+import { createCatalogueVersions } from './mockups/catalogue-version.js';
 import { createMockupStore } from './mockups/mockup-store.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
 import type { CreditsClient } from './renders/credits-client.js';
@@ -106,7 +107,13 @@ export function createApp(deps: AppDeps): GatewayApp {
     authenticate({ resolver, keyPrefix, clock, logger }),
     rateLimit({ limiter: createRateLimiter({ redis, redisPrefix, clock }), metrics, logger }),
   ];
-  const mockups = createMockupStore({ db, storage, urlTtlSeconds: deps.resultUrlTtlSeconds });
+  const mockups = createMockupStore({
+    db,
+    storage,
+    urlTtlSeconds: deps.resultUrlTtlSeconds,
+    clock,
+    versions: createCatalogueVersions({ redis, redisPrefix }),
+  });
   const renders = createRenderStore({ db });
   const accept = createRenderAcceptor({
     store: renders,

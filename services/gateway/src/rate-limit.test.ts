@@ -6,6 +6,7 @@ function decision(overrides: Partial<RateLimitDecision>): RateLimitDecision {
     exceeded: null,
     minute: { limit: 100, remaining: 99, resetSeconds: 60 },
     day: { limit: 10_000, remaining: 9_999, resetSeconds: 40_000 },
+    catalogueVersion: null,
     ...overrides,
   };
 }

@@ -1,31 +1,48 @@
 // Per-key rate limits shared by every gateway replica: one Lua script per request checks and bumps
 // the minute and day counters atomically (a full window refuses without counting) and, for an
 // allowed request, counts its usage. Windows: 60 s from the key's first request in it; the UTC day.
+// The same round trip reads the account's mockup-catalogue version (mockups/catalogue-version.ts),
+// so the mockup routes can serve the account's own mockups from memory without another call.
 import { createHash } from 'node:crypto';
 import { ApiError, type RateLimits } from '@platen/contracts';
-import {
-  redisKey,
-  usageDirtySet,
-  usageKey,
-  USAGE_FIELDS,
-  USAGE_RETENTION_SECONDS,
-  utcDay,
-} from '@platen/queue';
+import { redisKey, usageDirtySet, usageKey, USAGE_FIELDS, USAGE_RETENTION_SECONDS } from '@platen/queue';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { GatewayMetrics } from './metrics.js';
+import {
+  CATALOGUE_VERSION_TTL_SECONDS,
+  catalogueVersionKey,
+  newCatalogueVersion,
+} from './mockups/catalogue-version.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The account's mockup-catalogue version, read by rateLimit() in its round trip. */
+    catalogueVersion?: string;
+  }
+}
 
 const MINUTE_MS = 60_000;
 const DAY_SECONDS = 86_400;
 /** Day counters outlive their day a little, so a replica whose clock lags still finds them. */
 const DAY_COUNTER_SLACK_MS = 5 * 60_000;
 
-// KEYS: minute counter, day counter, usage hash, usage dirty set.
-// ARGV: per-minute limit, per-day limit, minute window ms, day counter ttl ms, now (ISO), usage ttl s.
-// Returns {allowed 0|1, full window 0 none|1 minute|2 day, minute count, day count, minute ttl ms}.
+// KEYS: minute counter, day counter, usage hash, usage dirty set[, catalogue version].
+// ARGV: per-minute limit, per-day limit, minute window ms, day counter ttl ms, now (ISO), usage ttl s
+// [, a fresh catalogue version, its ttl s].
+// Returns {allowed 0|1, full window 0 none|1 minute|2 day, minute count, day count, minute ttl ms
+// [, catalogue version]}; a missing version is created, so it is never absent after a Redis reset.
 const SCRIPT = `
+local version = nil
+if #KEYS >= 5 then
+  version = redis.call('GET', KEYS[5])
+  if not version then
+    version = ARGV[7]
+    redis.call('SET', KEYS[5], version, 'EX', ARGV[8])
+  end
+end
 local perMinute = tonumber(ARGV[1])
 local perDay = tonumber(ARGV[2])
 local minute = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -36,10 +53,10 @@ if minuteTtl == -1 then
   minuteTtl = tonumber(ARGV[3])
 end
 if minute >= perMinute then
-  return {0, 1, minute, day, minuteTtl}
+  return {0, 1, minute, day, minuteTtl, version}
 end
 if day >= perDay then
-  return {0, 2, minute, day, minuteTtl}
+  return {0, 2, minute, day, minuteTtl, version}
 end
 minute = redis.call('INCR', KEYS[1])
 if minute == 1 then
@@ -54,7 +71,7 @@ redis.call('HINCRBY', KEYS[3], '${USAGE_FIELDS.requests}', 1)
 redis.call('HSET', KEYS[3], '${USAGE_FIELDS.lastUsedAt}', ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[6])
 redis.call('SADD', KEYS[4], KEYS[3])
-return {1, 0, minute, day, minuteTtl}
+return {1, 0, minute, day, minuteTtl, version}
 `;
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
@@ -71,11 +88,16 @@ export interface RateLimitDecision {
   exceeded: 'minute' | 'day' | null;
   minute: WindowState;
   day: WindowState;
+  /** The account's mockup-catalogue version, when consume() was given the account. */
+  catalogueVersion: string | null;
 }
 
 export interface RateLimiter {
-  /** Counts one request of `keyId` if both windows have room. Rejects when Redis cannot answer. */
-  consume(keyId: string, limits: RateLimits): Promise<RateLimitDecision>;
+  /**
+   * Counts one request of `keyId` if both windows have room, and reads the catalogue version of
+   * `accountId` when given. Rejects when Redis cannot answer.
+   */
+  consume(keyId: string, limits: RateLimits, accountId?: string): Promise<RateLimitDecision>;
 }
 
 export interface RateLimiterDeps {
@@ -93,42 +115,103 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
-function toCounts(reply: unknown): [number, number, number, number, number] {
-  if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((n) => typeof n === 'number')) {
+type ScriptReply = [number, number, number, number, number, string | null];
+
+function toReply(reply: unknown): ScriptReply {
+  if (
+    !Array.isArray(reply) ||
+    reply.length < 5 ||
+    reply.length > 6 ||
+    !reply.slice(0, 5).every((n) => typeof n === 'number') ||
+    (reply.length === 6 && typeof reply[5] !== 'string')
+  ) {
     throw new Error('rate-limit script answered an unexpected reply');
   }
-  return reply as [number, number, number, number, number];
+  return [...(reply as [number, number, number, number, number]), (reply[5] as string | undefined) ?? null];
+}
+
+interface ScriptCall {
+  keys: string[];
+  args: Array<string | number>;
+  resolve: (reply: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 export function createRateLimiter({ redis, redisPrefix, clock }: RateLimiterDeps): RateLimiter {
+  const dirtySet = usageDirtySet(redisPrefix);
+  let waiting: ScriptCall[] = [];
+
+  async function evalOne({ keys, args }: ScriptCall): Promise<unknown> {
+    try {
+      return await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+    } catch (error) {
+      // Redis forgot the script (restart, SCRIPT FLUSH): send it once in full; it is cached again.
+      if (!isNoScript(error)) throw error;
+      return redis.eval(SCRIPT, keys.length, ...keys, ...args);
+    }
+  }
+
+  /**
+   * Sends the calls of one event-loop turn together, as one pipeline: one socket write instead of one
+   * per request (each call is still its own atomic script run; only the transport is shared).
+   */
+  function flush(): void {
+    const calls = waiting;
+    waiting = [];
+    if (calls.length === 1) {
+      evalOne(calls[0]!).then(calls[0]!.resolve, calls[0]!.reject);
+      return;
+    }
+    const pipeline = redis.pipeline();
+    for (const { keys, args } of calls) pipeline.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+    pipeline.exec().then(
+      (results) => {
+        calls.forEach((call, i) => {
+          const [error, reply] = results?.[i] ?? [new Error('rate-limit pipeline lost a reply')];
+          if (!error) call.resolve(reply);
+          else if (isNoScript(error)) evalOne(call).then(call.resolve, call.reject);
+          else call.reject(error);
+        });
+      },
+      (error: unknown) => {
+        for (const call of calls) call.reject(error);
+      },
+    );
+  }
+
+  function runScript(keys: string[], args: Array<string | number>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ keys, args, resolve, reject });
+      if (waiting.length === 1) setImmediate(flush);
+    });
+  }
+
   return {
-    async consume(keyId, limits) {
+    async consume(keyId, limits, accountId) {
       const now = clock.now();
-      const day = utcDay(now);
+      const nowIso = now.toISOString();
+      const day = nowIso.slice(0, 10); // utcDay(now), without a second toISOString
       const untilNextDay = msUntilNextUtcDay(now);
       const keys = [
         redisKey(redisPrefix, 'ratelimit', keyId, 'minute'),
         redisKey(redisPrefix, 'ratelimit', keyId, 'day', day),
         usageKey(redisPrefix, keyId, day),
-        usageDirtySet(redisPrefix),
+        dirtySet,
       ];
-      const args = [
+      const args: Array<string | number> = [
         limits.per_minute,
         limits.per_day,
         MINUTE_MS,
         untilNextDay + DAY_COUNTER_SLACK_MS,
-        now.toISOString(),
+        nowIso,
         USAGE_RETENTION_SECONDS,
       ];
-      let reply: unknown;
-      try {
-        reply = await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
-      } catch (error) {
-        // Redis forgot the script (restart, SCRIPT FLUSH): send it once in full; it is cached again.
-        if (!isNoScript(error)) throw error;
-        reply = await redis.eval(SCRIPT, keys.length, ...keys, ...args);
+      if (accountId !== undefined) {
+        keys.push(catalogueVersionKey(redisPrefix, accountId));
+        args.push(newCatalogueVersion(), CATALOGUE_VERSION_TTL_SECONDS);
       }
-      const [allowed, full, minuteCount, dayCount, minuteTtlMs] = toCounts(reply);
+      const reply = await runScript(keys, args);
+      const [allowed, full, minuteCount, dayCount, minuteTtlMs, catalogueVersion] = toReply(reply);
       const exceeded = full === 1 ? 'minute' : full === 2 ? 'day' : null;
       return {
         allowed: allowed === 1,
@@ -143,6 +226,7 @@ export function createRateLimiter({ redis, redisPrefix, clock }: RateLimiterDeps
           remaining: exceeded === 'day' ? 0 : Math.max(0, limits.per_day - dayCount),
           resetSeconds: Math.max(1, Math.ceil(untilNextDay / 1000)),
         },
+        catalogueVersion,
       };
     },
   };
@@ -179,7 +263,7 @@ export function rateLimit({ limiter, metrics, logger }: RateLimitMiddlewareDeps)
     if (!auth) throw new Error('rateLimit runs only after authenticate');
     let decision: RateLimitDecision;
     try {
-      decision = await limiter.consume(auth.keyId, auth.limits);
+      decision = await limiter.consume(auth.keyId, auth.limits, auth.accountId);
     } catch (error) {
       logger.warn(
         { err: error, request_id: req.requestId, key_hint: auth.keyHint },
@@ -187,7 +271,9 @@ export function rateLimit({ limiter, metrics, logger }: RateLimitMiddlewareDeps)
       );
       throw new ApiError('SERVICE_UNAVAILABLE');
     }
-    res.set(rateLimitHeaders(decision));
+    if (decision.catalogueVersion !== null) req.catalogueVersion = decision.catalogueVersion;
+    const headers = rateLimitHeaders(decision);
+    for (const name in headers) res.setHeader(name, headers[name]!);
     if (decision.exceeded) {
       const window = decision[decision.exceeded];
       metrics.rateLimitRejections.inc({ window: decision.exceeded === 'minute' ? '60s' : '1d' });

@@ -88,7 +88,7 @@ afterAll(async () => {
 
 describe('mockups', () => {
   it('lists the built-ins and the account’s own, not another account’s', async () => {
-    const own = await insertAccountMockup(stack.database.url, alice.id, { name: 'Alice poster' });
+    const own = await insertAccountMockup(stack, alice.id, { name: 'Alice poster' });
     const aliceList = await alice.api.get('/api/v1/mockups?limit=100');
     const bobList = await bob.api.get('/api/v1/templates?limit=100');
     const uuids = (answer: typeof aliceList) =>
@@ -101,7 +101,7 @@ describe('mockups', () => {
   });
 
   it('answers 404 for another account’s mockup on GET, PATCH and DELETE, and leaves it unchanged', async () => {
-    const own = await insertAccountMockup(stack.database.url, alice.id);
+    const own = await insertAccountMockup(stack, alice.id);
     expect((await bob.api.get(`/api/v1/mockups/${own.uuid}`)).status).toBe(404);
     expect((await bob.api.get(`/api/v1/templates/${own.slug}`)).status).toBe(404);
     expect((await bob.api.send('PATCH', `/api/v1/mockups/${own.uuid}`, { name: 'Stolen' })).status).toBe(404);
@@ -113,7 +113,7 @@ describe('mockups', () => {
   });
 
   it('renames and deletes the account’s own mockup', async () => {
-    const own = await insertAccountMockup(stack.database.url, alice.id);
+    const own = await insertAccountMockup(stack, alice.id);
     const renamed = await alice.api.send('PATCH', `/api/v1/mockups/${own.uuid}`, { name: 'Renamed' });
     expect(renamed.status).toBe(200);
     expect(renamed.body.data).toMatchObject({ uuid: own.uuid, name: 'Renamed', built_in: false });
@@ -135,7 +135,7 @@ describe('mockups', () => {
   });
 
   it('refuses a rename without a name as a validation error on name', async () => {
-    const own = await insertAccountMockup(stack.database.url, alice.id);
+    const own = await insertAccountMockup(stack, alice.id);
     const answer = await alice.api.send('PATCH', `/api/v1/mockups/${own.uuid}`, { name: '' });
     expect(answer.status).toBe(400);
     expect((answer.body.details as { issues: Array<{ path: string }> }).issues[0]!.path).toBe('name');
@@ -263,7 +263,7 @@ describe('signed result URLs', () => {
 
 describe('POST /api/v1/mockups/generate', () => {
   it('creates a render that fills every required smart object of the template with the artwork', async () => {
-    const own = await insertAccountMockup(stack.database.url, alice.id, { required: [true, true, false] });
+    const own = await insertAccountMockup(stack, alice.id, { required: [true, true, false] });
     const answer = await alice.api.send('POST', '/api/v1/mockups/generate', {
       template_id: own.slug,
       artwork_url: 'https://example.com/art.png',

@@ -6,6 +6,7 @@ import { createTestRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
 import type { Clock } from '../src/clock.js';
 import { createRateLimiter } from '../src/rate-limit.js';
+import { startPrivateRedis } from './support/redis-server.js';
 
 const testRedis = createTestRedis('gw-limiter');
 const redis = new Redis(testRedis.url);
@@ -76,5 +77,23 @@ describe('the rate limiter', () => {
       Array.from({ length: 30 }, () => limiter.consume(keyId, { per_minute: 10, per_day: 100 })),
     );
     expect(decisions.filter((d) => d.allowed)).toHaveLength(10);
+  });
+
+  it('answers every call of a concurrent batch after Redis forgot the script (SCRIPT FLUSH), exactly', async () => {
+    const privateRedis = await startPrivateRedis();
+    const client = new Redis(privateRedis.url);
+    try {
+      const own = createRateLimiter({ redis: client, redisPrefix: 'flush', clock });
+      const keyId = randomUUID();
+      await own.consume(keyId, { per_minute: 100, per_day: 100 });
+      await client.script('FLUSH');
+      const decisions = await Promise.all(
+        Array.from({ length: 20 }, () => own.consume(keyId, { per_minute: 10, per_day: 100 })),
+      );
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(9);
+    } finally {
+      client.disconnect();
+      await privateRedis.kill();
+    }
   });
 });

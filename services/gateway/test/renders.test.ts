@@ -1,6 +1,7 @@
 // POST /api/v1/renders against the real key-service: validation against the mockup, body limits,
 // credits (402, exact under concurrency, refunded when the queue is down) and Idempotency-Key.
 import { randomUUID } from 'node:crypto';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRenderQueue, type RenderQueue } from '@platen/queue';
 import { Redis } from 'ioredis';
 import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-client.js';
@@ -104,7 +105,7 @@ describe('validation against the mockup (400 VALIDATION_ERROR naming the field, 
 
   beforeAll(async () => {
     client = await account(10);
-    own = await insertAccountMockup(stack.database.url, client.id, { required: [true, true, false] });
+    own = await insertAccountMockup(stack, client.id, { required: [true, true, false] });
   });
 
   const cases: Array<[string, () => unknown, string]> = [
@@ -238,6 +239,35 @@ describe('credits', () => {
     } finally {
       await redis.kill();
     }
+  });
+
+  it('answers 503 and gives the credits back when the artwork cannot be parked (the charge ran beside it)', async () => {
+    const { id, api } = await account(3);
+    const inputs = `${stack.storageDir}/inputs`;
+    const aside = `${inputs}.aside`;
+    const hadInputs = await stat(inputs).then(
+      () => true,
+      () => false,
+    );
+    if (hadInputs) await rename(inputs, aside);
+    await writeFile(inputs, 'a file where the inputs directory belongs');
+    const body = renderBody({
+      smart_objects: [{ uuid: posterLayer, asset: { data: TINY_PNG.toString('base64') } }],
+    });
+    const headers = { 'Idempotency-Key': `park-${randomUUID()}` };
+    try {
+      const answer = await api.send('POST', '/api/v1/renders', body, headers);
+      expect(answer.status).toBe(503);
+      expect(answer.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(await stack.admin.balance(id)).toBe(3);
+      expect(await renderRows(id)).toEqual([]);
+    } finally {
+      await rm(inputs, { force: true });
+      if (hadInputs) await rename(aside, inputs);
+    }
+    // The key was released with the render: the same request now goes through, charged once.
+    expect((await api.send('POST', '/api/v1/renders', body, headers)).status).toBe(202);
+    expect(await stack.admin.balance(id)).toBe(2);
   });
 });
 

@@ -1,6 +1,16 @@
 // Credits: an append-only ledger (grant, charge, refund) beside a balance on the account, changed
 // together in one transaction. A charge and a refund are each unique per render id (a partial unique
-// index), so retries change nothing; the conditional update keeps the balance >= 0 under concurrency.
+// index), so retries change nothing; the balance never goes below zero.
+// Charges of one account are batched: while a charge transaction of the account runs, the charges
+// arriving meanwhile wait, and then go together in the next transaction, decided one by one in
+// arrival order against the balance read under the account row's lock (SELECT … FOR UPDATE, which
+// also serialises batches of other key-service replicas). Every charge still commits durably before
+// it is answered, but one commit (one WAL flush) serves the whole batch, so a busy account is no
+// longer limited to one charge per commit. Exactly as before: a batch is one transaction, so a failed
+// commit fails every charge in it and applies none.
+// A refund takes the same row lock. A refund of a render never charged records a zero refund, and a
+// charge of that render arriving later (one its caller gave up waiting for) is refused: no account
+// pays for a render that was called off.
 import { ApiError, type CreditChangeResponse } from '@platen/contracts';
 import type { CreditEntryKind, Database } from '@platen/db';
 import type { Kysely, Transaction } from 'kysely';
@@ -73,8 +83,148 @@ async function currentBalance(db: Kysely<Database>, accountId: string): Promise<
   return row.credits;
 }
 
+interface PendingCharge {
+  render_id: string;
+  amount: number;
+  resolve: (result: CreditChangeResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+type ChargeOutcome =
+  { kind: 'applied'; balance: number } | { kind: 'repeated' } | { kind: 'refused'; error: ApiError };
+
+/** Charges decided in one transaction at most; more wait for the next one. */
+const MAX_CHARGES_PER_BATCH = 500;
+/** A batch whose ledger insert met a concurrent charge of the same render (another account) is decided again. */
+const MAX_BATCH_ATTEMPTS = 3;
+
+class ConcurrentChargeError extends Error {}
+
 export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): CreditLedger {
   const db = deps.db;
+  /** Per account with a batch running: the charges waiting for the next one. */
+  const waitingCharges = new Map<string, PendingCharge[]>();
+
+  async function drainCharges(accountId: string): Promise<void> {
+    const waiting = waitingCharges.get(accountId)!;
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, MAX_CHARGES_PER_BATCH);
+      try {
+        const { outcomes, balance } = await chargeBatch(accountId, batch);
+        batch.forEach((charge, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.kind === 'applied') charge.resolve({ applied: true, balance: outcome.balance });
+          else if (outcome.kind === 'repeated') charge.resolve({ applied: false, balance });
+          else charge.reject(outcome.error);
+        });
+      } catch (error) {
+        for (const charge of batch) charge.reject(error);
+      }
+    }
+    // Nothing is left and nothing can arrive before this line (no await since the check).
+    waitingCharges.delete(accountId);
+  }
+
+  async function chargeBatch(
+    accountId: string,
+    batch: PendingCharge[],
+  ): Promise<{ outcomes: ChargeOutcome[]; balance: number }> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db.transaction().execute((trx) => decideCharges(trx, accountId, batch));
+      } catch (error) {
+        if (!(error instanceof ConcurrentChargeError) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async function decideCharges(
+    trx: Transaction<Database>,
+    accountId: string,
+    batch: PendingCharge[],
+  ): Promise<{ outcomes: ChargeOutcome[]; balance: number }> {
+    const account = await trx
+      .selectFrom('keys.accounts')
+      .select('credits')
+      .where('id', '=', accountId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!account) throw new ApiError('NOT_FOUND');
+    const renderIds = [...new Set(batch.map((charge) => charge.render_id))];
+    const earlier = await trx
+      .selectFrom('keys.credit_ledger')
+      .select(['render_id', 'account_id', 'kind'])
+      .where('render_id', 'in', renderIds)
+      .execute();
+    const chargedTo = new Map(
+      earlier.filter((row) => row.kind === 'charge').map((row) => [row.render_id, row.account_id]),
+    );
+    /** Renders refunded without a charge: called off, never to be charged. */
+    const calledOff = new Set(
+      earlier
+        .filter((row) => row.kind === 'refund' && !chargedTo.has(row.render_id))
+        .map((row) => row.render_id),
+    );
+
+    let balance = account.credits;
+    const outcomes: ChargeOutcome[] = [];
+    const applied: PendingCharge[] = [];
+    for (const charge of batch) {
+      const owner = chargedTo.get(charge.render_id);
+      if (owner === accountId) {
+        outcomes.push({ kind: 'repeated' });
+      } else if (owner !== undefined) {
+        outcomes.push({
+          kind: 'refused',
+          error: new ApiError('CONFLICT', { message: 'render was charged to another account' }),
+        });
+      } else if (calledOff.has(charge.render_id)) {
+        outcomes.push({
+          kind: 'refused',
+          error: new ApiError('CONFLICT', { message: 'render was called off before it was charged' }),
+        });
+      } else if (charge.amount > balance) {
+        outcomes.push({ kind: 'refused', error: new ApiError('INSUFFICIENT_CREDITS') });
+      } else {
+        balance -= charge.amount;
+        chargedTo.set(charge.render_id, accountId);
+        applied.push(charge);
+        outcomes.push({ kind: 'applied', balance });
+      }
+    }
+    if (applied.length === 0) return { outcomes, balance };
+
+    const now = clock.now();
+    const inserted = await trx
+      .insertInto('keys.credit_ledger')
+      .values(
+        applied.map((charge) => ({
+          account_id: accountId,
+          kind: 'charge' as const,
+          amount: -charge.amount,
+          render_id: charge.render_id,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing())
+      .returning('id')
+      .execute();
+    // Only a charge of the same render to another account, committed meanwhile, can collide here
+    // (this account's charges all wait on its row lock): decide the batch again, seeing that charge.
+    if (inserted.length !== applied.length) throw new ConcurrentChargeError();
+    const total = account.credits - balance;
+    const updated = await trx
+      .updateTable('keys.accounts')
+      .set((eb) => ({ credits: eb('credits', '-', total) }))
+      .where('id', '=', accountId)
+      .where('credits', '>=', total)
+      .returning('credits')
+      .executeTakeFirst();
+    // The row is locked and was read in this transaction: the balance cannot have changed.
+    if (updated?.credits !== balance) throw new Error('account balance changed under its row lock');
+    return { outcomes, balance };
+  }
+
   return {
     balance: (accountId) => currentBalance(db, accountId),
 
@@ -86,59 +236,62 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
       return { balance };
     },
 
-    async charge(accountId, { render_id, amount }) {
-      await currentBalance(db, accountId);
-      return db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('keys.credit_ledger')
-          .values({
-            account_id: accountId,
-            kind: 'charge',
-            amount: -amount,
-            render_id,
-            created_at: clock.now(),
-          })
-          .onConflict((oc) =>
-            oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing(),
-          )
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) {
-          const earlier = await trx
-            .selectFrom('keys.credit_ledger')
-            .select('account_id')
-            .where('render_id', '=', render_id)
-            .where('kind', '=', 'charge')
-            .executeTakeFirstOrThrow();
-          if (earlier.account_id !== accountId) {
-            throw new ApiError('CONFLICT', { message: 'render was charged to another account' });
-          }
-          return { applied: false, balance: await currentBalance(trx, accountId) };
+    charge(accountId, input) {
+      if (!isResourceId(accountId)) return Promise.reject(new ApiError('NOT_FOUND'));
+      return new Promise<CreditChangeResponse>((resolve, reject) => {
+        const pending: PendingCharge = { ...input, resolve, reject };
+        const waiting = waitingCharges.get(accountId);
+        if (waiting) {
+          waiting.push(pending);
+          return;
         }
-        // Row-locking update re-checked after any concurrent charge commits: never below zero.
-        const updated = await trx
-          .updateTable('keys.accounts')
-          .set((eb) => ({ credits: eb('credits', '-', amount) }))
-          .where('id', '=', accountId)
-          .where('credits', '>=', amount)
-          .returning('credits')
-          .executeTakeFirst();
-        if (!updated) throw new ApiError('INSUFFICIENT_CREDITS');
-        return { applied: true, balance: updated.credits };
+        waitingCharges.set(accountId, [pending]);
+        void drainCharges(accountId);
       });
     },
 
     async refund(accountId, { render_id }) {
-      await currentBalance(db, accountId);
-      return db.transaction().execute(async (trx) => {
-        const charge = await trx
-          .selectFrom('keys.credit_ledger')
-          .select('amount')
-          .where('render_id', '=', render_id)
-          .where('kind', '=', 'charge')
-          .where('account_id', '=', accountId)
+      if (!isResourceId(accountId)) throw new ApiError('NOT_FOUND');
+      // Under the account row's lock, like a batch of charges: a refund and a charge of one render
+      // are decided one after the other, never both against the same old state.
+      const outcome = await db.transaction().execute(async (trx) => {
+        const account = await trx
+          .selectFrom('keys.accounts')
+          .select('credits')
+          .where('id', '=', accountId)
+          .forUpdate()
           .executeTakeFirst();
-        if (!charge) throw new ApiError('NOT_FOUND', { message: 'no charge for this render' });
+        if (!account) return 'no account' as const;
+        const entries = await trx
+          .selectFrom('keys.credit_ledger')
+          .select(['kind', 'account_id', 'amount'])
+          .where('render_id', '=', render_id)
+          .execute();
+        const charge = entries.find((entry) => entry.kind === 'charge');
+        const refunded = entries.some((entry) => entry.kind === 'refund');
+        if (!charge) {
+          // Called off before any charge (e.g. the gateway gave up waiting for one): a zero refund
+          // records it, so a charge of this render still on its way is refused when it arrives.
+          if (!refunded) {
+            await trx
+              .insertInto('keys.credit_ledger')
+              .values({
+                account_id: accountId,
+                kind: 'refund',
+                amount: 0,
+                render_id,
+                note: 'called off before any charge',
+                created_at: clock.now(),
+              })
+              .onConflict((oc) =>
+                oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing(),
+              )
+              .execute();
+          }
+          return 'never charged' as const;
+        }
+        if (charge.account_id !== accountId) return 'never charged' as const;
+        if (refunded) return { applied: false, balance: account.credits };
         const refundAmount = -charge.amount;
         const inserted = await trx
           .insertInto('keys.credit_ledger')
@@ -154,7 +307,7 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
           )
           .returning('id')
           .executeTakeFirst();
-        if (!inserted) return { applied: false, balance: await currentBalance(trx, accountId) };
+        if (!inserted) return { applied: false, balance: account.credits };
         const { credits } = await trx
           .updateTable('keys.accounts')
           .set((eb) => ({ credits: eb('credits', '+', refundAmount) }))
@@ -163,6 +316,10 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
           .executeTakeFirstOrThrow();
         return { applied: true, balance: credits };
       });
+      if (outcome === 'no account') throw new ApiError('NOT_FOUND');
+      if (outcome === 'never charged')
+        throw new ApiError('NOT_FOUND', { message: 'no charge for this render' });
+      return outcome;
     },
 
     async entries(accountId, { limit, cursor }) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@platen/contracts';
+import { sql } from 'kysely';
+import { createCreditLedger } from '../src/credit-ledger.js';
 import { startHarness, uniqueEmail, type Harness } from './harness.js';
 
 let h: Harness;
@@ -27,6 +29,17 @@ async function errorCode(promise: Promise<unknown>): Promise<string | undefined>
   return promise.then(
     () => undefined,
     (error: unknown) => (error instanceof ApiError ? error.code : String(error)),
+  );
+}
+
+async function ledgerSum(accountId: string): Promise<number> {
+  return (await ledgerRows(accountId)).reduce((total, row) => total + row.amount, 0);
+}
+
+async function outcome(promise: Promise<{ applied: boolean }>): Promise<string> {
+  return promise.then(
+    (result) => (result.applied ? 'applied' : 'not applied'),
+    (error: unknown) => (error instanceof ApiError ? error.code : 'crash'),
   );
 }
 
@@ -89,11 +102,14 @@ describe('credits', () => {
   it('answers 404 NOT_FOUND for a refund of a render that was never charged, or charged to another account', async () => {
     const account = await newAccount(5);
     const other = await newAccount(5);
+    expect(await errorCode(h.stores.credits.refund(account.id, { render_id: randomUUID() }))).toBe(
+      'NOT_FOUND',
+    );
     const render_id = randomUUID();
-    expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
     await h.stores.credits.charge(other.id, { render_id, amount: 1 });
     expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
     expect(await h.stores.credits.balance(account.id)).toBe(5);
+    expect(await h.stores.credits.refund(other.id, { render_id })).toEqual({ applied: true, balance: 5 });
   });
 
   it('answers 402 INSUFFICIENT_CREDITS for a charge above the balance and records nothing', async () => {
@@ -143,5 +159,90 @@ describe('credits', () => {
     expect(second.nextCursor).toBeNull();
     const sum = [...first.items, ...second.items].reduce((total, e) => total + e.amount, 0);
     expect(sum).toBe(9);
+  });
+
+  it('decides concurrent charges of one account in arrival order: a later smaller charge may fit where a larger did not', async () => {
+    const account = await newAccount(5);
+    const results = await Promise.all(
+      [3, 3, 2].map((amount) =>
+        outcome(h.stores.credits.charge(account.id, { render_id: randomUUID(), amount })),
+      ),
+    );
+    expect(results).toEqual(['applied', 'INSUFFICIENT_CREDITS', 'applied']);
+    expect(await h.stores.credits.balance(account.id)).toBe(0);
+    expect(await ledgerSum(account.id)).toBe(0);
+  });
+
+  it('stays exact with two replicas charging one account at once: 300 charges, 120 credits, ledger sums to the balance', async () => {
+    const account = await newAccount(120);
+    const replicas = [h.stores.credits, createCreditLedger({ db: h.db, clock: h.clock })];
+    const repeated = randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        outcome(
+          replicas[i % 2]!.charge(account.id, {
+            render_id: i % 10 === 0 ? repeated : randomUUID(),
+            amount: 1,
+          }),
+        ),
+      ),
+    );
+    expect(results.filter((r) => r === 'applied')).toHaveLength(120);
+    expect(results.filter((r) => r === 'not applied')).toHaveLength(29); // the repeats of `repeated`
+    expect(results.filter((r) => r === 'INSUFFICIENT_CREDITS')).toHaveLength(151);
+    expect(await h.stores.credits.balance(account.id)).toBe(0);
+    expect(await ledgerSum(account.id)).toBe(0);
+  });
+
+  it('decides a batch again when another account charges one of its renders meanwhile: that one is 409, the rest apply', async () => {
+    const account = await newAccount(10);
+    const other = await newAccount(10);
+    const contested = randomUUID();
+    const free = randomUUID();
+    let commitOther!: () => void;
+    const otherMayCommit = new Promise<void>((resolve) => (commitOther = resolve));
+    let otherInserted!: () => void;
+    const otherHasInserted = new Promise<void>((resolve) => (otherInserted = resolve));
+    // Another account's charge of the same render, inserted but not yet committed: the batch's insert waits on it.
+    const otherCharge = h.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('keys.credit_ledger')
+        .values({
+          account_id: other.id,
+          kind: 'charge',
+          amount: -1,
+          render_id: contested,
+          created_at: new Date(),
+        })
+        .execute();
+      otherInserted();
+      await otherMayCommit;
+    });
+    await otherHasInserted;
+    const results = Promise.all([
+      outcome(h.stores.credits.charge(account.id, { render_id: contested, amount: 1 })),
+      outcome(h.stores.credits.charge(account.id, { render_id: free, amount: 1 })),
+    ]);
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+      if (rows[0]!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    commitOther();
+    await otherCharge;
+    expect(await results).toEqual(['CONFLICT', 'applied']);
+    expect(await h.stores.credits.balance(account.id)).toBe(9);
+    expect(await ledgerSum(account.id)).toBe(9);
+  });
+
+  it('refuses a charge that arrives after its render was called off (refunded before any charge), and changes nothing', async () => {
+    const account = await newAccount(5);
+    const render_id = randomUUID();
+    expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
+    expect(await errorCode(h.stores.credits.charge(account.id, { render_id, amount: 1 }))).toBe('CONFLICT');
+    expect(await h.stores.credits.balance(account.id)).toBe(5);
+    expect(await ledgerSum(account.id)).toBe(5);
+    expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
   });
 });

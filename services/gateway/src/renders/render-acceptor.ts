@@ -1,9 +1,10 @@
 // Accepting a render. Order, and why: (1) check the request against its mockup; (2) insert the row
 // (queued, with its price), claiming the Idempotency-Key in the same transaction; (3) park inline
-// artwork in storage; (4) charge the credits (idempotent per render uuid); (5) enqueue (jobId = render
-// uuid). So there is never a charge without a row, nor a job without a charge. Undo on failure:
-// before the charge, the row and its key are deleted; a failed enqueue refunds, marks the row failed
-// and releases the key, answering 503: a client never pays for a render that does not exist.
+// artwork in storage and, at the same time, charge the credits (idempotent per render uuid); (4)
+// enqueue (jobId = render uuid). So there is never a charge without a row, nor a job without a charge
+// and its artwork. Undo on failure: if parking or the charge fails, the charge (if any) is refunded and
+// the row and its key are deleted; a failed enqueue refunds, marks the row failed and releases the
+// key, answering 503: a client never pays for a render that does not exist.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type CreateRenderRequest, type Mockup } from '@platen/contracts';
 import { toStoredRenderInput } from '@platen/mockups';
@@ -12,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { CreditsClient } from './credits-client.js';
 import { outputSize, renderCredits } from './credits-rule.js';
-import { checkAgainstMockup } from './mockup-fit.js';
+import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
 import type { RenderUsage } from './render-usage.js';
 import type { RenderRow, RenderStore } from './render-store.js';
 
@@ -63,6 +64,14 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   async function removeParked(renderId: string, uuids: Iterable<string>): Promise<void> {
     await Promise.all(
       [...uuids].map((uuid) => storage.delete(renderInputKey(renderId, uuid)).catch(() => undefined)),
+    );
+  }
+
+  async function park(renderId: string, artwork: InlineArtwork): Promise<void> {
+    await Promise.all(
+      [...artwork].map(([uuid, bytes]) =>
+        storage.put(renderInputKey(renderId, uuid), bytes, 'application/octet-stream'),
+      ),
     );
   }
 
@@ -121,27 +130,26 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         continue;
       }
 
-      try {
-        for (const [uuid, bytes] of artwork) {
-          await storage.put(renderInputKey(row.id, uuid), bytes, 'application/octet-stream');
-        }
-      } catch (error) {
-        logger.warn({ err: error, render_id: row.id }, 'cannot park inline artwork');
-        await removeParked(row.id, artwork.keys());
-        await store.discard(accountId, row.id);
-        throw new ApiError('SERVICE_UNAVAILABLE');
-      }
-
-      try {
-        await credits.charge(accountId, row.id, price);
-      } catch (error) {
+      // Parking and charging are independent: they run side by side, and both must succeed before
+      // the enqueue. The charge still follows the row (never a charge without a row); a charge whose
+      // parking failed is refunded, like a charge that timed out.
+      const [parked, charged] = await Promise.allSettled([
+        park(row.id, artwork),
+        credits.charge(accountId, row.id, price),
+      ]);
+      if (parked.status === 'rejected' || charged.status === 'rejected') {
+        const shortOfCredits =
+          charged.status === 'rejected' &&
+          charged.reason instanceof ApiError &&
+          charged.reason.code === 'INSUFFICIENT_CREDITS';
         // A timed-out charge may have been applied: refunding an uncharged render is a no-op.
-        if (!(error instanceof ApiError && error.code === 'INSUFFICIENT_CREDITS')) {
-          await refundQuietly(accountId, row.id);
+        if (!shortOfCredits) await refundQuietly(accountId, row.id);
+        if (parked.status === 'rejected') {
+          logger.warn({ err: parked.reason, render_id: row.id }, 'cannot park inline artwork');
         }
         await removeParked(row.id, artwork.keys());
         await store.discard(accountId, row.id);
-        throw error;
+        throw charged.status === 'rejected' ? charged.reason : new ApiError('SERVICE_UNAVAILABLE');
       }
 
       try {

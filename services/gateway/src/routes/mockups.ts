@@ -9,8 +9,9 @@ import {
   successEnvelope,
 } from '@platen/contracts';
 import type { RouteRegistry } from '@platen/http';
-import type { RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
+import { createMockupBodies, type JsonBody } from '../mockups/mockup-bodies.js';
 import type { MockupStore } from '../mockups/mockup-store.js';
 import { authOf } from './api-input.js';
 
@@ -32,7 +33,20 @@ export interface MockupRoutesDeps {
   mockups: MockupStore;
 }
 
+/** What res.json would send, from bytes made earlier (ETag and 304 handling stay express's). */
+function sendJson(res: Response, { body, etag }: JsonBody): void {
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  if (etag) res.setHeader('ETag', etag);
+  res.send(body);
+}
+
+/** The account and its catalogue version (read by the rate limiter) for the mockup store. */
+function mockupQueryOf(req: Request) {
+  return { accountId: authOf(req).accountId, catalogueVersion: req.catalogueVersion };
+}
+
 export function registerMockupRoutes({ registry, router, guard, jsonBody, mockups }: MockupRoutesDeps): void {
+  const bodies = createMockupBodies();
   for (const path of ['/api/v1/mockups', '/api/v1/templates']) {
     registry.add(
       router,
@@ -50,12 +64,8 @@ export function registerMockupRoutes({ registry, router, guard, jsonBody, mockup
       },
       guard,
       async ({ query }, req, res) => {
-        const page = await mockups.list({
-          accountId: authOf(req).accountId,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-        res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
+        const page = await mockups.list({ ...mockupQueryOf(req), limit: query.limit, cursor: query.cursor });
+        sendJson(res, bodies.page(page));
       },
     );
   }
@@ -74,9 +84,9 @@ export function registerMockupRoutes({ registry, router, guard, jsonBody, mockup
     },
     guard,
     async ({ params }, req, res) => {
-      const mockup = await mockups.find({ accountId: authOf(req).accountId, id: params.uuid, bySlug: false });
-      if (!mockup) throw new ApiError('NOT_FOUND');
-      res.json({ success: true, data: mockup });
+      const view = await mockups.findView({ ...mockupQueryOf(req), id: params.uuid, bySlug: false });
+      if (!view) throw new ApiError('NOT_FOUND');
+      sendJson(res, bodies.one(view));
     },
   );
 
@@ -94,9 +104,9 @@ export function registerMockupRoutes({ registry, router, guard, jsonBody, mockup
     },
     guard,
     async ({ params }, req, res) => {
-      const mockup = await mockups.find({ accountId: authOf(req).accountId, id: params.id, bySlug: true });
-      if (!mockup) throw new ApiError('NOT_FOUND');
-      res.json({ success: true, data: mockup });
+      const view = await mockups.findView({ ...mockupQueryOf(req), id: params.id, bySlug: true });
+      if (!view) throw new ApiError('NOT_FOUND');
+      sendJson(res, bodies.one(view));
     },
   );
 

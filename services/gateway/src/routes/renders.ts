@@ -127,6 +127,7 @@ export function registerRenderRoutes(deps: RenderRoutesDeps): void {
     async ({ body, query }, req, res) => {
       const mockup = await mockups.find({
         accountId: authOf(req).accountId,
+        catalogueVersion: req.catalogueVersion,
         id: body.mockup_uuid,
         bySlug: false,
       });
@@ -152,6 +153,7 @@ export function registerRenderRoutes(deps: RenderRoutesDeps): void {
     async ({ body, query }, req, res) => {
       const mockup = await mockups.find({
         accountId: authOf(req).accountId,
+        catalogueVersion: req.catalogueVersion,
         id: body.template_id,
         bySlug: true,
       });

@@ -3,7 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Mockup } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
+import { Redis } from 'ioredis';
+import { createCatalogueVersions } from '../../src/mockups/catalogue-version.js';
 import { BUILTIN_MOCKUPS } from './sample-mockups.js';
+
+/** Where a suite's rows and catalogue versions live (a TestStack fits). */
+export interface MockupWorld {
+  database: { url: string };
+  redis: { url: string; prefix: string };
+}
 
 function row(mockup: Mockup, accountId: string | null) {
   return {
@@ -45,9 +53,14 @@ export async function installSampleMockups(url: string): Promise<void> {
   });
 }
 
-/** A copy of the poster sample owned by `accountId`: new uuids, one smart object per `required` entry. */
+/**
+ * A copy of the poster sample owned by `accountId`: new uuids, one smart object per `required` entry.
+ * Given a MockupWorld it also bumps the account's catalogue version, as every writer of account-owned
+ * mockups must (gateways holding the account's mockups re-read them); given only a database URL it
+ * writes the row alone, for an account no gateway has read mockups of yet.
+ */
 export async function insertAccountMockup(
-  url: string,
+  world: MockupWorld | string,
   accountId: string,
   { name = 'My poster', required = [true] }: { name?: string; required?: boolean[] } = {},
 ): Promise<Mockup> {
@@ -66,6 +79,15 @@ export async function insertAccountMockup(
       required: isRequired,
     })),
   };
+  const url = typeof world === 'string' ? world : world.database.url;
   await withDb(url, (db) => db.insertInto('renders.mockups').values(row(mockup, accountId)).execute());
+  if (typeof world !== 'string') {
+    const redis = new Redis(world.redis.url);
+    try {
+      await createCatalogueVersions({ redis, redisPrefix: world.redis.prefix }).bump(accountId);
+    } finally {
+      redis.disconnect();
+    }
+  }
   return mockup;
 }
