@@ -174,7 +174,9 @@ function convertArgs(plan, dir, sizes) {
   }
   if (output.width !== manifest.width || output.height !== manifest.height)
     args.push('-resize', `${output.width}x${output.height}!`);
-  args.push('-alpha', 'off', '-quality', String(exportOptions.quality), '-sampling-factor', '4:2:0', 'jpg:-');
+  args.push('-alpha', 'off', '-quality', String(exportOptions.quality), '-sampling-factor', '4:2:0');
+  // Standard Huffman tables, as Platen and (a) encode.
+  args.push('-define', 'jpeg:optimize-coding=false', 'jpg:-');
   return args;
 }
 

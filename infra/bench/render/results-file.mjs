@@ -6,6 +6,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 
 export const RENDER_SECTION = '## Render (compositor)';
 export const PROFILE_SUBSECTION = '### Profile';
+/** Written by infra/bench/e2e-render/run.mjs. */
+export const E2E_SUBSECTION = '### End to end';
+/** Subsections other scripts (or modes) write: a run of the comparison keeps them, in this order. */
+const KEPT = [E2E_SUBSECTION, PROFILE_SUBSECTION];
 
 const HEADER = `# Benchmark results
 
@@ -13,32 +17,42 @@ One section per benchmark, each written by its script (\`npm run bench:<name>\`)
 the machine and its load, which each section records.
 `;
 
-/** Replaces the render section's generated part; a profile subsection already there is kept. */
+const keptIndex = (part) => KEPT.findIndex((prefix) => part[0].startsWith(prefix));
+
+/** Replaces the render section's generated part; the subsections in KEPT already there stay. */
 export async function writeRenderSection(path, body) {
   const doc = parse(await load(path));
   const section = doc.sections.find((s) => s.heading === RENDER_SECTION);
-  const profile = section
-    ? subsections(section.lines).filter((s) => s[0].startsWith(PROFILE_SUBSECTION))
-    : [];
-  const lines = [...trimmed(body.split('\n')), ...profile.flatMap((s) => ['', ...trimmed(s)])];
-  upsert(doc, RENDER_SECTION, lines);
+  const kept = section ? subsections(section.lines).filter((part) => keptIndex(part) >= 0) : [];
+  upsert(doc, RENDER_SECTION, join([body.split('\n'), ...ordered(kept)]));
   await writeFile(path, serialise(doc));
 }
 
-/** Replaces (or adds) the profile subsection at the end of the render section. */
-export async function writeProfileSubsection(path, body) {
+/** Replaces (or adds) the profile subsection of the render section. */
+export function writeProfileSubsection(path, body) {
+  return writeSubsection(path, PROFILE_SUBSECTION, body);
+}
+
+/** Replaces (or adds) the subsection of the render section whose heading starts with `prefix`. */
+export async function writeSubsection(path, prefix, body) {
   const doc = parse(await load(path));
   const section = doc.sections.find((s) => s.heading === RENDER_SECTION);
-  const kept = section
-    ? subsections(section.lines).filter((s) => !s[0].startsWith(PROFILE_SUBSECTION))
+  const parts = section
+    ? subsections(section.lines).filter((part) => !part[0].startsWith(prefix))
     : [['Run `npm run bench:render` for the comparison tables.']];
-  const lines = [
-    ...kept.flatMap((s, i) => [...(i > 0 ? [''] : []), ...trimmed(s)]),
-    '',
-    ...trimmed(body.split('\n')),
-  ];
-  upsert(doc, RENDER_SECTION, lines);
+  const main = parts.filter((part) => keptIndex(part) < 0);
+  const kept = [...parts.filter((part) => keptIndex(part) >= 0), body.split('\n')];
+  upsert(doc, RENDER_SECTION, join([...main, ...ordered(kept)]));
   await writeFile(path, serialise(doc));
+}
+
+function ordered(parts) {
+  return [...parts].sort((a, b) => keptIndex(a) - keptIndex(b));
+}
+
+/** Blocks of lines, trimmed, one blank line between them. */
+function join(blocks) {
+  return blocks.flatMap((block, i) => [...(i > 0 ? [''] : []), ...trimmed(block)]);
 }
 
 async function load(path) {

@@ -28,7 +28,7 @@ import {
 } from './imagemagick-baseline.mjs';
 import { createJimpBaseline } from './jimp-baseline.mjs';
 import { loadAverage, machineFacts, pinToFirstCpu } from './machine.mjs';
-import { measure, percentile } from './measure.mjs';
+import { measureInterleaved, percentile } from './measure.mjs';
 import { isolatedPeakRss, writePlanFiles } from './peak-rss.mjs';
 import { createPlatenMethod } from './platen-method.mjs';
 import { startProfiling, summariseProfile, summaryMarkdown } from './profile.mjs';
@@ -144,33 +144,49 @@ async function main() {
   }
   if (magick && !time) log('GNU time (/usr/bin/time) not found: no CPU time or RSS for ImageMagick');
 
-  // Template by template, so each comparison is made at about the same machine load; jimp runs
-  // last, so its large JS heap does not sit under the other methods' timings.
+  // Template by template, Platen's and (a)'s renders interleaved (measureInterleaved), so the
+  // goal's ratio is measured at the same machine load. ImageMagick (a child process churning
+  // through hundreds of MB per render: interleaved, both in-process methods measured ~1.5× slower)
+  // and jimp (whose large JS heap would sit under the others' timings) each run alone afterwards.
   const entries = plans.map((plan) => ({ plan, methods: [], platenSetup: null }));
-  const rounds = [methods.filter((m) => m.name !== 'jimp'), methods.filter((m) => m.name === 'jimp')];
+  const alone = new Set(['imagemagick', 'jimp']);
+  const rounds = [
+    methods.filter((m) => !alone.has(m.name)),
+    ...[...alone].map((name) => methods.filter((m) => m.name === name)),
+  ].filter((round) => round.length > 0);
   for (const round of rounds) {
     for (const entry of entries) {
       const { plan } = entry;
+      const runs = [];
       for (const method of round) {
         if (method.skipped) {
           log(`${plan.slug}: ${method.skipped}`);
           entry.methods.push({ name: method.name, label: method.label, skipped: method.skipped });
           continue;
         }
-        const settings = settingsOf(method.name);
         const setup = await method.setup(plan);
         if (method.name === 'platen') entry.platenSetup = setup;
-        const measured = await measure(method, plan, { ...settings, gc });
-        writeFileSync(join(outDir, `${plan.slug}-${method.name}.jpg`), measured.output);
+        runs.push({ method, ...settingsOf(method.name) });
+      }
+      if (runs.length === 0) continue;
+      const measured = await measureInterleaved(runs, plan, { gc });
+      for (const [index, { method, warmups, iterations }] of runs.entries()) {
+        const result = measured[index];
+        writeFileSync(join(outDir, `${plan.slug}-${method.name}.jpg`), result.output);
         if (method.commandOf)
           writeFileSync(
             join(outDir, `${plan.slug}-${method.name}.txt`),
             `${method.commandOf(plan.slug).join(' ')}\n`,
           );
-        entry.methods.push({ name: method.name, label: method.label, settings, measured });
+        entry.methods.push({
+          name: method.name,
+          label: method.label,
+          settings: { warmups, iterations },
+          measured: result,
+        });
         log(
-          `${plan.slug}: ${method.label}: p50 ${percentile(measured.wallMs, 50).toFixed(0)} ms wall, ` +
-            `${percentile(measured.cpuMs, 50).toFixed(0)} ms CPU (${measured.wallMs.length} renders)`,
+          `${plan.slug}: ${method.label}: p50 ${percentile(result.wallMs, 50).toFixed(0)} ms wall, ` +
+            `${percentile(result.cpuMs, 50).toFixed(0)} ms CPU (${result.wallMs.length} renders)`,
         );
       }
     }

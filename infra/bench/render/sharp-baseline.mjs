@@ -73,7 +73,11 @@ async function renderWithSharp(plan) {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
     pipeline = sharp(data, { raw: rawOf(info) }).resize(output.width, output.height, { fit: 'fill' });
   }
-  const data = await pipeline.removeAlpha().jpeg({ quality: plan.exportOptions.quality }).toBuffer();
+  // The encoder settings Platen uses (standard Huffman tables), so the comparison is the pipeline's.
+  const data = await pipeline
+    .removeAlpha()
+    .jpeg({ quality: plan.exportOptions.quality, optimiseCoding: false })
+    .toBuffer();
   return { data };
 }
 

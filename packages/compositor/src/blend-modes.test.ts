@@ -1,5 +1,7 @@
 import type { Writable } from './blend-modes.js';
 import { applyMask, blendFunction, compositeClipped, compositeOnto, multiplyColor } from './blend-modes.js';
+import { contentRows } from './raster.js';
+import { BLEND_MODES } from './template-model.js';
 import type { PlacedRgba, RgbaImage } from './raster.js';
 import type { BlendMode } from './template-model.js';
 
@@ -125,5 +127,88 @@ describe('blend modes', () => {
       1,
     );
     expect(Array.from(target.data)).toEqual([100, 100, 100, 255, 200, 200, 200, 0]);
+  });
+
+  /** Deterministic bytes that cover dark, light and mid values. */
+  const bytes = (length: number, seed: number, alpha?: number) =>
+    new Uint8ClampedArray(length).map((_, i) =>
+      alpha !== undefined && i % 4 === 3 ? alpha : (i * 73 + seed * 31 + ((i * i) % 17)) % 256,
+    );
+
+  it.each(BLEND_MODES)('%s gives the same bytes on an RGB canvas as on an opaque RGBA one', (mode) => {
+    const rgba: Writable<RgbaImage> = { width: 8, height: 4, data: bytes(128, 1, 255) };
+    const rgb = {
+      width: 8,
+      height: 4,
+      channels: 3 as const,
+      data: new Uint8ClampedArray(96).map((_, i) => rgba.data[Math.floor(i / 3) * 4 + (i % 3)]!),
+    };
+    const source: PlacedRgba = { x: 1, y: 0, width: 6, height: 4, data: bytes(96, 2) };
+    const mask = { x: 0, y: 1, width: 8, height: 3, data: new Uint8Array(24).map((_, i) => (i * 45) % 256) };
+    compositeOnto(rgba, source, mode, 0.8, mask);
+    compositeOnto(rgb, source, mode, 0.8, mask);
+    expect(Array.from(rgb.data)).toEqual(Array.from(rgba.data).filter((_, i) => i % 4 !== 3));
+  });
+
+  it.each(BLEND_MODES)('%s as clipped shading mixes its formula by the shading alpha', (mode) => {
+    const target: Writable<PlacedRgba> = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 3) };
+    const shading: PlacedRgba = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 4) };
+    const expected = Array.from(target.data);
+    const blend = blendFunction(mode);
+    for (let d = 0; d < 64; d += 4) {
+      const as = (shading.data[d + 3]! / 255) * 0.6;
+      if (expected[d + 3] === 0 || as === 0) continue;
+      for (let c = 0; c < 3; c++) {
+        const cb = expected[d + c]! / 255;
+        const value = ((1 - as) * cb + as * blend(cb, shading.data[d + c]! / 255)) * 255;
+        expected[d + c] = Math.min(255, Math.max(0, Math.round(value)));
+      }
+    }
+    compositeClipped(target, shading, mode, 0.6);
+    const worst = Array.from(target.data).reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0);
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('writes only inside the canvas clip', () => {
+    const canvas = {
+      width: 4,
+      height: 1,
+      clip: { x: 1, y: 0, width: 2, height: 1 },
+      data: bytes(16, 5, 255),
+    };
+    const before = Array.from(canvas.data);
+    compositeOnto(
+      canvas,
+      { x: 0, y: 0, width: 4, height: 1, data: new Uint8ClampedArray(16).fill(255) },
+      'normal',
+      1,
+    );
+    multiplyColor(canvas, [0, 0, 0], { x: 0, y: 0, width: 4, height: 1, data: new Uint8Array(4).fill(255) });
+    expect(Array.from(canvas.data.slice(0, 4))).toEqual(before.slice(0, 4));
+    expect(Array.from(canvas.data.slice(4, 12))).toEqual([0, 0, 0, 255, 0, 0, 0, 255]);
+    expect(Array.from(canvas.data.slice(12))).toEqual(before.slice(12));
+  });
+
+  it("skips a layer's transparent stretches (contentRows) without changing a byte", () => {
+    const data = bytes(10 * 6 * 4, 6);
+    // Transparent except columns 3–6 of rows 1–4.
+    for (let p = 0; p < 60; p++) {
+      const [x, y] = [p % 10, Math.floor(p / 10)];
+      if (x < 3 || x > 6 || y < 1 || y > 4) data[p * 4 + 3] = 0;
+    }
+    const layer: PlacedRgba = { x: 2, y: 1, width: 10, height: 6, data };
+    const rows = contentRows(layer);
+    expect([rows.y, Array.from(rows.from), Array.from(rows.to)]).toEqual([
+      1,
+      [2, 5, 5, 5, 5, 2],
+      [2, 9, 9, 9, 9, 2],
+    ]);
+    for (const mode of ['normal', 'multiply', 'screen', 'soft-light'] as const) {
+      const plain: Writable<RgbaImage> = { width: 14, height: 9, data: bytes(14 * 9 * 4, 7, 255) };
+      const skipping: Writable<RgbaImage> = { ...plain, data: new Uint8ClampedArray(plain.data) };
+      compositeOnto(plain, layer, mode, 0.7);
+      compositeOnto(skipping, { ...layer, rows }, mode, 0.7);
+      expect(Array.from(skipping.data)).toEqual(Array.from(plain.data));
+    }
   });
 });

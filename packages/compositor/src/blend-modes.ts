@@ -1,9 +1,9 @@
 // Photoshop-style blend modes as the W3C Compositing spec defines them (the same formulas libvips
 // uses), and the source-over compositing of straight-alpha RGBA that every layer goes through:
 //   Cs' = (1 − αb)·Cs + αb·B(Cb, Cs),  αo = αs + αb(1 − αs),  Co = (αs·Cs' + (1 − αs)·αb·Cb) / αo
-import type { PlacedGrey, PlacedRgba, RgbaImage } from './raster.js';
+import type { PlacedGrey, PlacedRgba, Region, RgbaImage, RowSpans } from './raster.js';
 
-import { intersect } from './raster.js';
+import { intersect, spanOfRow } from './raster.js';
 import type { BlendMode } from './template-model.js';
 
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
@@ -11,6 +11,30 @@ const { abs, max, min, sqrt } = Math;
 
 /** Images written to are clamped arrays: stores round and saturate instead of wrapping. */
 export type Writable<T extends RgbaImage> = T & { data: Uint8ClampedArray };
+
+/**
+ * A canvas written to: the whole canvas (at 0, 0) or a patch of it placed at (x, y), in straight
+ * RGBA or (`channels: 3`) RGB, which is always opaque.
+ */
+export type Canvas = Writable<RgbaImage> &
+  Partial<Pick<Region, 'x' | 'y'>> & {
+    channels?: 3 | 4;
+    /** Only pixels inside this region (canvas coordinates) are written… */
+    clip?: Region;
+    /** …and, per row, only inside these spans. */
+    clipRows?: RowSpans;
+  };
+
+/** Columns [x0, x1) of canvas row y that a kernel may write (empty when start ≥ end). */
+export function writableRow(canvas: Canvas, y: number, x0: number, x1: number): [number, number] {
+  return canvas.clipRows ? spanOfRow(canvas.clipRows, y, x0, x1) : [x0, x1];
+}
+
+/** The canvas pixels a kernel may write: the canvas's bounds, within its clip. */
+export function writableArea(canvas: Canvas): Region | null {
+  const bounds = { x: canvas.x ?? 0, y: canvas.y ?? 0, width: canvas.width, height: canvas.height };
+  return canvas.clip ? intersect(bounds, canvas.clip) : bounds;
+}
 
 /** B(Cb, Cs) per channel, both in [0, 1]. */
 export type BlendFunction = (backdrop: number, source: number) => number;
@@ -44,6 +68,7 @@ export function blendFunction(mode: BlendMode): BlendFunction {
 }
 
 const INV = 1 / 255;
+const multiply = functions.multiply;
 
 /**
  * Composites one source pixel (straight 0–255 colour, alpha αs in [0, 1]) onto the straight
@@ -113,41 +138,273 @@ export function greyAt(map: PlacedGrey, x: number, y: number, outside: number): 
   return map.data[my * map.width + mx]!;
 }
 
+type Pixels = Uint8Array | Uint8ClampedArray;
+
+/**
+ * Composites `count` source pixels (RGBA) from byte offset s onto dst from byte offset d, whose
+ * pixels are `stride` bytes apart (4: RGBA; 3: RGB, opaque). `scale` turns a source alpha byte
+ * into αs (opacity / 255); `mask` (from index m) scales αs further. One loop per common blend
+ * mode, so the formula is inlined: blending is most of a render's kernel time. Every variant
+ * computes exactly what blendPixel does, in the same order (same bytes out).
+ */
+type Span = (
+  dst: Uint8ClampedArray,
+  stride: number,
+  d: number,
+  src: Pixels,
+  s: number,
+  count: number,
+  scale: number,
+  mask: Uint8Array | null,
+  m: number,
+  blend: BlendFunction | null,
+) => void;
+
+const spanNormal: Span = (dst, stride, d, src, s, count, scale, mask, m) => {
+  for (let k = 0; k < count; k++, d += stride, s += 4) {
+    const alpha = src[s + 3]!;
+    if (alpha === 0) continue;
+    let as = alpha * scale;
+    if (mask !== null) as *= mask[m + k]! * INV;
+    if (as <= 0) continue;
+    if (stride === 4 && dst[d + 3] !== 255) {
+      blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, null);
+    } else if (as >= 1) {
+      dst[d] = src[s]!;
+      dst[d + 1] = src[s + 1]!;
+      dst[d + 2] = src[s + 2]!;
+    } else {
+      const keep = 1 - as;
+      dst[d] = src[s]! * as + dst[d]! * keep;
+      dst[d + 1] = src[s + 1]! * as + dst[d + 1]! * keep;
+      dst[d + 2] = src[s + 2]! * as + dst[d + 2]! * keep;
+    }
+  }
+};
+
+const spanMultiply: Span = (dst, stride, d, src, s, count, scale, mask, m) => {
+  for (let k = 0; k < count; k++, d += stride, s += 4) {
+    const alpha = src[s + 3]!;
+    if (alpha === 0) continue;
+    let as = alpha * scale;
+    if (mask !== null) as *= mask[m + k]! * INV;
+    if (as <= 0) continue;
+    if (stride === 4 && dst[d + 3] !== 255) {
+      blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, multiply);
+      continue;
+    }
+    const cr = dst[d]! * INV;
+    const cg = dst[d + 1]! * INV;
+    const cb = dst[d + 2]! * INV;
+    const keep = 1 - as;
+    dst[d] = (as * (cr * (src[s]! * INV)) + keep * cr) * 255;
+    dst[d + 1] = (as * (cg * (src[s + 1]! * INV)) + keep * cg) * 255;
+    dst[d + 2] = (as * (cb * (src[s + 2]! * INV)) + keep * cb) * 255;
+  }
+};
+
+const spanScreen: Span = (dst, stride, d, src, s, count, scale, mask, m) => {
+  for (let k = 0; k < count; k++, d += stride, s += 4) {
+    const alpha = src[s + 3]!;
+    if (alpha === 0) continue;
+    let as = alpha * scale;
+    if (mask !== null) as *= mask[m + k]! * INV;
+    if (as <= 0) continue;
+    if (stride === 4 && dst[d + 3] !== 255) {
+      blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, screen);
+      continue;
+    }
+    const cr = dst[d]! * INV;
+    const cg = dst[d + 1]! * INV;
+    const cb = dst[d + 2]! * INV;
+    const sr = src[s]! * INV;
+    const sg = src[s + 1]! * INV;
+    const sb = src[s + 2]! * INV;
+    const keep = 1 - as;
+    dst[d] = (as * (cr + sr - cr * sr) + keep * cr) * 255;
+    dst[d + 1] = (as * (cg + sg - cg * sg) + keep * cg) * 255;
+    dst[d + 2] = (as * (cb + sb - cb * sb) + keep * cb) * 255;
+  }
+};
+
+const spanGeneric: Span = (dst, stride, d, src, s, count, scale, mask, m, blend) => {
+  for (let k = 0; k < count; k++, d += stride, s += 4) {
+    const alpha = src[s + 3]!;
+    if (alpha === 0) continue;
+    let as = alpha * scale;
+    if (mask !== null) as *= mask[m + k]! * INV;
+    if (stride === 4) {
+      blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, blend);
+    } else if (as > 0) {
+      // blendPixel's opaque-backdrop path.
+      const cr = dst[d]! * INV;
+      const cg = dst[d + 1]! * INV;
+      const cb = dst[d + 2]! * INV;
+      const keep = 1 - as;
+      if (blend === null) {
+        if (as >= 1) {
+          dst[d] = src[s]!;
+          dst[d + 1] = src[s + 1]!;
+          dst[d + 2] = src[s + 2]!;
+        } else {
+          dst[d] = src[s]! * as + dst[d]! * keep;
+          dst[d + 1] = src[s + 1]! * as + dst[d + 1]! * keep;
+          dst[d + 2] = src[s + 2]! * as + dst[d + 2]! * keep;
+        }
+      } else {
+        dst[d] = (as * blend(cr, src[s]! * INV) + keep * cr) * 255;
+        dst[d + 1] = (as * blend(cg, src[s + 1]! * INV) + keep * cg) * 255;
+        dst[d + 2] = (as * blend(cb, src[s + 2]! * INV) + keep * cb) * 255;
+      }
+    }
+  }
+};
+
+function spanOf(mode: BlendMode): Span {
+  if (mode === 'normal') return spanNormal;
+  if (mode === 'multiply') return spanMultiply;
+  if (mode === 'screen') return spanScreen;
+  return spanGeneric;
+}
+
 /**
  * Composites a placed layer onto the canvas (both straight RGBA) with a blend mode, an opacity
  * and an optional mask (hidden where the mask has no pixel). Touches only the overlap.
  */
 export function compositeOnto(
-  canvas: Writable<RgbaImage>,
+  canvas: Canvas,
   layer: PlacedRgba,
   mode: BlendMode,
   opacity: number,
   mask?: PlacedGrey,
 ): void {
-  const area = intersect({ x: 0, y: 0, width: canvas.width, height: canvas.height }, layer);
+  const cx = canvas.x ?? 0;
+  const cy = canvas.y ?? 0;
+  const writable = writableArea(canvas);
+  let area = writable && intersect(writable, layer);
+  if (area && mask) area = intersect(area, mask);
   if (!area || opacity <= 0) return;
+  const span = spanOf(mode);
   const blend = mode === 'normal' ? null : blendFunction(mode);
-  const dst = canvas.data;
-  const src = layer.data;
   const scale = opacity * INV;
+  const stride = canvas.channels ?? 4;
   for (let y = area.y; y < area.y + area.height; y++) {
-    const srcRow = (y - layer.y) * layer.width - layer.x;
-    const dstRow = y * canvas.width;
-    const maskRow = mask ? (y - mask.y) * mask.width - mask.x : 0;
-    const maskRowInside = mask ? y >= mask.y && y < mask.y + mask.height : false;
-    for (let x = area.x; x < area.x + area.width; x++) {
-      const s = (srcRow + x) * 4;
-      const alpha = src[s + 3]!;
-      if (alpha === 0) continue;
-      let as = alpha * scale;
-      if (mask) {
-        if (!maskRowInside || x < mask.x || x >= mask.x + mask.width) continue;
-        as *= mask.data[maskRow + x]! * INV;
-      }
-      blendPixel(dst, (dstRow + x) * 4, src[s]!, src[s + 1]!, src[s + 2]!, as, blend);
-    }
+    let [x0, x1] = writableRow(canvas, y, area.x, area.x + area.width);
+    // Transparent stretches of the layer change nothing: skip them when the layer knows them.
+    if (layer.rows) [x0, x1] = spanOfRow(layer.rows, y, x0, x1);
+    if (x0 >= x1) continue;
+    span(
+      canvas.data,
+      stride,
+      ((y - cy) * canvas.width + (x0 - cx)) * stride,
+      layer.data,
+      ((y - layer.y) * layer.width + (x0 - layer.x)) * 4,
+      x1 - x0,
+      scale,
+      mask ? mask.data : null,
+      mask ? (y - mask.y) * mask.width + (x0 - mask.x) : 0,
+      blend,
+    );
   }
 }
+
+/**
+ * Blends `count` source pixels (RGBA, from byte offset s) as a clipping layer onto RGBA pixels
+ * from byte offset d: colours change where dst has alpha, its alpha stays. One loop per mode
+ * shading layers use (so the blend function is inlined), the same arithmetic as the generic one.
+ */
+type ClippedSpan = (
+  dst: Uint8ClampedArray,
+  d: number,
+  src: Pixels,
+  s: number,
+  count: number,
+  opacity: number,
+  blend: BlendFunction,
+) => void;
+
+const softLight = functions['soft-light'];
+const overlay = functions.overlay;
+
+const clippedMultiply: ClippedSpan = (dst, d, src, s, count, opacity) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * multiply(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedScreen: ClippedSpan = (dst, d, src, s, count, opacity) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * screen(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedOverlay: ClippedSpan = (dst, d, src, s, count, opacity) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * overlay(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedHardLight: ClippedSpan = (dst, d, src, s, count, opacity) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * hardLight(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedSoftLight: ClippedSpan = (dst, d, src, s, count, opacity) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * softLight(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedGeneric: ClippedSpan = (dst, d, src, s, count, opacity, blend) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const cb = dst[d + c]! * INV;
+      dst[d + c] = ((1 - as) * cb + as * blend(cb, src[s + c]! * INV)) * 255;
+    }
+  }
+};
+
+const clippedSpans: Partial<Record<BlendMode, ClippedSpan>> = {
+  multiply: clippedMultiply,
+  screen: clippedScreen,
+  overlay: clippedOverlay,
+  'hard-light': clippedHardLight,
+  'soft-light': clippedSoftLight,
+};
 
 /**
  * Blends a placed layer onto `target` as a clipping layer: colours change where `target` has
@@ -161,39 +418,58 @@ export function compositeClipped(
 ): void {
   const area = intersect(target, layer);
   if (!area || opacity <= 0) return;
+  const span = clippedSpans[mode] ?? clippedGeneric;
   const blend = blendFunction(mode);
-  const dst = target.data;
-  const src = layer.data;
   for (let y = area.y; y < area.y + area.height; y++) {
-    for (let x = area.x; x < area.x + area.width; x++) {
-      const d = ((y - target.y) * target.width + (x - target.x)) * 4;
-      if (dst[d + 3] === 0) continue;
-      const s = ((y - layer.y) * layer.width + (x - layer.x)) * 4;
-      const as = src[s + 3]! * INV * opacity;
-      if (as === 0) continue;
-      for (let c = 0; c < 3; c++) {
-        const cb = dst[d + c]! * INV;
-        dst[d + c] = ((1 - as) * cb + as * blend(cb, src[s + c]! * INV)) * 255;
-      }
-    }
+    span(
+      target.data,
+      ((y - target.y) * target.width + (area.x - target.x)) * 4,
+      layer.data,
+      ((y - layer.y) * layer.width + (area.x - layer.x)) * 4,
+      area.width,
+      opacity,
+      blend,
+    );
   }
 }
 
 /** Multiplies a solid colour onto the canvas where `mask` is set (a product's fabric colour). */
 export function multiplyColor(
-  canvas: Writable<RgbaImage>,
+  canvas: Canvas,
   rgb: readonly [number, number, number],
   mask: PlacedGrey,
 ): void {
-  const area = intersect({ x: 0, y: 0, width: canvas.width, height: canvas.height }, mask);
+  const cx = canvas.x ?? 0;
+  const cy = canvas.y ?? 0;
+  const writable = writableArea(canvas);
+  const area = writable && intersect(writable, mask);
   if (!area) return;
-  const multiply = functions.multiply;
   const dst = canvas.data;
+  const [r, g, b] = rgb;
+  const sr = r * INV;
+  const sg = g * INV;
+  const sb = b * INV;
+  const stride = canvas.channels ?? 4;
   for (let y = area.y; y < area.y + area.height; y++) {
-    for (let x = area.x; x < area.x + area.width; x++) {
-      const m = mask.data[(y - mask.y) * mask.width + (x - mask.x)]!;
-      if (m === 0) continue;
-      blendPixel(dst, (y * canvas.width + x) * 4, rgb[0], rgb[1], rgb[2], m * INV, multiply);
+    const [x0, x1] = writableRow(canvas, y, area.x, area.x + area.width);
+    let d = ((y - cy) * canvas.width + (x0 - cx)) * stride;
+    let m = (y - mask.y) * mask.width + (x0 - mask.x);
+    for (let k = 0; k < x1 - x0; k++, d += stride, m++) {
+      const grey = mask.data[m]!;
+      if (grey === 0) continue;
+      const as = grey * INV;
+      if (stride === 4 && dst[d + 3] !== 255) {
+        blendPixel(dst, d, r, g, b, as, multiply);
+        continue;
+      }
+      // blendPixel's opaque path with multiply inlined.
+      const cr = dst[d]! * INV;
+      const cg = dst[d + 1]! * INV;
+      const cb = dst[d + 2]! * INV;
+      const keep = 1 - as;
+      dst[d] = (as * (cr * sr) + keep * cr) * 255;
+      dst[d + 1] = (as * (cg * sg) + keep * cg) * 255;
+      dst[d + 2] = (as * (cb * sb) + keep * cb) * 255;
     }
   }
 }
@@ -201,11 +477,15 @@ export function multiplyColor(
 /** Multiplies the alpha of a placed image by a mask (hidden where the mask has no pixel). */
 export function applyMask(image: Writable<PlacedRgba>, mask: PlacedGrey): void {
   const data = image.data;
-  for (let y = 0; y < image.height; y++) {
-    for (let x = 0; x < image.width; x++) {
-      const a = (y * image.width + x) * 4 + 3;
+  for (let y = image.y; y < image.y + image.height; y++) {
+    const row = (y - image.y) * image.width;
+    const inside = y >= mask.y && y < mask.y + mask.height;
+    const maskRow = (y - mask.y) * mask.width - mask.x;
+    for (let x = image.x; x < image.x + image.width; x++) {
+      const a = (row + x - image.x) * 4 + 3;
       if (data[a] === 0) continue;
-      data[a] = (data[a]! * greyAt(mask, image.x + x, image.y + y, 0)) / 255;
+      const grey = inside && x >= mask.x && x < mask.x + mask.width ? mask.data[maskRow + x]! : 0;
+      data[a] = (data[a]! * grey) / 255;
     }
   }
 }

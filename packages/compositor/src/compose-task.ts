@@ -1,58 +1,71 @@
 // One render's pixel work as a plain, structured-cloneable task (so it can run on a kernel thread):
-// start from the pre-flattened base and apply each step in layer order. The task only reads its
-// inputs (cached layers are shared between renders) and returns a new canvas.
-import type { Writable } from './blend-modes.js';
-import { applyMask, compositeClipped, compositeOnto, multiplyColor } from './blend-modes.js';
-import type { Matrix3 } from './homography.js';
-import type { MeshField } from './mesh-field.js';
-import type { PlacedGrey, PlacedRgba, Region, RgbaImage } from './raster.js';
+// start from the cached static canvas, and replay the layer steps only where smart objects can
+// change it. The task only reads its inputs (cached layers are shared between renders) and writes
+// the result into `out` (shared memory, reused between renders) or a new array.
+import type { Canvas } from './blend-modes.js';
+import { compositeOnto, multiplyColor } from './blend-modes.js';
+import type { PixelRaster, PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
+import { copyPixels, intersect } from './raster.js';
+import type { SmartObjectDraw } from './smart-object-kernel.js';
+import { drawSmartObject } from './smart-object-kernel.js';
 import type { BlendMode } from './template-model.js';
-import type { DisplacementMap } from './warp-kernels.js';
-import { warpMesh, warpPerspective } from './warp-kernels.js';
 
 export type ComposeStep =
   | { kind: 'layer'; image: PlacedRgba; blend: BlendMode; opacity: number; mask?: PlacedGrey }
   | { kind: 'color'; rgb: [number, number, number]; mask: PlacedGrey }
-  | {
-      kind: 'smart';
-      art: RgbaImage;
-      region: Region;
-      /** perspective: canvas → artwork pixel coordinates; mesh: a field over `region`. */
-      mapping: { type: 'perspective'; inverse: Matrix3 } | { type: 'mesh'; field: MeshField };
-      blend: BlendMode;
-      opacity: number;
-      mask?: PlacedGrey;
-      displacement?: DisplacementMap;
-      shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
-    };
+  | ({ kind: 'smart' } & SmartObjectDraw);
 
 export interface ComposeTask {
   width: number;
   height: number;
-  /** Straight RGBA of width × height, or null for a transparent start. */
+  /** Channels of the result: 4 (straight RGBA, the default) or 3 (RGB, for an opaque canvas). */
+  channels?: 3 | 4;
+  /** The canvas before the steps: width × height × channels, or null for a transparent start. */
   base: Uint8Array | Uint8ClampedArray | null;
+  /** Where the steps run (default: the whole canvas); outside it the result is `base`. */
+  region?: Region;
+  /** Within `region`, per row, the only columns where the steps run. */
+  rows?: RowSpans;
+  /** The pixels the steps start from inside `region` when they are not `base`'s (e.g. `base`
+   * already holds the static layers above the smart objects, `start` only those below). */
+  start?: PixelRaster;
+  /** Written instead of a new array: width × height × channels bytes, usually shared memory. */
+  out?: Uint8Array;
+  /** `out` already holds `base` except inside this region: only that part is copied. */
+  dirty?: Region | null;
   steps: ComposeStep[];
 }
 
-export function runComposeTask(task: ComposeTask): Uint8ClampedArray {
-  const data = new Uint8ClampedArray(task.width * task.height * 4);
-  if (task.base) data.set(task.base);
-  const canvas: Writable<RgbaImage> = { width: task.width, height: task.height, data };
-  for (const step of task.steps) {
-    if (step.kind === 'layer') {
-      compositeOnto(canvas, step.image, step.blend, step.opacity, step.mask);
-    } else if (step.kind === 'color') {
-      multiplyColor(canvas, step.rgb, step.mask);
-    } else {
-      const warped =
-        step.mapping.type === 'perspective'
-          ? warpPerspective(step.art, step.mapping.inverse, step.region, step.displacement)
-          : warpMesh(step.art, step.mapping.field, step.displacement);
-      if (step.mask) applyMask(warped, step.mask);
-      if (step.shading)
-        compositeClipped(warped, step.shading.image, step.shading.blend, step.shading.opacity);
-      compositeOnto(canvas, warped, step.blend, step.opacity);
-    }
+export function runComposeTask(task: ComposeTask): Uint8Array {
+  const { width, height } = task;
+  const channels = task.channels ?? 4;
+  const size = width * height * channels;
+  if (task.out && task.out.length !== size) throw new RangeError('out does not fit the canvas');
+  const out = task.out ?? new Uint8Array(size);
+  const whole = { x: 0, y: 0, width, height };
+  const target: PixelRaster = { ...whole, channels, data: out };
+  if (task.base) {
+    const base: PixelRaster = { ...whole, channels, data: task.base };
+    if (base.data.length !== size) throw new RangeError('base does not fit the canvas');
+    if (task.dirty === undefined) out.set(task.base);
+    else if (task.dirty) copyPixels(target, base, task.dirty);
   }
-  return data;
+  const region = intersect(whole, task.region ?? whole);
+  if (!region || task.steps.length === 0) return out;
+  if (task.start) copyPixels(target, task.start, region, task.rows);
+
+  // Stores into a clamped view round and saturate, as the kernels expect.
+  const canvas: Canvas = {
+    ...whole,
+    channels,
+    clip: region,
+    ...(task.rows ? { clipRows: task.rows } : {}),
+    data: new Uint8ClampedArray(out.buffer, out.byteOffset, size),
+  };
+  for (const step of task.steps) {
+    if (step.kind === 'layer') compositeOnto(canvas, step.image, step.blend, step.opacity, step.mask);
+    else if (step.kind === 'color') multiplyColor(canvas, step.rgb, step.mask);
+    else drawSmartObject(canvas, step);
+  }
+  return out;
 }

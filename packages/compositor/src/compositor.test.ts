@@ -269,6 +269,87 @@ describe('compositor', () => {
   });
 });
 
+describe('compositor caches and reuse', () => {
+  const SECOND = '00000000-0000-4000-8000-000000000002';
+  let assets: Map<string, Buffer>;
+  const twoSmartObjects: TemplateManifestInput = {
+    width: 48,
+    height: 36,
+    layers: [
+      { type: 'image', name: 'base', asset: 'base.png' },
+      {
+        type: 'smart_object',
+        uuid: SO,
+        name: 'Front',
+        layer_name: 'Front',
+        size: { width: 16, height: 16 },
+        position: { x: 4, y: 4, width: 16, height: 16 },
+        quad: [
+          [4, 5],
+          [20, 4],
+          [21, 20],
+          [3, 19],
+        ],
+        color: { default: '#ffffff', mask: { asset: 'product.png' } },
+      },
+      {
+        type: 'smart_object',
+        uuid: SECOND,
+        name: 'Back',
+        layer_name: 'Back',
+        size: { width: 12, height: 12 },
+        position: { x: 28, y: 14, width: 14, height: 14 },
+        quad: null,
+        required: false,
+      },
+      { type: 'image', name: 'glare', asset: 'glare.png', blend_mode: 'screen' },
+    ],
+  };
+
+  beforeAll(async () => {
+    assets = new Map([
+      ['base.png', await stripes(48, 36, ['#406080', '#c0a080', '#203020'])],
+      ['product.png', await stripes(48, 36, ['#ffffff', '#000000'])],
+      ['glare.png', await solid(48, 36, '#ffffff40', 4)],
+    ]);
+  });
+
+  /** A render by a compositor that has cached nothing yet: the reference pixels. */
+  async function fresh(inputs: SmartObjectInput[]): Promise<Buffer> {
+    const once = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 50_000_000 });
+    const prepared = await once.prepare({ id: 'two', version: 1, manifest: twoSmartObjects }, assets);
+    return (await once.render(prepared, inputs, { format: 'png' })).data;
+  }
+
+  it('renders product colours, default and not, from cached static canvases with the same pixels', async () => {
+    const compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 50_000_000 });
+    const prepared = await compositor.prepare({ id: 'two', version: 1, manifest: twoSmartObjects }, assets);
+    const art = await solid(16, 16, '#30c060');
+    const input = (color?: string): SmartObjectInput[] => [
+      { uuid: SO, asset: art, fit: 'fill', rotate: 0, ...(color ? { color } : {}) },
+    ];
+    for (const color of ['#1f2a44', undefined, '#1f2a44', '#ffffff', '#aa3300']) {
+      const { data } = await compositor.render(prepared, input(color), { format: 'png' });
+      expect((await rawOf(data)).data.equals((await rawOf(await fresh(input(color)))).data)).toBe(true);
+    }
+    // The template, and one static canvas per non-default colour.
+    expect(compositor.cache.entries).toBe(3);
+  });
+
+  it('restores a reused canvas where the previous render drew (an optional smart object left out)', async () => {
+    const compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 50_000_000 });
+    const prepared = await compositor.prepare({ id: 'two', version: 1, manifest: twoSmartObjects }, assets);
+    const front = { uuid: SO, asset: await solid(16, 16, '#ff0000'), fit: 'fill' as const, rotate: 0 };
+    const back = { uuid: SECOND, asset: await solid(12, 12, '#0000ff'), fit: 'fill' as const, rotate: 0 };
+    for (const inputs of [[front, back], [front], [front, back], [front]]) {
+      const { data } = await compositor.render(prepared, inputs, { format: 'png' });
+      expect((await rawOf(data)).data.equals((await rawOf(await fresh(inputs))).data)).toBe(true);
+    }
+    const onlyFront = await rawOf((await compositor.render(prepared, [front], { format: 'png' })).data);
+    expect(near(rgbAt(onlyFront, 35, 21), BLUE, 60)).toBe(false);
+  });
+});
+
 /** A valid tiny PNG whose header declares 50,000 × 50,000 greyscale pixels. */
 function decompressionBomb(): Buffer {
   const crcTable = Array.from({ length: 256 }, (_, n) => {

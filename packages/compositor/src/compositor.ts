@@ -1,13 +1,16 @@
 // The pixel engine's front door: prepare a template once (decoded, pre-flattened, cached by
 // id+version in a byte-bounded LRU), then render artwork into it with one decode per artwork,
-// the kernels on the pool, and one encode at the end.
+// the kernels on the pool, and one encode at the end. The same LRU keeps the static canvas of
+// each product colour a template was rendered in.
 import { LRUCache } from 'lru-cache';
+import { createCanvasBuffers } from './canvas-buffers.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { KernelPool } from './kernel-pool.js';
 import type { SharpMedia } from './sharp-media.js';
 import { configureSharp, createSharpMedia } from './sharp-media.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { prepareTemplate } from './template-preparer.js';
+import type { StaticCanvasCache } from './template-renderer.js';
 import { renderTemplate } from './template-renderer.js';
 import type {
   ExportFormat,
@@ -44,6 +47,8 @@ export interface RenderOutput {
   format: ExportFormat;
 }
 
+type CacheEntry = { kind: 'template'; prepared: PreparedTemplate } | { kind: 'canvas'; canvas: Uint8Array };
+
 export interface Compositor {
   /** The prepared template from cache, or decoded now (assets may be loaded lazily: only on a miss). */
   prepare(
@@ -62,12 +67,44 @@ export function createCompositor(options: CompositorOptions): Compositor {
   const { pool } = options;
   configureSharp({ concurrency: options.sharpConcurrency ?? 1 });
   const media: SharpMedia = createSharpMedia({ limitInputPixels: options.limitInputPixels ?? 100_000_000 });
-  // Bounded by decoded bytes, not entries: one template's layers range from kilobytes to tens of megabytes.
-  const cache = new LRUCache<string, PreparedTemplate>({
+  // Bounded by decoded bytes, not entries: one template's layers range from kilobytes to tens of
+  // megabytes. Keys: `t:<id>@<version>` for templates, `c:<id>@<version>|<colours>` for canvases.
+  const cache = new LRUCache<string, CacheEntry>({
     maxSize: options.cacheBytes,
-    sizeCalculation: (prepared) => Math.max(1, prepared.bytes),
+    sizeCalculation: (entry) =>
+      Math.max(1, entry.kind === 'template' ? entry.prepared.bytes : entry.canvas.byteLength),
   });
-  const inflight = new Map<string, Promise<PreparedTemplate>>();
+  const inflight = new Map<string, Promise<CacheEntry>>();
+
+  /** The cached entry, or the one `load` makes (concurrent callers share one load). */
+  function cached(key: string, load: () => Promise<CacheEntry>): Promise<CacheEntry> {
+    const hit = cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = load()
+        .then((entry) => {
+          cache.set(key, entry);
+          return entry;
+        })
+        .finally(() => inflight.delete(key));
+      inflight.set(key, pending);
+    }
+    return pending;
+  }
+
+  const staticCanvases: StaticCanvasCache = {
+    get: async (prepared, colorKey, build) => {
+      const entry = await cached(`c:${prepared.key}|${colorKey}`, async () => ({
+        kind: 'canvas',
+        canvas: await build(),
+      }));
+      if (entry.kind !== 'canvas') throw new RenderFailedError('cache entry is not a canvas');
+      return entry.canvas;
+    },
+  };
+  // Per render in flight: its canvas and, with kernel threads, a shared copy of each artwork.
+  const buffers = createCanvasBuffers({ maxFree: 4 * Math.max(1, pool.threads) + 2 });
 
   async function load(
     key: string,
@@ -86,30 +123,23 @@ export function createCompositor(options: CompositorOptions): Compositor {
   }
 
   return {
-    prepare(template, assets) {
+    async prepare(template, assets) {
       const key = `${template.id}@${template.version}`;
-      const cached = cache.get(key);
-      if (cached) return Promise.resolve(cached);
-      let pending = inflight.get(key);
-      if (!pending) {
-        pending = load(key, template, assets)
-          .then((prepared) => {
-            cache.set(key, prepared);
-            return prepared;
-          })
-          .catch((error: unknown) => {
-            throw isCompositorError(error)
-              ? error
-              : new RenderFailedError('template preparation failed', { cause: error });
-          })
-          .finally(() => inflight.delete(key));
-        inflight.set(key, pending);
-      }
-      return pending;
+      const entry = await cached(`t:${key}`, async () => {
+        try {
+          return { kind: 'template', prepared: await load(key, template, assets) };
+        } catch (error) {
+          throw isCompositorError(error)
+            ? error
+            : new RenderFailedError('template preparation failed', { cause: error });
+        }
+      });
+      if (entry.kind !== 'template') throw new RenderFailedError('cache entry is not a template');
+      return entry.prepared;
     },
 
     render: (prepared, inputs, exportOptions) =>
-      renderTemplate({ media, pool }, prepared, inputs, exportOptions),
+      renderTemplate({ media, pool, staticCanvases, buffers }, prepared, inputs, exportOptions),
 
     cache: {
       get entries() {

@@ -6,6 +6,9 @@ import { RenderFailedError } from './compositor-errors.js';
 import { invertMatrix3, rectToQuad } from './homography.js';
 import { createKernelPool } from './kernel-pool.js';
 import { sharedCopy } from './raster.js';
+import type { TemplateSource } from './compositor.js';
+import { createCompositor } from './compositor.js';
+import sharp from 'sharp';
 
 // Real threads load the BUILT worker (dist/kernel-worker.js, plain ESM); jest runs this source
 // as CommonJS. Build first: `cd packages/compositor && npx tsc -p tsconfig.build.json`.
@@ -75,5 +78,67 @@ describe('kernel pool', () => {
     const pool = createKernelPool({ threads: 1, workerUrl });
     await pool.close();
     await expect(pool.compose(task())).rejects.toBeInstanceOf(RenderFailedError);
+  });
+
+  it('a compositor on kernel threads renders the bytes inline kernels do, render after render', async () => {
+    const png = (width: number, height: number, background: string) =>
+      sharp({ create: { width, height, channels: 4, background } })
+        .png()
+        .toBuffer();
+    const assets = new Map([
+      ['base.png', await png(64, 48, '#6080a0')],
+      ['glare.png', await png(40, 30, '#ffffff60')],
+    ]);
+    const uuid = '00000000-0000-4000-8000-000000000001';
+    const template: TemplateSource = {
+      id: 'threads',
+      version: 1,
+      manifest: {
+        width: 64,
+        height: 48,
+        layers: [
+          { type: 'image', name: 'base', asset: 'base.png' },
+          {
+            type: 'smart_object',
+            uuid,
+            name: 'Art',
+            layer_name: 'Art',
+            size: { width: 30, height: 30 },
+            position: { x: 10, y: 6, width: 40, height: 36 },
+            quad: [
+              [12, 8],
+              [50, 6],
+              [48, 42],
+              [10, 38],
+            ],
+          },
+          {
+            type: 'image' as const,
+            name: 'glare',
+            asset: 'glare.png',
+            x: 20,
+            y: 10,
+            blend_mode: 'screen' as const,
+          },
+        ],
+      },
+    };
+    const pool = createKernelPool({ threads: 1, workerUrl });
+    const threaded = createCompositor({ pool, cacheBytes: 50_000_000 });
+    const inline = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 50_000_000 });
+    try {
+      for (const [width, background] of [
+        [30, '#ff0000'],
+        [20, '#00ff0080'],
+        [30, '#0000ff'],
+      ] as const) {
+        const inputs = [{ uuid, asset: await png(width, 30, background), fit: 'cover' as const, rotate: 0 }];
+        const a = await threaded.render(await threaded.prepare(template, assets), inputs, { format: 'png' });
+        const b = await inline.render(await inline.prepare(template, assets), inputs, { format: 'png' });
+        expect(a.data.equals(b.data)).toBe(true);
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -16,14 +16,14 @@ export interface KernelPoolOptions {
 
 export interface KernelPool {
   readonly threads: number;
-  compose(task: ComposeTask): Promise<Uint8ClampedArray>;
+  compose(task: ComposeTask): Promise<Uint8Array | Uint8ClampedArray>;
   close(): Promise<void>;
 }
 
 interface Job {
   id: number;
   task: ComposeTask;
-  resolve: (canvas: Uint8ClampedArray) => void;
+  resolve: (canvas: Uint8Array | Uint8ClampedArray) => void;
   reject: (error: Error) => void;
 }
 
@@ -114,7 +114,7 @@ function createThreadPool(threads: number, workerUrl: URL | string): KernelPool 
     threads,
     compose(task) {
       if (closed) return Promise.reject(new RenderFailedError('kernel pool is closed'));
-      return new Promise<Uint8ClampedArray>((resolve, reject) => {
+      return new Promise<Uint8Array | Uint8ClampedArray>((resolve, reject) => {
         queue.push({ id: nextId++, task, resolve, reject });
         pump();
       });

@@ -1,5 +1,5 @@
 // Entry of a kernel thread: runs compose tasks off the main event loop and hands the canvas
-// back by transfer (no copy).
+// back without a copy: by transfer, or in place when the task wrote into shared memory.
 import { parentPort } from 'node:worker_threads';
 import type { ComposeTask } from './compose-task.js';
 import { runComposeTask } from './compose-task.js';
@@ -9,7 +9,8 @@ export interface KernelRequest {
   task: ComposeTask;
 }
 export type KernelResponse =
-  { id: number; ok: true; canvas: Uint8ClampedArray } | { id: number; ok: false; message: string };
+  | { id: number; ok: true; canvas: Uint8Array | Uint8ClampedArray }
+  | { id: number; ok: false; message: string };
 
 const port = parentPort;
 if (port) {
@@ -20,6 +21,7 @@ if (port) {
     } catch (error) {
       response = { id, ok: false, message: error instanceof Error ? error.message : String(error) };
     }
-    port.postMessage(response, response.ok ? [response.canvas.buffer as ArrayBuffer] : []);
+    const buffer = response.ok ? response.canvas.buffer : null;
+    port.postMessage(response, buffer instanceof ArrayBuffer ? [buffer] : []);
   });
 }

@@ -50,6 +50,16 @@ export interface EncodeOptions {
   quality: number;
 }
 
+export interface EncodeInput {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** 3: RGB (an opaque canvas without its alpha); 4: straight RGBA. */
+  channels: 3 | 4;
+  /** Every alpha is 255 (a 4-channel canvas is encoded without its alpha). */
+  opaque: boolean;
+}
+
 export interface EncodedImage {
   data: Buffer;
   width: number;
@@ -62,13 +72,15 @@ export interface SharpMedia {
   decodeLayer(input: Buffer, name: string): Promise<RawImage>;
   /** A template map as one grey channel: its alpha if it has any transparency, else its luminance. */
   decodeGrey(input: Buffer, name: string): Promise<RawImage>;
-  /** User artwork, auto-oriented, rotated and fitted, as straight RGBA of placement.canvas. */
-  decodeArtwork(input: Buffer, placement: ArtworkPlacement): Promise<RawImage>;
-  /** The composed straight-RGBA canvas, resized and encoded once. */
-  encode(
-    canvas: { data: Uint8Array | Uint8ClampedArray; width: number; height: number; opaque: boolean },
-    options: EncodeOptions,
-  ): Promise<EncodedImage>;
+  /** User artwork, auto-oriented, rotated and fitted, as straight RGBA of placement.canvas, or
+   * RGB (`channels: 3`, `opaque`) when no pixel can be transparent (no alpha channel, nothing
+   * letterboxed or rotated in). */
+  decodeArtwork(
+    input: Buffer,
+    placement: ArtworkPlacement,
+  ): Promise<RawImage & { opaque: boolean; channels: 3 | 4 }>;
+  /** The composed canvas (RGB, or straight RGBA), resized and encoded once. */
+  encode(canvas: EncodeInput, options: EncodeOptions): Promise<EncodedImage>;
 }
 
 const ARTWORK_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
@@ -104,7 +116,7 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
 
     async decodeArtwork(input, placement) {
       try {
-        const { format } = await sharp(input, decodeOptions).metadata();
+        const { format, hasAlpha } = await sharp(input, decodeOptions).metadata();
         if (!ARTWORK_FORMATS.has(format))
           throw new AssetNotAnImageError(`unsupported image format: ${format}`);
         const { box, canvas, fit } = placement;
@@ -124,13 +136,19 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
             raw: { width: rotated.width, height: rotated.height, channels: 4 },
           });
         }
-        // resize() on a JPEG/WebP decodes at a reduced scale (shrink-on-load) before resampling.
-        let pipeline = source
-          .resize(box.width, box.height, { fit, position: 'centre', background: TRANSPARENT })
-          .ensureAlpha();
         const right = canvas.width - box.left - box.width;
         const bottom = canvas.height - box.top - box.height;
-        if (box.left > 0 || box.top > 0 || right > 0 || bottom > 0) {
+        const extended = box.left > 0 || box.top > 0 || right > 0 || bottom > 0;
+        // No pixel can be transparent: decode to RGB, no alpha channel to add, copy and read.
+        const opaque = !hasAlpha && turn === 0 && fit !== 'contain' && !extended;
+        // resize() on a JPEG/WebP decodes at a reduced scale (shrink-on-load) before resampling.
+        let pipeline = source.resize(box.width, box.height, {
+          fit,
+          position: 'centre',
+          background: TRANSPARENT,
+        });
+        if (!opaque) pipeline = pipeline.ensureAlpha();
+        if (extended) {
           pipeline = pipeline.extend({
             left: box.left,
             top: box.top,
@@ -139,7 +157,7 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
             background: TRANSPARENT,
           });
         }
-        return await raw(pipeline, 4);
+        return { ...(await raw(pipeline, opaque ? 3 : 4)), opaque, channels: opaque ? 3 : 4 };
       } catch (error) {
         throw artworkError(error);
       }
@@ -147,14 +165,17 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
 
     async encode(canvas, { format, width, height, quality }) {
       const bytes = Buffer.from(canvas.data.buffer, canvas.data.byteOffset, canvas.data.byteLength);
-      let pipeline = sharp(bytes, { raw: { width: canvas.width, height: canvas.height, channels: 4 } });
-      if (canvas.opaque) pipeline = pipeline.removeAlpha();
-      else if (format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
+      const { channels } = canvas;
+      let pipeline = sharp(bytes, { raw: { width: canvas.width, height: canvas.height, channels } });
+      if (channels === 4 && canvas.opaque) pipeline = pipeline.removeAlpha();
+      else if (channels === 4 && format === 'jpeg') pipeline = pipeline.flatten({ background: '#ffffff' });
       if (width !== canvas.width || height !== canvas.height)
         pipeline = pipeline.resize(width, height, { fit: 'fill' });
       switch (format) {
         case 'jpeg':
-          pipeline = pipeline.jpeg({ quality });
+          // No optimised Huffman tables: the same pixels, 3–9 % more bytes, and half the encode
+          // time (measured at 2000 px: 8 instead of 18 ms).
+          pipeline = pipeline.jpeg({ quality, optimiseCoding: false });
           break;
         case 'png':
           pipeline = pipeline.png({ compressionLevel: 6 });

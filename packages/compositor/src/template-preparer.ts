@@ -1,6 +1,8 @@
 // Turns a manifest plus its images into what renders reuse: every layer decoded once, the static
 // layers below the first smart object flattened into one base, runs of normal static layers above
-// merged, maps cropped to the region each smart object can touch, mesh fields rasterised.
+// merged, maps cropped to the region each smart object can touch, mesh fields rasterised, and the
+// whole static canvas (every static layer, default product colours) composed once: a render only
+// recomposes the smart objects' regions and copies the rest.
 import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
@@ -8,9 +10,21 @@ import { invertMatrix3, rectToQuad } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
 import type { MeshField } from './mesh-field.js';
 import { buildMeshField, meshBounds } from './mesh-field.js';
-import type { PlacedGrey, PlacedRgba, Region } from './raster.js';
-import { cropGrey, cropRgba, cropToContent, intersect, isOpaque, sharedCopy, union } from './raster.js';
+import type { PixelRaster, PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
+import {
+  contentRows,
+  cropGrey,
+  cropGreyToContent,
+  cropRgba,
+  cropToContent,
+  dropAlpha,
+  intersect,
+  isOpaque,
+  sharedCopy,
+  union,
+} from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
+import { smartObjectRows } from './smart-object-kernel.js';
 import type {
   BlendMode,
   PlacedImage,
@@ -36,7 +50,9 @@ export interface PreparedSmartObject {
   /** The canvas pixels this smart object can change. */
   region: Region;
   /** perspective: canvas → artwork normalised to [0,1]²; mesh: a field over `region`. */
-  geometry: { type: 'perspective'; canvasToUnit: Matrix3 } | { type: 'mesh'; field: MeshField };
+  geometry: { type: 'perspective'; canvasToUnit: Matrix3; quad: Quad } | { type: 'mesh'; field: MeshField };
+  /** Per row of `region`, the columns the smart object can change. */
+  rows: RowSpans;
   /** Canvas pixels along the artwork's longest top/bottom edge and left/right edge. */
   extent: { width: number; height: number };
   mask?: PlacedGrey;
@@ -49,13 +65,26 @@ export interface PreparedTemplate {
   key: string;
   width: number;
   height: number;
-  /** Straight RGBA of every static layer below the first smart object, in shared memory. */
-  base: Uint8Array;
   /** An opaque base stays opaque whatever is composited over it. */
   opaque: boolean;
+  /** Channels of the static canvas and of every render's canvas: 3 (RGB) when opaque, else 4. */
+  channels: 3 | 4;
+  /** Every static layer with the default product colours (`canvasColors`), width × height ×
+   * channels in shared memory: a render's pixels outside its smart objects' regions. */
+  canvas: Uint8Array;
+  /** The product colours `canvas` holds (see colorKeyOf). */
+  canvasColors: string;
+  /** The static layers below the first smart object, where renders replay the steps from: the
+   * smart objects' regions, or the whole canvas when product colours may differ from `canvas`'s. */
+  base: PixelRaster;
   steps: (PreparedLayer | PreparedSmartObject)[];
   /** Bytes held, for the cache bound. */
   bytes: number;
+}
+
+/** The colour of each smart object that takes one, in layer order ('' for none or white). */
+export function colorKeyOf(colors: readonly string[]): string {
+  return colors.join(',');
 }
 
 interface Decoder {
@@ -129,9 +158,11 @@ function geometryOf(
         height,
         polyline(rows, (k) => k * (cols + 1) + i),
       );
+    const field = buildMeshField(layer.mesh, region);
     return {
       region,
-      geometry: { type: 'mesh', field: buildMeshField(layer.mesh, region) },
+      geometry: { type: 'mesh', field },
+      rows: smartObjectRows(region, { type: 'mesh', field }, layer.displacement?.strength ?? 0),
       extent: { width, height },
     };
   }
@@ -152,7 +183,8 @@ function geometryOf(
   const [tl, tr, br, bl] = quad;
   return {
     region,
-    geometry: { type: 'perspective', canvasToUnit },
+    geometry: { type: 'perspective', canvasToUnit, quad },
+    rows: smartObjectRows(region, { type: 'perspective', quad }, layer.displacement?.strength ?? 0),
     extent: {
       width: Math.max(distance(tl, tr), distance(bl, br)),
       height: Math.max(distance(tl, bl), distance(tr, br)),
@@ -232,8 +264,9 @@ export async function prepareTemplate({
         prepared.shading = { image, blend: layer.shading.blend_mode, opacity: layer.shading.opacity };
     }
     if (layer.color) {
+      const visible = cropGrey(await decoder.grey(layer.color.mask), canvas, 0);
       prepared.color = {
-        mask: cropGrey(await decoder.grey(layer.color.mask), canvas, 0),
+        mask: cropGreyToContent(visible) ?? { x: 0, y: 0, width: 0, height: 0, data: new Uint8Array(0) },
         default: hexToKey(layer.color.default),
         allowed: layer.color.allowed ? new Set(layer.color.allowed.map(hexToKey)) : null,
       };
@@ -254,7 +287,6 @@ export async function prepareTemplate({
     base: null,
     steps: below.map(layerStep),
   });
-  const base = sharedCopy(flatBase);
 
   // Above the first smart object, consecutive normal layers merge into one (source-over is
   // associative); a layer with another blend mode must meet the pixels under it, so it stays.
@@ -293,19 +325,85 @@ export async function prepareTemplate({
   await flushRun();
 
   const shared = steps.map(shareStep);
+  const opaque = isOpaque(flatBase);
+  const channels = opaque ? 3 : 4;
+  const whole: PixelRaster = { ...canvas, channels: 4, data: flatBase };
+  const smart = shared.filter((step): step is PreparedSmartObject => step.kind === 'smart');
+  const colored = smart.some((step) => step.color);
+  const defaults = defaultColorsOf(shared);
+  const staticSteps = staticStepsOf(shared, defaults);
+
+  const staticCanvas = sharedCopy(
+    staticSteps.length === 0
+      ? channels === 4
+        ? flatBase
+        : dropAlpha(flatBase)
+      : await pool.compose({ ...canvas, channels, base: null, start: whole, steps: staticSteps }),
+  );
+  let base: PixelRaster;
+  if (staticSteps.length === 0 || smart.length === 0) {
+    // Nothing static above the smart objects (or nothing to replay): the static canvas is the base.
+    base = { ...canvas, channels, data: staticCanvas };
+  } else {
+    // Another product colour needs the whole base (for a new static canvas), else the regions do.
+    const area = colored ? canvas : smart.map((step) => step.region).reduce(union);
+    const crop = cropRgba({ ...canvas, data: flatBase }, area);
+    base = { ...crop, channels, data: sharedCopy(channels === 4 ? crop.data : dropAlpha(crop.data)) };
+  }
+  const distinctBase = base.data !== staticCanvas;
   return {
     key,
     width: canvas.width,
     height: canvas.height,
+    opaque,
+    channels,
+    canvas: staticCanvas,
+    canvasColors: colorKeyOf(defaults),
     base,
-    opaque: isOpaque(base),
     steps: shared,
-    bytes: base.byteLength + shared.reduce((sum, step) => sum + stepBytes(step), 0),
+    bytes:
+      staticCanvas.byteLength +
+      (distinctBase ? base.data.byteLength : 0) +
+      shared.reduce((sum, step) => sum + stepBytes(step), 0),
   };
 }
 
+/** The default product colour of each smart object that takes one ('' for white: no change). */
+function defaultColorsOf(steps: (PreparedLayer | PreparedSmartObject)[]): string[] {
+  return steps.flatMap((step) =>
+    step.kind === 'smart' && step.color ? [step.color.default === WHITE ? '' : step.color.default] : [],
+  );
+}
+
+/**
+ * The steps that make the static canvas for the given product colours (one per colour-taking smart
+ * object, in layer order; '' = none): static layers and colour fills, no artwork.
+ */
+export function staticStepsOf(
+  steps: (PreparedLayer | PreparedSmartObject)[],
+  colors: readonly string[],
+): ComposeStep[] {
+  const out: ComposeStep[] = [];
+  let next = 0;
+  for (const step of steps) {
+    if (step.kind === 'layer') {
+      out.push(layerStep(step));
+    } else if (step.color) {
+      const hex = colors[next++] ?? '';
+      if (hex !== '') out.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
+    }
+  }
+  return out;
+}
+
+const WHITE = '#ffffff';
+
+export function rgbOf(hex: string): [number, number, number] {
+  return [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
+}
+
 function shareRgba(image: PlacedRgba): PlacedRgba {
-  return { ...image, data: sharedCopy(image.data) };
+  return { ...image, data: sharedCopy(image.data), rows: contentRows(image) };
 }
 
 function shareGrey(map: PlacedGrey): PlacedGrey {

@@ -1,11 +1,16 @@
 // One render of a prepared template: validate the inputs against its smart objects, decode each
-// artwork at the resolution its place needs, run the compose task on the pool, encode once.
+// artwork at the resolution its place needs, run the compose task on the pool (the static canvas
+// copied, only the smart objects' regions recomposed), encode once.
+import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
+import { freshCanvasBuffers } from './canvas-buffers.js';
 import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
+import { sharedCopy, union, unionRows } from './raster.js';
 import type { EncodedImage, SharpMedia } from './sharp-media.js';
 import type { PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
+import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 
@@ -13,52 +18,135 @@ import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 const MAX_WORK_SIDE = 8192;
 const WHITE = '#ffffff';
 
+/** Static canvases for product colours other than a template's defaults, composed once each. */
+export interface StaticCanvasCache {
+  get(prepared: PreparedTemplate, colorKey: string, build: () => Promise<Uint8Array>): Promise<Uint8Array>;
+}
+
 export interface RenderDeps {
   media: SharpMedia;
   pool: KernelPool;
+  /** Without one, a render in a non-default colour composes its static canvas every time. */
+  staticCanvases?: StaticCanvasCache;
+  /** Without one, every render allocates its canvas (and shared copies of its artwork). */
+  buffers?: CanvasBuffers;
 }
 
 export async function renderTemplate(
-  { media, pool }: RenderDeps,
+  { media, pool, staticCanvases, buffers = freshCanvasBuffers }: RenderDeps,
   prepared: PreparedTemplate,
   inputs: SmartObjectInput[],
   exportOptions: ExportOptions,
 ): Promise<EncodedImage> {
   const output = outputSize(prepared, exportOptions);
   const byUuid = inputsBySmartObject(prepared, inputs);
-  const steps = await Promise.all(
-    prepared.steps.map(async (step): Promise<ComposeStep[]> => {
-      if (step.kind === 'layer') {
-        return [
-          {
-            kind: 'layer',
-            image: step.image,
-            blend: step.blend,
-            opacity: step.opacity,
-            ...(step.mask ? { mask: step.mask } : {}),
-          },
-        ];
-      }
-      const input = byUuid.get(step.layer.uuid);
-      const color = colorStep(step, input);
-      if (!input) return color;
-      return [...color, await smartStep(media, step, input)];
-    }),
+  const colors = colorsOf(prepared, byUuid);
+  const smart = new Map(
+    await Promise.all(
+      prepared.steps.flatMap((step) => {
+        const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
+        return step.kind === 'smart' && input
+          ? [smartStep(media, step, input).then((draw) => [step, draw] as const)]
+          : [];
+      }),
+    ),
   );
+  const { width, height, channels } = prepared;
+  const colorKey = colorKeyOf(colors);
+  const buffer = buffers.acquire(width * height * channels);
+  // Artwork goes to kernel threads in (reused) shared memory: one copy instead of a structured
+  // clone's two, and no fresh pages to fault in.
+  const shared: CanvasBuffer[] = [];
+  if (pool.threads > 0) {
+    for (const [step, draw] of smart) {
+      const copy = buffers.acquire(draw.art.data.byteLength);
+      copy.holds = null;
+      copy.data.set(draw.art.data);
+      shared.push(copy);
+      smart.set(step, { ...draw, art: { ...draw.art, data: copy.data } });
+    }
+  }
   try {
-    const canvas = await pool.compose({
-      width: prepared.width,
-      height: prepared.height,
-      base: prepared.base,
-      steps: steps.flat(),
+    const backdrop =
+      colorKey === prepared.canvasColors
+        ? prepared.canvas
+        : await staticCanvasFor({ pool, staticCanvases }, prepared, colors, colorKey);
+    // Outside the smart objects' regions nothing changes: there the result is the static canvas,
+    // which a reused buffer mostly holds already.
+    const held = buffer.holds?.backdrop === backdrop ? buffer.holds : null;
+    buffer.holds = null;
+    const drawn = [...smart.keys()];
+    const region = drawn.length > 0 ? drawn.map((step) => step.region).reduce(union) : null;
+    const rows = drawn.length > 0 ? drawn.map((step) => step.rows).reduce(unionRows) : null;
+    await pool.compose({
+      width,
+      height,
+      channels,
+      base: backdrop,
+      out: buffer.data,
+      ...(held ? { dirty: held.dirty } : {}),
+      ...(region && rows
+        ? { region, rows, start: prepared.base, steps: stepsOf(prepared, colors, smart) }
+        : { steps: [] }),
     });
+    buffer.holds = { backdrop, dirty: region };
     return await media.encode(
-      { data: canvas, width: prepared.width, height: prepared.height, opaque: prepared.opaque },
+      { data: buffer.data, width, height, channels, opaque: prepared.opaque },
       { format: exportOptions.format, width: output.width, height: output.height, quality: output.quality },
     );
   } catch (error) {
     throw isCompositorError(error) ? error : new RenderFailedError('render failed', { cause: error });
+  } finally {
+    buffers.release(buffer);
+    for (const copy of shared) buffers.release(copy);
   }
+}
+
+function staticCanvasFor(
+  { pool, staticCanvases }: Pick<RenderDeps, 'pool' | 'staticCanvases'>,
+  prepared: PreparedTemplate,
+  colors: string[],
+  colorKey: string,
+): Promise<Uint8Array> {
+  const build = async () =>
+    sharedCopy(
+      await pool.compose({
+        width: prepared.width,
+        height: prepared.height,
+        channels: prepared.channels,
+        base: null,
+        start: prepared.base,
+        steps: staticStepsOf(prepared.steps, colors),
+      }),
+    );
+  return staticCanvases ? staticCanvases.get(prepared, colorKey, build) : build();
+}
+
+/** Every step in layer order: static layers, colour fills, and the smart objects that got artwork. */
+function stepsOf(
+  prepared: PreparedTemplate,
+  colors: string[],
+  smart: Map<PreparedSmartObject, ComposeStep>,
+): ComposeStep[] {
+  const steps: ComposeStep[] = [];
+  let next = 0;
+  for (const step of prepared.steps) {
+    if (step.kind === 'layer') {
+      steps.push({
+        kind: 'layer',
+        image: step.image,
+        blend: step.blend,
+        opacity: step.opacity,
+        ...(step.mask ? { mask: step.mask } : {}),
+      });
+      continue;
+    }
+    const hex = step.color ? colors[next++]! : '';
+    if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
+    const draw = smart.get(step);
+    if (draw) steps.push(draw);
+  }
+  return steps;
 }
 
 function outputSize(
@@ -108,23 +196,24 @@ function inputsBySmartObject(
   return byUuid;
 }
 
-function colorStep(step: PreparedSmartObject, input: SmartObjectInput | undefined): ComposeStep[] {
-  if (input?.color !== undefined && !step.color) {
-    throw new RenderFailedError(`smart object ${step.layer.uuid} does not take a product colour`);
+/** The product colour of each smart object that takes one, in layer order ('' for white: no change). */
+function colorsOf(prepared: PreparedTemplate, byUuid: Map<string, SmartObjectInput>): string[] {
+  const colors: string[] = [];
+  for (const step of prepared.steps) {
+    if (step.kind !== 'smart') continue;
+    const input = byUuid.get(step.layer.uuid);
+    if (input?.color !== undefined && !step.color) {
+      throw new RenderFailedError(`smart object ${step.layer.uuid} does not take a product colour`);
+    }
+    if (!step.color) continue;
+    const hex = (input?.color ?? step.color.default).toLowerCase();
+    if (!hexColorSchema.safeParse(hex).success) throw new RenderFailedError(`colour ${hex} is not #rrggbb`);
+    if (step.color.allowed && !step.color.allowed.has(hex)) {
+      throw new RenderFailedError(`colour ${hex} is not offered for smart object ${step.layer.uuid}`);
+    }
+    colors.push(hex === WHITE ? '' : hex);
   }
-  if (!step.color) return [];
-  const hex = (input?.color ?? step.color.default).toLowerCase();
-  if (!hexColorSchema.safeParse(hex).success) throw new RenderFailedError(`colour ${hex} is not #rrggbb`);
-  if (step.color.allowed && !step.color.allowed.has(hex)) {
-    throw new RenderFailedError(`colour ${hex} is not offered for smart object ${step.layer.uuid}`);
-  }
-  if (hex === WHITE) return [];
-  const rgb: [number, number, number] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [
-    number,
-    number,
-    number,
-  ];
-  return [{ kind: 'color', rgb, mask: step.color.mask }];
+  return colors;
 }
 
 /** Decodes the artwork at the resolution its place on the canvas needs and builds its step. */
@@ -132,7 +221,7 @@ async function smartStep(
   media: SharpMedia,
   step: PreparedSmartObject,
   input: SmartObjectInput,
-): Promise<ComposeStep> {
+): Promise<Extract<ComposeStep, { kind: 'smart' }>> {
   const { layer, extent } = step;
   const scale = Math.max(extent.width / layer.size.width, extent.height / layer.size.height);
   const workWidth = Math.min(MAX_WORK_SIDE, Math.max(1, Math.round(layer.size.width * scale)));
@@ -176,7 +265,7 @@ async function smartStep(
       m[7],
       m[8],
     ];
-    mapping = { type: 'perspective', inverse };
+    mapping = { type: 'perspective', inverse, quad: step.geometry.quad };
   } else {
     mapping = { type: 'mesh', field: step.geometry.field };
   }

@@ -1,15 +1,17 @@
 // The kernels sharp does not have: perspective (homography) and mesh warps of straight RGBA
 // artwork into a canvas region, optionally displaced by a grey map. Sampling is bilinear on
 // premultiplied alpha (no dark fringes), and the artwork's border is antialiased from each
-// pixel's distance to it. Only pixels of the destination region are visited.
+// pixel's distance to it. The kernels work one row span at a time, so a render can warp, mask,
+// shade and blend a row while it is in cache, without a region-sized intermediate image.
 import type { Writable } from './blend-modes.js';
 import { greyAt } from './blend-modes.js';
 import type { Matrix3 } from './homography.js';
 import type { MeshField } from './mesh-field.js';
 import type { PlacedGrey, PlacedRgba, Region, RgbaImage } from './raster.js';
+import type { Quad } from './template-model.js';
 
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
-const { floor, min, sqrt } = Math;
+const { ceil, floor, fround, max, min, sqrt } = Math;
 
 /** Shifts where each destination pixel samples: 128 is neutral, 0 / 255 shift by ∓/± `strength` px. */
 export interface DisplacementMap {
@@ -18,6 +20,26 @@ export interface DisplacementMap {
 }
 
 type Premultiplied = Uint8Array | Uint8ClampedArray | Float32Array;
+
+/** The artwork ready for sampling: premultiplied once per render (not per row). */
+export interface WarpSource {
+  pm: Premultiplied;
+  /** No transparency: the sampler skips the unpremultiply. */
+  opaque: boolean;
+  /** 4: RGBA; 3: RGB, opaque artwork decoded without an alpha channel. */
+  channels: 3 | 4;
+  width: number;
+  height: number;
+}
+
+/** Artwork as the warps take it: straight RGBA, or RGB (`channels: 3`, always opaque). */
+export type Artwork = RgbaImage & { opaque?: boolean; channels?: 3 | 4 };
+
+export function warpSource(src: Artwork): WarpSource {
+  const channels = src.channels ?? 4;
+  const pm = src.opaque || channels === 3 ? src.data : premultiply(src);
+  return { pm, opaque: pm === src.data, channels, width: src.width, height: src.height };
+}
 
 /** Premultiplied copy of the artwork (the artwork itself when it is opaque). */
 export function premultiply(src: RgbaImage): Premultiplied {
@@ -54,6 +76,7 @@ function sampleEdgePixel(
   out: Uint8ClampedArray,
   o: number,
   pm: Premultiplied,
+  sc: number,
   width: number,
   height: number,
   u: number,
@@ -75,15 +98,18 @@ function sampleEdgePixel(
   x1 = x1 < 0 ? 0 : x1 > width - 1 ? width - 1 : x1;
   y0 = y0 < 0 ? 0 : y0 > height - 1 ? height - 1 : y0;
   y1 = y1 < 0 ? 0 : y1 > height - 1 ? height - 1 : y1;
-  const i00 = (y0 * width + x0) * 4;
-  const i10 = (y0 * width + x1) * 4;
-  const i01 = (y1 * width + x0) * 4;
-  const i11 = (y1 * width + x1) * 4;
+  const i00 = (y0 * width + x0) * sc;
+  const i10 = (y0 * width + x1) * sc;
+  const i01 = (y1 * width + x0) * sc;
+  const i11 = (y1 * width + x1) * sc;
   const w00 = (1 - tx) * (1 - ty);
   const w10 = tx * (1 - ty);
   const w01 = (1 - tx) * ty;
   const w11 = tx * ty;
-  const a = pm[i00 + 3]! * w00 + pm[i10 + 3]! * w10 + pm[i01 + 3]! * w01 + pm[i11 + 3]! * w11;
+  const a =
+    sc === 4
+      ? pm[i00 + 3]! * w00 + pm[i10 + 3]! * w10 + pm[i01 + 3]! * w01 + pm[i11 + 3]! * w11
+      : 255 * w00 + 255 * w10 + 255 * w01 + 255 * w11;
   if (a <= 0) return;
   const unpremultiply = 255 / a;
   out[o] = (pm[i00]! * w00 + pm[i10]! * w10 + pm[i01]! * w01 + pm[i11]! * w11) * unpremultiply;
@@ -102,6 +128,7 @@ function sampleInteriorPixel(
   out: Uint8ClampedArray,
   o: number,
   pm: Premultiplied,
+  sc: number,
   opaque: boolean,
   width: number,
   height: number,
@@ -115,10 +142,10 @@ function sampleInteriorPixel(
   const y0 = fy | 0;
   const tx = fx - x0;
   const ty = fy - y0;
-  const i00 = (y0 * width + x0) * 4;
-  const i10 = i00 + 4;
-  const i01 = i00 + width * 4;
-  const i11 = i01 + 4;
+  const i00 = (y0 * width + x0) * sc;
+  const i10 = i00 + sc;
+  const i01 = i00 + width * sc;
+  const i11 = i01 + sc;
   const w00 = (1 - tx) * (1 - ty);
   const w10 = tx * (1 - ty);
   const w01 = (1 - tx) * ty;
@@ -142,18 +169,241 @@ function sampleInteriorPixel(
   return true;
 }
 
-/** Canvas-pixel shift of each destination pixel's sampling position, or null without a map. */
-function shiftsOf(displacement: DisplacementMap | undefined, region: Region): Float32Array | null {
-  if (!displacement) return null;
-  const shifts = new Float32Array(region.width * region.height);
-  const scale = displacement.strength / 127.5;
-  for (let ry = 0; ry < region.height; ry++) {
-    for (let rx = 0; rx < region.width; rx++) {
-      shifts[ry * region.width + rx] =
-        (greyAt(displacement.map, region.x + rx, region.y + ry, 127.5) - 127.5) * scale;
+/**
+ * The canvas columns [from, to) whose pixel centres lie within `margin` pixels of the quad's part
+ * of the horizontal band yc ± margin, or null if the band misses the quad. Exact for any simple
+ * polygon: the band's extreme points lie on the quad's edges clipped to the band.
+ */
+export function quadSpan(quad: Quad, yc: number, margin: number): [number, number] | null {
+  const ya = yc - margin;
+  const yb = yc + margin;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let k = 0; k < 4; k++) {
+    const [px, py] = quad[k]!;
+    const [qx, qy] = quad[(k + 1) % 4]!;
+    if ((py < ya && qy < ya) || (py > yb && qy > yb)) continue;
+    let xa = px;
+    let xb = qx;
+    if (py !== qy) {
+      const ta = clamp01((ya - py) / (qy - py));
+      const tb = clamp01((yb - py) / (qy - py));
+      xa = px + (qx - px) * ta;
+      xb = px + (qx - px) * tb;
     }
+    lo = min(lo, xa, xb);
+    hi = max(hi, xa, xb);
   }
-  return shifts;
+  if (!(lo <= hi)) return null;
+  return [floor(lo - margin), ceil(hi + margin)];
+}
+
+/** The displacement of canvas pixel (x, y) in canvas pixels (float32, as the kernels always kept it). */
+function shiftAt(displacement: DisplacementMap, scale: number, x: number, y: number): number {
+  return fround((greyAt(displacement.map, x, y, 127.5) - 127.5) * scale);
+}
+
+/**
+ * Perspective warp of canvas pixels x0 ≤ x < x1 of row y into `out` from byte offset o (RGBA;
+ * pixels the artwork does not reach are left alone). `inverse` maps canvas coordinates to artwork
+ * pixel coordinates (the inverse of the artwork → quad homography).
+ */
+export function perspectiveRow(
+  out: Uint8ClampedArray,
+  o: number,
+  src: WarpSource,
+  inverse: Matrix3,
+  y: number,
+  x0: number,
+  x1: number,
+  displacement?: DisplacementMap,
+): void {
+  const { pm, opaque, channels: sc, width, height } = src;
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inverse;
+  const scale = displacement ? displacement.strength / 127.5 : 0;
+  const yc = y + 0.5;
+  for (let x = x0; x < x1; x++, o += 4) {
+    const shift = displacement === undefined ? 0 : shiftAt(displacement, scale, x, y);
+    const px = x + 0.5 + shift;
+    const py = yc + shift;
+    const w = h6 * px + h7 * py + h8;
+    if (!(w > 0)) continue;
+    const iw = 1 / w;
+    const u = (h0 * px + h1 * py + h2) * iw;
+    const v = (h3 * px + h4 * py + h5) * iw;
+    // |∇u|² and |∇v|²: a pixel farther than one canvas pixel from the border is fully covered.
+    const ax = h0 - u * h6;
+    const ay = h1 - u * h7;
+    const bx = h3 - v * h6;
+    const by = h4 - v * h7;
+    const gu2 = (ax * ax + ay * ay) * iw * iw;
+    const gv2 = (bx * bx + by * by) * iw * iw;
+    const du = u < width - u ? u : width - u;
+    const dv = v < height - v ? v : height - v;
+    if (du > 0 && dv > 0 && du * du >= gu2 && dv * dv >= gv2) {
+      const fx = u - 0.5;
+      const fy = v - 0.5;
+      if (opaque && fx >= 0 && fy >= 0 && fx < width - 1 && fy < height - 1) {
+        // sampleInteriorPixel's opaque case, inlined: most pixels of a render take it.
+        const x0 = fx | 0;
+        const y0 = fy | 0;
+        const tx = fx - x0;
+        const ty = fy - y0;
+        const i00 = (y0 * width + x0) * sc;
+        const i10 = i00 + sc;
+        const i01 = i00 + width * sc;
+        const i11 = i01 + sc;
+        const w00 = (1 - tx) * (1 - ty);
+        const w10 = tx * (1 - ty);
+        const w01 = (1 - tx) * ty;
+        const w11 = tx * ty;
+        out[o] = pm[i00]! * w00 + pm[i10]! * w10 + pm[i01]! * w01 + pm[i11]! * w11;
+        out[o + 1] = pm[i00 + 1]! * w00 + pm[i10 + 1]! * w10 + pm[i01 + 1]! * w01 + pm[i11 + 1]! * w11;
+        out[o + 2] = pm[i00 + 2]! * w00 + pm[i10 + 2]! * w10 + pm[i01 + 2]! * w01 + pm[i11 + 2]! * w11;
+        out[o + 3] = 255;
+        continue;
+      }
+      if (sampleInteriorPixel(out, o, pm, sc, opaque, width, height, u, v)) continue;
+    }
+    sampleEdgePixel(out, o, pm, sc, width, height, u, v, sqrt(gu2), sqrt(gv2));
+  }
+}
+
+/**
+ * Perspective warp of canvas pixels x0 ≤ x < x1 of row y that all lie at least two canvas pixels
+ * inside the quad (after displacement), for opaque artwork drawn with normal blending at full
+ * opacity: such a pixel is fully covered and opaque, so it is written straight onto `dst` (pixels
+ * `stride` bytes apart from byte offset d; stride 4 gets alpha 255), with no gradient and no blend.
+ * The rare pixel that samples within half a source pixel of the artwork's border (magnified
+ * artwork) goes through the edge sampler into `edge` (RGBA, indexed from x0) for the caller to
+ * composite. Returns whether it wrote any pixel into `edge`.
+ */
+export function perspectiveInteriorRow(
+  dst: Uint8ClampedArray,
+  stride: number,
+  d: number,
+  src: WarpSource,
+  inverse: Matrix3,
+  y: number,
+  x0: number,
+  x1: number,
+  edge: Uint8ClampedArray,
+  displacement?: DisplacementMap,
+): boolean {
+  const { pm, channels: sc, width, height } = src;
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inverse;
+  const scale = displacement ? displacement.strength / 127.5 : 0;
+  const yc = y + 0.5;
+  let deferred = false;
+  for (let x = x0; x < x1; x++, d += stride) {
+    const shift = displacement === undefined ? 0 : shiftAt(displacement, scale, x, y);
+    const px = x + 0.5 + shift;
+    const py = yc + shift;
+    const iw = 1 / (h6 * px + h7 * py + h8);
+    const u = (h0 * px + h1 * py + h2) * iw;
+    const v = (h3 * px + h4 * py + h5) * iw;
+    const fx = u - 0.5;
+    const fy = v - 0.5;
+    if (!(fx >= 0 && fy >= 0 && fx < width - 1 && fy < height - 1)) {
+      perspectiveRow(edge, (x - x0) * 4, src, inverse, y, x, x + 1, displacement);
+      deferred = true;
+      continue;
+    }
+    const ix = fx | 0;
+    const iy = fy | 0;
+    const tx = fx - ix;
+    const ty = fy - iy;
+    const i00 = (iy * width + ix) * sc;
+    const i10 = i00 + sc;
+    const i01 = i00 + width * sc;
+    const i11 = i01 + sc;
+    const w00 = (1 - tx) * (1 - ty);
+    const w10 = tx * (1 - ty);
+    const w01 = (1 - tx) * ty;
+    const w11 = tx * ty;
+    dst[d] = pm[i00]! * w00 + pm[i10]! * w10 + pm[i01]! * w01 + pm[i11]! * w11;
+    dst[d + 1] = pm[i00 + 1]! * w00 + pm[i10 + 1]! * w10 + pm[i01 + 1]! * w01 + pm[i11 + 1]! * w11;
+    dst[d + 2] = pm[i00 + 2]! * w00 + pm[i10 + 2]! * w10 + pm[i01 + 2]! * w01 + pm[i11 + 2]! * w11;
+    if (stride === 4) dst[d + 3] = 255;
+  }
+  return deferred;
+}
+
+/**
+ * The canvas columns [from, to) whose pixel centres on row centre yc lie at least `inset` canvas
+ * pixels inside every edge of the quad, or null. Conservative for any simple quad: the points
+ * inside every edge's half-plane lie inside the quad.
+ */
+export function quadInterior(quad: Quad, yc: number, inset: number): [number, number] | null {
+  let area = 0;
+  for (let k = 0; k < 4; k++) {
+    const [px, py] = quad[k]!;
+    const [qx, qy] = quad[(k + 1) % 4]!;
+    area += px * qy - qx * py;
+  }
+  if (area === 0) return null;
+  const orientation = area > 0 ? 1 : -1;
+  let lo = -Infinity;
+  let hi = Infinity;
+  for (let k = 0; k < 4; k++) {
+    const [px, py] = quad[k]!;
+    const [qx, qy] = quad[(k + 1) % 4]!;
+    const length = Math.hypot(qx - px, qy - py);
+    if (length === 0) return null;
+    // Inward unit normal (y grows downwards): distance = n · (p − a), positive inside.
+    const nx = (-(qy - py) * orientation) / length;
+    const ny = ((qx - px) * orientation) / length;
+    const rest = inset - ny * (yc - py);
+    if (nx > 0) lo = max(lo, px + rest / nx);
+    else if (nx < 0) hi = min(hi, px + rest / nx);
+    else if (rest > 0) return null;
+  }
+  // Pixel x has its centre at x + 0.5.
+  const from = ceil(lo - 0.5);
+  const to = floor(hi - 0.5) + 1;
+  return from < to ? [from, to] : null;
+}
+
+/** Mesh warp of canvas pixels x0 ≤ x < x1 of row y (inside the field's region) into `out` from byte offset o. */
+export function meshRow(
+  out: Uint8ClampedArray,
+  o: number,
+  src: WarpSource,
+  field: MeshField,
+  y: number,
+  x0: number,
+  x1: number,
+  displacement?: DisplacementMap,
+): void {
+  const { region, triangle, coefficients: c } = field;
+  const { pm, opaque, channels: sc, width, height } = src;
+  const scale = displacement ? displacement.strength / 127.5 : 0;
+  const row = (y - region.y) * region.width - region.x;
+  for (let x = x0; x < x1; x++, o += 4) {
+    const shift = displacement === undefined ? 0 : shiftAt(displacement, scale, x, y);
+    const px = x + 0.5 + shift;
+    const py = y + 0.5 + shift;
+    // The triangle under the displaced position, else the pixel's own (affine maps extrapolate).
+    let t = triangle[row + x]!;
+    if (shift !== 0) {
+      const dx = floor(px) - region.x;
+      const dy = floor(py) - region.y;
+      const moved =
+        dx >= 0 && dy >= 0 && dx < region.width && dy < region.height
+          ? triangle[dy * region.width + dx]!
+          : -1;
+      if (moved >= 0) t = moved;
+    }
+    if (t < 0) continue;
+    const k = t * 6;
+    const u = (c[k]! * px + c[k + 1]! * py + c[k + 2]!) * width;
+    const v = (c[k + 3]! * px + c[k + 4]! * py + c[k + 5]!) * height;
+    const gu = sqrt(c[k]! * c[k]! + c[k + 1]! * c[k + 1]!) * width;
+    const gv = sqrt(c[k + 3]! * c[k + 3]! + c[k + 4]! * c[k + 4]!) * height;
+    const interior = min(u, width - u) >= gu && min(v, height - v) >= gv;
+    if (interior && sampleInteriorPixel(out, o, pm, sc, opaque, width, height, u, v)) continue;
+    sampleEdgePixel(out, o, pm, sc, width, height, u, v, gu, gv);
+  }
 }
 
 /**
@@ -167,44 +417,10 @@ export function warpPerspective(
   displacement?: DisplacementMap,
 ): Writable<PlacedRgba> {
   const out = new Uint8ClampedArray(region.width * region.height * 4);
-  const pm = premultiply(src);
-  const opaque = pm === src.data;
-  const shifts = shiftsOf(displacement, region);
-  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inverse;
-  const { width, height } = src;
+  const source = warpSource(src);
   for (let ry = 0; ry < region.height; ry++) {
-    const y = region.y + ry + 0.5;
-    for (let rx = 0; rx < region.width; rx++) {
-      const cell = ry * region.width + rx;
-      const shift = shifts === null ? 0 : shifts[cell]!;
-      const px = region.x + rx + 0.5 + shift;
-      const py = y + shift;
-      const w = h6 * px + h7 * py + h8;
-      if (!(w > 0)) continue;
-      const iw = 1 / w;
-      const u = (h0 * px + h1 * py + h2) * iw;
-      const v = (h3 * px + h4 * py + h5) * iw;
-      // |∇u|² and |∇v|²: a pixel farther than one canvas pixel from the border is fully covered.
-      const ax = h0 - u * h6;
-      const ay = h1 - u * h7;
-      const bx = h3 - v * h6;
-      const by = h4 - v * h7;
-      const gu2 = (ax * ax + ay * ay) * iw * iw;
-      const gv2 = (bx * bx + by * by) * iw * iw;
-      const du = u < width - u ? u : width - u;
-      const dv = v < height - v ? v : height - v;
-      const o = cell * 4;
-      if (
-        du > 0 &&
-        dv > 0 &&
-        du * du >= gu2 &&
-        dv * dv >= gv2 &&
-        sampleInteriorPixel(out, o, pm, opaque, width, height, u, v)
-      ) {
-        continue;
-      }
-      sampleEdgePixel(out, o, pm, width, height, u, v, sqrt(gu2), sqrt(gv2));
-    }
+    const o = ry * region.width * 4;
+    perspectiveRow(out, o, source, inverse, region.y + ry, region.x, region.x + region.width, displacement);
   }
   return { ...region, data: out };
 }
@@ -215,40 +431,12 @@ export function warpMesh(
   field: MeshField,
   displacement?: DisplacementMap,
 ): Writable<PlacedRgba> {
-  const { region, triangle, coefficients: c } = field;
+  const { region } = field;
   const out = new Uint8ClampedArray(region.width * region.height * 4);
-  const pm = premultiply(src);
-  const opaque = pm === src.data;
-  const shifts = shiftsOf(displacement, region);
-  const { width, height } = src;
+  const source = warpSource(src);
   for (let ry = 0; ry < region.height; ry++) {
-    for (let rx = 0; rx < region.width; rx++) {
-      const cell = ry * region.width + rx;
-      const shift = shifts === null ? 0 : shifts[cell]!;
-      const px = region.x + rx + 0.5 + shift;
-      const py = region.y + ry + 0.5 + shift;
-      // The triangle under the displaced position, else the pixel's own (affine maps extrapolate).
-      let t = triangle[cell]!;
-      if (shift !== 0) {
-        const dx = floor(px) - region.x;
-        const dy = floor(py) - region.y;
-        const moved =
-          dx >= 0 && dy >= 0 && dx < region.width && dy < region.height
-            ? triangle[dy * region.width + dx]!
-            : -1;
-        if (moved >= 0) t = moved;
-      }
-      if (t < 0) continue;
-      const k = t * 6;
-      const u = (c[k]! * px + c[k + 1]! * py + c[k + 2]!) * width;
-      const v = (c[k + 3]! * px + c[k + 4]! * py + c[k + 5]!) * height;
-      const gu = sqrt(c[k]! * c[k]! + c[k + 1]! * c[k + 1]!) * width;
-      const gv = sqrt(c[k + 3]! * c[k + 3]! + c[k + 4]! * c[k + 4]!) * height;
-      const o = cell * 4;
-      const interior = min(u, width - u) >= gu && min(v, height - v) >= gv;
-      if (interior && sampleInteriorPixel(out, o, pm, opaque, width, height, u, v)) continue;
-      sampleEdgePixel(out, o, pm, width, height, u, v, gu, gv);
-    }
+    const o = ry * region.width * 4;
+    meshRow(out, o, source, field, region.y + ry, region.x, region.x + region.width, displacement);
   }
   return { ...region, data: out };
 }

@@ -1,0 +1,395 @@
+// End-to-end render benchmark (issue 5): `POST /api/v1/renders?wait=30` until the render has
+// `succeeded`, at 1000 px, against the built services on 127.0.0.1 (key-service, gateway and
+// `--workers` render-worker processes), a throwaway database and Redis prefix. Measures the
+// latency of one render at a time (p50/p95 per template), then renders per second with several
+// clients in flight. Writes the "### End to end" subsection of the render section of
+// infra/bench/RESULTS.md. Bounded: every request times out, and the whole run has a deadline.
+//
+//   npm run build && node infra/bench/e2e-render/run.mjs [--seconds 20] [--clients 8] [--no-write]
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Buffer } from 'node:buffer';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { URL, fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createServiceTokenSigner } from '@platen/http';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import sharp from 'sharp';
+import { ARTWORK_SIDE, createBenchArtwork } from '../render/artwork.mjs';
+import { percentile } from '../render/measure.mjs';
+import { E2E_SUBSECTION, writeSubsection } from '../render/results-file.mjs';
+
+const { fetch, AbortSignal } = globalThis;
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const RESULTS_PATH = join(ROOT, 'infra/bench/RESULTS.md');
+const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const SIZE = 1000;
+const WAIT_S = 30;
+/** A request gives up this long after it was sent (the ?wait plus upload and slack). */
+const REQUEST_TIMEOUT_MS = (WAIT_S + 15) * 1000;
+/** The whole run, start-up included, never takes longer than this. */
+const DEADLINE_MS = 15 * 60 * 1000;
+
+const USAGE = `usage: node infra/bench/e2e-render/run.mjs [options]   (run \`npm run build\` first)
+  --templates LIST   sample slugs (default: poster-on-wall,tablet-at-angle)
+  --workers N        render-worker processes (default 2)
+  --concurrency N    WORKER_CONCURRENCY of each (default: the worker's own default, 2)
+  --sequential N     renders one at a time per template, for the latency (default 20)
+  --clients N        requests in flight for the throughput run (default 8)
+  --seconds N        length of the throughput run (default 20)
+  --no-write         print only; do not write RESULTS.md`;
+
+const id = randomBytes(4).toString('hex');
+const dbName = `platen_bench_e2e_${id}`;
+const redisPrefix = `platen-bench-e2e-${id}`;
+const secret = randomBytes(24).toString('hex');
+const children = [];
+let storageDir;
+
+const log = (message) => process.stderr.write(`[bench:e2e-render] ${message}\n`);
+
+function dbUrl(name) {
+  const url = new URL(PG_SERVER);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer(sql) {
+  const client = new pg.Client({ connectionString: PG_SERVER });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function start(name, script, env) {
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const proc = { child, name, output: () => output };
+  children.push(proc);
+  return proc;
+}
+
+async function stop(proc) {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  await new Promise((resolve) => {
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
+    proc.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    proc.child.kill('SIGTERM');
+  });
+}
+
+async function waitHealthy(proc, url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${proc.name} not healthy after ${timeoutMs} ms:\n${proc.output()}`);
+}
+
+async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function internal(keyServiceUrl, path, body) {
+  const token = await createServiceTokenSigner(secret, 'bench')();
+  const response = await fetch(`${keyServiceUrl}/internal/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const payload = await response.json();
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(payload)}`);
+  return payload.data;
+}
+
+/** One render, POSTed with ?wait; resolves with its client-side wall time once it has succeeded. */
+async function renderOnce(url, headers, body) {
+  const began = performance.now();
+  const response = await fetch(`${url}/api/v1/renders?wait=${WAIT_S}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const payload = await response.json();
+  const ms = performance.now() - began;
+  const render = payload.data;
+  if (response.status !== 200 || render?.status !== 'succeeded') {
+    const what = render?.error ? `${render.error.code}: ${render.error.message}` : JSON.stringify(payload);
+    throw new Error(`render ended ${response.status} ${render?.status ?? ''} (${what})`);
+  }
+  return { ms, render };
+}
+
+function renderBody(mockup, artworkBase64) {
+  return JSON.stringify({
+    mockup_uuid: mockup.uuid,
+    smart_objects: mockup.smart_objects.map((so) => ({
+      uuid: so.uuid,
+      asset: { data: artworkBase64, fit: 'cover', rotate: 0 },
+    })),
+    export_options: { format: 'jpeg', size: SIZE, quality: 90 },
+  });
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      templates: { type: 'string', default: 'poster-on-wall,tablet-at-angle' },
+      workers: { type: 'string', default: '2' },
+      concurrency: { type: 'string' },
+      sequential: { type: 'string', default: '20' },
+      clients: { type: 'string', default: '8' },
+      seconds: { type: 'string', default: '20' },
+      'no-write': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return log(USAGE);
+  const count = (name, min, max) => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be ${min}–${max}`);
+    return n;
+  };
+  const workers = count('workers', 1, 8);
+  const sequential = count('sequential', 1, 500);
+  const clients = count('clients', 1, 64);
+  const seconds = count('seconds', 1, 300);
+  const concurrency = values.concurrency === undefined ? null : count('concurrency', 1, 64);
+  const slugs = values.templates.split(',').map((slug) => slug.trim());
+
+  const began = Date.now();
+  const loadStart = loadavg();
+  await onServer(`create database ${dbName}`);
+  storageDir = await mkdtemp(join(tmpdir(), 'platen-bench-e2e-'));
+  const common = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: dbUrl(dbName),
+    REDIS_URL,
+    REDIS_PREFIX: redisPrefix,
+    SERVICE_JWT_SECRET: secret,
+    STORAGE_DIR: storageDir,
+  };
+  const ksPort = await freePort();
+  const keyService = start('key-service', 'services/key-service/dist/main.js', {
+    ...common,
+    KEY_SERVICE_HOST: '127.0.0.1',
+    KEY_SERVICE_PORT: String(ksPort),
+  });
+  const keyServiceUrl = `http://127.0.0.1:${ksPort}`;
+  await waitHealthy(keyService, `${keyServiceUrl}/healthz`, 60_000);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  log('starting the gateway (it installs the sample mockups: generating them takes a while)');
+  const gateway = start('gateway', 'services/gateway/dist/main.js', {
+    ...common,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    KEY_SERVICE_URL: keyServiceUrl,
+    PUBLIC_BASE_URL: url,
+  });
+  await waitHealthy(gateway, `${url}/readyz`, 180_000);
+  for (let i = 0; i < workers; i++) {
+    const metricsPort = await freePort();
+    const worker = start(`render-worker ${i + 1}`, 'services/render-worker/dist/main.js', {
+      ...common,
+      KEY_SERVICE_URL: keyServiceUrl,
+      METRICS_PORT: String(metricsPort),
+      PUBLIC_BASE_URL: url,
+      ...(concurrency ? { WORKER_CONCURRENCY: String(concurrency) } : {}),
+    });
+    await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000);
+  }
+
+  const account = await internal(keyServiceUrl, '/accounts', {
+    email: `bench-${id}@example.com`,
+    credits: 1_000_000_000,
+  });
+  const { key } = await internal(keyServiceUrl, `/accounts/${account.id}/keys`, {
+    name: 'bench',
+    rate_limits: { per_minute: 1_000_000_000, per_day: 1_000_000_000 },
+  });
+  const headers = { 'x-api-key': key };
+  const listed = await (
+    await fetch(`${url}/api/v1/mockups`, { headers, signal: AbortSignal.timeout(10_000) })
+  ).json();
+  const mockups = slugs.map((slug) => {
+    const found = listed.data.find((m) => m.slug === slug);
+    if (!found) throw new Error(`no mockup ${slug} (have ${listed.data.map((m) => m.slug).join(', ')})`);
+    return found;
+  });
+
+  const artwork = await createBenchArtwork();
+  const base64 = artwork.toString('base64');
+  const bodies = mockups.map((mockup) => ({ slug: mockup.slug, body: renderBody(mockup, base64) }));
+
+  // Every worker prepares (decodes and caches) each template on its first render of it: warm
+  // them all up with as many renders in flight as the workers take.
+  log('warming up');
+  const slots = workers * (concurrency ?? 2);
+  for (const { body } of bodies)
+    await Promise.all(Array.from({ length: 2 * slots }, () => renderOnce(url, headers, body)));
+
+  const latency = [];
+  for (const { slug, body } of bodies) {
+    const ms = [];
+    let last;
+    for (let i = 0; i < sequential; i++) {
+      last = await renderOnce(url, headers, body);
+      ms.push(last.ms);
+    }
+    const check = await checkResult(last.render);
+    latency.push({ slug, ms, check });
+    log(`${slug}: one at a time, p50 ${percentile(ms, 50).toFixed(0)} ms`);
+  }
+
+  log(`throughput: ${clients} clients for ${seconds} s`);
+  const load = { ms: [], failures: [] };
+  const runStart = performance.now();
+  const stopAt = runStart + seconds * 1000;
+  let next = 0;
+  let lastEnd = runStart;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < stopAt) {
+        const { body } = bodies[next++ % bodies.length];
+        try {
+          load.ms.push((await renderOnce(url, headers, body)).ms);
+        } catch (error) {
+          load.failures.push(error.message);
+        }
+        lastEnd = Math.max(lastEnd, performance.now());
+      }
+    }),
+  );
+  const elapsedS = (lastEnd - runStart) / 1000;
+  const perSecond = load.ms.length / elapsedS;
+  log(`throughput: ${perSecond.toFixed(1)} renders/s, ${load.failures.length} failed`);
+
+  const section = report({
+    workers,
+    concurrency,
+    sequential,
+    clients,
+    seconds,
+    artworkBytes: artwork.length,
+    latency,
+    load,
+    elapsedS,
+    perSecond,
+    loadStart,
+    loadEnd: loadavg(),
+    durationS: (Date.now() - began) / 1000,
+  });
+  process.stdout.write(`\n${section}\n`);
+  if (!values['no-write']) {
+    await writeSubsection(RESULTS_PATH, E2E_SUBSECTION, section);
+    log(`wrote the end-to-end subsection of ${RESULTS_PATH}`);
+  }
+}
+
+/** The result file is what was asked for: a JPEG whose longest side is SIZE. */
+async function checkResult(render) {
+  const response = await fetch(render.result.url, { signal: AbortSignal.timeout(10_000) });
+  if (!response.ok) throw new Error(`result ${render.result.url}: ${response.status}`);
+  const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+  if (meta.format !== 'jpeg' || Math.max(meta.width, meta.height) !== SIZE)
+    throw new Error(`result is ${meta.format} ${meta.width}×${meta.height}, not a ${SIZE} px JPEG`);
+  return `${meta.width}×${meta.height} JPEG, ${(render.result.bytes / 1024).toFixed(0)} KB`;
+}
+
+function report(r) {
+  const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const cpu = cpus();
+  const rows = r.latency.map(
+    ({ slug, ms, check }) =>
+      `| ${slug} | ${ms.length} | ${percentile(ms, 50).toFixed(0)} | ${percentile(ms, 95).toFixed(0)} | ${check} |`,
+  );
+  const loaded = r.load.ms.length > 0;
+  return [
+    `${E2E_SUBSECTION}: \`POST /api/v1/renders?wait=${WAIT_S}\` → \`succeeded\` (infra/bench/e2e-render/run.mjs, ${date} UTC)`,
+    '',
+    `Key-service, gateway and ${r.workers} render-worker processes (WORKER_CONCURRENCY ${r.concurrency ?? 'default (2)'}) built from this tree, each a child process on 127.0.0.1, not pinned; local Postgres and Redis; local storage. ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}; load average ${r.loadStart.map((n) => n.toFixed(2)).join(' ')} at start, ${r.loadEnd.map((n) => n.toFixed(2)).join(' ')} at end (shared machine). Each request uploads the ${ARTWORK_SIDE}×${ARTWORK_SIDE} JPEG artwork of the render benchmark inline (${(r.artworkBytes / 2 ** 20).toFixed(2)} MB, base64 in the JSON body) into every smart object, fit \`cover\`, export JPEG q90 at ${SIZE} px; the time is the client's, from sending the POST to the 200 with the succeeded render (upload, auth, charge, queue, artwork parked and read back, compose, encode, storage, the wait's notification). Templates were warmed up first (every worker prepares a template on its first render of it).`,
+    '',
+    '| template | renders, one at a time | p50 ms | p95 ms | result checked |',
+    '|---|---:|---:|---:|---|',
+    ...rows,
+    '',
+    loaded
+      ? `- Throughput: **${r.perSecond.toFixed(1)} renders/s** with ${r.clients} requests in flight for ${r.seconds} s (templates alternating): ${r.load.ms.length} succeeded in ${r.elapsedS.toFixed(1)} s, ${r.load.failures.length} failed${r.load.failures.length ? ` (first: ${r.load.failures[0]})` : ''}; latency under that load p50 ${percentile(r.load.ms, 50).toFixed(0)} ms, p95 ${percentile(r.load.ms, 95).toFixed(0)} ms.`
+      : `- Throughput: no render succeeded in the ${r.seconds} s run (${r.load.failures.length} failed: ${r.load.failures[0] ?? 'none started'}).`,
+    `- The whole run took ${r.durationS.toFixed(0)} s, start-up included.`,
+  ].join('\n');
+}
+
+async function cleanup() {
+  await Promise.all(children.map((proc) => stop(proc).catch(() => undefined)));
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  await onServer(`drop database if exists ${dbName} with (force)`).catch((error) =>
+    log(`drop database: ${error.message}`),
+  );
+  if (storageDir) await rm(storageDir, { recursive: true, force: true });
+}
+
+const deadline = setTimeout(() => {
+  log(`deadline of ${DEADLINE_MS / 60_000} min passed: stopping`);
+  void cleanup().finally(() => process.exit(1));
+}, DEADLINE_MS);
+try {
+  await main();
+} catch (error) {
+  log(`failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(deadline);
+  await cleanup();
+}

@@ -1,0 +1,175 @@
+// Draws one smart object onto the canvas a row at a time: warp the artwork's row (perspective or
+// mesh, displaced), mask it, re-apply the shading over it, blend it onto the canvas. Each row
+// stays in cache, and no region-sized intermediate image is allocated; the pixels are exactly
+// those of warping the whole region first and then masking, shading and blending it.
+import type { Canvas, Writable } from './blend-modes.js';
+import { applyMask, compositeClipped, compositeOnto, writableArea, writableRow } from './blend-modes.js';
+import type { Matrix3 } from './homography.js';
+import type { MeshField } from './mesh-field.js';
+import type { PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
+import { intersect } from './raster.js';
+import type { BlendMode, Quad } from './template-model.js';
+import type { Artwork, DisplacementMap } from './warp-kernels.js';
+import {
+  meshRow,
+  perspectiveInteriorRow,
+  perspectiveRow,
+  quadInterior,
+  quadSpan,
+  warpSource,
+} from './warp-kernels.js';
+
+export interface SmartObjectDraw {
+  /** Straight RGBA, or RGB for opaque artwork; `opaque` (if known) saves a scan for transparency. */
+  art: Artwork;
+  /** The canvas pixels the smart object can change. */
+  region: Region;
+  /** perspective: canvas → artwork pixel coordinates (and, optionally, the artwork's corners on
+   * the canvas, so each row visits only the pixels near the quad); mesh: a field over `region`. */
+  mapping: { type: 'perspective'; inverse: Matrix3; quad?: Quad } | { type: 'mesh'; field: MeshField };
+  blend: BlendMode;
+  opacity: number;
+  mask?: PlacedGrey;
+  displacement?: DisplacementMap;
+  shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
+}
+
+/** Beyond this many canvas pixels from the quad (after displacement) a pixel's coverage is 0. */
+export function quadMargin(displacementStrength: number): number {
+  return 3 + Math.ceil(displacementStrength);
+}
+
+/**
+ * The columns of each row of `region` a smart object can change: near its quad (perspective), or
+ * where its mesh field has a triangle. Renders recompose only these.
+ */
+export function smartObjectRows(
+  region: Region,
+  mapping: { type: 'perspective'; quad: Quad } | { type: 'mesh'; field: MeshField },
+  displacementStrength: number,
+): RowSpans {
+  const from = new Int32Array(region.height).fill(region.x);
+  const to = new Int32Array(region.height).fill(region.x);
+  const end = region.x + region.width;
+  for (let i = 0; i < region.height; i++) {
+    const y = region.y + i;
+    if (mapping.type === 'perspective') {
+      const span = quadSpan(mapping.quad, y + 0.5, quadMargin(displacementStrength));
+      if (span) [from[i], to[i]] = [Math.max(region.x, span[0]), Math.min(end, span[1])];
+      continue;
+    }
+    const { field } = mapping;
+    const row = (y - field.region.y) * field.region.width - field.region.x;
+    if (y < field.region.y || y >= field.region.y + field.region.height) continue;
+    const x0 = Math.max(region.x, field.region.x);
+    const x1 = Math.min(end, field.region.x + field.region.width);
+    let first = x1;
+    let last = x0 - 1;
+    for (let x = x0; x < x1; x++) {
+      if (field.triangle[row + x]! < 0) continue;
+      if (x < first) first = x;
+      last = x;
+    }
+    if (first <= last) [from[i], to[i]] = [first, last + 1];
+  }
+  return { y: region.y, from, to };
+}
+
+export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
+  const writable = writableArea(canvas);
+  let area = writable && intersect(writable, step.region);
+  if (area && step.mapping.type === 'mesh') area = intersect(area, step.mapping.field.region);
+  if (!area) return;
+  const source = warpSource(step.art);
+  const row: Writable<PlacedRgba> = {
+    x: area.x,
+    y: area.y,
+    width: area.width,
+    height: 1,
+    data: new Uint8ClampedArray(area.width * 4),
+  };
+  const x1 = area.x + area.width;
+  const strength = step.displacement?.strength ?? 0;
+  const margin = quadMargin(strength);
+  // Pixels this far inside the quad are fully covered: with opaque artwork, nothing to mask,
+  // shade or blend, they are written straight onto the canvas.
+  const inset = 2 + Math.SQRT2 * strength;
+  const direct = source.opaque && !step.mask && !step.shading && step.blend === 'normal' && step.opacity >= 1;
+  const stride = canvas.channels ?? 4;
+  const { mapping } = step;
+  for (let y = area.y; y < area.y + area.height; y++) {
+    if (y > area.y) row.data.fill(0);
+    row.y = y;
+    // Where the row buffer has pixels: all of it, or only the edges when the interior went
+    // straight onto the canvas.
+    let buffered: [number, number][] = [[area.x, x1]];
+    const [rowFrom, rowTo] = writableRow(canvas, y, area.x, x1);
+    if (rowFrom >= rowTo) continue;
+    if (mapping.type === 'mesh') {
+      meshRow(row.data, (rowFrom - area.x) * 4, source, mapping.field, y, rowFrom, rowTo, step.displacement);
+    } else {
+      let from = rowFrom;
+      let to = rowTo;
+      if (mapping.quad) {
+        const span = quadSpan(mapping.quad, y + 0.5, margin);
+        from = span ? Math.max(from, span[0]) : to;
+        to = span ? Math.min(to, span[1]) : to;
+      }
+      const inner = direct && mapping.quad && from < to ? quadInterior(mapping.quad, y + 0.5, inset) : null;
+      const i0 = inner ? Math.max(from, inner[0]) : to;
+      const i1 = inner ? Math.min(to, inner[1]) : to;
+      if (i0 < i1) {
+        // Edges into the row buffer, the interior straight onto the canvas.
+        const { inverse } = mapping;
+        if (from < i0)
+          perspectiveRow(row.data, (from - area.x) * 4, source, inverse, y, from, i0, step.displacement);
+        if (i1 < to)
+          perspectiveRow(row.data, (i1 - area.x) * 4, source, inverse, y, i1, to, step.displacement);
+        const cx = canvas.x ?? 0;
+        const cy = canvas.y ?? 0;
+        const d = ((y - cy) * canvas.width + (i0 - cx)) * stride;
+        const edge = row.data.subarray((i0 - area.x) * 4);
+        const deferred = perspectiveInteriorRow(
+          canvas.data,
+          stride,
+          d,
+          source,
+          inverse,
+          y,
+          i0,
+          i1,
+          edge,
+          step.displacement,
+        );
+        if (!deferred) {
+          buffered = [
+            [from, i0],
+            [i1, to],
+          ];
+        }
+      } else if (from < to) {
+        perspectiveRow(
+          row.data,
+          (from - area.x) * 4,
+          source,
+          mapping.inverse,
+          y,
+          from,
+          to,
+          step.displacement,
+        );
+      }
+    }
+    if (step.mask) applyMask(row, step.mask);
+    if (step.shading) compositeClipped(row, step.shading.image, step.shading.blend, step.shading.opacity);
+    for (const [a, b] of buffered) {
+      if (a < b)
+        compositeOnto(
+          canvas,
+          { ...row, width: b - a, x: a, data: row.data.subarray((a - area.x) * 4, (b - area.x) * 4) },
+          step.blend,
+          step.opacity,
+        );
+    }
+  }
+}
