@@ -8,7 +8,7 @@ import { createDeliveryStore, systemClock } from '@platen/webhooks';
 import { apiClient, type ApiClient } from './support/api-client.js';
 import { Browser } from './support/dashboard-browser.js';
 import { insertAccountMockup } from './support/mockup-rows.js';
-import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
+import { insertFinishedRender } from './support/render-rows.js';
 import { STACK_START_TIMEOUT_MS, TestStack, type Answer, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(120_000);
@@ -62,7 +62,7 @@ async function tenant(label: string): Promise<Tenant> {
     url: 'https://hooks.example.com/in',
     events: ['render.succeeded'],
   });
-  const renderId = await insertFinishedRender(accountId);
+  const renderId = await insertDeliveredRender(accountId);
   return {
     accountId,
     api,
@@ -77,27 +77,10 @@ async function tenant(label: string): Promise<Tenant> {
 }
 
 /** A finished render with a webhook_url and its delivery, so redelivery has something to send. */
-async function insertFinishedRender(accountId: string): Promise<string> {
+async function insertDeliveredRender(accountId: string): Promise<string> {
   const db = createDb({ url: stack.database.url, maxConnections: 1 });
   try {
-    const id = randomUUID();
-    await db
-      .insertInto('renders.renders')
-      .values({
-        id,
-        account_id: accountId,
-        key_id: null,
-        mockup_id: BUILTIN_MOCKUPS[0]!.uuid,
-        status: 'succeeded',
-        inputs: JSON.stringify([]),
-        export_options: JSON.stringify({ format: 'png' }),
-        webhook_url: 'https://hooks.example.com/render',
-        metadata: null,
-        credits_charged: 1,
-        webhook_status: 'delivered',
-        completed_at: new Date(),
-      })
-      .execute();
+    const id = await insertFinishedRender(db, accountId, 'https://hooks.example.com/render');
     await createDeliveryStore({ db, clock: systemClock }).createForEvent({
       accountId,
       renderId: id,

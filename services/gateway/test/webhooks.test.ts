@@ -10,7 +10,7 @@ import { createDeliveryStore, createWebhookQueue, systemClock, type WebhookQueue
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
-import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
+import { insertFinishedRender } from './support/render-rows.js';
 import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
@@ -41,28 +41,8 @@ async function createEndpoint(api: ApiClient, body: Record<string, unknown> = {}
   });
 }
 
-/** A finished render row of the account, optionally with a webhook_url. */
-async function insertRender(accountId: string, webhookUrl: string | null = null): Promise<string> {
-  const id = randomUUID();
-  await db
-    .insertInto('renders.renders')
-    .values({
-      id,
-      account_id: accountId,
-      key_id: null,
-      mockup_id: BUILTIN_MOCKUPS[0]!.uuid,
-      status: 'succeeded',
-      inputs: JSON.stringify([]),
-      export_options: JSON.stringify({ format: 'png' }),
-      webhook_url: webhookUrl,
-      metadata: null,
-      credits_charged: 1,
-      webhook_status: webhookUrl ? 'delivered' : null,
-      completed_at: new Date(),
-    })
-    .execute();
-  return id;
-}
+const insertRender = (accountId: string, webhookUrl: string | null = null) =>
+  insertFinishedRender(db, accountId, webhookUrl);
 
 /** The render's event fanned out as the worker would: one delivery per target. */
 function announce(accountId: string, renderId: string, webhookUrl: string | null) {
