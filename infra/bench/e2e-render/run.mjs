@@ -6,7 +6,6 @@
 // infra/bench/RESULTS.md. Bounded: every request times out, and the whole run has a deadline.
 //
 //   npm run build && node infra/bench/e2e-render/run.mjs [--seconds 20] [--clients 8] [--no-write]
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,8 +18,14 @@ import { URL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServiceTokenSigner } from '@platen/http';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import sharp from 'sharp';
+import {
+  createServiceProcesses,
+  databaseUrl,
+  freePort,
+  onPostgresServer,
+  waitHealthy,
+} from '../child-services.mjs';
 import { ARTWORK_SIDE, createBenchArtwork } from '../render/artwork.mjs';
 import { percentile } from '../render/measure.mjs';
 import { E2E_SUBSECTION, writeSubsection } from '../render/results-file.mjs';
@@ -51,81 +56,10 @@ const id = randomBytes(4).toString('hex');
 const dbName = `platen_bench_e2e_${id}`;
 const redisPrefix = `platen-bench-e2e-${id}`;
 const secret = randomBytes(24).toString('hex');
-const children = [];
+const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 30_000 });
 let storageDir;
 
 const log = (message) => process.stderr.write(`[bench:e2e-render] ${message}\n`);
-
-function dbUrl(name) {
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer(sql) {
-  const client = new pg.Client({ connectionString: PG_SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function start(name, script, env) {
-  const child = spawn(process.execPath, [script], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk).slice(-20_000);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const proc = { child, name, output: () => output };
-  children.push(proc);
-  return proc;
-}
-
-async function stop(proc) {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  await new Promise((resolve) => {
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
-    proc.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.child.kill('SIGTERM');
-  });
-}
-
-async function waitHealthy(proc, url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${proc.name} not healthy after ${timeoutMs} ms:\n${proc.output()}`);
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 async function internal(keyServiceUrl, path, body) {
   const token = await createServiceTokenSigner(secret, 'bench')();
@@ -198,19 +132,19 @@ async function main() {
 
   const began = Date.now();
   const loadStart = loadavg();
-  await onServer(`create database ${dbName}`);
+  await onPostgresServer(PG_SERVER, `create database ${dbName}`);
   storageDir = await mkdtemp(join(tmpdir(), 'platen-bench-e2e-'));
   const common = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: dbUrl(dbName),
+    DATABASE_URL: databaseUrl(PG_SERVER, dbName),
     REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     SERVICE_JWT_SECRET: secret,
     STORAGE_DIR: storageDir,
   };
   const ksPort = await freePort();
-  const keyService = start('key-service', 'services/key-service/dist/main.js', {
+  const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
     ...common,
     KEY_SERVICE_HOST: '127.0.0.1',
     KEY_SERVICE_PORT: String(ksPort),
@@ -220,7 +154,7 @@ async function main() {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   log('starting the gateway (it installs the sample mockups: generating them takes a while)');
-  const gateway = start('gateway', 'services/gateway/dist/main.js', {
+  const gateway = services.start('gateway', ['services/gateway/dist/main.js'], {
     ...common,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -230,7 +164,7 @@ async function main() {
   await waitHealthy(gateway, `${url}/readyz`, 180_000);
   for (let i = 0; i < workers; i++) {
     const metricsPort = await freePort();
-    const worker = start(`render-worker ${i + 1}`, 'services/render-worker/dist/main.js', {
+    const worker = services.start(`render-worker ${i + 1}`, ['services/render-worker/dist/main.js'], {
       ...common,
       KEY_SERVICE_URL: keyServiceUrl,
       METRICS_PORT: String(metricsPort),
@@ -362,7 +296,7 @@ function report(r) {
 }
 
 async function cleanup() {
-  await Promise.all(children.map((proc) => stop(proc).catch(() => undefined)));
+  await services.stopAll();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
@@ -374,7 +308,7 @@ async function cleanup() {
   } finally {
     redis.disconnect();
   }
-  await onServer(`drop database if exists ${dbName} with (force)`).catch((error) =>
+  await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
     log(`drop database: ${error.message}`),
   );
   if (storageDir) await rm(storageDir, { recursive: true, force: true });

@@ -6,22 +6,28 @@
 // Usage: npm run bench:gateway   (BENCH_SECONDS=15 seconds per GET target, split in BENCH_ROUNDS=3
 // alternating rounds; BENCH_CONNECTIONS=64; BENCH_RENDER_SECONDS=10 and BENCH_RENDER_MAX=20000 bound
 // the renders created; BENCH_PROFILE=0 skips the profile pass; BENCH_RESULTS_FILE writes elsewhere)
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { clearTimeout, setTimeout } from 'node:timers';
+import { setTimeout } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
 import { createServiceTokenSigner } from '@platen/http';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import {
+  createServiceProcesses,
+  databaseUrl,
+  freePort,
+  onPostgresServer,
+  waitHealthy,
+} from '../child-services.mjs';
 import { interleave, run, summarise } from './load-rounds.mjs';
 import { writeGatewaySection } from './results-section.mjs';
 
-const { fetch, AbortSignal } = globalThis;
+const { fetch } = globalThis;
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RESULTS = process.env.BENCH_RESULTS_FILE ?? join(ROOT, 'infra/bench/RESULTS.md');
@@ -44,78 +50,12 @@ const id = randomBytes(4).toString('hex');
 const dbName = `platen_bench_gw_${id}`;
 const redisPrefix = `platen-bench-gw-${id}`;
 const secret = randomBytes(24).toString('hex');
-const children = [];
+const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 15_000 });
 let storageDir;
 let profileDir;
 
 function log(message) {
   process.stderr.write(`[bench:gateway] ${message}\n`);
-}
-
-function dbUrl(name) {
-  const url = new URL(PG_SERVER);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer(sql) {
-  const client = new pg.Client({ connectionString: PG_SERVER });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function start(name, args, env) {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  children.push(child);
-  return { child, output: () => output, name };
-}
-
-async function stop(proc) {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  await new Promise((resolve) => {
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 15_000);
-    proc.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.child.kill('SIGTERM');
-  });
-}
-
-async function waitHealthy(proc, url, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-      if (response.ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${proc.name} not healthy after ${timeoutMs} ms:\n${proc.output()}`);
-}
-
-async function freePort() {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function internal(keyServiceUrl, path, body) {
@@ -161,7 +101,7 @@ async function pgPerRequest(work) {
 
 /** Renders stored for the account and the credits they were charged (every request that got through). */
 async function storedRenders(accountId) {
-  const client = new pg.Client({ connectionString: dbUrl(dbName) });
+  const client = new pg.Client({ connectionString: databaseUrl(PG_SERVER, dbName) });
   await client.connect();
   try {
     const { rows } = await client.query(
@@ -185,7 +125,7 @@ async function balanceOf(keyServiceUrl, accountId) {
 
 async function startGateway(env, extraArgs = []) {
   const port = await freePort();
-  const gateway = start('gateway', [...extraArgs, 'services/gateway/dist/main.js'], {
+  const gateway = services.start('gateway', [...extraArgs, 'services/gateway/dist/main.js'], {
     ...env,
     PORT: String(port),
   });
@@ -242,18 +182,18 @@ const fmt = (n, digits = 0) =>
 
 async function main() {
   const began = Date.now();
-  await onServer(`create database ${dbName}`);
+  await onPostgresServer(PG_SERVER, `create database ${dbName}`);
   storageDir = await mkdtemp(join(tmpdir(), 'platen-bench-gw-'));
   const commonEnv = {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: dbUrl(dbName),
+    DATABASE_URL: databaseUrl(PG_SERVER, dbName),
     REDIS_URL,
     REDIS_PREFIX: redisPrefix,
     SERVICE_JWT_SECRET: secret,
   };
   const ksPort = await freePort();
-  const keyService = start('key-service', ['services/key-service/dist/main.js'], {
+  const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
     ...commonEnv,
     KEY_SERVICE_HOST: '127.0.0.1',
     KEY_SERVICE_PORT: String(ksPort),
@@ -269,7 +209,7 @@ async function main() {
   };
   log('starting gateway (installs the built-in mockups: generating them takes a while)');
   let { gateway, url } = await startGateway(gatewayEnv);
-  const hello = start('hello', ['infra/bench/gateway/hello-server.mjs'], {});
+  const hello = services.start('hello', ['infra/bench/gateway/hello-server.mjs'], {});
   const helloPort = await new Promise((resolve) => {
     const check = () => {
       const match = /^(\d+)$/m.exec(hello.output());
@@ -362,12 +302,12 @@ async function main() {
     log(
       `goal missed (${misses.join(', ')}): profiling the gateway (${PROFILE_S} s GET, then ${PROFILE_S} s POST)`,
     );
-    await stop(gateway);
+    await services.stop(gateway);
     profileDir = await mkdtemp(join(tmpdir(), 'platen-bench-gw-prof-'));
     ({ gateway, url } = await startGateway(gatewayEnv, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]));
     await cannon({ url: `${url}/api/v1/mockups`, headers, duration: PROFILE_S });
     await renderRun(PROFILE_S);
-    await stop(gateway);
+    await services.stop(gateway);
     // The profile ends at shutdown, about a second after the POST run.
     profiles = [
       ['GET /api/v1/mockups', await topFrames(profileDir, 2 * PROFILE_S + 1, PROFILE_S + 1.5)],
@@ -412,7 +352,7 @@ async function main() {
 }
 
 async function cleanup() {
-  await Promise.all(children.map((child) => stop({ child, name: '' }).catch(() => undefined)));
+  await services.stopAll();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
@@ -424,7 +364,7 @@ async function cleanup() {
   } finally {
     redis.disconnect();
   }
-  await onServer(`drop database if exists ${dbName} with (force)`).catch((error) =>
+  await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
     log(`drop database: ${error.message}`),
   );
   for (const dir of [storageDir, profileDir]) if (dir) await rm(dir, { recursive: true, force: true });
