@@ -5,8 +5,9 @@
 import {
   ApiError,
   decodeCursor,
-  encodeCursor,
   MAX_WEBHOOK_ENDPOINTS,
+  toPage,
+  type Page,
   type WebhookDeliveryView,
   type WebhookEndpointView,
   type WebhookEventType,
@@ -40,7 +41,7 @@ export interface WebhookAdmin {
     accountId: string,
     endpointId: string,
     page: { limit: number; cursor?: string | undefined },
-  ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }>;
+  ): Promise<Page<WebhookDeliveryView>>;
   renderDeliveries(accountId: string, renderId: string): Promise<WebhookDeliveryView[]>;
   secret(accountId: string): Promise<WebhookSecretView>;
   rotateSecret(accountId: string): Promise<WebhookSecretView>;
@@ -148,13 +149,7 @@ export function createWebhookAdmin({
         limit: limit + 1,
         ...(before ? { before } : {}),
       });
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      return {
-        items: items.map(toDeliveryView),
-        nextCursor:
-          rows.length > limit && last ? encodeCursor({ createdAt: last.created_at, id: last.id }) : null,
-      };
+      return toPage(rows, limit, toDeliveryView);
     },
 
     async renderDeliveries(accountId, renderId) {
