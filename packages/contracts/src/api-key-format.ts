@@ -1,7 +1,7 @@
 // API key layout: <prefix><lookup id: 16><secret: 42><checksum: 6>, all base62 after the prefix.
 // The secret carries 42·log2(62) ≈ 250 random bits; the checksum is CRC-32 of everything before it,
 // so a mistyped or invented key is refused here, with no database or network call.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -72,9 +72,4 @@ export function apiKeyHint(key: string, prefix: string): string {
 
 export function hashApiKeySecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
-}
-
-export function secretMatches(secret: string, storedHash: Buffer): boolean {
-  const candidate = hashApiKeySecret(secret);
-  return candidate.length === storedHash.length && timingSafeEqual(candidate, storedHash);
 }

@@ -1,7 +1,9 @@
 // Answers "which key is this?" for the gateway: one indexed lookup by lookup id and one constant-time
-// hash comparison. An unknown lookup id still pays for a comparison (against a dummy hash), so a wrong
-// secret and an unknown id cost the same and answer the same. Read-only: usage is batched elsewhere.
-import { parseApiKey, secretMatches, type RateLimits, type VerifyKeyResponse } from '@platen/contracts';
+// hash comparison. Invariant: every well-formed key costs one query that reads one row, one SHA-256 and
+// one comparison of two 32-byte buffers; an unknown lookup id reads and compares a decoy row instead, so a
+// wrong secret and an unknown id cost the same and answer the same. Read-only: usage is batched elsewhere.
+import { timingSafeEqual } from 'node:crypto';
+import { hashApiKeySecret, parseApiKey, type RateLimits, type VerifyKeyResponse } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
@@ -17,7 +19,12 @@ export interface KeyVerifierDeps {
   clock: Clock;
   keyPrefix: string;
   defaultLimits: RateLimits;
+  /** Compares the presented secret's hash with the stored one; a test injects a spy. */
+  compareHashes?: HashComparator;
 }
+
+/** Called with two buffers of the same length; must take the same time whatever they hold. */
+export type HashComparator = (presented: Buffer, stored: Buffer) => boolean;
 
 const SHA256_BYTES = 32;
 
@@ -25,6 +32,7 @@ export function createKeyVerifier({
   clock,
   keyPrefix,
   defaultLimits,
+  compareHashes = timingSafeEqual,
   ...deps
 }: KeyVerifierDeps): KeyVerifier {
   const db = deps.db;
@@ -34,12 +42,15 @@ export function createKeyVerifier({
     async verify(key) {
       const parsed = parseApiKey(key, keyPrefix);
       if (!parsed) return { valid: false };
+      // An unknown lookup id reads a decoy instead (the key with the lowest id), so both paths fetch, join
+      // and decode one real row: Postgres finding a row or not would otherwise show in the timing.
       const row = await db
         .selectFrom('keys.api_keys as k')
         .innerJoin('keys.accounts as a', 'a.id', 'k.account_id')
         .select([
           'k.id',
           'k.account_id',
+          'k.lookup_id',
           'k.secret_hash',
           'k.key_hint',
           'k.expires_at',
@@ -48,10 +59,19 @@ export function createKeyVerifier({
           'k.rate_limit_per_day',
           'a.disabled_at',
         ])
-        .where('k.lookup_id', '=', parsed.lookupId)
+        .where('k.lookup_id', '=', (eb) =>
+          eb.fn.coalesce(
+            eb.selectFrom('keys.api_keys').select('lookup_id').where('lookup_id', '=', parsed.lookupId),
+            eb.selectFrom('keys.api_keys').select('lookup_id').orderBy('id').limit(1),
+          ),
+        )
         .executeTakeFirst();
-      const matches = secretMatches(parsed.secret, row?.secret_hash ?? dummyHash);
-      if (!row || !matches) return { valid: false };
+      const presented = hashApiKeySecret(parsed.secret);
+      // No row (no key at all), or a stored hash no SHA-256 can equal: compare against the dummy instead.
+      const usable = row !== undefined && row.secret_hash.length === SHA256_BYTES;
+      const matches = compareHashes(presented, usable ? row.secret_hash : dummyHash);
+      // The decoy's own secret under another lookup id must not pass: the lookup id is not secret, a plain compare.
+      if (!usable || !matches || row.lookup_id !== parsed.lookupId) return { valid: false };
       const revokedAt = effectiveRevokedAt(row.revoked_at, row.disabled_at);
       return {
         valid: true,
