@@ -84,10 +84,21 @@ export interface SharpMedia {
 }
 
 const ARTWORK_FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+/** An image with more frames (pages) is refused, although only the first is decoded. */
+export const MAX_IMAGE_FRAMES = 10_000;
 const TRANSPARENT = { r: 0, g: 0, b: 0, alpha: 0 };
+const ANMF = 0x414e4d46; // a WebP animation frame chunk's fourcc
 
 export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
-  const decodeOptions: SharpOptions = { limitInputPixels: options.limitInputPixels, failOn: 'error' };
+  // An animated GIF/WebP (or a multi-page TIFF/HEIF) renders as its first frame. `pages: 1` is sharp's
+  // default, pinned here because it is what bounds a 10,000-frame file to one frame's decode (and
+  // what makes the pixel cap count that frame rather than the whole stack).
+  const decodeOptions: SharpOptions = {
+    limitInputPixels: options.limitInputPixels,
+    failOn: 'error',
+    pages: 1,
+    page: 0,
+  };
 
   const raw = async (pipeline: Sharp, channels: number): Promise<RawImage> => {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
@@ -95,8 +106,13 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
     return { data, width: info.width, height: info.height };
   };
 
-  const templateImage = async (name: string, work: () => Promise<RawImage>): Promise<RawImage> => {
+  const templateImage = async (
+    name: string,
+    input: Buffer,
+    work: () => Promise<RawImage>,
+  ): Promise<RawImage> => {
     try {
+      if (webpFrames(input, MAX_IMAGE_FRAMES) > MAX_IMAGE_FRAMES) throw tooManyFrames();
       return await work();
     } catch (error) {
       throw new RenderFailedError(`template asset "${name}" could not be decoded`, { cause: error });
@@ -105,10 +121,12 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
 
   return {
     decodeLayer: (input, name) =>
-      templateImage(name, () => raw(sharp(input, { ...decodeOptions, autoOrient: true }).ensureAlpha(), 4)),
+      templateImage(name, input, () =>
+        raw(sharp(input, { ...decodeOptions, autoOrient: true }).ensureAlpha(), 4),
+      ),
 
     decodeGrey: (input, name) =>
-      templateImage(name, async () => {
+      templateImage(name, input, async () => {
         // PNG encoders often keep an all-opaque alpha channel: only real transparency counts.
         const rgba = await raw(sharp(input, { ...decodeOptions, autoOrient: true }).ensureAlpha(), 4);
         return { ...rgba, data: greyOf(rgba.data) };
@@ -116,9 +134,11 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
 
     async decodeArtwork(input, placement) {
       try {
-        const { format, hasAlpha } = await sharp(input, decodeOptions).metadata();
+        if (webpFrames(input, MAX_IMAGE_FRAMES) > MAX_IMAGE_FRAMES) throw tooManyFrames();
+        const { format, hasAlpha, pages = 1 } = await sharp(input, decodeOptions).metadata();
         if (!ARTWORK_FORMATS.has(format))
           throw new AssetNotAnImageError(`unsupported image format: ${format}`);
+        if (pages > MAX_IMAGE_FRAMES) throw tooManyFrames();
         const { box, canvas, fit } = placement;
         const turn = ((placement.rotate % 360) + 360) % 360;
         let source: Sharp = sharp(input, { ...decodeOptions, autoOrient: true });
@@ -196,6 +216,27 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
       }
     },
   };
+}
+
+function tooManyFrames(): AssetTooLargeError {
+  return new AssetTooLargeError(`Asset has more than ${MAX_IMAGE_FRAMES} frames`);
+}
+
+/**
+ * The frames (ANMF chunks) of a WebP, counted up to one past `limit`; 0 for anything else. libvips
+ * reads an animated WebP's header in time quadratic in its frames (500,000 one-pixel frames fit in
+ * 25 MB: many minutes of uninterruptible CPU), so they are counted here, linearly, before it looks.
+ */
+function webpFrames(input: Buffer, limit: number): number {
+  if (input.length < 12 || input.toString('latin1', 0, 4) !== 'RIFF') return 0;
+  if (input.toString('latin1', 8, 12) !== 'WEBP') return 0;
+  let frames = 0;
+  for (let at = 12; at + 8 <= input.length && frames <= limit;) {
+    if (input.readUInt32BE(at) === ANMF) frames++;
+    const size = input.readUInt32LE(at + 4);
+    at += 8 + size + (size & 1);
+  }
+  return frames;
 }
 
 function artworkError(error: unknown): Error {
