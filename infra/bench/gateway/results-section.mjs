@@ -1,4 +1,5 @@
-// Writes the "## Gateway" section of infra/bench/RESULTS.md; every other section is kept as it is.
+// Writes one "## <name>" section of infra/bench/RESULTS.md (the gateway's, the load test's...);
+// every other section is kept as it is.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 
@@ -10,11 +11,16 @@ One section per benchmark, each written by its script (\`npm run bench:<name>\`)
 the machine and its load, which each section records.
 `;
 
-export async function writeGatewaySection(path, body) {
+export function writeGatewaySection(path, body) {
+  return writeSection(path, GATEWAY_SECTION, body);
+}
+
+/** Replaces the section under `heading` (a "## ..." line) with `body`, or appends it. */
+export async function writeSection(path, heading, body) {
   const text = existsSync(path) ? await readFile(path, 'utf8') : HEADER;
   const lines = text.replace(/\s+$/, '').split('\n');
-  const start = lines.findIndex((line) => line === GATEWAY_SECTION);
-  const section = [GATEWAY_SECTION, '', ...body.trim().split('\n')];
+  const start = lines.findIndex((line) => line === heading);
+  const section = [heading, '', ...body.trim().split('\n')];
   let out;
   if (start === -1) {
     out = [...lines, '', ...section];

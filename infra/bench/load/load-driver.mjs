@@ -1,0 +1,427 @@
+// The load benchmark (issue #9) and its soak variant share this driver: key-service, gateway and
+// render-workers (from dist) as children on 127.0.0.1, a throwaway database and Redis prefix, one key
+// with a rate limit far above the traffic and credits for every render; then mixed traffic (GETs of
+// the mockup list and render POSTs without ?wait) at one rate for a fixed time, sampling every second
+// the render queue, renders per status and each process's memory; then the queue drains. Without a
+// given rate, short probes first find the highest rate the machine sustains: GET p99 under 100 ms, no
+// errors, and the renders keep up (the backlog does not grow). Everything is bounded by a deadline
+// and cleaned up. Writes a section of infra/bench/RESULTS.md and the queue-depth plot (PNG).
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath, URL } from 'node:url';
+import { createServiceTokenSigner } from '@platen/http';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import {
+  createServiceProcesses,
+  databaseUrl,
+  freePort,
+  onPostgresServer,
+  waitHealthy,
+} from '../child-services.mjs';
+import { writeSection } from '../gateway/results-section.mjs';
+import { cpuSeconds } from '../gateway/process-cpu.mjs';
+import { writeQueuePlot } from './plot.mjs';
+import { queueDepth, rendersByStatus, rssBytes } from './samplers.mjs';
+import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
+
+const { fetch, AbortSignal } = globalThis;
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const GET_P99_LIMIT_MS = 100;
+const TINY_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+function envNumber(name, fallback, { min = 0, max = Infinity } = {}) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number in ${min}–${max}`);
+  return n;
+}
+
+const GET_SHARE = envNumber('LOAD_GET_SHARE', 0.8, { min: 0.05, max: 1 });
+
+const fmt = (n, digits = 0) =>
+  Number.isFinite(n)
+    ? Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : '–';
+const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : fmt(bytes / 2 ** 20, 0));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * name: 'load' | 'soak' (log prefix, Redis/database names); heading: the RESULTS.md section;
+ * defaultSeconds: LOAD_SECONDS unless set; plotFile: the PNG, relative to infra/bench/.
+ */
+export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile, command }) {
+  const config = {
+    seconds: envNumber('LOAD_SECONDS', defaultSeconds, { min: 5, max: 4 * 3600 }),
+    rate: envNumber('LOAD_RATE', null, { min: 1, max: 100_000 }),
+    workers: envNumber('LOAD_WORKERS', 2, { min: 1, max: 8 }),
+    probeSeconds: envNumber('LOAD_PROBE_SECONDS', 20, { min: 5, max: 120 }),
+    searchStart: envNumber('LOAD_SEARCH_START', 20, { min: 1, max: 100_000 }),
+    searchMax: envNumber('LOAD_SEARCH_MAX', 5_000, { min: 1, max: 100_000 }),
+    drainSeconds: envNumber('LOAD_DRAIN_SECONDS', 180, { min: 0, max: 3600 }),
+    renderSize: envNumber('LOAD_RENDER_SIZE', 1000, { min: 100, max: 4000 }),
+    workerNice: envNumber('LOAD_WORKER_NICE', 10, { min: 0, max: 19 }),
+    results: process.env.LOAD_RESULTS_FILE ?? join(ROOT, 'infra/bench/RESULTS.md'),
+    plot: process.env.LOAD_PLOT_FILE ?? join(ROOT, 'infra/bench', plotFile),
+  };
+  const id = randomBytes(4).toString('hex');
+  const dbName = `platen_bench_${name}_${id}`;
+  const redisPrefix = `platen-bench-${name}-${id}`;
+  const secret = randomBytes(24).toString('hex');
+  const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 20_000 });
+  const running = new Set();
+  const clients = [];
+  let storageDir;
+  const log = (message) => process.stderr.write(`[bench:${name}] ${message}\n`);
+
+  // Start-up, a rate search of at most ~12 probes with their drains, the run and its drain.
+  const searchBudgetS = config.rate ? 0 : 12 * (config.probeSeconds + 60);
+  const deadlineMs = (600 + searchBudgetS + config.seconds + config.drainSeconds) * 1000;
+  let deadlineTimer;
+  const deadline = new Promise((_resolve, reject) => {
+    deadlineTimer = setTimeout(() => {
+      for (const stop of running) stop();
+      reject(new Error(`deadline of ${deadlineMs / 1000} s passed`));
+    }, deadlineMs);
+  });
+
+  async function internal(keyServiceUrl, path, body) {
+    const token = await createServiceTokenSigner(secret, 'bench')();
+    const response = await fetch(`${keyServiceUrl}/internal/v1${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const payload = await response.json();
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(payload)}`);
+    return payload.data;
+  }
+
+  async function main() {
+    const began = Date.now();
+    await onPostgresServer(PG_SERVER, `create database ${dbName}`);
+    storageDir = await mkdtemp(join(tmpdir(), `platen-bench-${name}-`));
+    const common = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: databaseUrl(PG_SERVER, dbName),
+      REDIS_URL,
+      REDIS_PREFIX: redisPrefix,
+      SERVICE_JWT_SECRET: secret,
+      STORAGE_DIR: storageDir,
+    };
+    const ksPort = await freePort();
+    const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
+      ...common,
+      KEY_SERVICE_HOST: '127.0.0.1',
+      KEY_SERVICE_PORT: String(ksPort),
+    });
+    const keyServiceUrl = `http://127.0.0.1:${ksPort}`;
+    await waitHealthy(keyService, `${keyServiceUrl}/healthz`, 60_000);
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    log('starting the gateway (it installs the sample mockups: generating them takes a while)');
+    const gateway = services.start('gateway', ['services/gateway/dist/main.js'], {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      KEY_SERVICE_URL: keyServiceUrl,
+      PUBLIC_BASE_URL: url,
+    });
+    await waitHealthy(gateway, `${url}/readyz`, 180_000);
+    const workers = [];
+    for (let i = 0; i < config.workers; i++) {
+      const metricsPort = await freePort();
+      const worker = services.start(`render-worker ${i + 1}`, ['services/render-worker/dist/main.js'], {
+        ...common,
+        KEY_SERVICE_URL: keyServiceUrl,
+        METRICS_PORT: String(metricsPort),
+        PUBLIC_BASE_URL: url,
+      });
+      await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000);
+      // Renders are batch work: on a machine shared with the API they yield the CPU to it, as
+      // separate worker machines would (LOAD_WORKER_NICE=0 lets them compete).
+      if (config.workerNice > 0) setPriority(worker.child.pid, config.workerNice);
+      workers.push(worker);
+    }
+    const processes = [keyService, gateway, ...workers];
+
+    const account = await internal(keyServiceUrl, '/accounts', {
+      email: `bench-${name}-${id}@example.com`,
+      credits: 1_000_000_000,
+    });
+    const { key } = await internal(keyServiceUrl, `/accounts/${account.id}/keys`, {
+      name: `bench ${name}`,
+      rate_limits: { per_minute: 1_000_000_000, per_day: 1_000_000_000 },
+    });
+    const headers = { 'x-api-key': key };
+    const listed = await (
+      await fetch(`${url}/api/v1/mockups`, { headers, signal: AbortSignal.timeout(10_000) })
+    ).json();
+    const poster = listed.data.find((m) => m.slug === 'poster-on-wall') ?? listed.data[0];
+    const renderBody = JSON.stringify({
+      mockup_uuid: poster.uuid,
+      smart_objects: poster.smart_objects
+        .filter((so) => so.required)
+        .map((so) => ({ uuid: so.uuid, asset: { data: TINY_PNG } })),
+      export_options: { format: 'jpeg', size: config.renderSize },
+    });
+
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    clients.push(() => redis.disconnect());
+    const db = new pg.Client({ connectionString: common.DATABASE_URL });
+    await db.connect();
+    clients.push(() => db.end());
+    const bull = `${redisPrefix}:bull`;
+    const depth = () => queueDepth(redis, bull, 'renders');
+    const succeeded = async () => (await rendersByStatus(db, account.id)).succeeded ?? 0;
+
+    async function drain(limitS) {
+      const until = Date.now() + limitS * 1000;
+      for (;;) {
+        const { waiting, active } = await depth();
+        if (waiting + active === 0) return true;
+        if (Date.now() > until) return false;
+        await sleep(1_000);
+      }
+    }
+
+    const agent = createTrafficAgent();
+    clients.push(() => agent.destroy());
+    const traffic = (rate, seconds) =>
+      mixedTraffic({ agent, url, headers, renderBody, rate, getShare: GET_SHARE, seconds, running });
+
+    // Warm-up: every worker prepares the template on its first render, the gateway's caches fill.
+    log('warming up');
+    await traffic(Math.max(5, config.searchStart), 5);
+    await drain(120);
+
+    /** One probe: does `rate` hold for `probeSeconds`? */
+    async function probe(rate) {
+      const before = await depth();
+      const doneBefore = await succeeded();
+      const result = await traffic(rate, config.probeSeconds);
+      const after = await depth();
+      const completed = (await succeeded()) - doneBefore;
+      const backlogGrowth = after.waiting - before.waiting;
+      // Allowed: a few seconds' worth of renders in the queue at the end (jobs arriving meanwhile).
+      const backlogOk = backlogGrowth <= Math.max(10, 3 * result.postRate);
+      const ok =
+        result.get.p99 < GET_P99_LIMIT_MS &&
+        result.get.errors + result.post.errors === 0 &&
+        result.post.limited === 0 &&
+        backlogOk;
+      log(
+        `probe ${fmt(rate)} req/s: GET p99 ${fmt(result.get.p99, 1)} ms, ${fmt(result.post.okPerSecond, 1)} renders accepted/s, ${fmt(completed / result.seconds, 1)} completed/s, backlog ${backlogGrowth >= 0 ? '+' : ''}${backlogGrowth}, errors ${result.get.errors + result.post.errors}: ${ok ? 'holds' : 'does not hold'}`,
+      );
+      await drain(60);
+      return {
+        rate,
+        ok,
+        getP99: result.get.p99,
+        backlogGrowth,
+        completedPerSecond: completed / result.seconds,
+      };
+    }
+
+    const probes = [];
+    let rate = config.rate;
+    if (!rate) {
+      log(`searching the rate: ${config.probeSeconds} s probes from ${config.searchStart} req/s`);
+      let good = null;
+      let bad = null;
+      for (let r = config.searchStart; r <= config.searchMax; r = Math.ceil(r * 1.5)) {
+        const p = await probe(r);
+        probes.push(p);
+        if (!p.ok) {
+          bad = r;
+          break;
+        }
+        good = r;
+      }
+      // Two halvings between the last rate that held and the first that did not.
+      for (let i = 0; i < 2 && good !== null && bad !== null && bad - good > 2; i++) {
+        const mid = Math.round((good + bad) / 2);
+        const p = await probe(mid);
+        probes.push(p);
+        if (p.ok) good = mid;
+        else bad = mid;
+      }
+      rate = good ?? Math.max(1, Math.floor(config.searchStart / 2));
+      log(`sustained rate: ${rate} req/s${good === null ? ' (even the first probe did not hold)' : ''}`);
+    }
+
+    // The run itself, sampled every second.
+    const samples = [];
+    const memory = () => Object.fromEntries(processes.map((proc) => [proc.name, rssBytes(proc.child.pid)]));
+    const memStart = memory();
+    const cpuStart = Object.fromEntries(processes.map((proc) => [proc.name, cpuSeconds(proc.child.pid)]));
+    const succeededStart = await succeeded();
+    const loadStart = loadavg();
+    const t0 = Date.now();
+    const startedAt = new Date(t0).toISOString().slice(0, 16).replace('T', ' ');
+    let sampling = true;
+    let lastDone = succeededStart;
+    const peakRss = {};
+    const sampler = (async () => {
+      while (sampling) {
+        const tick = Date.now();
+        const [{ waiting, active }, done] = await Promise.all([depth(), succeeded()]);
+        const rss = {};
+        for (const proc of processes) {
+          rss[proc.name] = rssBytes(proc.child.pid);
+          peakRss[proc.name] = Math.max(peakRss[proc.name] ?? 0, rss[proc.name] ?? 0);
+        }
+        samples.push({ t: (tick - t0) / 1000, waiting, active, completed: done - lastDone, rss });
+        lastDone = done;
+        await sleep(Math.max(0, 1_000 - (Date.now() - tick)));
+      }
+    })();
+    log(`running ${fmt(rate)} req/s (${GET_SHARE * 100} % GETs) for ${config.seconds} s`);
+    let result;
+    try {
+      result = await traffic(rate, config.seconds);
+    } catch (error) {
+      sampling = false;
+      await sampler;
+      throw error;
+    }
+    const trafficSeconds = (Date.now() - t0) / 1000;
+    const slowSeconds = result.perSecond.flatMap((bucket, second) =>
+      bucket && bucket.getMaxMs >= GET_P99_LIMIT_MS ? [`${second}s:${Math.round(bucket.getMaxMs)}ms`] : [],
+    );
+    if (slowSeconds.length) log(`seconds with a GET ≥ ${GET_P99_LIMIT_MS} ms: ${slowSeconds.join(' ')}`);
+    const memEnd = memory();
+    const cpuEnd = Object.fromEntries(processes.map((proc) => [proc.name, cpuSeconds(proc.child.pid)]));
+    const loadEnd = loadavg();
+    const succeededAtStop = await succeeded();
+    const depthAtStop = await depth();
+    log(
+      `traffic done: GET p99 ${fmt(result.get.p99, 1)} ms, ${fmt(result.post.okPerSecond, 1)} renders accepted/s; draining the queue (${depthAtStop.waiting} waiting)`,
+    );
+    const drained = await drain(config.drainSeconds);
+    const drainSeconds = (Date.now() - t0) / 1000 - trafficSeconds;
+    sampling = false;
+    await sampler;
+    const statuses = await rendersByStatus(db, account.id);
+
+    // Accepted per second from the answers (bucketed by second of the run), completed from the samples.
+    samples.forEach((sample) => {
+      const bucket = result.perSecond[Math.floor(sample.t) - 1];
+      sample.accepted = sample.t <= trafficSeconds + 1 ? (bucket?.accepted ?? 0) : 0;
+    });
+    await writeQueuePlot(config.plot, {
+      samples,
+      trafficSeconds,
+      title: `Platen ${name}: ${fmt(rate)} req/s (${GET_SHARE * 100} % GET, ${100 - GET_SHARE * 100} % render POST) for ${fmt(config.seconds)} s, then draining`,
+    });
+
+    const cpu = cpus();
+    const completedPerSecond = (succeededAtStop - succeededStart) / trafficSeconds;
+    const maxWaiting = Math.max(...samples.map((s) => s.waiting));
+    const kindRow = (label, k, okStatus) =>
+      `| ${label} | ${fmt(k.perSecond, 1)} | ${fmt(k.p50, 1)} | ${fmt(k.p99, 1)} | ${fmt(k.max, 0)} | ${fmt(k.answered)} | ${fmt(k.statuses[okStatus] ?? 0)} | ${fmt(k.limited)} | ${fmt(k.errors)} |`;
+    const memRow = (proc) => {
+      const start = memStart[proc.name];
+      const end = memEnd[proc.name];
+      const spent =
+        cpuEnd[proc.name] === null || cpuStart[proc.name] === null
+          ? null
+          : cpuEnd[proc.name] - cpuStart[proc.name];
+      const growth = start && end ? `${(((end - start) / start) * 100).toFixed(1)} %` : '–';
+      return `| ${proc.name} | ${mb(start)} | ${mb(end)} | ${growth} | ${mb(peakRss[proc.name])} | ${spent === null ? '–' : fmt((spent / trafficSeconds) * 100)} % |`;
+    };
+    const totalErrors = result.get.errors + result.post.errors + (statuses.failed ?? 0);
+    const body = [
+      `Run ${startedAt} UTC with \`${command}\`: key-service, gateway and ${config.workers} render-worker processes (default concurrency${config.workerNice > 0 ? `, nice ${config.workerNice}: renders yield the CPU to the API, as on separate worker machines` : ''}) built from this tree, each a child process on 127.0.0.1; local Postgres and Redis; local storage. Traffic on loopback from the bench process, open loop at a steady rate (requests start on schedule whether or not earlier ones were answered; node:http, kept-alive connections; see traffic.mjs for why not autocannon's \`overallRate\`): ${GET_SHARE * 100} % \`GET /api/v1/mockups\`, ${fmt(100 - GET_SHARE * 100)} % \`POST /api/v1/renders\` (no \`?wait\`; poster-on-wall, inline 1×1 PNG, JPEG at ${config.renderSize} px); one key with a rate limit far above the traffic.`,
+      `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, shared with other engineers' builds and tests; load average (1/5/15 min) ${loadStart.map((n) => n.toFixed(2)).join(' / ')} at the start of the run, ${loadEnd.map((n) => n.toFixed(2)).join(' / ')} at its end. Node ${process.version}.`,
+      '',
+      config.rate
+        ? `Rate: **${fmt(rate)} req/s**, given as \`LOAD_RATE\`.`
+        : `Rate: **${fmt(rate)} req/s** (${fmt(rate * GET_SHARE)} GETs/s + ${fmt(rate * (1 - GET_SHARE))} renders/s), the highest of the probes below that held: ${config.probeSeconds} s each, holding means GET p99 < ${GET_P99_LIMIT_MS} ms, no errors and a render backlog that did not grow by more than ~3 s of POSTs.`,
+      ...(probes.length
+        ? [
+            '',
+            '| probe req/s | GET p99 ms | renders completed/s | backlog change | holds |',
+            '|---:|---:|---:|---:|---|',
+            ...probes.map(
+              (p) =>
+                `| ${fmt(p.rate)} | ${fmt(p.getP99, 1)} | ${fmt(p.completedPerSecond, 1)} | ${p.backlogGrowth >= 0 ? '+' : ''}${fmt(p.backlogGrowth)} | ${p.ok ? 'yes' : 'no'} |`,
+            ),
+          ]
+        : []),
+      '',
+      `The run: ${fmt(trafficSeconds, 0)} s of traffic; the load generator used ${fmt(result.clientCpuShare * 100)} % of one core.`,
+      '',
+      '| requests | answered/s | p50 ms | p99 ms | max ms | answered | 200/202 | 429 | errors |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      kindRow('`GET /api/v1/mockups`', result.get, 200),
+      kindRow('`POST /api/v1/renders`', result.post, 202),
+      '',
+      `- GET p99: **${fmt(result.get.p99, 1)} ms** (limit ${GET_P99_LIMIT_MS} ms: ${result.get.p99 < GET_P99_LIMIT_MS ? 'held' : '**exceeded**'}).`,
+      `- Renders accepted: **${fmt(result.post.okPerSecond, 1)} /s**; completed (succeeded) during the traffic: **${fmt(completedPerSecond, 1)} /s**. Queue: at most ${fmt(maxWaiting)} waiting, ${fmt(depthAtStop.waiting)} waiting when the traffic stopped; ${drained ? `empty ${fmt(drainSeconds, 0)} s later` : `**not empty** after ${fmt(config.drainSeconds)} s of draining`}.`,
+      `- Every render of the benchmark (warm-up${probes.length ? ', probes' : ''} and run) by final status: ${Object.entries(
+        statuses,
+      )
+        .map(([status, n]) => `${status} ${fmt(n)}`)
+        .join(', ')}.`,
+      `- Errors (answers other than 2xx/429, connection errors, timeouts, failed renders): **${fmt(totalErrors)}**; 429s: ${fmt(result.get.limited + result.post.limited)}.`,
+      '',
+      `![render queue depth and renders per second over the run](${config.plot.startsWith(join(ROOT, 'infra/bench/')) ? config.plot.slice(join(ROOT, 'infra/bench/').length) : config.plot})`,
+      '',
+      'Memory (resident set, MB) of each process at the start and the end of the traffic, its peak over the run and drain, and its CPU over the traffic (share of one core):',
+      '',
+      '| process | RSS start | RSS end | change | peak | CPU |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...processes.map(memRow),
+      '',
+      `- The whole run took ${fmt((Date.now() - began) / 1000, 0)} s, start-up${probes.length ? ' and rate search' : ''} included.`,
+    ].join('\n');
+    await writeSection(config.results, heading, body);
+    process.stdout.write(`${body}\n`);
+    log(`done in ${((Date.now() - began) / 1000).toFixed(0)} s; plot: ${config.plot}`);
+  }
+
+  async function cleanup() {
+    clearTimeout(deadlineTimer);
+    for (const stop of running) stop();
+    for (const close of clients) await Promise.resolve(close()).catch(() => undefined);
+    await services.stopAll();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
+      log(`drop database: ${error.message}`),
+    );
+    if (storageDir) await rm(storageDir, { recursive: true, force: true });
+  }
+
+  try {
+    const work = main();
+    work.catch(() => undefined); // after a deadline it fails on its own; the race has reported already
+    await Promise.race([work, deadline]);
+  } catch (error) {
+    log(`failed: ${error.stack ?? error}`);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}

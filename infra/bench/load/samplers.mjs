@@ -1,0 +1,40 @@
+// What the load benchmark samples every second: the render queue's depth (BullMQ's lists and sets in
+// Redis, one pipelined round trip), renders per status (Postgres) and each process's resident memory
+// (/proc, Linux; null elsewhere).
+import { readFileSync } from 'node:fs';
+
+/** Waiting (wait + prioritized + delayed) and active jobs of one BullMQ queue under `bullPrefix`. */
+export async function queueDepth(redis, bullPrefix, queue) {
+  const key = (part) => `${bullPrefix}:${queue}:${part}`;
+  const replies = await redis
+    .pipeline()
+    .llen(key('wait'))
+    .zcard(key('prioritized'))
+    .zcard(key('delayed'))
+    .llen(key('active'))
+    .exec();
+  const [wait, prioritized, delayed, active] = replies.map(([error, n]) => {
+    if (error) throw error;
+    return Number(n);
+  });
+  return { waiting: wait + prioritized + delayed, active };
+}
+
+/** Renders of the account per status: { queued, processing, succeeded, failed }. */
+export async function rendersByStatus(client, accountId) {
+  const { rows } = await client.query(
+    'select status, count(*)::int as n from renders.renders where account_id = $1 group by status',
+    [accountId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** Resident set size of `pid` in bytes, or null when it cannot be read. */
+export function rssBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
