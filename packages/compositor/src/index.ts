@@ -22,3 +22,4 @@ export {
   SAMPLE_TEMPLATE_COUNT,
 } from './samples/index.js';
 export type { SampleTemplate } from './samples/index.js';
+export { renderOutlinePreview, outlineOf } from './outline-preview.js';

@@ -72,6 +72,9 @@ const storage = {
   PUBLIC_BASE_URL: url(['http:', 'https:']).default('http://localhost:8080'),
 };
 
+/** Largest canvas (width × height) an uploaded PSD or manifest may declare: a bomb is refused before it is decoded. */
+const mockupMaxPixels = z.coerce.number().int().min(1_000_000).max(1_000_000_000).default(100_000_000);
+
 const requireBucketForS3 = (
   config: { STORAGE_DRIVER: string; S3_BUCKET?: string | undefined },
   ctx: z.RefinementCtx,
@@ -106,6 +109,14 @@ export const gatewayConfigSchema = z
     PORT: port(8080),
     KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
     OUTBOUND_ALLOW: outboundAllow,
+    /** Largest PSD/PSB upload (`POST /api/v1/mockups`), streamed to storage, never held in memory: 300 MB. */
+    MOCKUP_UPLOAD_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(4 * 1024 ** 3)
+      .default(300 * 1024 ** 2),
+    MOCKUP_MAX_PIXELS: mockupMaxPixels,
   })
   .superRefine(requireBucketForS3);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -121,6 +132,7 @@ export const renderWorkerConfigSchema = z
     OUTBOUND_ALLOW: outboundAllow,
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     METRICS_PORT: port(9464),
+    MOCKUP_MAX_PIXELS: mockupMaxPixels,
   })
   .superRefine(requireBucketForS3);
 export type RenderWorkerConfig = z.infer<typeof renderWorkerConfigSchema>;

@@ -1,6 +1,7 @@
 // Shapes of the key-service's internal HTTP API (gateway and operators only).
 // Every call carries a short-lived service JWT; see services/key-service.
 import { z } from 'zod';
+import { NO_NUL } from './public-api.js';
 
 export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
@@ -51,7 +52,12 @@ export const KEY_NAME_MAX = 100;
 export const MAX_ROTATE_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const createKeyRequestSchema = z.object({
-  name: z.string().trim().min(1).max(KEY_NAME_MAX),
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(KEY_NAME_MAX)
+    .refine(...NO_NUL),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
   rate_limits: rateLimitsSchema.partial().optional(),
 });

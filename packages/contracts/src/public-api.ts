@@ -3,6 +3,12 @@
 import { z } from 'zod';
 
 export const uuidSchema = z.uuid();
+
+/** Text Postgres can store: it refuses the NUL character in text and jsonb (a 500 otherwise). */
+export const NO_NUL = [
+  (value: string) => !value.includes('\u0000'),
+  'must not contain NUL characters',
+] as const;
 const isoTime = z.string().meta({ format: 'date-time' });
 
 // ---- envelopes -------------------------------------------------------------------------------
@@ -68,6 +74,35 @@ export const smartObjectSchema = z
 
 export const MOCKUP_STATUSES = ['processing', 'ready', 'failed'] as const;
 
+/** Why an own mockup's import failed: `error.code` of a `failed` mockup. */
+export const MOCKUP_IMPORT_ERROR_CODES = [
+  'PSD_CORRUPT',
+  'PSD_TOO_LARGE',
+  'PSD_NO_SMART_OBJECTS',
+  'PSD_UNSUPPORTED',
+  'MANIFEST_INVALID',
+  'ASSET_FETCH_FAILED',
+  'ASSET_TOO_LARGE',
+  'ASSET_NOT_AN_IMAGE',
+  'ASSET_FORBIDDEN_ADDRESS',
+  'ASSET_TIMEOUT',
+  'IMPORT_FAILED',
+] as const;
+export type MockupImportErrorCode = (typeof MOCKUP_IMPORT_ERROR_CODES)[number];
+
+export const mockupImportErrorSchema = z
+  .object({ code: z.enum(MOCKUP_IMPORT_ERROR_CODES), message: z.string() })
+  .meta({ id: 'MockupImportError' });
+
+export const mockupImportWarningSchema = z
+  .object({
+    layer: z.string().meta({ description: 'The Photoshop layer (group path) the warning is about' }),
+    code: z.string(),
+    message: z.string(),
+  })
+  .meta({ id: 'MockupImportWarning' });
+export type MockupImportWarning = z.infer<typeof mockupImportWarningSchema>;
+
 export const mockupSchema = z
   .object({
     uuid: uuidSchema,
@@ -79,12 +114,25 @@ export const mockupSchema = z
     smart_objects: z.array(smartObjectSchema),
     status: z.enum(MOCKUP_STATUSES),
     built_in: z.boolean(),
+    /** Why an import failed (status `failed`); null otherwise. */
+    error: mockupImportErrorSchema.nullable(),
+    /** What an import could not reproduce exactly, layer by layer (empty for built-ins). */
+    warnings: z.array(mockupImportWarningSchema),
     created_at: isoTime,
   })
   .meta({ id: 'Mockup' });
 export type Mockup = z.infer<typeof mockupSchema>;
 
-export const patchMockupRequestSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+export const patchMockupRequestSchema = z
+  .object({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine(...NO_NUL),
+  })
+  .strict();
 
 // ---- renders ---------------------------------------------------------------------------------
 
@@ -143,7 +191,8 @@ const metadataSchema = z
   .record(z.string(), z.unknown())
   .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, {
     message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
-  });
+  })
+  .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters');
 
 export const createRenderRequestSchema = z
   .object({
@@ -225,7 +274,12 @@ export const listRendersQuerySchema = paginationQuerySchema.extend({
 
 // ---- webhooks --------------------------------------------------------------------------------
 
-export const WEBHOOK_EVENT_TYPES = ['render.succeeded', 'render.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'render.succeeded',
+  'render.failed',
+  'mockup.ready',
+  'mockup.failed',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Registered endpoints per account (deleted ones do not count). */
 export const MAX_WEBHOOK_ENDPOINTS = 20;
@@ -238,7 +292,13 @@ export const createWebhookEndpointRequestSchema = z
       .min(1)
       .max(WEBHOOK_EVENT_TYPES.length)
       .refine((events) => new Set(events).size === events.length, 'must not repeat an event'),
-    description: z.string().trim().max(500).nullable().optional(),
+    description: z
+      .string()
+      .trim()
+      .max(500)
+      .refine(...NO_NUL)
+      .nullable()
+      .optional(),
   })
   .strict()
   .meta({ id: 'CreateWebhookEndpointRequest' });
@@ -291,6 +351,7 @@ export const webhookDeliverySchema = z
       .meta({ description: 'The webhook-id header: one per event, the same on every retry' }),
     type: z.enum(WEBHOOK_EVENT_TYPES),
     render_uuid: uuidSchema.nullable(),
+    mockup_uuid: uuidSchema.nullable().meta({ description: 'Set for mockup.* events' }),
     url: z.string(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES),
     attempts: z.number().int(),

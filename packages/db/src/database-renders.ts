@@ -25,7 +25,10 @@ export interface MockupsTable {
   thumbnail_key: string | null;
   /** Bumped whenever the template's pixels change, so cached decoded layers are never stale. */
   version: Generated<number>;
+  /** A failed import's message and public code (contracts' MOCKUP_IMPORT_ERROR_CODES). */
   error: string | null;
+  error_code: string | null;
+  /** What an import could not reproduce exactly: [{layer, code, message}]. */
   warnings: JSONColumnType<unknown[]> | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -109,6 +112,8 @@ export interface WebhookDeliveriesTable {
   event_id: string;
   account_id: string;
   render_id: string | null;
+  /** Set instead of render_id for `mockup.*` events. */
+  mockup_id: string | null;
   endpoint_id: string | null;
   url: string;
   event_type: string;

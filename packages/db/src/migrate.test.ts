@@ -14,7 +14,12 @@ describe('migrations', () => {
     const db = createDb({ url: database.url });
     try {
       expect(await migrateSchema(db, 'keys')).toEqual(['keys/0001_initial']);
-      expect(await migrateSchema(db, 'renders')).toEqual(['renders/0001_initial', 'renders/0002_webhooks']);
+      expect(await migrateSchema(db, 'renders')).toEqual([
+        'renders/0001_initial',
+        'renders/0002_webhooks',
+        'renders/0003_mockups_account_index',
+        'renders/0004_mockup_imports',
+      ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
       const { rows } = await sql<{ table: string }>`

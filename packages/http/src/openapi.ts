@@ -120,6 +120,19 @@ export function buildOpenApiDocument(info: OpenApiInfo, specs: readonly AnyRoute
             },
           }
         : {}),
+      ...(spec.requestBodies
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries(
+                Object.entries(spec.requestBodies).map(([type, schema]) => [
+                  type,
+                  { schema: toSchema(schema, 'input') },
+                ]),
+              ),
+            },
+          }
+        : {}),
       responses,
     };
   }

@@ -26,6 +26,11 @@ export interface RouteSpec<
   tags: string[];
   security: RouteSecurity;
   body?: B;
+  /**
+   * For a route that reads its body itself (a streamed upload), the bodies it takes by media type:
+   * documented in OpenAPI, not validated by the registry.
+   */
+  requestBodies?: Record<string, z.ZodType>;
   query?: Q;
   params?: P;
   headers?: Record<string, { description: string; required?: boolean }>;

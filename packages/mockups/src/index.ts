@@ -11,3 +11,18 @@ export type { StoredRenderInput } from './render-inputs.js';
 export { templateFingerprint } from './template-fingerprint.js';
 export { toPublicRender } from './public-render.js';
 export type { RenderRow } from './public-render.js';
+export {
+  createCatalogueVersions,
+  catalogueVersionKey,
+  newCatalogueVersion,
+  CATALOGUE_VERSION_TTL_SECONDS,
+} from './catalogue-version.js';
+export type { CatalogueVersions, CatalogueVersionRedis } from './catalogue-version.js';
+export {
+  pendingImportSchema,
+  toStoredPendingImport,
+  fromStoredPendingImport,
+  pendingImportKeys,
+} from './pending-import.js';
+export type { PendingImport, PendingAssetSource } from './pending-import.js';
+export { toStoredManifest, fromStoredManifest } from './stored-manifest.js';

@@ -1,6 +1,6 @@
 // A mockup row in API.md's public shape (contracts' `mockupSchema`). The thumbnail URL is signed by
 // the caller (it knows the storage driver and the URL lifetime); the row only holds its key.
-import type { Mockup } from '@platen/contracts';
+import type { Mockup, MockupImportErrorCode } from '@platen/contracts';
 import type { MockupStatus } from '@platen/db';
 
 /** The columns the public shape needs, as selected from `renders.mockups`. */
@@ -13,6 +13,9 @@ export interface MockupRow {
   height: number;
   status: MockupStatus;
   smart_objects: unknown[];
+  error: string | null;
+  error_code: string | null;
+  warnings: unknown[] | null;
   /** A Date from pg; a string is accepted too (the column's kysely type is not unwrapped to Date). */
   created_at: Date | string;
 }
@@ -29,6 +32,15 @@ export function toPublicMockup(row: MockupRow, thumbnailUrl: string | null): Moc
     smart_objects: row.smart_objects as Mockup['smart_objects'],
     status: row.status,
     built_in: row.account_id === null,
+    error:
+      row.status === 'failed'
+        ? {
+            code: (row.error_code ?? 'IMPORT_FAILED') as MockupImportErrorCode,
+            message: row.error ?? 'The import failed.',
+          }
+        : null,
+    // Written by the importer in the public shape.
+    warnings: (row.warnings ?? []) as Mockup['warnings'],
     created_at: new Date(row.created_at).toISOString(),
   };
 }

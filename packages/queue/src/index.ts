@@ -2,3 +2,4 @@ export * from './names.js';
 export * from './events.js';
 export * from './usage.js';
 export * from './render-queue.js';
+export * from './import-queue.js';

@@ -1,7 +1,7 @@
 // Queue names, Redis channels and key namespaces, defined once. Everything in Redis lives under
 // the deployment's REDIS_PREFIX, so several deployments or test suites can share one server.
 
-export const QUEUE_NAMES = { renders: 'renders', webhooks: 'webhooks' } as const;
+export const QUEUE_NAMES = { renders: 'renders', webhooks: 'webhooks', imports: 'mockup-imports' } as const;
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /** BullMQ's own `prefix` option: queues live at `<prefix>:bull:<queue>:*`. */

@@ -4,3 +4,4 @@ export * from './local-storage.js';
 export * from './s3-storage.js';
 export * from './storage-keys.js';
 export * from './create-storage.js';
+export * from './byte-limit.js';

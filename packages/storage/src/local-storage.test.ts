@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalStorage } from './local-storage.js';
@@ -32,6 +32,39 @@ describe('local storage', () => {
     expect((await readdir(join(root, 'renders'))).filter((name) => !name.endsWith('.content-type'))).toEqual([
       'a.png',
     ]);
+  });
+
+  it('stores an object of the default type as one file and returns that type for it', async () => {
+    await storage().put('inputs/r1/so.bin', Buffer.from('artwork'), 'application/octet-stream');
+    expect(await storage().get('inputs/r1/so.bin')).toEqual({
+      body: Buffer.from('artwork'),
+      contentType: 'application/octet-stream',
+    });
+    expect(await readdir(join(root, 'inputs/r1'))).toEqual(['so.bin']);
+  });
+
+  it('forgets the earlier content type when a key is overwritten with the default one', async () => {
+    await storage().put('renders/a.bin', Buffer.from('png'), 'image/png');
+    await storage().put('renders/a.bin', Buffer.from('raw'), 'application/octet-stream');
+    expect(await storage().get('renders/a.bin')).toEqual({
+      body: Buffer.from('raw'),
+      contentType: 'application/octet-stream',
+    });
+    await storage().put('renders/a.bin', Buffer.from('png again'), 'image/png');
+    expect((await storage().get('renders/a.bin'))?.contentType).toBe('image/png');
+  });
+
+  it('creates missing directories at any depth, and writes into existing ones', async () => {
+    await storage().put('a/b/c/d.png', Buffer.from('deep'), 'image/png');
+    await storage().put('a/b/c/e.png', Buffer.from('sibling'), 'image/png');
+    expect((await storage().get('a/b/c/d.png'))?.body.toString()).toBe('deep');
+    expect((await storage().get('a/b/c/e.png'))?.body.toString()).toBe('sibling');
+  });
+
+  it('fails a put whose directory cannot be made, leaving nothing behind', async () => {
+    await writeFile(join(root, 'blocker'), 'a file where a directory should be');
+    await expect(storage().put('blocker/x.png', Buffer.from('x'), 'image/png')).rejects.toThrow();
+    expect(await readdir(root)).toEqual(['blocker']);
   });
 
   it('answers null for a missing object and forgets a deleted one', async () => {

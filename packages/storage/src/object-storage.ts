@@ -1,5 +1,6 @@
 // The storage interface every driver implements. Keys are relative paths such as
 // `renders/<uuid>.jpeg`; a put to an existing key overwrites it (a retried render never duplicates).
+import type { Readable } from 'node:stream';
 
 export interface StoredObject {
   body: Buffer;
@@ -8,6 +9,11 @@ export interface StoredObject {
 
 export interface ObjectStorage {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /**
+   * Writes a stream without holding it in memory (uploads of hundreds of MB). If the stream errors
+   * (the caller's size limit, a dropped client) the call rejects and no object is left behind.
+   */
+  putStream(key: string, body: Readable, contentType: string): Promise<{ bytes: number }>;
   get(key: string): Promise<StoredObject | null>;
   delete(key: string): Promise<void>;
   /** A URL the holder can GET without an API key until `expiresInSeconds` from now. */

@@ -8,6 +8,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertStorageKey, type ObjectStorage } from './object-storage.js';
 
@@ -40,6 +41,26 @@ export function createS3Storage({
         new PutObjectCommand({ Bucket: bucket, Key: fullKey(key), Body: body, ContentType: contentType }),
         options(),
       );
+    },
+    async putStream(key, body, contentType) {
+      // Multipart upload in 8 MB parts (lib-storage); a failed stream aborts it, so no part stays behind.
+      let bytes = 0;
+      body.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      const upload = new Upload({
+        client: s3,
+        params: { Bucket: bucket, Key: fullKey(key), Body: body, ContentType: contentType },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 2,
+        leavePartsOnError: false,
+      });
+      const failed = new Promise<never>((_resolve, reject) => body.once('error', reject));
+      try {
+        await Promise.race([upload.done(), failed]);
+      } catch (error) {
+        await upload.abort().catch(() => undefined);
+        throw error;
+      }
+      return { bytes };
     },
     async get(key) {
       try {

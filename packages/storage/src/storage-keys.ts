@@ -18,3 +18,18 @@ export function templateAssetKey(mockupId: string, version: number, assetName: s
 export function templateThumbnailKey(mockupId: string, version: number): string {
   return `templates/${mockupId}/v${version}/thumbnail.png`;
 }
+
+/** An uploaded PSD/PSB waiting for its import job; deleted once the import ends either way. */
+export function mockupSourceKey(mockupId: string): string {
+  return `imports/${mockupId}/source.psd`;
+}
+
+/** A layer image sent inline (base64) with a JSON manifest upload, waiting for its import job. */
+export function mockupUploadAssetKey(mockupId: string, assetIndex: number): string {
+  return `imports/${mockupId}/asset-${assetIndex}`;
+}
+
+/** The template's smart-object outlines drawn over its thumbnail (made on import). */
+export function templateOutlineKey(mockupId: string, version: number): string {
+  return `templates/${mockupId}/v${version}/outline.png`;
+}

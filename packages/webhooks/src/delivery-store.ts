@@ -1,4 +1,4 @@
-// Delivery rows and their attempts (schema `renders`). One delivery per (render, event, target),
+// Delivery rows and their attempts (schema `renders`). One delivery per (render or mockup, event, target),
 // enforced by a unique index, so announcing an event twice never sends it twice. Every attempt is
 // recorded in the same transaction that moves the delivery on, updates the render's `webhook_*`
 // columns (for its own webhook_url) and the endpoint's health (410 Gone or 3 failing days disable it).
@@ -19,6 +19,17 @@ export interface RenderEvent {
   /** The render's own webhook_url (signed with the account secret), if it has one. */
   webhookUrl: string | null;
 }
+
+/** An own mockup's import ended (`mockup.ready` / `mockup.failed`): registered endpoints only. */
+export interface MockupEvent {
+  accountId: string;
+  mockupId: string;
+  eventType: string;
+  /** The event's `data`: the mockup object. */
+  payload: Record<string, unknown>;
+}
+
+export type WebhookEvent = RenderEvent | MockupEvent;
 
 export interface DeliveryRecord {
   id: string;
@@ -51,7 +62,7 @@ export type AttemptVerdict =
 
 export interface DeliveryStore {
   /** Creates the event's deliveries (idempotent); returns the ids of those still pending. */
-  createForEvent(event: RenderEvent): Promise<string[]>;
+  createForEvent(event: WebhookEvent): Promise<string[]>;
   find(id: string): Promise<DeliveryRecord | undefined>;
   /** Records the attempt and applies the verdict; returns why the endpoint got disabled, if it did now. */
   recordAttempt(
@@ -65,7 +76,13 @@ export interface DeliveryStore {
 
 export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock: Clock }): DeliveryStore {
   return {
-    async createForEvent({ accountId, renderId, eventType, payload, webhookUrl }) {
+    async createForEvent(event) {
+      const { accountId, eventType, payload } = event;
+      const subject =
+        'renderId' in event
+          ? { column: 'render_id' as const, id: event.renderId, webhookUrl: event.webhookUrl }
+          : { column: 'mockup_id' as const, id: event.mockupId, webhookUrl: null };
+      const { webhookUrl } = subject;
       return db.transaction().execute(async (trx) => {
         const endpoints = await trx
           .selectFrom('renders.webhook_endpoints')
@@ -80,7 +97,7 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
           ...endpoints.map((endpoint) => ({ endpoint_id: endpoint.id, url: endpoint.url })),
         ];
         if (targets.length === 0) return [];
-        const eventId = webhookEventId(renderId, eventType);
+        const eventId = webhookEventId(subject.id, eventType);
         const body = JSON.stringify(payload);
         const now = clock.now();
         await trx
@@ -90,7 +107,7 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
               ...target,
               event_id: eventId,
               account_id: accountId,
-              render_id: renderId,
+              [subject.column]: subject.id,
               event_type: eventType,
               payload: body,
               next_attempt_at: now,
@@ -103,14 +120,14 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
           await trx
             .updateTable('renders.renders')
             .set({ webhook_status: 'pending' })
-            .where('id', '=', renderId)
+            .where('id', '=', subject.id)
             .where('webhook_status', 'is', null)
             .execute();
         }
         const pending = await trx
           .selectFrom('renders.webhook_deliveries')
           .select('id')
-          .where('render_id', '=', renderId)
+          .where(subject.column, '=', subject.id)
           .where('event_type', '=', eventType)
           .where('status', '=', 'pending')
           .orderBy('created_at')

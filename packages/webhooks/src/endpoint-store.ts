@@ -31,6 +31,7 @@ export interface WebhookDelivery {
   event_id: string;
   event_type: string;
   render_id: string | null;
+  mockup_id: string | null;
   endpoint_id: string | null;
   url: string;
   status: WebhookDeliveryStatus;
@@ -94,6 +95,7 @@ const DELIVERY_COLUMNS = [
   'event_id',
   'event_type',
   'render_id',
+  'mockup_id',
   'endpoint_id',
   'url',
   'status',

@@ -32,6 +32,8 @@ export type {
   DeliveryRecord,
   DeliveryStore,
   RenderEvent,
+  MockupEvent,
+  WebhookEvent,
 } from './delivery-store.js';
 export { createSecretStore, SECRET_ROTATION_OVERLAP_MS } from './secret-store.js';
 export type { SecretState, SecretStore } from './secret-store.js';

@@ -29,8 +29,10 @@ import type { AccountService } from './dashboard/account-service.js';
 import { createLoginThrottle, type LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createSessionGuard, refuseCrossSite } from './dashboard/session-guard.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';
-import { createCatalogueVersions } from './mockups/catalogue-version.js';
+import { createCatalogueVersions } from '@platen/mockups';
 import { createMockupStore } from './mockups/mockup-store.js';
+import { createMockupUploads } from './mockups/mockup-uploads.js';
+import type { PsdUploadLimits } from './mockups/psd-upload.js';
 import { createRateLimiter, rateLimit } from './rate-limit.js';
 import type { CreditsClient } from './renders/credits-client.js';
 import { createRenderAcceptor } from './renders/render-acceptor.js';
@@ -73,6 +75,10 @@ export interface AppDeps {
   /** Manual redeliveries are queued here (the render-worker delivers). */
   webhookQueue: WebhookQueue;
   enqueue: (renderId: string) => Promise<void>;
+  /** Queues the import job of an uploaded mockup (jobId = mockup uuid). */
+  enqueueImport: (mockupId: string) => Promise<void>;
+  /** PSD upload size and canvas limits (MOCKUP_UPLOAD_MAX_BYTES, MOCKUP_MAX_PIXELS). */
+  uploadLimits: PsdUploadLimits;
   waiter: RenderWaiter;
   /** Verifies the dashboard's session cookies (the key-service signs them). */
   sessionTokens: SessionTokens;
@@ -113,6 +119,13 @@ export function createApp(deps: AppDeps): GatewayApp {
     urlTtlSeconds: deps.resultUrlTtlSeconds,
     clock,
     versions: createCatalogueVersions({ redis, redisPrefix }),
+  });
+  const uploads = createMockupUploads({
+    mockups,
+    storage,
+    enqueueImport: deps.enqueueImport,
+    limits: deps.uploadLimits,
+    logger,
   });
   const renders = createRenderStore({ db });
   const accept = createRenderAcceptor({
@@ -157,7 +170,15 @@ export function createApp(deps: AppDeps): GatewayApp {
   registerMetricsRoute(registry, router, metrics);
   registerDocsRoutes({ registry, router, extraSpecs, version: '1.0.0' });
   registerFileRoute(router, { storage, signer: deps.urlSigner, clock });
-  registerMockupRoutes({ registry, router, guard, jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }), mockups });
+  registerMockupRoutes({
+    registry,
+    router,
+    guard,
+    jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }),
+    uploadJsonBody: jsonBody({ limit: RENDER_BODY_LIMIT }),
+    mockups,
+    uploads,
+  });
   registerRenderRoutes({
     registry,
     router,
@@ -197,6 +218,7 @@ export function createApp(deps: AppDeps): GatewayApp {
       ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
     }),
     mockups,
+    uploads,
     renders,
     accept,
     view,

@@ -8,7 +8,14 @@ import { createDb, migrateSchema } from '@platen/db';
 import { createServiceTokenSigner, createSessionTokens, listen, type AnyRouteSpec } from '@platen/http';
 import { dashboardWebRoot } from '@platen/dashboard';
 import { seedBuiltInMockups, type SeedBuiltInMockupsDeps } from '@platen/mockups';
-import { channelName, CHANNELS, createRenderQueue, enqueueRender } from '@platen/queue';
+import {
+  channelName,
+  CHANNELS,
+  createImportQueue,
+  createRenderQueue,
+  enqueueImport,
+  enqueueRender,
+} from '@platen/queue';
 import { createResultUrlSigner, createStorage } from '@platen/storage';
 import { createWebhookQueue } from '@platen/webhooks';
 import type { Express } from 'express';
@@ -97,6 +104,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   queueRedis.on('error', (error: Error) => logger.debug({ err: error }, 'queue redis connection error'));
   const queue = createRenderQueue(queueRedis, prefix);
   queue.on('error', (error: Error) => logger.debug({ err: error }, 'render queue error'));
+  const importQueue = createImportQueue(queueRedis, prefix);
+  importQueue.on('error', (error: Error) => logger.debug({ err: error }, 'import queue error'));
   const webhookQueue = createWebhookQueue(queueRedis, prefix);
   webhookQueue.on('error', (error: Error) => logger.debug({ err: error }, 'webhook queue error'));
   const serviceToken = createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'gateway');
@@ -141,6 +150,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     queue,
     webhookQueue,
     enqueue: (renderId) => enqueueRender(queue, renderId),
+    enqueueImport: (mockupId) => enqueueImport(importQueue, mockupId),
+    uploadLimits: { maxBytes: config.MOCKUP_UPLOAD_MAX_BYTES, maxPixels: config.MOCKUP_MAX_PIXELS },
     waiter,
     // Verification only: the key-service issues the tokens and sets their lifetime.
     sessionTokens: createSessionTokens(config.SERVICE_JWT_SECRET, { ttlSeconds: 0 }),
@@ -154,6 +165,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     await revocations.close();
     keyService.close();
     await queue.close().catch(() => undefined);
+    await importQueue.close().catch(() => undefined);
     await webhookQueue.close().catch(() => undefined);
     await queueRedis.quit().catch(() => queueRedis.disconnect());
     await redis.quit().catch(() => redis.disconnect());

@@ -1,7 +1,7 @@
 // Per-key rate limits shared by every gateway replica: one Lua script per request checks and bumps
 // the minute and day counters atomically (a full window refuses without counting) and, for an
 // allowed request, counts its usage. Windows: 60 s from the key's first request in it; the UTC day.
-// The same round trip reads the account's mockup-catalogue version (mockups/catalogue-version.ts),
+// The same round trip reads the account's mockup-catalogue version (packages/mockups/src/catalogue-version.ts),
 // so the mockup routes can serve the account's own mockups from memory without another call.
 import { createHash } from 'node:crypto';
 import { ApiError, type RateLimits } from '@platen/contracts';
@@ -11,11 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { GatewayMetrics } from './metrics.js';
-import {
-  CATALOGUE_VERSION_TTL_SECONDS,
-  catalogueVersionKey,
-  newCatalogueVersion,
-} from './mockups/catalogue-version.js';
+import { CATALOGUE_VERSION_TTL_SECONDS, catalogueVersionKey, newCatalogueVersion } from '@platen/mockups';
 
 declare module 'express-serve-static-core' {
   interface Request {

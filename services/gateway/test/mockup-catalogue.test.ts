@@ -11,7 +11,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase } from '@platen/
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../src/clock.js';
-import { catalogueVersionKey, createCatalogueVersions } from '../src/mockups/catalogue-version.js';
+import { catalogueVersionKey, createCatalogueVersions } from '@platen/mockups';
 import { createMockupStore, type MockupStore } from '../src/mockups/mockup-store.js';
 import { createRateLimiter } from '../src/rate-limit.js';
 import { insertAccountMockup, installSampleMockups } from './support/mockup-rows.js';

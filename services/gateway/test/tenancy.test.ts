@@ -38,6 +38,7 @@ const TABLE: Record<string, { resource: Resource; body?: unknown }> = {
   'POST /dashboard/api/keys/{id}/revoke': { resource: 'key', body: {} },
   'POST /dashboard/api/keys/{id}/rotate': { resource: 'key', body: {} },
   'GET /dashboard/api/renders/{uuid}': { resource: 'render' },
+  'DELETE /dashboard/api/mockups/{uuid}': { resource: 'mockup' },
   'DELETE /dashboard/api/webhooks/{id}': { resource: 'webhook' },
   'GET /dashboard/api/webhooks/{id}/deliveries': { resource: 'webhook' },
 };

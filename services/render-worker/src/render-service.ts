@@ -1,13 +1,18 @@
 // The composition root shared by main.ts and the tests: Postgres, Redis, storage, the SSRF-safe
 // outbound client, the kernel pool and compositor, the key-service client, metrics, the BullMQ
-// render worker and the webhook worker beside it. close() lets the current jobs finish (or hands them back to the queue once `graceMs`
+// render worker, and the webhook and mockup-import workers beside it. close() lets the current jobs finish (or hands them back to the queue once `graceMs`
 // has passed), then closes everything else in reverse order.
 import { availableParallelism } from 'node:os';
-import { createCompositor, createKernelPool } from '@platen/compositor';
+import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
 import type { RenderWorkerConfig } from '@platen/config';
 import { createDb, type Database } from '@platen/db';
 import { createServiceTokenSigner } from '@platen/http';
-import { builtInMockupsInstalled, loadTemplate, seedBuiltInMockups } from '@platen/mockups';
+import {
+  builtInMockupsInstalled,
+  createCatalogueVersions,
+  loadTemplate,
+  seedBuiltInMockups,
+} from '@platen/mockups';
 import { createOutboundClient, type OutboundClientOptions } from '@platen/outbound';
 import { createResultUrlSigner, createStorage, type ObjectStorage } from '@platen/storage';
 import {
@@ -26,6 +31,10 @@ import type { Logger } from 'pino';
 import { createSystemClock, type Clock } from './clock.js';
 import { createCreditsClient } from './credits-client.js';
 import { createFinishedAnnouncer } from './finished-announcer.js';
+import { createImportWorker } from './import-worker.js';
+import { createMockupWebhookEvents } from './mockup-events.js';
+import { createMockupImporter } from './mockup-importer.js';
+import { createPsdParser } from './psd-parser.js';
 import { createRenderMetrics } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createRenderObjects } from './render-object.js';
@@ -53,6 +62,8 @@ export interface RenderServiceOptions {
   metricsHost?: string;
   /** Overrides for tests: a retry schedule in milliseconds, a shorter receiver deadline. */
   webhooks?: { schedule?: RetrySchedule; timeoutMs?: number; concurrency?: number };
+  /** PSDs are parsed on a thread (default); tests running from sources parse inline. */
+  psdThreads?: boolean;
 }
 
 export interface RunningRenderService {
@@ -164,6 +175,31 @@ export async function startRenderService(
     ...(options.webhooks?.concurrency === undefined ? {} : { concurrency: options.webhooks.concurrency }),
   });
 
+  let demoArtwork: Promise<Buffer> | undefined;
+  const importWorker = createImportWorker({
+    connection: redis,
+    redisPrefix: config.REDIS_PREFIX,
+    importer: createMockupImporter({
+      db,
+      storage,
+      parser: createPsdParser({ maxPixels: config.MOCKUP_MAX_PIXELS, threaded: options.psdThreads ?? true }),
+      fetchAsset: async (url) => (await outbound.fetch(url)).body,
+      compositor,
+      demoArtwork: () => (demoArtwork ??= createDemoArtwork()),
+      versions: createCatalogueVersions({ redis, redisPrefix: config.REDIS_PREFIX }),
+      events: createMockupWebhookEvents({
+        db,
+        storage,
+        urlTtlSeconds: config.RESULT_URL_TTL_SECONDS,
+        deliveries,
+        queue: webhookQueue,
+      }),
+      logger,
+      maxPixels: config.MOCKUP_MAX_PIXELS,
+    }),
+    logger,
+  });
+
   const running = metricsServer;
   return {
     metricsPort: running.port,
@@ -172,7 +208,7 @@ export async function startRenderService(
       // Deliveries end within their 10 s deadline, so the webhook worker just drains alongside.
       const handBack = setTimeout(() => worker.cancelAllJobs('shutting down'), graceMs);
       try {
-        await Promise.all([worker.close(), webhookWorker.close()]);
+        await Promise.all([worker.close(), webhookWorker.close(), importWorker.close()]);
       } finally {
         clearTimeout(handBack);
       }

@@ -12,6 +12,9 @@ export const MOCKUP_COLUMNS = [
   'height',
   'status',
   'smart_objects',
+  'error',
+  'error_code',
+  'warnings',
   'created_at',
   'thumbnail_key',
 ] as const;

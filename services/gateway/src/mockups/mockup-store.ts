@@ -11,7 +11,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { createSystemClock, type Clock } from '../clock.js';
 import { createBuiltInCatalogue } from './builtin-catalogue.js';
-import type { CatalogueVersions } from './catalogue-version.js';
+import type { CatalogueVersions } from '@platen/mockups';
 import { MOCKUP_COLUMNS, selectLiveMockups, type StoredMockup } from './mockup-columns.js';
 import {
   compareMockups,
@@ -51,6 +51,32 @@ export interface MockupStore {
   rename(query: { accountId: string; id: string; name: string }): Promise<Mockup | undefined>;
   /** Soft-deletes one of the account's own mockups; false when it has none by that uuid. */
   remove(query: { accountId: string; id: string }): Promise<boolean>;
+  /** Adds one of the account's own mockups in `processing`: an upload waiting for its import job. */
+  createProcessing(mockup: ProcessingMockup): Promise<Mockup>;
+  /** Erases a `processing` mockup whose import could not be queued (the client is told it failed). */
+  discard(query: { accountId: string; id: string }): Promise<void>;
+}
+
+export interface ProcessingMockup {
+  id: string;
+  accountId: string;
+  name: string;
+  width: number;
+  height: number;
+  /** What the import job reads (pending-import.ts), kept in the manifest column until it is done. */
+  pendingImport: Record<string, unknown>;
+}
+
+/** `my-poster-1a2b3c4d`: readable, and unique within the account thanks to the uuid part. */
+export function slugFor(name: string, id: string): string {
+  const words = name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${words || 'mockup'}-${id.slice(0, 8)}`;
 }
 
 export interface MockupStoreDeps {
@@ -197,6 +223,41 @@ export function createMockupStore({
       if (!row) return undefined;
       await afterWrite(accountId);
       return (await views.view(row, thumbnails.window())).mockup;
+    },
+
+    async createProcessing({ id, accountId, name, width, height, pendingImport }) {
+      const row = await db
+        .insertInto('renders.mockups')
+        .values({
+          id,
+          account_id: accountId,
+          slug: slugFor(name, id),
+          name,
+          width,
+          height,
+          status: 'processing',
+          manifest: JSON.stringify(pendingImport),
+          smart_objects: JSON.stringify([]),
+          assets_prefix: `templates/${id}`,
+          thumbnail_key: null,
+          error: null,
+          error_code: null,
+          warnings: null,
+        })
+        .returning(MOCKUP_COLUMNS)
+        .executeTakeFirstOrThrow();
+      await afterWrite(accountId);
+      return (await views.view(row, thumbnails.window())).mockup;
+    },
+
+    async discard({ accountId, id }) {
+      await db
+        .deleteFrom('renders.mockups')
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .where('status', '=', 'processing')
+        .execute();
+      await afterWrite(accountId);
     },
 
     async remove({ accountId, id }) {

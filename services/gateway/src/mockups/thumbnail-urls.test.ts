@@ -5,6 +5,7 @@ import { createThumbnailUrls, thumbnailWindowSeconds } from './thumbnail-urls.js
 function fakeStorage(nowMs: () => number): ObjectStorage {
   return {
     put: () => Promise.resolve(),
+    putStream: () => Promise.resolve({ bytes: 0 }),
     get: () => Promise.resolve(null),
     delete: () => Promise.resolve(),
     signedUrl: (key, expiresIn) =>

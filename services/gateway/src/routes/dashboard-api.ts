@@ -33,6 +33,7 @@ import type { AccountService, SignedInUser } from '../dashboard/account-service.
 import type { LoginThrottle } from '../dashboard/login-throttle.js';
 import { sessionOf, type DashboardSession, type SessionGuard } from '../dashboard/session-guard.js';
 import type { MockupStore } from '../mockups/mockup-store.js';
+import { createMockupFromPsdSchema, type MockupUploads } from '../mockups/mockup-uploads.js';
 import type { RenderAcceptor } from '../renders/render-acceptor.js';
 import type { RenderStore } from '../renders/render-store.js';
 import type { RenderView } from '../renders/render-view.js';
@@ -105,6 +106,7 @@ export interface DashboardApiDeps {
   accounts: AccountService;
   throttle: LoginThrottle;
   mockups: MockupStore;
+  uploads: MockupUploads;
   renders: RenderStore;
   accept: RenderAcceptor;
   view: RenderView;
@@ -462,6 +464,58 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
     async ({ query }, req, res) => {
       const page = await deps.mockups.list({ accountId: sessionOf(req).accountId, ...query });
       res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      tags,
+      method: 'post',
+      path: `${BASE}/mockups`,
+      summary: 'Upload a PSD/PSB as one of the account’s mockups (imported in the background)',
+      security: 'session',
+      requestBodies: { 'multipart/form-data': createMockupFromPsdSchema },
+      responses: {
+        202: { description: 'The mockup, `processing`', schema: successEnvelope(mockupSchema) },
+      },
+      errors: [...UNSAFE_ERRORS, 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE'],
+    },
+    [sameSite, guard.require],
+    async (_input, req, res) => {
+      if (req.is('multipart/form-data') !== 'multipart/form-data') {
+        throw new ApiError('UNSUPPORTED_MEDIA_TYPE', {
+          message: 'Unsupported media type: send multipart/form-data (a PSD or PSB in field "file")',
+        });
+      }
+      const mockup = await deps.uploads.fromPsd(req, sessionOf(req).accountId);
+      res.status(202).json({ success: true, data: mockup });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      tags,
+      method: 'delete',
+      path: `${BASE}/mockups/{uuid}`,
+      summary: 'Delete one of the account’s mockups',
+      security: 'session',
+      params: z.object({ uuid: z.string().max(200) }),
+      responses: {
+        200: {
+          description: 'Deleted',
+          schema: successEnvelope(z.object({ uuid: z.uuid(), deleted: z.literal(true) })),
+        },
+      },
+      errors: [...UNSAFE_ERRORS, 'NOT_FOUND'],
+    },
+    [sameSite, guard.require],
+    async ({ params }, req, res) => {
+      if (!(await deps.mockups.remove({ accountId: sessionOf(req).accountId, id: params.uuid }))) {
+        throw new ApiError('NOT_FOUND');
+      }
+      res.json({ success: true, data: { uuid: params.uuid, deleted: true } });
     },
   );
 

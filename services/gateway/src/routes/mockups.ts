@@ -1,5 +1,5 @@
-// /api/v1/mockups (alias /api/v1/templates): list, show (the alias also takes the slug), rename and
-// delete the account's own. Built-ins are read-only: changing one answers 404, like a foreign mockup.
+// /api/v1/mockups (alias /api/v1/templates): upload (PSD/PSB or JSON manifest), list, show (the alias
+// also takes the slug), rename and delete the account's own. Built-ins are read-only: changing one answers 404, like a foreign mockup.
 import {
   ApiError,
   listEnvelope,
@@ -8,10 +8,15 @@ import {
   patchMockupRequestSchema,
   successEnvelope,
 } from '@platen/contracts';
-import type { RouteRegistry } from '@platen/http';
+import { parseInput, type RouteRegistry } from '@platen/http';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { createMockupBodies, type JsonBody } from '../mockups/mockup-bodies.js';
+import {
+  createMockupFromManifestSchema,
+  createMockupFromPsdSchema,
+  type MockupUploads,
+} from '../mockups/mockup-uploads.js';
 import type { MockupStore } from '../mockups/mockup-store.js';
 import { authOf } from './api-input.js';
 
@@ -30,7 +35,31 @@ export interface MockupRoutesDeps {
   /** authenticate + rateLimit */
   guard: RequestHandler[];
   jsonBody: RequestHandler[];
+  /** JSON parsing for a manifest upload (base64 layer images: a large limit). */
+  uploadJsonBody: RequestHandler[];
   mockups: MockupStore;
+  uploads: MockupUploads;
+}
+
+const isMultipart = (req: Request) => req.is('multipart/form-data') === 'multipart/form-data';
+
+/** A PSD upload is streamed by its handler; anything else must be a JSON manifest. */
+function uploadBody(jsonBody: RequestHandler[]): RequestHandler[] {
+  const requireKnownType: RequestHandler = (req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (!hasBody || isMultipart(req) || req.is('application/json')) return next();
+    next(
+      new ApiError('UNSUPPORTED_MEDIA_TYPE', {
+        message:
+          'Unsupported media type: send multipart/form-data (a PSD or PSB in field "file") or application/json (a manifest)',
+      }),
+    );
+  };
+  const unlessMultipart =
+    (middleware: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      isMultipart(req) ? next() : middleware(req, res, next);
+  return [requireKnownType, ...jsonBody.map(unlessMultipart)];
 }
 
 /** What res.json would send, from bytes made earlier (ETag and 304 handling stay express's). */
@@ -45,7 +74,15 @@ function mockupQueryOf(req: Request) {
   return { accountId: authOf(req).accountId, catalogueVersion: req.catalogueVersion };
 }
 
-export function registerMockupRoutes({ registry, router, guard, jsonBody, mockups }: MockupRoutesDeps): void {
+export function registerMockupRoutes({
+  registry,
+  router,
+  guard,
+  jsonBody,
+  uploadJsonBody,
+  mockups,
+  uploads,
+}: MockupRoutesDeps): void {
   const bodies = createMockupBodies();
   for (const path of ['/api/v1/mockups', '/api/v1/templates']) {
     registry.add(
@@ -69,6 +106,36 @@ export function registerMockupRoutes({ registry, router, guard, jsonBody, mockup
       },
     );
   }
+
+  registry.add(
+    router,
+    {
+      method: 'post',
+      path: '/api/v1/mockups',
+      summary: 'Upload a mockup: a PSD/PSB, or a JSON manifest with its layer images',
+      tags: ['mockups'],
+      security: 'apiKey',
+      requestBodies: {
+        'multipart/form-data': createMockupFromPsdSchema,
+        'application/json': createMockupFromManifestSchema,
+      },
+      responses: {
+        202: {
+          description: 'Accepted: the mockup, `processing` until its import ends (`ready` or `failed`)',
+          schema: successEnvelope(mockupSchema),
+        },
+      },
+      errors: ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
+    },
+    [...guard, ...uploadBody(uploadJsonBody)],
+    async (_input, req, res) => {
+      const { accountId } = authOf(req);
+      const mockup = isMultipart(req)
+        ? await uploads.fromPsd(req, accountId)
+        : await uploads.fromManifest(parseInput(createMockupFromManifestSchema, req.body ?? {}), accountId);
+      res.status(202).location(`/api/v1/mockups/${mockup.uuid}`).json({ success: true, data: mockup });
+    },
+  );
 
   registry.add(
     router,

@@ -79,6 +79,7 @@ export function toDeliveryView(delivery: WebhookDelivery): WebhookDeliveryView {
     webhook_id: delivery.event_id,
     type: delivery.event_type as WebhookEventType,
     render_uuid: delivery.render_id,
+    mockup_uuid: delivery.mockup_id,
     url: delivery.url,
     status: delivery.status,
     attempts: delivery.attempts,

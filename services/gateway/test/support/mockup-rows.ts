@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Mockup } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
 import { Redis } from 'ioredis';
-import { createCatalogueVersions } from '../../src/mockups/catalogue-version.js';
+import { createCatalogueVersions } from '@platen/mockups';
 import { BUILTIN_MOCKUPS } from './sample-mockups.js';
 
 /** Where a suite's rows and catalogue versions live (a TestStack fits). */

@@ -32,6 +32,8 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     ],
     status: 'ready',
     built_in: true,
+    error: null,
+    warnings: [],
     created_at: BUILT_IN_AT,
   },
   {
@@ -55,6 +57,8 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     ],
     status: 'ready',
     built_in: true,
+    error: null,
+    warnings: [],
     created_at: BUILT_IN_AT,
   },
   {
@@ -83,6 +87,8 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     ],
     status: 'ready',
     built_in: true,
+    error: null,
+    warnings: [],
     created_at: BUILT_IN_AT,
   },
   {
@@ -106,6 +112,8 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     ],
     status: 'ready',
     built_in: true,
+    error: null,
+    warnings: [],
     created_at: BUILT_IN_AT,
   },
 ];

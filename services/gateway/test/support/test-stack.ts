@@ -31,6 +31,8 @@ export interface GatewayOverrides extends Partial<GatewayOptions> {
   /** Redis for this gateway only (e.g. a private redis-server the test kills). */
   redisUrl?: string;
   keyServiceUrl?: string;
+  /** More environment for the gateway's config (e.g. MOCKUP_UPLOAD_MAX_BYTES). */
+  env?: Record<string, string>;
 }
 
 export class TestStack {
@@ -80,7 +82,7 @@ export class TestStack {
 
   /** Starts a gateway and waits until it is subscribed to revocations (its key cache is in use). */
   async startGateway(overrides: GatewayOverrides = {}): Promise<TestGateway> {
-    const { redisUrl, keyServiceUrl, ...options } = overrides;
+    const { redisUrl, keyServiceUrl, env = {}, ...options } = overrides;
     const config = parseEnv(gatewayConfigSchema, {
       DATABASE_URL: this.database.url,
       REDIS_URL: redisUrl ?? this.redis.url,
@@ -91,6 +93,7 @@ export class TestStack {
       HOST: '127.0.0.1',
       PORT: '0',
       STORAGE_DIR: this.storageDir,
+      ...env,
     });
     const gateway = await startGateway(config, {
       drainMs: 1_000,

@@ -6,7 +6,6 @@
 // commits (PATCH, DELETE, and any upload or processing step that creates or changes a row).
 import { randomUUID } from 'node:crypto';
 import { redisKey } from '@platen/queue';
-import type { Redis } from 'ioredis';
 
 /** A tag outlives its last change by this long; a tag that expired is simply made anew (a cache miss). */
 export const CATALOGUE_VERSION_TTL_SECONDS = 7 * 24 * 3600;
@@ -28,11 +27,16 @@ export interface CatalogueVersions {
   bump(accountId: string): Promise<void>;
 }
 
+/** The one Redis command bump() needs (an ioredis client fits). */
+export interface CatalogueVersionRedis {
+  set(key: string, value: string, mode: 'EX', seconds: number): Promise<unknown>;
+}
+
 export function createCatalogueVersions({
   redis,
   redisPrefix,
 }: {
-  redis: Redis;
+  redis: CatalogueVersionRedis;
   redisPrefix: string;
 }): CatalogueVersions {
   return {

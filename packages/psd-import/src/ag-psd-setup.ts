@@ -1,0 +1,21 @@
+// ag-psd decodes layer pixels into ImageData-like objects; in Node there is no canvas, so it gets a
+// plain constructor for them (`useImageData` then keeps them as bytes, never a canvas).
+import { initializeCanvas } from 'ag-psd';
+
+let ready = false;
+
+export function setUpAgPsd(): void {
+  if (ready) return;
+  initializeCanvas(
+    () => {
+      throw new Error('no canvas in Node: read with useImageData');
+    },
+    (width: number, height: number) => ({
+      width,
+      height,
+      data: new Uint8ClampedArray(width * height * 4),
+      colorSpace: 'srgb' as const,
+    }),
+  );
+  ready = true;
+}

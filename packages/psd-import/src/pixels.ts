@@ -1,0 +1,73 @@
+// Layer pixels from ag-psd (RGBA bytes) to the PNG assets of a template manifest.
+import sharp from 'sharp';
+
+export interface Rgba {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export function encodeRgba(pixels: Rgba): Promise<Buffer> {
+  const data = Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.width * pixels.height * 4);
+  return sharp(data, { raw: { width: pixels.width, height: pixels.height, channels: 4 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+}
+
+/** True when no pixel is even slightly opaque (an empty layer draws nothing). */
+export function fullyTransparent(pixels: Rgba): boolean {
+  for (let i = 3; i < pixels.data.length; i += 4) if (pixels.data[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * A layer mask as a grey PNG covering `cover` too: Photoshop's mask has its own box and a default
+ * colour outside it (0 hides, 255 shows), while the compositor's mask hides everything outside it.
+ */
+export async function maskPng(
+  mask: { box: Box; grey: Rgba | undefined; defaultColor: number },
+  cover: Box,
+): Promise<{ png: Buffer; x: number; y: number }> {
+  const x = Math.min(mask.box.x, cover.x);
+  const y = Math.min(mask.box.y, cover.y);
+  const width = Math.max(mask.box.x + mask.box.width, cover.x + cover.width) - x;
+  const height = Math.max(mask.box.y + mask.box.height, cover.y + cover.height) - y;
+  const grey = Buffer.alloc(width * height, mask.defaultColor);
+  const source = mask.grey;
+  if (source) {
+    for (let row = 0; row < source.height; row++) {
+      const to = (row + mask.box.y - y) * width + (mask.box.x - x);
+      for (let col = 0; col < source.width; col++)
+        grey[to + col] = source.data[(row * source.width + col) * 4]!;
+    }
+  }
+  const png = await sharp(grey, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
+  return { png, x, y };
+}
+
+/** `over` drawn onto `base` only where `base` is (Photoshop's clipping for a normal layer), in place. */
+export function clipOnto(base: Rgba & { box: Box }, over: Rgba & { box: Box }, opacity: number): void {
+  for (let row = 0; row < over.height; row++) {
+    const by = over.box.y + row - base.box.y;
+    if (by < 0 || by >= base.height) continue;
+    for (let col = 0; col < over.width; col++) {
+      const bx = over.box.x + col - base.box.x;
+      if (bx < 0 || bx >= base.width) continue;
+      const o = (row * over.width + col) * 4;
+      const b = (by * base.width + bx) * 4;
+      const alpha = (over.data[o + 3]! / 255) * opacity;
+      for (let c = 0; c < 3; c++) {
+        base.data[b + c] = Math.round(over.data[o + c]! * alpha + base.data[b + c]! * (1 - alpha));
+      }
+    }
+  }
+}

@@ -1,0 +1,388 @@
+// A PSD/PSB → the compositor's template manifest, its layer images and per-layer warnings.
+// Walks the layers bottom to top: every placed layer (embedded or linked) becomes a smart object
+// with its corners (perspective kept), warp, blend mode, opacity, mask and a clipped layer above it
+// as its shading; visible pixel layers become static image layers with their blend mode, opacity and
+// mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps, group blending,
+// blend modes the compositor lacks) is drawn as closely as possible or left out, and said in a warning.
+import type { SmartObjectLayer, StaticLayer, TemplateManifestInput } from '@platen/compositor';
+import { readPsd, type Layer, type Psd } from 'ag-psd';
+import { setUpAgPsd } from './ag-psd-setup.js';
+import { toBlendMode } from './blend-modes.js';
+import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
+import { readPsdHeader } from './psd-header.js';
+import { PsdImportError } from './psd-import-error.js';
+import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
+
+export interface ImportWarning {
+  /** The layer's path in the document, groups joined with " / ". */
+  layer: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportedPsd {
+  manifest: TemplateManifestInput;
+  /** PNG bytes by asset name. */
+  assets: Map<string, Buffer>;
+  warnings: ImportWarning[];
+}
+
+export interface ImportPsdOptions {
+  /** Largest canvas, in pixels (default 100 MP). */
+  maxPixels?: number;
+  /** The uuid of the index-th smart object (the caller makes them stable across retries). */
+  smartObjectUuid: (index: number, layerName: string) => string;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+/** The compositor's limit on layers per template. */
+const MAX_LAYERS = 200;
+const RGB = 3;
+const GREYSCALE = 1;
+
+type ManifestLayer = StaticLayer | SmartObjectLayer;
+type Input<T> = Omit<T, 'blend_mode' | 'opacity' | 'required' | 'print_areas'> & Partial<T>;
+
+/** A static layer whose pixels are still open: clipped layers above it are drawn into them. */
+interface OpenImage {
+  kind: 'image';
+  layer: Input<StaticLayer>;
+  pixels: Rgba & { box: Box };
+}
+
+interface OpenSmartObject {
+  kind: 'smart_object';
+  layer: Input<SmartObjectLayer>;
+  path: string;
+}
+
+type Entry = OpenImage | OpenSmartObject;
+
+interface Walk {
+  entries: Entry[];
+  assets: Map<string, Buffer>;
+  warnings: ImportWarning[];
+  smartObjects: number;
+  names: number;
+  uuidOf: ImportPsdOptions['smartObjectUuid'];
+}
+
+const boxOf = (layer: Layer): Box => ({
+  x: layer.left ?? 0,
+  y: layer.top ?? 0,
+  width: Math.max(0, (layer.right ?? 0) - (layer.left ?? 0)),
+  height: Math.max(0, (layer.bottom ?? 0) - (layer.top ?? 0)),
+});
+
+function pixelsOf(layer: Layer): (Rgba & { box: Box }) | undefined {
+  const data = layer.imageData;
+  if (
+    !data ||
+    data.width === 0 ||
+    data.height === 0 ||
+    !(data.data instanceof Uint8ClampedArray || data.data instanceof Uint8Array)
+  ) {
+    return undefined;
+  }
+  return {
+    width: data.width,
+    height: data.height,
+    data: data.data,
+    box: { ...boxOf(layer), width: data.width, height: data.height },
+  };
+}
+
+function parse(bytes: Buffer, maxPixels: number): Psd {
+  const header = readPsdHeader(bytes);
+  if (header.width * header.height > maxPixels) {
+    throw new PsdImportError(
+      'PSD_TOO_LARGE',
+      `The document is ${header.width}×${header.height} pixels; the limit is ${maxPixels} pixels.`,
+    );
+  }
+  if (header.depth !== 8) {
+    throw new PsdImportError(
+      'PSD_UNSUPPORTED',
+      `The document has ${header.depth} bits per channel; save it as 8 bits per channel (Image › Mode › 8 Bits/Channel).`,
+    );
+  }
+  if (header.colorMode !== RGB && header.colorMode !== GREYSCALE) {
+    throw new PsdImportError(
+      'PSD_UNSUPPORTED',
+      'The document is not in RGB or greyscale colour mode; convert it (Image › Mode › RGB Color).',
+    );
+  }
+  setUpAgPsd();
+  try {
+    return readPsd(bytes, {
+      useImageData: true,
+      skipCompositeImageData: true,
+      skipThumbnail: true,
+      skipLinkedFilesData: true,
+      // Every layer's pixels together: four bytes per canvas pixel, a few canvases' worth at most.
+      totalMemoryLimit: Math.max(64 * 1024 * 1024, maxPixels * 4 * 6),
+    });
+  } catch (error) {
+    if (error instanceof PsdImportError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/memory/i.test(reason)) {
+      throw new PsdImportError(
+        'PSD_TOO_LARGE',
+        'The layers of this document take more memory than the limit allows.',
+        { cause: error },
+      );
+    }
+    throw new PsdImportError('PSD_CORRUPT', 'The file is damaged or not a complete Photoshop document.', {
+      cause: error,
+    });
+  }
+}
+
+export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promise<ImportedPsd> {
+  const psd = parse(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
+  const walk: Walk = {
+    entries: [],
+    assets: new Map(),
+    warnings: [],
+    smartObjects: 0,
+    names: 0,
+    uuidOf: options.smartObjectUuid,
+  };
+  await walkLayers(walk, psd.children ?? [], '', 1, psd);
+  if (walk.smartObjects === 0) {
+    throw new PsdImportError(
+      'PSD_NO_SMART_OBJECTS',
+      'The document has no visible smart object (placed layer) to put artwork into.',
+    );
+  }
+  if (walk.entries.length > MAX_LAYERS) {
+    throw new PsdImportError(
+      'PSD_UNSUPPORTED',
+      `The document has ${walk.entries.length} visible layers; merge some to stay within ${MAX_LAYERS}.`,
+    );
+  }
+  const layers: ManifestLayer[] = [];
+  for (const entry of walk.entries) {
+    if (entry.kind === 'smart_object') {
+      layers.push(entry.layer as SmartObjectLayer);
+      continue;
+    }
+    walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
+    layers.push(entry.layer as StaticLayer);
+  }
+  return {
+    manifest: { width: psd.width, height: psd.height, layers },
+    assets: walk.assets,
+    warnings: walk.warnings,
+  };
+}
+
+function warn(walk: Walk, layer: string, code: string, message: string): void {
+  walk.warnings.push({ layer, code, message });
+}
+
+async function walkLayers(
+  walk: Walk,
+  layers: Layer[],
+  parent: string,
+  opacity: number,
+  psd: Psd,
+): Promise<void> {
+  for (const layer of layers) {
+    const path = parent ? `${parent} / ${layer.name ?? 'Layer'}` : (layer.name ?? 'Layer');
+    if (layer.hidden) continue;
+    const layerOpacity = (layer.opacity ?? 1) * opacity;
+
+    if (layer.children) {
+      const blend = layer.blendMode ?? 'pass through';
+      if (blend !== 'pass through' && blend !== 'normal') {
+        warn(
+          walk,
+          path,
+          'GROUP_BLEND_APPROXIMATED',
+          `The group's "${blend}" blend mode is not reproduced; its layers blend on their own.`,
+        );
+      } else if ((layer.opacity ?? 1) < 1) {
+        warn(
+          walk,
+          path,
+          'GROUP_OPACITY_APPROXIMATED',
+          "The group's opacity is applied to each of its layers instead of the group as a whole.",
+        );
+      }
+      if (layer.mask?.imageData && !layer.mask.disabled) {
+        warn(walk, path, 'GROUP_MASK_SKIPPED', "The group's mask is not reproduced.");
+      }
+      await walkLayers(walk, layer.children, path, layerOpacity, psd);
+      continue;
+    }
+    if (layer.adjustment) {
+      warn(
+        walk,
+        path,
+        'ADJUSTMENT_SKIPPED',
+        `The "${layer.adjustment.type}" adjustment layer is not reproduced.`,
+      );
+      continue;
+    }
+    if (hasEffects(layer)) {
+      warn(walk, path, 'EFFECTS_SKIPPED', 'Layer effects (shadows, strokes, glows…) are not reproduced.');
+    }
+    if (layer.clipping) {
+      await clip(walk, layer, path, layerOpacity);
+      continue;
+    }
+    if (layer.placedLayer) {
+      const added = await addSmartObject(walk, layer, path, layerOpacity);
+      if (added) continue;
+    }
+    await addImage(walk, layer, path, layerOpacity);
+  }
+}
+
+function hasEffects(layer: Layer): boolean {
+  const effects = layer.effects as Record<string, unknown> | undefined;
+  if (!effects || effects.disabled) return false;
+  return Object.entries(effects).some(([name, value]) => {
+    if (name === 'scale' || name === 'disabled') return false;
+    const list = Array.isArray(value) ? value : [value];
+    return list.some((effect) => (effect as { enabled?: boolean } | undefined)?.enabled !== false);
+  });
+}
+
+function blendOf(walk: Walk, layer: Layer, path: string) {
+  const blend = toBlendMode(layer.blendMode);
+  if (blend) return blend;
+  warn(walk, path, 'BLEND_MODE_APPROXIMATED', `The "${layer.blendMode}" blend mode is drawn as normal.`);
+  return 'normal' as const;
+}
+
+async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
+  const mask = layer.mask;
+  if (!mask || mask.disabled || !mask.imageData) return undefined;
+  const grey = mask.imageData as Rgba;
+  const box = { x: mask.left ?? 0, y: mask.top ?? 0, width: grey.width, height: grey.height };
+  const made = await maskPng({ box, grey, defaultColor: mask.defaultColor ?? 0 }, cover);
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
+}
+
+async function addImage(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
+  const pixels = pixelsOf(layer);
+  if (!pixels || fullyTransparent(pixels)) return;
+  const index = ++walk.names;
+  const asset = `layer-${index}.png`;
+  const mask = await maskFor(walk, layer, pixels.box, `layer-${index}-mask.png`);
+  walk.entries.push({
+    kind: 'image',
+    pixels,
+    layer: {
+      type: 'image',
+      name: path.slice(0, 200),
+      asset,
+      x: pixels.box.x,
+      y: pixels.box.y,
+      blend_mode: blendOf(walk, layer, path),
+      opacity: round(opacity),
+      ...(mask ? { mask } : {}),
+    },
+  });
+}
+
+async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: number): Promise<boolean> {
+  const placed = layer.placedLayer!;
+  const corners = cornersOf(placed.nonAffineTransform) ?? cornersOf(placed.transform);
+  const pixels = pixelsOf(layer);
+  const width = Math.round(placed.width ?? pixels?.width ?? 0);
+  const height = Math.round(placed.height ?? pixels?.height ?? 0);
+  if (!corners || width < 1 || height < 1 || width > 20_000 || height > 20_000) {
+    warn(
+      walk,
+      path,
+      'SMART_OBJECT_UNREADABLE',
+      'The placed layer has no usable transform: it is kept as plain pixels.',
+    );
+    return false;
+  }
+  const size = { width, height };
+  const warp = warpMesh(placed.warp, size, corners);
+  if (warp.kind === 'unsupported') {
+    warn(walk, path, 'WARP_APPROXIMATED', `${warp.reason}: the artwork follows the corners only.`);
+  }
+  if (placed.filter?.list?.length) {
+    warn(
+      walk,
+      path,
+      'SMART_FILTERS_SKIPPED',
+      'Smart filters on the placed layer are not applied to the artwork.',
+    );
+  }
+  const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
+  const position = boxAround(mesh ? mesh.points : corners);
+  const index = walk.smartObjects++;
+  const name = (layer.name ?? `Smart object ${index + 1}`).slice(0, 200) || `Smart object ${index + 1}`;
+  const mask = await maskFor(walk, layer, position, `smart-object-${index + 1}-mask.png`);
+  walk.entries.push({
+    kind: 'smart_object',
+    path,
+    layer: {
+      type: 'smart_object',
+      uuid: walk.uuidOf(index, name),
+      name,
+      layer_name: path.slice(0, 200),
+      size,
+      position,
+      quad: corners,
+      ...(mesh ? { mesh } : {}),
+      blend_mode: blendOf(walk, layer, path),
+      opacity: round(opacity),
+      required: true,
+      ...(mask ? { mask } : {}),
+    },
+  });
+  return true;
+}
+
+/** A clipped layer: the smart object's shading, or drawn into the pixel layer it is clipped to. */
+async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
+  const pixels = pixelsOf(layer);
+  if (!pixels || fullyTransparent(pixels)) return;
+  const base = walk.entries.at(-1);
+  if (base?.kind === 'smart_object') {
+    const so = base.layer;
+    if (so.shading || layer.placedLayer) {
+      warn(
+        walk,
+        path,
+        'CLIPPING_SKIPPED',
+        `Only one clipped layer over "${so.name}" is reproduced (as its shading).`,
+      );
+      return;
+    }
+    const asset = `smart-object-${walk.smartObjects}-shading.png`;
+    walk.assets.set(asset, await encodeRgba(pixels));
+    so.shading = {
+      asset,
+      x: pixels.box.x,
+      y: pixels.box.y,
+      blend_mode: blendOf(walk, layer, path),
+      opacity: round(opacity),
+    };
+    return;
+  }
+  if (base?.kind === 'image') {
+    if (layer.blendMode && layer.blendMode !== 'normal') {
+      warn(
+        walk,
+        path,
+        'CLIPPING_APPROXIMATED',
+        `The clipped layer's "${layer.blendMode}" blend mode is drawn as normal.`,
+      );
+    }
+    clipOnto(base.pixels, pixels, opacity);
+    return;
+  }
+  warn(walk, path, 'CLIPPING_SKIPPED', 'The layer is clipped to nothing that is imported.');
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;

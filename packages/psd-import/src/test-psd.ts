@@ -1,0 +1,142 @@
+// Photoshop documents made in code with ag-psd's writer, for tests and benchmarks (no third-party
+// files): a background, smart objects placed with corners (perspective), an optional warp, blend
+// mode, opacity and mask, and any further layers given as ag-psd layers.
+import { randomUUID } from 'node:crypto';
+import { writePsdBuffer, type BlendMode, type Layer } from 'ag-psd';
+
+export type Rgb = [number, number, number];
+
+export interface TestSmartObject {
+  name: string;
+  /** The content's box on the canvas when `corners` is not given. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Canvas corners TL, TR, BR, BL (a perspective transform); default: the box. */
+  corners?: [[number, number], [number, number], [number, number], [number, number]];
+  /** 16 control points (4×4, row by row) in content pixels: a custom warp. */
+  warp?: { x: number; y: number }[];
+  blendMode?: BlendMode;
+  opacity?: number;
+  /** A canvas box where the layer mask shows the content (hidden elsewhere). */
+  maskBox?: { x: number; y: number; width: number; height: number };
+  /** Colour of the placed content's current pixels. */
+  color?: Rgb;
+  /** Linked instead of embedded. */
+  linked?: boolean;
+}
+
+export interface TestPsdOptions {
+  width: number;
+  height: number;
+  background?: Rgb;
+  smartObjects: TestSmartObject[];
+  /** Layers above the smart objects (or, with `below`, under them), as ag-psd layers. */
+  above?: Layer[];
+  below?: Layer[];
+}
+
+export function solidPixels(width: number, height: number, [r, g, b]: Rgb, alpha = 255) {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([r, g, b, alpha], i * 4);
+  return { width, height, data };
+}
+
+function smartObjectLayer(so: TestSmartObject): Layer {
+  const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = so.corners ?? [
+    [so.x, so.y],
+    [so.x + so.width, so.y],
+    [so.x + so.width, so.y + so.height],
+    [so.x, so.y + so.height],
+  ];
+  const left = Math.floor(Math.min(x0, x1, x2, x3));
+  const top = Math.floor(Math.min(y0, y1, y2, y3));
+  const right = Math.ceil(Math.max(x0, x1, x2, x3));
+  const bottom = Math.ceil(Math.max(y0, y1, y2, y3));
+  const transform = [x0, y0, x1, y1, x2, y2, x3, y3];
+  const maskBox = so.maskBox;
+  return {
+    name: so.name,
+    left,
+    top,
+    right,
+    bottom,
+    blendMode: so.blendMode ?? 'normal',
+    opacity: so.opacity ?? 1,
+    imageData: solidPixels(right - left, bottom - top, so.color ?? [128, 128, 128]),
+    placedLayer: {
+      id: randomUUID(),
+      type: 'raster',
+      transform,
+      ...(so.corners ? { nonAffineTransform: transform } : {}),
+      width: so.width,
+      height: so.height,
+      ...(so.warp
+        ? {
+            warp: {
+              style: 'custom' as const,
+              value: 0,
+              bounds: {
+                top: { value: 0, units: 'Pixels' as const },
+                left: { value: 0, units: 'Pixels' as const },
+                bottom: { value: so.height, units: 'Pixels' as const },
+                right: { value: so.width, units: 'Pixels' as const },
+              },
+              uOrder: 4,
+              vOrder: 4,
+              customEnvelopeWarp: { meshPoints: so.warp },
+            },
+          }
+        : {}),
+    },
+    ...(maskBox
+      ? {
+          mask: {
+            left: maskBox.x,
+            top: maskBox.y,
+            right: maskBox.x + maskBox.width,
+            bottom: maskBox.y + maskBox.height,
+            defaultColor: 0,
+            imageData: solidPixels(maskBox.width, maskBox.height, [255, 255, 255]),
+          },
+        }
+      : {}),
+  };
+}
+
+export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
+  const { width, height } = options;
+  const children: Layer[] = [
+    {
+      name: 'Background',
+      left: 0,
+      top: 0,
+      right: width,
+      bottom: height,
+      imageData: solidPixels(width, height, options.background ?? [255, 255, 255]),
+    },
+    ...(options.below ?? []),
+    ...options.smartObjects.map(smartObjectLayer),
+    ...(options.above ?? []),
+  ];
+  const linked = options.smartObjects
+    .map((so, index) => ({ so, layer: children[1 + (options.below?.length ?? 0) + index]! }))
+    .filter(({ so }) => so.linked);
+  return Promise.resolve(
+    writePsdBuffer({
+      width,
+      height,
+      children,
+      ...(linked.length
+        ? {
+            linkedFiles: linked.map(({ so, layer }) => ({
+              id: layer.placedLayer!.id,
+              name: `${so.name}.png`,
+              data: new Uint8Array([0]),
+            })),
+          }
+        : {}),
+    }),
+  );
+}
