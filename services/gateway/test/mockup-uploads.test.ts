@@ -14,6 +14,7 @@ import { waitFor } from '@platen/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-client.js';
+import { Browser } from './support/dashboard-browser.js';
 import { postMultipart, psdHeader } from './support/multipart.js';
 import { startPrivateRedis } from './support/redis-server.js';
 import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
@@ -304,5 +305,38 @@ describe('when the import queue is down', () => {
     } finally {
       await redis.kill();
     }
+  });
+});
+
+describe('the dashboard upload (session cookie, CSRF)', () => {
+  it('accepts a PSD with the session and its CSRF token, refuses it without the token, deletes it', async () => {
+    const browser = new Browser(gateway.url);
+    const signup = await browser.post('/dashboard/api/signup', {
+      email: `upload-${Date.now()}@example.com`,
+      password: 'a long enough password',
+    });
+    expect(signup.status).toBe(201);
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const url = `${gateway.url}/dashboard/api/mockups`;
+
+    const forged = await postMultipart(url, '', {
+      file: { body: fakePsd() },
+      headers: { cookie, origin: gateway.url },
+    });
+    expect(forged.status).toBe(403);
+
+    const answer = await postMultipart(url, '', {
+      fields: { name: 'From the dashboard' },
+      file: { body: fakePsd() },
+      headers: { cookie, origin: gateway.url, 'x-csrf-token': browser.csrf },
+    });
+    expect(answer.status).toBe(202);
+    const mockup = answer.body.data as { uuid: string; status: string };
+    expect(mockup.status).toBe('processing');
+    expect(await imports.getJob(mockup.uuid)).toBeDefined();
+
+    const deleted = await browser.request('DELETE', `/dashboard/api/mockups/${mockup.uuid}`);
+    expect(deleted.status).toBe(200);
+    expect((await browser.request('DELETE', `/dashboard/api/mockups/${mockup.uuid}`)).status).toBe(404);
   });
 });

@@ -42,7 +42,7 @@ export function postMultipart(url: string, key: string, upload: MultipartUpload)
     const req = request(url, {
       method: 'POST',
       headers: {
-        'X-API-KEY': key,
+        ...(key ? { 'X-API-KEY': key } : {}),
         'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
         'transfer-encoding': 'chunked',
         ...upload.headers,
