@@ -111,6 +111,10 @@ export const mockupSchema = z
     width: z.number().int(),
     height: z.number().int(),
     thumbnail: z.string().nullable(),
+    outline: z
+      .string()
+      .nullable()
+      .meta({ description: 'The thumbnail with each smart object outlined and numbered (imported mockups)' }),
     smart_objects: z.array(smartObjectSchema),
     status: z.enum(MOCKUP_STATUSES),
     built_in: z.boolean(),

@@ -4,7 +4,7 @@ export { seedBuiltInMockups, builtInMockupsInstalled, assetsPrefix } from './bui
 export type { SeedBuiltInMockupsDeps, SeedReport } from './builtin-seeder.js';
 export { loadTemplate, TemplateAssetMissingError } from './template-loader.js';
 export type { LoadedTemplate, TemplateLoaderDeps } from './template-loader.js';
-export { toPublicMockup } from './public-mockup.js';
+export { toPublicMockup, hasOutlinePreview } from './public-mockup.js';
 export type { MockupRow } from './public-mockup.js';
 export { storedRenderInputSchema, storedRenderInputsSchema, toStoredRenderInput } from './render-inputs.js';
 export type { StoredRenderInput } from './render-inputs.js';

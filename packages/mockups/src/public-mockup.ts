@@ -20,7 +20,11 @@ export interface MockupRow {
   created_at: Date | string;
 }
 
-export function toPublicMockup(row: MockupRow, thumbnailUrl: string | null): Mockup {
+export function toPublicMockup(
+  row: MockupRow,
+  thumbnailUrl: string | null,
+  outlineUrl: string | null = null,
+): Mockup {
   return {
     uuid: row.id,
     slug: row.slug,
@@ -28,6 +32,7 @@ export function toPublicMockup(row: MockupRow, thumbnailUrl: string | null): Moc
     width: row.width,
     height: row.height,
     thumbnail: thumbnailUrl,
+    outline: outlineUrl,
     // Written by describeSmartObjects at install time: already the public shape.
     smart_objects: row.smart_objects as Mockup['smart_objects'],
     status: row.status,
@@ -43,4 +48,9 @@ export function toPublicMockup(row: MockupRow, thumbnailUrl: string | null): Moc
     warnings: (row.warnings ?? []) as Mockup['warnings'],
     created_at: new Date(row.created_at).toISOString(),
   };
+}
+
+/** True for mockups whose import stored an outline preview beside the thumbnail. */
+export function hasOutlinePreview(row: Pick<MockupRow, 'account_id' | 'status'>): boolean {
+  return row.account_id !== null && row.status === 'ready';
 }

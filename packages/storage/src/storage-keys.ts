@@ -33,3 +33,8 @@ export function mockupUploadAssetKey(mockupId: string, assetIndex: number): stri
 export function templateOutlineKey(mockupId: string, version: number): string {
   return `templates/${mockupId}/v${version}/outline.png`;
 }
+
+/** The outline preview stored beside a template's thumbnail (imported templates have one). */
+export function outlineKeyBeside(thumbnailKey: string): string {
+  return thumbnailKey.replace(/[^/]+$/, 'outline.png');
+}

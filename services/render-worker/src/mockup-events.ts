@@ -2,8 +2,8 @@
 // `deliver` job. Idempotent (deliveries are unique per mockup, event and endpoint; job ids are the
 // delivery ids), so an import job that runs again announces nothing twice.
 import type { Database } from '@platen/db';
-import { toPublicMockup } from '@platen/mockups';
-import type { ObjectStorage } from '@platen/storage';
+import { hasOutlinePreview, toPublicMockup } from '@platen/mockups';
+import { outlineKeyBeside, type ObjectStorage } from '@platen/storage';
 import type { DeliveryStore, WebhookQueue } from '@platen/webhooks';
 import { enqueueDelivery } from '@platen/webhooks';
 import type { Kysely } from 'kysely';
@@ -35,12 +35,15 @@ export function createMockupWebhookEvents({
         .where('deleted_at', 'is', null)
         .executeTakeFirst();
       if (!row || row.account_id === null || row.status === 'processing') return 0;
-      const thumbnail = row.thumbnail_key ? await storage.signedUrl(row.thumbnail_key, urlTtlSeconds) : null;
+      const key = row.thumbnail_key;
+      const thumbnail = key ? await storage.signedUrl(key, urlTtlSeconds) : null;
+      const outline =
+        key && hasOutlinePreview(row) ? await storage.signedUrl(outlineKeyBeside(key), urlTtlSeconds) : null;
       const pending = await deliveries.createForEvent({
         accountId: row.account_id,
         mockupId,
         eventType: row.status === 'ready' ? 'mockup.ready' : 'mockup.failed',
-        payload: toPublicMockup(row, thumbnail),
+        payload: toPublicMockup(row, thumbnail, outline),
       });
       for (const deliveryId of pending) await enqueueDelivery(queue, deliveryId);
       return pending.length;

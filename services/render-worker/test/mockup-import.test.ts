@@ -193,6 +193,8 @@ describe('a JSON manifest upload', () => {
     };
     expect(event.type).toBe('mockup.ready');
     expect(event.data).toMatchObject({ uuid: id, status: 'ready', name: 'Blue wall', built_in: false });
+    // The outline preview's signed URL points at what the import stored beside the thumbnail.
+    expect(String(event.data.outline)).toContain(`/files/${templateOutlineKey(id, 1)}`);
   });
 
   it('parks inline images until the import, then erases them', async () => {

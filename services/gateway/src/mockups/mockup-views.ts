@@ -2,7 +2,8 @@
 // by the catalogues are the same objects from request to request, so their views (and the signed
 // thumbnail URL inside) are reused until the window turns.
 import type { Mockup } from '@platen/contracts';
-import { toPublicMockup } from '@platen/mockups';
+import { hasOutlinePreview, toPublicMockup } from '@platen/mockups';
+import { outlineKeyBeside } from '@platen/storage';
 import type { StoredMockup } from './mockup-columns.js';
 import type { ThumbnailUrls } from './thumbnail-urls.js';
 
@@ -20,8 +21,12 @@ export function createMockupViews({ thumbnails }: { thumbnails: ThumbnailUrls })
   const made = new WeakMap<StoredMockup, { window: number; view: Promise<MockupView> }>();
 
   async function make(row: StoredMockup, window: number): Promise<MockupView> {
-    const thumbnail = row.thumbnail_key ? await thumbnails.url(row.thumbnail_key, window) : null;
-    const mockup = toPublicMockup(row, thumbnail);
+    const key = row.thumbnail_key;
+    const [thumbnail, outline] = await Promise.all([
+      key ? thumbnails.url(key, window) : null,
+      key && hasOutlinePreview(row) ? thumbnails.url(outlineKeyBeside(key), window) : null,
+    ]);
+    const mockup = toPublicMockup(row, thumbnail, outline);
     return { mockup, json: JSON.stringify(mockup) };
   }
 

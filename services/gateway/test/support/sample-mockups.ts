@@ -13,6 +13,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     width: 2000,
     height: 1500,
     thumbnail: null,
+    outline: null,
     smart_objects: [
       {
         uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e11',
@@ -43,6 +44,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     width: 1600,
     height: 2000,
     thumbnail: null,
+    outline: null,
     smart_objects: [
       {
         uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e12',
@@ -68,6 +70,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     width: 2000,
     height: 1500,
     thumbnail: null,
+    outline: null,
     smart_objects: [
       {
         uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e13',
@@ -98,6 +101,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     width: 2000,
     height: 1500,
     thumbnail: null,
+    outline: null,
     smart_objects: [
       {
         uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e14',
