@@ -1,11 +1,12 @@
 // What the benchmarks that run Platen's services share: each service a child process on 127.0.0.1
 // (its recent output kept for error messages), health polling, free ports, and a database made and
-// dropped on the benchmark's Postgres server.
+// dropped on the benchmark's Postgres server, and the run's Redis keys removed.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { URL } from 'node:url';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const { fetch, AbortSignal } = globalThis;
@@ -91,4 +92,22 @@ export async function onPostgresServer(serverUrl, sql) {
   } finally {
     await client.end();
   }
+}
+
+/** Removes what a run left in the shared Redis (every key under its prefix) and its database. */
+export async function removeRunData({ redisUrl, redisPrefix, pgServer, dbName, log }) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  await onPostgresServer(pgServer, `drop database if exists ${dbName} with (force)`).catch((error) =>
+    log(`drop database: ${error.message}`),
+  );
 }

@@ -14,13 +14,13 @@ import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { generateApiKey, parseApiKey } from '@platen/contracts';
 import { createServiceTokenSigner } from '@platen/http';
-import { Redis } from 'ioredis';
 import {
   createServiceProcesses,
   databaseUrl,
   freePort,
   onPostgresServer,
   waitHealthy,
+  removeRunData,
 } from '../child-services.mjs';
 import { describe, kolmogorovSmirnov, mannWhitney } from './stats.mjs';
 
@@ -222,20 +222,7 @@ async function main() {
 async function cleanup() {
   agent.destroy();
   await services.stopAll();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
-    log(`drop database: ${error.message}`),
-  );
+  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
 }
 
 try {

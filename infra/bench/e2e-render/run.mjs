@@ -17,7 +17,6 @@ import { clearTimeout, setTimeout } from 'node:timers';
 import { URL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createServiceTokenSigner } from '@platen/http';
-import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import {
   createServiceProcesses,
@@ -25,6 +24,7 @@ import {
   freePort,
   onPostgresServer,
   waitHealthy,
+  removeRunData,
 } from '../child-services.mjs';
 import { ARTWORK_SIDE, createBenchArtwork } from '../render/artwork.mjs';
 import { percentile } from '../render/measure.mjs';
@@ -297,20 +297,7 @@ function report(r) {
 
 async function cleanup() {
   await services.stopAll();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = nextCursor;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
-    log(`drop database: ${error.message}`),
-  );
+  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 }
 

@@ -15,7 +15,6 @@ import { setTimeout } from 'node:timers';
 import { fileURLToPath, URL } from 'node:url';
 import { createServiceTokenSigner } from '@platen/http';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import {
   createServiceProcesses,
@@ -23,6 +22,7 @@ import {
   freePort,
   onPostgresServer,
   waitHealthy,
+  removeRunData,
 } from '../child-services.mjs';
 import { interleave, run, summarise } from './load-rounds.mjs';
 import { writeGatewaySection } from './results-section.mjs';
@@ -353,20 +353,7 @@ async function main() {
 
 async function cleanup() {
   await services.stopAll();
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
-    log(`drop database: ${error.message}`),
-  );
+  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
   for (const dir of [storageDir, profileDir]) if (dir) await rm(dir, { recursive: true, force: true });
 }
 

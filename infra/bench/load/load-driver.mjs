@@ -21,6 +21,7 @@ import {
   databaseUrl,
   freePort,
   onPostgresServer,
+  removeRunData,
   waitHealthy,
 } from '../child-services.mjs';
 import { writeSection } from '../gateway/results-section.mjs';
@@ -397,20 +398,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     for (const stop of running) stop();
     for (const close of clients) await Promise.resolve(close()).catch(() => undefined);
     await services.stopAll();
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-    await onPostgresServer(PG_SERVER, `drop database if exists ${dbName} with (force)`).catch((error) =>
-      log(`drop database: ${error.message}`),
-    );
+    await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
     if (storageDir) await rm(storageDir, { recursive: true, force: true });
   }
 

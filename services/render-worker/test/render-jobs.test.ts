@@ -12,14 +12,14 @@ import {
   type RenderFinishedEvent,
 } from '@platen/queue';
 import { renderResultKey } from '@platen/storage';
-import { waitFor } from '@platen/testing';
+import { pngBomb, waitFor } from '@platen/testing';
 import { Job, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { assertEveryJobHasAHandler, createRenderWorker } from '../src/render-worker.js';
 import { startAssetServer, type AssetServer } from './support/asset-server.js';
 import { INITIAL_CREDITS, inlineInput, startHarness, urlInput, type Harness } from './support/harness.js';
-import { pngBomb } from './support/png-bomb.js';
+
 import { TINY_SO } from './support/tiny-template.js';
 
 jest.setTimeout(60_000);
@@ -292,8 +292,8 @@ describe('failures, each caused for real', () => {
   );
 
   it('refuses a small PNG declaring 50,000 × 50,000 pixels as ASSET_TOO_LARGE instead of decoding it', async () => {
-    const bomb = pngBomb();
-    expect(bomb.length).toBeLessThan(200);
+    const bomb = pngBomb(50_000, 50_000);
+    expect(bomb.length).toBeLessThan(2_000);
     const renderId = await harness.submit({
       inputs: [inlineInput(TINY_SO)],
       inline: { [TINY_SO]: bomb },
