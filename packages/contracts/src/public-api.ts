@@ -127,16 +127,15 @@ export const mockupSchema = z
   .meta({ id: 'Mockup' });
 export type Mockup = z.infer<typeof mockupSchema>;
 
-export const patchMockupRequestSchema = z
-  .object({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine(...NO_NUL),
-  })
-  .strict();
+/** A mockup's name, as given on upload or rename. */
+export const mockupNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine(...NO_NUL);
+
+export const patchMockupRequestSchema = z.object({ name: mockupNameSchema }).strict();
 
 // ---- renders ---------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 // 202. If the job cannot be queued, the row and the stored upload are erased and the answer is 503:
 // a client never sees a mockup that will stay `processing` forever.
 import { randomUUID } from 'node:crypto';
-import { ApiError, NO_NUL, validationError, type Mockup } from '@platen/contracts';
+import { ApiError, mockupNameSchema, validationError, type Mockup } from '@platen/contracts';
 import {
   assetNamesOf,
   smartObjectLayerSchema,
@@ -60,12 +60,7 @@ const uploadManifestSchema = z
 
 export const createMockupFromManifestSchema = z
   .object({
-    name: z
-      .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine(...NO_NUL),
+    name: mockupNameSchema,
     manifest: uploadManifestSchema,
     assets: z
       .record(z.string().min(1).max(200), uploadAssetSchema)
