@@ -25,5 +25,8 @@ export function createDb({
   });
   // An idle client losing its connection (Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor a client checked out at that moment (pg then emits 'error' on the client, not the pool): its
+  // query is rejected anyway, and pg-pool drops the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

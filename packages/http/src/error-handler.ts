@@ -26,11 +26,31 @@ function fromBodyParser(error: BodyParserError): ApiError | undefined {
   }
 }
 
+/** Socket errors of a dependency that is down or restarting (Postgres, Redis, another service). */
+const UNREACHABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+/** Postgres: admin/crash shutdown, starting up, too many connections. Class 08 (connection exception) too. */
+const UNAVAILABLE_SQLSTATE = new Set(['57P01', '57P02', '57P03', '53300']);
+/** pg and pg-pool failures that carry no code. */
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+
+/** A dependency that cannot be reached right now: the request may succeed when retried (503, not a bug). */
+function isDependencyUnavailable(error: object): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (
+    typeof code === 'string' &&
+    (UNREACHABLE_ERRNO.has(code) || UNAVAILABLE_SQLSTATE.has(code) || /^08[0-9A-Z]{3}$/.test(code))
+  )
+    return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error && typeof error === 'object') {
     const mapped = fromBodyParser(error);
     if (mapped) return mapped;
+    if (isDependencyUnavailable(error)) return new ApiError('SERVICE_UNAVAILABLE', { cause: error });
   }
   return new ApiError('INTERNAL_ERROR');
 }

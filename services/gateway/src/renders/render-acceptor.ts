@@ -15,6 +15,7 @@ import type { CreditsClient } from './credits-client.js';
 import { outputSize, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
 import type { RenderUsage } from './render-usage.js';
+import { createSettleLater, type SettleLater } from './settle-later.js';
 import type { RenderRow, RenderStore } from './render-store.js';
 
 export interface AcceptRenderInput {
@@ -43,6 +44,8 @@ export interface RenderAcceptorDeps {
   logger: Logger;
   onAccepted?: () => void;
   enqueueTimeoutMs?: number;
+  /** Where undo steps go when their dependency is down (default: retried with backoff, ~5 min). */
+  settleLater?: SettleLater;
 }
 
 export type RenderAcceptor = (input: AcceptRenderInput) => Promise<AcceptedRender>;
@@ -60,6 +63,7 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
 
 export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   const { store, storage, credits, enqueue, usage, clock, logger, enqueueTimeoutMs = 5_000 } = deps;
+  const settleLater = deps.settleLater ?? createSettleLater(logger);
 
   async function removeParked(renderId: string, uuids: Iterable<string>): Promise<void> {
     await Promise.all(
@@ -77,7 +81,8 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
 
   async function refundQuietly(accountId: string, renderId: string): Promise<void> {
     await credits.refund(accountId, renderId).catch((error: unknown) => {
-      logger.error({ err: error, render_id: renderId }, 'credit refund failed: reconcile by hand');
+      logger.warn({ err: error, render_id: renderId }, 'credit refund failed: retrying in the background');
+      settleLater(`refund of render ${renderId}`, () => credits.refund(accountId, renderId));
     });
   }
 
@@ -148,7 +153,10 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
           logger.warn({ err: parked.reason, render_id: row.id }, 'cannot park inline artwork');
         }
         await removeParked(row.id, artwork.keys());
-        await store.discard(accountId, row.id);
+        await store.discard(accountId, row.id).catch((error: unknown) => {
+          logger.warn({ err: error, render_id: row.id }, 'cannot discard refused render: retrying');
+          settleLater(`discard of render ${row.id}`, () => store.discard(accountId, row.id));
+        });
         throw charged.status === 'rejected' ? charged.reason : new ApiError('SERVICE_UNAVAILABLE');
       }
 
@@ -157,8 +165,12 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
       } catch (error) {
         logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
         await refundQuietly(accountId, row.id);
-        await store.markUnqueued(accountId, row.id, clock.now()).catch((markError: unknown) => {
-          logger.error({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed');
+        const failedAt = clock.now();
+        await store.markUnqueued(accountId, row.id, failedAt).catch((markError: unknown) => {
+          logger.warn({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
+          settleLater(`failing unqueued render ${row.id}`, () =>
+            store.markUnqueued(accountId, row.id, failedAt),
+          );
         });
         await removeParked(row.id, artwork.keys());
         throw new ApiError('SERVICE_UNAVAILABLE');
