@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PRICE_TABLE_RATIOS, PRICE_TABLE_SIZES, priceTable, priceTableMarkdown } from './price-table.js';
 
 const column = (label: string) => PRICE_TABLE_RATIOS.findIndex((ratio) => ratio.label === label);
@@ -28,5 +30,11 @@ describe('the price table', () => {
     );
     expect(lines).toHaveLength(2 + PRICE_TABLE_SIZES.length);
     expect(lines).toContain('| 4000 | 4 | 4 | 3 | 3 | 3 |');
+  });
+
+  it('is the table docs/api.md shows (regenerate it there when the rule changes)', () => {
+    const guide = readFileSync(join(__dirname, '../../../../docs/api.md'), 'utf8');
+    const shown = /<!-- price-table:start[^>]*-->\n([\s\S]*?)\n<!-- price-table:end -->/.exec(guide)?.[1];
+    expect(shown).toBe(priceTableMarkdown());
   });
 });
