@@ -1,18 +1,45 @@
 // Every link in every tracked Markdown file resolves inside the repository, so a reader who follows
 // the README or docs/api.md never lands on a missing page, and nothing sends them to files outside it.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { anchorsOf, checkMarkdownLinks, type MarkdownFile } from './support/markdown-links.js';
 import { REPO_ROOT } from './support/paths.js';
 
+/** Never part of the repository, even where git is not at hand to say so. */
+const UNTRACKED_DIRS = new Set([
+  '.git',
+  'node_modules',
+  'dist',
+  '.turbo',
+  '.data',
+  'coverage',
+  'test-artifacts',
+]);
+
+/** Every file under the root except build output and dependencies: for a copy without .git. */
+function walk(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix + entry.name;
+    if (entry.isDirectory())
+      return UNTRACKED_DIRS.has(entry.name) ? [] : walk(join(dir, entry.name), `${path}/`);
+    return entry.isFile() ? [path] : [];
+  });
+}
+
 /** Tracked files plus new ones not ignored yet, so a link to a file about to be committed counts. */
 function repositoryPaths(): Set<string> {
-  const listing = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  let listing: string;
+  try {
+    listing = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+  } catch {
+    return new Set(walk(REPO_ROOT));
+  }
   return new Set(listing.split('\0').filter(Boolean));
 }
 
