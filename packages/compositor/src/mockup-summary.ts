@@ -1,4 +1,4 @@
-// The public view of a template's smart objects (API.md `smart_objects`), derived from the manifest
+// The public view of a template's smart objects (docs/api.md `smart_objects`), derived from the manifest
 // so the gateway never restates geometry by hand.
 import type { BlendMode, Quad, TemplateManifest } from './template-model.js';
 import { smartObjectsOf } from './template-model.js';

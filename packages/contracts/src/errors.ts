@@ -1,4 +1,4 @@
-// The one catalogue of error codes: code → HTTP status and the exact human text of API.md.
+// The one catalogue of error codes: code → HTTP status and the exact human text of docs/api.md.
 // Routes throw ApiError('CODE'); one middleware turns it into the envelope.
 
 export const errorCatalogue = {

@@ -1,4 +1,4 @@
-// The public API's shapes (API.md), written once: they validate requests, type the handlers
+// The public API's shapes (docs/api.md), written once: they validate requests, type the handlers
 // and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
 import { z } from 'zod';
 

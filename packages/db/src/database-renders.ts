@@ -18,7 +18,7 @@ export interface MockupsTable {
   status: MockupStatus;
   /** The compositor's template manifest (layers, smart objects, asset names). */
   manifest: JSONColumnType<Record<string, unknown>>;
-  /** The public smart-object list of API.md, kept beside the manifest so reads need no translation. */
+  /** The public smart-object list of docs/api.md, kept beside the manifest so reads need no translation. */
   smart_objects: JSONColumnType<unknown[]>;
   /** Storage key prefix of the template's layer images. */
   assets_prefix: string;

@@ -1,4 +1,4 @@
-// kysely table types. Each Postgres schema is owned by one service (ARCHITECTURE.md):
+// kysely table types. Each Postgres schema is owned by one service (docs/architecture.md):
 // `keys` by the key-service, `renders` by the gateway (written) and the render-worker (updated).
 import type { ColumnType, Generated } from 'kysely';
 import type { RendersDatabase } from './database-renders.js';

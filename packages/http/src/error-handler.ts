@@ -1,4 +1,4 @@
-// The one place any error becomes an HTTP answer: the envelope of API.md, never a stack.
+// The one place any error becomes an HTTP answer: the envelope of docs/api.md, never a stack.
 import { ApiError, errorEnvelope } from '@platen/contracts';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';

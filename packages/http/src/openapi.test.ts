@@ -116,6 +116,16 @@ describe('OpenAPI document from route declarations', () => {
     ]);
   });
 
+  it('lists tag groups in the order given, so Swagger UI shows them in that order', () => {
+    const tags = [
+      { name: 'renders', description: 'Create and read renders' },
+      { name: 'operations', description: 'Health and metrics' },
+    ];
+    const doc = buildOpenApiDocument({ title: 'Platen', version: '1' }, [], { tags }) as { tags?: unknown };
+    expect(doc.tags).toEqual(tags);
+    expect(sampleDocument()).not.toHaveProperty('tags');
+  });
+
   it('turns OpenAPI path templates into express paths', () => {
     expect(toExpressPath('/api/v1/renders/{uuid}/webhook/redeliver')).toBe(
       '/api/v1/renders/:uuid/webhook/redeliver',

@@ -19,7 +19,16 @@ export interface OpenApiInfo {
   description?: string;
 }
 
-export function buildOpenApiDocument(info: OpenApiInfo, specs: readonly AnyRouteSpec[]): JsonSchema {
+export interface OpenApiOptions {
+  /** Tag groups in display order (Swagger UI shows groups in this order, not in order of first use). */
+  tags?: ReadonlyArray<{ name: string; description?: string }>;
+}
+
+export function buildOpenApiDocument(
+  info: OpenApiInfo,
+  specs: readonly AnyRouteSpec[],
+  { tags }: OpenApiOptions = {},
+): JsonSchema {
   const components: Record<string, JsonSchema> = {};
 
   // zod names schemas that carry `.meta({ id })` as $defs; they become shared components. The input
@@ -141,6 +150,7 @@ export function buildOpenApiDocument(info: OpenApiInfo, specs: readonly AnyRoute
   return {
     openapi: '3.1.0',
     info,
+    ...(tags ? { tags: tags.map((tag) => ({ ...tag })) } : {}),
     paths,
     components: {
       schemas: components,

@@ -1,4 +1,4 @@
-// A mockup row in API.md's public shape (contracts' `mockupSchema`). The thumbnail URL is signed by
+// A mockup row in docs/api.md's public shape (contracts' `mockupSchema`). The thumbnail URL is signed by
 // the caller (it knows the storage driver and the URL lifetime); the row only holds its key.
 import type { Mockup, MockupImportErrorCode } from '@platen/contracts';
 import type { MockupStatus } from '@platen/db';

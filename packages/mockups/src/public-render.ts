@@ -1,4 +1,4 @@
-// A render row in API.md's public shape, for the gateway's answers and the worker's webhook payloads
+// A render row in docs/api.md's public shape, for the gateway's answers and the worker's webhook payloads
 // alike. result.url is signed by the caller's storage at the moment of use, so it always carries a
 // fresh expiry.
 import type { Render, RenderFailureCode } from '@platen/contracts';

@@ -1,4 +1,4 @@
-// When a failed delivery is tried again: 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h, 12 h (API.md),
+// When a failed delivery is tried again: 5 s, 30 s, 2 min, 10 min, 30 min, 2 h, 6 h, 12 h, 12 h (docs/api.md),
 // each ±20 % jitter so receivers that come back are not hit by every sender at once. Even with all
 // jitter negative the retries span more than 24 h (0.8 × 32.7 h ≈ 26 h).
 

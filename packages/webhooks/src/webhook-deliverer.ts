@@ -17,7 +17,7 @@ export interface WebhookDeliverer {
   deliver(deliveryId: string): Promise<DeliveryOutcome>;
 }
 
-/** The request body: `{"type", "timestamp", "data"}` (API.md); `timestamp` is when the event happened. */
+/** The request body: `{"type", "timestamp", "data"}` (docs/api.md); `timestamp` is when the event happened. */
 export function webhookBody(delivery: Pick<DeliveryRecord, 'event_type' | 'created_at' | 'payload'>): string {
   return JSON.stringify({
     type: delivery.event_type,

@@ -350,6 +350,35 @@ describe('/openapi.json and /docs', () => {
     );
   });
 
+  it('lists the public API first and the operational routes after it', async () => {
+    const doc = (await get(`${gateway.url}/openapi.json`)).body as {
+      tags: Array<{ name: string }>;
+      paths: Record<string, unknown>;
+    };
+    const paths = Object.keys(doc.paths);
+    const firstOther = paths.findIndex((path) => !path.startsWith('/api/v1/'));
+    expect(firstOther).toBeGreaterThan(10);
+    expect(paths.slice(firstOther).filter((path) => path.startsWith('/api/'))).toEqual([]);
+    expect(paths.indexOf('/healthz')).toBeGreaterThan(paths.indexOf('/dashboard/api/login'));
+    expect(doc.tags.map((tag) => tag.name)).toEqual([
+      'mockups',
+      'renders',
+      'webhooks',
+      'dashboard',
+      'operations',
+    ]);
+  });
+
+  it('points to the guides in the repository from /openapi.json and /docs, never outside it', async () => {
+    const document = JSON.stringify((await get(`${gateway.url}/openapi.json`)).body);
+    expect(document).toContain('docs/api.md');
+    const page =
+      (await (await fetch(`${gateway.url}/docs`)).text()) +
+      (await (await fetch(`${gateway.url}/docs/init.js`)).text());
+    for (const text of [document, page])
+      expect(text).not.toMatch(/\.\.\/shared|shared\/API\.md|ARCHITECTURE\.md/);
+  });
+
   it('serves /docs as HTML that loads only same-origin assets, under a self-only CSP', async () => {
     const response = await fetch(`${gateway.url}/docs`);
     expect(response.status).toBe(200);

@@ -1,4 +1,4 @@
-// Every row of API.md's authentication table, against the real key-service process.
+// Every row of docs/api.md's authentication table, against the real key-service process.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { generateApiKey } from '@platen/contracts';

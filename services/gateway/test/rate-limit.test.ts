@@ -1,5 +1,5 @@
 // Per-key rate limits through a real gateway and key-service: exact under a concurrent burst,
-// per-key overrides, and the headers of API.md on every authenticated answer.
+// per-key overrides, and the headers of docs/api.md on every authenticated answer.
 import { get, STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(90_000);

@@ -1,4 +1,4 @@
-// Every time leaves the key-service as an ISO-8601 UTC string (API.md), or null.
+// Every time leaves the key-service as an ISO-8601 UTC string (docs/api.md), or null.
 
 export function iso(date: Date): string {
   return date.toISOString();

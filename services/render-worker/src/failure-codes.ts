@@ -1,4 +1,4 @@
-// Every error a render attempt can end with, mapped to API.md's failure code and to "retry or not".
+// Every error a render attempt can end with, mapped to docs/api.md's failure code and to "retry or not".
 // Permanent: the caller's artwork or our template is wrong and will be wrong again. Transient: the
 // asset server or our own infrastructure may recover (5xx, timeouts, resets, a database blip).
 import { isCompositorError } from '@platen/compositor';

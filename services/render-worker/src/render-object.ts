@@ -1,4 +1,4 @@
-// Loads a render for a webhook payload, in API.md's public shape (toPublicRender, shared with the
+// Loads a render for a webhook payload, in docs/api.md's public shape (toPublicRender, shared with the
 // gateway), result.url signed for RESULT_URL_TTL_SECONDS from the moment of the event.
 import type { Render } from '@platen/contracts';
 import { toPublicRender } from '@platen/mockups';

@@ -36,7 +36,7 @@ export interface RenderProcessorDeps {
   logger: Logger;
   clock: Clock;
   metrics: RenderMetrics;
-  /** Cap for inline (base64) artwork; API.md's default asset cap. */
+  /** Cap for inline (base64) artwork; docs/api.md's default asset cap. */
   maxInlineAssetBytes?: number;
   /** How long a job whose refund could not be confirmed waits before trying again. */
   refundRetryDelayMs?: number;

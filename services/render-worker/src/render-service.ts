@@ -44,7 +44,7 @@ import { createRenderWorker, type WorkerSettings } from './render-worker.js';
 import { createResultPublisher } from './result-publisher.js';
 import { createWebhookWorker } from './webhook-worker.js';
 
-/** Decoded pixel cap per artwork (API.md's default): a decompression bomb is refused, not rendered. */
+/** Decoded pixel cap per artwork (docs/api.md's default): a decompression bomb is refused, not rendered. */
 const LIMIT_INPUT_PIXELS = 100_000_000;
 /** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
 const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;

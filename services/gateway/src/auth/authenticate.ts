@@ -1,5 +1,5 @@
 // The API-key middleware of every /api/v1 route: headers → local format and checksum check (no I/O)
-// → verified-key cache or key-service → the error rows of API.md. The key itself is never logged:
+// → verified-key cache or key-service → the error rows of docs/api.md. The key itself is never logged:
 // only its hint (prefix + first 8 characters), and only once it has the shape of a key.
 import { ApiError, apiKeyHint, parseApiKey, type RateLimits } from '@platen/contracts';
 import type { RequestHandler } from 'express';

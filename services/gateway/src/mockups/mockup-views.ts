@@ -1,4 +1,4 @@
-// A stored mockup in API.md's public shape, with its JSON made once per thumbnail window: rows held
+// A stored mockup in docs/api.md's public shape, with its JSON made once per thumbnail window: rows held
 // by the catalogues are the same objects from request to request, so their views (and the signed
 // thumbnail URL inside) are reused until the window turns.
 import type { Mockup } from '@platen/contracts';

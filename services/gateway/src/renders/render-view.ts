@@ -1,4 +1,4 @@
-// The gateway's view of a render row: API.md's render object with result.url signed at read time
+// The gateway's view of a render row: docs/api.md's render object with result.url signed at read time
 // (the shape itself is shared with the worker's webhook payloads: toPublicRender).
 import type { Render } from '@platen/contracts';
 import { toPublicRender } from '@platen/mockups';

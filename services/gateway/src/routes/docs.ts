@@ -1,10 +1,12 @@
 // GET /openapi.json (built from the route registry, so every declared route is in it) and GET /docs,
-// Swagger UI served from the gateway itself (swagger-ui-dist), under a CSP that allows only self.
+// Swagger UI served from the gateway itself (swagger-ui-dist), under a CSP that allows only self. The
+// public API comes first: a reader of /docs is a client before they are an operator.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildOpenApiDocument, type AnyRouteSpec, type RouteRegistry } from '@platen/http';
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { priceTableMarkdown } from '../renders/price-table.js';
 
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -32,6 +34,48 @@ function swaggerUiDir(): string {
   return dirname(createRequire(from).resolve('swagger-ui-dist/package.json'));
 }
 
+/** Tag groups in the order /docs shows them: the public API, then the dashboard's, then operations. */
+export const DOCS_TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  {
+    name: 'mockups',
+    description: 'Templates to render into: the built-ins and your own uploads (PSD/PSB or manifest)',
+  },
+  { name: 'renders', description: 'Create a render, wait for it or poll it' },
+  { name: 'webhooks', description: 'Signed event deliveries: endpoints, the signing secret, delivery logs' },
+  { name: 'dashboard', description: 'The web dashboard and its session-authenticated JSON API' },
+  { name: 'operations', description: 'Health, readiness, metrics, signed result files and this reference' },
+];
+
+const DESCRIPTION = `Self-hostable mockup render API. Every \`/api/v1\` call carries an API key, as \`X-API-KEY: sm_…\` or \`Authorization: Bearer sm_…\`.
+
+The guide for clients (getting started, keys, rate limits, credits, \`?wait\`, idempotency, webhooks and how to verify them, PSD import, every error code) is \`docs/api.md\` in the Platen repository; how the services fit together is \`docs/architecture.md\`.
+
+## What a render costs
+
+1 credit per started 4 output megapixels, at least 1. The output keeps the template's aspect ratio, with its longest side at \`export_options.size\` (the template's own size when left out), so the cost depends on both:
+
+${priceTableMarkdown()}
+`;
+
+/** Public API routes first, then by tag group; the registry's order is kept within a group. */
+export function inReadingOrder(specs: readonly AnyRouteSpec[]): AnyRouteSpec[] {
+  const rank = (spec: AnyRouteSpec) => {
+    const tag = DOCS_TAGS.findIndex(({ name }) => spec.tags.includes(name));
+    return (spec.path.startsWith('/api/') ? 0 : 1) * 100 + (tag === -1 ? DOCS_TAGS.length : tag);
+  };
+  return [...specs].sort((a, b) => rank(a) - rank(b));
+}
+
+/** The gateway's OpenAPI document, as /openapi.json serves it and /docs shows it. */
+export function buildGatewayDocument(
+  specs: readonly AnyRouteSpec[],
+  version: string,
+): Record<string, unknown> {
+  return buildOpenApiDocument({ title: 'Platen', version, description: DESCRIPTION }, inReadingOrder(specs), {
+    tags: DOCS_TAGS,
+  });
+}
+
 export interface DocsRoutesDeps {
   registry: RouteRegistry;
   router: Router;
@@ -57,14 +101,7 @@ export function registerDocsRoutes({ registry, router, extraSpecs, version }: Do
     },
     [],
     (_input, _req, res) => {
-      document ??= buildOpenApiDocument(
-        {
-          title: 'Platen',
-          version,
-          description: 'Self-hostable mockup render API. Contract: API.md.',
-        },
-        [...registry.specs, ...extraSpecs],
-      );
+      document ??= buildGatewayDocument([...registry.specs, ...extraSpecs], version);
       res.json(document);
     },
   );

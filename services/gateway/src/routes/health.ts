@@ -1,6 +1,6 @@
 // Liveness and readiness. /healthz says the process answers; /readyz says it can serve: Postgres and
 // Redis answered within a short timeout. The key-service is checked and reported too, but its outage
-// makes the gateway "degraded", not unready: cached keys keep working (API.md), and failing readiness
+// makes the gateway "degraded", not unready: cached keys keep working (docs/api.md), and failing readiness
 // would take every replica out of the load balancer at once and turn that into a full outage.
 import { ApiError } from '@platen/contracts';
 import type { Database } from '@platen/db';

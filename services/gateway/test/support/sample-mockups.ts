@@ -1,4 +1,4 @@
-// The four built-in sample mockups in the public shape of API.md, with the uuids, slugs and smart
+// The four built-in sample mockups in the public shape of docs/api.md, with the uuids, slugs and smart
 // objects of packages/compositor's samples. Tests install these rows directly instead of letting the
 // gateway generate the samples' images (tens of seconds per suite); see mockup-rows.ts.
 import type { Mockup } from '@platen/contracts';

@@ -1,4 +1,4 @@
-// The operator CLI's command table (API.md, "Dashboard and key management"): `<group> <action> --flags`.
+// The operator CLI's command table (docs/api.md, "Dashboard and key management"): `<group> <action> --flags`.
 import { accountCreate, accountShow, creditsAdd } from './account-commands.js';
 import type { PreparedCommand } from './command.js';
 import { parseFlags, UsageError } from './flags.js';

@@ -1,4 +1,4 @@
-// The success envelope of API.md: `{success: true, data}`, lists adding `next_cursor`.
+// The success envelope of docs/api.md: `{success: true, data}`, lists adding `next_cursor`.
 import type { Response } from 'express';
 import { z } from 'zod';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../page-cursor.js';
