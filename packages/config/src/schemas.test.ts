@@ -13,6 +13,17 @@ describe('service configuration', () => {
     expect(config.KEY_SERVICE_PORT).toBe(8081);
     expect(config.KEY_PREFIX).toBe('sm_');
     expect(config.DATA_DIR).toBe('.data');
+    expect(config.SIGNUP_CREDITS).toBe(100);
+  });
+
+  it('takes SIGNUP_CREDITS as a whole number from 0, and names it when it is not one', () => {
+    expect(parseEnv(keyServiceConfigSchema, { ...valid, SIGNUP_CREDITS: '0' }).SIGNUP_CREDITS).toBe(0);
+    expect(parseEnv(keyServiceConfigSchema, { ...valid, SIGNUP_CREDITS: '25' }).SIGNUP_CREDITS).toBe(25);
+    for (const bad of ['-1', '2.5', 'lots']) {
+      expect(() => parseEnv(keyServiceConfigSchema, { ...valid, SIGNUP_CREDITS: bad })).toThrow(
+        /SIGNUP_CREDITS/,
+      );
+    }
   });
 
   it('names every bad variable in one error', () => {

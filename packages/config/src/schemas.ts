@@ -95,6 +95,8 @@ export const keyServiceConfigSchema = z.object({
   DEFAULT_RATE_LIMIT_PER_DAY: z.coerce.number().int().positive().default(10_000),
   /** Lifetime of one dashboard session token; use refreshes it, up to 12 h after the password check. */
   DASHBOARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(43_200).default(1_800),
+  /** Starter credits of an account made by dashboard sign-up (a ledger grant); 0 gives none. */
+  SIGNUP_CREDITS: z.coerce.number().int().min(0).max(1_000_000_000).default(100),
 });
 export type KeyServiceConfig = z.infer<typeof keyServiceConfigSchema>;
 

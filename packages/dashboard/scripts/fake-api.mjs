@@ -203,7 +203,7 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
       kind: 'grant',
       amount: 100,
       render_id: null,
-      note: 'Welcome credits',
+      note: 'sign-up credits',
       created_at: iso(t - 20 * DAY),
     });
     const server = newKey(account, 'Production server', null);

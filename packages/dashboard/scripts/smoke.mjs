@@ -210,6 +210,11 @@ async function main() {
     await page.getByRole('navigation').getByRole('link', { name: 'Credits' }).click();
     await page.getByText('credits left').waitFor();
     await page.getByRole('cell', { name: '+100' }).waitFor();
+    await page.getByRole('heading', { name: 'Getting more credits' }).waitFor();
+    assert.match(
+      await page.getByLabel('top-up command').innerText(),
+      /^npm run platen -- credits add --account \S+@\S+ --amount \d+$/,
+    );
     await shot(page, '09-credits');
 
     console.log('renders');

@@ -12,6 +12,11 @@ export interface KeyServiceEnv {
   serviceSecret: string;
   /** KEY_PREFIX; the service's default (sm_) when omitted. */
   keyPrefix?: string;
+  /**
+   * SIGNUP_CREDITS; 0 when omitted, not the service's default: suites grant the credits a test needs,
+   * so "no credits" paths (402) stay reachable right after a sign-up.
+   */
+  signupCredits?: number;
 }
 
 export interface KeyServiceProcess {
@@ -54,6 +59,7 @@ export async function startKeyServiceProcess(env: KeyServiceEnv): Promise<KeySer
         REDIS_PREFIX: env.redisPrefix,
         SERVICE_JWT_SECRET: env.serviceSecret,
         ...(env.keyPrefix ? { KEY_PREFIX: env.keyPrefix } : {}),
+        SIGNUP_CREDITS: String(env.signupCredits ?? 0),
         KEY_SERVICE_HOST: '127.0.0.1',
         KEY_SERVICE_PORT: String(port),
       },

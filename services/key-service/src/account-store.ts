@@ -40,7 +40,7 @@ export function toAccount(row: AccountRow): Account {
 /** Inserts an account inside the caller's transaction; 409 CONFLICT when the email is taken. */
 export async function insertAccount(
   trx: Transaction<Database>,
-  input: { email: string; credits: number; now: Date },
+  input: { email: string; credits: number; now: Date; creditsNote?: string },
 ): Promise<AccountRow> {
   let row: AccountRow;
   try {
@@ -57,7 +57,7 @@ export async function insertAccount(
   const credits = await recordGrant(trx, {
     accountId: row.id,
     amount: input.credits,
-    note: 'initial credits',
+    note: input.creditsNote ?? 'initial credits',
     now: input.now,
   });
   return { ...row, credits };

@@ -29,6 +29,8 @@ export interface AppDeps {
   serviceJwtSecret: string;
   /** Signs and checks dashboard session tokens. */
   sessions: SessionTokens;
+  /** SIGNUP_CREDITS: the starter credits of an account made by dashboard sign-up. */
+  signupCredits: number;
   /** The rate limits of a key without overrides (shown on the dashboard). */
   defaultLimits: RateLimits;
   clock: Clock;
@@ -36,7 +38,17 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
-  const { stores, verifier, readiness, serviceJwtSecret, sessions, defaultLimits, clock, logger } = deps;
+  const {
+    stores,
+    verifier,
+    readiness,
+    serviceJwtSecret,
+    sessions,
+    signupCredits,
+    defaultLimits,
+    clock,
+    logger,
+  } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.use(requestId());
@@ -49,7 +61,7 @@ export function createApp(deps: AppDeps): Express {
   internal.use(accountRoutes({ accounts: stores.accounts, logger }));
   internal.use(creditRoutes({ credits: stores.credits }));
   internal.use(usageRoutes({ usage: stores.usage, defaultLimits }));
-  internal.use(userRoutes({ users: stores.users, sessions, clock, logger }));
+  internal.use(userRoutes({ users: stores.users, sessions, signupCredits, clock, logger }));
   app.use('/internal/v1', internal);
 
   app.use(notFoundHandler());

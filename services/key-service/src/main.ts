@@ -52,6 +52,7 @@ const app = createApp({
   readiness: createReadinessCheck({ db, redis }),
   serviceJwtSecret: config.SERVICE_JWT_SECRET,
   defaultLimits,
+  signupCredits: config.SIGNUP_CREDITS,
   sessions: createSessionTokens(config.SERVICE_JWT_SECRET, {
     ttlSeconds: config.DASHBOARD_SESSION_TTL_SECONDS,
   }),

@@ -1,5 +1,6 @@
-// Dashboard users: signing up creates an account and its one user together. A wrong password and an
-// unknown email give the same answer after the same argon2 work, so logins do not reveal who exists.
+// Dashboard users: signing up creates an account and its one user together; an operator can also give
+// an existing account its user (or a new password). A wrong password and an unknown email give the
+// same answer after the same argon2 work, so logins do not reveal who exists.
 import { ApiError } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
@@ -16,8 +17,21 @@ export interface UserIdentity {
 }
 
 export interface UserStore {
-  /** 409 CONFLICT when the email is taken (by an account or a user). */
-  signUp(input: { email: string; password: string }): Promise<UserIdentity>;
+  /**
+   * A new account and its user; `credits` (default none) enter as a ledger grant noted `creditsNote`.
+   * 409 CONFLICT when the email is taken (by an account or a user).
+   */
+  signUp(input: {
+    email: string;
+    password: string;
+    credits?: number;
+    creditsNote?: string;
+  }): Promise<UserIdentity>;
+  /**
+   * Sets the password of the account with this email (any case), creating the account's user if it has
+   * none yet (an account made by an operator). NOT_FOUND when no account has this email.
+   */
+  setPassword(input: { email: string; password: string }): Promise<UserIdentity & { created: boolean }>;
   /** 401 UNAUTHORIZED for an unknown email, a wrong password or a disabled account. */
   verifyPassword(input: { email: string; password: string }): Promise<UserIdentity>;
   /** The user, if it exists and its account is not disabled (a session refresh checks this). */
@@ -33,12 +47,12 @@ export interface UserStoreDeps {
 export function createUserStore({ clock, hasher, ...deps }: UserStoreDeps): UserStore {
   const db = deps.db;
   return {
-    async signUp({ email, password }) {
+    async signUp({ email, password, credits = 0, creditsNote }) {
       // Hashed before the transaction: no connection is held through ~100 ms of argon2.
       const passwordHash = await hasher.hash(password);
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
-        const account = await insertAccount(trx, { email, credits: 0, now });
+        const account = await insertAccount(trx, { email, credits, now, creditsNote });
         try {
           const user = await trx
             .insertInto('keys.users')
@@ -51,6 +65,41 @@ export function createUserStore({ clock, hasher, ...deps }: UserStoreDeps): User
             throw new ApiError('CONFLICT', { message: 'email is already registered' });
           throw error;
         }
+      });
+    },
+
+    async setPassword({ email, password }) {
+      const passwordHash = await hasher.hash(password);
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        // The account row's lock serialises two operators giving the same account its first user.
+        const account = await trx
+          .selectFrom('keys.accounts')
+          .select(['id', 'email'])
+          .where((eb) => eb(eb.fn('lower', ['email']), '=', eb.fn('lower', [eb.val(email)])))
+          .forUpdate()
+          .executeTakeFirst();
+        if (!account) throw new ApiError('NOT_FOUND');
+        const updated = await trx
+          .updateTable('keys.users')
+          .set({ password_hash: passwordHash })
+          .where('account_id', '=', account.id)
+          .returning(['id', 'email'])
+          .executeTakeFirst();
+        if (updated) {
+          return { user_id: updated.id, account_id: account.id, email: updated.email, created: false };
+        }
+        const user = await trx
+          .insertInto('keys.users')
+          .values({
+            account_id: account.id,
+            email: account.email,
+            password_hash: passwordHash,
+            created_at: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        return { user_id: user.id, account_id: account.id, email: account.email, created: true };
       });
     },
 

@@ -1,9 +1,17 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { apiKeySummarySchema } from '@platen/contracts';
 import { createDb, type Database } from '@platen/db';
+import {
+  createLogger,
+  createServiceTokenSigner,
+  createSessionTokens,
+  listen,
+  type RunningServer,
+} from '@platen/http';
 import { CHANNELS, channelName } from '@platen/queue';
 import {
   createTestDatabase,
@@ -14,8 +22,14 @@ import {
 } from '@platen/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { createApp } from '../src/app.js';
+import type { CliInput } from '../src/cli/cli-io.js';
+import { COMMANDS } from '../src/cli/commands.js';
 import { runCli } from '../src/cli/run-cli.js';
 import { createKeyVerifier } from '../src/key-verifier.js';
+import { createReadinessCheck } from '../src/readiness.js';
+import { createSilentRevocationPublisher } from '../src/revocation-publisher.js';
+import { createStores } from '../src/stores.js';
 import { anyString, createTestClock, DEFAULT_LIMITS, KEY_PREFIX, matching, uniqueEmail } from './harness.js';
 
 /** The fields a command printed, for tests that go on using them. */
@@ -57,17 +71,37 @@ interface CliRun {
   json: Record<string, unknown>;
 }
 
-async function platen(...argv: string[]): Promise<CliRun> {
+async function platenWith(
+  options: { stdin?: CliInput; onStderr?: (chunk: string) => void },
+  ...argv: string[]
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     env,
     clock,
     stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
+    stderr: {
+      write: (chunk: string) => {
+        stderr += chunk;
+        options.onStderr?.(chunk);
+      },
+    },
+    ...(options.stdin ? { stdin: options.stdin } : {}),
   });
   const last = stdout.trimEnd().split('\n').at(-1) ?? '';
-  return { code, stdout, stderr, json: code === 0 ? (JSON.parse(last) as Record<string, unknown>) : {} };
+  const json = code === 0 && last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+  return { code, stdout, stderr, json };
+}
+
+/** The CLI with no stdin at all (as when it is not a terminal and nothing is piped). */
+function platen(...argv: string[]): Promise<CliRun> {
+  return platenWith({}, ...argv);
+}
+
+/** stdin piped from a file or another program: not a terminal. */
+function piped(text: string): CliInput {
+  return { isTTY: false, open: () => Readable.from([text]) };
 }
 
 async function rowCounts(): Promise<number[]> {
@@ -82,14 +116,20 @@ async function rowCounts(): Promise<number[]> {
   return counts;
 }
 
-async function fails(argv: string[], code: number, message: RegExp): Promise<void> {
+async function fails(
+  argv: string[],
+  code: number,
+  message: RegExp,
+  options: { stdin?: CliInput } = {},
+): Promise<CliRun> {
   const before = await rowCounts();
-  const result = await platen(...argv);
+  const result = await platenWith(options, ...argv);
   expect(result.code).toBe(code);
   expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/^platen: [^\n]+\n$/);
   expect(result.stderr).toMatch(message);
   expect(await rowCounts()).toEqual(before);
+  return result;
 }
 
 describe('platen CLI', () => {
@@ -105,7 +145,9 @@ describe('platen CLI', () => {
     const result = await platen('account', 'create', '--email', email, '--credits', '25');
     expect(result.code).toBe(0);
     expect(result.json).toEqual({ id: anyString(), email, credits: 25 });
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toBe(
+      `note: no dashboard password set (stdin is not a terminal); its owner can log in once you run: npm run platen -- user set-password --account ${email}\n`,
+    );
   });
 
   it('shows an account with its key count and adds credits to it', async () => {
@@ -240,7 +282,7 @@ describe('platen CLI', () => {
 
     it('a missing flag or value (exit 2)', async () => {
       await fails(['key', 'create', '--account', email], 2, /missing --name/);
-      await fails(['account', 'create'], 2, /missing --email/);
+      await fails(['account', 'create'], 2, /missing --account or --email/);
       await fails(['credits', 'add', '--account', email], 2, /missing --amount/);
       await fails(['key', 'revoke', '--id'], 2, /--id needs a value/);
     });
@@ -285,6 +327,331 @@ describe('platen CLI', () => {
     });
   });
 
+  describe('--help', () => {
+    // What each command's help must list: written out here, so a flag dropped from a command fails.
+    const FLAGS: Record<string, string[]> = {
+      'account create': [
+        '--account, --email <email>',
+        '--credits <n>',
+        '--password <password>',
+        '--password-stdin',
+      ],
+      'account show': ['--account, --email <email>'],
+      'credits add': ['--account, --email <email>', '--amount <n>'],
+      'key create': ['--account, --email <email>', '--name <name>', '--expires <ISO-8601>'],
+      'key list': ['--account, --email <email>'],
+      'key revoke': ['--id <key id>'],
+      'key rotate': ['--id <key id>', '--grace-seconds <s>'],
+      'user set-password': ['--account, --email <email>', '--password <password>', '--password-stdin'],
+      migrate: [],
+    };
+
+    it('has a help text for every command', () => {
+      expect(COMMANDS.map((command) => command.name).sort()).toEqual(Object.keys(FLAGS).sort());
+    });
+
+    it.each(Object.entries(FLAGS))(
+      '`%s --help` exits 0 and lists its flags, without configuration or a database',
+      async (name, flags) => {
+        const saved = env;
+        env = { DATABASE_URL: 'mysql://not-even-postgres/x' };
+        try {
+          for (const argv of [
+            [...name.split(' '), '--help'],
+            [...name.split(' '), '-h'],
+            ['help', ...name.split(' ')],
+          ]) {
+            const result = await platen(...argv);
+            expect(result).toMatchObject({ code: 0, stderr: '' });
+            expect(result.stdout).toMatch(new RegExp(`^Usage: platen ${name}( |\\n)`));
+            for (const flag of [...flags, '-h, --help']) expect(result.stdout).toContain(`  ${flag}  `);
+            expect(result.stdout).toContain('Prints (the last line on stdout): {');
+          }
+        } finally {
+          env = saved;
+        }
+      },
+    );
+
+    it('answers --help even after other flags, bad ones included, and changes nothing', async () => {
+      const before = await rowCounts();
+      const result = await platen('account', 'create', '--email', uniqueEmail('help'), '--bogus', '--help');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: platen account create --account <email> \[--credits <n>\]/);
+      expect(await rowCounts()).toEqual(before);
+    });
+
+    it('`platen --help` and `platen help` list every command; `platen key --help` the key commands', async () => {
+      for (const argv of [['--help'], ['help'], ['-h']]) {
+        const result = await platen(...argv);
+        expect(result.code).toBe(0);
+        for (const command of COMMANDS) expect(result.stdout).toContain(`  ${command.name}  `);
+      }
+      const group = await platen('key', '--help');
+      expect(group.code).toBe(0);
+      expect(group.stdout).toContain('  key create  ');
+      expect(group.stdout).toContain('  key rotate  ');
+      expect(group.stdout).not.toContain('account create');
+    });
+  });
+
+  describe('--account everywhere an account is named, --email the same flag', () => {
+    it('takes --account for account create and show, --email for key and credits commands', async () => {
+      const email = uniqueEmail('alias');
+      const created = await platen('account', 'create', '--account', email);
+      expect(created.json).toEqual({ id: anyString(), email, credits: 0 });
+      expect((await platen('credits', 'add', '--email', email, '--amount', '7')).json).toEqual({
+        email,
+        credits: 7,
+      });
+      const key = fieldsOf(await platen('key', 'create', '--email', email, '--name', 'aliased'));
+      const { json } = await platen('key', 'list', '--email', email.toUpperCase());
+      expect(json.keys).toEqual([expect.objectContaining({ id: key.id, name: 'aliased' })]);
+      expect((await platen('account', 'show', '--account', email)).json).toEqual({
+        id: created.json.id,
+        email,
+        credits: 7,
+        keys: 1,
+      });
+    });
+
+    it('names the flag as it was typed when its value is bad, and refuses both spellings at once', async () => {
+      await fails(['key', 'list', '--email', 'nope'], 2, /^platen: --email is not an email address\n$/);
+      await fails(['key', 'list', '--account', 'nope'], 2, /^platen: --account is not an email address\n$/);
+      const email = uniqueEmail('both');
+      await fails(
+        ['account', 'create', '--account', email, '--email', email],
+        2,
+        /--account and --email are the same option; give one/,
+      );
+    });
+
+    it("lists the command's own options when one is unknown", async () => {
+      await fails(
+        ['credits', 'add', '--account', uniqueEmail('x'), '--credits', '5'],
+        2,
+        /unknown option --credits; "credits add" takes --account\/--email, --amount \(see --help\)/,
+      );
+      await fails(['migrate', '--force'], 2, /unknown option --force; "migrate" takes no options/);
+    });
+
+    it('says which action is missing after a group', async () => {
+      await fails(['account'], 2, /missing action after "account"; one of: create, show/);
+      await fails(['user'], 2, /missing action after "user"; one of: set-password/);
+    });
+  });
+
+  describe('dashboard passwords', () => {
+    const SECRET = 'cli-test-service-secret-of-32-characters!';
+    const sign = createServiceTokenSigner(SECRET, 'gateway');
+    let server: RunningServer;
+    let redis: Redis;
+
+    beforeAll(async () => {
+      redis = new Redis(testRedis.url, { maxRetriesPerRequest: 1 });
+      const app = createApp({
+        stores: createStores({
+          db,
+          clock,
+          keyPrefix: KEY_PREFIX,
+          publisher: createSilentRevocationPublisher(),
+        }),
+        verifier: createKeyVerifier({ db, clock, keyPrefix: KEY_PREFIX, defaultLimits: DEFAULT_LIMITS }),
+        readiness: createReadinessCheck({ db, redis }),
+        serviceJwtSecret: SECRET,
+        sessions: createSessionTokens(SECRET, { ttlSeconds: 1_800 }),
+        signupCredits: 0,
+        defaultLimits: DEFAULT_LIMITS,
+        clock,
+        logger: createLogger({ name: 'cli-test', level: 'silent' }),
+      });
+      server = await listen(app, 0, '127.0.0.1');
+    });
+    afterAll(async () => {
+      await server.close();
+      redis.disconnect();
+    });
+
+    /** The dashboard's login: the gateway posts exactly this to the key-service. */
+    async function logIn(email: string, password: string): Promise<number> {
+      const response = await fetch(`http://127.0.0.1:${server.port}/internal/v1/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await sign()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+      await response.body?.cancel();
+      return response.status;
+    }
+
+    const PASSWORD = 'an operator-chosen password';
+
+    it('account create --password: the owner logs into the dashboard with it at once', async () => {
+      const email = uniqueEmail('pw');
+      const result = await platen(
+        'account',
+        'create',
+        '--email',
+        email,
+        '--credits',
+        '3',
+        '--password',
+        PASSWORD,
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '', json: { id: anyString(), email, credits: 3 } });
+      expect(result.stdout + result.stderr).not.toContain(PASSWORD);
+      expect(await logIn(email, PASSWORD)).toBe(201);
+      expect(await logIn(email, `${PASSWORD}?`)).toBe(401);
+    });
+
+    it('account create --password-stdin reads the first line of a pipe, newline not included', async () => {
+      const email = uniqueEmail('stdin');
+      const result = await platenWith(
+        { stdin: piped(`${PASSWORD}\n`) },
+        'account',
+        'create',
+        '--account',
+        email,
+        '--password-stdin',
+      );
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(await logIn(email, PASSWORD)).toBe(201);
+    });
+
+    it('user set-password gives a CLI-made account its login, then changes it', async () => {
+      const email = uniqueEmail('later');
+      await platen('account', 'create', '--email', email);
+      expect(await logIn(email, PASSWORD)).toBe(401);
+      const first = await platenWith(
+        { stdin: piped(PASSWORD) },
+        'user',
+        'set-password',
+        '--email',
+        email,
+        '--password-stdin',
+      );
+      expect(first).toMatchObject({ code: 0, json: { email, user_id: anyString(), created: true } });
+      expect(await logIn(email, PASSWORD)).toBe(201);
+
+      const changed = await platen(
+        'user',
+        'set-password',
+        '--account',
+        email.toUpperCase(),
+        '--password',
+        `new ${PASSWORD}`,
+      );
+      expect(changed).toMatchObject({
+        code: 0,
+        json: { email, user_id: first.json.user_id, created: false },
+      });
+      expect(await logIn(email, PASSWORD)).toBe(401);
+      expect(await logIn(email, `new ${PASSWORD}`)).toBe(201);
+    });
+
+    it('asks twice without echo when stdin is a terminal, and sets what was typed', async () => {
+      const email = uniqueEmail('tty');
+      const terminal = new PassThrough();
+      const rawModes: boolean[] = [];
+      Object.assign(terminal, { setRawMode: (mode: boolean) => rawModes.push(mode) });
+      const result = await platenWith(
+        {
+          stdin: { isTTY: true, open: () => terminal },
+          // Types the answer once the question is on screen, backspace included.
+          onStderr: (chunk) => {
+            if (/password/i.test(chunk) && !chunk.startsWith('\n')) terminal.write(`${PASSWORD}x\u007f\r`);
+          },
+        },
+        'account',
+        'create',
+        '--email',
+        email,
+      );
+      expect(result).toMatchObject({ code: 0, json: { email } });
+      expect(result.stderr).toContain(`Dashboard password for ${email}`);
+      expect(result.stderr).toContain('The same password again');
+      expect(result.stderr).not.toContain(PASSWORD.slice(0, 8));
+      expect(rawModes).toEqual([true, false, true, false]);
+      expect(await logIn(email, PASSWORD)).toBe(201);
+    });
+
+    it('refuses a password shorter than the dashboard allows (12), from any source, creating nothing', async () => {
+      const email = uniqueEmail('short');
+      await fails(
+        ['account', 'create', '--email', email, '--password', 'elevenchars'],
+        2,
+        /--password must be 12 to 1024 characters/,
+      );
+      await fails(
+        ['account', 'create', '--email', email, '--password-stdin'],
+        2,
+        /the password on stdin must be 12/,
+        {
+          stdin: piped('elevenchars\n'),
+        },
+      );
+      await platen('account', 'create', '--email', email);
+      await fails(
+        ['user', 'set-password', '--account', email, '--password', 'short'],
+        2,
+        /--password must be 12/,
+      );
+      expect(await logIn(email, 'elevenchars')).toBe(401);
+    });
+
+    it('refuses two different typed passwords, a missing one without a terminal, and both flags at once', async () => {
+      const email = uniqueEmail('refused');
+      const terminal = new PassThrough();
+      Object.assign(terminal, { setRawMode: () => undefined });
+      let asked = 0;
+      const before = await rowCounts();
+      const differ = await platenWith(
+        {
+          stdin: {
+            isTTY: true,
+            open: () => {
+              // Each question gets a different answer.
+              terminal.on('resume', () => terminal.write(`${PASSWORD} ${++asked}\r`));
+              return terminal;
+            },
+          },
+        },
+        'account',
+        'create',
+        '--email',
+        email,
+      );
+      expect(differ.code).toBe(2);
+      expect(asked).toBe(2);
+      expect(differ.stderr).toMatch(/\nplaten: the two passwords differ; nothing changed\n$/);
+      expect(differ.stderr).not.toContain(PASSWORD);
+      expect(await rowCounts()).toEqual(before);
+      await platen('account', 'create', '--email', email);
+      await fails(
+        ['user', 'set-password', '--account', email],
+        2,
+        /no password: stdin is not a terminal, so give --password-stdin/,
+      );
+      const both = await fails(
+        ['user', 'set-password', '--account', email, '--password', PASSWORD, '--password-stdin'],
+        2,
+        /give --password or --password-stdin, not both/,
+        { stdin: piped(PASSWORD) },
+      );
+      expect(both.stderr).not.toContain(PASSWORD);
+      const stray = await fails(
+        ['user', 'set-password', '--account', email, '--password-stdin', PASSWORD],
+        2,
+        /--password-stdin takes no value/,
+      );
+      expect(stray.stderr).not.toContain(PASSWORD);
+      await fails(
+        ['user', 'set-password', '--account', uniqueEmail('nobody'), '--password', PASSWORD],
+        1,
+        /no account with email/,
+      );
+    });
+  });
+
   describe('the built entry point', () => {
     // Builds this workspace only (incremental); its dependencies' dist comes from `npm run build`.
     beforeAll(async () => {
@@ -312,5 +679,37 @@ describe('platen CLI', () => {
       );
       expect(failure).toMatchObject({ code: 2, stdout: '', stderr: 'platen: missing --name\n' });
     });
+
+    it('prints help on --help with exit 0', async () => {
+      const { stdout, stderr } = await run('node', [cli(), 'user', 'set-password', '--help'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH },
+      });
+      expect(stderr).toBe('');
+      expect(stdout).toMatch(/^Usage: platen user set-password --account <email>/);
+      expect(stdout).toContain('--password-stdin');
+    });
+
+    it('reads --password-stdin from the process stdin and exits once the pipe closes', async () => {
+      const email = uniqueEmail('spawn');
+      const child = spawn('node', [cli(), 'account', 'create', '--email', email, '--password-stdin'], {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, ...env },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdin.end('a piped password, long enough\n');
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(JSON.parse(stdout.trimEnd().split('\n').at(-1)!)).toMatchObject({ email });
+      const user = await db
+        .selectFrom('keys.users')
+        .select('email')
+        .where('email', '=', email)
+        .executeTakeFirst();
+      expect(user).toEqual({ email });
+    }, 30_000);
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { keyServiceConfigSchema, parseEnv } from '@platen/config';
 import type { Account, ApiKeySummary, CreatedApiKey, VerifyKeyResponse } from '@platen/contracts';
 import {
   createLogger,
@@ -31,6 +32,16 @@ const sign = createServiceTokenSigner(SECRET, 'gateway');
 const logger = createLogger({ name: 'key-service-test', level: 'silent' });
 const sessions = createSessionTokens(SECRET, { ttlSeconds: 1_800 });
 
+/** SIGNUP_CREDITS as main.ts reads it from this environment (the documented default when unset). */
+function signupCreditsFrom(env: Record<string, string>): number {
+  const required = {
+    DATABASE_URL: 'postgres://127.0.0.1/x',
+    REDIS_URL: 'redis://127.0.0.1',
+    SERVICE_JWT_SECRET: SECRET,
+  };
+  return parseEnv(keyServiceConfigSchema, { ...required, ...env }).SIGNUP_CREDITS;
+}
+
 beforeAll(async () => {
   h = await startHarness('http');
   const app = createApp({
@@ -39,6 +50,7 @@ beforeAll(async () => {
     readiness: createReadinessCheck({ db: h.db, redis: h.redis }),
     serviceJwtSecret: SECRET,
     sessions,
+    signupCredits: signupCreditsFrom({}),
     defaultLimits: DEFAULT_LIMITS,
     clock: h.clock,
     logger,
@@ -128,6 +140,7 @@ describe('probes', () => {
       readiness: createReadinessCheck({ db: h.db, redis: deadRedis, timeoutMs: 500 }),
       serviceJwtSecret: SECRET,
       sessions,
+      signupCredits: 0,
       defaultLimits: DEFAULT_LIMITS,
       clock: h.clock,
       logger,
@@ -485,6 +498,48 @@ describe('users and sessions', () => {
       401,
       'UNAUTHORIZED',
     );
+  });
+
+  it('starts a sign-up with SIGNUP_CREDITS (default 100) as one ledger grant, so the ledger sums to the balance', async () => {
+    const signup = await call<Signed>('POST', '/internal/v1/users', {
+      email: uniqueEmail('starter'),
+      password: 'a long enough password',
+    });
+    const path = `/internal/v1/accounts/${signup.body.data.account_id}`;
+    expect((await call('GET', `${path}/credits`)).body.data).toEqual({ balance: 100 });
+    expect((await call<LedgerEntry[]>('GET', `${path}/ledger`)).body.data).toEqual([
+      containing({ kind: 'grant', amount: 100, render_id: null, note: 'sign-up credits' }),
+    ]);
+  });
+
+  it('starts a sign-up with nothing and no ledger row when SIGNUP_CREDITS=0', async () => {
+    const app = createApp({
+      stores: h.stores,
+      verifier: h.verifier,
+      readiness: createReadinessCheck({ db: h.db, redis: h.redis }),
+      serviceJwtSecret: SECRET,
+      sessions,
+      signupCredits: signupCreditsFrom({ SIGNUP_CREDITS: '0' }),
+      defaultLimits: DEFAULT_LIMITS,
+      clock: h.clock,
+      logger,
+    });
+    const other = await listen(app, 0, '127.0.0.1');
+    try {
+      const options = { base: `http://127.0.0.1:${other.port}` };
+      const signup = await call<Signed>(
+        'POST',
+        '/internal/v1/users',
+        { email: uniqueEmail('starter'), password: 'a long enough password' },
+        options,
+      );
+      expect(signup.status).toBe(201);
+      const path = `/internal/v1/accounts/${signup.body.data.account_id}`;
+      expect((await call('GET', `${path}/credits`, undefined, options)).body.data).toEqual({ balance: 0 });
+      expect((await call('GET', `${path}/ledger`, undefined, options)).body.data).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers 400 naming password when it is shorter than 12 characters, and 409 for a taken email', async () => {

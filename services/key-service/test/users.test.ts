@@ -87,6 +87,35 @@ describe('users and passwords', () => {
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
+  it('gives an account made without a user its user on setPassword, then changes that password', async () => {
+    const account = await h.stores.accounts.create({ email: uniqueEmail('operator'), credits: 0 });
+    const email = account.email.toUpperCase();
+    const first = await users.setPassword({ email, password: PASSWORD });
+    expect(first).toEqual({
+      user_id: expect.any(String) as unknown,
+      account_id: account.id,
+      email: account.email,
+      created: true,
+    });
+    expect(await users.verifyPassword({ email: account.email, password: PASSWORD })).toMatchObject({
+      user_id: first.user_id,
+    });
+    const second = await users.setPassword({ email, password: `${PASSWORD} two` });
+    expect(second).toEqual({ ...first, created: false });
+    expect((await rejection(users.verifyPassword({ email, password: PASSWORD }))).code).toBe('UNAUTHORIZED');
+    expect(await users.verifyPassword({ email, password: `${PASSWORD} two` })).toMatchObject({
+      user_id: first.user_id,
+    });
+  });
+
+  it('answers NOT_FOUND on setPassword for an email no account has, and creates nothing', async () => {
+    const email = uniqueEmail('nobody');
+    expect((await rejection(users.setPassword({ email, password: PASSWORD }))).code).toBe('NOT_FOUND');
+    expect(
+      await h.db.selectFrom('keys.users').select('id').where('email', '=', email).executeTakeFirst(),
+    ).toBeUndefined();
+  });
+
   it('treats a corrupt stored hash as a failed login, not a crash', async () => {
     const email = uniqueEmail('corrupt');
     const identity = await users.signUp({ email, password: PASSWORD });

@@ -1,15 +1,19 @@
-// Credits: the balance and the ledger (grants, charges, refunds), each charge or refund linked to its render.
+// Credits: the balance, how it is topped up on this install (the operator's CLI command), and the
+// ledger (grants, charges, refunds), each charge or refund linked to its render.
 import { useState } from 'react';
 import { useApp } from '../app-context.js';
+import { CopyButton } from '../components/copy-button.js';
 import { ErrorMessage, Loading, StatusBadge } from '../components/feedback.js';
 import { Link } from '../components/link.js';
 import type { CreditEntry } from '../lib/api-types.js';
 import { formatCount, formatDateTime, formatSignedAmount, shortId } from '../lib/format.js';
 import { routePath } from '../lib/routes.js';
+import { topUpCommand } from '../lib/top-up.js';
 import { usePaged } from '../use-paged.js';
 
 export function CreditsPage() {
-  const { api } = useApp();
+  const { api, me } = useApp();
+  const command = topUpCommand(me.account.email);
   const [balance, setBalance] = useState<number | null>(null);
   const ledger = usePaged<CreditEntry>(
     async (cursor) => {
@@ -40,6 +44,19 @@ export function CreditsPage() {
           A render costs its credits when it is accepted and refunds them if it finally fails.
         </p>
       </div>
+      <section className="card stack" aria-labelledby="top-up-title">
+        <div className="page-head">
+          <h2 id="top-up-title">Getting more credits</h2>
+          <CopyButton text={command} label="Copy command" />
+        </div>
+        <p className="small muted">
+          On this Platen install, credits are added by its operator (whoever runs the server) with the command
+          line. Ask them to run (with the amount you need):
+        </p>
+        <pre className="code" aria-label="top-up command" tabIndex={0}>
+          {command}
+        </pre>
+      </section>
       <h2>Ledger</h2>
       <ErrorMessage error={ledger.error} />
       {ledger.loading && ledger.items.length === 0 ? (

@@ -1,21 +1,23 @@
 // `platen <command>`: prints one JSON object as the last stdout line and returns 0; on bad input one
 // line `platen: <message>` on stderr and 2 (usage) or 1 (anything else), with nothing changed.
+// `--help` (on the CLI, a group or a command) prints help on stdout and returns 0.
 import { ApiError } from '@platen/contracts';
 import { ConfigError, localStackConfigSchema, parseEnv, type Env } from '@platen/config';
 import { createSystemClock, type Clock } from '../clock.js';
+import type { CliInput, CliOutput } from './cli-io.js';
 import { openCliSession, type CliSession } from './cli-session.js';
-import { prepareCommand } from './commands.js';
+import { resolveCommand } from './commands.js';
 import type { PreparedCommand } from './command.js';
-import { UsageError } from './flags.js';
+import { parseFlags, UsageError } from './flags.js';
 
-export interface CliOutput {
-  write(chunk: string): unknown;
-}
+export type { CliInput, CliOutput } from './cli-io.js';
 
 export interface CliIo {
   env: Env;
   stdout: CliOutput;
   stderr: CliOutput;
+  /** Read only by commands that take a password; absent means no stdin (not a terminal). */
+  stdin?: CliInput;
   clock?: Clock;
 }
 
@@ -41,7 +43,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: PreparedCommand;
   let session: CliSession | undefined;
   try {
-    command = prepareCommand(argv);
+    const resolved = resolveCommand(argv);
+    if ('help' in resolved) {
+      io.stdout.write(resolved.help);
+      return 0;
+    }
+    const { spec, args } = resolved;
+    const flags = parseFlags(args, spec.flags, spec.name);
+    command = await spec.prepare(flags, { stdin: io.stdin, stderr: io.stderr });
     const config = parseEnv(localStackConfigSchema, io.env);
     const clock = io.clock ?? createSystemClock();
     session = await openCliSession({

@@ -1,4 +1,5 @@
-// Dashboard users and their sessions. Sign up (account + user, password >= 12 characters) and log in
+// Dashboard users and their sessions. Sign up (account + user, password >= 12 characters, the
+// configured starter credits as a ledger grant) and log in
 // answer the identity plus a session token (a short-lived JWT the gateway keeps in an HttpOnly
 // cookie); log in answers the same 401 for an unknown email, a wrong password and a disabled account.
 // Refresh trades a valid token for a later one while the user exists, its account is enabled and the
@@ -17,11 +18,13 @@ const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });
 export interface UserRoutesDeps {
   users: UserStore;
   sessions: SessionTokens;
+  /** SIGNUP_CREDITS: what a new sign-up's account starts with. */
+  signupCredits: number;
   clock: Clock;
   logger: Logger;
 }
 
-export function userRoutes({ users, sessions, clock, logger }: UserRoutesDeps): Router {
+export function userRoutes({ users, sessions, signupCredits, clock, logger }: UserRoutesDeps): Router {
   const router = Router();
 
   async function withNewSession(identity: UserIdentity) {
@@ -35,7 +38,11 @@ export function userRoutes({ users, sessions, clock, logger }: UserRoutesDeps): 
   }
 
   router.post('/users', async (req, res) => {
-    const identity = await users.signUp(parseInput(signUpRequestSchema, req.body));
+    const identity = await users.signUp({
+      ...parseInput(signUpRequestSchema, req.body),
+      credits: signupCredits,
+      creditsNote: 'sign-up credits',
+    });
     logger.info(
       { request_id: req.requestId, account_id: identity.account_id, user_id: identity.user_id },
       'user signed up',
