@@ -318,6 +318,16 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect(created.status).toBe(201);
     const endpoint = created.body.data as { id: string; secret: string };
     expect(endpoint.secret).toMatch(/^whsec_/);
+    const unreachable = await browser.post('/dashboard/api/webhooks', {
+      url: 'http://127.0.0.1:5678/hook',
+      events: ['render.failed'],
+    });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.body).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'url' }] },
+    });
+    expect(unreachable.body.error).toMatch(/OUTBOUND_ALLOW/);
     expect((await browser.get('/dashboard/api/webhooks')).body.data).toEqual([
       expect.objectContaining({ id: endpoint.id, events: ['render.failed'] }),
     ]);

@@ -8,7 +8,7 @@ import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-c
 import { insertAccountMockup, withDb } from './support/mockup-rows.js';
 import { startPrivateRedis } from './support/redis-server.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
-import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
+import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
@@ -183,6 +183,57 @@ describe('validation against the mockup (400 VALIDATION_ERROR naming the field, 
     const answer = await client.api.send('POST', '/api/v1/renders', huge);
     expect(answer.status).toBe(413);
     expect(answer.body.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
+
+describe('a webhook_url the deliveries could not reach (400 naming webhook_url, nothing charged)', () => {
+  let api: ApiClient;
+  let accountId: string;
+
+  beforeAll(async () => {
+    const checking = await stack.startGateway({
+      resolve: stubResolver({ 'n8n.internal': ['10.0.0.5'], 'nowhere.example': 'ENOTFOUND' }),
+    });
+    accountId = await stack.admin.createAccount(5);
+    api = apiClient(checking.url, (await stack.admin.createKey(accountId, HIGH_LIMITS)).key);
+  });
+
+  it.each([
+    ['a private address', 'https://n8n.internal/hook', /outbound requests may not reach .*OUTBOUND_ALLOW$/],
+    ['a loopback address', 'http://127.0.0.1:5678/hook', /outbound requests may not reach .*OUTBOUND_ALLOW$/],
+    ['a name that does not resolve', 'https://nowhere.example/hook', /does not resolve to any address$/],
+  ])('refuses a render whose webhook_url is %s', async (_case, url, message) => {
+    const answer = await api.send('POST', '/api/v1/renders', renderBody({ webhook_url: url }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('VALIDATION_ERROR');
+    expect(issuePaths(answer)).toEqual(['webhook_url']);
+    expect(answer.body.error).toMatch(message);
+  });
+
+  it('refuses it on the /api/v1/mockups/generate alias too', async () => {
+    const answer = await api.send('POST', '/api/v1/mockups/generate', {
+      template_id: poster.slug,
+      artwork_url: 'https://example.com/art.png',
+      webhook_url: 'https://n8n.internal/hook',
+    });
+    expect(answer.status).toBe(400);
+    expect(issuePaths(answer)).toEqual(['webhook_url']);
+  });
+
+  it('charged nothing and stored no render for them, and accepts a public webhook_url', async () => {
+    expect(await stack.admin.balance(accountId)).toBe(5);
+    expect(await renderRows(accountId)).toEqual([]);
+    const answer = await api.send(
+      'POST',
+      '/api/v1/renders',
+      renderBody({ webhook_url: 'https://hooks.example.com/in' }),
+    );
+    expect(answer.status).toBe(202);
+    expect((answer.body.data as { webhook: unknown }).webhook).toEqual({
+      url: 'https://hooks.example.com/in',
+      status: 'pending',
+      attempts: 0,
+    });
   });
 });
 

@@ -11,12 +11,20 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
 import { insertFinishedRender } from './support/render-rows.js';
-import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
+import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
 const stack = new TestStack('gw-webhooks');
 const HIGH_LIMITS = { rate_limits: { per_minute: 10_000, per_day: 100_000 } };
+/** Names the gateway resolves when a URL is registered; any other name is public. Nothing is ever connected to. */
+const resolver = stubResolver({
+  'n8n.internal': ['10.0.0.5'],
+  'metadata.example': ['169.254.169.254'],
+  'split.example': ['93.184.215.14', 'fd00::7'],
+  'nowhere.example': 'ENOTFOUND',
+  'flaky.example': 'EAI_AGAIN',
+});
 let gateway: TestGateway;
 let db: Kysely<Database>;
 let queueRedis: Redis;
@@ -67,7 +75,7 @@ async function recordFailedAttempt(deliveryId: string, statusCode: number): Prom
 
 beforeAll(async () => {
   await stack.start();
-  gateway = await stack.startGateway();
+  gateway = await stack.startGateway({ resolve: resolver });
   db = createDb({ url: stack.database.url, maxConnections: 4 });
   queueRedis = new Redis(stack.redis.url);
   queue = createWebhookQueue(queueRedis, stack.redis.prefix);
@@ -194,6 +202,65 @@ describe('webhook endpoints', () => {
     expect((await other.api.get('/api/v1/webhooks')).body.data).toEqual([]);
     expect((await owner.api.get(`/api/v1/webhooks/${id}`)).status).toBe(200);
     expect((await owner.api.get('/api/v1/webhooks/not-a-uuid')).status).toBe(404);
+  });
+});
+
+describe('refusing an endpoint the deliveries could not reach', () => {
+  it.each([
+    ['a name resolving to a private address', 'https://n8n.internal/hook'],
+    ['a name resolving to the cloud metadata address', 'http://metadata.example/latest'],
+    ['a name with one public and one unique-local address', 'https://split.example/in'],
+    ['a loopback address', 'http://127.0.0.1:5678/hook'],
+    ['localhost', 'http://localhost:5678/hook'],
+    ['a private IPv6 address', 'http://[fd00::1]/hook'],
+  ])('refuses %s: 400 VALIDATION_ERROR naming url and OUTBOUND_ALLOW, nothing stored', async (_case, url) => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+    expect(issuePaths(answer)).toEqual(['url']);
+    expect(answer.body.error).toMatch(/^url: .* outbound requests may not reach .*OUTBOUND_ALLOW$/);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('refuses a name that does not resolve with 400 naming url', async () => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url: 'https://nowhere.example/hook' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      error: 'url: nowhere.example does not resolve to any address',
+    });
+    expect(issuePaths(answer)).toEqual(['url']);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('answers 503 when DNS fails for now, storing nothing, rather than calling the URL bad', async () => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url: 'https://flaky.example/hook' });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(answer.body.error).toMatch(/^url: flaky\.example could not be resolved/);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('resolves the host it checks, and accepts a public one', async () => {
+    const { api } = await account();
+    const asked = resolver.calls.length;
+    expect((await createEndpoint(api, { url: 'https://receiver.example/in' })).status).toBe(201);
+    expect(resolver.calls.slice(asked)).toEqual(['receiver.example']);
+  });
+
+  it('accepts a private receiver once OUTBOUND_ALLOW names it (by host or by range)', async () => {
+    for (const allow of ['n8n.internal', '10.0.0.0/8']) {
+      const allowing = await stack.startGateway({ resolve: resolver, env: { OUTBOUND_ALLOW: allow } });
+      const id = await stack.admin.createAccount(10);
+      const { key } = await stack.admin.createKey(id, HIGH_LIMITS);
+      const api = apiClient(allowing.url, key);
+      expect((await createEndpoint(api, { url: 'https://n8n.internal/hook' })).status).toBe(201);
+      // Only what the operator named: another private address stays refused.
+      expect((await createEndpoint(api, { url: 'http://metadata.example/x' })).status).toBe(400);
+    }
   });
 });
 

@@ -285,7 +285,14 @@ describe('failures, each caused for real', () => {
 
       const row = await harness.waitUntilFinal(renderId);
 
-      expect(row).toMatchObject({ status: 'failed', error_code: 'ASSET_FORBIDDEN_ADDRESS', attempts: 1 });
+      expect(row).toMatchObject({
+        status: 'failed',
+        error_code: 'ASSET_FORBIDDEN_ADDRESS',
+        error_message:
+          'Artwork fetch failed: artwork.example resolves to an address outbound requests may not reach ' +
+          '(private, loopback, link-local or reserved); a self-hosted server can allow it with OUTBOUND_ALLOW',
+        attempts: 1,
+      });
       expect(lookups).toEqual(['artwork.example']);
       expect(connects).toEqual([]);
     },

@@ -11,6 +11,7 @@ import { toStoredRenderInput } from '@platen/mockups';
 import { renderInputKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
 import type { CreditsClient } from './credits-client.js';
 import { outputSize, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
@@ -42,6 +43,8 @@ export interface RenderAcceptorDeps {
   usage: RenderUsage;
   clock: Clock;
   logger: Logger;
+  /** Refuses a webhook_url the deliveries could not reach, before anything is stored or charged. */
+  checkWebhookUrl: WebhookUrlCheck;
   onAccepted?: () => void;
   enqueueTimeoutMs?: number;
   /** Where undo steps go when their dependency is down (default: retried with backoff, ~5 min). */
@@ -89,6 +92,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   return async function accept({ accountId, keyId, request, mockup, idempotency }) {
     const artwork = checkAgainstMockup(request, mockup);
     const template = mockup!; // checkAgainstMockup refuses an unknown mockup
+    if (request.webhook_url !== undefined) await deps.checkWebhookUrl(request.webhook_url, 'webhook_url');
     const price = renderCredits(outputSize(template, request.export_options.size));
     const now = clock.now();
 

@@ -73,7 +73,7 @@ export function registerWebhookRoutes({
     {
       method: 'post',
       path: '/api/v1/webhooks',
-      summary: 'Register a webhook endpoint',
+      summary: 'Register a webhook endpoint (its host must resolve to an address deliveries may reach)',
       tags: ['webhooks'],
       security: 'apiKey',
       body: createWebhookEndpointRequestSchema,
@@ -83,7 +83,7 @@ export function registerWebhookRoutes({
           schema: successEnvelope(createdWebhookEndpointSchema),
         },
       },
-      errors: ['VALIDATION_ERROR', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE'],
+      errors: ['VALIDATION_ERROR', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
     },
     [...guard, ...jsonBody],
     async ({ body }, req, res) => {

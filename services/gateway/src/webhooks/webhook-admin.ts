@@ -22,6 +22,7 @@ import {
   type WebhookQueue,
 } from '@platen/webhooks';
 import { z } from 'zod';
+import type { WebhookUrlCheck } from './webhook-url-check.js';
 
 export interface WebhookSecretView {
   secret: string;
@@ -55,6 +56,8 @@ export interface WebhookAdminDeps {
   queue: WebhookQueue;
   /** Whether the account has this render (redelivery tells "no such render" from "nothing to send"). */
   renderExists: (accountId: string, renderId: string) => Promise<boolean>;
+  /** Refuses an endpoint URL the deliveries could not reach (400 naming `url`). */
+  checkUrl: WebhookUrlCheck;
 }
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
@@ -109,6 +112,7 @@ export function createWebhookAdmin({
   secrets,
   queue,
   renderExists,
+  checkUrl,
 }: WebhookAdminDeps): WebhookAdmin {
   async function endpointOf(accountId: string, endpointId: string): Promise<WebhookEndpoint> {
     const endpoint = isUuid(endpointId) ? await endpoints.find(accountId, endpointId) : undefined;
@@ -126,6 +130,7 @@ export function createWebhookAdmin({
           details: { limit: MAX_WEBHOOK_ENDPOINTS },
         });
       }
+      await checkUrl(input.url, 'url');
       const created = await endpoints.create(accountId, input);
       return { ...toEndpointView(created), secret: created.secret };
     },
