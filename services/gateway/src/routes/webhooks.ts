@@ -177,12 +177,16 @@ export function registerWebhookRoutes({
     {
       method: 'post',
       path: '/api/v1/renders/{uuid}/webhook/redeliver',
-      summary: 'Send a finished render’s event to its webhook_url again (same webhook-id)',
+      summary:
+        'Send a finished render’s event again (same webhook-id): to its webhook_url, and to each registered endpoint whose delivery failed',
       tags: ['webhooks'],
       security: 'apiKey',
       params: z.object({ uuid: z.string().max(200) }),
       responses: {
-        202: { description: 'The delivery, pending again', schema: successEnvelope(webhookDeliverySchema) },
+        202: {
+          description: 'The deliveries sent again, pending (the webhook_url one first)',
+          schema: successEnvelope(z.array(webhookDeliverySchema)),
+        },
       },
       errors: ['NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE'],
     },
