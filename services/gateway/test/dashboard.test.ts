@@ -288,7 +288,12 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect(await stack.admin.balance(accountId)).toBe(4);
 
     const shown = await browser.get(`/dashboard/api/renders/${render.uuid}`);
-    expect(shown.body.data).toMatchObject({ uuid: render.uuid, webhook_deliveries: [] });
+    expect(shown.body.data).toMatchObject({
+      uuid: render.uuid,
+      credits_charged: 1,
+      credits_refunded: 0,
+      webhook_deliveries: [],
+    });
     const list = await browser.get('/dashboard/api/renders');
     expect((list.body.data as Array<{ uuid: string }>).map((r) => r.uuid)).toEqual([render.uuid]);
     const credits = await browser.get('/dashboard/api/credits');

@@ -71,6 +71,7 @@ describe('accepting a render', () => {
       result: null,
       error: null,
       credits_charged: 1,
+      credits_refunded: 0,
       attempts: 0,
       metadata: { order: 42 },
       webhook: null,
@@ -287,6 +288,12 @@ describe('credits', () => {
       expect(await stack.admin.balance(id)).toBe(3);
       const rows = await renderRows(id);
       expect(rows.map((r) => [r.status, r.error_code])).toEqual([['failed', 'RENDER_FAILED']]);
+      // The render says what the ledger says: charged 1, given back 1, costs nothing.
+      const api = apiClient(gateway.url, key);
+      const shown = await api.get(`/api/v1/renders/${rows[0]!.id}`);
+      expect(shown.body.data).toMatchObject({ status: 'failed', credits_charged: 0, credits_refunded: 1 });
+      const listed = await api.get('/api/v1/renders');
+      expect(listed.body.data).toEqual([shown.body.data]);
     } finally {
       await redis.kill();
     }
@@ -319,6 +326,60 @@ describe('credits', () => {
     // The key was released with the render: the same request now goes through, charged once.
     expect((await api.send('POST', '/api/v1/renders', body, headers)).status).toBe(202);
     expect(await stack.admin.balance(id)).toBe(2);
+  });
+});
+
+describe('a failed render’s refund, as the render shows it', () => {
+  /** A render the worker failed: refunded (as the worker records it once the key-service confirms) or not yet. */
+  async function failedRender(accountId: string, refunded: boolean): Promise<string> {
+    const id = randomUUID();
+    await withDb(stack.database.url, (db) =>
+      db
+        .insertInto('renders.renders')
+        .values({
+          id,
+          account_id: accountId,
+          key_id: null,
+          mockup_id: poster.uuid,
+          status: 'failed',
+          inputs: '[]',
+          export_options: JSON.stringify({ format: 'png' }),
+          webhook_url: null,
+          metadata: null,
+          credits_charged: 3,
+          credits_refunded: refunded ? 3 : 0,
+          error_code: 'ASSET_FETCH_FAILED',
+          error_message: 'Artwork fetch failed: example.com answered HTTP 404',
+          completed_at: new Date(),
+        })
+        .execute(),
+    );
+    return id;
+  }
+
+  it('shows a refunded render as credits_charged 0 with credits_refunded, on GET and in the list', async () => {
+    const { id: accountId, api } = await account(1);
+    const renderId = await failedRender(accountId, true);
+    const shown = await api.get(`/api/v1/renders/${renderId}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.data).toMatchObject({
+      status: 'failed',
+      error: { code: 'ASSET_FETCH_FAILED' },
+      credits_charged: 0,
+      credits_refunded: 3,
+    });
+    const listed = await api.get('/api/v1/renders?status=failed');
+    expect(listed.body.data).toEqual([shown.body.data]);
+  });
+
+  it('does not claim a refund the key-service has not confirmed yet', async () => {
+    const { id: accountId, api } = await account(1);
+    const renderId = await failedRender(accountId, false);
+    expect((await api.get(`/api/v1/renders/${renderId}`)).body.data).toMatchObject({
+      status: 'failed',
+      credits_charged: 3,
+      credits_refunded: 0,
+    });
   });
 });
 

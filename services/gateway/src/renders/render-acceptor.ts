@@ -82,11 +82,23 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
     );
   }
 
-  async function refundQuietly(accountId: string, renderId: string): Promise<void> {
-    await credits.refund(accountId, renderId).catch((error: unknown) => {
+  /** True when the refund is applied now; otherwise it is retried in the background, then `afterwards` runs. */
+  async function refundQuietly(
+    accountId: string,
+    renderId: string,
+    afterwards: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<boolean> {
+    try {
+      await credits.refund(accountId, renderId);
+      return true;
+    } catch (error) {
       logger.warn({ err: error, render_id: renderId }, 'credit refund failed: retrying in the background');
-      settleLater(`refund of render ${renderId}`, () => credits.refund(accountId, renderId));
-    });
+      settleLater(`refund of render ${renderId}`, async () => {
+        await credits.refund(accountId, renderId);
+        await afterwards();
+      });
+      return false;
+    }
   }
 
   return async function accept({ accountId, keyId, request, mockup, idempotency }) {
@@ -108,6 +120,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         webhook_url: request.webhook_url ?? null,
         metadata: request.metadata ?? null,
         credits_charged: price,
+        credits_refunded: 0,
         attempts: 0,
         result_key: null,
         result_width: null,
@@ -168,12 +181,12 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         await within(enqueueTimeoutMs, enqueue(row.id));
       } catch (error) {
         logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
-        await refundQuietly(accountId, row.id);
+        const refunded = await refundQuietly(accountId, row.id, () => store.markRefunded(accountId, row.id));
         const failedAt = clock.now();
-        await store.markUnqueued(accountId, row.id, failedAt).catch((markError: unknown) => {
+        await store.markUnqueued(accountId, row.id, failedAt, { refunded }).catch((markError: unknown) => {
           logger.warn({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
           settleLater(`failing unqueued render ${row.id}`, () =>
-            store.markUnqueued(accountId, row.id, failedAt),
+            store.markUnqueued(accountId, row.id, failedAt, { refunded }),
           );
         });
         await removeParked(row.id, artwork.keys());
