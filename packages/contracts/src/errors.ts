@@ -2,7 +2,10 @@
 // Routes throw ApiError('CODE'); one middleware turns it into the envelope.
 
 export const errorCatalogue = {
-  MISSING_API_KEY: { status: 401, message: 'Authorization header is required' },
+  MISSING_API_KEY: {
+    status: 401,
+    message: 'No API key: send it in the X-API-KEY header or as Authorization: Bearer <key>',
+  },
   INVALID_API_KEY: { status: 401, message: 'Invalid API key' },
   API_KEY_REVOKED: { status: 401, message: 'API key revoked' },
   API_KEY_EXPIRED: { status: 401, message: 'API key expired' },

@@ -261,7 +261,15 @@ export const renderSchema = z
       })
       .nullable(),
     error: z.object({ code: z.enum(RENDER_FAILURE_CODES), message: z.string() }).nullable(),
-    credits_charged: z.number().int(),
+    credits_charged: z
+      .number()
+      .int()
+      .meta({ description: 'What the render costs the account: 0 once a failed render was refunded' }),
+    credits_refunded: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Credits given back (a failed render is refunded once, in full); 0 if none' }),
     attempts: z.number().int(),
     metadata: z.record(z.string(), z.unknown()).nullable(),
     webhook: z

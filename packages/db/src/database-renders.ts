@@ -50,6 +50,8 @@ export interface RendersTable {
   webhook_url: string | null;
   metadata: JSONColumnType<Record<string, unknown>> | null;
   credits_charged: number;
+  /** What the key-service confirmed it gave back for a failed render: 0 or credits_charged. */
+  credits_refunded: Generated<number>;
   attempts: Generated<number>;
   result_key: string | null;
   result_width: number | null;

@@ -19,6 +19,7 @@ describe('migrations', () => {
         'renders/0002_webhooks',
         'renders/0003_mockups_account_index',
         'renders/0004_mockup_imports',
+        'renders/0005_render_refunds',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
@@ -39,6 +40,57 @@ describe('migrations', () => {
         'renders.webhook_endpoints',
         'renders.webhook_secrets',
       ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('never records a render refunded by more than it was charged', async () => {
+    const db = createDb({ url: database.url });
+    try {
+      await migrateSchema(db, 'renders');
+      const { id: mockupId } = await db
+        .insertInto('renders.mockups')
+        .values({
+          account_id: null,
+          slug: 'refund-check',
+          name: 'refund check',
+          width: 1,
+          height: 1,
+          status: 'ready',
+          manifest: '{}',
+          smart_objects: '[]',
+          assets_prefix: 'x/',
+          thumbnail_key: null,
+          error: null,
+          error_code: null,
+          warnings: null,
+          deleted_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const render = {
+        account_id: '00000000-0000-4000-8000-000000000001',
+        mockup_id: mockupId,
+        status: 'failed' as const,
+        inputs: '[]',
+        export_options: '{}',
+        webhook_url: null,
+        metadata: null,
+        credits_charged: 2,
+      };
+      await expect(
+        db
+          .insertInto('renders.renders')
+          .values({ ...render, id: '00000000-0000-4000-8000-000000000003', credits_refunded: 3 })
+          .execute(),
+      ).rejects.toThrow(/renders_credits_refunded_range/);
+      const refunded = await db
+        .insertInto('renders.renders')
+        .values({ ...render, id: '00000000-0000-4000-8000-000000000004', credits_refunded: 2 })
+        .returning('credits_refunded')
+        .executeTakeFirstOrThrow();
+      expect(refunded.credits_refunded).toBe(2);
     } finally {
       await db.destroy();
     }

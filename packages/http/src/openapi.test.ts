@@ -85,6 +85,7 @@ describe('OpenAPI document from route declarations', () => {
         'completed_at',
         'created_at',
         'credits_charged',
+        'credits_refunded',
         'error',
         'metadata',
         'mockup_uuid',

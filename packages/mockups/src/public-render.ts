@@ -35,7 +35,9 @@ export async function toPublicRender(
     error: row.error_code
       ? { code: row.error_code as RenderFailureCode, message: row.error_message ?? row.error_code }
       : null,
-    credits_charged: row.credits_charged,
+    // Net of the refund, so summing credits_charged over renders gives what they cost the account.
+    credits_charged: row.credits_charged - row.credits_refunded,
+    credits_refunded: row.credits_refunded,
     attempts: row.attempts,
     metadata: row.metadata,
     webhook: row.webhook_url

@@ -10,6 +10,8 @@ export { OutboundError, isTransientStatus } from './outbound-error.js';
 export type { OutboundErrorCode } from './outbound-error.js';
 export { createAddressPolicy } from './address-policy.js';
 export type { AddressPolicy } from './address-policy.js';
+export { createReachabilityCheck } from './reachability-check.js';
+export type { ReachabilityCheck, ReachabilityCheckOptions } from './reachability-check.js';
 export { guardUrl } from './url-guard.js';
 export type { GuardedUrl } from './url-guard.js';
 export { systemResolver } from './host-resolver.js';

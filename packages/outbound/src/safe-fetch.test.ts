@@ -189,6 +189,16 @@ describe('refusing forbidden addresses a hostname resolves to', () => {
     expect(attempts).toEqual([]);
   });
 
+  it('names OUTBOUND_ALLOW in the refusal, so a self-hoster knows how to allow their own network', async () => {
+    const { connect } = refusingConnector();
+    const resolve = stubResolver({ 'assets.example.test': ['10.0.0.5'] });
+    const error = await failure(client({ connect, resolve }).fetch('https://assets.example.test/a.png'));
+    expect(error.message).toBe(
+      'assets.example.test resolves to an address outbound requests may not reach (private, loopback, ' +
+        'link-local or reserved); a self-hosted server can allow it with OUTBOUND_ALLOW',
+    );
+  });
+
   it('refuses a name when any one of its addresses is forbidden, even if a public one comes first', async () => {
     const { connect, attempts } = refusingConnector();
     const resolve = stubResolver({ 'rebind.example.test': [PUBLIC_IP, '127.0.0.1'] });

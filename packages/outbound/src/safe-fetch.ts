@@ -5,8 +5,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { Client } from 'undici';
+import { createAddressCheck } from './address-check.js';
 import { createAddressPolicy } from './address-policy.js';
-import { resolveHost, systemResolver } from './host-resolver.js';
+import { systemResolver } from './host-resolver.js';
 import type { ResolvedAddress, Resolver } from './host-resolver.js';
 import { OutboundError, fromTransportError } from './outbound-error.js';
 import { createSocketConnector } from './pinned-connector.js';
@@ -85,23 +86,7 @@ export function createOutboundClient(options: OutboundClientOptions): OutboundCl
   const policy = createAddressPolicy(options.allow);
   const resolve = options.resolve ?? systemResolver;
   const connect = options.connect ?? createSocketConnector({ timeoutMs: connectTimeoutMs });
-
-  async function checkedAddresses(target: GuardedUrl, signal: AbortSignal): Promise<ResolvedAddress[]> {
-    const addresses = await resolveHost(target, resolve, signal);
-    if (addresses.length === 0) {
-      throw new OutboundError('FETCH_FAILED', `${target.hostname} has no address`);
-    }
-    const allowed =
-      policy.isAllowedHost(target.hostname) ||
-      addresses.every(({ address }) => policy.isAllowedAddress(address));
-    if (!allowed) {
-      throw new OutboundError(
-        'FORBIDDEN_ADDRESS',
-        `${target.hostname} resolves to an address outbound requests may not reach`,
-      );
-    }
-    return addresses;
-  }
+  const checkedAddresses = createAddressCheck({ policy, resolve });
 
   async function connectPinned(
     addresses: ResolvedAddress[],

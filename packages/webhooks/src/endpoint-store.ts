@@ -43,6 +43,15 @@ export interface WebhookDelivery {
   attempt_log: WebhookAttempt[];
 }
 
+export interface PreparedRedelivery {
+  deliveryId: string;
+  jobId: string;
+  /** The delivery's attempts when it was prepared (what abandonRedelivery checks nothing ran since). */
+  attempts: number;
+  /** Null for the render's own webhook_url. */
+  endpointId: string | null;
+}
+
 /** Where a page of deliveries ended (newest first; ties on created_at broken by id). */
 export interface DeliveryPosition {
   createdAt: Date;
@@ -70,13 +79,20 @@ export interface EndpointStore {
   /** The deliveries of a render to its own webhook_url (endpoint_id null), with attempts. */
   renderDeliveries(accountId: string, renderId: string): Promise<WebhookDelivery[]>;
   /**
-   * Puts a render's latest webhook_url delivery back to pending for a redelivery (same webhook-id);
-   * returns the delivery id and a jobId unique to this redelivery, to pass to `enqueueDelivery`.
+   * Puts a render's deliveries back to pending for a redelivery (same webhook-id): its latest delivery to
+   * its own webhook_url, whatever its status, and every FAILED delivery to a registered endpoint that is
+   * neither deleted nor disabled (delivered ones were received; pending ones are still being tried).
+   * Returns each delivery id with a jobId unique to this redelivery, to pass to `enqueueDelivery`;
+   * empty when there is nothing to send again.
    */
-  prepareRedelivery(
-    accountId: string,
-    renderId: string,
-  ): Promise<{ deliveryId: string; jobId: string } | undefined>;
+  prepareRedelivery(accountId: string, renderId: string): Promise<PreparedRedelivery[]>;
+  /**
+   * Undoes prepareRedelivery for endpoint deliveries whose job could not be queued: failed again, so
+   * asking again finds them (a webhook_url delivery is always found again and is left as it is).
+   */
+  abandonRedelivery(accountId: string, prepared: readonly PreparedRedelivery[]): Promise<void>;
+  /** The deliveries with these ids, with attempts (oldest first); another account's are left out. */
+  findDeliveries(accountId: string, deliveryIds: readonly string[]): Promise<WebhookDelivery[]>;
 }
 
 const ENDPOINT_COLUMNS = [
@@ -218,9 +234,9 @@ export function createEndpointStore({
 
     async prepareRedelivery(accountId, renderId) {
       return db.transaction().execute(async (trx) => {
-        const latest = await trx
+        const own = await trx
           .selectFrom('renders.webhook_deliveries')
-          .select(['id', 'attempts'])
+          .select(['id', 'attempts', 'endpoint_id'])
           .where('account_id', '=', accountId)
           .where('render_id', '=', renderId)
           .where('endpoint_id', 'is', null)
@@ -228,19 +244,71 @@ export function createEndpointStore({
           .limit(1)
           .forUpdate()
           .executeTakeFirst();
-        if (!latest) return undefined;
+        const failed = await trx
+          .selectFrom('renders.webhook_deliveries as d')
+          .innerJoin('renders.webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+          .select(['d.id', 'd.attempts', 'd.endpoint_id'])
+          .where('d.account_id', '=', accountId)
+          .where('d.render_id', '=', renderId)
+          .where('d.status', '=', 'failed')
+          .where('e.deleted_at', 'is', null)
+          .where('e.disabled_at', 'is', null)
+          .orderBy('d.created_at')
+          .orderBy('d.id')
+          .forUpdate('d')
+          .execute();
+        const chosen = [...(own ? [own] : []), ...failed];
+        if (chosen.length === 0) return [];
         await trx
           .updateTable('renders.webhook_deliveries')
           .set({ status: 'pending', next_attempt_at: clock.now() })
-          .where('id', '=', latest.id)
+          .where(
+            'id',
+            'in',
+            chosen.map((row) => row.id),
+          )
           .execute();
-        await trx
-          .updateTable('renders.renders')
-          .set({ webhook_status: 'pending' })
-          .where('id', '=', renderId)
-          .execute();
-        return { deliveryId: latest.id, jobId: `${latest.id}_r${latest.attempts}` };
+        if (own) {
+          await trx
+            .updateTable('renders.renders')
+            .set({ webhook_status: 'pending' })
+            .where('id', '=', renderId)
+            .execute();
+        }
+        return chosen.map((row) => ({
+          deliveryId: row.id,
+          jobId: `${row.id}_r${row.attempts}`,
+          attempts: row.attempts,
+          endpointId: row.endpoint_id,
+        }));
       });
+    },
+
+    async abandonRedelivery(accountId, prepared) {
+      for (const { deliveryId, attempts, endpointId } of prepared) {
+        if (endpointId === null) continue;
+        await db
+          .updateTable('renders.webhook_deliveries')
+          .set({ status: 'failed', next_attempt_at: null })
+          .where('account_id', '=', accountId)
+          .where('id', '=', deliveryId)
+          .where('status', '=', 'pending')
+          .where('attempts', '=', attempts)
+          .execute();
+      }
+    },
+
+    async findDeliveries(accountId, deliveryIds) {
+      if (deliveryIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('renders.webhook_deliveries')
+        .select(DELIVERY_COLUMNS)
+        .where('account_id', '=', accountId)
+        .where('id', 'in', [...deliveryIds])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return withAttempts(rows);
     },
   };
 }

@@ -41,6 +41,7 @@ export { createEndpointStore } from './endpoint-store.js';
 export type {
   DeliveryPosition,
   EndpointStore,
+  PreparedRedelivery,
   WebhookAttempt,
   WebhookDelivery,
   WebhookEndpoint,

@@ -12,6 +12,7 @@ import {
   type SessionTokens,
 } from '@platen/http';
 import type { RenderQueue } from '@platen/queue';
+import { createReachabilityCheck, type Resolver } from '@platen/outbound';
 import type { ObjectStorage, UrlSigner } from '@platen/storage';
 import { createEndpointStore, createSecretStore, type WebhookQueue } from '@platen/webhooks';
 import express, { type Express } from 'express';
@@ -50,6 +51,7 @@ import { registerMockupRoutes } from './routes/mockups.js';
 import { registerRenderRoutes } from './routes/renders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { createWebhookAdmin } from './webhooks/webhook-admin.js';
+import { createWebhookUrlCheck } from './webhooks/webhook-url-check.js';
 
 /** Carries base64 artwork: 25 MB decoded is about 34 MB of base64, plus the rest of the body. */
 export const RENDER_BODY_LIMIT = '35mb';
@@ -87,6 +89,10 @@ export interface AppDeps {
   /** The built dashboard page (packages/dashboard/dist/web). */
   dashboardWebRoot: string;
   loginLimits?: LoginThrottleLimits;
+  /** OUTBOUND_ALLOW: webhook URLs are checked against the policy the render-worker delivers with. */
+  outboundAllow: readonly string[];
+  /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
+  resolve?: Resolver;
 }
 
 export interface GatewayApp {
@@ -128,6 +134,12 @@ export function createApp(deps: AppDeps): GatewayApp {
     logger,
   });
   const renders = createRenderStore({ db });
+  const checkWebhookUrl = createWebhookUrlCheck(
+    createReachabilityCheck({
+      allow: deps.outboundAllow,
+      ...(deps.resolve ? { resolve: deps.resolve } : {}),
+    }),
+  );
   const accept = createRenderAcceptor({
     store: renders,
     storage,
@@ -136,6 +148,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     usage: createRenderUsage({ redis, redisPrefix }),
     clock,
     logger,
+    checkWebhookUrl,
     onAccepted: () => metrics.rendersAccepted.inc(),
   });
 
@@ -165,6 +178,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     secrets: createSecretStore({ db, clock }),
     queue: deps.webhookQueue,
     renderExists: async (accountId, renderId) => (await renders.find(accountId, renderId)) !== undefined,
+    checkUrl: checkWebhookUrl,
   });
   registerHealthRoutes(registry, router, { db, redis, keyService });
   registerMetricsRoute(registry, router, metrics);

@@ -16,6 +16,7 @@ import {
   enqueueImport,
   enqueueRender,
 } from '@platen/queue';
+import type { Resolver } from '@platen/outbound';
 import { createResultUrlSigner, createStorage } from '@platen/storage';
 import { createWebhookQueue } from '@platen/webhooks';
 import type { Express } from 'express';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   dashboardWebRoot?: string;
   /** Failed-login limits of the dashboard (default DEFAULT_LOGIN_LIMITS). */
   loginLimits?: LoginThrottleLimits;
+  /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
+  resolve?: Resolver;
 }
 
 export interface RunningGateway {
@@ -158,6 +161,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     accounts: createAccountService({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
     dashboardWebRoot: options.dashboardWebRoot ?? dashboardWebRoot(),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    outboundAllow: config.OUTBOUND_ALLOW,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
   });
 
   async function closeConnections(): Promise<void> {

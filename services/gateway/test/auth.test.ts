@@ -91,10 +91,15 @@ describe('authentication', () => {
     expect(answer.status).toBe(200);
   });
 
-  it('answers 401 MISSING_API_KEY without credentials', async () => {
+  it('answers 401 MISSING_API_KEY without credentials, naming both ways to send the key', async () => {
     const answer = await mockups({});
     expect(answer.status).toBe(401);
-    expect(answer.body).toEqual(errorBody('MISSING_API_KEY', 'Authorization header is required'));
+    expect(answer.body).toEqual(
+      errorBody(
+        'MISSING_API_KEY',
+        'No API key: send it in the X-API-KEY header or as Authorization: Bearer <key>',
+      ),
+    );
   });
 
   it('answers 401 MISSING_API_KEY for empty credential headers', async () => {
@@ -103,8 +108,34 @@ describe('authentication', () => {
     expect(answer.body.code).toBe('MISSING_API_KEY');
   });
 
-  it('answers 401 INVALID_API_KEY for a key in Authorization without Bearer', async () => {
+  it('answers 401 INVALID_API_KEY for a key in Authorization without Bearer, saying to add it', async () => {
     const answer = await mockups({ Authorization: key });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual(
+      errorBody(
+        'INVALID_API_KEY',
+        'The Authorization header needs the Bearer scheme: send Authorization: Bearer <key> (or the key alone in X-API-KEY)',
+      ),
+    );
+    expect(JSON.stringify(answer.body)).not.toContain(key.slice(3));
+  });
+
+  it('answers 401 INVALID_API_KEY for another Authorization scheme, without echoing the header', async () => {
+    const answer = await mockups({ Authorization: `Basic ${key}` });
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual(
+      errorBody(
+        'INVALID_API_KEY',
+        'Only the Bearer scheme is accepted: send Authorization: Bearer <key> (or the key alone in X-API-KEY)',
+      ),
+    );
+    expect(JSON.stringify(answer.body)).not.toContain(key.slice(3));
+  });
+
+  it('keeps the plain "Invalid API key" for a key that is well sent but wrong', async () => {
+    const unknown = generateApiKey(KEY_PREFIX).key;
+    sentKeys.push(unknown);
+    const answer = await mockups({ Authorization: `Bearer ${unknown}` });
     expect(answer.status).toBe(401);
     expect(answer.body).toEqual(errorBody('INVALID_API_KEY', 'Invalid API key'));
   });

@@ -288,7 +288,12 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect(await stack.admin.balance(accountId)).toBe(4);
 
     const shown = await browser.get(`/dashboard/api/renders/${render.uuid}`);
-    expect(shown.body.data).toMatchObject({ uuid: render.uuid, webhook_deliveries: [] });
+    expect(shown.body.data).toMatchObject({
+      uuid: render.uuid,
+      credits_charged: 1,
+      credits_refunded: 0,
+      webhook_deliveries: [],
+    });
     const list = await browser.get('/dashboard/api/renders');
     expect((list.body.data as Array<{ uuid: string }>).map((r) => r.uuid)).toEqual([render.uuid]);
     const credits = await browser.get('/dashboard/api/credits');
@@ -318,6 +323,16 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect(created.status).toBe(201);
     const endpoint = created.body.data as { id: string; secret: string };
     expect(endpoint.secret).toMatch(/^whsec_/);
+    const unreachable = await browser.post('/dashboard/api/webhooks', {
+      url: 'http://127.0.0.1:5678/hook',
+      events: ['render.failed'],
+    });
+    expect(unreachable.status).toBe(400);
+    expect(unreachable.body).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      details: { issues: [{ path: 'url' }] },
+    });
+    expect(unreachable.body.error).toMatch(/OUTBOUND_ALLOW/);
     expect((await browser.get('/dashboard/api/webhooks')).body.data).toEqual([
       expect.objectContaining({ id: endpoint.id, events: ['render.failed'] }),
     ]);

@@ -8,7 +8,7 @@ import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-c
 import { insertAccountMockup, withDb } from './support/mockup-rows.js';
 import { startPrivateRedis } from './support/redis-server.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
-import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
+import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
@@ -71,6 +71,7 @@ describe('accepting a render', () => {
       result: null,
       error: null,
       credits_charged: 1,
+      credits_refunded: 0,
       attempts: 0,
       metadata: { order: 42 },
       webhook: null,
@@ -186,6 +187,57 @@ describe('validation against the mockup (400 VALIDATION_ERROR naming the field, 
   });
 });
 
+describe('a webhook_url the deliveries could not reach (400 naming webhook_url, nothing charged)', () => {
+  let api: ApiClient;
+  let accountId: string;
+
+  beforeAll(async () => {
+    const checking = await stack.startGateway({
+      resolve: stubResolver({ 'n8n.internal': ['10.0.0.5'], 'nowhere.example': 'ENOTFOUND' }),
+    });
+    accountId = await stack.admin.createAccount(5);
+    api = apiClient(checking.url, (await stack.admin.createKey(accountId, HIGH_LIMITS)).key);
+  });
+
+  it.each([
+    ['a private address', 'https://n8n.internal/hook', /outbound requests may not reach .*OUTBOUND_ALLOW$/],
+    ['a loopback address', 'http://127.0.0.1:5678/hook', /outbound requests may not reach .*OUTBOUND_ALLOW$/],
+    ['a name that does not resolve', 'https://nowhere.example/hook', /does not resolve to any address$/],
+  ])('refuses a render whose webhook_url is %s', async (_case, url, message) => {
+    const answer = await api.send('POST', '/api/v1/renders', renderBody({ webhook_url: url }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('VALIDATION_ERROR');
+    expect(issuePaths(answer)).toEqual(['webhook_url']);
+    expect(answer.body.error).toMatch(message);
+  });
+
+  it('refuses it on the /api/v1/mockups/generate alias too', async () => {
+    const answer = await api.send('POST', '/api/v1/mockups/generate', {
+      template_id: poster.slug,
+      artwork_url: 'https://example.com/art.png',
+      webhook_url: 'https://n8n.internal/hook',
+    });
+    expect(answer.status).toBe(400);
+    expect(issuePaths(answer)).toEqual(['webhook_url']);
+  });
+
+  it('charged nothing and stored no render for them, and accepts a public webhook_url', async () => {
+    expect(await stack.admin.balance(accountId)).toBe(5);
+    expect(await renderRows(accountId)).toEqual([]);
+    const answer = await api.send(
+      'POST',
+      '/api/v1/renders',
+      renderBody({ webhook_url: 'https://hooks.example.com/in' }),
+    );
+    expect(answer.status).toBe(202);
+    expect((answer.body.data as { webhook: unknown }).webhook).toEqual({
+      url: 'https://hooks.example.com/in',
+      status: 'pending',
+      attempts: 0,
+    });
+  });
+});
+
 describe('credits', () => {
   it('answers 402 INSUFFICIENT_CREDITS with nothing queued and no render stored', async () => {
     const { id, api } = await account(0);
@@ -236,6 +288,12 @@ describe('credits', () => {
       expect(await stack.admin.balance(id)).toBe(3);
       const rows = await renderRows(id);
       expect(rows.map((r) => [r.status, r.error_code])).toEqual([['failed', 'RENDER_FAILED']]);
+      // The render says what the ledger says: charged 1, given back 1, costs nothing.
+      const api = apiClient(gateway.url, key);
+      const shown = await api.get(`/api/v1/renders/${rows[0]!.id}`);
+      expect(shown.body.data).toMatchObject({ status: 'failed', credits_charged: 0, credits_refunded: 1 });
+      const listed = await api.get('/api/v1/renders');
+      expect(listed.body.data).toEqual([shown.body.data]);
     } finally {
       await redis.kill();
     }
@@ -268,6 +326,60 @@ describe('credits', () => {
     // The key was released with the render: the same request now goes through, charged once.
     expect((await api.send('POST', '/api/v1/renders', body, headers)).status).toBe(202);
     expect(await stack.admin.balance(id)).toBe(2);
+  });
+});
+
+describe('a failed render’s refund, as the render shows it', () => {
+  /** A render the worker failed: refunded (as the worker records it once the key-service confirms) or not yet. */
+  async function failedRender(accountId: string, refunded: boolean): Promise<string> {
+    const id = randomUUID();
+    await withDb(stack.database.url, (db) =>
+      db
+        .insertInto('renders.renders')
+        .values({
+          id,
+          account_id: accountId,
+          key_id: null,
+          mockup_id: poster.uuid,
+          status: 'failed',
+          inputs: '[]',
+          export_options: JSON.stringify({ format: 'png' }),
+          webhook_url: null,
+          metadata: null,
+          credits_charged: 3,
+          credits_refunded: refunded ? 3 : 0,
+          error_code: 'ASSET_FETCH_FAILED',
+          error_message: 'Artwork fetch failed: example.com answered HTTP 404',
+          completed_at: new Date(),
+        })
+        .execute(),
+    );
+    return id;
+  }
+
+  it('shows a refunded render as credits_charged 0 with credits_refunded, on GET and in the list', async () => {
+    const { id: accountId, api } = await account(1);
+    const renderId = await failedRender(accountId, true);
+    const shown = await api.get(`/api/v1/renders/${renderId}`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.data).toMatchObject({
+      status: 'failed',
+      error: { code: 'ASSET_FETCH_FAILED' },
+      credits_charged: 0,
+      credits_refunded: 3,
+    });
+    const listed = await api.get('/api/v1/renders?status=failed');
+    expect(listed.body.data).toEqual([shown.body.data]);
+  });
+
+  it('does not claim a refund the key-service has not confirmed yet', async () => {
+    const { id: accountId, api } = await account(1);
+    const renderId = await failedRender(accountId, false);
+    expect((await api.get(`/api/v1/renders/${renderId}`)).body.data).toMatchObject({
+      status: 'failed',
+      credits_charged: 3,
+      credits_refunded: 0,
+    });
   });
 });
 

@@ -10,13 +10,22 @@ import { createDeliveryStore, createWebhookQueue, systemClock, type WebhookQueue
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
+import { startPrivateRedis } from './support/redis-server.js';
 import { insertFinishedRender } from './support/render-rows.js';
-import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
+import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
 const stack = new TestStack('gw-webhooks');
 const HIGH_LIMITS = { rate_limits: { per_minute: 10_000, per_day: 100_000 } };
+/** Names the gateway resolves when a URL is registered; any other name is public. Nothing is ever connected to. */
+const resolver = stubResolver({
+  'n8n.internal': ['10.0.0.5'],
+  'metadata.example': ['169.254.169.254'],
+  'split.example': ['93.184.215.14', 'fd00::7'],
+  'nowhere.example': 'ENOTFOUND',
+  'flaky.example': 'EAI_AGAIN',
+});
 let gateway: TestGateway;
 let db: Kysely<Database>;
 let queueRedis: Redis;
@@ -67,7 +76,7 @@ async function recordFailedAttempt(deliveryId: string, statusCode: number): Prom
 
 beforeAll(async () => {
   await stack.start();
-  gateway = await stack.startGateway();
+  gateway = await stack.startGateway({ resolve: resolver });
   db = createDb({ url: stack.database.url, maxConnections: 4 });
   queueRedis = new Redis(stack.redis.url);
   queue = createWebhookQueue(queueRedis, stack.redis.prefix);
@@ -197,6 +206,65 @@ describe('webhook endpoints', () => {
   });
 });
 
+describe('refusing an endpoint the deliveries could not reach', () => {
+  it.each([
+    ['a name resolving to a private address', 'https://n8n.internal/hook'],
+    ['a name resolving to the cloud metadata address', 'http://metadata.example/latest'],
+    ['a name with one public and one unique-local address', 'https://split.example/in'],
+    ['a loopback address', 'http://127.0.0.1:5678/hook'],
+    ['localhost', 'http://localhost:5678/hook'],
+    ['a private IPv6 address', 'http://[fd00::1]/hook'],
+  ])('refuses %s: 400 VALIDATION_ERROR naming url and OUTBOUND_ALLOW, nothing stored', async (_case, url) => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ success: false, code: 'VALIDATION_ERROR' });
+    expect(issuePaths(answer)).toEqual(['url']);
+    expect(answer.body.error).toMatch(/^url: .* outbound requests may not reach .*OUTBOUND_ALLOW$/);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('refuses a name that does not resolve with 400 naming url', async () => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url: 'https://nowhere.example/hook' });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      error: 'url: nowhere.example does not resolve to any address',
+    });
+    expect(issuePaths(answer)).toEqual(['url']);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('answers 503 when DNS fails for now, storing nothing, rather than calling the URL bad', async () => {
+    const { api } = await account();
+    const answer = await createEndpoint(api, { url: 'https://flaky.example/hook' });
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(answer.body.error).toMatch(/^url: flaky\.example could not be resolved/);
+    expect((await api.get('/api/v1/webhooks')).body.data).toEqual([]);
+  });
+
+  it('resolves the host it checks, and accepts a public one', async () => {
+    const { api } = await account();
+    const asked = resolver.calls.length;
+    expect((await createEndpoint(api, { url: 'https://receiver.example/in' })).status).toBe(201);
+    expect(resolver.calls.slice(asked)).toEqual(['receiver.example']);
+  });
+
+  it('accepts a private receiver once OUTBOUND_ALLOW names it (by host or by range)', async () => {
+    for (const allow of ['n8n.internal', '10.0.0.0/8']) {
+      const allowing = await stack.startGateway({ resolve: resolver, env: { OUTBOUND_ALLOW: allow } });
+      const id = await stack.admin.createAccount(10);
+      const { key } = await stack.admin.createKey(id, HIGH_LIMITS);
+      const api = apiClient(allowing.url, key);
+      expect((await createEndpoint(api, { url: 'https://n8n.internal/hook' })).status).toBe(201);
+      // Only what the operator named: another private address stays refused.
+      expect((await createEndpoint(api, { url: 'http://metadata.example/x' })).status).toBe(400);
+    }
+  });
+});
+
 describe('the account signing secret', () => {
   it('is created on first read, stays the same, and differs between accounts', async () => {
     const one = await account();
@@ -295,16 +363,161 @@ describe('redelivering a render’s webhook', () => {
 
     const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
     expect(answer.status).toBe(202);
-    expect(answer.body.data).toMatchObject({
-      id: deliveryId,
-      webhook_id: before.event_id,
-      render_uuid: renderId,
-      status: 'pending',
-    });
+    expect(answer.body.data).toEqual([
+      expect.objectContaining({
+        id: deliveryId,
+        webhook_id: before.event_id,
+        render_uuid: renderId,
+        status: 'pending',
+      }),
+    ]);
     const job = await queue.getJob(`${deliveryId!}_r1`);
     expect(job?.data).toEqual({ delivery_id: deliveryId });
     const render = await api.get(`/api/v1/renders/${renderId}`);
     expect(render.body.data).toMatchObject({ webhook: { status: 'pending' } });
+  });
+
+  it('sends a failed delivery to a registered endpoint again, same webhook-id, and leaves the others alone', async () => {
+    const { id: accountId, api } = await account();
+    const endpointIds: string[] = [];
+    for (const name of ['failed', 'delivered', 'pending', 'failed-disabled', 'failed-deleted']) {
+      const created = await createEndpoint(api, { url: `https://hooks.example.com/${name}` });
+      endpointIds.push((created.body.data as { id: string }).id);
+    }
+    const [failed, delivered, pending, disabled, deleted] = endpointIds as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const renderId = await insertRender(accountId);
+    await announce(accountId, renderId, null);
+    const deliveryOf = async (endpointId: string) =>
+      db
+        .selectFrom('renders.webhook_deliveries')
+        .select(['id', 'event_id', 'status', 'attempts'])
+        .where('render_id', '=', renderId)
+        .where('endpoint_id', '=', endpointId)
+        .executeTakeFirstOrThrow();
+    const setStatus = async (endpointId: string, status: 'failed' | 'delivered') =>
+      db
+        .updateTable('renders.webhook_deliveries')
+        .set({ status, attempts: 8, next_attempt_at: null })
+        .where('render_id', '=', renderId)
+        .where('endpoint_id', '=', endpointId)
+        .execute();
+    for (const endpointId of [failed, disabled, deleted]) await setStatus(endpointId, 'failed');
+    await setStatus(delivered, 'delivered');
+    await db
+      .updateTable('renders.webhook_endpoints')
+      .set({ disabled_at: new Date(), disabled_reason: '410 Gone' })
+      .where('id', '=', disabled)
+      .execute();
+    expect((await api.send('DELETE', `/api/v1/webhooks/${deleted}`)).status).toBe(200);
+    const original = await deliveryOf(failed);
+
+    const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+
+    expect(answer.status).toBe(202);
+    expect(answer.body.data).toEqual([
+      expect.objectContaining({
+        id: original.id,
+        webhook_id: original.event_id,
+        url: 'https://hooks.example.com/failed',
+        status: 'pending',
+        attempts: 8,
+      }),
+    ]);
+    expect((await queue.getJob(`${original.id}_r8`))?.data).toEqual({ delivery_id: original.id });
+    expect((await deliveryOf(delivered)).status).toBe('delivered');
+    expect((await deliveryOf(pending)).status).toBe('pending');
+    expect((await deliveryOf(disabled)).status).toBe('failed');
+    expect((await deliveryOf(deleted)).status).toBe('failed');
+    // Sent again already: a second click finds nothing failed left.
+    const again = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+    expect(again.status).toBe(409);
+  });
+
+  it('sends to the webhook_url and to every failed endpoint in one call, the webhook_url first', async () => {
+    const { id: accountId, api } = await account();
+    for (const name of ['one', 'two']) {
+      expect((await createEndpoint(api, { url: `https://hooks.example.com/${name}` })).status).toBe(201);
+    }
+    const renderId = await insertRender(accountId, 'https://hooks.example.com/render');
+    await announce(accountId, renderId, 'https://hooks.example.com/render');
+    await db
+      .updateTable('renders.webhook_deliveries')
+      .set({ status: 'failed', next_attempt_at: null })
+      .where('render_id', '=', renderId)
+      .execute();
+
+    const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+
+    expect(answer.status).toBe(202);
+    const sent = answer.body.data as Array<{ url: string; status: string; webhook_id: string }>;
+    expect(sent[0]?.url).toBe('https://hooks.example.com/render');
+    expect(
+      sent
+        .slice(1)
+        .map((delivery) => delivery.url)
+        .sort(),
+    ).toEqual(['https://hooks.example.com/one', 'https://hooks.example.com/two']);
+    expect(new Set(sent.map((delivery) => delivery.status))).toEqual(new Set(['pending']));
+    expect(new Set(sent.map((delivery) => delivery.webhook_id)).size).toBe(1);
+  });
+
+  it('answers 409 naming why for a render whose endpoint deliveries were all received', async () => {
+    const { id: accountId, api } = await account();
+    await createEndpoint(api);
+    const renderId = await insertRender(accountId);
+    const [deliveryId] = await announce(accountId, renderId, null);
+    await db
+      .updateTable('renders.webhook_deliveries')
+      .set({ status: 'delivered', delivered_at: new Date(), next_attempt_at: null })
+      .where('id', '=', deliveryId!)
+      .execute();
+    const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+    expect(answer.status).toBe(409);
+    expect(answer.body).toMatchObject({
+      code: 'CONFLICT',
+      error: expect.stringMatching(/no failed delivery to a registered endpoint/) as unknown,
+    });
+  });
+
+  it('answers 503 when the queue is down and puts the endpoint delivery back to failed, so asking again works', async () => {
+    const { id: accountId, api } = await account();
+    const endpointId = ((await createEndpoint(api)).body.data as { id: string }).id;
+    const renderId = await insertRender(accountId);
+    const [deliveryId] = await announce(accountId, renderId, null);
+    await db
+      .updateTable('renders.webhook_deliveries')
+      .set({ status: 'failed', next_attempt_at: null })
+      .where('id', '=', deliveryId!)
+      .execute();
+    const redis = await startPrivateRedis();
+    try {
+      const broken = await stack.startGateway({ queueRedisUrl: redis.url });
+      await redis.kill();
+      const { key } = await stack.admin.createKey(accountId, HIGH_LIMITS);
+      const answer = await apiClient(broken.url, key).send(
+        'POST',
+        `/api/v1/renders/${renderId}/webhook/redeliver`,
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    } finally {
+      await redis.kill();
+    }
+    const row = await db
+      .selectFrom('renders.webhook_deliveries')
+      .select(['status', 'endpoint_id'])
+      .where('id', '=', deliveryId!)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'failed', endpoint_id: endpointId });
+    const retried = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+    expect(retried.status).toBe(202);
+    expect(retried.body.data).toEqual([expect.objectContaining({ id: deliveryId, status: 'pending' })]);
   });
 
   it('answers 409 for a render with nothing to redeliver and 404 for another account’s render', async () => {

@@ -1,7 +1,8 @@
 // What happens once a render is finally failed: the row says so, the credits come back (through the
 // key-service, idempotent per render), and `render.finished` is announced. Only the call that moved
 // the row to `failed` refunds; a re-run of an already failed render settles the refund again, which
-// the key-service answers with `applied: false` if it had been applied.
+// the key-service answers with `applied: false` if it had been applied. A confirmed refund is written
+// on the render (credits_refunded) before render.finished, so the event's payload shows it too.
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
 import type { CreditsClient } from './credits-client.js';
@@ -40,6 +41,8 @@ export function createRenderFinalizer(deps: {
       } else {
         const outcome = await credits.refund(render.account_id, render.id);
         log.info({ applied: outcome.applied, balance: outcome.balance }, 'credits refunded');
+        // Applied now or before (the key-service refunds a render once): the render shows it either way.
+        await store.markRefunded(render.id);
       }
     }
     await publisher

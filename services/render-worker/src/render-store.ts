@@ -2,7 +2,7 @@
 // (queued → processing → succeeded | failed) and every final write is conditional, so a duplicate
 // or zombie attempt can never turn a failed render into a success or the reverse.
 import type { Database, RenderRowStatus } from '@platen/db';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from './clock.js';
 import type { RenderFailure } from './failure-codes.js';
 
@@ -34,6 +34,8 @@ export interface RenderStore {
   markSucceeded(id: string, result: RenderResult): Promise<boolean>;
   /** True when this call made the render fail (false: it was final already). */
   markFailed(id: string, failure: RenderFailure): Promise<boolean>;
+  /** Records a refund the key-service confirmed, so the render shows it (idempotent: always the full charge). */
+  markRefunded(id: string): Promise<void>;
 }
 
 const COLUMNS = [
@@ -100,6 +102,15 @@ export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: 
         .where('status', 'in', OPEN)
         .executeTakeFirst();
       return updated.numUpdatedRows > 0n;
+    },
+
+    async markRefunded(id) {
+      await db
+        .updateTable('renders.renders')
+        .set({ credits_refunded: sql<number>`credits_charged` })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .execute();
     },
   };
 }

@@ -48,8 +48,19 @@ afterAll(async () => {
 
 beforeEach(() => harness.useOutbound({}));
 
+async function refundedOnRow(renderId: string): Promise<number> {
+  const row = await harness.db
+    .selectFrom('renders.renders')
+    .select('credits_refunded')
+    .where('id', '=', renderId)
+    .executeTakeFirstOrThrow();
+  return row.credits_refunded;
+}
+
+/** One refund in the key-service's ledger, and the render itself shows its credit given back. */
 async function expectRefundedOnce(renderId: string): Promise<void> {
   expect(await harness.refundsOf(renderId)).toBe(1);
+  expect(await refundedOnRow(renderId)).toBe(1);
 }
 
 describe('a render that succeeds', () => {
@@ -103,6 +114,7 @@ describe('a render that succeeds', () => {
     expect(row.status).toBe('succeeded');
     expect(assets.hits('/art.png')).toBe(before + 1);
     expect(await harness.refundsOf(renderId)).toBe(0);
+    expect(await refundedOnRow(renderId)).toBe(0);
     expect(await harness.keyService.balance(harness.accountId)).toBeLessThan(INITIAL_CREDITS);
   });
 
@@ -285,7 +297,14 @@ describe('failures, each caused for real', () => {
 
       const row = await harness.waitUntilFinal(renderId);
 
-      expect(row).toMatchObject({ status: 'failed', error_code: 'ASSET_FORBIDDEN_ADDRESS', attempts: 1 });
+      expect(row).toMatchObject({
+        status: 'failed',
+        error_code: 'ASSET_FORBIDDEN_ADDRESS',
+        error_message:
+          'Artwork fetch failed: artwork.example resolves to an address outbound requests may not reach ' +
+          '(private, loopback, link-local or reserved); a self-hosted server can allow it with OUTBOUND_ALLOW',
+        attempts: 1,
+      });
       expect(lookups).toEqual(['artwork.example']);
       expect(connects).toEqual([]);
     },
@@ -348,11 +367,17 @@ describe('refunds', () => {
       await harness.keyService.restart();
     }
 
+    // Failed but not refunded yet: the render does not claim a refund the ledger does not have.
+    expect(await refundedOnRow(renderId)).toBe(0);
     await waitFor(async () => ((await harness.refundsOf(renderId)) === 1 ? true : undefined), {
       timeoutMs: 20_000,
       what: 'the refund after the key-service came back',
     });
     expect(await harness.keyService.balance(harness.accountId)).toBe(balance);
+    await waitFor(async () => ((await refundedOnRow(renderId)) === 1 ? true : undefined), {
+      timeoutMs: 5_000,
+      what: 'the render to show its refund',
+    });
   });
 });
 

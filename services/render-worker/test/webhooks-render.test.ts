@@ -114,6 +114,7 @@ describe('a render with a webhook_url', () => {
       mockup_uuid: TINY_ID,
       error: null,
       credits_charged: 1,
+      credits_refunded: 0,
       webhook: { url: `${receiver.origin}/hooks/ok`, status: 'pending', attempts: 0 },
     });
     const resultUrl = new URL(event.data.result!.url);
@@ -149,7 +150,14 @@ describe('a render with a webhook_url', () => {
     };
     expect(event).toMatchObject({
       type: 'render.failed',
-      data: { status: 'failed', result: null, error: { code: 'ASSET_NOT_AN_IMAGE' } },
+      // Refunded before the event is made: its render object shows the credit given back.
+      data: {
+        status: 'failed',
+        result: null,
+        error: { code: 'ASSET_NOT_AN_IMAGE' },
+        credits_charged: 0,
+        credits_refunded: 1,
+      },
     });
   });
 

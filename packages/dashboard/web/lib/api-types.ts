@@ -71,7 +71,9 @@ export interface Render {
   completed_at: string | null;
   result: { url: string; width: number; height: number; format: string; bytes: number } | null;
   error: { code: string; message: string } | null;
+  /** Net of any refund: 0 for a refunded failed render. */
   credits_charged: number;
+  credits_refunded: number;
   attempts: number;
   metadata: Record<string, unknown> | null;
   webhook: { url: string; status: DeliveryStatus; attempts: number } | null;

@@ -164,7 +164,10 @@ function RenderDialog({
             <dt>Attempts</dt>
             <dd>{data.attempts}</dd>
             <dt>Credits</dt>
-            <dd>{data.credits_charged}</dd>
+            <dd>
+              {data.credits_charged}
+              {data.credits_refunded > 0 && ` (${data.credits_refunded} refunded)`}
+            </dd>
             {data.error && (
               <>
                 <dt>Error</dt>

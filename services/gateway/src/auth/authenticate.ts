@@ -23,6 +23,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
+// Say what to change without echoing the header back: it may hold the key itself.
+const AUTHORIZATION_HINTS = {
+  'no-scheme':
+    'The Authorization header needs the Bearer scheme: send Authorization: Bearer <key> (or the key alone in X-API-KEY)',
+  'other-scheme':
+    'Only the Bearer scheme is accepted: send Authorization: Bearer <key> (or the key alone in X-API-KEY)',
+} as const;
+
 export interface AuthenticateDeps {
   resolver: KeyResolver;
   keyPrefix: string;
@@ -35,7 +43,9 @@ export function authenticate({ resolver, keyPrefix, clock, logger }: Authenticat
     const credentials = readCredentials(req.headers);
     if (credentials.kind === 'missing') throw new ApiError('MISSING_API_KEY');
     if (credentials.kind === 'conflicting') throw new ApiError('CONFLICTING_CREDENTIALS');
-    if (credentials.kind === 'invalid') throw new ApiError('INVALID_API_KEY');
+    if (credentials.kind === 'invalid') {
+      throw new ApiError('INVALID_API_KEY', { message: AUTHORIZATION_HINTS[credentials.reason] });
+    }
     if (!parseApiKey(credentials.key, keyPrefix)) throw new ApiError('INVALID_API_KEY');
 
     const keyHint = apiKeyHint(credentials.key, keyPrefix);

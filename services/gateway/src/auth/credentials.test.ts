@@ -20,10 +20,23 @@ describe('reading the presented API key', () => {
     expect(readCredentials({ authorization: 'Bearer   ' })).toEqual({ kind: 'missing' });
   });
 
-  it('refuses a key in Authorization without the Bearer scheme as invalid', () => {
-    expect(readCredentials({ authorization: KEY })).toEqual({ kind: 'invalid' });
-    expect(readCredentials({ authorization: `Basic ${KEY}` })).toEqual({ kind: 'invalid' });
-    expect(readCredentials({ authorization: `Bearer${KEY}` })).toEqual({ kind: 'invalid' });
+  it('refuses a key in Authorization without the Bearer scheme as invalid, saying the scheme is missing', () => {
+    expect(readCredentials({ authorization: KEY })).toEqual({ kind: 'invalid', reason: 'no-scheme' });
+    expect(readCredentials({ authorization: `Bearer${KEY}` })).toEqual({
+      kind: 'invalid',
+      reason: 'no-scheme',
+    });
+  });
+
+  it('refuses another Authorization scheme as invalid, saying it is another scheme', () => {
+    expect(readCredentials({ authorization: `Basic ${KEY}` })).toEqual({
+      kind: 'invalid',
+      reason: 'other-scheme',
+    });
+    expect(readCredentials({ authorization: `Token ${KEY}` })).toEqual({
+      kind: 'invalid',
+      reason: 'other-scheme',
+    });
   });
 
   it('reports two different keys in the two headers as conflicting', () => {

@@ -6,8 +6,11 @@ export type Credentials =
   | { kind: 'key'; key: string }
   /** Neither header, or only empty ones. */
   | { kind: 'missing' }
-  /** `Authorization` with another scheme than Bearer, e.g. the key without `Bearer `. */
-  | { kind: 'invalid' }
+  /**
+   * `Authorization` that is not `Bearer <key>`: `no-scheme` is a single token (typically the key
+   * without `Bearer `), `other-scheme` another scheme such as Basic.
+   */
+  | { kind: 'invalid'; reason: 'no-scheme' | 'other-scheme' }
   /** Both headers, carrying different keys. */
   | { kind: 'conflicting' };
 
@@ -23,7 +26,7 @@ export function readCredentials(headers: IncomingHttpHeaders): Credentials {
   if (authorization) {
     // The auth scheme is case-insensitive (RFC 9110 §11.1); `Bearer` alone is an empty credential.
     const match = /^bearer(?:\s+(.*))?$/is.exec(authorization);
-    if (!match) return { kind: 'invalid' };
+    if (!match) return { kind: 'invalid', reason: /\s/.test(authorization) ? 'other-scheme' : 'no-scheme' };
     bearer = (match[1] ?? '').trim();
   }
 

@@ -11,6 +11,7 @@ import { toStoredRenderInput } from '@platen/mockups';
 import { renderInputKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
+import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
 import type { CreditsClient } from './credits-client.js';
 import { outputSize, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
@@ -42,6 +43,8 @@ export interface RenderAcceptorDeps {
   usage: RenderUsage;
   clock: Clock;
   logger: Logger;
+  /** Refuses a webhook_url the deliveries could not reach, before anything is stored or charged. */
+  checkWebhookUrl: WebhookUrlCheck;
   onAccepted?: () => void;
   enqueueTimeoutMs?: number;
   /** Where undo steps go when their dependency is down (default: retried with backoff, ~5 min). */
@@ -79,16 +82,29 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
     );
   }
 
-  async function refundQuietly(accountId: string, renderId: string): Promise<void> {
-    await credits.refund(accountId, renderId).catch((error: unknown) => {
+  /** True when the refund is applied now; otherwise it is retried in the background, then `afterwards` runs. */
+  async function refundQuietly(
+    accountId: string,
+    renderId: string,
+    afterwards: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<boolean> {
+    try {
+      await credits.refund(accountId, renderId);
+      return true;
+    } catch (error) {
       logger.warn({ err: error, render_id: renderId }, 'credit refund failed: retrying in the background');
-      settleLater(`refund of render ${renderId}`, () => credits.refund(accountId, renderId));
-    });
+      settleLater(`refund of render ${renderId}`, async () => {
+        await credits.refund(accountId, renderId);
+        await afterwards();
+      });
+      return false;
+    }
   }
 
   return async function accept({ accountId, keyId, request, mockup, idempotency }) {
     const artwork = checkAgainstMockup(request, mockup);
     const template = mockup!; // checkAgainstMockup refuses an unknown mockup
+    if (request.webhook_url !== undefined) await deps.checkWebhookUrl(request.webhook_url, 'webhook_url');
     const price = renderCredits(outputSize(template, request.export_options.size));
     const now = clock.now();
 
@@ -104,6 +120,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         webhook_url: request.webhook_url ?? null,
         metadata: request.metadata ?? null,
         credits_charged: price,
+        credits_refunded: 0,
         attempts: 0,
         result_key: null,
         result_width: null,
@@ -164,12 +181,12 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         await within(enqueueTimeoutMs, enqueue(row.id));
       } catch (error) {
         logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
-        await refundQuietly(accountId, row.id);
+        const refunded = await refundQuietly(accountId, row.id, () => store.markRefunded(accountId, row.id));
         const failedAt = clock.now();
-        await store.markUnqueued(accountId, row.id, failedAt).catch((markError: unknown) => {
+        await store.markUnqueued(accountId, row.id, failedAt, { refunded }).catch((markError: unknown) => {
           logger.warn({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
           settleLater(`failing unqueued render ${row.id}`, () =>
-            store.markUnqueued(accountId, row.id, failedAt),
+            store.markUnqueued(accountId, row.id, failedAt, { refunded }),
           );
         });
         await removeParked(row.id, artwork.keys());

@@ -36,8 +36,13 @@ export interface RenderStore {
   }): Promise<RenderPage>;
   /** Undoes create() for a render that was never charged: the row and its idempotency key go. */
   discard(accountId: string, id: string): Promise<void>;
-  /** A charged render that could not be queued: failed, its idempotency key released for a retry. */
-  markUnqueued(accountId: string, id: string, now: Date): Promise<void>;
+  /**
+   * A charged render that could not be queued: failed, its idempotency key released for a retry;
+   * `refunded` when the key-service already confirmed its refund.
+   */
+  markUnqueued(accountId: string, id: string, now: Date, refund: { refunded: boolean }): Promise<void>;
+  /** Records the refund the key-service confirmed: the render shows its credits given back. */
+  markRefunded(accountId: string, id: string): Promise<void>;
 }
 
 const cursorSchema = z.object({ at: z.iso.datetime(), id: z.uuid() });
@@ -146,7 +151,7 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
       });
     },
 
-    async markUnqueued(accountId, id, now) {
+    async markUnqueued(accountId, id, now, { refunded }) {
       await db.transaction().execute(async (trx) => {
         await trx
           .deleteFrom('renders.idempotency_keys')
@@ -160,11 +165,21 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
             error_code: 'RENDER_FAILED',
             error_message: 'The render could not be queued; its credits were refunded',
             completed_at: now,
+            ...(refunded ? { credits_refunded: sql<number>`credits_charged` } : {}),
           })
           .where('id', '=', id)
           .where('status', '=', 'queued')
           .execute();
       });
+    },
+
+    async markRefunded(accountId, id) {
+      await db
+        .updateTable('renders.renders')
+        .set({ credits_refunded: sql<number>`credits_charged` })
+        .where('id', '=', id)
+        .where('account_id', '=', accountId)
+        .execute();
     },
   };
 }

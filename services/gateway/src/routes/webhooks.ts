@@ -73,7 +73,7 @@ export function registerWebhookRoutes({
     {
       method: 'post',
       path: '/api/v1/webhooks',
-      summary: 'Register a webhook endpoint',
+      summary: 'Register a webhook endpoint (its host must resolve to an address deliveries may reach)',
       tags: ['webhooks'],
       security: 'apiKey',
       body: createWebhookEndpointRequestSchema,
@@ -83,7 +83,7 @@ export function registerWebhookRoutes({
           schema: successEnvelope(createdWebhookEndpointSchema),
         },
       },
-      errors: ['VALIDATION_ERROR', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE'],
+      errors: ['VALIDATION_ERROR', 'CONFLICT', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
     },
     [...guard, ...jsonBody],
     async ({ body }, req, res) => {
@@ -177,12 +177,16 @@ export function registerWebhookRoutes({
     {
       method: 'post',
       path: '/api/v1/renders/{uuid}/webhook/redeliver',
-      summary: 'Send a finished render’s event to its webhook_url again (same webhook-id)',
+      summary:
+        'Send a finished render’s event again (same webhook-id): to its webhook_url, and to each registered endpoint whose delivery failed',
       tags: ['webhooks'],
       security: 'apiKey',
       params: z.object({ uuid: z.string().max(200) }),
       responses: {
-        202: { description: 'The delivery, pending again', schema: successEnvelope(webhookDeliverySchema) },
+        202: {
+          description: 'The deliveries sent again, pending (the webhook_url one first)',
+          schema: successEnvelope(z.array(webhookDeliverySchema)),
+        },
       },
       errors: ['NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE'],
     },

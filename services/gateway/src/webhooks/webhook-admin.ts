@@ -1,6 +1,7 @@
 // What an account can do with its webhooks, whoever asks (the public API with a key, the dashboard
 // with a session): register, list, show and delete endpoints (at most MAX_WEBHOOK_ENDPOINTS), read and
-// rotate the signing secret, page through an endpoint's deliveries, and redeliver a render's event.
+// rotate the signing secret, page through an endpoint's deliveries, and redeliver a render's event
+// (to its webhook_url, and to the registered endpoints whose delivery failed).
 // Answers are the public shapes of @platen/contracts; another account's id is NOT_FOUND.
 import {
   ApiError,
@@ -22,6 +23,7 @@ import {
   type WebhookQueue,
 } from '@platen/webhooks';
 import { z } from 'zod';
+import type { WebhookUrlCheck } from './webhook-url-check.js';
 
 export interface WebhookSecretView {
   secret: string;
@@ -45,8 +47,11 @@ export interface WebhookAdmin {
   renderDeliveries(accountId: string, renderId: string): Promise<WebhookDeliveryView[]>;
   secret(accountId: string): Promise<WebhookSecretView>;
   rotateSecret(accountId: string): Promise<WebhookSecretView>;
-  /** Sends a finished render's event to its webhook_url again (same webhook-id); the delivery, pending. */
-  redeliver(accountId: string, renderId: string): Promise<WebhookDeliveryView>;
+  /**
+   * Sends a finished render's event again (same webhook-id): to its webhook_url, and to every registered
+   * endpoint whose delivery failed. The deliveries sent again, pending.
+   */
+  redeliver(accountId: string, renderId: string): Promise<WebhookDeliveryView[]>;
 }
 
 export interface WebhookAdminDeps {
@@ -55,6 +60,8 @@ export interface WebhookAdminDeps {
   queue: WebhookQueue;
   /** Whether the account has this render (redelivery tells "no such render" from "nothing to send"). */
   renderExists: (accountId: string, renderId: string) => Promise<boolean>;
+  /** Refuses an endpoint URL the deliveries could not reach (400 naming `url`). */
+  checkUrl: WebhookUrlCheck;
 }
 
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
@@ -109,6 +116,7 @@ export function createWebhookAdmin({
   secrets,
   queue,
   renderExists,
+  checkUrl,
 }: WebhookAdminDeps): WebhookAdmin {
   async function endpointOf(accountId: string, endpointId: string): Promise<WebhookEndpoint> {
     const endpoint = isUuid(endpointId) ? await endpoints.find(accountId, endpointId) : undefined;
@@ -126,6 +134,7 @@ export function createWebhookAdmin({
           details: { limit: MAX_WEBHOOK_ENDPOINTS },
         });
       }
+      await checkUrl(input.url, 'url');
       const created = await endpoints.create(accountId, input);
       return { ...toEndpointView(created), secret: created.secret };
     },
@@ -170,23 +179,27 @@ export function createWebhookAdmin({
     async redeliver(accountId, renderId) {
       if (!isUuid(renderId) || !(await renderExists(accountId, renderId))) throw new ApiError('NOT_FOUND');
       const prepared = await endpoints.prepareRedelivery(accountId, renderId);
-      if (!prepared) {
+      if (prepared.length === 0) {
         throw new ApiError('CONFLICT', {
           message:
-            'This render has no webhook delivery to send again: it has no webhook_url or has not finished',
+            'This render has no webhook delivery to send again: no webhook_url, no failed delivery to a ' +
+            'registered endpoint (deleted and disabled endpoints are not sent to), or it has not finished',
         });
       }
-      try {
-        await enqueueDelivery(queue, prepared.deliveryId, { jobId: prepared.jobId });
-      } catch (error) {
-        // The delivery is pending without a job until the client asks again (same jobId: no double send).
-        throw new ApiError('SERVICE_UNAVAILABLE', { cause: error });
+      for (const [index, { deliveryId, jobId }] of prepared.entries()) {
+        try {
+          await enqueueDelivery(queue, deliveryId, { jobId });
+        } catch (error) {
+          // Those not queued go back to failed, so asking again finds them; the webhook_url delivery is
+          // found again anyway (same jobId: no double send).
+          await endpoints.abandonRedelivery(accountId, prepared.slice(index));
+          throw new ApiError('SERVICE_UNAVAILABLE', { cause: error });
+        }
       }
-      const delivery = (await endpoints.renderDeliveries(accountId, renderId)).find(
-        (candidate) => candidate.id === prepared.deliveryId,
-      );
-      if (!delivery) throw new Error(`delivery ${prepared.deliveryId} vanished after redelivery`);
-      return toDeliveryView(delivery);
+      const ids = prepared.map(({ deliveryId }) => deliveryId);
+      const deliveries = await endpoints.findDeliveries(accountId, ids);
+      // In the order they were prepared: the webhook_url delivery first.
+      return deliveries.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id)).map(toDeliveryView);
     },
   };
 }

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gatewayConfigSchema, parseEnv } from '@platen/config';
+import type { Resolver } from '@platen/outbound';
 import {
   createTestDatabase,
   createTestRedis,
@@ -20,6 +21,31 @@ import { startKeyService, type KeyServiceProcess } from './key-service-process.j
 import { installSampleMockups } from './mockup-rows.js';
 
 export const KEY_PREFIX = 'sm_';
+/** What every name resolves to unless a test hands its gateway a resolver of its own: public, never contacted. */
+export const STUB_PUBLIC_ADDRESS = '93.184.215.14';
+
+/** Webhook URLs are resolved when registered: no test asks real DNS (the gateway never connects to them). */
+export const publicStubResolver: Resolver = () =>
+  Promise.resolve([{ address: STUB_PUBLIC_ADDRESS, family: 4 }]);
+
+/**
+ * A resolver answering `answers[name]`: addresses, `'ENOTFOUND'` (no such name) or `'EAI_AGAIN'` (DNS failing for
+ * now); any other name resolves to STUB_PUBLIC_ADDRESS. `calls` lists the names asked.
+ */
+export function stubResolver(
+  answers: Record<string, string[] | 'ENOTFOUND' | 'EAI_AGAIN'>,
+): Resolver & { calls: string[] } {
+  const calls: string[] = [];
+  const resolve: Resolver = (hostname) => {
+    calls.push(hostname);
+    const answer = answers[hostname] ?? [STUB_PUBLIC_ADDRESS];
+    if (typeof answer === 'string') {
+      return Promise.reject(Object.assign(new Error(`getaddrinfo ${answer} ${hostname}`), { code: answer }));
+    }
+    return Promise.resolve(answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+  };
+  return Object.assign(resolve, { calls });
+}
 /** Starting the stack may include building the key-service: slow on a busy machine. */
 export const STACK_START_TIMEOUT_MS = 300_000;
 
@@ -99,6 +125,7 @@ export class TestStack {
       drainMs: 1_000,
       // The sample rows are installed by start(); generating the real samples takes tens of seconds.
       builtInSamples: () => Promise.resolve([]),
+      resolve: publicStubResolver,
       ...options,
       logger: options.logger ?? pino({ level: 'silent' }),
     });

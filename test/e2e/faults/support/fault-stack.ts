@@ -81,7 +81,14 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
   const gateway = createServiceProcess({
     name: 'gateway',
     workspace: 'services/gateway',
-    env: { ...common, HOST: '127.0.0.1', PORT: String(gatewayPort), KEY_SERVICE_URL: keyServiceUrl },
+    env: {
+      ...common,
+      HOST: '127.0.0.1',
+      PORT: String(gatewayPort),
+      KEY_SERVICE_URL: keyServiceUrl,
+      // The gateway refuses a webhook_url the workers could not reach: the loopback receiver, unless allowed.
+      OUTBOUND_ALLOW: '127.0.0.1/32',
+    },
     // 200 also when degraded: what a load balancer keeps in rotation.
     readyUrl: `${gatewayUrl}/readyz`,
     readyTimeoutMs: 240_000,
