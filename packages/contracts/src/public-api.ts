@@ -243,6 +243,25 @@ export type RenderFailureCode = (typeof RENDER_FAILURE_CODES)[number];
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
+/** What a successful render could not do well; the render still succeeded and was charged as usual. */
+export const RENDER_WARNING_CODES = [
+  'UPSCALED_PAST_TEMPLATE',
+  'ARTWORK_CROPPED',
+  'ARTWORK_UPSCALED',
+] as const;
+export type RenderWarningCode = (typeof RENDER_WARNING_CODES)[number];
+
+export const renderWarningSchema = z
+  .object({
+    code: z.enum(RENDER_WARNING_CODES),
+    message: z.string(),
+    smart_object_uuid: uuidSchema
+      .optional()
+      .meta({ description: 'The smart object the warning is about (absent for the whole render)' }),
+  })
+  .meta({ id: 'RenderWarning' });
+export type RenderWarning = z.infer<typeof renderWarningSchema>;
+
 export const renderSchema = z
   .object({
     uuid: uuidSchema,
@@ -258,6 +277,7 @@ export const renderSchema = z
         height: z.number().int(),
         format: z.enum(EXPORT_FORMATS),
         bytes: z.number().int(),
+        warnings: z.array(renderWarningSchema),
       })
       .nullable(),
     error: z.object({ code: z.enum(RENDER_FAILURE_CODES), message: z.string() }).nullable(),
