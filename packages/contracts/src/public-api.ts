@@ -1,6 +1,7 @@
 // The public API's shapes (API.md), written once: they validate requests, type the handlers
 // and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
 import { z } from 'zod';
+import { INLINE_DATA_EXAMPLE, parseInlineData } from './inline-data.js';
 
 export const uuidSchema = z.uuid();
 
@@ -167,9 +168,17 @@ export const assetSchema = z
     data: z
       .string()
       .max(34_000_000)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+      .transform((value, ctx) => {
+        const parsed = parseInlineData(value);
+        if (parsed.ok) return parsed.base64;
+        ctx.issues.push({ code: 'custom', message: parsed.message, input: value });
+        return z.NEVER;
+      })
       .nullable()
-      .optional(),
+      .optional()
+      .meta({
+        description: `Image bytes as base64, or as a data URI (${INLINE_DATA_EXAMPLE}) whose prefix is stripped`,
+      }),
     fit: z.enum(FIT_MODES).default('cover'),
     rotate: z.number().min(-360).max(360).default(0),
   })
