@@ -59,6 +59,15 @@ export const BLEND_MODES = [
 export const blendModeSchema = z.enum(BLEND_MODES);
 
 const point = z.tuple([z.number(), z.number()]);
+const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex color like #1A2B3C');
+
+/** A smart object's product colour (e.g. a t-shirt's fabric): its default and, if limited, the choices. */
+export const productColorSchema = z
+  .object({
+    default: hexColor,
+    allowed: z.array(hexColor).nullable().meta({ description: 'The colours offered; null: any colour' }),
+  })
+  .meta({ id: 'ProductColor' });
 
 export const smartObjectSchema = z
   .object({
@@ -70,6 +79,9 @@ export const smartObjectSchema = z
     quad: z.tuple([point, point, point, point]).nullable(),
     blend_mode: blendModeSchema,
     required: z.boolean(),
+    color: productColorSchema
+      .nullable()
+      .meta({ description: 'The product colour a render may set (`smart_objects[].color`); null: none' }),
   })
   .meta({ id: 'SmartObject' });
 
@@ -187,8 +199,6 @@ export const assetSchema = z
     message: 'exactly one of url or data is required',
   })
   .meta({ id: 'Asset' });
-
-const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex color like #1A2B3C');
 
 export const renderSmartObjectInputSchema = z
   .object({
