@@ -198,12 +198,25 @@ describeWithBrowser('the dashboard in Chromium', () => {
       headers: { 'X-API-KEY': key, 'content-type': 'application/json' },
       body: JSON.stringify({
         mockup_uuid: POSTER,
-        smart_objects: [{ uuid: POSTER_ARTWORK, asset: { data: artwork.toString('base64') } }],
+        // As a data: URI (what a browser's FileReader gives): the gateway strips the prefix.
+        smart_objects: [
+          { uuid: POSTER_ARTWORK, asset: { data: `data:image/png;base64,${artwork.toString('base64')}` } },
+        ],
         export_options: { format: 'jpeg', size: 600 },
       }),
     });
-    const render = ((await rendered.json()) as { data: { uuid: string; status: string } }).data;
+    const render = (
+      (await rendered.json()) as {
+        data: { uuid: string; status: string; result: { warnings: { code: string; message: string }[] } };
+      }
+    ).data;
     expect([rendered.status, render.status]).toEqual([200, 'succeeded']);
+    // A square 64 px artwork in the 3:4 poster: a quarter cut off by cover, and enlarged.
+    expect(render.result.warnings.map((warning) => warning.code).sort()).toEqual([
+      'ARTWORK_CROPPED',
+      'ARTWORK_UPSCALED',
+    ]);
+    expect(render.result.warnings.find((w) => w.code === 'ARTWORK_CROPPED')?.message).toContain('cut 25%');
 
     await nav('Renders');
     const thumbnail = page
@@ -274,6 +287,8 @@ describeWithBrowser('the dashboard in Chromium', () => {
         );
         expect(loaded).toHaveLength(4);
         expect(loaded.filter((image) => image.naturalWidth === 0)).toEqual([]);
+        await tryItShowsPriceAndColour();
+        await nav(link);
       }
       await shot(name);
     }
@@ -291,6 +306,29 @@ describeWithBrowser('the dashboard in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     expect(consoleErrors).toEqual([]);
   });
+
+  /** The t-shirt's "try it": the price follows the size, the colour picker starts at the product's colour. */
+  async function tryItShowsPriceAndColour(): Promise<void> {
+    const mockups = (await page.evaluate(async () => (await fetch('/dashboard/api/mockups')).json())) as {
+      data: Array<{
+        slug: string;
+        width: number;
+        height: number;
+        smart_objects: Array<{ name: string; color: { default: string } | null }>;
+      }>;
+    };
+    const shirt = mockups.data.find((mockup) => mockup.slug === 't-shirt')!;
+    const coloured = shirt.smart_objects.find((object) => object.color !== null)!;
+    await page.goto(`${base}/dashboard/mockups/t-shirt`);
+    const price = page.locator('#size-price');
+    await price.waitFor();
+    expect(await price.textContent()).toBe(`${shirt.width} × ${shirt.height} px · 1 credit`);
+    await page.getByLabel('Size (px, optional)').fill('8000');
+    expect(await price.textContent()).toMatch(/^\d+ × \d+ px · \d+ credits · larger than the template/);
+    expect(await page.getByLabel(`Product colour for ${coloured.name}`).inputValue()).toBe(
+      coloured.color!.default.toLowerCase(),
+    );
+  }
 
   it('never wrote the key, its secret part or the password to any service log', () => {
     // The gateway's access log line of the API calls made with the key, by its hint only.

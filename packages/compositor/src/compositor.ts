@@ -8,6 +8,7 @@ import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { KernelPool } from './kernel-pool.js';
 import type { SharpMedia } from './sharp-media.js';
 import { configureSharp, createSharpMedia } from './sharp-media.js';
+import type { RenderWarning } from './render-warnings.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { prepareTemplate } from './template-preparer.js';
 import type { StaticCanvasCache } from './template-renderer.js';
@@ -45,6 +46,8 @@ export interface RenderOutput {
   width: number;
   height: number;
   format: ExportFormat;
+  /** What the render could not do well (cropped or enlarged artwork, an enlarged output). */
+  warnings: RenderWarning[];
 }
 
 type CacheEntry = { kind: 'template'; prepared: PreparedTemplate } | { kind: 'canvas'; canvas: Uint8Array };

@@ -23,3 +23,5 @@ export {
 } from './samples/index.js';
 export type { SampleTemplate } from './samples/index.js';
 export { renderOutlinePreview, outlineOf } from './outline-preview.js';
+export { CROP_WARNING_SHARE, UPSCALE_WARNING_FACTOR } from './render-warnings.js';
+export type { RenderWarning } from './render-warnings.js';

@@ -12,6 +12,8 @@ export interface SmartObjectSummary {
   quad: Quad | null;
   blend_mode: BlendMode;
   required: boolean;
+  /** The product colour a render may set; null when the smart object takes none. */
+  color: { default: string; allowed: string[] | null } | null;
 }
 
 export function describeSmartObjects(manifest: TemplateManifest): SmartObjectSummary[] {
@@ -24,5 +26,6 @@ export function describeSmartObjects(manifest: TemplateManifest): SmartObjectSum
     quad: layer.quad,
     blend_mode: layer.blend_mode,
     required: layer.required,
+    color: layer.color ? { default: layer.color.default, allowed: layer.color.allowed ?? null } : null,
   }));
 }

@@ -67,6 +67,12 @@ export interface EncodedImage {
   format: ExportFormat;
 }
 
+export interface DecodedArtwork extends RawImage {
+  opaque: boolean;
+  channels: 3 | 4;
+  source: { width: number; height: number };
+}
+
 export interface SharpMedia {
   /** A template layer as straight RGBA. */
   decodeLayer(input: Buffer, name: string): Promise<RawImage>;
@@ -74,11 +80,8 @@ export interface SharpMedia {
   decodeGrey(input: Buffer, name: string): Promise<RawImage>;
   /** User artwork, auto-oriented, rotated and fitted, as straight RGBA of placement.canvas, or
    * RGB (`channels: 3`, `opaque`) when no pixel can be transparent (no alpha channel, nothing
-   * letterboxed or rotated in). */
-  decodeArtwork(
-    input: Buffer,
-    placement: ArtworkPlacement,
-  ): Promise<RawImage & { opaque: boolean; channels: 3 | 4 }>;
+   * letterboxed or rotated in). `source` is the artwork's own size, upright, from its header. */
+  decodeArtwork(input: Buffer, placement: ArtworkPlacement): Promise<DecodedArtwork>;
   /** The composed canvas (RGB, or straight RGBA), resized and encoded once. */
   encode(canvas: EncodeInput, options: EncodeOptions): Promise<EncodedImage>;
 }
@@ -135,7 +138,8 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
     async decodeArtwork(input, placement) {
       try {
         if (webpFrames(input, MAX_IMAGE_FRAMES) > MAX_IMAGE_FRAMES) throw tooManyFrames();
-        const { format, hasAlpha, pages = 1 } = await sharp(input, decodeOptions).metadata();
+        const meta = await sharp(input, decodeOptions).metadata();
+        const { format, hasAlpha, pages = 1 } = meta;
         if (!ARTWORK_FORMATS.has(format))
           throw new AssetNotAnImageError(`unsupported image format: ${format}`);
         if (pages > MAX_IMAGE_FRAMES) throw tooManyFrames();
@@ -177,7 +181,14 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
             background: TRANSPARENT,
           });
         }
-        return { ...(await raw(pipeline, opaque ? 3 : 4)), opaque, channels: opaque ? 3 : 4 };
+        // EXIF orientations 5–8 are quarter turns: autoOrient swaps the sides.
+        const turned = (meta.orientation ?? 1) >= 5;
+        const upright = {
+          width: (turned ? meta.height : meta.width) ?? 1,
+          height: (turned ? meta.width : meta.height) ?? 1,
+        };
+        const decoded = await raw(pipeline, opaque ? 3 : 4);
+        return { ...decoded, opaque, channels: opaque ? 3 : 4, source: upright };
       } catch (error) {
         throw artworkError(error);
       }

@@ -8,6 +8,7 @@ import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
 import { sharedCopy, union, unionRows } from './raster.js';
+import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
 import type { EncodedImage, SharpMedia } from './sharp-media.js';
 import type { PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
 import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
@@ -32,25 +33,32 @@ export interface RenderDeps {
   buffers?: CanvasBuffers;
 }
 
+export interface RenderedImage extends EncodedImage {
+  /** What the render could not do well, in layer order (see render-warnings.ts). */
+  warnings: RenderWarning[];
+}
+
 export async function renderTemplate(
   { media, pool, staticCanvases, buffers = freshCanvasBuffers }: RenderDeps,
   prepared: PreparedTemplate,
   inputs: SmartObjectInput[],
   exportOptions: ExportOptions,
-): Promise<EncodedImage> {
+): Promise<RenderedImage> {
   const output = outputSize(prepared, exportOptions);
   const byUuid = inputsBySmartObject(prepared, inputs);
   const colors = colorsOf(prepared, byUuid);
-  const smart = new Map(
-    await Promise.all(
-      prepared.steps.flatMap((step) => {
-        const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
-        return step.kind === 'smart' && input
-          ? [smartStep(media, step, input).then((draw) => [step, draw] as const)]
-          : [];
-      }),
-    ),
+  const outputScale = output.width / prepared.width;
+  const drawn = await Promise.all(
+    prepared.steps.flatMap((step) => {
+      const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
+      return step.kind === 'smart' && input ? [smartStep(media, step, input, outputScale)] : [];
+    }),
   );
+  const smart = new Map(drawn.map(({ step, draw }) => [step, draw] as const));
+  const warnings = [
+    ...exportSizeWarnings(prepared, exportOptions.size),
+    ...drawn.flatMap(({ warnings: own }) => own),
+  ];
   const { width, height, channels } = prepared;
   const colorKey = colorKeyOf(colors);
   const buffer = buffers.acquire(width * height * channels);
@@ -75,9 +83,9 @@ export async function renderTemplate(
     // which a reused buffer mostly holds already.
     const held = buffer.holds?.backdrop === backdrop ? buffer.holds : null;
     buffer.holds = null;
-    const drawn = [...smart.keys()];
-    const region = drawn.length > 0 ? drawn.map((step) => step.region).reduce(union) : null;
-    const rows = drawn.length > 0 ? drawn.map((step) => step.rows).reduce(unionRows) : null;
+    const filled = [...smart.keys()];
+    const region = filled.length > 0 ? filled.map((step) => step.region).reduce(union) : null;
+    const rows = filled.length > 0 ? filled.map((step) => step.rows).reduce(unionRows) : null;
     await pool.compose({
       width,
       height,
@@ -90,10 +98,11 @@ export async function renderTemplate(
         : { steps: [] }),
     });
     buffer.holds = { backdrop, dirty: region };
-    return await media.encode(
+    const encoded = await media.encode(
       { data: buffer.data, width, height, channels, opaque: prepared.opaque },
       { format: exportOptions.format, width: output.width, height: output.height, quality: output.quality },
     );
+    return { ...encoded, warnings };
   } catch (error) {
     throw isCompositorError(error) ? error : new RenderFailedError('render failed', { cause: error });
   } finally {
@@ -221,7 +230,12 @@ async function smartStep(
   media: SharpMedia,
   step: PreparedSmartObject,
   input: SmartObjectInput,
-): Promise<Extract<ComposeStep, { kind: 'smart' }>> {
+  outputScale: number,
+): Promise<{
+  step: PreparedSmartObject;
+  draw: Extract<ComposeStep, { kind: 'smart' }>;
+  warnings: RenderWarning[];
+}> {
   const { layer, extent } = step;
   const scale = Math.max(extent.width / layer.size.width, extent.height / layer.size.height);
   const workWidth = Math.min(MAX_WORK_SIDE, Math.max(1, Math.round(layer.size.width * scale)));
@@ -250,6 +264,14 @@ async function smartStep(
     box,
     canvas: { width: workWidth, height: workHeight },
   });
+  const warnings = artworkFitWarnings({
+    smartObject: layer,
+    artwork: art.source,
+    rotate: input.rotate,
+    fit: input.fit,
+    area,
+    placed: { width: box.width * outputScale, height: box.height * outputScale },
+  });
 
   let mapping: Extract<ComposeStep, { kind: 'smart' }>['mapping'];
   if (step.geometry.type === 'perspective') {
@@ -269,7 +291,7 @@ async function smartStep(
   } else {
     mapping = { type: 'mesh', field: step.geometry.field };
   }
-  return {
+  const draw: Extract<ComposeStep, { kind: 'smart' }> = {
     kind: 'smart',
     art,
     region: step.region,
@@ -280,4 +302,5 @@ async function smartStep(
     ...(step.displacement ? { displacement: step.displacement } : {}),
     ...(step.shading ? { shading: step.shading } : {}),
   };
+  return { step, draw, warnings };
 }

@@ -1,6 +1,7 @@
 // The public API's shapes (docs/api.md), written once: they validate requests, type the handlers
 // and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
 import { z } from 'zod';
+import { INLINE_DATA_EXAMPLE, parseInlineData } from './inline-data.js';
 
 export const uuidSchema = z.uuid();
 
@@ -58,6 +59,15 @@ export const BLEND_MODES = [
 export const blendModeSchema = z.enum(BLEND_MODES);
 
 const point = z.tuple([z.number(), z.number()]);
+const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex color like #1A2B3C');
+
+/** A smart object's product colour (e.g. a t-shirt's fabric): its default and, if limited, the choices. */
+export const productColorSchema = z
+  .object({
+    default: hexColor,
+    allowed: z.array(hexColor).nullable().meta({ description: 'The colours offered; null: any colour' }),
+  })
+  .meta({ id: 'ProductColor' });
 
 export const smartObjectSchema = z
   .object({
@@ -69,6 +79,9 @@ export const smartObjectSchema = z
     quad: z.tuple([point, point, point, point]).nullable(),
     blend_mode: blendModeSchema,
     required: z.boolean(),
+    color: productColorSchema
+      .nullable()
+      .meta({ description: 'The product colour a render may set (`smart_objects[].color`); null: none' }),
   })
   .meta({ id: 'SmartObject' });
 
@@ -167,9 +180,17 @@ export const assetSchema = z
     data: z
       .string()
       .max(34_000_000)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+      .transform((value, ctx) => {
+        const parsed = parseInlineData(value);
+        if (parsed.ok) return parsed.base64;
+        ctx.issues.push({ code: 'custom', message: parsed.message, input: value });
+        return z.NEVER;
+      })
       .nullable()
-      .optional(),
+      .optional()
+      .meta({
+        description: `Image bytes as base64, or as a data URI (${INLINE_DATA_EXAMPLE}) whose prefix is stripped`,
+      }),
     fit: z.enum(FIT_MODES).default('cover'),
     rotate: z.number().min(-360).max(360).default(0),
   })
@@ -178,8 +199,6 @@ export const assetSchema = z
     message: 'exactly one of url or data is required',
   })
   .meta({ id: 'Asset' });
-
-const hexColor = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a hex color like #1A2B3C');
 
 export const renderSmartObjectInputSchema = z
   .object({
@@ -243,6 +262,25 @@ export type RenderFailureCode = (typeof RENDER_FAILURE_CODES)[number];
 
 export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 
+/** What a successful render could not do well; the render still succeeded and was charged as usual. */
+export const RENDER_WARNING_CODES = [
+  'UPSCALED_PAST_TEMPLATE',
+  'ARTWORK_CROPPED',
+  'ARTWORK_UPSCALED',
+] as const;
+export type RenderWarningCode = (typeof RENDER_WARNING_CODES)[number];
+
+export const renderWarningSchema = z
+  .object({
+    code: z.enum(RENDER_WARNING_CODES),
+    message: z.string(),
+    smart_object_uuid: uuidSchema
+      .optional()
+      .meta({ description: 'The smart object the warning is about (absent for the whole render)' }),
+  })
+  .meta({ id: 'RenderWarning' });
+export type RenderWarning = z.infer<typeof renderWarningSchema>;
+
 export const renderSchema = z
   .object({
     uuid: uuidSchema,
@@ -258,6 +296,7 @@ export const renderSchema = z
         height: z.number().int(),
         format: z.enum(EXPORT_FORMATS),
         bytes: z.number().int(),
+        warnings: z.array(renderWarningSchema),
       })
       .nullable(),
     error: z.object({ code: z.enum(RENDER_FAILURE_CODES), message: z.string() }).nullable(),

@@ -87,6 +87,7 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
           ],
           blend_mode: 'multiply',
           required: true,
+          color: null,
         },
       ],
       status: 'ready',
@@ -110,6 +111,7 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
           quad: null,
           blend_mode: 'multiply',
           required: true,
+          color: { default: '#ffffff', allowed: ['#ffffff', '#222222', '#1f2a44'] },
         },
         {
           uuid: '0f6a7e55-0c7b-4f5e-9d7c-7f3b1a2c3d03',
@@ -120,6 +122,7 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
           quad: null,
           blend_mode: 'normal',
           required: false,
+          color: null,
         },
       ],
       status: 'ready',
@@ -189,10 +192,10 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
     return render;
   }
 
-  function resultFor(render, label, hue) {
+  function resultFor(render, label, hue, warnings = []) {
     const file = `/__fake/img/render-${render.uuid}.svg`;
     images.set(file, posterSvg(1200, 900, label, hue));
-    return { url: `${origin}${file}`, width: 1200, height: 900, format: 'png', bytes: 734_003 };
+    return { url: `${origin}${file}`, width: 1200, height: 900, format: 'png', bytes: 734_003, warnings };
   }
 
   /** A fresh account has a little history so every screen shows something. */
@@ -528,7 +531,15 @@ export function createFakeDashboard({ webRoot, cacheControlFor, now = () => new 
           Object.assign(render, {
             status: 'succeeded',
             completed_at: now().toISOString(),
-            result: resultFor(render, 'Your artwork', 150),
+            // The smoke run's artwork is 4:3 in a 3:4 poster: what the real worker says about it.
+            result: resultFor(render, 'Your artwork', 150, [
+              {
+                code: 'ARTWORK_CROPPED',
+                smart_object_uuid: mockups[0].smart_objects[0].uuid,
+                message:
+                  'Smart object "Poster": fit "cover" cut 44% of the artwork\'s area off (artwork 64×48 px, area 1080:1440). Use fit "contain" to show all of it.',
+              },
+            ]),
           });
         }
       }

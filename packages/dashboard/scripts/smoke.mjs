@@ -247,6 +247,15 @@ async function main() {
     await shot(page, '12-mockups');
     await page.getByRole('link', { name: 'Try Bedroom poster' }).click();
     await page.getByRole('heading', { name: 'Try Bedroom poster' }).waitFor();
+    const price = page.locator('#size-price');
+    assert.equal(await price.textContent(), '1200 × 900 px · 1 credit', 'the price at the template size');
+    await page.getByLabel('Size (px, optional)').fill('4000');
+    assert.equal(
+      await price.textContent(),
+      '4000 × 3000 px · 3 credits · larger than the template: no extra detail',
+      'the price follows the size',
+    );
+    await page.getByLabel('Size (px, optional)').fill('');
     await page.getByRole('button', { name: 'Render' }).click();
     await page.getByRole('alert').getByText('Choose an image for Poster').waitFor();
     await page.getByLabel('Artwork for Poster').setInputFiles({
@@ -259,7 +268,17 @@ async function main() {
     const curl = await page.getByLabel('curl command').textContent();
     assert.ok(curl.includes(`${origin}/api/v1/renders?wait=30`), 'curl names the public endpoint');
     assert.ok(curl.includes('"url": "https://example.com/your-artwork.png"'), 'curl has no base64');
+    await page.getByRole('list', { name: 'Render warnings' }).getByText('fit "cover" cut 44%').waitFor();
     await shot(page, '13-try-it-result');
+    await page.getByRole('link', { name: '← All mockups' }).click();
+    await page.getByRole('link', { name: 'Try White t-shirt' }).click();
+    assert.equal(
+      await page.getByLabel('Product colour for Chest print').inputValue(),
+      '#ffffff',
+      'the colour picker starts at the product colour',
+    );
+    assert.equal(await page.getByLabel('Product colour for Pocket').count(), 0, 'no colour where none');
+    await shot(page, '13b-try-it-colour');
 
     console.log('webhooks');
     await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();

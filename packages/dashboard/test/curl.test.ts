@@ -36,6 +36,16 @@ describe('buildCurlCommand', () => {
     });
   });
 
+  it('keeps the product colour chosen for a smart object', () => {
+    const coloured: CreateRenderBody = {
+      ...body,
+      smart_objects: [{ ...body.smart_objects[0]!, color: '#1f2a44' }],
+    };
+    expect(publicRenderBody(coloured)).toMatchObject({
+      smart_objects: [{ uuid: body.smart_objects[0]?.uuid, color: '#1f2a44' }],
+    });
+  });
+
   it('produces a command a POSIX shell parses back into the same JSON', () => {
     const command = buildCurlCommand(body, { baseUrl: 'http://localhost:8080' });
     // Replace curl by a printer of its last argument; the shell does the unquoting.

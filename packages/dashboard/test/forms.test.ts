@@ -2,7 +2,13 @@ import type { Mockup } from '../web/lib/api-types.js';
 import { readCookie } from '../web/lib/cookies.js';
 import { expiryFromDateInput, minimumExpiryDay, validateKeyName } from '../web/lib/key-form.js';
 import { PollCancelledError, PollTimeoutError, pollUntil } from '../web/lib/poll.js';
-import { MAX_UPLOAD_BYTES, base64FromDataUrl, buildRenderBody, isFinished } from '../web/lib/render-form.js';
+import {
+  MAX_UPLOAD_BYTES,
+  base64FromDataUrl,
+  buildRenderBody,
+  isFinished,
+  parseExportSize,
+} from '../web/lib/render-form.js';
 import { validateWebhookForm } from '../web/lib/webhook-form.js';
 
 describe('key form', () => {
@@ -56,6 +62,7 @@ const mockup: Mockup = {
       quad: null,
       blend_mode: 'multiply',
       required: true,
+      color: { default: '#ffffff', allowed: ['#ffffff', '#1f2a44'] },
     },
     {
       uuid: 'pocket',
@@ -66,6 +73,7 @@ const mockup: Mockup = {
       quad: null,
       blend_mode: 'normal',
       required: false,
+      color: null,
     },
   ],
 };
@@ -101,6 +109,39 @@ describe('render form', () => {
       ok: true,
       value: { export_options: { format: 'png', size: 1200 } },
     });
+  });
+
+  it('sends the chosen product colour (lower case) only for smart objects that take one', () => {
+    const built = buildRenderBody(mockup, {
+      ...base,
+      artworks: { front: 'QUJD', pocket: 'QQ==' },
+      colors: { front: '#1F2A44', pocket: '#123456' },
+    });
+    expect(built).toMatchObject({
+      ok: true,
+      value: {
+        smart_objects: [
+          { uuid: 'front', color: '#1f2a44' },
+          { uuid: 'pocket', asset: { data: 'QQ==' } },
+        ],
+      },
+    });
+    expect((built as { value: { smart_objects: object[] } }).value.smart_objects[1]).not.toHaveProperty(
+      'color',
+    );
+  });
+
+  it('refuses a colour the product is not offered in, naming the ones it is', () => {
+    expect(
+      buildRenderBody(mockup, { ...base, artworks: { front: 'QUJD' }, colors: { front: '#ff0000' } }),
+    ).toEqual({ ok: false, error: 'Front comes in #ffffff, #1f2a44: choose one of those colours.' });
+  });
+
+  it('reads the size field: empty is the template’s own size, anything else must be 64–8000', () => {
+    expect(parseExportSize(' ')).toEqual({ ok: true, value: undefined });
+    expect(parseExportSize('4000')).toEqual({ ok: true, value: 4000 });
+    expect(parseExportSize('63').ok).toBe(false);
+    expect(parseExportSize('abc').ok).toBe(false);
   });
 
   it('takes the base64 out of a data URL and refuses anything else', () => {

@@ -58,6 +58,8 @@ export interface RendersTable {
   result_height: number | null;
   result_format: string | null;
   result_bytes: number | null;
+  /** A succeeded render's warnings, `[{code, message, smart_object_uuid?}]`; null before they existed. */
+  result_warnings: JSONColumnType<unknown[]> | null;
   error_code: string | null;
   error_message: string | null;
   webhook_status: WebhookRowStatus | null;

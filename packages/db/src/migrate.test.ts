@@ -20,6 +20,7 @@ describe('migrations', () => {
         'renders/0003_mockups_account_index',
         'renders/0004_mockup_imports',
         'renders/0005_render_refunds',
+        'renders/0006_render_warnings',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);

@@ -18,7 +18,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { assetContentType, sniffedContentType } from './asset-content-type.js';
 import { fromStoredManifest, SAMPLE_REVISION_FIELD, toStoredManifest } from './stored-manifest.js';
-import { templateFingerprint } from './template-fingerprint.js';
+import { canonicalJson, templateFingerprint } from './template-fingerprint.js';
 
 export interface SeedBuiltInMockupsDeps {
   db: Kysely<Database>;
@@ -96,9 +96,10 @@ async function installSample(
 ): Promise<keyof SeedReport> {
   const manifest = templateManifestSchema.parse(sample.manifest);
   const contentHash = templateFingerprint({ ...sample, manifest });
+  const smartObjects = describeSmartObjects(manifest);
   const existing = await trx
     .selectFrom('renders.mockups')
-    .select(['version', 'manifest', 'status', 'account_id', 'deleted_at'])
+    .select(['version', 'manifest', 'smart_objects', 'status', 'account_id', 'deleted_at'])
     .where('id', '=', sample.uuid)
     .forUpdate()
     .executeTakeFirst();
@@ -109,7 +110,24 @@ async function installSample(
     existing.deleted_at === null &&
     fromStoredManifest(existing.manifest).contentHash === contentHash
   ) {
-    return 'unchanged';
+    if (
+      canonicalJson(existing.smart_objects) === canonicalJson(smartObjects) &&
+      existing.manifest[SAMPLE_REVISION_FIELD] === SAMPLE_TEMPLATES_REVISION
+    ) {
+      return 'unchanged';
+    }
+    // Same pixels, but the public description (or the generator revision) moved on, e.g. smart
+    // objects now list their product colour: rewrite the row in place, no new version or images.
+    await trx
+      .updateTable('renders.mockups')
+      .set({
+        smart_objects: JSON.stringify(smartObjects),
+        manifest: JSON.stringify(toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION)),
+        updated_at: sql`now()`,
+      })
+      .where('id', '=', sample.uuid)
+      .execute();
+    return 'updated';
   }
 
   const version = existing ? existing.version + 1 : 1;
@@ -127,7 +145,7 @@ async function installSample(
     height: manifest.height,
     status: 'ready' as const,
     manifest: JSON.stringify(toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION)),
-    smart_objects: JSON.stringify(describeSmartObjects(manifest)),
+    smart_objects: JSON.stringify(smartObjects),
     assets_prefix: assetsPrefix(sample.uuid, version),
     thumbnail_key: thumbnailKey,
     version,

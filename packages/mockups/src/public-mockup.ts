@@ -33,8 +33,12 @@ export function toPublicMockup(
     height: row.height,
     thumbnail: thumbnailUrl,
     outline: outlineUrl,
-    // Written by describeSmartObjects at install time: already the public shape.
-    smart_objects: row.smart_objects as Mockup['smart_objects'],
+    // Written by describeSmartObjects at install time: already the public shape, except that
+    // mockups imported before product colours were listed have no `color` (they take none).
+    smart_objects: (row.smart_objects as Mockup['smart_objects']).map((so) => ({
+      ...so,
+      color: so.color ?? null,
+    })),
     status: row.status,
     built_in: row.account_id === null,
     error:

@@ -30,6 +30,8 @@ export async function toPublicRender(
             height: row.result_height ?? 0,
             format: (row.result_format ?? 'png') as NonNullable<Render['result']>['format'],
             bytes: row.result_bytes ?? 0,
+            // Written by the worker in the public shape; renders from before warnings have none.
+            warnings: (row.result_warnings ?? []) as NonNullable<Render['result']>['warnings'],
           }
         : null,
     error: row.error_code

@@ -103,6 +103,46 @@ describe('built-in mockups', () => {
     expect(repaired.updated).toEqual([first!.slug]);
   }, 180_000);
 
+  it('lists the t-shirt’s product colour, and adds it in place to a row stored before colours were listed', async () => {
+    const shirt = (await listSampleTemplates()).find((sample) => sample.slug === 't-shirt')!;
+    const publicShirt = async () =>
+      toPublicMockup(
+        await db
+          .selectFrom('renders.mockups')
+          .selectAll()
+          .where('id', '=', shirt.uuid)
+          .executeTakeFirstOrThrow(),
+        null,
+      );
+    const [front] = (await publicShirt()).smart_objects;
+    expect(front!.color).toMatchObject({ default: '#ffffff' });
+    expect(front!.color!.allowed).toContain('#1f2a44');
+
+    // What an installation of the previous generator revision holds: no `color` on its smart objects.
+    await db
+      .updateTable('renders.mockups')
+      .set({
+        smart_objects: sql`(select jsonb_agg(so - 'color') from jsonb_array_elements(smart_objects) so)`,
+        manifest: sql`jsonb_set(manifest, '{sample_revision}', '1')`,
+      })
+      .where('id', '=', shirt.uuid)
+      .execute();
+    expect((await publicShirt()).smart_objects[0]!.color).toBeNull();
+    const filesBefore = await countFiles(root);
+
+    const report = await seedBuiltInMockups({ db, storage, logger: silent });
+
+    expect(report.updated).toEqual(['t-shirt']);
+    expect((await publicShirt()).smart_objects[0]!.color).toEqual(front!.color);
+    expect(await versionOf(shirt.uuid)).toBe(1);
+    expect(await countFiles(root)).toBe(filesBefore);
+    expect(await seedBuiltInMockups({ db, storage, logger: silent })).toEqual({
+      installed: [],
+      updated: [],
+      unchanged: [],
+    });
+  }, 180_000);
+
   it('bumps the version only when the pixels changed, and keeps the old version’s images', async () => {
     const original = await tinyTemplate();
     await seedBuiltInMockups({ db, storage, logger: silent, samples: () => Promise.resolve([original]) });

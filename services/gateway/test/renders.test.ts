@@ -98,6 +98,42 @@ describe('accepting a render', () => {
     const parked = await readFile(`${stack.storageDir}/inputs/${row!.id}/${posterLayer}`);
     expect(parked.equals(TINY_PNG)).toBe(true);
   });
+
+  it('accepts artwork as a data URI (with parameters) and parks the image itself, prefix stripped', async () => {
+    const { id, api } = await account(5);
+    const data = `data:image/png;name=art.png;base64,${TINY_PNG.toString('base64')}`;
+    const answer = await api.send(
+      'POST',
+      '/api/v1/renders',
+      renderBody({ smart_objects: [{ uuid: posterLayer, asset: { data } }] }),
+    );
+    expect(answer.status).toBe(202);
+    expect(answer.body.data).toMatchObject({ status: 'queued', credits_charged: 1 });
+    const [row] = await renderRows(id);
+    const { readFile } = await import('node:fs/promises');
+    const parked = await readFile(`${stack.storageDir}/inputs/${row!.id}/${posterLayer}`);
+    expect(parked.equals(TINY_PNG)).toBe(true);
+  });
+
+  it('refuses a malformed data URI with 400 naming smart_objects.0.asset.data and showing the accepted form', async () => {
+    const { api } = await account(5);
+    const answer = await api.send(
+      'POST',
+      '/api/v1/renders',
+      renderBody({ smart_objects: [{ uuid: posterLayer, asset: { data: 'data:image/png,%89PNG' } }] }),
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('VALIDATION_ERROR');
+    const issues = (answer.body.details as { issues: Array<{ path: string; message: string }> }).issues;
+    expect(issues).toEqual([
+      {
+        path: 'smart_objects.0.asset.data',
+        message: expect.stringContaining('without ";base64"') as unknown,
+      },
+    ]);
+    expect(issues[0]!.message).toContain('data:image/png;base64,');
+    expect(answer.body.error).toContain('smart_objects.0.asset.data');
+  });
 });
 
 describe('validation against the mockup (400 VALIDATION_ERROR naming the field, nothing charged)', () => {
@@ -149,6 +185,27 @@ describe('validation against the mockup (400 VALIDATION_ERROR naming the field, 
         renderBody({
           smart_objects: [
             { uuid: posterLayer, asset: { data: Buffer.from('hello, not an image').toString('base64') } },
+          ],
+        }),
+      'smart_objects.0.asset.data',
+    ],
+    [
+      'a data URI that is not of an image',
+      () =>
+        renderBody({
+          smart_objects: [{ uuid: posterLayer, asset: { data: 'data:text/plain;base64,aGVsbG8=' } }],
+        }),
+      'smart_objects.0.asset.data',
+    ],
+    [
+      'a data URI of an image whose bytes are not one',
+      () =>
+        renderBody({
+          smart_objects: [
+            {
+              uuid: posterLayer,
+              asset: { data: `data:image/png;base64,${Buffer.from('hello').toString('base64')}` },
+            },
           ],
         }),
       'smart_objects.0.asset.data',

@@ -100,13 +100,17 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
       height: output.height,
       format: output.format,
       bytes: output.data.length,
+      warnings: output.warnings,
     };
     if (await store.markSucceeded(row.id, result)) {
       metrics.renderDuration.observe(
         { template: templateLabel(template) },
         (clock.now().getTime() - started) / 1000,
       );
-      log.info({ result_key: key, bytes: result.bytes }, 'render succeeded');
+      log.info(
+        { result_key: key, bytes: result.bytes, warnings: result.warnings.map((w) => w.code) },
+        'render succeeded',
+      );
     } else {
       log.warn('render finished by another attempt first; result left as written');
     }

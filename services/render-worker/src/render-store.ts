@@ -1,6 +1,7 @@
 // The worker's reads and writes of `renders.renders`. Status only moves forward
 // (queued → processing → succeeded | failed) and every final write is conditional, so a duplicate
 // or zombie attempt can never turn a failed render into a success or the reverse.
+import type { RenderWarning } from '@platen/contracts';
 import type { Database, RenderRowStatus } from '@platen/db';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from './clock.js';
@@ -24,6 +25,7 @@ export interface RenderResult {
   height: number;
   format: string;
   bytes: number;
+  warnings: RenderWarning[];
 }
 
 export interface RenderStore {
@@ -79,6 +81,7 @@ export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: 
           result_height: result.height,
           result_format: result.format,
           result_bytes: result.bytes,
+          result_warnings: JSON.stringify(result.warnings),
           error_code: null,
           error_message: null,
           completed_at: clock.now(),

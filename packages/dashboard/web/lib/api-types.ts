@@ -69,7 +69,15 @@ export interface Render {
   created_at: string;
   started_at: string | null;
   completed_at: string | null;
-  result: { url: string; width: number; height: number; format: string; bytes: number } | null;
+  result: {
+    url: string;
+    width: number;
+    height: number;
+    format: string;
+    bytes: number;
+    /** What the render could not do well (cropped or enlarged artwork, an enlarged output). */
+    warnings: RenderWarning[];
+  } | null;
   error: { code: string; message: string } | null;
   /** Net of any refund: 0 for a refunded failed render. */
   credits_charged: number;
@@ -77,6 +85,12 @@ export interface Render {
   attempts: number;
   metadata: Record<string, unknown> | null;
   webhook: { url: string; status: DeliveryStatus; attempts: number } | null;
+}
+
+export interface RenderWarning {
+  code: string;
+  message: string;
+  smart_object_uuid?: string;
 }
 
 export interface RenderDetail extends Render {
@@ -99,6 +113,8 @@ export interface SmartObject {
   quad: [Point, Point, Point, Point] | null;
   blend_mode: string;
   required: boolean;
+  /** The product colour a render may set (its default, and the choices if limited); null: none. */
+  color: { default: string; allowed: string[] | null } | null;
 }
 
 export interface Mockup {
@@ -122,7 +138,7 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The public create-render body, as the "try it" form sends it. */
 export interface CreateRenderBody {
   mockup_uuid: string;
-  smart_objects: { uuid: string; asset: { data: string; fit?: FitMode } }[];
+  smart_objects: { uuid: string; asset: { data: string; fit?: FitMode }; color?: string }[];
   export_options?: { format?: ExportFormat; size?: number };
 }
 

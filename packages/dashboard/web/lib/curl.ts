@@ -19,9 +19,10 @@ function shellDoubleQuote(text: string): string {
 export function publicRenderBody(body: CreateRenderBody, artworkUrl = ARTWORK_URL_PLACEHOLDER): unknown {
   return {
     mockup_uuid: body.mockup_uuid,
-    smart_objects: body.smart_objects.map(({ uuid, asset }) => ({
+    smart_objects: body.smart_objects.map(({ uuid, asset, color }) => ({
       uuid,
       asset: { url: artworkUrl, ...(asset.fit ? { fit: asset.fit } : {}) },
+      ...(color ? { color } : {}),
     })),
     ...(body.export_options ? { export_options: body.export_options } : {}),
   };

@@ -25,6 +25,21 @@ export interface RenderFormInput {
   format: ExportFormat;
   /** Longest side in pixels, empty for the template's own size. */
   size: string;
+  /** The product colour chosen per smart object uuid (only those that take one are sent). */
+  colors?: Record<string, string | undefined>;
+}
+
+/** The size field as a number, undefined when empty (the template's own size). */
+export function parseExportSize(size: string): FormResult<number | undefined> {
+  if (size.trim() === '') return { ok: true, value: undefined };
+  const value = Number(size);
+  if (!Number.isInteger(value) || value < EXPORT_SIZE.min || value > EXPORT_SIZE.max) {
+    return {
+      ok: false,
+      error: `The size must be a whole number from ${EXPORT_SIZE.min} to ${EXPORT_SIZE.max}.`,
+    };
+  }
+  return { ok: true, value };
 }
 
 export function buildRenderBody(mockup: Mockup, input: RenderFormInput): FormResult<CreateRenderBody> {
@@ -32,26 +47,28 @@ export function buildRenderBody(mockup: Mockup, input: RenderFormInput): FormRes
   if (missing.length > 0) {
     return { ok: false, error: `Choose an image for ${missing.map((object) => object.name).join(', ')}.` };
   }
-  const smartObjects = mockup.smart_objects.flatMap((object) => {
+  const smartObjects: CreateRenderBody['smart_objects'] = [];
+  for (const object of mockup.smart_objects) {
     const data = input.artworks[object.uuid];
-    return data ? [{ uuid: object.uuid, asset: { data, fit: input.fit } }] : [];
-  });
+    if (!data) continue;
+    const color = object.color ? input.colors?.[object.uuid]?.toLowerCase() : undefined;
+    if (color !== undefined && object.color?.allowed && !object.color.allowed.includes(color)) {
+      return {
+        ok: false,
+        error: `${object.name} comes in ${object.color.allowed.join(', ')}: choose one of those colours.`,
+      };
+    }
+    smartObjects.push({ uuid: object.uuid, asset: { data, fit: input.fit }, ...(color ? { color } : {}) });
+  }
   if (smartObjects.length === 0) return { ok: false, error: 'Choose at least one image.' };
   const totalBytes = input.fileSizes.reduce((a, b) => a + b, 0);
   if (totalBytes > MAX_UPLOAD_BYTES) {
     return { ok: false, error: 'The images are too large: at most 25 MB in all.' };
   }
   const exportOptions: NonNullable<CreateRenderBody['export_options']> = { format: input.format };
-  if (input.size.trim() !== '') {
-    const size = Number(input.size);
-    if (!Number.isInteger(size) || size < EXPORT_SIZE.min || size > EXPORT_SIZE.max) {
-      return {
-        ok: false,
-        error: `The size must be a whole number from ${EXPORT_SIZE.min} to ${EXPORT_SIZE.max}.`,
-      };
-    }
-    exportOptions.size = size;
-  }
+  const size = parseExportSize(input.size);
+  if (!size.ok) return size;
+  if (size.value !== undefined) exportOptions.size = size.value;
   return {
     ok: true,
     value: { mockup_uuid: mockup.uuid, smart_objects: smartObjects, export_options: exportOptions },

@@ -20,7 +20,14 @@ import {
 import { buildCurlCommand } from '../lib/curl.js';
 import { durationBetween, formatBytes, formatDuration, shortId } from '../lib/format.js';
 import { pollUntil, PollCancelledError } from '../lib/poll.js';
-import { EXPORT_SIZE, base64FromDataUrl, buildRenderBody, isFinished } from '../lib/render-form.js';
+import {
+  EXPORT_SIZE,
+  base64FromDataUrl,
+  buildRenderBody,
+  isFinished,
+  parseExportSize,
+} from '../lib/render-form.js';
+import { creditsLabel, renderPrice } from '../lib/render-price.js';
 import { routePath } from '../lib/routes.js';
 import { useResource } from '../use-resource.js';
 
@@ -129,6 +136,14 @@ function TryIt({ mockup }: { mockup: Mockup }) {
   const [fit, setFit] = useState<FitMode>('cover');
   const [format, setFormat] = useState<ExportFormat>('png');
   const [size, setSize] = useState('');
+  // Pre-filled with each product's own colour (e.g. the t-shirt's fabric).
+  const [colors, setColors] = useState<Record<string, string>>(() =>
+    Object.fromEntries(
+      mockup.smart_objects.flatMap((object) =>
+        object.color ? [[object.uuid, object.color.default.toLowerCase()]] : [],
+      ),
+    ),
+  );
   const [error, setError] = useState<unknown>(null);
   const [phase, setPhase] = useState<Phase>({ state: 'idle' });
   const [sent, setSent] = useState<CreateRenderBody | null>(null);
@@ -151,7 +166,7 @@ function TryIt({ mockup }: { mockup: Mockup }) {
         if (file) artworks[object.uuid] = await readAsBase64(file);
       }
       const fileSizes = Object.values(files).map((file) => file?.size ?? 0);
-      const built = buildRenderBody(mockup, { artworks, fileSizes, fit, format, size });
+      const built = buildRenderBody(mockup, { artworks, fileSizes, fit, format, size, colors });
       if (!built.ok) return setError(new Error(built.error));
       setPhase({ state: 'sending' });
       const accepted = await api.createRender(built.value);
@@ -179,6 +194,8 @@ function TryIt({ mockup }: { mockup: Mockup }) {
   const render = phase.state === 'waiting' || phase.state === 'done' ? phase.render : null;
   const curl = sent ? buildCurlCommand(sent, { baseUrl: window.location.origin }) : null;
   const noCredits = error instanceof ApiError && error.code === 'INSUFFICIENT_CREDITS';
+  const sizeValue = parseExportSize(size);
+  const price = sizeValue.ok ? renderPrice(mockup, sizeValue.value) : null;
 
   return (
     <div className="stack">
@@ -214,6 +231,31 @@ function TryIt({ mockup }: { mockup: Mockup }) {
                 {object.size.width} × {object.size.height} px area
                 {files[object.uuid] ? ` · ${formatBytes(files[object.uuid]?.size ?? 0)}` : ''}
               </span>
+              {object.color && (
+                <label className="field color-field">
+                  {`Product colour for ${object.name}`}
+                  <input
+                    type="color"
+                    value={colors[object.uuid] ?? object.color.default}
+                    list={object.color.allowed ? `colors-${object.uuid}` : undefined}
+                    onChange={(event) => {
+                      const value = event.target.value;
+                      setColors((current) => ({ ...current, [object.uuid]: value }));
+                    }}
+                  />
+                  {object.color.allowed && (
+                    <datalist id={`colors-${object.uuid}`}>
+                      {object.color.allowed.map((hex) => (
+                        <option key={hex} value={hex} />
+                      ))}
+                    </datalist>
+                  )}
+                  <span className="hint">
+                    <code>{colors[object.uuid] ?? object.color.default}</code>
+                    {object.color.allowed ? ` · offered: ${object.color.allowed.length} colours` : ''}
+                  </span>
+                </label>
+              )}
             </div>
           ))}
           <div className="field-row">
@@ -247,7 +289,14 @@ function TryIt({ mockup }: { mockup: Mockup }) {
                 placeholder={String(Math.max(mockup.width, mockup.height))}
                 value={size}
                 onChange={(event) => setSize(event.target.value)}
+                aria-describedby="size-price"
               />
+              <span className="hint" id="size-price" aria-live="polite">
+                {price
+                  ? `${price.width} × ${price.height} px · ${creditsLabel(price.credits)}` +
+                    (price.enlarged ? ' · larger than the template: no extra detail' : '')
+                  : `${EXPORT_SIZE.min}–${EXPORT_SIZE.max} px`}
+              </span>
             </label>
           </div>
           <ErrorMessage error={error} />
@@ -261,7 +310,11 @@ function TryIt({ mockup }: { mockup: Mockup }) {
               {phase.state === 'sending' ? 'Uploading…' : phase.state === 'waiting' ? 'Rendering…' : 'Render'}
             </button>
           </div>
-          <p className="small muted">A render costs 1 credit.</p>
+          <p className="small muted">
+            {price
+              ? `This render costs ${creditsLabel(price.credits)}: 1 per started 4 output megapixels.`
+              : 'A render costs 1 credit per started 4 output megapixels.'}
+          </p>
         </form>
       </div>
 
@@ -290,6 +343,13 @@ function TryIt({ mockup }: { mockup: Mockup }) {
               </figcaption>
             </figure>
           )}
+          {render.result && render.result.warnings.length > 0 && (
+            <ul className="warning render-warnings" aria-label="Render warnings">
+              {render.result.warnings.map((warning, index) => (
+                <li key={`${warning.code}-${index}`}>{warning.message}</li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
       {curl && (
@@ -300,7 +360,8 @@ function TryIt({ mockup }: { mockup: Mockup }) {
           </div>
           <p className="small muted">
             Set <code>PLATEN_API_KEY</code> to one of your keys and put your artwork at a URL the server can
-            fetch (or send it as base64 in <code>asset.data</code>).
+            fetch (or send it in <code>asset.data</code>, as base64 or as a{' '}
+            <code>data:image/png;base64,…</code> URI).
           </p>
           <pre className="code" aria-label="curl command" tabIndex={0}>
             {curl}

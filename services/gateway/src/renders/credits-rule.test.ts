@@ -1,3 +1,5 @@
+// The dashboard's "try it" form restates the rule for the browser; this keeps the two in step.
+import { renderPrice } from '../../../../packages/dashboard/web/lib/render-price.js';
 import { outputSize, renderCredits } from './credits-rule.js';
 
 describe('the credits rule', () => {
@@ -12,5 +14,29 @@ describe('the credits rule', () => {
     expect(outputSize({ width: 2000, height: 1500 }, 4000)).toEqual({ width: 4000, height: 3000 });
     expect(outputSize({ width: 1500, height: 2000 }, 64)).toEqual({ width: 48, height: 64 });
     expect(outputSize({ width: 2000, height: 1500 }, undefined)).toEqual({ width: 2000, height: 1500 });
+  });
+});
+
+describe('the price the dashboard shows before a render', () => {
+  it('is what the gateway charges, for every template shape and size tried', () => {
+    const templates = [
+      { width: 2000, height: 1500 },
+      { width: 1500, height: 2000 },
+      { width: 2400, height: 2400 },
+      { width: 7, height: 3001 },
+    ];
+    const sizes = [undefined, 64, 999, 2000, 2001, 2829, 4000, 5657, 8000];
+    for (const template of templates) {
+      for (const size of sizes) {
+        const shown = renderPrice(template, size);
+        const output = outputSize(template, size);
+        expect({ template, size, ...shown }).toMatchObject({
+          template,
+          size,
+          ...output,
+          credits: renderCredits(output),
+        });
+      }
+    }
   });
 });

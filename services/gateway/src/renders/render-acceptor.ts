@@ -127,6 +127,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         result_height: null,
         result_format: null,
         result_bytes: null,
+        result_warnings: null,
         error_code: null,
         error_message: null,
         webhook_status: request.webhook_url ? 'pending' : null,
@@ -141,6 +142,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
           inputs: JSON.stringify(row.inputs),
           export_options: JSON.stringify(row.export_options),
           metadata: row.metadata ? JSON.stringify(row.metadata) : null,
+          result_warnings: null,
         },
         idempotency,
       );

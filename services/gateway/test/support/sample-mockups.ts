@@ -4,6 +4,18 @@
 import type { Mockup } from '@platen/contracts';
 
 const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';
+/** The t-shirt's fabric colours (packages/compositor/src/samples/t-shirt.ts). */
+const SHIRT_COLORS = [
+  '#ffffff',
+  '#222222',
+  '#9a9a9a',
+  '#1f2a44',
+  '#b3262e',
+  '#2f5d3a',
+  '#2c5fb3',
+  '#d8c7a5',
+  '#6b1f2e',
+];
 
 export const BUILTIN_MOCKUPS: readonly Mockup[] = [
   {
@@ -29,6 +41,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
         ],
         blend_mode: 'normal',
         required: true,
+        color: null,
       },
     ],
     status: 'ready',
@@ -55,6 +68,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
         quad: null,
         blend_mode: 'normal',
         required: true,
+        color: { default: '#ffffff', allowed: SHIRT_COLORS },
       },
     ],
     status: 'ready',
@@ -86,6 +100,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
         ],
         blend_mode: 'normal',
         required: true,
+        color: null,
       },
     ],
     status: 'ready',
@@ -112,6 +127,7 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
         quad: null,
         blend_mode: 'normal',
         required: true,
+        color: null,
       },
     ],
     status: 'ready',

@@ -53,6 +53,7 @@ export interface RenderRow {
   result_height: number | null;
   result_format: string | null;
   result_bytes: number | null;
+  result_warnings: unknown[] | null;
   started_at: Date | null;
   completed_at: Date | null;
 }
@@ -173,6 +174,7 @@ export async function startHarness(
         'result_height',
         'result_format',
         'result_bytes',
+        'result_warnings',
         'started_at',
         'completed_at',
       ])

@@ -4,6 +4,7 @@ import * as renders0002 from './0002_webhooks.js';
 import * as renders0003 from './0003_mockups_account_index.js';
 import * as renders0004 from './0004_mockup_imports.js';
 import * as renders0005 from './0005_render_refunds.js';
+import * as renders0006 from './0006_render_warnings.js';
 
 /** Migrations of schema `renders`, in order of their names. */
 export const RENDERS_MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const RENDERS_MIGRATIONS: Record<string, Migration> = {
   '0003_mockups_account_index': renders0003,
   '0004_mockup_imports': renders0004,
   '0005_render_refunds': renders0005,
+  '0006_render_warnings': renders0006,
 };
