@@ -396,6 +396,7 @@ describe('importPsd: appearance', () => {
           opened: true,
           children: [
             { name: 'Dot', left: 0, top: 0, right: 4, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
+            { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
         { name: 'Brighter', adjustment: { type: 'brightness/contrast', brightness: 20, contrast: 0 } },
@@ -405,6 +406,7 @@ describe('importPsd: appearance', () => {
           opened: true,
           children: [
             { name: 'Dot', left: 0, top: 0, right: 4, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
+            { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
       ],
@@ -519,6 +521,104 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
     expect(meanAbsDiff(a, b)).toBeLessThan(0.5);
     // …and the mode shows: drawn as normal, the same document would look different.
     expect(meanAbsDiff(a, c)).toBeGreaterThan(1);
+  });
+
+  const tintLayer = (extra: object = {}) => ({
+    name: 'Tint',
+    left: 0,
+    top: 0,
+    right: 120,
+    bottom: H,
+    imageData: solidPixels(120, H, TINT),
+    opacity: 0.6,
+    ...extra,
+  });
+
+  it.each([
+    ['hue', 'hue'],
+    ['multiply', 'multiply'],
+    ['dissolve', 'dissolve'],
+  ] as [PsdBlendMode, BlendMode][])(
+    'imports a "%s" group of one layer as that layer in %s, without a warning',
+    async (photoshop, mode) => {
+      const result = await imported({
+        width: W,
+        height: H,
+        background: BACKGROUND,
+        smartObjects: [
+          { name: 'Art', x: 20, y: 30, width: 200, height: 100, blendMode: photoshop, opacity: 0.6 },
+        ],
+        above: [
+          {
+            name: 'Group',
+            blendMode: photoshop,
+            opacity: 0.75,
+            opened: true,
+            // In the isolated group the tint's own mode blends with nothing: it does not show.
+            children: [tintLayer({ blendMode: 'screen', opacity: 0.8 })],
+          },
+        ],
+      });
+      expect(result.warnings).toEqual([]);
+      const tint = templateManifestSchema.parse(result.manifest).layers.at(-1);
+      // 0.75 × 0.8, each stored as a byte.
+      expect(tint).toMatchObject({
+        name: 'Group / Tint',
+        blend_mode: mode,
+        opacity: expect.closeTo(0.6, 2) as number,
+      });
+      const expected = byHand(mode);
+      const [a, b] = await Promise.all([
+        render(result.manifest, result.assets),
+        render(expected.manifest, expected.assets),
+      ]);
+      expect(meanAbsDiff(a, b)).toBeLessThan(0.5);
+    },
+  );
+
+  it('draws the one layer of a normal (isolated) group as normal, and of a pass-through group in its own mode', async () => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [
+        { name: 'Normal', blendMode: 'normal', opened: true, children: [tintLayer({ blendMode: 'hue' })] },
+        {
+          name: 'Through',
+          blendMode: 'pass through',
+          opacity: 0.5,
+          opened: true,
+          children: [tintLayer({ blendMode: 'divide' })],
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const layers = templateManifestSchema.parse(result.manifest).layers.slice(-2);
+    expect(layers).toMatchObject([
+      { name: 'Normal / Tint', blend_mode: 'normal', opacity: expect.closeTo(0.6, 2) as number },
+      { name: 'Through / Tint', blend_mode: 'divide', opacity: expect.closeTo(0.3, 2) as number },
+    ]);
+  });
+
+  it('still warns for a group whose blend mode applies to more than one layer', async () => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [
+        {
+          name: 'Group',
+          blendMode: 'luminosity',
+          opened: true,
+          children: [tintLayer(), tintLayer({ name: 'Tint 2' })],
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ layer: 'Group', code: 'GROUP_BLEND_APPROXIMATED' }),
+    ]);
   });
 });
 

@@ -195,6 +195,15 @@ async function walkLayers(
 
     if (layer.children) {
       const blend = layer.blendMode ?? 'pass through';
+      const sole = soleLayerOf(layer);
+      if (sole) {
+        // A group of one layer is exact as that layer: the group's opacity multiplies the layer's,
+        // and an isolated group (any mode but pass through) blends the layer's own pixels (a
+        // layer over nothing keeps its colours whatever its mode) with the group's mode.
+        const child = blend === 'pass through' ? sole : { ...sole, blendMode: blend };
+        await walkLayers(walk, [child], path, layerOpacity, psd);
+        continue;
+      }
       if (blend !== 'pass through' && blend !== 'normal') {
         warn(
           walk,
@@ -238,6 +247,17 @@ async function walkLayers(
     }
     await addImage(walk, layer, path, layerOpacity);
   }
+}
+
+/** The group's only visible layer, when the group is exactly that layer drawn with its own mode. */
+function soleLayerOf(group: Layer): Layer | undefined {
+  if (group.mask?.imageData && !group.mask.disabled) return undefined;
+  const visible = (group.children ?? []).filter((child) => !child.hidden);
+  const sole = visible.length === 1 ? visible[0]! : undefined;
+  // Dissolve drops pixels before the group's opacity or mode applies: not one layer's mode.
+  if (!sole || sole.children || sole.adjustment || sole.clipping || sole.blendMode === 'dissolve')
+    return undefined;
+  return sole;
 }
 
 function hasEffects(layer: Layer): boolean {
