@@ -620,6 +620,25 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
       expect.objectContaining({ layer: 'Group', code: 'GROUP_BLEND_APPROXIMATED' }),
     ]);
   });
+
+  it('warns for a normal group of several layers only when one of them blends with what is below it', async () => {
+    const group = (name: string, second: PsdBlendMode) => ({
+      name,
+      blendMode: 'normal' as const,
+      opened: true,
+      children: [tintLayer(), tintLayer({ name: 'Tint 2', blendMode: second })],
+    });
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [group('Plain', 'normal'), group('Dissolving', 'dissolve'), group('Multiplying', 'multiply')],
+    });
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ layer: 'Multiplying', code: 'GROUP_BLEND_APPROXIMATED' }),
+    ]);
+  });
 });
 
 describe('importPsd: refusals', () => {

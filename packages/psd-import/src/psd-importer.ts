@@ -211,6 +211,13 @@ async function walkLayers(
           'GROUP_BLEND_APPROXIMATED',
           `The group's "${blend}" blend mode is not reproduced; its layers blend on their own.`,
         );
+      } else if (blend === 'normal' && blendsWithBackdrop(layer.children)) {
+        warn(
+          walk,
+          path,
+          'GROUP_BLEND_APPROXIMATED',
+          "The group's normal blend mode keeps its layers' blend modes inside the group in Photoshop; here they blend with what is under the group.",
+        );
       } else if ((layer.opacity ?? 1) < 1) {
         warn(
           walk,
@@ -258,6 +265,20 @@ function soleLayerOf(group: Layer): Layer | undefined {
   if (!sole || sole.children || sole.adjustment || sole.clipping || sole.blendMode === 'dissolve')
     return undefined;
   return sole;
+}
+
+/**
+ * Whether a visible layer under `layers` has a mode that reads the colours below it: in a normal
+ * (isolated) group those are the group's own, not the backdrop's as here. Normal and dissolve
+ * layers look the same either way.
+ */
+function blendsWithBackdrop(layers: Layer[]): boolean {
+  return layers.some((layer) => {
+    if (layer.hidden || layer.adjustment) return false;
+    const blend = layer.blendMode ?? (layer.children ? 'pass through' : 'normal');
+    if (blend !== 'normal' && blend !== 'dissolve' && blend !== 'pass through') return true;
+    return layer.children ? blendsWithBackdrop(layer.children) : false;
+  });
 }
 
 function hasEffects(layer: Layer): boolean {
