@@ -191,13 +191,20 @@ describe('every blend mode against its published formula, on a gradient pair', (
     images.set('backdrop', await png((x) => backdropAt(x)));
     images.set('source@255', await png((_x, y) => sourceAt(y)));
     images.set('source@128', await png((_x, y) => sourceAt(y), 128));
+    images.set('backdrop@128', await png((x) => backdropAt(x), 128));
   });
 
   /** The rendered canvas as RGB bytes. */
-  async function render(path: Path, mode: BlendMode, alpha: number): Promise<Buffer> {
+  /** The rendered canvas as RGB bytes (RGBA with `withAlpha`). */
+  async function render(
+    path: Path,
+    mode: BlendMode,
+    alpha: number,
+    { backdropAlpha = 255, withAlpha = false } = {},
+  ): Promise<Buffer> {
     const { manifest, artwork } = template(path, mode);
     const assets = new Map([
-      ['backdrop', images.get('backdrop')!],
+      ['backdrop', images.get(backdropAlpha === 255 ? 'backdrop' : `backdrop@${backdropAlpha}`)!],
       ['source', images.get(`source@${alpha}`)!],
     ]);
     const prepared = await compositor.prepare({ id: 'blend', version: ++version, manifest }, assets);
@@ -212,7 +219,9 @@ describe('every blend mode against its published formula, on a gradient pair', (
         ]
       : [];
     const out = await compositor.render(prepared, inputs, { format: 'png' });
-    return sharp(out.data).removeAlpha().raw().toBuffer();
+    return withAlpha
+      ? sharp(out.data).ensureAlpha().raw().toBuffer()
+      : sharp(out.data).removeAlpha().raw().toBuffer();
   }
 
   const modes = BLEND_MODES.filter((mode) => mode !== 'dissolve');
@@ -236,6 +245,33 @@ describe('every blend mode against its published formula, on a gradient pair', (
         }
       }
       expect(worst <= 1 ? 'within 1' : `${worst} off at ${where}`).toBe('within 1');
+    },
+  );
+
+  it.each(modes)(
+    '%s over a half-transparent backdrop follows the general source-over formula (±1)',
+    async (mode) => {
+      const rgba = await render('flattened layer', mode, 128, { backdropAlpha: 128, withAlpha: true });
+      const [as, ab] = [128 / 255, 128 / 255];
+      const ao = as + ab * (1 - as);
+      let worst = 0;
+      for (let y = 0; y < SIZE; y++) {
+        for (let x = 0; x < SIZE; x++) {
+          const cb = backdropAt(x);
+          const cs = sourceAt(y);
+          const blended = blendRgb(mode, cb, cs);
+          // Cs' = (1 − αb)·Cs + αb·B(Cb, Cs); Co = (αs·Cs' + (1 − αs)·αb·Cb) / αo
+          const expected = blended.map((v, c) => {
+            const mixed = (1 - ab) * (cs[c]! / 255) + ab * v;
+            return Math.round((255 * (as * mixed + (1 - as) * ab * (cb[c]! / 255))) / ao);
+          });
+          expected.push(Math.round(255 * ao));
+          for (let c = 0; c < 4; c++) {
+            worst = Math.max(worst, Math.abs(rgba[(y * SIZE + x) * 4 + c]! - expected[c]!));
+          }
+        }
+      }
+      expect(worst).toBeLessThanOrEqual(1);
     },
   );
 
