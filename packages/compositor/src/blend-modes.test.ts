@@ -1,5 +1,12 @@
 import type { Writable } from './blend-modes.js';
-import { applyMask, blendFunction, compositeClipped, compositeOnto, multiplyColor } from './blend-modes.js';
+import {
+  applyMask,
+  blendFunction,
+  compositeClipped,
+  compositeOnto,
+  isSeparable,
+  multiplyColor,
+} from './blend-modes.js';
 import { contentRows } from './raster.js';
 import { BLEND_MODES } from './template-model.js';
 import type { PlacedRgba, RgbaImage } from './raster.js';
@@ -29,9 +36,27 @@ const cases: [BlendMode, number, number][] = [
   ['exclusion', 143, 173], // .56, .68
   ['linear-dodge', 204, 255],
   ['linear-burn', 0, 0],
+  ['subtract', 102, 0], // .4; max(0, −.6)
+  ['divide', 255, 64], // .6/.2 → 1; .2/.8 = .25
+  ['vivid-light', 0, 128], // burn(.6, .4) = 0; dodge(.2, .6) = .5
+  ['linear-light', 0, 204], // .6 + .4 − 1; .2 + 1.6 − 1
+  ['pin-light', 102, 153], // min(.6, .4); max(.2, .6)
+  ['hard-mix', 0, 255], // .6 + .2 < 1; .2 + .8 ≥ 1
+  // Grey on grey: hue, saturation and color keep the backdrop's grey, luminosity takes the source's.
+  ['hue', 153, 51],
+  ['saturation', 153, 51],
+  ['color', 153, 51],
+  ['luminosity', 51, 204],
+  ['darker-color', 51, 51],
+  ['lighter-color', 153, 204],
+  ['dissolve', 51, 204], // opaque source: every pixel is the source
 ];
 
 describe('blend modes', () => {
+  it('has a hand-worked case for every mode', () => {
+    expect(cases.map(([mode]) => mode).sort()).toEqual([...BLEND_MODES].sort());
+  });
+
   it.each(cases)('%s matches its formula on opaque pixels', (mode, first, second) => {
     const a = pixel(153, 153, 153);
     compositeOnto(a, layer(51, 51, 51), mode, 1);
@@ -150,24 +175,27 @@ describe('blend modes', () => {
     expect(Array.from(rgb.data)).toEqual(Array.from(rgba.data).filter((_, i) => i % 4 !== 3));
   });
 
-  it.each(BLEND_MODES)('%s as clipped shading mixes its formula by the shading alpha', (mode) => {
-    const target: Writable<PlacedRgba> = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 3) };
-    const shading: PlacedRgba = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 4) };
-    const expected = Array.from(target.data);
-    const blend = blendFunction(mode);
-    for (let d = 0; d < 64; d += 4) {
-      const as = (shading.data[d + 3]! / 255) * 0.6;
-      if (expected[d + 3] === 0 || as === 0) continue;
-      for (let c = 0; c < 3; c++) {
-        const cb = expected[d + c]! / 255;
-        const value = ((1 - as) * cb + as * blend(cb, shading.data[d + c]! / 255)) * 255;
-        expected[d + c] = Math.min(255, Math.max(0, Math.round(value)));
+  it.each(BLEND_MODES.filter(isSeparable))(
+    '%s as clipped shading mixes its formula by the shading alpha',
+    (mode) => {
+      const target: Writable<PlacedRgba> = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 3) };
+      const shading: PlacedRgba = { x: 0, y: 0, width: 8, height: 2, data: bytes(64, 4) };
+      const expected = Array.from(target.data);
+      const blend = blendFunction(mode);
+      for (let d = 0; d < 64; d += 4) {
+        const as = (shading.data[d + 3]! / 255) * 0.6;
+        if (expected[d + 3] === 0 || as === 0) continue;
+        for (let c = 0; c < 3; c++) {
+          const cb = expected[d + c]! / 255;
+          const value = ((1 - as) * cb + as * blend(cb, shading.data[d + c]! / 255)) * 255;
+          expected[d + c] = Math.min(255, Math.max(0, Math.round(value)));
+        }
       }
-    }
-    compositeClipped(target, shading, mode, 0.6);
-    const worst = Array.from(target.data).reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0);
-    expect(worst).toBeLessThanOrEqual(1);
-  });
+      compositeClipped(target, shading, mode, 0.6);
+      const worst = Array.from(target.data).reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i]!)), 0);
+      expect(worst).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('writes only inside the canvas clip', () => {
     const canvas = {
@@ -203,7 +231,7 @@ describe('blend modes', () => {
       [2, 5, 5, 5, 5, 2],
       [2, 9, 9, 9, 9, 2],
     ]);
-    for (const mode of ['normal', 'multiply', 'screen', 'soft-light'] as const) {
+    for (const mode of ['normal', 'multiply', 'screen', 'soft-light', 'hue', 'dissolve'] as const) {
       const plain: Writable<RgbaImage> = { width: 14, height: 9, data: bytes(14 * 9 * 4, 7, 255) };
       const skipping: Writable<RgbaImage> = { ...plain, data: new Uint8ClampedArray(plain.data) };
       compositeOnto(plain, layer, mode, 0.7);

@@ -1,9 +1,13 @@
-// Photoshop-style blend modes as the W3C Compositing spec defines them (the same formulas libvips
-// uses), and the source-over compositing of straight-alpha RGBA that every layer goes through:
+// Photoshop's 27 blend modes: the separable ones per channel as the W3C Compositing spec defines
+// them (the same formulas libvips uses) plus Photoshop's published ones (subtract … hard mix), the
+// RGB ones (hue … lighter color) in rgb-blend-modes.ts, and dissolve; and the source-over
+// compositing of straight-alpha RGBA that every layer goes through:
 //   Cs' = (1 − αb)·Cs + αb·B(Cb, Cs),  αo = αs + αb(1 − αs),  Co = (αs·Cs' + (1 − αs)·αb·Cb) / αo
+import { dissolveThreshold } from './dissolve-noise.js';
 import type { PlacedGrey, PlacedRgba, Region, RgbaImage, RowSpans } from './raster.js';
 
 import { intersect, spanOfRow } from './raster.js';
+import { RGB_BLEND_FUNCTIONS, type RgbBlendFunction, type RgbBlendMode } from './rgb-blend-modes.js';
 import type { BlendMode } from './template-model.js';
 
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
@@ -42,15 +46,23 @@ export type BlendFunction = (backdrop: number, source: number) => number;
 const screen: BlendFunction = (cb, cs) => cb + cs - cb * cs;
 const hardLight: BlendFunction = (cb, cs) => (cs <= 0.5 ? cb * 2 * cs : screen(cb, 2 * cs - 1));
 
-const functions: Record<BlendMode, BlendFunction> = {
+const colorDodge: BlendFunction = (cb, cs) => (cb === 0 ? 0 : cs >= 1 ? 1 : min(1, cb / (1 - cs)));
+const colorBurn: BlendFunction = (cb, cs) => (cb >= 1 ? 1 : cs <= 0 ? 0 : 1 - min(1, (1 - cb) / cs));
+// b + s ≥ 1 on the 8-bit grid: two byte fractions that sum to 1 may add up to 1 − ε in floats.
+const HARD_MIX_EDGE = 1 - 0.5 / 255;
+
+/** The modes blended channel by channel. */
+export type SeparableBlendMode = Exclude<BlendMode, RgbBlendMode | 'dissolve'>;
+
+const functions: Record<SeparableBlendMode, BlendFunction> = {
   normal: (_cb, cs) => cs,
   multiply: (cb, cs) => cb * cs,
   screen,
   overlay: (cb, cs) => hardLight(cs, cb),
   darken: (cb, cs) => min(cb, cs),
   lighten: (cb, cs) => max(cb, cs),
-  'color-dodge': (cb, cs) => (cb === 0 ? 0 : cs >= 1 ? 1 : min(1, cb / (1 - cs))),
-  'color-burn': (cb, cs) => (cb >= 1 ? 1 : cs <= 0 ? 0 : 1 - min(1, (1 - cb) / cs)),
+  'color-dodge': colorDodge,
+  'color-burn': colorBurn,
   'hard-light': hardLight,
   'soft-light': (cb, cs) => {
     if (cs <= 0.5) return cb - (1 - 2 * cs) * cb * (1 - cb);
@@ -61,9 +73,19 @@ const functions: Record<BlendMode, BlendFunction> = {
   exclusion: (cb, cs) => cb + cs - 2 * cb * cs,
   'linear-dodge': (cb, cs) => min(1, cb + cs),
   'linear-burn': (cb, cs) => max(0, cb + cs - 1),
+  subtract: (cb, cs) => max(0, cb - cs),
+  divide: (cb, cs) => (cs <= 0 ? (cb <= 0 ? 0 : 1) : min(1, cb / cs)),
+  'vivid-light': (cb, cs) => (cs <= 0.5 ? colorBurn(cb, 2 * cs) : colorDodge(cb, 2 * (cs - 0.5))),
+  'linear-light': (cb, cs) => min(1, max(0, cb + 2 * cs - 1)),
+  'pin-light': (cb, cs) => (cs <= 0.5 ? min(cb, 2 * cs) : max(cb, 2 * cs - 1)),
+  'hard-mix': (cb, cs) => (cb + cs >= HARD_MIX_EDGE ? 1 : 0),
 };
 
-export function blendFunction(mode: BlendMode): BlendFunction {
+export function isSeparable(mode: BlendMode): mode is SeparableBlendMode {
+  return Object.hasOwn(functions, mode);
+}
+
+export function blendFunction(mode: SeparableBlendMode): BlendFunction {
   return functions[mode];
 }
 
@@ -130,6 +152,54 @@ export function blendPixel(
   dst[i + 3] = ao * 255;
 }
 
+/** B(Cb, Cs) of the RGB modes; one per thread, each pixel reads it right after writing it. */
+const rgbOut = new Float64Array(3);
+
+/**
+ * blendPixel for the modes that need the whole RGB triple, with the same compositing arithmetic;
+ * `backdropAlpha` is 255 on an RGB canvas.
+ */
+export function blendRgbPixel(
+  dst: Uint8ClampedArray,
+  i: number,
+  backdropAlpha: number,
+  r: number,
+  g: number,
+  b: number,
+  as: number,
+  blend: RgbBlendFunction,
+): void {
+  if (as <= 0) return;
+  const cr = dst[i]! * INV;
+  const cg = dst[i + 1]! * INV;
+  const cb = dst[i + 2]! * INV;
+  let sr = r * INV;
+  let sg = g * INV;
+  let sb = b * INV;
+  if (backdropAlpha === 255) {
+    blend(cr, cg, cb, sr, sg, sb, rgbOut);
+    const keep = 1 - as;
+    dst[i] = (as * rgbOut[0]! + keep * cr) * 255;
+    dst[i + 1] = (as * rgbOut[1]! + keep * cg) * 255;
+    dst[i + 2] = (as * rgbOut[2]! + keep * cb) * 255;
+    return;
+  }
+  const ab = backdropAlpha * INV;
+  const ao = as + ab * (1 - as);
+  const keep = (1 - as) * ab;
+  if (ab > 0) {
+    blend(cr, cg, cb, sr, sg, sb, rgbOut);
+    sr = (1 - ab) * sr + ab * rgbOut[0]!;
+    sg = (1 - ab) * sg + ab * rgbOut[1]!;
+    sb = (1 - ab) * sb + ab * rgbOut[2]!;
+  }
+  const scale = 255 / ao;
+  dst[i] = (as * sr + keep * cr) * scale;
+  dst[i + 1] = (as * sg + keep * cg) * scale;
+  dst[i + 2] = (as * sb + keep * cb) * scale;
+  dst[i + 3] = ao * 255;
+}
+
 /** Reads a placed grey map at canvas (x, y); `outside` where it has no pixel. */
 export function greyAt(map: PlacedGrey, x: number, y: number, outside: number): number {
   const mx = x - map.x;
@@ -145,7 +215,8 @@ type Pixels = Uint8Array | Uint8ClampedArray;
  * pixels are `stride` bytes apart (4: RGBA; 3: RGB, opaque). `scale` turns a source alpha byte
  * into αs (opacity / 255); `mask` (from index m) scales αs further. One loop per common blend
  * mode, so the formula is inlined: blending is most of a render's kernel time. Every variant
- * computes exactly what blendPixel does, in the same order (same bytes out).
+ * computes exactly what blendPixel does, in the same order (same bytes out). (x, y) is the
+ * canvas position of the first pixel (for dissolve).
  */
 type Span = (
   dst: Uint8ClampedArray,
@@ -158,6 +229,8 @@ type Span = (
   mask: Uint8Array | null,
   m: number,
   blend: BlendFunction | null,
+  x: number,
+  y: number,
 ) => void;
 
 const spanNormal: Span = (dst, stride, d, src, s, count, scale, mask, m) => {
@@ -260,10 +333,44 @@ const spanGeneric: Span = (dst, stride, d, src, s, count, scale, mask, m, blend)
   }
 };
 
+function rgbSpan(blend: RgbBlendFunction): Span {
+  return (dst, stride, d, src, s, count, scale, mask, m) => {
+    for (let k = 0; k < count; k++, d += stride, s += 4) {
+      const alpha = src[s + 3]!;
+      if (alpha === 0) continue;
+      let as = alpha * scale;
+      if (mask !== null) as *= mask[m + k]! * INV;
+      const backdropAlpha = stride === 4 ? dst[d + 3]! : 255;
+      blendRgbPixel(dst, d, backdropAlpha, src[s]!, src[s + 1]!, src[s + 2]!, as, blend);
+    }
+  };
+}
+
+const rgbSpans = Object.fromEntries(
+  Object.entries(RGB_BLEND_FUNCTIONS).map(([mode, blend]) => [mode, rgbSpan(blend)]),
+) as Record<RgbBlendMode, Span>;
+
+/** Dissolve: each pixel is all source (opaque) where its threshold is below αs, else untouched. */
+const spanDissolve: Span = (dst, stride, d, src, s, count, scale, mask, m, _blend, x, y) => {
+  for (let k = 0; k < count; k++, d += stride, s += 4) {
+    const alpha = src[s + 3]!;
+    if (alpha === 0) continue;
+    let as = alpha * scale;
+    if (mask !== null) as *= mask[m + k]! * INV;
+    if (as <= 0 || dissolveThreshold(x + k, y) >= as) continue;
+    dst[d] = src[s]!;
+    dst[d + 1] = src[s + 1]!;
+    dst[d + 2] = src[s + 2]!;
+    if (stride === 4) dst[d + 3] = 255;
+  }
+};
+
 function spanOf(mode: BlendMode): Span {
   if (mode === 'normal') return spanNormal;
   if (mode === 'multiply') return spanMultiply;
   if (mode === 'screen') return spanScreen;
+  if (mode === 'dissolve') return spanDissolve;
+  if (!isSeparable(mode)) return rgbSpans[mode];
   return spanGeneric;
 }
 
@@ -285,7 +392,7 @@ export function compositeOnto(
   if (area && mask) area = intersect(area, mask);
   if (!area || opacity <= 0) return;
   const span = spanOf(mode);
-  const blend = mode === 'normal' ? null : blendFunction(mode);
+  const blend = mode === 'normal' || !isSeparable(mode) ? null : blendFunction(mode);
   const scale = opacity * INV;
   const stride = canvas.channels ?? 4;
   for (let y = area.y; y < area.y + area.height; y++) {
@@ -304,6 +411,8 @@ export function compositeOnto(
       mask ? mask.data : null,
       mask ? (y - mask.y) * mask.width + (x0 - mask.x) : 0,
       blend,
+      x0,
+      y,
     );
   }
 }
@@ -312,6 +421,7 @@ export function compositeOnto(
  * Blends `count` source pixels (RGBA, from byte offset s) as a clipping layer onto RGBA pixels
  * from byte offset d: colours change where dst has alpha, its alpha stays. One loop per mode
  * shading layers use (so the blend function is inlined), the same arithmetic as the generic one.
+ * (x, y) is the canvas position of the first pixel (for dissolve).
  */
 type ClippedSpan = (
   dst: Uint8ClampedArray,
@@ -321,6 +431,8 @@ type ClippedSpan = (
   count: number,
   opacity: number,
   blend: BlendFunction,
+  x: number,
+  y: number,
 ) => void;
 
 const softLight = functions['soft-light'];
@@ -398,13 +510,47 @@ const clippedGeneric: ClippedSpan = (dst, d, src, s, count, opacity, blend) => {
   }
 };
 
+function clippedRgbSpan(blend: RgbBlendFunction): ClippedSpan {
+  return (dst, d, src, s, count, opacity) => {
+    for (let k = 0; k < count; k++, d += 4, s += 4) {
+      if (dst[d + 3] === 0) continue;
+      const as = src[s + 3]! * INV * opacity;
+      if (as === 0) continue;
+      const cr = dst[d]! * INV;
+      const cg = dst[d + 1]! * INV;
+      const cb = dst[d + 2]! * INV;
+      blend(cr, cg, cb, src[s]! * INV, src[s + 1]! * INV, src[s + 2]! * INV, rgbOut);
+      dst[d] = ((1 - as) * cr + as * rgbOut[0]!) * 255;
+      dst[d + 1] = ((1 - as) * cg + as * rgbOut[1]!) * 255;
+      dst[d + 2] = ((1 - as) * cb + as * rgbOut[2]!) * 255;
+    }
+  };
+}
+
+const clippedDissolve: ClippedSpan = (dst, d, src, s, count, opacity, _blend, x, y) => {
+  for (let k = 0; k < count; k++, d += 4, s += 4) {
+    if (dst[d + 3] === 0) continue;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0 || dissolveThreshold(x + k, y) >= as) continue;
+    dst[d] = src[s]!;
+    dst[d + 1] = src[s + 1]!;
+    dst[d + 2] = src[s + 2]!;
+  }
+};
+
 const clippedSpans: Partial<Record<BlendMode, ClippedSpan>> = {
   multiply: clippedMultiply,
   screen: clippedScreen,
   overlay: clippedOverlay,
   'hard-light': clippedHardLight,
   'soft-light': clippedSoftLight,
+  dissolve: clippedDissolve,
+  ...Object.fromEntries(
+    Object.entries(RGB_BLEND_FUNCTIONS).map(([mode, blend]) => [mode, clippedRgbSpan(blend)]),
+  ),
 };
+
+const normalBlend = functions.normal;
 
 /**
  * Blends a placed layer onto `target` as a clipping layer: colours change where `target` has
@@ -419,7 +565,7 @@ export function compositeClipped(
   const area = intersect(target, layer);
   if (!area || opacity <= 0) return;
   const span = clippedSpans[mode] ?? clippedGeneric;
-  const blend = blendFunction(mode);
+  const blend = isSeparable(mode) ? blendFunction(mode) : normalBlend;
   for (let y = area.y; y < area.y + area.height; y++) {
     span(
       target.data,
@@ -429,6 +575,8 @@ export function compositeClipped(
       area.width,
       opacity,
       blend,
+      area.x,
+      y,
     );
   }
 }

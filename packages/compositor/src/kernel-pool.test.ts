@@ -6,6 +6,7 @@ import { RenderFailedError } from './compositor-errors.js';
 import { invertMatrix3, rectToQuad } from './homography.js';
 import { createKernelPool } from './kernel-pool.js';
 import { sharedCopy } from './raster.js';
+import { BLEND_MODES } from './template-model.js';
 import type { TemplateSource } from './compositor.js';
 import { createCompositor } from './compositor.js';
 import sharp from 'sharp';
@@ -58,6 +59,32 @@ describe('kernel pool', () => {
       const expected = Array.from(runComposeTask(task()));
       const results = await Promise.all([1, 2, 3].map(() => pool.compose(task())));
       for (const result of results) expect(Array.from(result)).toEqual(expected);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('worker threads blend every mode as inline does (dissolve picks the same pixels)', async () => {
+    const pool = createKernelPool({ threads: 1, workerUrl });
+    const layer = {
+      x: 2,
+      y: 1,
+      width: 28,
+      height: 20,
+      data: new Uint8ClampedArray(28 * 20 * 4).map((_, i) => (i % 4 === 3 ? 160 : (i * 53) % 256)),
+    };
+    const tasks = BLEND_MODES.map((mode): ComposeTask => ({
+      width: 32,
+      height: 24,
+      base: sharedCopy(new Uint8Array(32 * 24 * 4).map((_, i) => (i % 4 === 3 ? 255 : (i * 29) % 256))),
+      steps: [{ kind: 'layer', image: layer, blend: mode, opacity: 0.8 }],
+    }));
+    try {
+      const threaded = await Promise.all(tasks.map((t) => pool.compose(t)));
+      const inline = tasks.map((t) => runComposeTask(t));
+      expect(threaded.map((bytes) => Buffer.from(bytes).toString('hex'))).toEqual(
+        inline.map((bytes) => Buffer.from(bytes).toString('hex')),
+      );
     } finally {
       await pool.close();
     }

@@ -55,6 +55,19 @@ export const BLEND_MODES = [
   'exclusion',
   'linear-dodge',
   'linear-burn',
+  'subtract',
+  'divide',
+  'vivid-light',
+  'linear-light',
+  'pin-light',
+  'hard-mix',
+  'hue',
+  'saturation',
+  'color',
+  'luminosity',
+  'darker-color',
+  'lighter-color',
+  'dissolve',
 ] as const;
 export const blendModeSchema = z.enum(BLEND_MODES);
 

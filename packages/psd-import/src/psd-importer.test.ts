@@ -8,11 +8,15 @@ import {
   createKernelPool,
   smartObjectsOf,
   templateManifestSchema,
+  BLEND_MODES,
+  type BlendMode,
   type Compositor,
   type TemplateManifestInput,
 } from '@platen/compositor';
-import { writePsdBuffer } from 'ag-psd';
+import { writePsdBuffer, type BlendMode as PsdBlendMode } from 'ag-psd';
+import { toBlendMode as agPsdBlendModes } from 'ag-psd/dist/helpers.js';
 import sharp from 'sharp';
+import { toBlendMode } from './blend-modes.js';
 import { readPsdHeader } from './psd-header.js';
 import { PsdImportError } from './psd-import-error.js';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
@@ -384,8 +388,17 @@ describe('importPsd: appearance', () => {
       width: W,
       height: H,
       background: BACKGROUND,
-      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100, blendMode: 'vivid light' }],
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
       above: [
+        {
+          name: 'Multiplied group',
+          blendMode: 'multiply',
+          opened: true,
+          children: [
+            { name: 'Dot', left: 0, top: 0, right: 4, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
+            { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
+          ],
+        },
         { name: 'Brighter', adjustment: { type: 'brightness/contrast', brightness: 20, contrast: 0 } },
         {
           name: 'Faded group',
@@ -393,12 +406,13 @@ describe('importPsd: appearance', () => {
           opened: true,
           children: [
             { name: 'Dot', left: 0, top: 0, right: 4, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
+            { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
       ],
     });
     expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Art', code: 'BLEND_MODE_APPROXIMATED' }),
+      expect.objectContaining({ layer: 'Multiplied group', code: 'GROUP_BLEND_APPROXIMATED' }),
       expect.objectContaining({ layer: 'Brighter', code: 'ADJUSTMENT_SKIPPED' }),
       expect.objectContaining({ layer: 'Faded group', code: 'GROUP_OPACITY_APPROXIMATED' }),
     ]);
@@ -406,6 +420,224 @@ describe('importPsd: appearance', () => {
       .parse(result.manifest)
       .layers.find((layer) => layer.name === 'Faded group / Dot');
     expect(dot).toMatchObject({ type: 'image', opacity: 0.502 });
+  });
+});
+
+describe('importPsd: all 27 Photoshop blend modes', () => {
+  // The modes added after the first 14; each on a smart object and on a pixel layer above it.
+  const added: [PsdBlendMode, BlendMode][] = [
+    ['dissolve', 'dissolve'],
+    ['darker color', 'darker-color'],
+    ['lighter color', 'lighter-color'],
+    ['vivid light', 'vivid-light'],
+    ['linear light', 'linear-light'],
+    ['pin light', 'pin-light'],
+    ['hard mix', 'hard-mix'],
+    ['subtract', 'subtract'],
+    ['divide', 'divide'],
+    ['hue', 'hue'],
+    ['saturation', 'saturation'],
+    ['color', 'color'],
+    ['luminosity', 'luminosity'],
+  ];
+  const TINT: [number, number, number] = [40, 160, 220];
+  let tint: Buffer;
+  beforeAll(async () => {
+    const { data, width, height } = solidPixels(120, H, TINT);
+    tint = await sharp(Buffer.from(data), { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
+  });
+
+  /** The document as a manifest written by hand, every blend mode `mode`. */
+  function byHand(mode: BlendMode) {
+    const expected = golden(
+      {
+        position: { x: 20, y: 30, width: 200, height: 100 },
+        quad: [
+          [20, 30],
+          [220, 30],
+          [220, 130],
+          [20, 130],
+        ],
+        blend_mode: mode,
+        opacity: 0.6,
+      },
+      { 'tint.png': tint },
+    );
+    expected.manifest.layers.push({
+      type: 'image',
+      name: 'Tint',
+      asset: 'tint.png',
+      blend_mode: mode,
+      opacity: 0.6,
+    });
+    return expected;
+  }
+
+  it("maps every blend mode ag-psd reads except a group's pass through", () => {
+    const names = Object.values(agPsdBlendModes).filter((name) => name !== 'pass through');
+    expect(names).toHaveLength(27);
+    const mapped = names.map((name) => toBlendMode(name));
+    expect(new Set(mapped)).toEqual(new Set(BLEND_MODES));
+    expect(toBlendMode('pass through')).toBeUndefined();
+  });
+
+  it.each(added)('imports "%s" as %s without a warning and renders with it', async (photoshop, mode) => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [
+        { name: 'Art', x: 20, y: 30, width: 200, height: 100, blendMode: photoshop, opacity: 0.6 },
+      ],
+      above: [
+        {
+          name: 'Tint',
+          blendMode: photoshop,
+          opacity: 0.6,
+          left: 0,
+          top: 0,
+          right: 120,
+          bottom: H,
+          imageData: solidPixels(120, H, TINT),
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const manifest = templateManifestSchema.parse(result.manifest);
+    expect(manifest.layers.map((layer) => [layer.name, layer.blend_mode])).toEqual([
+      ['Background', 'normal'],
+      ['Art', mode],
+      ['Tint', mode],
+    ]);
+    const expected = byHand(mode);
+    const normal = byHand('normal');
+    const [a, b, c] = await Promise.all([
+      render(result.manifest, result.assets),
+      render(expected.manifest, expected.assets),
+      render(normal.manifest, normal.assets),
+    ]);
+    expect(meanAbsDiff(a, b)).toBeLessThan(0.5);
+    // …and the mode shows: drawn as normal, the same document would look different.
+    expect(meanAbsDiff(a, c)).toBeGreaterThan(1);
+  });
+
+  const tintLayer = (extra: object = {}) => ({
+    name: 'Tint',
+    left: 0,
+    top: 0,
+    right: 120,
+    bottom: H,
+    imageData: solidPixels(120, H, TINT),
+    opacity: 0.6,
+    ...extra,
+  });
+
+  it.each([
+    ['hue', 'hue'],
+    ['multiply', 'multiply'],
+    ['dissolve', 'dissolve'],
+  ] as [PsdBlendMode, BlendMode][])(
+    'imports a "%s" group of one layer as that layer in %s, without a warning',
+    async (photoshop, mode) => {
+      const result = await imported({
+        width: W,
+        height: H,
+        background: BACKGROUND,
+        smartObjects: [
+          { name: 'Art', x: 20, y: 30, width: 200, height: 100, blendMode: photoshop, opacity: 0.6 },
+        ],
+        above: [
+          {
+            name: 'Group',
+            blendMode: photoshop,
+            opacity: 0.75,
+            opened: true,
+            // In the isolated group the tint's own mode blends with nothing: it does not show.
+            children: [tintLayer({ blendMode: 'screen', opacity: 0.8 })],
+          },
+        ],
+      });
+      expect(result.warnings).toEqual([]);
+      const tint = templateManifestSchema.parse(result.manifest).layers.at(-1);
+      // 0.75 × 0.8, each stored as a byte.
+      expect(tint).toMatchObject({
+        name: 'Group / Tint',
+        blend_mode: mode,
+        opacity: expect.closeTo(0.6, 2) as number,
+      });
+      const expected = byHand(mode);
+      const [a, b] = await Promise.all([
+        render(result.manifest, result.assets),
+        render(expected.manifest, expected.assets),
+      ]);
+      expect(meanAbsDiff(a, b)).toBeLessThan(0.5);
+    },
+  );
+
+  it('draws the one layer of a normal (isolated) group as normal, and of a pass-through group in its own mode', async () => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [
+        { name: 'Normal', blendMode: 'normal', opened: true, children: [tintLayer({ blendMode: 'hue' })] },
+        {
+          name: 'Through',
+          blendMode: 'pass through',
+          opacity: 0.5,
+          opened: true,
+          children: [tintLayer({ blendMode: 'divide' })],
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const layers = templateManifestSchema.parse(result.manifest).layers.slice(-2);
+    expect(layers).toMatchObject([
+      { name: 'Normal / Tint', blend_mode: 'normal', opacity: expect.closeTo(0.6, 2) as number },
+      { name: 'Through / Tint', blend_mode: 'divide', opacity: expect.closeTo(0.3, 2) as number },
+    ]);
+  });
+
+  it('still warns for a group whose blend mode applies to more than one layer', async () => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [
+        {
+          name: 'Group',
+          blendMode: 'luminosity',
+          opened: true,
+          children: [tintLayer(), tintLayer({ name: 'Tint 2' })],
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ layer: 'Group', code: 'GROUP_BLEND_APPROXIMATED' }),
+    ]);
+  });
+
+  it('warns for a normal group of several layers only when one of them blends with what is below it', async () => {
+    const group = (name: string, second: PsdBlendMode) => ({
+      name,
+      blendMode: 'normal' as const,
+      opened: true,
+      children: [tintLayer(), tintLayer({ name: 'Tint 2', blendMode: second })],
+    });
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
+      above: [group('Plain', 'normal'), group('Dissolving', 'dissolve'), group('Multiplying', 'multiply')],
+    });
+    expect(result.warnings).toEqual([
+      expect.objectContaining({ layer: 'Multiplying', code: 'GROUP_BLEND_APPROXIMATED' }),
+    ]);
   });
 });
 

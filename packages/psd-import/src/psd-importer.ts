@@ -195,12 +195,28 @@ async function walkLayers(
 
     if (layer.children) {
       const blend = layer.blendMode ?? 'pass through';
+      const sole = soleLayerOf(layer);
+      if (sole) {
+        // A group of one layer is exact as that layer: the group's opacity multiplies the layer's,
+        // and an isolated group (any mode but pass through) blends the layer's own pixels (a
+        // layer over nothing keeps its colours whatever its mode) with the group's mode.
+        const child = blend === 'pass through' ? sole : { ...sole, blendMode: blend };
+        await walkLayers(walk, [child], path, layerOpacity, psd);
+        continue;
+      }
       if (blend !== 'pass through' && blend !== 'normal') {
         warn(
           walk,
           path,
           'GROUP_BLEND_APPROXIMATED',
           `The group's "${blend}" blend mode is not reproduced; its layers blend on their own.`,
+        );
+      } else if (blend === 'normal' && blendsWithBackdrop(layer.children)) {
+        warn(
+          walk,
+          path,
+          'GROUP_BLEND_APPROXIMATED',
+          "The group's normal blend mode keeps its layers' blend modes inside the group in Photoshop; here they blend with what is under the group.",
         );
       } else if ((layer.opacity ?? 1) < 1) {
         warn(
@@ -238,6 +254,31 @@ async function walkLayers(
     }
     await addImage(walk, layer, path, layerOpacity);
   }
+}
+
+/** The group's only visible layer, when the group is exactly that layer drawn with its own mode. */
+function soleLayerOf(group: Layer): Layer | undefined {
+  if (group.mask?.imageData && !group.mask.disabled) return undefined;
+  const visible = (group.children ?? []).filter((child) => !child.hidden);
+  const sole = visible.length === 1 ? visible[0]! : undefined;
+  // Dissolve drops pixels before the group's opacity or mode applies: not one layer's mode.
+  if (!sole || sole.children || sole.adjustment || sole.clipping || sole.blendMode === 'dissolve')
+    return undefined;
+  return sole;
+}
+
+/**
+ * Whether a visible layer under `layers` has a mode that reads the colours below it: in a normal
+ * (isolated) group those are the group's own, not the backdrop's as here. Normal and dissolve
+ * layers look the same either way.
+ */
+function blendsWithBackdrop(layers: Layer[]): boolean {
+  return layers.some((layer) => {
+    if (layer.hidden || layer.adjustment) return false;
+    const blend = layer.blendMode ?? (layer.children ? 'pass through' : 'normal');
+    if (blend !== 'normal' && blend !== 'dissolve' && blend !== 'pass through') return true;
+    return layer.children ? blendsWithBackdrop(layer.children) : false;
+  });
 }
 
 function hasEffects(layer: Layer): boolean {
