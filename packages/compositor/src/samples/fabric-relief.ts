@@ -60,32 +60,40 @@ export async function foldHeights(
 export function blurField(field: Float32Array, width: number, height: number, sigma: number): Float32Array {
   // Box width for three passes whose variance adds up to sigma².
   const radius = max(1, round((sqrt((12 * sigma * sigma) / 3 + 1) - 1) / 2));
-  const line = new Float32Array(max(width, height));
+  const scale = 1 / (2 * radius + 1);
+  const line = new Float32Array(width);
+  const copy = new Float32Array(field.length);
+  const sums = new Float32Array(width);
   for (let pass = 0; pass < 3; pass++) {
-    for (let y = 0; y < height; y++) boxLine(field, y * width, 1, width, radius, line);
-    for (let x = 0; x < width; x++) boxLine(field, x, width, height, radius, line);
+    // Along rows: a running sum per row (edges repeat the end values).
+    for (let y = 0; y < height; y++) {
+      const start = y * width;
+      line.set(field.subarray(start, start + width));
+      let sum = 0;
+      for (let k = -radius; k <= radius; k++) sum += line[min(width - 1, max(0, k))]!;
+      for (let x = 0; x < width; x++) {
+        field[start + x] = sum * scale;
+        sum += line[min(width - 1, x + radius + 1)]! - line[max(0, x - radius)]!;
+      }
+    }
+    // Along columns: running sums for all columns at once, so memory is read row by row.
+    copy.set(field);
+    sums.fill(0);
+    for (let k = -radius; k <= radius; k++) {
+      const row = min(height - 1, max(0, k)) * width;
+      for (let x = 0; x < width; x++) sums[x]! += copy[row + x]!;
+    }
+    for (let y = 0; y < height; y++) {
+      const out = y * width;
+      const enter = min(height - 1, y + radius + 1) * width;
+      const leave = max(0, y - radius) * width;
+      for (let x = 0; x < width; x++) {
+        field[out + x] = sums[x]! * scale;
+        sums[x]! += copy[enter + x]! - copy[leave + x]!;
+      }
+    }
   }
   return field;
-}
-
-/** Running mean of `count` values `stride` apart from `start` (edges repeat the end values). */
-function boxLine(
-  field: Float32Array,
-  start: number,
-  stride: number,
-  count: number,
-  radius: number,
-  line: Float32Array,
-): void {
-  for (let k = 0; k < count; k++) line[k] = field[start + k * stride]!;
-  const last = count - 1;
-  const scale = 1 / (2 * radius + 1);
-  let sum = 0;
-  for (let k = -radius; k <= radius; k++) sum += line[min(last, max(0, k))]!;
-  for (let k = 0; k < count; k++) {
-    field[start + k * stride] = sum * scale;
-    sum += line[min(last, k + radius + 1)]! - line[max(0, k - radius)]!;
-  }
 }
 
 export interface StudioLight {
