@@ -101,6 +101,31 @@ describe('sample templates', () => {
     expect(Math.max(r, g, b)).toBeLessThan(90);
   });
 
+  it('keeps the t-shirt care label grey on a coloured shirt: only the cloth takes the product colour', async () => {
+    const sample = samples.find((s) => s.slug === 't-shirt')!;
+    const prepared = await compositor.prepare(
+      { id: 't-shirt', version: 1, manifest: sample.manifest },
+      sample.assets,
+    );
+    const uuid = smartObjectsOf(templateManifestSchema.parse(sample.manifest))[0]!.uuid;
+    const red = await compositor.render(
+      prepared,
+      [{ uuid, asset: artwork, fit: 'cover', rotate: 0, color: '#b3262e' }],
+      { format: 'png' },
+    );
+    const { data, info } = await sharp(red.data).raw().toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number): [number, number, number] => {
+      const o = (y * info.width + x) * info.channels;
+      return [data[o]!, data[o + 1]!, data[o + 2]!];
+    };
+    // Inside the back of the neck: the label (grey) and the cloth beside it (red, in shadow).
+    const [lr, lg, lb] = at(780, 404);
+    expect(Math.max(lr, lg, lb) - Math.min(lr, lg, lb)).toBeLessThan(12);
+    const [cr, cg, cb] = at(740, 404);
+    expect(cr).toBeGreaterThan(cg + 30);
+    expect(cr).toBeGreaterThan(cb + 30);
+  }, 60_000);
+
   describe('the t-shirt print lies in the cloth', () => {
     let sample: SampleTemplate;
     let uuid: string;

@@ -98,12 +98,14 @@ async function clothRelief(shirt: Layer): Promise<{ relief: Float32Array; smooth
   ]);
   const rounded = blurField(alphaOf(shirt), WIDTH, HEIGHT, 30);
   const undulation = valueNoise(WIDTH, HEIGHT, { cellX: 380, cellY: 460, seed: 42, octaves: 3 });
+  // Small soft ripples everywhere: cloth smoothed by hand is never quite flat.
+  const wrinkles = valueNoise(WIDTH, HEIGHT, { cellX: 220, cellY: 110, seed: 45, octaves: 2 });
   const relief = new Float32Array(WIDTH * HEIGHT);
   const smooth = new Float32Array(WIDTH * HEIGHT);
   for (let i = 0; i < relief.length; i++) {
     const r = rounded[i]!;
     // The body rises over its first ~60 px from the edge, where the cloth turns under.
-    smooth[i] = 20 * r * r * (3 - 2 * r) + broad[i]! + (undulation[i]! - 0.5) * 22;
+    smooth[i] = 20 * r * r * (3 - 2 * r) + broad[i]! + (undulation[i]! - 0.5) * 22 + (wrinkles[i]! - 0.5) * 7;
     relief[i] = smooth[i]! + creases[i]!;
   }
   // The print follows the folds, not every crease: a crease would tear a sharp line through it.
@@ -154,11 +156,21 @@ function detailsSvg(): string {
 
 export async function buildTShirt(): Promise<SampleDraft> {
   const shirt = await drawSvg(WIDTH, HEIGHT, `<path d="${SHIRT_PATH}" fill="#fff"/>`);
-  const [{ relief, smooth }, contact, soft, details] = await Promise.all([
+  const [{ relief, smooth }, contact, soft, details, label] = await Promise.all([
     clothRelief(shirt),
     blur(shirt, 10),
     blur(shirt, 40),
     drawSvg(WIDTH, HEIGHT, detailsSvg()).then((layer) => blur(layer, 0.6)),
+    // The care label inside the back of the neck, in the collar's shadow; it keeps its own colour.
+    drawSvg(
+      WIDTH,
+      HEIGHT,
+      `<defs><linearGradient id="label" x1="0" y1="0" x2="0" y2="1">
+         <stop offset="0" stop-color="#7d7b77"/><stop offset="0.5" stop-color="#a19f9a"/><stop offset="1" stop-color="#9a9893"/>
+       </linearGradient></defs>
+       <rect x="778" y="382" width="44" height="26" rx="1.5" fill="url(#label)"/>
+       <rect x="786" y="391" width="28" height="3" fill="#6f6d69"/><rect x="790" y="398" width="20" height="2" fill="#7f7d79"/>`,
+    ).then((layer) => blur(layer, 0.5)),
   ]);
   const { diffuse, sheen } = lightRelief(relief, WIDTH, HEIGHT, {
     direction: [-0.55, -0.8, 1.1],
@@ -187,6 +199,7 @@ export async function buildTShirt(): Promise<SampleDraft> {
   }
   compositeOnto(photo, greyLayer(WIDTH, HEIGHT, fabric, shape), 'normal', 1);
   compositeOnto(photo, details, 'multiply', 1);
+  compositeOnto(photo, label, 'normal', 1);
 
   // Over the print: the same light as hard-light of light / 2 (a multiply below 0.5, a screen
   // above), with the knit showing through the ink at half strength.
@@ -227,6 +240,9 @@ export async function buildTShirt(): Promise<SampleDraft> {
   if (!highlights) throw new Error('sample highlights did not render');
 
   const mask = greyLayer(WIDTH, HEIGHT, shape);
+  const cloth = new Float32Array(WIDTH * HEIGHT);
+  for (let i = 0; i < cloth.length; i++) cloth[i] = shape[i]! * (1 - label.data[i * 4 + 3]! / 255);
+  const colorMask = greyLayer(WIDTH, HEIGHT, cloth);
   return {
     uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e02',
     slug: 't-shirt',
@@ -254,7 +270,7 @@ export async function buildTShirt(): Promise<SampleDraft> {
             blend_mode: 'hard-light',
             opacity: 1,
           },
-          color: { default: '#ffffff', allowed: SHIRT_COLORS, mask: { asset: 'shirt-mask.png' } },
+          color: { default: '#ffffff', allowed: SHIRT_COLORS, mask: { asset: 'cloth-mask.png' } },
           print_areas: [
             { name: 'front', x: 0, y: 0, width: 1200, height: 1500 },
             { name: 'chest', x: 250, y: 0, width: 700, height: 700 },
@@ -274,6 +290,7 @@ export async function buildTShirt(): Promise<SampleDraft> {
     assets: new Map([
       ['studio.jpg', await encodeJpeg(photo)],
       ['shirt-mask.png', await encodePng(mask)],
+      ['cloth-mask.png', await encodePng(colorMask)],
       ['folds.png', await encodePng(folds)],
       ['print-light.png', await encodePng(shading)],
       ['highlights.png', await encodePng(highlights)],
