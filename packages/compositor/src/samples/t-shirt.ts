@@ -25,8 +25,8 @@ export const PRINT_POSITION = { x: 540, y: 545, width: 520, height: 650 };
 /** Canvas pixels the print moves at most, where the relief is highest or lowest. */
 const DISPLACEMENT_STRENGTH = 11;
 
-// Flat-lay outline, left half drawn by hand and mirrored with a little asymmetry (cloth laid by
-// hand is never symmetric). Neck points, shoulder, sleeve, underarm, side seam, hem.
+// Flat-lay outline, drawn by hand and a little asymmetric (cloth laid by hand never is): back of
+// the neck, shoulder, sleeve, cuff, underarm, side, hem, and back up the other side.
 const NECK_BACK = 'M655,372 Q800,344 945,372';
 const NECK_FRONT = 'M655,372 C676,488 924,488 945,372';
 const SHIRT_PATH =
@@ -154,6 +154,48 @@ function detailsSvg(): string {
     ${stitches('M1422,776 Q1350,850 1278,900')}`;
 }
 
+/**
+ * The print's maps over its place (plus the displacement's reach): the light as hard-light of
+ * light / 2 (a multiply below 0.5, a screen above) with the knit showing through the ink at half
+ * strength, and the smoothed relief as displacement, spread over the full grey range.
+ */
+function printMaps(
+  smooth: Float32Array,
+  diffuse: Float32Array,
+  light: Float32Array,
+  knit: Float32Array,
+): { shading: Layer; folds: Layer } {
+  const { x: px, y: py, width: pw, height: ph } = PRINT_POSITION;
+  const margin = DISPLACEMENT_STRENGTH + 4;
+  const area = { x: px - margin, y: py - margin, width: pw + 2 * margin, height: ph + 2 * margin };
+  const printLight = new Float32Array(area.width * area.height);
+  const displacement = new Float32Array(area.width * area.height);
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let y = 0; y < area.height; y++)
+    for (let x = 0; x < area.width; x++) {
+      const h = smooth[(y + area.y) * WIDTH + x + area.x]!;
+      lowest = min(lowest, h);
+      highest = max(highest, h);
+    }
+  const middle = (lowest + highest) / 2;
+  const halfRange = max(1e-3, (highest - lowest) / 2);
+  for (let y = 0; y < area.height; y++)
+    for (let x = 0; x < area.width; x++) {
+      const i = (y + area.y) * WIDTH + x + area.x;
+      const k = y * area.width + x;
+      // Ink reflects diffusely: lit slopes brighten it a little, they do not bleach it.
+      const lit = diffuse[i]! * light[i]!;
+      const shade = lit <= 1 ? lit : 1 + (lit - 1) * 0.3;
+      printLight[k] = min(1, (shade * (1 + (knit[i]! - 1) * 0.5)) / 2);
+      displacement[k] = 0.5 + ((smooth[i]! - middle) / halfRange) * 0.5;
+    }
+  return {
+    shading: { ...greyLayer(area.width, area.height, printLight), x: area.x, y: area.y },
+    folds: { ...greyLayer(area.width, area.height, displacement), x: area.x, y: area.y },
+  };
+}
+
 export async function buildTShirt(): Promise<SampleDraft> {
   const shirt = await drawSvg(WIDTH, HEIGHT, `<path d="${SHIRT_PATH}" fill="#fff"/>`);
   const [{ relief, smooth }, contact, soft, details, label] = await Promise.all([
@@ -201,35 +243,7 @@ export async function buildTShirt(): Promise<SampleDraft> {
   compositeOnto(photo, details, 'multiply', 1);
   compositeOnto(photo, label, 'normal', 1);
 
-  // Over the print: the same light as hard-light of light / 2 (a multiply below 0.5, a screen
-  // above), with the knit showing through the ink at half strength.
-  const { x: px, y: py, width: pw, height: ph } = PRINT_POSITION;
-  const margin = DISPLACEMENT_STRENGTH + 4;
-  const area = { x: px - margin, y: py - margin, width: pw + 2 * margin, height: ph + 2 * margin };
-  const printLight = new Float32Array(area.width * area.height);
-  const displacement = new Float32Array(area.width * area.height);
-  let lowest = Infinity;
-  let highest = -Infinity;
-  for (let y = 0; y < area.height; y++)
-    for (let x = 0; x < area.width; x++) {
-      const h = smooth[(y + area.y) * WIDTH + x + area.x]!;
-      lowest = min(lowest, h);
-      highest = max(highest, h);
-    }
-  const middle = (lowest + highest) / 2;
-  const halfRange = max(1e-3, (highest - lowest) / 2);
-  for (let y = 0; y < area.height; y++)
-    for (let x = 0; x < area.width; x++) {
-      const i = (y + area.y) * WIDTH + x + area.x;
-      const k = y * area.width + x;
-      // Ink reflects diffusely: lit slopes brighten it a little, they do not bleach it.
-      const lit = diffuse[i]! * light[i]!;
-      const shade = lit <= 1 ? lit : 1 + (lit - 1) * 0.3;
-      printLight[k] = min(1, (shade * (1 + (knit[i]! - 1) * 0.5)) / 2);
-      displacement[k] = 0.5 + ((smooth[i]! - middle) / halfRange) * 0.5;
-    }
-  const shading = { ...greyLayer(area.width, area.height, printLight), x: area.x, y: area.y };
-  const folds = { ...greyLayer(area.width, area.height, displacement), x: area.x, y: area.y };
+  const { shading, folds } = printMaps(smooth, diffuse, light, knit);
 
   // The cotton's sheen on slopes facing the light, above everything: light falls on ink and cloth alike.
   const sheenAlpha = new Float32Array(WIDTH * HEIGHT);
