@@ -1,4 +1,4 @@
-// Deterministic procedural textures for the sample templates (plaster, wood, fabric folds): a
+// Deterministic procedural textures for the sample templates (plaster, wood, fabric folds, knit): a
 // seeded PRNG and fractal value noise. The same seed always yields the same pixels.
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
 const { ceil, floor, max } = Math;
