@@ -26,7 +26,7 @@ const builders: (() => Promise<SampleDraft>)[] = [
  * Bump whenever any sample's drawing code changes: installations compare it with what they
  * stored and regenerate (seconds of pixel work) only when it differs.
  */
-export const SAMPLE_TEMPLATES_REVISION = 2; // 2: smart objects list their product colour
+export const SAMPLE_TEMPLATES_REVISION = 2; // 2: smart objects list their product colour; the photographed t-shirt
 export const SAMPLE_TEMPLATE_COUNT = builders.length;
 
 let samples: Promise<SampleTemplate[]> | undefined;

@@ -1,4 +1,4 @@
-// Deterministic procedural textures for the sample templates (plaster, wood, fabric folds): a
+// Deterministic procedural textures for the sample templates (plaster, wood, fabric folds, knit): a
 // seeded PRNG and fractal value noise. The same seed always yields the same pixels.
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
 const { ceil, floor, max } = Math;
@@ -64,4 +64,39 @@ export function valueNoise(width: number, height: number, options: NoiseOptions)
 
 function smooth(t: number): number {
   return t * t * (3 - 2 * t);
+}
+
+export interface KnitOptions {
+  seed: number;
+  /** Distance between the columns of loops (wales), in pixels. */
+  wale: number;
+  /** Distance between the rows of loops (courses), in pixels. */
+  course: number;
+  /** Overall contrast: the texture stays within 1 ± about this much. */
+  contrast: number;
+}
+
+/**
+ * Single-jersey knit as a brightness multiplier around 1: columns of V-shaped loops, a little
+ * unevenness per stitch and the faint horizontal streaks (slub) of real cotton yarn.
+ */
+export function jerseyKnit(width: number, height: number, options: KnitOptions): Float32Array {
+  const { wale, course, contrast } = options;
+  const stitch = valueNoise(width, height, { cellX: wale, cellY: course, seed: options.seed });
+  const slub = valueNoise(width, height, { cellX: 70, cellY: course, seed: options.seed + 1, octaves: 2 });
+  const out = new Float32Array(width * height);
+  const tau = 2 * Math.PI;
+  const { abs, cos } = Math;
+  for (let y = 0; y < height; y++) {
+    const v = y / course;
+    for (let x = 0; x < width; x++) {
+      const u = x / wale;
+      const across = u - floor(u) - 0.5;
+      const i = y * width + x;
+      // The loops' legs lean towards each wale's centre line, which reads as a chevron.
+      const loops = 0.35 * cos(tau * u) + 0.35 * cos(tau * (v + 0.8 * abs(across)));
+      out[i] = 1 + contrast * (loops * 0.5 + (stitch[i]! - 0.5) * 0.7 + (slub[i]! - 0.5) * 0.8);
+    }
+  }
+  return out;
 }
