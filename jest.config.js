@@ -46,6 +46,13 @@ export default {
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
     },
     {
+      // The readiness step the package.json scripts run first (plain Node, no workspace).
+      ...shared,
+      displayName: 'scripts',
+      rootDir: 'scripts',
+      testMatch: ['<rootDir>/**/*.test.mjs'],
+    },
+    {
       ...shared,
       displayName: 'infra',
       rootDir: 'infra',
