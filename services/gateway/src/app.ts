@@ -87,6 +87,8 @@ export interface AppDeps {
   /** The built dashboard page (packages/dashboard/dist/web). */
   dashboardWebRoot: string;
   loginLimits?: LoginThrottleLimits;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface GatewayApp {
@@ -167,7 +169,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     renderExists: async (accountId, renderId) => (await renders.find(accountId, renderId)) !== undefined,
   });
   registerHealthRoutes(registry, router, { db, redis, keyService });
-  registerMetricsRoute(registry, router, metrics);
+  registerMetricsRoute(registry, router, metrics, deps.metricsToken);
   registerDocsRoutes({ registry, router, extraSpecs, version: '1.0.0' });
   registerFileRoute(router, { storage, signer: deps.urlSigner, clock });
   registerMockupRoutes({

@@ -158,6 +158,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     accounts: createAccountService({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
     dashboardWebRoot: options.dashboardWebRoot ?? dashboardWebRoot(),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
   });
 
   async function closeConnections(): Promise<void> {
