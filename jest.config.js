@@ -28,6 +28,9 @@ const shared = {
 };
 
 export default {
+  // A Postgres and a Redis for the run when none is configured or running (scripts/jest-global-setup.mjs).
+  globalSetup: './scripts/jest-global-setup.mjs',
+  globalTeardown: './scripts/jest-global-teardown.mjs',
   projects: [
     ...workspaces.map(({ dir, name }) => ({
       ...shared,
