@@ -38,7 +38,7 @@ if (installed || stale.length > 0) {
   const started = Date.now();
   say(
     installed
-      ? 'building every workspace (the first build takes about 2 minutes)'
+      ? 'building every workspace (the first build takes a few minutes)'
       : `building (changed: ${stale.length > 3 ? `${stale.length} workspaces` : stale.join(', ')})`,
   );
   run(join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=new-only'], {
