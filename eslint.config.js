@@ -54,6 +54,8 @@ export default tseslint.config(
       'infra/**',
       'packages/testing/src/**',
       'packages/local-stack/src/**',
+      // Runs before node_modules exists, so it cannot reach packages/config.
+      'scripts/**',
     ],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -28,6 +28,9 @@ const shared = {
 };
 
 export default {
+  // A Postgres and a Redis for the run when none is configured or running (scripts/jest-global-setup.mjs).
+  globalSetup: './scripts/jest-global-setup.mjs',
+  globalTeardown: './scripts/jest-global-teardown.mjs',
   projects: [
     ...workspaces.map(({ dir, name }) => ({
       ...shared,
@@ -44,6 +47,13 @@ export default {
         '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
       },
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
+    },
+    {
+      // The readiness step the package.json scripts run first (plain Node, no workspace).
+      ...shared,
+      displayName: 'scripts',
+      rootDir: 'scripts',
+      testMatch: ['<rootDir>/**/*.test.mjs'],
     },
     {
       ...shared,

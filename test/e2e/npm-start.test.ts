@@ -1,6 +1,8 @@
 // `npm start` end to end: the real launcher process with embedded Postgres and a child redis-server
-// (DATABASE_URL and REDIS_URL unset), on a fresh DATA_DIR, then again on the same one. Needs the
-// build (`npm run build`; `npm test` builds first). Times to ready are logged, never asserted.
+// (DATABASE_URL and REDIS_URL unset), on a fresh DATA_DIR, then again on the same one beside a second
+// npm start. Only PORT is named (and the database ports, so the CLI test can check them): the internal
+// listeners take their defaults. Needs the build (`npm run build`; `npm test` builds first). Times to
+// ready are logged, never asserted.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +63,35 @@ async function readyzStatus(port: number): Promise<number | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Local addresses of the TCP sockets listening on `port` (IPv4 and IPv6), e.g. ['127.0.0.1']. */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const found: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of (existsSync(table) ? readFileSync(table, 'utf8') : '').split('\n').slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state !== '0A' || !local?.endsWith(`:${hexPort}`)) continue;
+      const hex = local.slice(0, local.indexOf(':'));
+      if (hex.length === 8)
+        found.push(
+          (hex.match(/../g) ?? [])
+            .reverse()
+            .map((byte) => parseInt(byte, 16))
+            .join('.'),
+        );
+      else found.push(hex === '0'.repeat(32) ? '::' : hex === '0'.repeat(24) + '01000000' ? '::1' : hex);
+    }
+  }
+  return found;
+}
+
+/** The port of the printed line `<service>  http://127.0.0.1:<port>…`. */
+function printedPort(stdout: string, service: string): number {
+  const match = new RegExp(`platen \\| ${service} +http://127\\.0\\.0\\.1:(\\d+)`).exec(stdout);
+  if (!match) throw new Error(`no ${service} URL printed in:\n${stdout}`);
+  return Number(match[1]);
 }
 
 async function timeToReady(started: Launch, port: number): Promise<number> {
@@ -142,7 +173,6 @@ describe('npm start', () => {
     dataDirs.push(dataDir);
     ports = {
       PORT: String(await freePort()),
-      KEY_SERVICE_PORT: String(await freePort()),
       EMBEDDED_POSTGRES_PORT: String(await freePort()),
       EMBEDDED_REDIS_PORT: String(await freePort()),
     };
@@ -281,6 +311,63 @@ describe('npm start', () => {
       },
       COLD_START_MS + 10_000,
     );
+
+    it(
+      'runs a second npm start beside it (other PORT and DATA_DIR, nothing else named) on other ports, all on 127.0.0.1',
+      async () => {
+        const otherDir = newDataDir();
+        dataDirs.push(otherDir);
+        const otherPort = await freePort();
+        const other = launch({ DATA_DIR: otherDir, PORT: String(otherPort) });
+        launched.push(other);
+        await timeToReady(other, otherPort);
+        await waitFor(() => (other.stdout().includes('render-worker  http') ? true : undefined));
+
+        const listeners = [started, other].map((stack, index) => ({
+          gateway: index === 0 ? Number(ports.PORT) : otherPort,
+          keyService: printedPort(stack.stdout(), 'key-service'),
+          workerMetrics: printedPort(stack.stdout(), 'render-worker'),
+        }));
+        const all = listeners.flatMap(({ gateway, keyService, workerMetrics }) => [
+          gateway,
+          keyService,
+          workerMetrics,
+        ]);
+        expect(new Set(all).size).toBe(6);
+        // Each worker's metrics answer on the printed URL (a worker may still be starting).
+        for (const { workerMetrics } of listeners) {
+          const text = await waitFor(
+            async () => {
+              const response = await fetch(`http://127.0.0.1:${workerMetrics}/metrics`).catch(
+                () => undefined,
+              );
+              return response?.status === 200 ? response.text() : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 200, what: `worker metrics on port ${workerMetrics}` },
+          );
+          expect(text).toMatch(/^# TYPE /m);
+        }
+        for (const port of all) expect(listeningAddresses(port)).toEqual(['127.0.0.1']);
+        expect(await readyzStatus(Number(ports.PORT))).toBe(200);
+        await stopWithSigterm(other);
+        expect(processesMentioning(otherDir)).toEqual([]);
+      },
+      COLD_START_MS + STOP_MS,
+    );
+
+    it('serves /metrics on the public port only with the bearer token kept in DATA_DIR/metrics.token', async () => {
+      expect(started.stdout()).toContain(
+        `/metrics     http://localhost:${ports.PORT}/metrics  (Authorization: Bearer <${join(dataDir, 'metrics.token')}>)`,
+      );
+      const url = `http://127.0.0.1:${ports.PORT}/metrics`;
+      const refused = await fetch(url);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
+      const token = readFileSync(join(dataDir, 'metrics.token'), 'utf8').trim();
+      const allowed = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+      expect(allowed.status).toBe(200);
+      expect(await allowed.text()).toMatch(/^# TYPE http_requests_total counter$/m);
+    });
 
     it('refuses a second npm start on the same DATA_DIR', async () => {
       const second = launch({ DATA_DIR: dataDir, ...ports });

@@ -1,5 +1,10 @@
 import { ConfigError, parseEnv } from './parse-env.js';
-import { gatewayConfigSchema, keyServiceConfigSchema } from './schemas.js';
+import {
+  gatewayConfigSchema,
+  keyServiceConfigSchema,
+  localStackConfigSchema,
+  renderWorkerConfigSchema,
+} from './schemas.js';
 
 const valid = {
   DATABASE_URL: 'postgres://127.0.0.1:5432/platen',
@@ -78,5 +83,28 @@ describe('storage configuration', () => {
         S3_FORCE_PATH_STYLE: 'true',
       }).S3_FORCE_PATH_STYLE,
     ).toBe(true);
+  });
+});
+
+describe('listener configuration', () => {
+  it('binds containers to every interface, and npm start to 127.0.0.1', () => {
+    expect(parseEnv(gatewayConfigSchema, valid).HOST).toBe('0.0.0.0');
+    expect(parseEnv(renderWorkerConfigSchema, valid).METRICS_HOST).toBe('0.0.0.0');
+    expect(parseEnv(localStackConfigSchema, {}).HOST).toBe('127.0.0.1');
+  });
+
+  it("leaves npm start's internal ports unset (a free port each) unless named", () => {
+    const config = parseEnv(localStackConfigSchema, {});
+    expect(config.KEY_SERVICE_PORT).toBeUndefined();
+    expect(config.METRICS_PORT).toBeUndefined();
+    expect(parseEnv(localStackConfigSchema, { KEY_SERVICE_PORT: '9101' }).KEY_SERVICE_PORT).toBe(9101);
+    expect(() => parseEnv(localStackConfigSchema, { METRICS_PORT: '0' })).toThrow(/METRICS_PORT/);
+  });
+
+  it('refuses a METRICS_TOKEN shorter than 16 characters', () => {
+    expect(() => parseEnv(gatewayConfigSchema, { ...valid, METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN/,
+    );
+    expect(parseEnv(gatewayConfigSchema, valid).METRICS_TOKEN).toBeUndefined();
   });
 });

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** A port the user names, or none (the launcher then picks a free one). */
+const namedPort = z.coerce.number().int().min(1).max(65535).optional();
 const url = (protocols: string[]) =>
   z.string().refine(
     (value) => {
@@ -45,6 +47,9 @@ const common = {
 };
 
 const serviceSecret = z.string().min(32, 'must be at least 32 characters');
+
+/** Bearer token for /metrics; unset leaves /metrics open (a container's network policy guards it). */
+const metricsToken = z.string().min(16, 'must be at least 16 characters').optional();
 
 /** Where template assets and render outputs live: a local directory (default) or an S3-compatible bucket. */
 const storage = {
@@ -107,8 +112,10 @@ export const gatewayConfigSchema = z
     DATABASE_URL: url(['postgres:', 'postgresql:']),
     REDIS_URL: url(['redis:', 'rediss:']),
     SERVICE_JWT_SECRET: serviceSecret,
+    /** Containers bind every interface; `npm start` passes its own HOST (default 127.0.0.1). */
     HOST: z.string().default('0.0.0.0'),
     PORT: port(8080),
+    METRICS_TOKEN: metricsToken,
     KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
     OUTBOUND_ALLOW: outboundAllow,
     /** Largest PSD/PSB upload (`POST /api/v1/mockups`), streamed to storage, never held in memory: 300 MB. */
@@ -134,6 +141,8 @@ export const renderWorkerConfigSchema = z
     OUTBOUND_ALLOW: outboundAllow,
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
     METRICS_PORT: port(9464),
+    /** Interface of the metrics listener (/metrics, /healthz); `npm start` passes 127.0.0.1. */
+    METRICS_HOST: z.string().default('0.0.0.0'),
     MOCKUP_MAX_PIXELS: mockupMaxPixels,
   })
   .superRefine(requireBucketForS3);
@@ -146,7 +155,14 @@ export const localStackConfigSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   SERVICE_JWT_SECRET: serviceSecret.optional(),
   PORT: port(8080),
-  KEY_SERVICE_PORT: port(8081),
+  /** Interface of the gateway; the other listeners always bind 127.0.0.1 under npm start. */
+  HOST: z.string().default('127.0.0.1'),
+  /** Unset: a free port, so two npm starts (different PORT and DATA_DIR) never collide. */
+  KEY_SERVICE_PORT: namedPort,
+  /** The render-worker's /metrics and /healthz; unset: a free port. */
+  METRICS_PORT: namedPort,
+  /** Bearer token for the gateway's /metrics; unset: one generated and kept in DATA_DIR/metrics.token. */
+  METRICS_TOKEN: metricsToken,
   /** Base of signed result URLs; defaults to http://localhost:<PORT>. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   OUTBOUND_ALLOW: z.string().default(''),

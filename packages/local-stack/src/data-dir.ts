@@ -15,6 +15,8 @@ export interface DataDirLayout {
   postgresLog: string;
   redisLog: string;
   serviceSecretFile: string;
+  /** Generated METRICS_TOKEN: the bearer token of the gateway's /metrics. */
+  metricsTokenFile: string;
   /** Pid of the running `npm start`, so a second one on the same DATA_DIR is refused. */
   launcherPidFile: string;
   /** Pids of the services it runs, so a launcher that died does not leave them behind for good. */
@@ -36,6 +38,7 @@ export function dataDirLayout(dataDir: string): DataDirLayout {
     postgresLog: resolve(logs, 'postgres.log'),
     redisLog: resolve(logs, 'redis.log'),
     serviceSecretFile: resolve(root, 'service-jwt.secret'),
+    metricsTokenFile: resolve(root, 'metrics.token'),
     launcherPidFile: resolve(root, 'local-stack.pid'),
     servicePidsFile: resolve(root, 'services.pids'),
   };

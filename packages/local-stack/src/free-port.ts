@@ -25,3 +25,29 @@ export async function freePort(): Promise<number> {
 export async function isPortFree(port: number): Promise<boolean> {
   return (await tryListen(port)) !== undefined;
 }
+
+/** `count` distinct free ports on 127.0.0.1, held together while chosen so none is handed out twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              if (typeof address === 'object' && address) resolve(address.port);
+              else reject(new Error('no free TCP port on 127.0.0.1'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(
+      servers.map(
+        (server) => new Promise<void>((done) => (server.listening ? server.close(() => done()) : done())),
+      ),
+    );
+  }
+}

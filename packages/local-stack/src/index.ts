@@ -5,3 +5,4 @@ export { openPostgres } from './embedded-postgres.js';
 export { openRedis, REDIS_NOT_FOUND, type OpenRedisOptions } from './embedded-redis.js';
 export type { AttachOptions, OpenedService } from './opened-service.js';
 export { readOrCreateServiceSecret } from './service-secret.js';
+export { answersOn, openTestServices, type TestServices, type TestServicesOptions } from './test-services.js';

@@ -9,13 +9,19 @@ import { dataDirLayout, type DataDirLayout } from './data-dir.js';
 import { prepareDatabase } from './database-setup.js';
 import { openPostgres } from './embedded-postgres.js';
 import { openRedis } from './embedded-redis.js';
-import { isPortFree } from './free-port.js';
 import { acquireLauncherLock } from './launcher-lock.js';
 import { createServicePidRecord } from './leftover-services.js';
+import {
+  checkNamedPorts,
+  gatewayProbeHost,
+  listenerLines,
+  resolveListeners,
+  type Listeners,
+} from './listeners.js';
 import { readyMessage } from './operator-hint.js';
 import { waitUntilReady } from './readiness.js';
 import { servicesToRun } from './service-entries.js';
-import { readOrCreateServiceSecret } from './service-secret.js';
+import { readOrCreateMetricsToken, readOrCreateServiceSecret } from './service-secret.js';
 import { createSupervisor } from './supervisor.js';
 
 const READY_TIMEOUT_MS = 120_000;
@@ -27,24 +33,17 @@ class StopRequested extends Error {}
 const say = (line: string) => process.stdout.write(`platen | ${line}\n`);
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-async function checkServicePorts(config: LocalStackConfig): Promise<void> {
-  const ports = [
-    ['PORT', config.PORT],
-    ['KEY_SERVICE_PORT', config.KEY_SERVICE_PORT],
-  ] as const;
-  for (const [name, port] of ports) {
-    if (port === 0) throw new Error(`${name} must be a fixed port for npm start, not 0`);
-    if (!(await isPortFree(port)))
-      throw new Error(`port ${port} (${name}) is already in use: stop what holds it, or set ${name}`);
-  }
-  if (config.PORT === config.KEY_SERVICE_PORT) throw new Error('PORT and KEY_SERVICE_PORT must differ');
+interface ServiceSettings {
+  urls: { database: string; redis: string };
+  listeners: Listeners;
+  secret: string;
+  metricsToken: string;
 }
 
 function serviceEnv(
   config: LocalStackConfig,
   layout: DataDirLayout,
-  urls: { database: string; redis: string },
-  secret: string,
+  { urls, listeners, secret, metricsToken }: ServiceSettings,
 ): NodeJS.ProcessEnv {
   // Each service reads only the variables of its own config schema; the rest is harmless to it.
   return {
@@ -58,9 +57,15 @@ function serviceEnv(
     DATABASE_URL: urls.database,
     REDIS_URL: urls.redis,
     SERVICE_JWT_SECRET: secret,
-    PORT: String(config.PORT),
-    KEY_SERVICE_PORT: String(config.KEY_SERVICE_PORT),
-    KEY_SERVICE_URL: `http://127.0.0.1:${config.KEY_SERVICE_PORT}`,
+    // Only the gateway may face other machines (HOST); every other listener stays on 127.0.0.1.
+    HOST: listeners.host,
+    PORT: String(listeners.gateway),
+    METRICS_TOKEN: metricsToken,
+    KEY_SERVICE_HOST: '127.0.0.1',
+    KEY_SERVICE_PORT: String(listeners.keyService),
+    KEY_SERVICE_URL: `http://127.0.0.1:${listeners.keyService}`,
+    METRICS_HOST: '127.0.0.1',
+    METRICS_PORT: String(listeners.workerMetrics),
     // Signed result URLs must point at this gateway's port unless the operator names a public URL.
     PUBLIC_BASE_URL: config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`,
   };
@@ -85,7 +90,7 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
     cleanups.push({ what: '', run: () => lock.release() });
     const servicePids = createServicePidRecord(layout.servicePidsFile);
     await servicePids.stopLeftovers(say);
-    await checkServicePorts(config);
+    await checkNamedPorts(config);
 
     // Holding the lock, anything still running under DATA_DIR was left by a launcher that died: adopt it.
     const redis = await openRedis(config, say, { startIfAbsent: true, adoptRunning: true });
@@ -97,6 +102,8 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
     checkpoint();
 
     const secret = readOrCreateServiceSecret(config);
+    const metricsToken = readOrCreateMetricsToken(config);
+    const listeners = await resolveListeners(config);
     const database = await prepareDatabase(postgres.url);
     if (database.applied.length) say(`applied migrations: ${database.applied.join(', ')}`);
     checkpoint();
@@ -106,7 +113,12 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
         name,
         entry,
         cwd: repoRoot,
-        env: serviceEnv(config, layout, { database: postgres.url, redis: redis.url }, secret),
+        env: serviceEnv(config, layout, {
+          urls: { database: postgres.url, redis: redis.url },
+          listeners,
+          secret,
+          metricsToken,
+        }),
       })),
       log: (line) => process.stdout.write(`${line}\n`),
       onPidsChange: (pids) => servicePids.write(pids),
@@ -122,11 +134,11 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
 
     // The key-service first: the gateway's /readyz fails (and logs it) until the key-service answers.
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    for (const [name, port] of [
-      ['key-service', config.KEY_SERVICE_PORT],
-      ['gateway', config.PORT],
+    for (const [name, host, port] of [
+      ['key-service', '127.0.0.1', listeners.keyService],
+      ['gateway', gatewayProbeHost(listeners.host), listeners.gateway],
     ] as const) {
-      const readyz = `http://127.0.0.1:${port}/readyz`;
+      const readyz = `http://${host}:${port}/readyz`;
       const outcome = await waitUntilReady(readyz, {
         timeoutMs: Math.max(deadline - Date.now(), 0),
         signal: stopController.signal,
@@ -145,6 +157,11 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
       sameEnv: (['DATABASE_URL', 'REDIS_URL', 'SERVICE_JWT_SECRET'] as const).filter((name) => config[name]),
     });
     for (const line of message) say(line);
+    const lines = listenerLines(listeners, {
+      workerRuns: services.some(({ name }) => name === 'render-worker'),
+      metricsTokenFrom: config.METRICS_TOKEN ? 'METRICS_TOKEN' : layout.metricsTokenFile,
+    });
+    for (const line of lines) say(line);
     say(`ready in ${(performance.now() / 1000).toFixed(1)} s; database and Redis logs in ${layout.logs}`);
   }
 

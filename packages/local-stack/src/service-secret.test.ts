@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readOrCreateServiceSecret } from './service-secret.js';
+import { readOrCreateMetricsToken, readOrCreateServiceSecret } from './service-secret.js';
 
 let dataDir: string;
 
@@ -31,5 +31,21 @@ describe('service secret', () => {
     expect(() => readOrCreateServiceSecret({ DATA_DIR: dataDir })).toThrow(
       /service-jwt\.secret.*shorter than 32/,
     );
+  });
+});
+
+describe('metrics token', () => {
+  it('is created once in DATA_DIR/metrics.token (0600), apart from the service secret, and reused after', () => {
+    const first = readOrCreateMetricsToken({ DATA_DIR: dataDir });
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(dataDir, 'metrics.token')).mode & 0o777).toBe(0o600);
+    expect(first).not.toBe(readOrCreateServiceSecret({ DATA_DIR: dataDir }));
+    expect(readOrCreateMetricsToken({ DATA_DIR: dataDir })).toBe(first);
+  });
+
+  it('is METRICS_TOKEN when set, and then no file is written', () => {
+    const token = 't'.repeat(20);
+    expect(readOrCreateMetricsToken({ DATA_DIR: dataDir, METRICS_TOKEN: token })).toBe(token);
+    expect(() => statSync(join(dataDir, 'metrics.token'))).toThrow();
   });
 });

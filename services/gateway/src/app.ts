@@ -93,6 +93,8 @@ export interface AppDeps {
   outboundAllow: readonly string[];
   /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
   resolve?: Resolver;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface GatewayApp {
@@ -181,7 +183,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     checkUrl: checkWebhookUrl,
   });
   registerHealthRoutes(registry, router, { db, redis, keyService });
-  registerMetricsRoute(registry, router, metrics);
+  registerMetricsRoute(registry, router, metrics, deps.metricsToken);
   registerDocsRoutes({ registry, router, extraSpecs, version: '1.0.0' });
   registerFileRoute(router, { storage, signer: deps.urlSigner, clock });
   registerMockupRoutes({

@@ -163,6 +163,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     outboundAllow: config.OUTBOUND_ALLOW,
     ...(options.resolve ? { resolve: options.resolve } : {}),
+    ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
   });
 
   async function closeConnections(): Promise<void> {

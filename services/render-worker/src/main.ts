@@ -16,7 +16,11 @@ const logger = createLogger({ name: 'render-worker', level: config.LOG_LEVEL });
 try {
   const service = await startRenderService(config, { logger });
   logger.info(
-    { concurrency: config.WORKER_CONCURRENCY, metrics_port: service.metricsPort },
+    {
+      concurrency: config.WORKER_CONCURRENCY,
+      metrics_host: config.METRICS_HOST,
+      metrics_port: service.metricsPort,
+    },
     'render-worker started',
   );
 

@@ -134,7 +134,7 @@ export async function startRenderService(
     metricsServer = await startMetricsServer({
       registry: metrics.registry,
       port: config.METRICS_PORT,
-      host: options.metricsHost ?? '0.0.0.0',
+      host: options.metricsHost ?? config.METRICS_HOST,
     });
   } catch (error) {
     await Promise.allSettled([pool.close(), webhookQueue.close(), redis.quit(), db.destroy()]);
