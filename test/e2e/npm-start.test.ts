@@ -222,7 +222,7 @@ describe('npm start', () => {
 
     it('tells the operator how to create the first account and key', () => {
       expect(started.stdout()).toContain(
-        'npm run platen -- account create --email you@example.com --credits 100',
+        'npm run platen -- account create --account you@example.com --credits 100',
       );
       expect(started.stdout()).toContain(
         'npm run platen -- key create --account you@example.com --name first-key',

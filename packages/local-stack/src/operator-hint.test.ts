@@ -9,7 +9,7 @@ describe('the message npm start prints when ready', () => {
 
   it('shows the CLI commands for a first account and key while there is no account', () => {
     const lines = readyMessage({ port: 8080, accounts: 0, sameEnv: [] });
-    expect(lines).toContain('  npm run platen -- account create --email you@example.com --credits 100');
+    expect(lines).toContain('  npm run platen -- account create --account you@example.com --credits 100');
     expect(lines).toContain('  npm run platen -- key create --account you@example.com --name first-key');
   });
 
@@ -21,7 +21,7 @@ describe('the message npm start prints when ready', () => {
       sameEnv: ['DATABASE_URL'],
     });
     expect(lines).toContain(
-      '  DATA_DIR=/srv/platen npm run platen -- account create --email you@example.com --credits 100',
+      '  DATA_DIR=/srv/platen npm run platen -- account create --account you@example.com --credits 100',
     );
     expect(lines.at(-1)).toBe('  (with the same DATABASE_URL as this npm start)');
   });

@@ -18,7 +18,7 @@ export function readyMessage({ port, accounts, dataDir, sameEnv }: ReadyInput): 
   const prefix = dataDir ? `DATA_DIR=${dataDir} ` : '';
   lines.push(
     'No accounts yet. Create one and an API key (shown once) with:',
-    `  ${prefix}npm run platen -- account create --email you@example.com --credits 100`,
+    `  ${prefix}npm run platen -- account create --account you@example.com --credits 100`,
     `  ${prefix}npm run platen -- key create --account you@example.com --name first-key`,
   );
   if (sameEnv.length) lines.push(`  (with the same ${sameEnv.join(', ')} as this npm start)`);
