@@ -161,6 +161,10 @@ export function receivePsdUpload(
       filename = info.filename ? toStorableText(info.filename).slice(0, 400) : undefined;
       const body = new PassThrough();
       const writing = storage.putStream(key, body, PSD_CONTENT_TYPE);
+      // A store that gives up stops reading: without this the reading side would wait on a full buffer.
+      writing.catch((error: unknown) =>
+        body.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
       const reading = pipeline(
         stream,
         checkHeader(limits, (found) => (header = found)),
