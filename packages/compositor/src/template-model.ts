@@ -1,7 +1,7 @@
 // The template manifest: canvas size plus an ordered layer list (bottom → top) of static image
 // layers and smart objects, with images referenced by asset name. It is plain JSON so the PSD
 // importer and the JSON manifest upload can produce it; every geometry is in canvas pixels.
-import { BLEND_MODES, storableText } from '@platen/contracts';
+import { BLEND_MODES, storableText, toStorableText } from '@platen/contracts';
 import { z } from 'zod';
 
 // The blend modes are part of the public contract (a mockup's smart objects report theirs).
@@ -21,8 +21,17 @@ export const hexColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a 
 
 const opacity = z.number().min(0).max(1).default(1);
 const assetName = storableText({ min: 1, max: 200 });
+const LAYER_NAME_MAX = 200;
 /** Layer and smart object names are stored (jsonb) and shown: Postgres-storable text. */
-const layerName = storableText({ min: 1, max: 200 });
+const layerName = storableText({ min: 1, max: LAYER_NAME_MAX });
+
+/**
+ * A layer name from text nobody chose for this API (a PSD's layer names): cut to the limit, with NUL
+ * and unpaired surrogates dropped (a cut can split a surrogate pair), or `fallback` if nothing is left.
+ */
+export function toLayerName(text: string, fallback: string): string {
+  return toStorableText(text.slice(0, LAYER_NAME_MAX)) || fallback;
+}
 
 /** An image asset placed on the canvas with its top-left corner at (x, y); outside it is empty. */
 export const placedImageSchema = z.object({
