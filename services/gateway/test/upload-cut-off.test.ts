@@ -266,26 +266,40 @@ describe('a PSD upload the client cuts off (S3 storage, s3rver)', () => {
   const storedObjects = async () =>
     (await filesUnder(join(s3Dir, 'platen'))).filter((file) => file.endsWith('._S3rver_object'));
 
+  /** Part files s3rver holds (it keeps them even after AbortMultipartUpload). */
+  const partOnes = async () =>
+    (await filesUnder(join(s3Dir, 'platen'))).filter((file) => /_S3rver_uploads\/.+\/1$/.test(file));
+
+  /** Cut points on a 20 MB file: part 1 (8 MB) is sent once the cut is past it. */
+  const S3_CUT_POINTS: [string, (body: Buffer) => number, boolean][] = [
+    ['before the PSD header', () => filePartHead.length + 10, false],
+    ['mid-file, after multipart part 1', (body) => Math.floor(body.length / 2) + 3, true],
+    ['just before the end', (body) => body.length - closing.length + 2, true],
+  ];
+
   describe.each(routesOf(() => gateway))('$label', (route) => {
-    it('cut mid-file after a multipart part was sent: no object, no open descriptor, no row, one log line', async () => {
-      const took = await cutOffAndCheck({
-        gateway,
-        route,
-        logs,
-        fileBytes: 20 * MB,
-        cutAt: (body) => 12 * MB + (body.length % 7),
-        underWay: () =>
-          waitFor(
-            async () =>
-              (await filesUnder(join(s3Dir, 'platen'))).some((file) => /_S3rver_uploads\/.+\/1$/.test(file))
-                ? true
-                : undefined,
-            { timeoutMs: 10_000, what: 'the multipart upload to start' },
-          ),
-        leftovers: storedObjects,
-      });
-      cleanUpTimes.push(`s3 ${route.label} mid-file: ${took} ms`);
-    });
+    it.each(S3_CUT_POINTS)(
+      'cut %s: no object, no open descriptor, no row, one log line',
+      async (point, cutAt, partSent) => {
+        const partsBefore = new Set(await partOnes());
+        const took = await cutOffAndCheck({
+          gateway,
+          route,
+          logs,
+          fileBytes: 20 * MB,
+          cutAt,
+          underWay: () =>
+            partSent
+              ? waitFor(
+                  async () => ((await partOnes()).some((file) => !partsBefore.has(file)) ? true : undefined),
+                  { timeoutMs: 10_000, what: 'multipart part 1 to be sent' },
+                )
+              : new Promise((resolve) => setTimeout(resolve, 300)),
+          leftovers: storedObjects,
+        });
+        cleanUpTimes.push(`s3 ${route.label} ${point}: ${took} ms`);
+      },
+    );
   });
 });
 
