@@ -1,7 +1,7 @@
 // The template manifest: canvas size plus an ordered layer list (bottom → top) of static image
 // layers and smart objects, with images referenced by asset name. It is plain JSON so the PSD
 // importer and the JSON manifest upload can produce it; every geometry is in canvas pixels.
-import { BLEND_MODES } from '@platen/contracts';
+import { BLEND_MODES, storableText, toStorableText } from '@platen/contracts';
 import { z } from 'zod';
 
 // The blend modes are part of the public contract (a mockup's smart objects report theirs).
@@ -20,7 +20,18 @@ export type Quad = z.infer<typeof quadSchema>;
 export const hexColorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #1a2b3c');
 
 const opacity = z.number().min(0).max(1).default(1);
-const assetName = z.string().min(1).max(200);
+const assetName = storableText({ min: 1, max: 200 });
+const LAYER_NAME_MAX = 200;
+/** Layer and smart object names are stored (jsonb) and shown: Postgres-storable text. */
+const layerName = storableText({ min: 1, max: LAYER_NAME_MAX });
+
+/**
+ * A layer name from text nobody chose for this API (a PSD's layer names): cut to the limit, with NUL
+ * and unpaired surrogates dropped (a cut can split a surrogate pair), or `fallback` if nothing is left.
+ */
+export function toLayerName(text: string, fallback: string): string {
+  return toStorableText(text.slice(0, LAYER_NAME_MAX)) || fallback;
+}
 
 /** An image asset placed on the canvas with its top-left corner at (x, y); outside it is empty. */
 export const placedImageSchema = z.object({
@@ -32,7 +43,7 @@ export type PlacedImage = z.infer<typeof placedImageSchema>;
 
 export const staticLayerSchema = z.object({
   type: z.literal('image'),
-  name: z.string().min(1).max(200),
+  name: layerName,
   ...placedImageSchema.shape,
   blend_mode: blendModeSchema.default('normal'),
   opacity,
@@ -56,7 +67,7 @@ export const meshSchema = z
 export type Mesh = z.infer<typeof meshSchema>;
 
 export const printAreaSchema = z.object({
-  name: z.string().min(1).max(100),
+  name: storableText({ min: 1, max: 100 }),
   x: z.number().int().min(0),
   y: z.number().int().min(0),
   width: dimension,
@@ -67,8 +78,8 @@ export type PrintArea = z.infer<typeof printAreaSchema>;
 export const smartObjectLayerSchema = z.object({
   type: z.literal('smart_object'),
   uuid: z.uuid(),
-  name: z.string().min(1).max(200),
-  layer_name: z.string().min(1).max(200),
+  name: layerName,
+  layer_name: layerName,
   /** The artwork's design size; print areas and the aspect ratio for `fit` refer to it. */
   size: z.object({ width: dimension, height: dimension }),
   position: z.object({ x: z.number().int(), y: z.number().int(), width: dimension, height: dimension }),

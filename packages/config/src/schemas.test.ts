@@ -58,6 +58,17 @@ describe('service configuration', () => {
     expect(parseEnv(gatewayConfigSchema, { ...valid, PORT: '' }).PORT).toBe(8080);
   });
 
+  it('gives the gateway a 30 s body timeout, configurable and refused when absurd', () => {
+    expect(parseEnv(gatewayConfigSchema, valid).BODY_TIMEOUT_MS).toBe(30_000);
+    expect(parseEnv(gatewayConfigSchema, { ...valid, BODY_TIMEOUT_MS: '5000' }).BODY_TIMEOUT_MS).toBe(5_000);
+    expect(() => parseEnv(gatewayConfigSchema, { ...valid, BODY_TIMEOUT_MS: '0' })).toThrow(
+      /BODY_TIMEOUT_MS/,
+    );
+    expect(() => parseEnv(gatewayConfigSchema, { ...valid, BODY_TIMEOUT_MS: 'soon' })).toThrow(
+      /BODY_TIMEOUT_MS/,
+    );
+  });
+
   it('splits OUTBOUND_ALLOW into hosts and CIDRs', () => {
     const config = parseEnv(gatewayConfigSchema, { ...valid, OUTBOUND_ALLOW: 'n8n.internal, 10.1.0.0/16' });
     expect(config.OUTBOUND_ALLOW).toEqual(['n8n.internal', '10.1.0.0/16']);

@@ -126,6 +126,12 @@ export const gatewayConfigSchema = z
       .max(4 * 1024 ** 3)
       .default(300 * 1024 ** 2),
     MOCKUP_MAX_PIXELS: mockupMaxPixels,
+    /**
+     * A request body (and the headers before it) must keep arriving: each window this long must bring
+     * at least 64 KiB or the end of the body, or the request is cut off with 408. A trickle of a byte
+     * every few seconds held a connection (and a file) open for minutes. 30 s.
+     */
+    BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   })
   .superRefine(requireBucketForS3);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

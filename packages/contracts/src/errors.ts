@@ -19,6 +19,7 @@ export const errorCatalogue = {
   IDEMPOTENCY_CONFLICT: { status: 409, message: 'Idempotency-Key was already used with a different request' },
   INSUFFICIENT_CREDITS: { status: 402, message: 'Insufficient credits' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
+  REQUEST_TIMEOUT: { status: 408, message: 'Request body timed out: send it without long pauses' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type: send application/json' },
   RATE_LIMIT_EXCEEDED: { status: 429, message: 'Rate limit exceeded' },
   INTERNAL_ERROR: { status: 500, message: 'Internal server error' },

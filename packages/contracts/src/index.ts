@@ -3,3 +3,4 @@ export * from './api-key-format.js';
 export * from './internal-api.js';
 export * from './public-api.js';
 export * from './page-cursor.js';
+export * from './storable-text.js';

@@ -1,7 +1,7 @@
 // Shapes of the key-service's internal HTTP API (gateway and operators only).
 // Every call carries a short-lived service JWT; see services/key-service.
 import { z } from 'zod';
-import { NO_NUL } from './public-api.js';
+import { storableText } from './storable-text.js';
 
 export const KEY_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type KeyStatus = (typeof KEY_STATUSES)[number];
@@ -52,12 +52,7 @@ export const KEY_NAME_MAX = 100;
 export const MAX_ROTATE_GRACE_SECONDS = 7 * 24 * 3600;
 
 export const createKeyRequestSchema = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(KEY_NAME_MAX)
-    .refine(...NO_NUL),
+  name: storableText({ min: 1, max: KEY_NAME_MAX, trim: true }),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
   rate_limits: rateLimitsSchema.partial().optional(),
 });
@@ -87,7 +82,7 @@ export const creditChangeRequestSchema = z.object({
 export const creditRefundRequestSchema = z.object({ render_id: z.string().uuid() });
 export const creditGrantRequestSchema = z.object({
   amount: z.number().int().positive().max(1_000_000_000),
-  note: z.string().max(200).optional(),
+  note: storableText({ max: 200 }).optional(),
 });
 
 /** Result of a charge or refund: `applied` is false when the same render id was already charged/refunded. */
@@ -109,7 +104,8 @@ export const signUpRequestSchema = z
 
 export const logInRequestSchema = z
   .object({
-    email: z.string().min(1).max(254),
+    // Looked up in the database as given: a NUL would reach Postgres.
+    email: storableText({ min: 1, max: 254 }),
     password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
   })
   .meta({ id: 'LogInRequest' });

@@ -2,14 +2,12 @@
 // and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
 import { z } from 'zod';
 import { INLINE_DATA_EXAMPLE, parseInlineData } from './inline-data.js';
+import { jsonProblem, MAX_JSON_DEPTH, STORABLE_TEXT, storableText } from './storable-text.js';
 
 export const uuidSchema = z.uuid();
 
-/** Text Postgres can store: it refuses the NUL character in text and jsonb (a 500 otherwise). */
-export const NO_NUL = [
-  (value: string) => !value.includes('\u0000'),
-  'must not contain NUL characters',
-] as const;
+/** The refinement's earlier name (it refused NUL only); STORABLE_TEXT is the one to use. */
+export const NO_NUL = STORABLE_TEXT;
 const isoTime = z.string().meta({ format: 'date-time' });
 
 // ---- envelopes -------------------------------------------------------------------------------
@@ -154,12 +152,7 @@ export const mockupSchema = z
 export type Mockup = z.infer<typeof mockupSchema>;
 
 /** A mockup's name, as given on upload or rename. */
-export const mockupNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine(...NO_NUL);
+export const mockupNameSchema = storableText({ min: 1, max: 200, trim: true });
 
 export const patchMockupRequestSchema = z.object({ name: mockupNameSchema }).strict();
 
@@ -222,12 +215,17 @@ export const renderSmartObjectInputSchema = z
   })
   .strict();
 
-const metadataSchema = z
-  .record(z.string(), z.unknown())
-  .refine((value) => Buffer.byteLength(JSON.stringify(value)) <= METADATA_MAX_BYTES, {
-    message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON`,
-  })
-  .refine((value) => !JSON.stringify(value).includes('\\u0000'), 'must not contain NUL characters');
+const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
+  // Checked before anything serialises it: a 5,000-deep object overflowed JSON.stringify's stack.
+  const problem = jsonProblem(value, { maxDepth: MAX_JSON_DEPTH });
+  if (problem === 'too_deep') {
+    ctx.addIssue({ code: 'custom', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` });
+  } else if (problem === 'unstorable_text') {
+    ctx.addIssue({ code: 'custom', message: STORABLE_TEXT[1] });
+  } else if (Buffer.byteLength(JSON.stringify(value)) > METADATA_MAX_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${METADATA_MAX_BYTES} bytes as JSON` });
+  }
+});
 
 export const createRenderRequestSchema = z
   .object({
@@ -244,7 +242,7 @@ export type CreateRenderRequest = z.infer<typeof createRenderRequestSchema>;
 /** Alias for clients written for the bearer-style docs: one artwork fills every required smart object. */
 export const generateMockupRequestSchema = z
   .object({
-    template_id: z.string().min(1).max(200),
+    template_id: storableText({ min: 1, max: 200 }),
     artwork_url: httpUrl,
     format: z.enum(EXPORT_FORMATS).default('png'),
     size: z.number().int().min(EXPORT_SIZE.min).max(EXPORT_SIZE.max).optional(),
@@ -355,13 +353,7 @@ export const createWebhookEndpointRequestSchema = z
       .min(1)
       .max(WEBHOOK_EVENT_TYPES.length)
       .refine((events) => new Set(events).size === events.length, 'must not repeat an event'),
-    description: z
-      .string()
-      .trim()
-      .max(500)
-      .refine(...NO_NUL)
-      .nullable()
-      .optional(),
+    description: storableText({ max: 500, trim: true }).nullable().optional(),
   })
   .strict()
   .meta({ id: 'CreateWebhookEndpointRequest' });

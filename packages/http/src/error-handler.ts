@@ -6,11 +6,24 @@ import type { Logger } from 'pino';
 interface BodyParserError {
   type?: string;
   status?: number;
+  code?: unknown;
 }
 
-/** Maps errors thrown by express' own body parsers onto catalogue codes. */
+const badRequest = (message: string) =>
+  new ApiError('VALIDATION_ERROR', { message, details: { issues: [{ path: '', message }] } });
+
+/** Maps errors thrown by express' own body parsers (and zlib under them) onto catalogue codes. */
 function fromBodyParser(error: BodyParserError): ApiError | undefined {
+  // A body that is not the gzip/deflate its Content-Encoding claims fails in zlib (Z_DATA_ERROR…).
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return badRequest('Request body is not valid for its Content-Encoding');
+  }
   switch (error.type) {
+    case 'request.aborted':
+      // The client went away (or the body timeout cut it off): nobody reads this answer.
+      return badRequest('Request aborted before its body was complete');
+    case 'request.size.invalid':
+      return badRequest('Request body length does not match Content-Length');
     case 'entity.too.large':
       return new ApiError('PAYLOAD_TOO_LARGE');
     case 'entity.parse.failed':
@@ -47,6 +60,8 @@ function isDependencyUnavailable(error: object): boolean {
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // Express decoding a path parameter (or a static file path) with malformed percent-encoding: `%ZZ`.
+  if (error instanceof URIError) return badRequest('Malformed percent-encoding in the URL');
   if (error && typeof error === 'object') {
     const mapped = fromBodyParser(error);
     if (mapped) return mapped;

@@ -133,6 +133,20 @@ describe('importPsd: geometry', () => {
     expect(rgbAt(raw, 5, 5)).toEqual(BACKGROUND);
   });
 
+  it('makes layer names Postgres can store: NUL dropped, a surrogate pair the 200-character cut splits dropped', async () => {
+    // 4 + 195 + 2 UTF-16 units: the cut at 200 leaves the emoji's high surrogate alone.
+    const raw = `A\u0000rt${'x'.repeat(195)}\u{1F600}`;
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [{ name: raw, x: 20, y: 30, width: 200, height: 100 }],
+    });
+    const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
+    const expected = `Art${'x'.repeat(195)}`;
+    expect(so).toMatchObject({ name: expected, layer_name: expected });
+  });
+
   it('keeps a perspective transform: the same composite as the quad written by hand', async () => {
     const corners: [[number, number], [number, number], [number, number], [number, number]] = [
       [30, 20],

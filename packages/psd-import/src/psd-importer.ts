@@ -4,7 +4,12 @@
 // as its shading; visible pixel layers become static image layers with their blend mode, opacity and
 // mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps, group blending,
 // blend modes the compositor lacks) is drawn as closely as possible or left out, and said in a warning.
-import type { SmartObjectLayer, StaticLayer, TemplateManifestInput } from '@platen/compositor';
+import {
+  toLayerName,
+  type SmartObjectLayer,
+  type StaticLayer,
+  type TemplateManifestInput,
+} from '@platen/compositor';
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
@@ -189,7 +194,9 @@ async function walkLayers(
   psd: Psd,
 ): Promise<void> {
   for (const layer of layers) {
-    const path = parent ? `${parent} / ${layer.name ?? 'Layer'}` : (layer.name ?? 'Layer');
+    // Layer names reach Postgres (jsonb): one with a NUL or half a surrogate pair would fail the import.
+    const own = toLayerName(layer.name ?? 'Layer', 'Layer');
+    const path = parent ? `${parent} / ${own}` : own;
     if (layer.hidden) continue;
     const layerOpacity = (layer.opacity ?? 1) * opacity;
 
@@ -319,7 +326,7 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number)
     pixels,
     layer: {
       type: 'image',
-      name: path.slice(0, 200),
+      name: toLayerName(path, 'Layer'),
       asset,
       x: pixels.box.x,
       y: pixels.box.y,
@@ -361,7 +368,7 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
   const index = walk.smartObjects++;
-  const name = (layer.name ?? `Smart object ${index + 1}`).slice(0, 200) || `Smart object ${index + 1}`;
+  const name = toLayerName(layer.name ?? '', `Smart object ${index + 1}`);
   const mask = await maskFor(walk, layer, position, `smart-object-${index + 1}-mask.png`);
   walk.entries.push({
     kind: 'smart_object',
@@ -370,7 +377,7 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
       type: 'smart_object',
       uuid: walk.uuidOf(index, name),
       name,
-      layer_name: path.slice(0, 200),
+      layer_name: toLayerName(path, 'Layer'),
       size,
       position,
       quad: corners,

@@ -1,7 +1,8 @@
 // putStream on both drivers: a large stream is stored whole, and a stream that fails part-way (the
-// caller's byte limit) leaves no object and no temporary file behind.
-import { S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+// caller's byte limit) or is closed before its end (a dropped client) leaves no object, no temporary
+// file, no open file and no multipart upload behind.
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -36,6 +37,13 @@ function limited(source: Readable, maxBytes: number): Readable {
   return limit;
 }
 
+/** Files under `dir` this process holds open (its descriptors in /proc/self/fd). */
+async function openFilesUnder(dir: string): Promise<string[]> {
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return targets.filter((target) => target.startsWith(dir)).sort();
+}
+
 async function allFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
@@ -45,6 +53,7 @@ describe('putStream', () => {
   let root: string;
   let server: S3rver;
   let client: S3Client;
+  let clientConfig: S3ClientConfig;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'platen-put-stream-'));
@@ -57,12 +66,13 @@ describe('putStream', () => {
       configureBuckets: [{ name: 'platen', configs: [] }],
     });
     await server.run();
-    client = new S3Client({
+    clientConfig = {
       endpoint: `http://127.0.0.1:${port}`,
       region: 'us-east-1',
       forcePathStyle: true,
       credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    };
+    client = new S3Client(clientConfig);
   });
 
   afterAll(async () => {
@@ -102,6 +112,67 @@ describe('putStream', () => {
       expect(await storage().get(key)).toBeNull();
     });
   });
+
+  /** A client that goes away: `total` bytes, then the stream is destroyed without an error or an end. */
+  function droppedAfter(total: number, error?: Error): Readable {
+    let sent = 0;
+    return new Readable({
+      read() {
+        if (sent >= total) {
+          this.destroy(error);
+          return;
+        }
+        sent += 64 * 1024;
+        this.push(Buffer.alloc(64 * 1024, 1));
+      },
+    });
+  }
+
+  it('rejects a stream closed before its end on the local driver, leaving no object, temp file or open file', async () => {
+    const local = drivers[0]![1]();
+    const before = await openFilesUnder(join(root, 'local'));
+    await expect(local.putStream('dropped/x.bin', droppedAfter(3 * MB), 'x/y')).rejects.toThrow();
+    expect(await local.get('dropped/x.bin')).toBeNull();
+    expect(
+      (await allFiles(join(root, 'local'))).filter(
+        (file) => file.includes('dropped') || file.endsWith('.tmp'),
+      ),
+    ).toEqual([]);
+    expect(await openFilesUnder(join(root, 'local'))).toEqual(before);
+  });
+
+  it.each([
+    ['closed', undefined],
+    ['failed', new Error('socket hang up')],
+  ])(
+    'aborts the S3 multipart upload of a stream %s part-way, before putStream rejects',
+    async (_how, cause) => {
+      // s3rver answers AbortMultipartUpload but keeps the parts on disk, so what is checked is that the
+      // abort was sent for the upload that was started, and that no object appeared.
+      const sent: string[] = [];
+      const recording = new S3Client(clientConfig);
+      recording.middlewareStack.add(
+        (next, context) => async (args) => {
+          const input = args.input as { UploadId?: string };
+          sent.push(`${context.commandName}${input.UploadId ? ` ${input.UploadId}` : ''}`);
+          return next(args);
+        },
+        { step: 'initialize', name: 'recordCommands' },
+      );
+      const s3 = createS3Storage({ bucket: 'platen', keyPrefix: 'stream/', client: recording });
+      try {
+        await expect(s3.putStream('dropped/x.bin', droppedAfter(20 * MB, cause), 'x/y')).rejects.toThrow();
+        const created = sent.find((command) => command.startsWith('UploadPartCommand '));
+        expect(created).toBeDefined();
+        const uploadId = created!.split(' ')[1];
+        expect(sent).toContain(`AbortMultipartUploadCommand ${uploadId}`);
+        expect(sent).not.toContain(`CompleteMultipartUploadCommand ${uploadId}`);
+        expect(await s3.get('dropped/x.bin')).toBeNull();
+      } finally {
+        recording.destroy();
+      }
+    },
+  );
 
   it('leaves no temporary file in the local root after a cut-off stream', async () => {
     const local = drivers[0]![1]();

@@ -43,7 +43,9 @@ export function createS3Storage({
       );
     },
     async putStream(key, body, contentType) {
-      // Multipart upload in 8 MB parts (lib-storage); a failed stream aborts it, so no part stays behind.
+      // Multipart upload in 8 MB parts (lib-storage). A body that fails or is closed before its end
+      // (a dropped client) fails lib-storage's read of it, and it then aborts the multipart upload:
+      // this waits for that, so when putStream rejects no part is left behind.
       let bytes = 0;
       body.on('data', (chunk: Buffer) => (bytes += chunk.length));
       const upload = new Upload({
@@ -53,11 +55,25 @@ export function createS3Storage({
         queueSize: 2,
         leavePartsOnError: false,
       });
-      const failed = new Promise<never>((_resolve, reject) => body.once('error', reject));
+      const done = upload.done();
+      const failed = new Promise<never>((_resolve, reject) => {
+        body.once('error', reject);
+        body.once('close', () => {
+          if (!body.readableEnded) reject(new Error('upload stream closed before its end'));
+        });
+      });
+      failed.catch(() => undefined);
       try {
-        await Promise.race([upload.done(), failed]);
+        await Promise.race([done, failed]);
       } catch (error) {
-        await upload.abort().catch(() => undefined);
+        const settled = await Promise.race([
+          done.then(
+            () => true,
+            () => true,
+          ),
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
+        ]);
+        if (!settled) await upload.abort().catch(() => undefined);
         throw error;
       }
       return { bytes };

@@ -21,6 +21,7 @@ import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { accessLog } from './access-log.js';
+import { bodyTimeout, isBodyTimedOut } from './body-timeout.js';
 import { authenticate } from './auth/authenticate.js';
 import { createKeyResolver } from './auth/key-resolver.js';
 import type { KeyServiceClient } from './auth/key-service-client.js';
@@ -81,6 +82,8 @@ export interface AppDeps {
   enqueueImport: (mockupId: string) => Promise<void>;
   /** PSD upload size and canvas limits (MOCKUP_UPLOAD_MAX_BYTES, MOCKUP_MAX_PIXELS). */
   uploadLimits: PsdUploadLimits;
+  /** A request body that brings too little for this long is cut off with 408 (BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
   waiter: RenderWaiter;
   /** Verifies the dashboard's session cookies (the key-service signs them). */
   sessionTokens: SessionTokens;
@@ -133,6 +136,7 @@ export function createApp(deps: AppDeps): GatewayApp {
     storage,
     enqueueImport: deps.enqueueImport,
     limits: deps.uploadLimits,
+    isBodyTimedOut,
     logger,
   });
   const renders = createRenderStore({ db });
@@ -170,6 +174,7 @@ export function createApp(deps: AppDeps): GatewayApp {
   app.use(requestId());
   app.use(metricsMiddleware(metrics));
   app.use(accessLog(logger, keyPrefix));
+  app.use(bodyTimeout({ timeoutMs: deps.bodyTimeoutMs }));
 
   const registry = createRouteRegistry();
   const router = express.Router();

@@ -155,6 +155,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     enqueue: (renderId) => enqueueRender(queue, renderId),
     enqueueImport: (mockupId) => enqueueImport(importQueue, mockupId),
     uploadLimits: { maxBytes: config.MOCKUP_UPLOAD_MAX_BYTES, maxPixels: config.MOCKUP_MAX_PIXELS },
+    bodyTimeoutMs: config.BODY_TIMEOUT_MS,
     waiter,
     // Verification only: the key-service issues the tokens and sets their lifetime.
     sessionTokens: createSessionTokens(config.SERVICE_JWT_SECRET, { ttlSeconds: 0 }),
@@ -186,6 +187,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     throw error;
   }
   const running = server;
+  // Headers that trickle in are cut off like a body (node checks this every 30 s by default).
+  running.server.headersTimeout = Math.min(config.BODY_TIMEOUT_MS, running.server.requestTimeout || Infinity);
   return {
     port: running.port,
     get revocationsSubscribed() {

@@ -1,6 +1,8 @@
 // Property-based fuzzing of every public route (API key and dashboard session alike): bodies, query
 // strings, path ids and headers generated from each route's own zod schemas by fast-check, shaped,
-// mutated and junk. Properties: never a 5xx; every answer in the envelope (errors with error,
+// mutated and junk, with the hostile kinds that once were 500s: NUL and unpaired surrogates in
+// strings, JSON nested thousands deep, malformed percent-encoding in path ids, Content-Encoding
+// claims a body does not meet. Properties: never a 5xx; every answer in the envelope (errors with error,
 // detail, code and request_id); and nothing written for a rejected request: the renders, webhook
 // endpoints and keys the account has are exactly those some 2xx answer created. The number of cases
 // run is printed (and recorded in infra/bench/RESULTS.md).
@@ -11,7 +13,7 @@ import fc from 'fast-check';
 import { TINY_PNG } from './support/api-client.js';
 import { Browser } from './support/dashboard-browser.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
-import { inputArbitrary, queryArbitrary } from './support/schema-arbitrary.js';
+import { inputArbitrary, queryArbitrary, unstorableText } from './support/schema-arbitrary.js';
 import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(600_000);
@@ -42,10 +44,17 @@ const HINTS = {
   ),
   artwork_url: fc.constant('https://example.com/art.png'),
   data: fc.constant(TINY_PNG.toString('base64')),
-  name: fc.string({ minLength: 1, maxLength: 30 }),
+  name: fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), unstorableText),
   expires_at: fc.constantFrom(null, new Date(Date.now() + 86_400_000).toISOString()),
   events: fc.constantFrom(['render.succeeded'], ['render.failed', 'render.succeeded']),
 };
+
+/** Path ids sent as they are, not encoded: malformed percent-encoding (`%ZZ`, a cut-off or surrogate UTF-8 sequence). */
+const MALFORMED_PATH_IDS = ['%ZZ', '%', 'a%2', '%E0%A4%A', '%ED%A0%80', '%C0%AF', '%00'];
+/** Content-Encoding claims; the body is sent as plain text whatever the claim. */
+const CONTENT_ENCODINGS = ['br', 'gzip', 'deflate', 'zstd', 'identity', 'gzip, br'];
+/** JSON text nested `levels` deep, written out (JSON.stringify overflows long before 5,000 levels in jest). */
+const deepJson = (levels: number) => `${'{"a":['.repeat(levels)}1${']}'.repeat(levels)}`;
 
 let gateway: TestGateway;
 let accountId: string;
@@ -113,9 +122,29 @@ describe('every public route under generated input', () => {
       const route = `${spec.method.toUpperCase()} ${spec.path}`;
       const request = fc.record({
         body: spec.body ? inputArbitrary(spec.body, HINTS) : fc.constant(undefined),
-        rawBody: fc.option(fc.string({ maxLength: 200 }), { freq: 8 }),
+        rawBody: fc.option(
+          fc.oneof(
+            { weight: 7, arbitrary: fc.string({ maxLength: 200 }) },
+            { weight: 1, arbitrary: fc.constantFrom(5_000, 300, 65, 33).map(deepJson) },
+          ),
+          { freq: 8 },
+        ),
         query: queryArbitrary(spec.query),
-        id: fc.oneof(fc.uuid(), fc.string({ minLength: 1, maxLength: 80 })),
+        // A NUL reaches a path parameter as %00 (a lone surrogate cannot be percent-encoded: see rawId).
+        id: fc.oneof(
+          fc.uuid(),
+          fc.string({ minLength: 1, maxLength: 80 }),
+          fc.string({ maxLength: 20 }).map((text) => `${text}\u0000`),
+        ),
+        // One request in eight each: most must still reach the handlers behind these checks.
+        rawId: fc.oneof(
+          { weight: 7, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom(...MALFORMED_PATH_IDS) },
+        ),
+        contentEncoding: fc.oneof(
+          { weight: 7, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom(...CONTENT_ENCODINGS) },
+        ),
         contentType: fc.oneof(
           { weight: 4, arbitrary: fc.constant('application/json') },
           fc.constantFrom(...CONTENT_TYPES),
@@ -125,7 +154,7 @@ describe('every public route under generated input', () => {
       await fc.assert(
         fc.asyncProperty(request, async (input) => {
           casesRun += 1;
-          const path = spec.path.replace(/\{[a-z]+\}/g, encodeURIComponent(input.id));
+          const path = spec.path.replace(/\{[a-z]+\}/g, input.rawId ?? encodeURIComponent(input.id));
           const search = new URLSearchParams(input.query).toString();
           const url = `${path}${search ? `?${search}` : ''}`;
           const sendsBody = spec.method !== 'get' && spec.method !== 'delete';
@@ -133,6 +162,9 @@ describe('every public route under generated input', () => {
             input.rawBody ?? (input.body === undefined ? undefined : JSON.stringify(input.body));
           const headers: Record<string, string> = {
             ...(sendsBody && input.contentType ? { 'content-type': input.contentType } : {}),
+            ...(sendsBody && input.contentEncoding !== null
+              ? { 'content-encoding': input.contentEncoding }
+              : {}),
             ...(input.idempotencyKey !== null ? { 'idempotency-key': input.idempotencyKey } : {}),
           };
           let answer;

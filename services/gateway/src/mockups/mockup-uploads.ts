@@ -4,7 +4,7 @@
 // 202. If the job cannot be queued, the row and the stored upload are erased and the answer is 503:
 // a client never sees a mockup that will stay `processing` forever.
 import { randomUUID } from 'node:crypto';
-import { ApiError, mockupNameSchema, validationError, type Mockup } from '@platen/contracts';
+import { ApiError, mockupNameSchema, storableText, validationError, type Mockup } from '@platen/contracts';
 import {
   assetNamesOf,
   smartObjectLayerSchema,
@@ -63,7 +63,7 @@ export const createMockupFromManifestSchema = z
     name: mockupNameSchema,
     manifest: uploadManifestSchema,
     assets: z
-      .record(z.string().min(1).max(200), uploadAssetSchema)
+      .record(storableText({ min: 1, max: 200 }), uploadAssetSchema)
       .refine((assets) => Object.keys(assets).length <= MAX_MANIFEST_ASSETS, {
         message: `at most ${MAX_MANIFEST_ASSETS} assets`,
       })
@@ -91,7 +91,9 @@ export interface MockupUploadsDeps {
   storage: ObjectStorage;
   enqueueImport: (mockupId: string) => Promise<void>;
   limits: PsdUploadLimits;
-  logger: Pick<Logger, 'warn'>;
+  /** Whether the body timeout cut the request off (its upload then answers 408, not 400). */
+  isBodyTimedOut?: (req: Request) => boolean;
+  logger: Pick<Logger, 'warn' | 'info'>;
 }
 
 const nameFromFile = (filename: string | undefined) =>
@@ -105,6 +107,7 @@ export function createMockupUploads({
   storage,
   enqueueImport,
   limits,
+  isBodyTimedOut = () => false,
   logger,
 }: MockupUploadsDeps): MockupUploads {
   async function eraseKeys(keys: string[]): Promise<void> {
@@ -137,7 +140,26 @@ export function createMockupUploads({
     async fromPsd(req, accountId) {
       const id = randomUUID();
       const sourceKey = mockupSourceKey(id);
-      const upload = await receivePsdUpload(req, storage, sourceKey, limits);
+      const started = Date.now();
+      let upload;
+      try {
+        upload = await receivePsdUpload(req, storage, sourceKey, limits, isBodyTimedOut);
+      } catch (error) {
+        // receivePsdUpload settles only once the partial file is gone: one line says how it ended.
+        const code = error instanceof ApiError ? error.code : 'INTERNAL_ERROR';
+        logger.info(
+          {
+            request_id: req.requestId,
+            mockup_id: id,
+            code,
+            reason: error instanceof Error ? error.message : String(error),
+            socket_bytes_read: req.socket.bytesRead,
+            duration_ms: Date.now() - started,
+          },
+          'psd upload ended without a mockup: partial upload removed',
+        );
+        throw error;
+      }
       const name = upload.name ?? nameFromFile(upload.filename) ?? 'Uploaded mockup';
       return start(
         { id, accountId, name, width: upload.header.width, height: upload.header.height },

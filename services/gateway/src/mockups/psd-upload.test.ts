@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { errorHandler, listen, type RunningServer } from '@platen/http';
-import { createLocalStorage, createUrlSigner } from '@platen/storage';
+import { createLocalStorage, createUrlSigner, type ObjectStorage } from '@platen/storage';
 import express from 'express';
 import pino from 'pino';
 import { postMultipart, psdHeader } from '../../test/support/multipart.js';
@@ -28,6 +28,21 @@ beforeAll(async () => {
   const app = express();
   app.post('/upload', async (req, res) => {
     const upload = await receivePsdUpload(req, storage, KEY, limits);
+    res.status(202).json(upload);
+  });
+  // A store that takes the first chunk and then fails, as S3 does when a part upload is refused.
+  const failing: ObjectStorage = {
+    ...storage,
+    putStream: (_key, body) =>
+      new Promise((_resolve, reject) =>
+        body.once('readable', () => {
+          body.read(1);
+          reject(new Error('storage refused the part'));
+        }),
+      ),
+  };
+  app.post('/upload-failing', async (req, res) => {
+    const upload = await receivePsdUpload(req, failing, KEY, limits);
     res.status(202).json(upload);
   });
   app.use(errorHandler(pino({ level: 'silent' })));
@@ -68,4 +83,12 @@ it.each([
   expect(answer.status).toBe(status);
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(await files()).toEqual([]);
+});
+
+it('answers 500 in the envelope, not a hang, when storage gives up mid-file', async () => {
+  const answer = await postMultipart(url.replace(/upload$/, 'upload-failing'), 'unused', {
+    file: { body: psd(60_000) },
+  });
+  expect(answer.status).toBe(500);
+  expect(answer.body).toMatchObject({ success: false, code: 'INTERNAL_ERROR' });
 });

@@ -4,7 +4,7 @@
 // cuts the stream off while it is being sent, so a bomb or an oversized file costs almost nothing.
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ApiError, validationError } from '@platen/contracts';
+import { ApiError, mockupNameSchema, toStorableText, validationError } from '@platen/contracts';
 import { PsdImportError, readPsdHeader } from '@platen/psd-import';
 import { ByteLimitExceededError, limitBytes, type ObjectStorage } from '@platen/storage';
 import busboy from 'busboy';
@@ -71,17 +71,39 @@ function checkHeader(limits: PsdUploadLimits, onHeader: (header: PsdHeader) => v
   });
 }
 
+/** Why an upload ended without a stored file, when the request itself ended early. */
+export class UploadCutOffError extends Error {
+  constructor(readonly reason: 'client_closed' | 'body_timeout') {
+    super(reason === 'body_timeout' ? 'request body timed out' : 'client closed the upload');
+    this.name = 'UploadCutOffError';
+  }
+}
+
 /**
  * Streams the request's `file` part to `key`. Resolves once it is stored; rejects with an ApiError
- * (VALIDATION_ERROR naming the field, PAYLOAD_TOO_LARGE) and leaves nothing stored otherwise.
+ * (VALIDATION_ERROR naming the field, PAYLOAD_TOO_LARGE, REQUEST_TIMEOUT) once nothing is stored:
+ * however the upload ends (refused, cut off by the client or the body timeout, storage failing), the
+ * file stream is destroyed, so the storage write ends, its temporary file or multipart upload is
+ * removed, and only then does this settle. A request that hangs here would hold a file open for ever.
  */
 export function receivePsdUpload(
   req: Request,
   storage: ObjectStorage,
   key: string,
   limits: PsdUploadLimits,
+  isBodyTimedOut: (req: Request) => boolean = () => false,
 ): Promise<PsdUpload> {
   return new Promise<PsdUpload>((resolve, reject) => {
+    const encoding = req.get('content-encoding');
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      req.resume();
+      reject(
+        new ApiError('UNSUPPORTED_MEDIA_TYPE', {
+          message: `Unsupported Content-Encoding "${encoding.slice(0, 40)}": send the upload uncompressed`,
+        }),
+      );
+      return;
+    }
     let parser: busboy.Busboy;
     try {
       parser = busboy({
@@ -89,12 +111,15 @@ export function receivePsdUpload(
         limits: { files: 1, fields: 4, parts: 6, fieldSize: 4 * MAX_NAME_LENGTH },
       });
     } catch {
+      req.resume();
       reject(new ApiError('VALIDATION_ERROR', { message: 'Malformed multipart/form-data request' }));
       return;
     }
     let name: string | undefined;
     let filename: string | undefined;
     let header: PsdHeader | undefined;
+    /** The file part while it streams: destroyed on any failure so the storage write ends too. */
+    let file: Readable | undefined;
     /** Settles once the file part is stored (its byte count) or refused. */
     let stored: Promise<number> | undefined;
     let settled = false;
@@ -105,22 +130,26 @@ export function receivePsdUpload(
       req.unpipe(parser);
       // The rest of the body is read and dropped; the answer tells the client to stop sending.
       req.resume();
-      // A file already stored in full belongs to no mockup now.
-      stored?.then(() => storage.delete(key)).catch(() => undefined);
-      reject(toApiError(error, limits));
+      const apiError = toApiError(error, limits);
+      file?.destroy(apiError);
+      // A file already stored in full belongs to no mockup now; a partial one is removed by putStream.
+      const cleanedUp = stored ? stored.then(() => storage.delete(key)).catch(() => undefined) : undefined;
+      if (cleanedUp) cleanedUp.then(() => reject(apiError), reject);
+      else reject(apiError);
     };
 
     parser.on('field', (field, value, info) => {
       if (field !== 'name') return;
-      if (value.includes('\u0000')) {
-        fail(validationError([{ path: 'name', message: 'must not contain NUL characters' }]));
-        return;
-      }
+      const text = mockupNameSchema.safeParse(value);
       if (info.valueTruncated || value.trim().length > MAX_NAME_LENGTH) {
         fail(validationError([{ path: 'name', message: `must be at most ${MAX_NAME_LENGTH} characters` }]));
         return;
       }
-      name = value.trim() || undefined;
+      if (!text.success && value.trim() !== '') {
+        fail(validationError([{ path: 'name', message: text.error.issues[0]?.message ?? 'is invalid' }]));
+        return;
+      }
+      name = text.success ? text.data : undefined;
     });
     parser.on('file', (field, stream: Readable, info) => {
       if (field !== 'file' || stored) {
@@ -128,9 +157,14 @@ export function receivePsdUpload(
         fail(validationError([{ path: field, message: 'only one file, in field "file", is accepted' }]));
         return;
       }
-      filename = info.filename?.replaceAll('\u0000', '').slice(0, 400);
+      file = stream;
+      filename = info.filename ? toStorableText(info.filename).slice(0, 400) : undefined;
       const body = new PassThrough();
       const writing = storage.putStream(key, body, PSD_CONTENT_TYPE);
+      // A store that gives up stops reading: without this the reading side would wait on a full buffer.
+      writing.catch((error: unknown) =>
+        body.destroy(error instanceof Error ? error : new Error(String(error))),
+      );
       const reading = pipeline(
         stream,
         checkHeader(limits, (found) => (header = found)),
@@ -160,7 +194,13 @@ export function receivePsdUpload(
         else resolve({ name, filename, header, bytes });
       }, fail);
     });
-    req.on('aborted', () => fail(new ApiError('VALIDATION_ERROR', { message: 'Upload aborted' })));
+    // A client that goes away (or is cut off by the body timeout) mid-body ends the request without
+    // ending busboy's streams: without this the storage write would wait for more bytes for ever.
+    const cutOff = () => fail(new UploadCutOffError(isBodyTimedOut(req) ? 'body_timeout' : 'client_closed'));
+    req.on('error', cutOff);
+    req.on('close', () => {
+      if (!req.complete) cutOff();
+    });
     req.pipe(parser);
   });
 }
@@ -174,6 +214,11 @@ function toApiError(error: unknown, limits: PsdUploadLimits): Error {
     });
   }
   if (error instanceof ApiError) return error;
+  if (error instanceof UploadCutOffError) {
+    return error.reason === 'body_timeout'
+      ? new ApiError('REQUEST_TIMEOUT', { cause: error })
+      : new ApiError('VALIDATION_ERROR', { message: 'Upload aborted by the client', cause: error });
+  }
   if (error instanceof Error && /Unexpected end of form|Malformed/i.test(error.message)) {
     return new ApiError('VALIDATION_ERROR', { message: 'Malformed multipart/form-data request' });
   }

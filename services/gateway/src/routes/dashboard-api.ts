@@ -479,7 +479,7 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       responses: {
         202: { description: 'The mockup, `processing`', schema: successEnvelope(mockupSchema) },
       },
-      errors: [...UNSAFE_ERRORS, 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE'],
+      errors: [...UNSAFE_ERRORS, 'PAYLOAD_TOO_LARGE', 'REQUEST_TIMEOUT', 'SERVICE_UNAVAILABLE'],
     },
     [sameSite, guard.require],
     async (_input, req, res) => {

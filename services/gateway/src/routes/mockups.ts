@@ -125,7 +125,13 @@ export function registerMockupRoutes({
           schema: successEnvelope(mockupSchema),
         },
       },
-      errors: ['VALIDATION_ERROR', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
+      errors: [
+        'VALIDATION_ERROR',
+        'PAYLOAD_TOO_LARGE',
+        'REQUEST_TIMEOUT',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'SERVICE_UNAVAILABLE',
+      ],
     },
     [...guard, ...uploadBody(uploadJsonBody)],
     async (_input, req, res) => {

@@ -30,8 +30,26 @@ type JsonSchema = {
   additionalProperties?: boolean | JsonSchema;
 };
 
+/** Text Postgres cannot store: a NUL or an unpaired UTF-16 surrogate somewhere in it. */
+export const unstorableText = fc
+  .tuple(
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom('\u0000', '\uD800', '\uDBFF', '\uDC00', '\uDFFF', '\uDC00\uD800'),
+    fc.string({ maxLength: 12 }),
+  )
+  .map(([before, bad, after]) => `${before}${bad}${after}`);
+
+/** A value nested `levels` deep (objects and arrays by turns). */
+export const deeplyNested = fc.integer({ min: 20, max: 400 }).map((levels) => {
+  let value: unknown = 'bottom';
+  for (let level = 0; level < levels; level++) value = level % 2 ? [value] : { a: value };
+  return value;
+});
+
 const hostile = fc.oneof(
   fc.anything({ maxDepth: 2 }),
+  unstorableText,
+  deeplyNested,
   fc.constantFrom(
     '',
     ' ',
@@ -99,7 +117,16 @@ function fromSchema(
       if (schema.format === 'email') return fc.emailAddress();
       if (schema.format === 'date-time')
         return fc.date({ noInvalidDate: true }).map((date) => date.toISOString());
-      return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 60) });
+      return fc.oneof(
+        {
+          weight: 6,
+          arbitrary: fc.string({
+            minLength: schema.minLength ?? 0,
+            maxLength: Math.min(schema.maxLength ?? 40, 60),
+          }),
+        },
+        { weight: 1, arbitrary: unstorableText },
+      );
     case 'integer':
       return fc.integer({
         min: Math.max(schema.minimum ?? -1_000_000, Number.MIN_SAFE_INTEGER),
@@ -166,6 +193,7 @@ export function queryArbitrary(schema: z.ZodType | undefined): fc.Arbitrary<Reco
       fc.string({ maxLength: 40 }),
       fc.integer().map(String),
       fc.constantFrom('', '-1', '1e9', 'true', '%00'),
+      unstorableText,
     ),
     { maxKeys: 4 },
   );
