@@ -63,7 +63,7 @@ export interface GatewayOptions {
   /** The built dashboard page (default: packages/dashboard/dist/web). */
   dashboardWebRoot?: string;
   /** Failed-login limits of the dashboard (default DEFAULT_LOGIN_LIMITS). */
-  loginLimits?: LoginThrottleLimits;
+  loginLimits?: Partial<LoginThrottleLimits>;
 }
 
 export interface RunningGateway {
@@ -158,6 +158,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     accounts: createAccountService({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
     dashboardWebRoot: options.dashboardWebRoot ?? dashboardWebRoot(),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
+    accountRateLimitPerMinute: config.ACCOUNT_RATE_LIMIT_PER_MINUTE,
+    redeliveriesPerRenderPerHour: config.WEBHOOK_REDELIVERIES_PER_RENDER_PER_HOUR,
   });
 
   async function closeConnections(): Promise<void> {
