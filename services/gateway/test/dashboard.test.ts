@@ -87,6 +87,26 @@ describe('signing up and in', () => {
     expect(again.body).toMatchObject({ success: false, code: 'CONFLICT' });
   });
 
+  it('answers a sign-up for a registered email 409 without a session, and changes nothing of the account', async () => {
+    const { email: taken, accountId } = await signedUp('kept');
+    const intruder = new Browser(gateway.url);
+    const again = await intruder.post('/dashboard/api/signup', {
+      email: taken.toUpperCase(),
+      password: 'the intruder’s own password',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      success: false,
+      code: 'CONFLICT',
+      detail: 'email is already registered',
+    });
+    expect(intruder.cookies.has('platen_session')).toBe(false);
+    const owner = new Browser(gateway.url);
+    const back = await owner.post('/dashboard/api/login', { email: taken, password: PASSWORD });
+    expect(back.status).toBe(200);
+    expect(back.body.data).toMatchObject({ account: { id: accountId, email: taken } });
+  });
+
   it('logs in with the right password only, and limits failed logins per email with Retry-After', async () => {
     const { email: address } = await signedUp('login');
     const browser = new Browser(gateway.url);
