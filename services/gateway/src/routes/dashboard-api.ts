@@ -159,7 +159,14 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       responses: {
         201: { description: 'Signed in (session cookies set)', schema: successEnvelope(meSchema) },
       },
-      errors: ['VALIDATION_ERROR', 'CONFLICT', 'RATE_LIMIT_EXCEEDED', 'FORBIDDEN', 'UNSUPPORTED_MEDIA_TYPE'],
+      errors: [
+        'VALIDATION_ERROR',
+        'CONFLICT',
+        'RATE_LIMIT_EXCEEDED',
+        'FORBIDDEN',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'SERVICE_UNAVAILABLE',
+      ],
     },
     [sameSite, ...jsonBody],
     async ({ body }, req, res) => {
@@ -277,11 +284,11 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       tags,
       method: 'post',
       path: `${BASE}/keys`,
-      summary: 'Create a key: the full key is in this answer only',
+      summary: 'Create a key: the full key is in this answer only (409 past the active-key cap)',
       security: 'session',
       body: newKeySchema,
       responses: { 201: { description: 'The new key', schema: successEnvelope(createdApiKeySchema) } },
-      errors: UNSAFE_ERRORS,
+      errors: [...UNSAFE_ERRORS, 'CONFLICT'],
     },
     unsafe,
     async ({ body }, req, res) => {
