@@ -102,6 +102,12 @@ export const keyServiceConfigSchema = z.object({
   DASHBOARD_SESSION_TTL_SECONDS: z.coerce.number().int().min(10).max(43_200).default(1_800),
   /** Starter credits of an account made by dashboard sign-up (a ledger grant); 0 gives none. */
   SIGNUP_CREDITS: z.coerce.number().int().min(0).max(1_000_000_000).default(100),
+  /** Active (not revoked, not expired) API keys one account may hold; creating one more is 409. */
+  MAX_ACTIVE_KEYS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(25),
+  /** Password hashes (argon2, ~100 ms and 32 MiB each) computed at once; about the number of cores. */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** Password hashes that may wait for a slot; past that, sign-up and log-in answer 503 with Retry-After. */
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
 });
 export type KeyServiceConfig = z.infer<typeof keyServiceConfigSchema>;
 
@@ -132,6 +138,10 @@ export const gatewayConfigSchema = z
      * every few seconds held a connection (and a file) open for minutes. 30 s.
      */
     BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /** Requests per minute of one account, all its keys and dashboard renders together (beside each key's own limit). */
+    ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Manual webhook redeliveries of one render per hour (POST /api/v1/renders/{uuid}/webhook/redeliver). */
+    WEBHOOK_REDELIVERIES_PER_RENDER_PER_HOUR: z.coerce.number().int().min(1).max(1_000).default(5),
   })
   .superRefine(requireBucketForS3);
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

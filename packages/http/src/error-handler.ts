@@ -88,6 +88,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       );
     }
     if (res.headersSent) return;
+    // A refusal that names when to come back (429, a saturated 503) says so in the header too.
+    const retryAfter = apiError.details?.retry_after;
+    if (typeof retryAfter === 'number' && !res.getHeader('Retry-After')) {
+      res.set('Retry-After', String(retryAfter));
+    }
     res.status(apiError.status).json(errorEnvelope(apiError, req.requestId));
   };
 }

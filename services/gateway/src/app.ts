@@ -1,6 +1,7 @@
 // createApp(deps): the gateway's express app. Builds middleware and routes from what it is handed;
 // no I/O here or at import time (connections are opened and closed by gateway.ts). Every route is
 // declared through one route registry, which validates its input and feeds /openapi.json.
+import { ApiError } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import {
   createRouteRegistry,
@@ -35,7 +36,7 @@ import { createCatalogueVersions } from '@platen/mockups';
 import { createMockupStore } from './mockups/mockup-store.js';
 import { createMockupUploads } from './mockups/mockup-uploads.js';
 import type { PsdUploadLimits } from './mockups/psd-upload.js';
-import { createRateLimiter, rateLimit } from './rate-limit.js';
+import { createRateLimiter, rateLimit, WINDOW_NAMES } from './rate-limit.js';
 import type { CreditsClient } from './renders/credits-client.js';
 import { createRenderAcceptor } from './renders/render-acceptor.js';
 import { createRenderStore } from './renders/render-store.js';
@@ -51,6 +52,7 @@ import { registerMetricsRoute } from './routes/metrics.js';
 import { registerMockupRoutes } from './routes/mockups.js';
 import { registerRenderRoutes } from './routes/renders.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
+import { createRedeliveryLimit } from './webhooks/redelivery-limit.js';
 import { createWebhookAdmin } from './webhooks/webhook-admin.js';
 import { createWebhookUrlCheck } from './webhooks/webhook-url-check.js';
 
@@ -91,13 +93,17 @@ export interface AppDeps {
   accounts: AccountService;
   /** The built dashboard page (packages/dashboard/dist/web). */
   dashboardWebRoot: string;
-  loginLimits?: LoginThrottleLimits;
   /** OUTBOUND_ALLOW: webhook URLs are checked against the policy the render-worker delivers with. */
   outboundAllow: readonly string[];
   /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
   resolve?: Resolver;
   /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  loginLimits?: Partial<LoginThrottleLimits>;
+  /** Requests per minute of one account: all its keys and dashboard renders together. */
+  accountRateLimitPerMinute: number;
+  /** Manual webhook redeliveries of one render per hour. */
+  redeliveriesPerRenderPerHour: number;
 }
 
 export interface GatewayApp {
@@ -120,9 +126,15 @@ export function createApp(deps: AppDeps): GatewayApp {
     clock,
     onLookup: (result) => metrics.authCacheLookups.inc({ result }),
   });
+  const limiter = createRateLimiter({
+    redis,
+    redisPrefix,
+    clock,
+    accountPerMinute: deps.accountRateLimitPerMinute,
+  });
   const guard = [
     authenticate({ resolver, keyPrefix, clock, logger }),
-    rateLimit({ limiter: createRateLimiter({ redis, redisPrefix, clock }), metrics, logger }),
+    rateLimit({ limiter, metrics, logger }),
   ];
   const mockups = createMockupStore({
     db,
@@ -217,6 +229,11 @@ export function createApp(deps: AppDeps): GatewayApp {
     guard,
     jsonBody: jsonBody({ limit: SMALL_BODY_LIMIT }),
     webhooks,
+    limitRedelivery: createRedeliveryLimit({
+      redis,
+      redisPrefix,
+      perHour: deps.redeliveriesPerRenderPerHour,
+    }),
   });
   registerDashboardApi({
     registry,
@@ -236,8 +253,18 @@ export function createApp(deps: AppDeps): GatewayApp {
     throttle: createLoginThrottle({
       redis,
       redisPrefix,
+      clock,
       ...(deps.loginLimits ? { limits: deps.loginLimits } : {}),
     }),
+    limitAccount: async (accountId) => {
+      const { allowed, account } = await limiter.consumeAccount(accountId);
+      if (allowed) return;
+      metrics.rateLimitRejections.inc({ window: WINDOW_NAMES.account });
+      throw new ApiError('RATE_LIMIT_EXCEEDED', {
+        details: { limit: account.limit, window: WINDOW_NAMES.account, retry_after: account.resetSeconds },
+      });
+    },
+    onPasswordCheck: () => metrics.passwordChecks.inc(),
     mockups,
     uploads,
     renders,

@@ -64,9 +64,9 @@ export interface GatewayOptions {
   /** The built dashboard page (default: packages/dashboard/dist/web). */
   dashboardWebRoot?: string;
   /** Failed-login limits of the dashboard (default DEFAULT_LOGIN_LIMITS). */
-  loginLimits?: LoginThrottleLimits;
   /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
   resolve?: Resolver;
+  loginLimits?: Partial<LoginThrottleLimits>;
 }
 
 export interface RunningGateway {
@@ -165,6 +165,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     outboundAllow: config.OUTBOUND_ALLOW,
     ...(options.resolve ? { resolve: options.resolve } : {}),
     ...(config.METRICS_TOKEN ? { metricsToken: config.METRICS_TOKEN } : {}),
+    accountRateLimitPerMinute: config.ACCOUNT_RATE_LIMIT_PER_MINUTE,
+    redeliveriesPerRenderPerHour: config.WEBHOOK_REDELIVERIES_PER_RENDER_PER_HOUR,
   });
 
   async function closeConnections(): Promise<void> {

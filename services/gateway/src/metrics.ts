@@ -10,6 +10,8 @@ export interface GatewayMetrics {
   /** hit: answered from the verified-key cache; miss: the key-service was asked. Ratio in PromQL. */
   authCacheLookups: Counter<'result'>;
   rateLimitRejections: Counter<'window'>;
+  /** Dashboard log-ins sent on to the key-service's password check (each costs one argon2 verify). */
+  passwordChecks: Counter;
   rendersAccepted: Counter;
 }
 
@@ -61,8 +63,13 @@ export function createMetrics({ queueDepth, queueDepthTimeoutMs = 500 }: Metrics
     }),
     rateLimitRejections: new Counter({
       name: 'rate_limit_rejections_total',
-      help: 'Requests refused with 429, by the window that was full (60s or 1d)',
+      help: 'Requests refused with 429, by the window that was full (60s, 1d or account:60s)',
       labelNames: ['window'],
+      registers: [registry],
+    }),
+    passwordChecks: new Counter({
+      name: 'dashboard_password_checks_total',
+      help: 'Dashboard log-ins that passed the login throttle and reached the password check',
       registers: [registry],
     }),
     rendersAccepted: new Counter({

@@ -42,4 +42,27 @@ describe('rate-limit headers', () => {
     expect(headers.RateLimit).toBe('limit=100, remaining=0, reset=23');
     expect(headers['X-RateLimit-Remaining']).toBe('0');
   });
+
+  it('report the account ceiling once it is nearer than the key’s windows', () => {
+    const headers = rateLimitHeaders(decision({ account: { limit: 300, remaining: 12, resetSeconds: 41 } }));
+    expect(headers.RateLimit).toBe('limit=300, remaining=12, reset=41');
+    expect(headers['X-RateLimit-Limit']).toBe('300');
+    expect(headers['RateLimit-Policy']).toBe('100;w=60, 10000;w=86400');
+  });
+
+  it('keep the key’s minute window while the account ceiling has more room', () => {
+    const headers = rateLimitHeaders(decision({ account: { limit: 300, remaining: 250, resetSeconds: 41 } }));
+    expect(headers.RateLimit).toBe('limit=100, remaining=99, reset=60');
+  });
+
+  it('report the account ceiling when it refused', () => {
+    const headers = rateLimitHeaders(
+      decision({
+        allowed: false,
+        exceeded: 'account',
+        account: { limit: 300, remaining: 0, resetSeconds: 9 },
+      }),
+    );
+    expect(headers.RateLimit).toBe('limit=300, remaining=0, reset=9');
+  });
 });

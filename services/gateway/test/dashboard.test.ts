@@ -87,6 +87,26 @@ describe('signing up and in', () => {
     expect(again.body).toMatchObject({ success: false, code: 'CONFLICT' });
   });
 
+  it('answers a sign-up for a registered email 409 without a session, and changes nothing of the account', async () => {
+    const { email: taken, accountId } = await signedUp('kept');
+    const intruder = new Browser(gateway.url);
+    const again = await intruder.post('/dashboard/api/signup', {
+      email: taken.toUpperCase(),
+      password: 'the intruder’s own password',
+    });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      success: false,
+      code: 'CONFLICT',
+      detail: 'email is already registered',
+    });
+    expect(intruder.cookies.has('platen_session')).toBe(false);
+    const owner = new Browser(gateway.url);
+    const back = await owner.post('/dashboard/api/login', { email: taken, password: PASSWORD });
+    expect(back.status).toBe(200);
+    expect(back.body.data).toMatchObject({ account: { id: accountId, email: taken } });
+  });
+
   it('logs in with the right password only, and limits failed logins per email with Retry-After', async () => {
     const { email: address } = await signedUp('login');
     const browser = new Browser(gateway.url);
@@ -382,6 +402,99 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect((await alice.browser.get('/dashboard/api/keys')).body.data).toEqual([
       expect.objectContaining({ id: key.id, status: 'active' }),
     ]);
+  });
+});
+
+describe('throttles that hold under concurrency', () => {
+  // Its own gateway, with a small account ceiling.
+  let throttled: TestGateway;
+  const PER_EMAIL = 4;
+  beforeAll(async () => {
+    throttled = await stack.startGateway({
+      dashboardWebRoot: webRoot,
+      // Every test login comes from 127.0.0.1: a roomy address limit and pair allowance let the
+      // per-email limit be the one that binds.
+      loginLimits: { ...LOGIN_LIMITS, perEmail: PER_EMAIL, perAddress: 1_000, pairFreeAttempts: 1_000 },
+      env: { ACCOUNT_RATE_LIMIT_PER_MINUTE: '3' },
+    });
+  });
+
+  const passwordChecks = async () => {
+    const text = await (await fetch(`${throttled.url}/metrics`)).text();
+    return Number(/^dashboard_password_checks_total (\d+)$/m.exec(text)?.[1] ?? 'NaN');
+  };
+
+  it('lets only the per-email limit of 50 parallel wrong passwords reach the password check', async () => {
+    const { email: victim } = await signedUp('burst');
+    const before = await passwordChecks();
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        new Browser(throttled.url).post('/dashboard/api/login', {
+          email: victim,
+          password: 'a wrong guess!!',
+        }),
+      ),
+    );
+    expect((await passwordChecks()) - before).toBe(PER_EMAIL);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(PER_EMAIL);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).toHaveLength(50 - PER_EMAIL);
+    for (const answer of refused) {
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(answer.body).toMatchObject({
+        success: false,
+        code: 'RATE_LIMIT_EXCEEDED',
+        details: { retry_after: retryAfter },
+      });
+    }
+  });
+
+  it('limits dashboard renders per account like API renders, sharing the account’s ceiling', async () => {
+    const { browser, accountId } = await signedUp('ceiling');
+    const signedIn = new Browser(throttled.url);
+    for (const [name, value] of browser.cookies) signedIn.cookies.set(name, value);
+    await stack.admin.grantCredits(accountId, 10);
+    const poster = BUILTIN_MOCKUPS[0]!;
+    const body = {
+      mockup_uuid: poster.uuid,
+      smart_objects: [{ uuid: poster.smart_objects[0]!.uuid, asset: { data: TINY_PNG.toString('base64') } }],
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => signedIn.post('/dashboard/api/renders', body)),
+    );
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(3);
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).toHaveLength(3);
+    for (const answer of refused) {
+      expect(answer.body).toMatchObject({
+        success: false,
+        code: 'RATE_LIMIT_EXCEEDED',
+        details: { limit: 3, window: 'account:60s' },
+      });
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    expect(await stack.admin.balance(accountId)).toBe(7);
+    // The same ceiling holds the account's API keys.
+    const { key } = await stack.admin.createKey(accountId);
+    const api = await fetch(`${throttled.url}/api/v1/mockups`, { headers: { 'X-API-KEY': key } });
+    expect(api.status).toBe(429);
+    expect(await api.json()).toMatchObject({ details: { window: 'account:60s' } });
+  });
+
+  it('refuses a key past the active-key cap with 409 in the envelope', async () => {
+    const { browser } = await signedUp('cap');
+    for (let i = 0; i < 25; i++) {
+      expect((await browser.post('/dashboard/api/keys', { name: `k${i}` })).status).toBe(201);
+    }
+    const refused = await browser.post('/dashboard/api/keys', { name: 'one too many' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      success: false,
+      code: 'CONFLICT',
+      detail: 'account already has 25 active keys: revoke one first',
+      details: { max_active_keys: 25 },
+    });
   });
 });
 

@@ -21,7 +21,7 @@ const testRedis = createTestRedis('gw-catalogue');
 const redis = new Redis(testRedis.url);
 let now = Date.parse('2030-01-01T00:00:00Z');
 const clock: Clock = { now: () => new Date(now) };
-const limiter = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock });
+const limiter = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock, accountPerMinute: 1_000 });
 const LIMITS = { per_minute: 1_000_000, per_day: 1_000_000 };
 let database: TestDatabase;
 let db: Kysely<Database>;

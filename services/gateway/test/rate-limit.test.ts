@@ -92,4 +92,41 @@ describe('rate limits', () => {
       (refused.body.details as { retry_after: number }).retry_after,
     );
   });
+
+  it('holds the account ceiling across two keys exactly under a parallel burst, the headers showing the nearer limit', async () => {
+    const ceilinged = await stack.startGateway({ env: { ACCOUNT_RATE_LIMIT_PER_MINUTE: '10' } });
+    const account = await stack.admin.createAccount();
+    const keys = [(await stack.admin.createKey(account)).key, (await stack.admin.createKey(account)).key];
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        get(`${ceilinged.url}/api/v1/mockups`, { 'X-API-KEY': keys[i % 2]! }),
+      ),
+    );
+    const allowed = answers.filter((a) => a.status === 200);
+    expect(allowed).toHaveLength(10);
+    // The account's 10 are nearer than each key's own 100: the headers count down the account.
+    expect(allowed.map((a) => Number(a.headers.get('x-ratelimit-remaining'))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 10 }, (_, i) => i),
+    );
+    for (const answer of allowed) expect(answer.headers.get('x-ratelimit-limit')).toBe('10');
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused).toHaveLength(20);
+    for (const answer of refused) {
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(answer.body).toMatchObject({
+        success: false,
+        code: 'RATE_LIMIT_EXCEEDED',
+        details: { limit: 10, window: 'account:60s', retry_after: retryAfter },
+      });
+      expect(answer.headers.get('ratelimit')).toBe(`limit=10, remaining=0, reset=${retryAfter}`);
+    }
+    // A third key brings no fresh budget.
+    const { key: fresh } = await stack.admin.createKey(account);
+    expect((await get(`${ceilinged.url}/api/v1/mockups`, { 'X-API-KEY': fresh })).status).toBe(429);
+    // Another account is untouched by this one's ceiling.
+    const other = await stack.admin.createKey(await stack.admin.createAccount());
+    expect((await get(`${ceilinged.url}/api/v1/mockups`, { 'X-API-KEY': other.key })).status).toBe(200);
+  });
 });

@@ -12,7 +12,7 @@ const testRedis = createTestRedis('gw-limiter');
 const redis = new Redis(testRedis.url);
 let now = Date.parse('2025-03-10T23:59:58.500Z');
 const clock: Clock = { now: () => new Date(now) };
-const limiter = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock });
+const limiter = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock, accountPerMinute: 1_000 });
 
 afterAll(async () => {
   await testRedis.cleanup();
@@ -83,7 +83,7 @@ describe('the rate limiter', () => {
     const privateRedis = await startPrivateRedis();
     const client = new Redis(privateRedis.url);
     try {
-      const own = createRateLimiter({ redis: client, redisPrefix: 'flush', clock });
+      const own = createRateLimiter({ redis: client, redisPrefix: 'flush', clock, accountPerMinute: 1_000 });
       const keyId = randomUUID();
       await own.consume(keyId, { per_minute: 100, per_day: 100 });
       await client.script('FLUSH');
@@ -95,5 +95,59 @@ describe('the rate limiter', () => {
       client.disconnect();
       await privateRedis.kill();
     }
+  });
+
+  describe('the account ceiling', () => {
+    const ceiling = createRateLimiter({ redis, redisPrefix: testRedis.prefix, clock, accountPerMinute: 7 });
+    const roomy = { per_minute: 100, per_day: 1_000 };
+
+    it('is exact across two keys of one account under concurrency: 30 calls, a ceiling of 7, 7 allowed', async () => {
+      const accountId = randomUUID();
+      const [first, second] = [randomUUID(), randomUUID()];
+      const decisions = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => ceiling.consume(i % 2 ? first : second, roomy, accountId)),
+      );
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(7);
+      const refused = decisions.filter((d) => !d.allowed);
+      expect(refused.every((d) => d.exceeded === 'account')).toBe(true);
+      expect(refused[0]!.account).toMatchObject({ limit: 7, remaining: 0 });
+      // A refused request is counted by no window: the keys' own minutes hold only the allowed ones.
+      const minutes = await redis.mget(
+        `${testRedis.prefix}:ratelimit:${first}:minute`,
+        `${testRedis.prefix}:ratelimit:${second}:minute`,
+      );
+      expect(minutes.reduce((sum, count) => sum + Number(count ?? 0), 0)).toBe(7);
+      const again = await ceiling.consume(first, roomy, accountId);
+      expect(again).toMatchObject({ allowed: false, exceeded: 'account' });
+    });
+
+    it('keeps one account’s ceiling away from another account', async () => {
+      const busy = randomUUID();
+      for (let i = 0; i < 7; i++) await ceiling.consume(randomUUID(), roomy, busy);
+      expect((await ceiling.consume(randomUUID(), roomy, busy)).allowed).toBe(false);
+      expect((await ceiling.consume(randomUUID(), roomy, randomUUID())).allowed).toBe(true);
+    });
+
+    it('is shared with keyless dashboard renders of the account', async () => {
+      const accountId = randomUUID();
+      for (let i = 0; i < 6; i++) await ceiling.consume(randomUUID(), roomy, accountId);
+      expect(await ceiling.consumeAccount(accountId)).toMatchObject({
+        allowed: true,
+        account: { limit: 7, remaining: 0 },
+      });
+      const refused = await ceiling.consumeAccount(accountId);
+      expect(refused.allowed).toBe(false);
+      expect(refused.account.resetSeconds).toBeGreaterThanOrEqual(1);
+      expect(refused.account.resetSeconds).toBeLessThanOrEqual(60);
+      expect((await ceiling.consume(randomUUID(), roomy, accountId)).exceeded).toBe('account');
+    });
+
+    it('lets a key’s own smaller limit refuse first, naming that window', async () => {
+      const accountId = randomUUID();
+      const keyId = randomUUID();
+      await ceiling.consume(keyId, { per_minute: 1, per_day: 100 }, accountId);
+      const refused = await ceiling.consume(keyId, { per_minute: 1, per_day: 100 }, accountId);
+      expect(refused).toMatchObject({ exceeded: 'minute', account: { remaining: 6 } });
+    });
   });
 });

@@ -536,4 +536,30 @@ describe('redelivering a render’s webhook', () => {
       expect(answer.body).toMatchObject({ code: 'NOT_FOUND' });
     }
   });
+
+  it('limits redeliveries per render: the 6th within the hour is 429 in the envelope', async () => {
+    const { id: accountId, api } = await account();
+    const renderId = await insertRender(accountId, 'https://hooks.example.com/render');
+    await announce(accountId, renderId, 'https://hooks.example.com/render');
+    for (let i = 1; i <= 5; i++) {
+      const answer = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+      expect(answer.status).toBe(202);
+    }
+    const refused = await api.send('POST', `/api/v1/renders/${renderId}/webhook/redeliver`);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3_600);
+    expect(refused.body).toMatchObject({
+      success: false,
+      code: 'RATE_LIMIT_EXCEEDED',
+      detail: 'Too many redeliveries of this render: try again later',
+      details: { limit: 5, window: '1h', retry_after: retryAfter },
+    });
+
+    // Another render of the account has its own budget.
+    const other = await insertRender(accountId, 'https://hooks.example.com/render');
+    await announce(accountId, other, 'https://hooks.example.com/render');
+    expect((await api.send('POST', `/api/v1/renders/${other}/webhook/redeliver`)).status).toBe(202);
+  });
 });

@@ -53,6 +53,11 @@ export interface KeyStoreDeps {
   clock: Clock;
   keyPrefix: string;
   publisher: RevocationPublisher;
+  /**
+   * Active keys one account may hold: `create` past it is 409 CONFLICT, so keys cannot be minted for
+   * fresh rate-limit budgets. Rotation is exempt (it replaces a key). Unset: no cap (operator CLI).
+   */
+  maxActiveKeys?: number | undefined;
 }
 
 function summaries(db: Kysely<Database>) {
@@ -109,7 +114,13 @@ interface KeySettings {
   perDay: number | null;
 }
 
-export function createKeyStore({ clock, keyPrefix, publisher, ...deps }: KeyStoreDeps): KeyStore {
+export function createKeyStore({
+  clock,
+  keyPrefix,
+  publisher,
+  maxActiveKeys,
+  ...deps
+}: KeyStoreDeps): KeyStore {
   const db = deps.db;
   async function insertKey(
     trx: Transaction<Database>,
@@ -176,8 +187,30 @@ export function createKeyStore({ clock, keyPrefix, publisher, ...deps }: KeyStor
       }
       const account = await requireAccount(accountId);
       if (account.disabled_at) throw new ApiError('CONFLICT', { message: 'account is disabled' });
-      return db.transaction().execute((trx) =>
-        insertKey(
+      return db.transaction().execute(async (trx) => {
+        if (maxActiveKeys !== undefined) {
+          // The account row lock serialises concurrent creates, so the count cannot be outrun.
+          await trx
+            .selectFrom('keys.accounts')
+            .select('id')
+            .where('id', '=', accountId)
+            .forUpdate()
+            .execute();
+          const { active } = await trx
+            .selectFrom('keys.api_keys as k')
+            .innerJoin('keys.accounts as a', 'a.id', 'k.account_id')
+            .select((eb) => eb.fn.countAll<string>().as('active'))
+            .where('k.account_id', '=', accountId)
+            .where(statusIs('active', now))
+            .executeTakeFirstOrThrow();
+          if (Number(active) >= maxActiveKeys) {
+            throw new ApiError('CONFLICT', {
+              message: `account already has ${maxActiveKeys} active keys: revoke one first`,
+              details: { max_active_keys: maxActiveKeys },
+            });
+          }
+        }
+        return insertKey(
           trx,
           {
             accountId,
@@ -187,8 +220,8 @@ export function createKeyStore({ clock, keyPrefix, publisher, ...deps }: KeyStor
             perDay: rate_limits?.per_day ?? null,
           },
           now,
-        ),
-      );
+        );
+      });
     },
 
     async list(accountId, { limit, cursor, status }) {

@@ -6,7 +6,9 @@ import { createLogger, createSessionTokens, listen } from '@platen/http';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { createSystemClock } from './clock.js';
+import { boundHasher } from './hash-slots.js';
 import { createKeyVerifier } from './key-verifier.js';
+import { createPasswordHasher } from './password-hasher.js';
 import { createReadinessCheck } from './readiness.js';
 import { createRevocationPublisher } from './revocation-publisher.js';
 import { createStores } from './stores.js';
@@ -47,7 +49,17 @@ const defaultLimits = {
   per_day: config.DEFAULT_RATE_LIMIT_PER_DAY,
 };
 const app = createApp({
-  stores: createStores({ db, clock, keyPrefix: config.KEY_PREFIX, publisher }),
+  stores: createStores({
+    db,
+    clock,
+    keyPrefix: config.KEY_PREFIX,
+    publisher,
+    hasher: boundHasher(createPasswordHasher(), {
+      concurrency: config.PASSWORD_HASH_CONCURRENCY,
+      queue: config.PASSWORD_HASH_QUEUE,
+    }),
+    maxActiveKeys: config.MAX_ACTIVE_KEYS_PER_ACCOUNT,
+  }),
   verifier: createKeyVerifier({ db, clock, keyPrefix: config.KEY_PREFIX, defaultLimits }),
   readiness: createReadinessCheck({ db, redis }),
   serviceJwtSecret: config.SERVICE_JWT_SECRET,

@@ -25,12 +25,14 @@ export interface StoresDeps {
   keyPrefix: string;
   publisher: RevocationPublisher;
   hasher?: PasswordHasher;
+  /** Active keys per account (MAX_ACTIVE_KEYS_PER_ACCOUNT); unset: no cap. */
+  maxActiveKeys?: number;
 }
 
-export function createStores({ db, clock, keyPrefix, publisher, hasher }: StoresDeps): Stores {
+export function createStores({ db, clock, keyPrefix, publisher, hasher, maxActiveKeys }: StoresDeps): Stores {
   return {
     accounts: createAccountStore({ db, clock, publisher }),
-    keys: createKeyStore({ db, clock, keyPrefix, publisher }),
+    keys: createKeyStore({ db, clock, keyPrefix, publisher, maxActiveKeys }),
     credits: createCreditLedger({ db, clock }),
     users: createUserStore({ db, clock, hasher: hasher ?? createPasswordHasher() }),
     usage: createUsageReader({ db, clock }),

@@ -1,7 +1,8 @@
 // The dashboard's calls to the key-service, which owns users, sessions, accounts, keys, credits and
 // usage. The key-service answers in the same error envelope as the public API, so its 4xx answers
 // (validation, 404 for another account's key, 409) are passed on as they are; anything that keeps us
-// from an answer is 503 SERVICE_UNAVAILABLE. Every account-scoped call names the session's account.
+// from an answer is 503 SERVICE_UNAVAILABLE (with the key-service's retry_after when it gave one).
+// Every account-scoped call names the session's account.
 import {
   ApiError,
   errorCatalogue,
@@ -126,8 +127,11 @@ export function createAccountService({
         ...(payload.details ? { details: payload.details } : {}),
       });
     }
+    // A saturated password check says when to come back: pass that on (it becomes Retry-After).
+    const retryAfter = response.status === 503 ? payload.details?.retry_after : undefined;
     throw new ApiError('SERVICE_UNAVAILABLE', {
       cause: new Error(`key-service answered ${response.status}`),
+      ...(typeof retryAfter === 'number' ? { details: { retry_after: retryAfter } } : {}),
     });
   }
 

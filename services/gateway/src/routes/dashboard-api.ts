@@ -111,6 +111,10 @@ export interface DashboardApiDeps {
   accept: RenderAcceptor;
   view: RenderView;
   webhooks: WebhookAdmin;
+  /** Counts one dashboard render against the account's per-minute ceiling (rejects with 429). */
+  limitAccount: (accountId: string) => Promise<void>;
+  /** Called for each log-in that passed the throttle and goes on to the password check. */
+  onPasswordCheck?: () => void;
 }
 
 /** The peer's address; behind a proxy, set express' `trust proxy` so this is the client's. */
@@ -155,11 +159,18 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       responses: {
         201: { description: 'Signed in (session cookies set)', schema: successEnvelope(meSchema) },
       },
-      errors: ['VALIDATION_ERROR', 'CONFLICT', 'RATE_LIMIT_EXCEEDED', 'FORBIDDEN', 'UNSUPPORTED_MEDIA_TYPE'],
+      errors: [
+        'VALIDATION_ERROR',
+        'CONFLICT',
+        'RATE_LIMIT_EXCEEDED',
+        'FORBIDDEN',
+        'UNSUPPORTED_MEDIA_TYPE',
+        'SERVICE_UNAVAILABLE',
+      ],
     },
     [sameSite, ...jsonBody],
     async ({ body }, req, res) => {
-      await withRetryAfter(res, () => throttle.countSignUp(clientAddress(req)));
+      await throttle.countSignUp(clientAddress(req));
       await signedIn(req, res, await accounts.signUp(body), 201);
     },
   );
@@ -170,7 +181,7 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       tags,
       method: 'post',
       path: `${BASE}/login`,
-      summary: 'Sign in (failed attempts are limited per email and per address)',
+      summary: 'Sign in (attempts are limited per email, per address and per email+address pair)',
       security: 'none',
       body: logInRequestSchema,
       responses: {
@@ -182,21 +193,26 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
         'FORBIDDEN',
         'VALIDATION_ERROR',
         'UNSUPPORTED_MEDIA_TYPE',
+        'SERVICE_UNAVAILABLE',
       ],
     },
     [sameSite, ...jsonBody],
     async ({ body }, req, res) => {
-      await withRetryAfter(res, () => throttle.checkLogin(body.email, clientAddress(req)));
+      const address = clientAddress(req);
+      // Reserved before the password check and counted as failed unless it succeeds: parallel
+      // guesses cannot all pass a check that only counts afterwards.
+      await throttle.reserveLogin(body.email, address);
+      deps.onPasswordCheck?.();
       let user: SignedInUser;
       try {
         user = await accounts.logIn(body);
       } catch (error) {
         if (error instanceof ApiError && error.code === 'UNAUTHORIZED') {
-          await throttle.countFailedLogin(body.email, clientAddress(req));
           throw new ApiError('UNAUTHORIZED', { message: 'Wrong email or password' });
         }
         throw error;
       }
+      await throttle.loginSucceeded(body.email, address);
       await signedIn(req, res, user, 200);
     },
   );
@@ -268,11 +284,11 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       tags,
       method: 'post',
       path: `${BASE}/keys`,
-      summary: 'Create a key: the full key is in this answer only',
+      summary: 'Create a key: the full key is in this answer only (409 past the active-key cap)',
       security: 'session',
       body: newKeySchema,
       responses: { 201: { description: 'The new key', schema: successEnvelope(createdApiKeySchema) } },
-      errors: UNSAFE_ERRORS,
+      errors: [...UNSAFE_ERRORS, 'CONFLICT'],
     },
     unsafe,
     async ({ body }, req, res) => {
@@ -434,11 +450,18 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       security: 'session',
       body: createRenderRequestSchema,
       responses: { 202: { description: 'Accepted', schema: successEnvelope(renderSchema) } },
-      errors: [...UNSAFE_ERRORS, 'INSUFFICIENT_CREDITS', 'PAYLOAD_TOO_LARGE', 'SERVICE_UNAVAILABLE'],
+      errors: [
+        ...UNSAFE_ERRORS,
+        'INSUFFICIENT_CREDITS',
+        'PAYLOAD_TOO_LARGE',
+        'RATE_LIMIT_EXCEEDED',
+        'SERVICE_UNAVAILABLE',
+      ],
     },
     [sameSite, guard.require, ...deps.renderBody],
     async ({ body }, req, res) => {
       const accountId = sessionOf(req).accountId;
+      await deps.limitAccount(accountId);
       const mockup = await deps.mockups.find({ accountId, id: body.mockup_uuid, bySlug: false });
       const { row } = await deps.accept({ accountId, keyId: null, request: body, mockup });
       res
@@ -641,17 +664,4 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
       res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
     },
   );
-}
-
-/** A 429 from the login throttle carries Retry-After, like the API's rate limits. */
-async function withRetryAfter(res: Response, work: () => Promise<void>): Promise<void> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ApiError && error.code === 'RATE_LIMIT_EXCEEDED') {
-      const retryAfter = error.details?.retry_after;
-      res.set('Retry-After', typeof retryAfter === 'number' ? String(retryAfter) : '60');
-    }
-    throw error;
-  }
 }

@@ -14,6 +14,7 @@ import {
 import type { RouteRegistry } from '@platen/http';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
+import type { RedeliveryLimit } from '../webhooks/redelivery-limit.js';
 import type { WebhookAdmin } from '../webhooks/webhook-admin.js';
 import { authOf } from './api-input.js';
 
@@ -26,6 +27,8 @@ export interface WebhookRoutesDeps {
   guard: RequestHandler[];
   jsonBody: RequestHandler[];
   webhooks: WebhookAdmin;
+  /** Counts a manual redelivery of one render (429 past the limit). */
+  limitRedelivery: RedeliveryLimit;
 }
 
 export function registerWebhookRoutes({
@@ -34,6 +37,7 @@ export function registerWebhookRoutes({
   guard,
   jsonBody,
   webhooks,
+  limitRedelivery,
 }: WebhookRoutesDeps): void {
   // Before /api/v1/webhooks/{id}, which would otherwise take "secret" for an id.
   registry.add(
@@ -188,10 +192,11 @@ export function registerWebhookRoutes({
           schema: successEnvelope(z.array(webhookDeliverySchema)),
         },
       },
-      errors: ['NOT_FOUND', 'CONFLICT', 'SERVICE_UNAVAILABLE'],
+      errors: ['NOT_FOUND', 'CONFLICT', 'RATE_LIMIT_EXCEEDED', 'SERVICE_UNAVAILABLE'],
     },
     guard,
     async ({ params }, req, res) => {
+      await limitRedelivery(authOf(req).accountId, params.uuid);
       res
         .status(202)
         .json({ success: true, data: await webhooks.redeliver(authOf(req).accountId, params.uuid) });
