@@ -145,6 +145,7 @@ describe('the bound on concurrent password hashes', () => {
       serviceJwtSecret: SECRET,
       sessions: createSessionTokens(SECRET, { ttlSeconds: 1_800 }),
       defaultLimits: DEFAULT_LIMITS,
+      signupCredits: 0,
       clock: h.clock,
       logger: createLogger({ name: 'abuse-test', level: 'silent' }),
     });
