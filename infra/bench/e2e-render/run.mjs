@@ -160,6 +160,8 @@ async function main() {
     PORT: String(port),
     KEY_SERVICE_URL: keyServiceUrl,
     PUBLIC_BASE_URL: url,
+    // The benchmark's key is unlimited; the per-account ceiling would cap it instead.
+    ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
   });
   await waitHealthy(gateway, `${url}/readyz`, 180_000);
   for (let i = 0; i < workers; i++) {

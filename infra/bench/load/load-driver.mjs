@@ -138,6 +138,8 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       PORT: String(port),
       KEY_SERVICE_URL: keyServiceUrl,
       PUBLIC_BASE_URL: url,
+      // The load's keys are unlimited; the per-account ceiling would cap them instead.
+      ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
     });
     await waitHealthy(gateway, `${url}/readyz`, 180_000);
     const workers = [];

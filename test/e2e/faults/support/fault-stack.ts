@@ -86,6 +86,8 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
       HOST: '127.0.0.1',
       PORT: String(gatewayPort),
       KEY_SERVICE_URL: keyServiceUrl,
+      // The fault tests' keys are unlimited; the per-account ceiling would cap their bursts instead.
+      ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
       // The gateway refuses a webhook_url the workers could not reach: the loopback receiver, unless allowed.
       OUTBOUND_ALLOW: '127.0.0.1/32',
     },
