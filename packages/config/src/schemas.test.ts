@@ -4,6 +4,7 @@ import {
   keyServiceConfigSchema,
   localStackConfigSchema,
   renderWorkerConfigSchema,
+  renderWorkerSlots,
 } from './schemas.js';
 
 const valid = {
@@ -76,6 +77,37 @@ describe('service configuration', () => {
 
   it('refuses a key prefix that could be confused with the key body', () => {
     expect(() => parseEnv(keyServiceConfigSchema, { ...valid, KEY_PREFIX: 'SM-' })).toThrow(/KEY_PREFIX/);
+  });
+});
+
+describe('render worker slots', () => {
+  it('defaults to 2 compose slots, 16 jobs in hand and 4 per account', () => {
+    expect(renderWorkerSlots(parseEnv(renderWorkerConfigSchema, valid))).toEqual({
+      compose: 2,
+      jobs: 16,
+      perAccount: 4,
+    });
+  });
+
+  it('grows the defaults with WORKER_CONCURRENCY so one account alone can fill every compose slot', () => {
+    const config = parseEnv(renderWorkerConfigSchema, { ...valid, WORKER_CONCURRENCY: '12' });
+    expect(renderWorkerSlots(config)).toEqual({ compose: 12, jobs: 24, perAccount: 12 });
+  });
+
+  it('refuses a per-account share that leaves no job slot for other accounts', () => {
+    expect(() =>
+      parseEnv(renderWorkerConfigSchema, {
+        ...valid,
+        WORKER_FETCH_CONCURRENCY: '8',
+        WORKER_ACCOUNT_JOBS: '8',
+      }),
+    ).toThrow(/WORKER_ACCOUNT_JOBS: must be below WORKER_FETCH_CONCURRENCY/);
+  });
+
+  it('refuses a per-account share smaller than the compose slots', () => {
+    expect(() =>
+      parseEnv(renderWorkerConfigSchema, { ...valid, WORKER_CONCURRENCY: '4', WORKER_ACCOUNT_JOBS: '2' }),
+    ).toThrow(/WORKER_ACCOUNT_JOBS: must be at least WORKER_CONCURRENCY/);
   });
 });
 

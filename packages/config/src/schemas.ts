@@ -89,6 +89,27 @@ const requireBucketForS3 = (
   }
 };
 
+/**
+ * One account alone must be able to fill every compose slot, yet leave fetch slots for the others:
+ * that is what keeps a slow artwork host from stalling everyone's renders.
+ */
+const requireFetchSlotsForOthers = (slots: RenderWorkerSlots, ctx: z.RefinementCtx) => {
+  if (slots.perAccount < slots.compose) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WORKER_ACCOUNT_JOBS'],
+      message: 'must be at least WORKER_CONCURRENCY (one account alone may use every compose slot)',
+    });
+  }
+  if (slots.perAccount >= slots.jobs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['WORKER_ACCOUNT_JOBS'],
+      message: 'must be below WORKER_FETCH_CONCURRENCY (other accounts need a slot)',
+    });
+  }
+};
+
 export const keyServiceConfigSchema = z.object({
   ...common,
   DATABASE_URL: url(['postgres:', 'postgresql:']),
@@ -155,14 +176,41 @@ export const renderWorkerConfigSchema = z
     SERVICE_JWT_SECRET: serviceSecret,
     KEY_SERVICE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8081'),
     OUTBOUND_ALLOW: outboundAllow,
+    /** Renders compositing at once per process (CPU-bound: a few per core). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+    /** Render jobs in hand per process (fetching artwork or waiting for a compose slot): I/O-bound. Default max(16, 2 × WORKER_CONCURRENCY). */
+    WORKER_FETCH_CONCURRENCY: z.coerce.number().int().min(2).max(256).optional(),
+    /** One account's render jobs in hand per process; more are deferred. Default max(4, WORKER_CONCURRENCY). */
+    WORKER_ACCOUNT_JOBS: z.coerce.number().int().min(1).max(255).optional(),
     METRICS_PORT: port(9464),
     /** Interface of the metrics listener (/metrics, /healthz); `npm start` passes 127.0.0.1. */
     METRICS_HOST: z.string().default('0.0.0.0'),
     MOCKUP_MAX_PIXELS: mockupMaxPixels,
   })
-  .superRefine(requireBucketForS3);
+  .superRefine(requireBucketForS3)
+  .superRefine((config, ctx) => requireFetchSlotsForOthers(renderWorkerSlots(config), ctx));
 export type RenderWorkerConfig = z.infer<typeof renderWorkerConfigSchema>;
+
+export interface RenderWorkerSlots {
+  /** WORKER_CONCURRENCY: renders compositing at once. */
+  compose: number;
+  /** WORKER_FETCH_CONCURRENCY: render jobs in hand (the BullMQ concurrency). */
+  jobs: number;
+  /** WORKER_ACCOUNT_JOBS: one account's render jobs in hand. */
+  perAccount: number;
+}
+
+/** The worker's slots with their defaults filled in (the defaults follow WORKER_CONCURRENCY). */
+export function renderWorkerSlots(
+  config: Pick<RenderWorkerConfig, 'WORKER_CONCURRENCY' | 'WORKER_FETCH_CONCURRENCY' | 'WORKER_ACCOUNT_JOBS'>,
+): RenderWorkerSlots {
+  const compose = config.WORKER_CONCURRENCY;
+  return {
+    compose,
+    jobs: config.WORKER_FETCH_CONCURRENCY ?? Math.max(16, 2 * compose),
+    perAccount: config.WORKER_ACCOUNT_JOBS ?? Math.max(4, compose),
+  };
+}
 
 /** The one-machine launcher (`npm start`) and the operator CLI: databases are optional, started if unset. */
 export const localStackConfigSchema = z.object({

@@ -1,6 +1,6 @@
 // The render-worker process: read config once, start the worker (and its metrics listener), and on
 // SIGTERM/SIGINT finish or hand back the current jobs, close everything, exit 0.
-import { parseEnvOrExit, renderWorkerConfigSchema } from '@platen/config';
+import { parseEnvOrExit, renderWorkerConfigSchema, renderWorkerSlots } from '@platen/config';
 import { createLogger } from '@platen/http';
 import { startRenderService } from './render-service.js';
 
@@ -15,9 +15,12 @@ const logger = createLogger({ name: 'render-worker', level: config.LOG_LEVEL });
 
 try {
   const service = await startRenderService(config, { logger });
+  const slots = renderWorkerSlots(config);
   logger.info(
     {
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: slots.compose,
+      job_slots: slots.jobs,
+      account_jobs: slots.perAccount,
       metrics_host: config.METRICS_HOST,
       metrics_port: service.metricsPort,
     },

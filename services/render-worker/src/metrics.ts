@@ -2,7 +2,7 @@
 // render duration by template, and how long jobs waited in the queue before a worker took them.
 import { Counter, Histogram, Registry } from 'prom-client';
 
-export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled';
+export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled' | 'deferred';
 
 export interface RenderMetrics {
   registry: Registry;
@@ -16,7 +16,7 @@ export function createRenderMetrics(registry = new Registry()): RenderMetrics {
     registry,
     jobs: new Counter({
       name: 'render_jobs_total',
-      help: 'Render job attempts by outcome (retried: a transient failure that will be tried again)',
+      help: 'Render job attempts by outcome (retried: a transient failure that will be tried again; deferred: over its account share, not an attempt)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

@@ -1,5 +1,7 @@
 // One render job, start to finish: load the row, fetch the artwork, composite, store the result under
 // a key derived from the render uuid (a retry overwrites, never duplicates), mark the row, announce.
+// Scheduling: a job over its account's share of the process's job slots is deferred before it counts
+// as an attempt; artwork is fetched outside the compose slots, which are taken only for the pixel work.
 // Transient failures are rethrown for BullMQ to retry with backoff; permanent ones, and the last
 // attempt, fail the render for good (refunded once) and end with UnrecoverableError.
 import type { Compositor, ExportOptions, SmartObjectInput } from '@platen/compositor';
@@ -13,9 +15,11 @@ import { renderResultKey } from '@platen/storage';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { AccountAdmission } from './account-admission.js';
 import { createArtworkLoader, type FetchAsset } from './artwork-loader.js';
 import type { Clock } from './clock.js';
 import { RefundFailedError, type CreditsClient } from './credits-client.js';
+import type { ComposeSlots } from './compose-slots.js';
 import { classifyFailure, type RenderFailure } from './failure-codes.js';
 import { templateLabel, type RenderMetrics } from './metrics.js';
 import { RenderFailureError } from './render-failure.js';
@@ -30,6 +34,10 @@ export interface RenderProcessorDeps {
   storage: ObjectStorage;
   fetchAsset: FetchAsset;
   compositor: Pick<Compositor, 'prepare' | 'render'>;
+  /** Per-account share of this process's job slots (jobs over it are deferred, not attempted). */
+  admission: AccountAdmission;
+  /** The few CPU slots compositing runs in, shared round-robin between accounts. */
+  composeSlots: ComposeSlots;
   loadTemplate: (mockupId: string) => Promise<LoadedTemplate | undefined>;
   credits: CreditsClient;
   publisher: ResultPublisher;
@@ -65,7 +73,7 @@ const DEFAULT_INLINE_CAP = 25 * 1024 * 1024;
 const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
 export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcessor {
-  const { storage, compositor, publisher, logger, clock, metrics } = deps;
+  const { storage, compositor, publisher, logger, clock, metrics, admission, composeSlots } = deps;
   const store = createRenderStore({ db: deps.db, clock });
   const finalizer = createRenderFinalizer({ store, credits: deps.credits, publisher, logger, clock });
   const loadArtwork = createArtworkLoader({
@@ -88,9 +96,16 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const exportOptions = parseExportOptions(row.export_options);
     const started = clock.now().getTime();
 
+    // A slow or dead artwork host costs this job's connection here, not one of the compose slots.
     const artwork = await fetchAll(row.id, inputs, signal);
-    const prepared = await compositor.prepare(template.source, template.loadAssets);
-    const output = await compositor.render(prepared, toCompositorInputs(inputs, artwork), exportOptions);
+    const output = await composeSlots.run(
+      row.account_id,
+      async () => {
+        const prepared = await compositor.prepare(template.source, template.loadAssets);
+        return compositor.render(prepared, toCompositorInputs(inputs, artwork), exportOptions);
+      },
+      signal,
+    );
     const key = renderResultKey(row.id, output.format);
     await storage.put(key, output.data, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
 
@@ -140,6 +155,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const attempt = job.attemptsMade + 1;
     const maxAttempts = job.opts.attempts ?? 1;
     const log = logger.child({ render_id: renderId, job_id: job.id, attempt });
+    const leave = await admit(job, renderId, token, log);
     if (job.attemptsMade === 0 && job.processedOn !== undefined) {
       metrics.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
     }
@@ -182,7 +198,27 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
         throw new DelayedError();
       }
       throw error;
+    } finally {
+      leave();
     }
+  }
+
+  /**
+   * Takes one of the account's job slots in this process, or hands the job back to the queue for later
+   * (DelayedError: not an attempt, the row untouched) when the account already has its share in hand.
+   */
+  async function admit(job: RenderJobHandle, renderId: string, token: string | undefined, log: Logger) {
+    const accountId = await store.accountOf(renderId);
+    if (accountId === undefined) return () => undefined; // startAttempt fails it loudly
+    const leave = admission.tryEnter(accountId);
+    if (leave) return leave;
+    // attemptsStarted counts this start too; starts that were not attempts are earlier deferrals.
+    const deferrals = Math.max(0, (job.attemptsStarted ?? 1) - 1 - job.attemptsMade);
+    const delayMs = admission.deferDelayMs(deferrals);
+    metrics.jobs.inc({ outcome: 'deferred' });
+    log.debug({ account_id: accountId, delay_ms: delayMs }, 'account has its share of job slots: deferred');
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
   }
 
   /**

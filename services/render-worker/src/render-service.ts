@@ -4,7 +4,7 @@
 // has passed), then closes everything else in reverse order.
 import { availableParallelism } from 'node:os';
 import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
-import type { RenderWorkerConfig } from '@platen/config';
+import { renderWorkerSlots, type RenderWorkerConfig } from '@platen/config';
 import { createDb, type Database } from '@platen/db';
 import { createServiceTokenSigner } from '@platen/http';
 import {
@@ -28,7 +28,9 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
+import { createAccountAdmission } from './account-admission.js';
 import { createSystemClock, type Clock } from './clock.js';
+import { createComposeSlots } from './compose-slots.js';
 import { createCreditsClient } from './credits-client.js';
 import { createFinishedAnnouncer } from './finished-announcer.js';
 import { createImportWorker } from './import-worker.js';
@@ -76,7 +78,9 @@ export async function startRenderService(
   options: RenderServiceOptions,
 ): Promise<RunningRenderService> {
   const { logger, clock = createSystemClock() } = options;
-  const concurrency = config.WORKER_CONCURRENCY;
+  // Compose slots (CPU) are few; job slots (artwork fetches, I/O) are many, a few per account.
+  const slots = renderWorkerSlots(config);
+  const concurrency = slots.compose;
   const db = createDb({
     url: config.DATABASE_URL,
     applicationName: 'platen-render-worker',
@@ -111,6 +115,8 @@ export async function startRenderService(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor,
+    admission: createAccountAdmission({ perAccount: slots.perAccount }),
+    composeSlots: createComposeSlots({ slots: concurrency }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({
       baseUrl: config.KEY_SERVICE_URL,
@@ -148,7 +154,7 @@ export async function startRenderService(
     processor,
     metrics,
     logger,
-    settings: { concurrency, ...options.worker },
+    settings: { concurrency: slots.jobs, ...options.worker },
   });
   const webhookSchedule = options.webhooks?.schedule ?? createRetrySchedule();
   const deliveries = createDeliveryStore({ db, clock });

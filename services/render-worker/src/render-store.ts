@@ -30,6 +30,8 @@ export interface RenderResult {
 
 export interface RenderStore {
   find(id: string): Promise<RenderRecord | undefined>;
+  /** The account a render belongs to (never changes), undefined when there is no such render. */
+  accountOf(id: string): Promise<string | undefined>;
   /** Counts an attempt; started_at keeps the first start. Undefined if the render is already final. */
   markProcessing(id: string): Promise<RenderRecord | undefined>;
   /** True when this call made the render succeed (false: it was final already). */
@@ -57,6 +59,10 @@ const OPEN: RenderRowStatus[] = ['queued', 'processing'];
 export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: Clock }): RenderStore {
   return {
     find: (id) => db.selectFrom('renders.renders').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
+
+    accountOf: async (id) =>
+      (await db.selectFrom('renders.renders').select('account_id').where('id', '=', id).executeTakeFirst())
+        ?.account_id,
 
     markProcessing: (id) =>
       db

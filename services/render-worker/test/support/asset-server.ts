@@ -1,5 +1,5 @@
 // A local HTTP server that misbehaves on purpose, one path per fault: a good image, 500, a hang, an
-// endless 60 MB body, an HTML page, a redirect. Every request is counted per path, so a test can
+// endless 60 MB body, an HTML page, a redirect, an image that takes its time. Every request is counted per path, so a test can
 // prove a forbidden address was never contacted. Listens on 127.0.0.x only.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,8 @@ export interface AssetServer {
   totalHits(): number;
   /** Serves these bytes as image/png at `path`. */
   image(path: string, bytes: Buffer): void;
+  /** Answers `path` with these bytes `delayMs` after each request: a slow (hostile) artwork host. */
+  slow(path: string, bytes: Buffer, delayMs: number): void;
   /** Holds requests to `path` open until release(): for work a worker is in the middle of. */
   stall(path: string, bytes: Buffer): { release(): void };
   close(): Promise<void>;
@@ -24,6 +26,8 @@ export async function startAssetServer(host = '127.0.0.1'): Promise<AssetServer>
   const counts = new Map<string, number>();
   const images = new Map<string, Buffer>();
   const stalls = new Map<string, { bytes: Buffer; waiting: ServerResponse[]; released: boolean }>();
+  const slow = new Map<string, { bytes: Buffer; delayMs: number }>();
+  const timers = new Set<NodeJS.Timeout>();
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -31,6 +35,18 @@ export async function startAssetServer(host = '127.0.0.1'): Promise<AssetServer>
     const image = images.get(url.pathname);
     if (image) {
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length }).end(image);
+      return;
+    }
+    const delayed = slow.get(url.pathname);
+    if (delayed) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (res.destroyed) return;
+        res
+          .writeHead(200, { 'content-type': 'image/png', 'content-length': delayed.bytes.length })
+          .end(delayed.bytes);
+      }, delayed.delayMs);
+      timers.add(timer);
       return;
     }
     const stall = stalls.get(url.pathname);
@@ -69,6 +85,7 @@ export async function startAssetServer(host = '127.0.0.1'): Promise<AssetServer>
     hits: (path) => counts.get(path) ?? 0,
     totalHits: () => [...counts.values()].reduce((sum, n) => sum + n, 0),
     image: (path, bytes) => void images.set(path, bytes),
+    slow: (path, bytes, delayMs) => void slow.set(path, { bytes, delayMs }),
     stall(path, bytes) {
       const entry = { bytes, waiting: [] as ServerResponse[], released: false };
       stalls.set(path, entry);
@@ -82,6 +99,7 @@ export async function startAssetServer(host = '127.0.0.1'): Promise<AssetServer>
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -28,7 +28,9 @@ import {
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
+import { createAccountAdmission } from '../../src/account-admission.js';
 import { createSystemClock } from '../../src/clock.js';
+import { createComposeSlots } from '../../src/compose-slots.js';
 import { createCreditsClient } from '../../src/credits-client.js';
 import { createRenderMetrics, type RenderMetrics } from '../../src/metrics.js';
 import { createRenderProcessor, type RenderProcessor } from '../../src/render-processor.js';
@@ -66,6 +68,20 @@ export interface SubmitOptions {
   attempts?: number;
   /** Inline artwork parked in storage as the gateway does, by smart object uuid. */
   inline?: Record<string, Buffer>;
+  /** The account charged for it (default: the harness's account). */
+  accountId?: string;
+}
+
+/** The worker's slots: today's production shape, sized small (2 / 2 / 2 unless a suite asks for more). */
+export interface HarnessSlots {
+  /** Renders compositing at once (WORKER_CONCURRENCY). */
+  compose?: number;
+  /** Jobs in hand (WORKER_FETCH_CONCURRENCY, the BullMQ concurrency). */
+  jobs?: number;
+  /** One account's jobs in hand (WORKER_ACCOUNT_JOBS). */
+  perAccount?: number;
+  /** Longest deferral of a job over its account's share (production: 8 s). */
+  maxDeferMs?: number;
 }
 
 export interface Harness {
@@ -89,7 +105,8 @@ export interface Harness {
   /** The row once final and (unless jobDone is false) its job finished, so refunds and events are done too. */
   waitUntilFinal(renderId: string, options?: { timeoutMs?: number; jobDone?: boolean }): Promise<RenderRow>;
   row(renderId: string): Promise<RenderRow>;
-  refundsOf(renderId: string): Promise<number>;
+  /** Refunds of this render in the ledger of `account` (default: the harness's account). */
+  refundsOf(renderId: string, account?: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,9 +122,15 @@ function outboundClient(settings: OutboundSettings = {}): OutboundClient {
 
 export async function startHarness(
   label: string,
-  options: { maxInlineAssetBytes?: number; refundRetryDelayMs?: number; installTinyTemplate?: boolean } = {},
+  options: {
+    maxInlineAssetBytes?: number;
+    refundRetryDelayMs?: number;
+    installTinyTemplate?: boolean;
+    slots?: HarnessSlots;
+  } = {},
 ): Promise<Harness> {
-  const { installTinyTemplate = true, ...processorOptions } = options;
+  const { installTinyTemplate = true, slots = {}, ...processorOptions } = options;
+  const { compose = 2, jobs = 2, perAccount = 2, maxDeferMs } = slots;
   const database: TestDatabase = await createTestDatabase(label);
   const testRedis = createTestRedis(label);
   const db = createDb({ url: database.url, maxConnections: 8 });
@@ -136,6 +159,8 @@ export async function startHarness(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor: createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 }),
+    admission: createAccountAdmission({ perAccount, ...(maxDeferMs === undefined ? {} : { maxDeferMs }) }),
+    composeSlots: createComposeSlots({ slots: compose }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({
       baseUrl: keyService.url,
@@ -156,7 +181,7 @@ export async function startHarness(
     processor,
     metrics,
     logger,
-    settings: { concurrency: 2 },
+    settings: { concurrency: jobs },
   });
   const queue = createRenderQueue(redis, testRedis.prefix);
 
@@ -205,6 +230,7 @@ export async function startHarness(
       mockupId = TINY_ID,
       attempts = 1,
       inline = {},
+      accountId: owner = accountId,
     }) {
       const renderId = randomUUID();
       for (const [smartObjectId, bytes] of Object.entries(inline)) {
@@ -214,7 +240,7 @@ export async function startHarness(
         .insertInto('renders.renders')
         .values({
           id: renderId,
-          account_id: accountId,
+          account_id: owner,
           mockup_id: mockupId,
           status: 'queued',
           inputs: JSON.stringify(inputs),
@@ -223,7 +249,7 @@ export async function startHarness(
         })
         .execute();
       // What the gateway does when it accepts a render: charge once, then enqueue.
-      await keyService.charge(accountId, renderId, 1);
+      await keyService.charge(owner, renderId, 1);
       await queue.add(
         RENDER_JOB_NAME,
         { render_id: renderId },
@@ -242,8 +268,8 @@ export async function startHarness(
         { timeoutMs, intervalMs: 50, what: `render ${renderId} to finish` },
       ),
     row,
-    async refundsOf(renderId) {
-      const ledger = await keyService.ledger(accountId);
+    async refundsOf(renderId, account = accountId) {
+      const ledger = await keyService.ledger(account);
       return ledger.filter((entry) => entry.kind === 'refund' && entry.render_id === renderId).length;
     },
     async close() {
