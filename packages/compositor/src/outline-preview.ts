@@ -2,6 +2,7 @@
 // quad (or mesh border) drawn over it and numbered, so a user sees where their artwork will land.
 import sharp from 'sharp';
 import {
+  smartObjectPlacementsOf,
   smartObjectsOf,
   type Point,
   type SmartObjectLayer,
@@ -39,7 +40,10 @@ export async function renderOutlinePreview(thumbnail: Buffer, manifest: Template
   const { width = 1, height = 1 } = await sharp(thumbnail).metadata();
   const scale = width / manifest.width;
   const stroke = Math.max(2, Math.round(width / 240));
-  const shapes = smartObjectsOf(manifest).map((layer, index) => {
+  // Placements of one smart object share its number and colour.
+  const numbers = new Map(smartObjectsOf(manifest).map((layer, index) => [layer.uuid, index] as const));
+  const shapes = smartObjectPlacementsOf(manifest).map((layer) => {
+    const index = numbers.get(layer.uuid)!;
     const colour = COLOURS[index % COLOURS.length]!;
     const points = outlineOf(layer).map(([x, y]) => [x * scale, y * scale] as const);
     const path = points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ');

@@ -1,11 +1,13 @@
 // The template manifest: canvas size plus an ordered layer list (bottom → top) of static image
 // layers and smart objects, with images referenced by asset name. It is plain JSON so the PSD
 // importer and the JSON manifest upload can produce it; every geometry is in canvas pixels.
-import { BLEND_MODES, storableText, toStorableText } from '@platen/contracts';
+// Smart object layers sharing a uuid are placements of one smart object (Photoshop instances of one
+// file): one artwork drawn at each, so they must agree on what a render sees (size, required, print areas).
+import { BLEND_MODES, RENDER_SMART_OBJECTS_MAX, storableText, toStorableText } from '@platen/contracts';
 import { z } from 'zod';
 
 // The blend modes are part of the public contract (a mockup's smart objects report theirs).
-export { BLEND_MODES } from '@platen/contracts';
+export { BLEND_MODES, RENDER_SMART_OBJECTS_MAX } from '@platen/contracts';
 export const blendModeSchema = z.enum(BLEND_MODES);
 export type BlendMode = z.infer<typeof blendModeSchema>;
 
@@ -89,6 +91,9 @@ export const smartObjectLayerSchema = z.object({
   blend_mode: blendModeSchema.default('normal'),
   opacity,
   required: z.boolean().default(true),
+  /** What a render that leaves this (optional) smart object out draws instead, with the layer's
+   * blend mode, opacity and mask: the placed layer's own pixels. Absent: nothing is drawn. */
+  content: placedImageSchema.optional(),
   mask: placedImageSchema.optional(),
   /** Grey map: 128 is neutral, 0 and 255 shift the artwork by `strength` canvas pixels. */
   displacement: placedImageSchema.extend({ strength: z.number().min(0).max(200) }).optional(),
@@ -117,14 +122,30 @@ export const templateManifestSchema = z
     height: dimension,
     layers: z.array(templateLayerSchema).min(1).max(200),
   })
-  .refine(
-    (manifest) =>
-      new Set(smartObjectsOf(manifest).map((so) => so.uuid)).size === smartObjectsOf(manifest).length,
-    {
-      message: 'smart object uuids must be unique',
-      path: ['layers'],
-    },
-  );
+  .superRefine((manifest, ctx) => {
+    const first = new Map<string, SmartObjectLayer>();
+    for (const layer of smartObjectPlacementsOf(manifest)) {
+      const seen = first.get(layer.uuid);
+      if (!seen) {
+        first.set(layer.uuid, layer);
+      } else if (!samePlacementContract(seen, layer)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `placements of smart object ${layer.uuid} must share size, required and print_areas`,
+          path: ['layers'],
+        });
+        return;
+      }
+    }
+    const required = [...first.values()].filter((layer) => layer.required).length;
+    if (required > RENDER_SMART_OBJECTS_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${required} smart objects are required but a render fills at most ${RENDER_SMART_OBJECTS_MAX}`,
+        path: ['layers'],
+      });
+    }
+  });
 export type TemplateManifest = z.infer<typeof templateManifestSchema>;
 /** What a manifest looks like before defaults are applied (what importers write). */
 export type TemplateManifestInput = z.input<typeof templateManifestSchema>;
@@ -132,8 +153,30 @@ export type TemplateManifestInput = z.input<typeof templateManifestSchema>;
 /** Layer images by asset name: PNG, JPEG or WebP bytes. */
 export type TemplateAssets = Map<string, Buffer>;
 
-export function smartObjectsOf(manifest: { layers: readonly { type: string }[] }): SmartObjectLayer[] {
+/** Every smart object layer in layer order, placements of one smart object included. */
+export function smartObjectPlacementsOf(manifest: {
+  layers: readonly { type: string }[];
+}): SmartObjectLayer[] {
   return manifest.layers.filter((layer): layer is SmartObjectLayer => layer.type === 'smart_object');
+}
+
+/** One entry per smart object (its bottom-most placement), in the order they first appear. */
+export function smartObjectsOf(manifest: { layers: readonly { type: string }[] }): SmartObjectLayer[] {
+  const seen = new Set<string>();
+  return smartObjectPlacementsOf(manifest).filter((layer) => {
+    if (seen.has(layer.uuid)) return false;
+    seen.add(layer.uuid);
+    return true;
+  });
+}
+
+function samePlacementContract(a: SmartObjectLayer, b: SmartObjectLayer): boolean {
+  return (
+    a.size.width === b.size.width &&
+    a.size.height === b.size.height &&
+    a.required === b.required &&
+    JSON.stringify(a.print_areas) === JSON.stringify(b.print_areas)
+  );
 }
 
 /** Every asset name the manifest refers to. */
@@ -145,7 +188,7 @@ export function assetNamesOf(manifest: TemplateManifest): Set<string> {
       if (layer.mask) names.add(layer.mask.asset);
       continue;
     }
-    for (const ref of [layer.mask, layer.displacement, layer.shading, layer.color?.mask]) {
+    for (const ref of [layer.content, layer.mask, layer.displacement, layer.shading, layer.color?.mask]) {
       if (ref) names.add(ref.asset);
     }
   }

@@ -59,6 +59,8 @@ export interface PreparedSmartObject {
   displacement?: { map: PlacedGrey; strength: number };
   shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
   color?: { mask: PlacedGrey; default: string; allowed: Set<string> | null };
+  /** Drawn when a render leaves the smart object out (its own content); part of the static canvas. */
+  content?: PreparedLayer;
 }
 
 export interface PreparedTemplate {
@@ -263,6 +265,17 @@ export async function prepareTemplate({
       if (image)
         prepared.shading = { image, blend: layer.shading.blend_mode, opacity: layer.shading.opacity };
     }
+    if (layer.content && !layer.required) {
+      const content = await prepareStatic({
+        type: 'image',
+        name: layer.name,
+        ...layer.content,
+        blend_mode: layer.blend_mode,
+        opacity: layer.opacity,
+        ...(layer.mask ? { mask: layer.mask } : {}),
+      });
+      if (content) prepared.content = content;
+    }
     if (layer.color) {
       const visible = cropGrey(await decoder.grey(layer.color.mask), canvas, 0);
       prepared.color = {
@@ -377,7 +390,8 @@ function defaultColorsOf(steps: (PreparedLayer | PreparedSmartObject)[]): string
 
 /**
  * The steps that make the static canvas for the given product colours (one per colour-taking smart
- * object, in layer order; '' = none): static layers and colour fills, no artwork.
+ * object, in layer order; '' = none): static layers, colour fills and the smart objects' own
+ * content, no artwork.
  */
 export function staticStepsOf(
   steps: (PreparedLayer | PreparedSmartObject)[],
@@ -392,6 +406,7 @@ export function staticStepsOf(
       const hex = colors[next++] ?? '';
       if (hex !== '') out.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
     }
+    if (step.kind === 'smart' && step.content) out.push(layerStep(step.content));
   }
   return out;
 }
@@ -427,6 +442,7 @@ function shareStep(step: PreparedLayer | PreparedSmartObject): PreparedLayer | P
     shared.displacement = { ...step.displacement, map: shareGrey(step.displacement.map) };
   if (step.shading) shared.shading = { ...step.shading, image: shareRgba(step.shading.image) };
   if (step.color) shared.color = { ...step.color, mask: shareGrey(step.color.mask) };
+  if (step.content) shared.content = shareStep(step.content) as PreparedLayer;
   return shared;
 }
 
@@ -439,6 +455,7 @@ function stepBytes(step: PreparedLayer | PreparedSmartObject): number {
     (step.mask?.data.byteLength ?? 0) +
     (step.displacement?.map.data.byteLength ?? 0) +
     (step.shading?.image.data.byteLength ?? 0) +
-    (step.color?.mask.data.byteLength ?? 0)
+    (step.color?.mask.data.byteLength ?? 0) +
+    (step.content ? stepBytes(step.content) : 0)
   );
 }

@@ -9,8 +9,8 @@ import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
 import { sharedCopy, union, unionRows } from './raster.js';
 import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
-import type { EncodedImage, SharpMedia } from './sharp-media.js';
-import type { PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
+import type { DecodedArtwork, EncodedImage, SharpMedia } from './sharp-media.js';
+import type { PreparedLayer, PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
 import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
@@ -48,17 +48,19 @@ export async function renderTemplate(
   const byUuid = inputsBySmartObject(prepared, inputs);
   const colors = colorsOf(prepared, byUuid);
   const outputScale = output.width / prepared.width;
+  // Placements of one smart object usually need the artwork at the same size: decode it once.
+  const decodes = new Map<string, Promise<DecodedArtwork>>();
   const drawn = await Promise.all(
     prepared.steps.flatMap((step) => {
       const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
-      return step.kind === 'smart' && input ? [smartStep(media, step, input, outputScale)] : [];
+      return step.kind === 'smart' && input ? [smartStep(media, decodes, step, input, outputScale)] : [];
     }),
   );
   const smart = new Map(drawn.map(({ step, draw }) => [step, draw] as const));
-  const warnings = [
+  const warnings = uniqueWarnings([
     ...exportSizeWarnings(prepared, exportOptions.size),
     ...drawn.flatMap(({ warnings: own }) => own),
-  ];
+  ]);
   const { width, height, channels } = prepared;
   const colorKey = colorKeyOf(colors);
   const buffer = buffers.acquire(width * height * channels);
@@ -66,12 +68,18 @@ export async function renderTemplate(
   // clone's two, and no fresh pages to fault in.
   const shared: CanvasBuffer[] = [];
   if (pool.threads > 0) {
+    const copies = new Map<object, Uint8Array>();
     for (const [step, draw] of smart) {
-      const copy = buffers.acquire(draw.art.data.byteLength);
-      copy.holds = null;
-      copy.data.set(draw.art.data);
-      shared.push(copy);
-      smart.set(step, { ...draw, art: { ...draw.art, data: copy.data } });
+      let data = copies.get(draw.art.data);
+      if (!data) {
+        const copy = buffers.acquire(draw.art.data.byteLength);
+        copy.holds = null;
+        copy.data.set(draw.art.data);
+        shared.push(copy);
+        data = copy.data;
+        copies.set(draw.art.data, data);
+      }
+      smart.set(step, { ...draw, art: { ...draw.art, data } });
     }
   }
   try {
@@ -141,21 +149,37 @@ function stepsOf(
   let next = 0;
   for (const step of prepared.steps) {
     if (step.kind === 'layer') {
-      steps.push({
-        kind: 'layer',
-        image: step.image,
-        blend: step.blend,
-        opacity: step.opacity,
-        ...(step.mask ? { mask: step.mask } : {}),
-      });
+      steps.push(layerStepOf(step));
       continue;
     }
     const hex = step.color ? colors[next++]! : '';
     if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
     const draw = smart.get(step);
     if (draw) steps.push(draw);
+    else if (step.content) steps.push(layerStepOf(step.content));
   }
   return steps;
+}
+
+function layerStepOf(layer: PreparedLayer): ComposeStep {
+  return {
+    kind: 'layer',
+    image: layer.image,
+    blend: layer.blend,
+    opacity: layer.opacity,
+    ...(layer.mask ? { mask: layer.mask } : {}),
+  };
+}
+
+/** Placements of one smart object report the same artwork problem once. */
+function uniqueWarnings(warnings: RenderWarning[]): RenderWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((warning) => {
+    const key = JSON.stringify(warning);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function outputSize(
@@ -228,6 +252,7 @@ function colorsOf(prepared: PreparedTemplate, byUuid: Map<string, SmartObjectInp
 /** Decodes the artwork at the resolution its place on the canvas needs and builds its step. */
 async function smartStep(
   media: SharpMedia,
+  decodes: Map<string, Promise<DecodedArtwork>>,
   step: PreparedSmartObject,
   input: SmartObjectInput,
   outputScale: number,
@@ -258,12 +283,18 @@ async function smartStep(
     width: Math.max(1, Math.min(workWidth - left, Math.round(area.width * sx))),
     height: Math.max(1, Math.min(workHeight - top, Math.round(area.height * sy))),
   };
-  const art = await media.decodeArtwork(input.asset, {
-    fit: input.fit,
-    rotate: input.rotate,
-    box,
-    canvas: { width: workWidth, height: workHeight },
-  });
+  const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${box.left},${box.top},${box.width},${box.height}`;
+  let decoding = decodes.get(decodeKey);
+  if (!decoding) {
+    decoding = media.decodeArtwork(input.asset, {
+      fit: input.fit,
+      rotate: input.rotate,
+      box,
+      canvas: { width: workWidth, height: workHeight },
+    });
+    decodes.set(decodeKey, decoding);
+  }
+  const art = await decoding;
   const warnings = artworkFitWarnings({
     smartObject: layer,
     artwork: art.source,

@@ -80,6 +80,18 @@ export const productColorSchema = z
   })
   .meta({ id: 'ProductColor' });
 
+/** The most smart objects one render may fill (`smart_objects` of a render request). */
+export const RENDER_SMART_OBJECTS_MAX = 50;
+
+/** One place a smart object is drawn: Photoshop instances of one file share the smart object. */
+export const smartObjectPlacementSchema = z
+  .object({
+    layer_name: z.string(),
+    position: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
+    quad: z.tuple([point, point, point, point]).nullable(),
+  })
+  .meta({ id: 'SmartObjectPlacement' });
+
 export const smartObjectSchema = z
   .object({
     uuid: uuidSchema,
@@ -89,7 +101,14 @@ export const smartObjectSchema = z
     position: z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }),
     quad: z.tuple([point, point, point, point]).nullable(),
     blend_mode: blendModeSchema,
-    required: z.boolean(),
+    required: z.boolean().meta({
+      description:
+        'Whether a render must fill it; one left out of a render shows its own content (the placed layer as the document shows it)',
+    }),
+    placements: z.array(smartObjectPlacementSchema).min(1).meta({
+      description:
+        'Every place the artwork is drawn, bottom to top (several for instances of one file); the first is `layer_name`, `position` and `quad`',
+    }),
     color: productColorSchema
       .nullable()
       .meta({ description: 'The product colour a render may set (`smart_objects[].color`); null: none' }),
@@ -103,6 +122,7 @@ export const MOCKUP_IMPORT_ERROR_CODES = [
   'PSD_CORRUPT',
   'PSD_TOO_LARGE',
   'PSD_NO_SMART_OBJECTS',
+  'PSD_TOO_MANY_SMART_OBJECTS',
   'PSD_UNSUPPORTED',
   'MANIFEST_INVALID',
   'ASSET_FETCH_FAILED',
@@ -230,7 +250,7 @@ const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx
 export const createRenderRequestSchema = z
   .object({
     mockup_uuid: uuidSchema,
-    smart_objects: z.array(renderSmartObjectInputSchema).min(1).max(50),
+    smart_objects: z.array(renderSmartObjectInputSchema).min(1).max(RENDER_SMART_OBJECTS_MAX),
     export_options: exportOptionsSchema.default({ format: 'png', quality: 90 }),
     webhook_url: httpUrl.optional(),
     metadata: metadataSchema.optional(),

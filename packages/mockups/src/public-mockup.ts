@@ -34,9 +34,11 @@ export function toPublicMockup(
     thumbnail: thumbnailUrl,
     outline: outlineUrl,
     // Written by describeSmartObjects at install time: already the public shape, except that
-    // mockups imported before product colours were listed have no `color` (they take none).
+    // mockups imported before product colours were listed have no `color` (they take none) and
+    // those imported before instances were grouped have no `placements` (they have one each).
     smart_objects: (row.smart_objects as Mockup['smart_objects']).map((so) => ({
       ...so,
+      placements: so.placements ?? [{ layer_name: so.layer_name, position: so.position, quad: so.quad }],
       color: so.color ?? null,
     })),
     status: row.status,

@@ -4,7 +4,11 @@
 // as its shading; visible pixel layers become static image layers with their blend mode, opacity and
 // mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps, group blending,
 // blend modes the compositor lacks) is drawn as closely as possible or left out, and said in a warning.
+// Placed layers of one file (Photoshop instances) are one smart object with several placements. A
+// smart object is required when its file is embedded in the document; one whose file is linked
+// from outside (or missing) is optional and keeps the placed layer's own pixels when left out.
 import {
+  RENDER_SMART_OBJECTS_MAX,
   toLayerName,
   type SmartObjectLayer,
   type StaticLayer,
@@ -59,17 +63,34 @@ interface OpenSmartObject {
   kind: 'smart_object';
   layer: Input<SmartObjectLayer>;
   path: string;
+  /** An optional smart object's own pixels, encoded as `asset` at the end. */
+  content?: { asset: string; pixels: Rgba & { box: Box } };
 }
 
 type Entry = OpenImage | OpenSmartObject;
+
+/** What every placement of one file shares. */
+interface SmartObjectFile {
+  uuid: string;
+  name: string;
+  size: { width: number; height: number };
+  required: boolean;
+}
 
 interface Walk {
   entries: Entry[];
   assets: Map<string, Buffer>;
   warnings: ImportWarning[];
+  /** Distinct smart objects so far (their index makes their uuid). */
   smartObjects: number;
+  /** Placed layers so far: they name their own assets (mask, content, shading). */
+  placements: number;
+  /** Smart objects by the id of the file they place. */
+  files: Map<string, SmartObjectFile>;
   names: number;
   uuidOf: ImportPsdOptions['smartObjectUuid'];
+  /** Whether the file with this id is embedded in the document. */
+  embedded: (fileId: string) => boolean;
 }
 
 const boxOf = (layer: Layer): Box => ({
@@ -150,14 +171,24 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     assets: new Map(),
     warnings: [],
     smartObjects: 0,
+    placements: 0,
+    files: new Map(),
     names: 0,
     uuidOf: options.smartObjectUuid,
+    embedded: embeddedFilesOf(psd),
   };
   await walkLayers(walk, psd.children ?? [], '', 1, psd);
   if (walk.smartObjects === 0) {
     throw new PsdImportError(
       'PSD_NO_SMART_OBJECTS',
       'The document has no visible smart object (placed layer) to put artwork into.',
+    );
+  }
+  const required = [...walk.files.values()].filter((file) => file.required).length;
+  if (required > RENDER_SMART_OBJECTS_MAX) {
+    throw new PsdImportError(
+      'PSD_TOO_MANY_SMART_OBJECTS',
+      `The document has ${required} embedded smart objects a render must fill, but a render fills at most ${RENDER_SMART_OBJECTS_MAX}; merge some, or make layers that show the same artwork instances of one smart object (duplicate the layer rather than placing the file again).`,
     );
   }
   if (walk.entries.length > MAX_LAYERS) {
@@ -175,11 +206,28 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
     layers.push(entry.layer as StaticLayer);
   }
+  for (const entry of walk.entries) {
+    if (entry.kind === 'smart_object' && entry.content) {
+      walk.assets.set(entry.content.asset, await encodeRgba(entry.content.pixels));
+    }
+  }
   return {
     manifest: { width: psd.width, height: psd.height, layers },
     assets: walk.assets,
     warnings: walk.warnings,
   };
+}
+
+/**
+ * Which placed files are embedded. Photoshop lists every file a placed layer shows in the
+ * document's linked-files table (external links flagged as such); a document without the table
+ * (some writers omit it) is taken to embed them all.
+ */
+function embeddedFilesOf(psd: Psd): (fileId: string) => boolean {
+  const files = psd.linkedFiles ?? [];
+  if (files.length === 0) return () => true;
+  const embedded = new Set(files.filter((file) => !file.linkedFile).map((file) => file.id));
+  return (fileId) => embedded.has(fileId);
 }
 
 function warn(walk: Walk, layer: string, code: string, message: string): void {
@@ -367,28 +415,53 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
   }
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
-  const index = walk.smartObjects++;
-  const name = toLayerName(layer.name ?? '', `Smart object ${index + 1}`);
-  const mask = await maskFor(walk, layer, position, `smart-object-${index + 1}-mask.png`);
+  const file = fileOf(walk, placed.id, layer, size);
+  const placement = ++walk.placements;
+  const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
+  const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
+  const contentAsset = `smart-object-${placement}-content.png`;
   walk.entries.push({
     kind: 'smart_object',
     path,
     layer: {
       type: 'smart_object',
-      uuid: walk.uuidOf(index, name),
-      name,
+      uuid: file.uuid,
+      name: file.name,
       layer_name: toLayerName(path, 'Layer'),
-      size,
+      size: file.size,
       position,
       quad: corners,
       ...(mesh ? { mesh } : {}),
       blend_mode: blendOf(walk, layer, path),
       opacity: round(opacity),
-      required: true,
+      required: file.required,
+      ...(content ? { content: { asset: contentAsset, x: content.box.x, y: content.box.y } } : {}),
       ...(mask ? { mask } : {}),
     },
+    ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
   return true;
+}
+
+/** The smart object a placed layer shows: a new one, or the one of an earlier instance of its file. */
+function fileOf(
+  walk: Walk,
+  fileId: string | undefined,
+  layer: Layer,
+  size: { width: number; height: number },
+): SmartObjectFile {
+  const known = fileId ? walk.files.get(fileId) : undefined;
+  if (known) return known;
+  const index = walk.smartObjects++;
+  const name = toLayerName(layer.name ?? '', `Smart object ${index + 1}`);
+  const file: SmartObjectFile = {
+    uuid: walk.uuidOf(index, name),
+    name,
+    size,
+    required: fileId ? walk.embedded(fileId) : true,
+  };
+  walk.files.set(fileId || `placement-${walk.placements + 1}`, file);
+  return file;
 }
 
 /** A clipped layer: the smart object's shading, or drawn into the pixel layer it is clipped to. */
@@ -407,7 +480,7 @@ async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Pr
       );
       return;
     }
-    const asset = `smart-object-${walk.smartObjects}-shading.png`;
+    const asset = `smart-object-${walk.placements}-shading.png`;
     walk.assets.set(asset, await encodeRgba(pixels));
     so.shading = {
       asset,

@@ -23,8 +23,14 @@ export interface TestSmartObject {
   maskBox?: { x: number; y: number; width: number; height: number };
   /** Colour of the placed content's current pixels. */
   color?: Rgb;
-  /** Linked instead of embedded. */
+  /** Listed in the document's linked-files table (as an embedded file unless `external`). */
   linked?: boolean;
+  /** The id of the file it places: smart objects with the same one are instances of one file. */
+  file?: string;
+  /** The file is linked from outside the document (not embedded in it). */
+  external?: boolean;
+  /** The file is not in the linked-files table at all (the table lists the others). */
+  missing?: boolean;
 }
 
 export interface TestPsdOptions {
@@ -66,7 +72,7 @@ function smartObjectLayer(so: TestSmartObject): Layer {
     opacity: so.opacity ?? 1,
     imageData: solidPixels(right - left, bottom - top, so.color ?? [128, 128, 128]),
     placedLayer: {
-      id: randomUUID(),
+      id: so.file ?? randomUUID(),
       type: 'raster',
       transform,
       ...(so.corners ? { nonAffineTransform: transform } : {}),
@@ -120,9 +126,14 @@ export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
     ...options.smartObjects.map(smartObjectLayer),
     ...(options.above ?? []),
   ];
-  const linked = options.smartObjects
-    .map((so, index) => ({ so, layer: children[1 + (options.below?.length ?? 0) + index]! }))
-    .filter(({ so }) => so.linked);
+  const listed = new Map<string, { id: string; name: string; external: boolean }>();
+  options.smartObjects.forEach((so, index) => {
+    const id = children[1 + (options.below?.length ?? 0) + index]!.placedLayer!.id;
+    if ((so.linked || so.external) && !so.missing && !listed.has(id)) {
+      listed.set(id, { id, name: `${so.name}.png`, external: so.external ?? false });
+    }
+  });
+  const linked = [...listed.values()];
   return Promise.resolve(
     writePsdBuffer({
       width,
@@ -130,11 +141,22 @@ export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
       children,
       ...(linked.length
         ? {
-            linkedFiles: linked.map(({ so, layer }) => ({
-              id: layer.placedLayer!.id,
-              name: `${so.name}.png`,
-              data: new Uint8Array([0]),
-            })),
+            linkedFiles: linked.map(({ id, name, external }) =>
+              external
+                ? {
+                    id,
+                    name,
+                    assetModTime: 0,
+                    linkedFile: {
+                      fileSize: 1,
+                      name,
+                      fullPath: `/Users/me/${name}`,
+                      originalPath: '',
+                      relativePath: name,
+                    },
+                  }
+                : { id, name, data: new Uint8Array([0]) },
+            ),
           }
         : {}),
     }),

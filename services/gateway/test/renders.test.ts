@@ -499,3 +499,35 @@ describe('Idempotency-Key', () => {
     expect((second.body.data as { uuid: string }).uuid).not.toBe((first.body.data as { uuid: string }).uuid);
   });
 });
+
+describe('optional smart objects (required: false)', () => {
+  it('accepts a render that leaves an optional smart object out, and still refuses one without a required one', async () => {
+    const { id, api } = await account(5);
+    const mine = await insertAccountMockup(stack, id, { required: [true, false] });
+    const [required, optional] = mine.smart_objects;
+    const fill = (uuid: string) => ({ uuid, asset: { url: 'https://example.com/a.png' } });
+
+    const accepted = await api.send('POST', '/api/v1/renders', {
+      mockup_uuid: mine.uuid,
+      smart_objects: [fill(required!.uuid)],
+    });
+    expect(accepted.status).toBe(202);
+
+    const refused = await api.send('POST', '/api/v1/renders', {
+      mockup_uuid: mine.uuid,
+      smart_objects: [fill(optional!.uuid)],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('VALIDATION_ERROR');
+    expect(issuePaths(refused)).toContain('smart_objects');
+  });
+
+  it('lists the one placement of a smart object drawn once: its own layer, position and quad', async () => {
+    const { id, api } = await account(1);
+    const mine = await insertAccountMockup(stack, id, { required: [true] });
+    const answer = await api.get(`/api/v1/mockups/${mine.uuid}`);
+    expect(answer.status).toBe(200);
+    const [so] = (answer.body.data as { smart_objects: Record<string, unknown>[] }).smart_objects;
+    expect(so!.placements).toEqual([{ layer_name: so!.layer_name, position: so!.position, quad: so!.quad }]);
+  });
+});

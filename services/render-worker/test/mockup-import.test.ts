@@ -333,6 +333,89 @@ describe('a PSD upload', () => {
   });
 });
 
+describe('a PSD with smart-object instances and a linked file', () => {
+  it('imports 54 instances of one file as one smart object that one asset fills, and keeps the linked logo', async () => {
+    const file = randomUUID();
+    const tiles = Array.from({ length: 54 }, (_, i) => ({
+      name: `Tile ${i + 1}`,
+      x: 10 + (i % 9) * 40,
+      y: 10 + Math.floor(i / 9) * 40,
+      width: 30,
+      height: 20,
+      file,
+      linked: true,
+    }));
+    const psd = await makeTestPsd({
+      width: 400,
+      height: 300,
+      background: [200, 200, 200],
+      smartObjects: [
+        ...tiles,
+        { name: 'Logo', x: 300, y: 260, width: 60, height: 30, color: [10, 20, 230], external: true },
+      ],
+    });
+    const id = await upload(async (mockupId) => {
+      await harness.storage.put(mockupSourceKey(mockupId), psd, 'image/vnd.adobe.photoshop');
+      return { kind: 'psd', source_key: mockupSourceKey(mockupId) };
+    });
+    const row = await finalRow(id);
+    expect(row.status).toBe('ready');
+    const [tile, logo, ...rest] = row.smart_objects as {
+      uuid: string;
+      name: string;
+      required: boolean;
+      placements: unknown[];
+    }[];
+    expect(rest).toEqual([]);
+    expect(tile).toMatchObject({ name: 'Tile 1', required: true });
+    expect(tile!.placements).toHaveLength(54);
+    expect(logo).toMatchObject({ name: 'Logo', required: false });
+    expect(logo!.placements).toHaveLength(1);
+
+    assets.image('/tile-green.png', await png(30, 20, [10, 220, 10]));
+    const renderId = await harness.submit({
+      mockupId: id,
+      inputs: [
+        { uuid: tile!.uuid, asset: { url: `${assets.origin}/tile-green.png` }, fit: 'fill', rotate: 0 },
+      ] as never,
+    });
+    const render = await harness.waitUntilFinal(renderId);
+    expect(render.status).toBe('succeeded');
+    const { data, info } = await sharp((await harness.storage.get(render.result_key!))!.body)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ];
+    for (const { x, y } of [tiles[0]!, tiles[30]!, tiles[53]!])
+      expect(pixel(x + 15, y + 10)).toEqual([10, 220, 10]);
+    expect(pixel(45, 15)).toEqual([200, 200, 200]);
+    // Left out of the render, the linked logo shows the placed layer's own pixels.
+    expect(pixel(330, 275)).toEqual([10, 20, 230]);
+  });
+
+  it('fails a PSD with more embedded smart objects than a render can fill with PSD_TOO_MANY_SMART_OBJECTS', async () => {
+    const psd = await makeTestPsd({
+      width: 200,
+      height: 100,
+      smartObjects: Array.from({ length: 60 }, (_, i) => ({
+        name: `Slot ${i + 1}`,
+        x: (i % 12) * 16,
+        y: Math.floor(i / 12) * 16,
+        width: 12,
+        height: 12,
+      })),
+    });
+    const id = await upload(async (mockupId) => {
+      await harness.storage.put(mockupSourceKey(mockupId), psd, 'image/vnd.adobe.photoshop');
+      return { kind: 'psd', source_key: mockupSourceKey(mockupId) };
+    });
+    const row = await finalRow(id);
+    expect(row).toMatchObject({ status: 'failed', error_code: 'PSD_TOO_MANY_SMART_OBJECTS' });
+    expect(row.error).toMatch(/60 embedded smart objects.*at most 50/);
+  });
+});
+
 describe('re-runs and deletes', () => {
   it('does not import a mockup deleted while it waited, and erases its upload', async () => {
     const key = { value: '' };

@@ -3,6 +3,13 @@
 // gateway generate the samples' images (tens of seconds per suite); see mockup-rows.ts.
 import type { Mockup } from '@platen/contracts';
 
+type SmartObject = Mockup['smart_objects'][number];
+/** Each sample smart object is drawn once: its one placement is its own layer, position and quad. */
+const placedOnce = (so: Omit<SmartObject, 'placements'>): SmartObject => ({
+  ...so,
+  placements: [{ layer_name: so.layer_name, position: so.position, quad: so.quad }],
+});
+
 const BUILT_IN_AT = '2025-01-01T00:00:00.000Z';
 /** The t-shirt's fabric colours (packages/compositor/src/samples/t-shirt.ts). */
 const SHIRT_COLORS = [
@@ -17,7 +24,9 @@ const SHIRT_COLORS = [
   '#6b1f2e',
 ];
 
-export const BUILTIN_MOCKUPS: readonly Mockup[] = [
+const SAMPLES: readonly (Omit<Mockup, 'smart_objects'> & {
+  smart_objects: Omit<SmartObject, 'placements'>[];
+})[] = [
   {
     uuid: '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e01',
     slug: 'poster-on-wall',
@@ -137,3 +146,8 @@ export const BUILTIN_MOCKUPS: readonly Mockup[] = [
     created_at: BUILT_IN_AT,
   },
 ];
+
+export const BUILTIN_MOCKUPS: readonly Mockup[] = SAMPLES.map((mockup) => ({
+  ...mockup,
+  smart_objects: mockup.smart_objects.map(placedOnce),
+}));
