@@ -19,6 +19,8 @@ export interface TestSmartObject {
   corners?: [[number, number], [number, number], [number, number], [number, number]];
   /** 16 control points (4×4, row by row) in content pixels: a custom warp. */
   warp?: { x: number; y: number }[];
+  /** With a warp: where the written transform corners end up under perspective (`nonAffineTransform`). */
+  nonAffine?: [[number, number], [number, number], [number, number], [number, number]];
   /** Any warp as ag-psd reads it (a split warp, a preset style); `warp` wins when both are given. */
   agWarp?: Warp;
   blendMode?: BlendMode;
@@ -80,6 +82,7 @@ function smartObjectLayer(so: TestSmartObject): Layer {
       type: 'raster',
       transform,
       ...(so.corners && !warp ? { nonAffineTransform: transform } : {}),
+      ...(warp && so.nonAffine ? { nonAffineTransform: so.nonAffine.flat() } : {}),
       width: so.width,
       height: so.height,
       ...(warp ? { warp } : {}),

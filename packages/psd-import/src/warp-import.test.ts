@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import {
   createCompositor,
   createKernelPool,
+  applyHomography,
+  solveHomography,
   smartObjectsOf,
   templateManifestSchema,
   type Compositor,
@@ -205,6 +207,54 @@ describe('importPsd: custom and split warps', () => {
     const result2 = mismatch(await render(result), solid, clearOfSplat(warpAt, TL, TR, BL));
     expect(result2.checked).toBeGreaterThan(40_000);
     expect(result2.wrong).toBeLessThan(0.003);
+  });
+
+  it('takes a warped layer through its perspective too: control-point box → transform → nonAffineTransform', async () => {
+    const grid = evenGrid(4, 4).map(([x, y], k): P =>
+      k === 5 || k === 6 ? [x, y - 145 / 3] : k === 0 ? [x - 20, y] : [x, y],
+    );
+    // The layer sits upright at 1:1 at (40, 60); its transform corners then go into this perspective.
+    const nonAffine: [P, P, P, P] = [
+      [30, 40],
+      [250, 70],
+      [230, 190],
+      [10, 160],
+    ];
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [
+        { name: 'Art', ...CONTENT, x: 40, y: 60, warp: grid.map(([x, y]) => ({ x, y })), nonAffine },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const mesh = smartObjectsOf(templateManifestSchema.parse(result.manifest))[0]!.mesh!;
+    // The control points' box (x −20..200, y −15..100) is what the writer stores as `transform`.
+    const [x0, x1] = [Math.min(...grid.map((p) => p[0])), Math.max(...grid.map((p) => p[0]))];
+    const [y0, y1] = [Math.min(...grid.map((p) => p[1])), Math.max(...grid.map((p) => p[1]))];
+    expect([x0, x1, y0, y1]).toEqual([-20, 200, expect.closeTo(-15, 9), 100]);
+    const box: [P, P, P, P] = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ];
+    const written = box.map(([x, y]): P => [x + 40, y + 60]);
+    const perspective = solveHomography(written as [P, P, P, P], nonAffine);
+    for (const [c, r] of [
+      [0, 0],
+      [8, 8],
+      [16, 0],
+      [5, 11],
+      [16, 16],
+    ] as const) {
+      const [wx, wy] = surface(grid, 4, [0, 200], [0, 100], (200 * c) / 16, (100 * r) / 16);
+      const [ex, ey] = applyHomography(perspective, [wx + 40, wy + 60]);
+      const [mx, my] = mesh.points[r * 17 + c]!;
+      expect(mx).toBeCloseTo(ex, 6);
+      expect(my).toBeCloseTo(ey, 6);
+    }
   });
 
   it('draws a 3×3 split warp patch by patch, with its uneven slices, where the reference puts it', async () => {
