@@ -1,7 +1,8 @@
 // The kernels sharp does not have: perspective (homography) and mesh warps of straight RGBA
-// artwork into a canvas region, optionally displaced by a grey map. Sampling is bilinear on
-// premultiplied alpha (no dark fringes), and the artwork's border is antialiased from each
-// pixel's distance to it. The kernels work one row span at a time, so a render can warp, mask,
+// artwork into a canvas region, optionally displaced by a grey map. Sampling is on premultiplied
+// alpha (no dark fringes): bicubic where the artwork is enlarged (as Photoshop resamples
+// transforms), bilinear where it is not (the fast path), and the artwork's border is antialiased
+// from each pixel's distance to it. The kernels work one row span at a time, so a render can warp, mask,
 // shade and blend a row while it is in cache, without a region-sized intermediate image.
 import type { Writable } from './blend-modes.js';
 import { greyAt } from './blend-modes.js';
@@ -65,6 +66,81 @@ export function premultiply(src: RgbaImage): Premultiplied {
 
 function clamp01(value: number): number {
   return value <= 0 ? 0 : value >= 1 ? 1 : value;
+}
+
+// Keys' cubic convolution with a = −0.75 (the sharpness of Photoshop's "Bicubic", and OpenCV's):
+// the weights of the four samples around a point t ∈ [0, 1) past the second one.
+const KEYS_A = -0.75;
+const keysOuter = (d: number) => ((KEYS_A * d - 5 * KEYS_A) * d + 8 * KEYS_A) * d - 4 * KEYS_A;
+const keysInner = (d: number) => ((KEYS_A + 2) * d - (KEYS_A + 3)) * d * d + 1;
+
+/**
+ * Bicubic sample of the artwork at (u, v) (pixel edges on integers), neighbours beyond the border
+ * clamped to it. Writes the straight colour into out[o..o+2] and returns the alpha (0–255); the
+ * caller writes the alpha where it wants it. For enlarged artwork only: it does not prefilter.
+ */
+function sampleBicubic(
+  out: Uint8ClampedArray,
+  o: number,
+  pm: Premultiplied,
+  sc: number,
+  opaque: boolean,
+  width: number,
+  height: number,
+  u: number,
+  v: number,
+): number {
+  const fx = u - 0.5;
+  const fy = v - 0.5;
+  const x1 = floor(fx);
+  const y1 = floor(fy);
+  const tx = fx - x1;
+  const ty = fy - y1;
+  const wx0 = keysOuter(tx + 1);
+  const wx1 = keysInner(tx);
+  const wx2 = keysInner(1 - tx);
+  const wx3 = keysOuter(2 - tx);
+  const lastX = width - 1;
+  const lastY = height - 1;
+  // Column offsets of the four taps (clamped at the border), in array elements.
+  const c0 = (x1 < 1 ? 0 : x1 - 1 > lastX ? lastX : x1 - 1) * sc;
+  const c1 = (x1 < 0 ? 0 : x1 > lastX ? lastX : x1) * sc;
+  const c2 = (x1 + 1 < 0 ? 0 : x1 + 1 > lastX ? lastX : x1 + 1) * sc;
+  const c3 = (x1 + 2 < 0 ? 0 : x1 + 2 > lastX ? lastX : x1 + 2) * sc;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  let a = 0;
+  for (let j = -1; j <= 2; j++) {
+    const d = ty - j;
+    const wy = j === 0 || j === 1 ? keysInner(d < 0 ? -d : d) : keysOuter(d < 0 ? -d : d);
+    let yy = y1 + j;
+    yy = yy < 0 ? 0 : yy > lastY ? lastY : yy;
+    const k = yy * width * sc;
+    const w0 = wx0 * wy;
+    const w1 = wx1 * wy;
+    const w2 = wx2 * wy;
+    const w3 = wx3 * wy;
+    r += pm[k + c0]! * w0 + pm[k + c1]! * w1 + pm[k + c2]! * w2 + pm[k + c3]! * w3;
+    g += pm[k + c0 + 1]! * w0 + pm[k + c1 + 1]! * w1 + pm[k + c2 + 1]! * w2 + pm[k + c3 + 1]! * w3;
+    b += pm[k + c0 + 2]! * w0 + pm[k + c1 + 2]! * w1 + pm[k + c2 + 2]! * w2 + pm[k + c3 + 2]! * w3;
+    if (!opaque)
+      a += pm[k + c0 + 3]! * w0 + pm[k + c1 + 3]! * w1 + pm[k + c2 + 3]! * w2 + pm[k + c3 + 3]! * w3;
+  }
+  if (opaque) {
+    out[o] = r;
+    out[o + 1] = g;
+    out[o + 2] = b;
+    return 255;
+  }
+  // The cubic overshoots: keep alpha in range and colour within it (premultiplied).
+  a = a <= 0 ? 0 : a >= 255 ? 255 : a;
+  if (a === 0) return 0;
+  const unpremultiply = 255 / a;
+  out[o] = min(r, a) * unpremultiply;
+  out[o + 1] = min(g, a) * unpremultiply;
+  out[o + 2] = min(b, a) * unpremultiply;
+  return a;
 }
 
 /**
@@ -241,6 +317,10 @@ export function perspectiveRow(
     const du = u < width - u ? u : width - u;
     const dv = v < height - v ? v : height - v;
     if (du > 0 && dv > 0 && du * du >= gu2 && dv * dv >= gv2) {
+      if (gu2 < 1 || gv2 < 1) {
+        out[o + 3] = sampleBicubic(out, o, pm, sc, opaque, width, height, u, v);
+        continue;
+      }
       const fx = u - 0.5;
       const fy = v - 0.5;
       if (opaque && fx >= 0 && fy >= 0 && fx < width - 1 && fy < height - 1) {
@@ -307,6 +387,16 @@ export function perspectiveInteriorRow(
     if (!(fx >= 0 && fy >= 0 && fx < width - 1 && fy < height - 1)) {
       perspectiveRow(edge, (x - x0) * 4, src, inverse, y, x, x + 1, displacement);
       deferred = true;
+      continue;
+    }
+    // Enlarged here (the same test as perspectiveRow's, so both give the same bytes): bicubic.
+    const ax = h0 - u * h6;
+    const ay = h1 - u * h7;
+    const bx = h3 - v * h6;
+    const by = h4 - v * h7;
+    if ((ax * ax + ay * ay) * iw * iw < 1 || (bx * bx + by * by) * iw * iw < 1) {
+      sampleBicubic(dst, d, pm, sc, true, width, height, u, v);
+      if (stride === 4) dst[d + 3] = 255;
       continue;
     }
     const ix = fx | 0;
@@ -401,6 +491,10 @@ export function meshRow(
     const gu = sqrt(c[k]! * c[k]! + c[k + 1]! * c[k + 1]!) * width;
     const gv = sqrt(c[k + 3]! * c[k + 3]! + c[k + 4]! * c[k + 4]!) * height;
     const interior = min(u, width - u) >= gu && min(v, height - v) >= gv;
+    if (interior && (gu < 1 || gv < 1)) {
+      out[o + 3] = sampleBicubic(out, o, pm, sc, opaque, width, height, u, v);
+      continue;
+    }
     if (interior && sampleInteriorPixel(out, o, pm, sc, opaque, width, height, u, v)) continue;
     sampleEdgePixel(out, o, pm, sc, width, height, u, v, gu, gv);
   }

@@ -1,27 +1,24 @@
 // Where a placed layer's content lands on the canvas. Photoshop keeps the content's own rectangle
-// (its size), the four canvas corners it is transformed onto (`nonAffineTransform` when the transform
-// has perspective, else `transform`), and optionally a warp: a cubic Bézier patch of 4×4 control
-// points in the content's own coordinates, applied before the corner transform.
-import { applyHomography, rectToQuad, type Mesh, type Point, type Quad } from '@platen/compositor';
+// (its size), the four canvas corners of its affine transform (`transform`) and, when the transform
+// has perspective, the corners those become (`nonAffineTransform`), and optionally a warp (see
+// warp-envelope.ts). With a warp, the affine corners are where the bounding box of the warp's
+// control points lands, not the content's rectangle: the warped content is mapped box → transform
+// → non-affine corners (a heavily warped layer's control points reach well outside the content).
+import {
+  applyHomography,
+  solveHomography,
+  type Matrix3,
+  type Mesh,
+  type Point,
+  type Quad,
+} from '@platen/compositor';
+import { envelopeOf, evaluateGrid, type WarpInput } from './warp-envelope.js';
 
-export interface WarpInput {
-  style?: string;
-  value?: number;
-  bounds?: {
-    top: { value: number };
-    left: { value: number };
-    bottom: { value: number };
-    right: { value: number };
-  };
-  customEnvelopeWarp?: {
-    meshPoints: { x: number; y: number }[];
-    quiltSliceX?: number[];
-    quiltSliceY?: number[];
-  };
-}
+export type { WarpInput } from './warp-envelope.js';
 
-/** Canvas points of the mesh that stands for a warp: this many patches each way. */
+/** Mesh cells per Bézier patch each way, and the most a mesh may have each way. */
 export const WARP_MESH_CELLS = 16;
+const MAX_MESH_CELLS = 64;
 
 export function cornersOf(transform: number[] | undefined): Quad | undefined {
   if (!transform || transform.length !== 8 || transform.some((value) => !Number.isFinite(value)))
@@ -44,60 +41,71 @@ export function cornersOf(transform: number[] | undefined): Quad | undefined {
   ];
 }
 
-const bernstein = (t: number): [number, number, number, number] => {
-  const s = 1 - t;
-  return [s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t];
-};
+/** The placed layer's transform: affine corners, and the perspective corners when they differ. */
+export interface Placement {
+  transform: Quad;
+  nonAffine?: Quad;
+}
 
 export type WarpOutcome =
-  { kind: 'none' } | { kind: 'mesh'; mesh: Mesh } | { kind: 'unsupported'; reason: string };
+  | { kind: 'none' }
+  | { kind: 'mesh'; mesh: Mesh; approximation?: string }
+  | { kind: 'unsupported'; reason: string };
+
+const rectQuad = (x0: number, y0: number, x1: number, y1: number): Quad => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+];
 
 /** The warp as a mesh of canvas points, none when it leaves the content as it is. */
 export function warpMesh(
   warp: WarpInput | undefined,
   size: { width: number; height: number },
-  quad: Quad,
+  placement: Placement,
 ): WarpOutcome {
-  if (!warp || warp.style === 'none' || warp.style === undefined) return { kind: 'none' };
-  const points = warp.customEnvelopeWarp?.meshPoints;
-  if (warp.style !== 'custom' || !points) {
-    if (!warp.value) return { kind: 'none' };
-    return { kind: 'unsupported', reason: `the "${warp.style}" warp preset is not reproduced` };
+  const envelope = envelopeOf(warp, size);
+  if (envelope.kind !== 'grid') return envelope;
+  const { grid } = envelope;
+  const xs = grid.points.map((p) => p[0]);
+  const ys = grid.points.map((p) => p[1]);
+  const box = rectQuad(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  if (box[0][0] === box[1][0] || box[0][1] === box[2][1]) {
+    return { kind: 'unsupported', reason: 'the warp folds the artwork onto a line' };
   }
-  if (points.length !== 16 || (warp.customEnvelopeWarp?.quiltSliceX?.length ?? 0) > 2) {
-    return { kind: 'unsupported', reason: 'a warp split into several patches is not reproduced' };
+  let toTransform: Matrix3;
+  let toCanvas: Matrix3 | undefined;
+  try {
+    toTransform = solveHomography(box, placement.transform);
+    if (placement.nonAffine) toCanvas = solveHomography(placement.transform, placement.nonAffine);
+  } catch {
+    return { kind: 'unsupported', reason: "the warp's transform cannot be followed" };
   }
-  const left = warp.bounds?.left.value ?? 0;
-  const top = warp.bounds?.top.value ?? 0;
-  const width = (warp.bounds?.right.value ?? size.width) - left || size.width;
-  const height = (warp.bounds?.bottom.value ?? size.height) - top || size.height;
-  const identity = points.every(
-    (p, i) =>
-      Math.abs(p.x - (left + (width * (i % 4)) / 3)) < 0.01 &&
-      Math.abs(p.y - (top + (height * Math.floor(i / 4)) / 3)) < 0.01,
-  );
-  if (identity) return { kind: 'none' };
 
-  const toCanvas = rectToQuad(1, 1, quad);
-  const cells = WARP_MESH_CELLS;
-  const meshPoints: Point[] = [];
-  for (let row = 0; row <= cells; row++) {
-    const bv = bernstein(row / cells);
-    for (let col = 0; col <= cells; col++) {
-      const bu = bernstein(col / cells);
-      let x = 0;
-      let y = 0;
-      for (let j = 0; j < 4; j++) {
-        for (let i = 0; i < 4; i++) {
-          const weight = bu[i]! * bv[j]!;
-          x += weight * points[j * 4 + i]!.x;
-          y += weight * points[j * 4 + i]!.y;
-        }
-      }
-      meshPoints.push(applyHomography(toCanvas, [(x - left) / width, (y - top) / height]));
+  const patchesX = (grid.cols - 1) / 3;
+  const patchesY = (grid.rows - 1) / 3;
+  const cols = Math.min(MAX_MESH_CELLS, WARP_MESH_CELLS * patchesX);
+  const rows = Math.min(MAX_MESH_CELLS, WARP_MESH_CELLS * patchesY);
+  const [left, right] = [grid.slicesX[0]!, grid.slicesX.at(-1)!];
+  const [top, bottom] = [grid.slicesY[0]!, grid.slicesY.at(-1)!];
+  const points: Point[] = [];
+  for (let row = 0; row <= rows; row++) {
+    const y = top + ((bottom - top) * row) / rows;
+    for (let col = 0; col <= cols; col++) {
+      const x = left + ((right - left) * col) / cols;
+      const placed = applyHomography(toTransform, evaluateGrid(grid, x, y));
+      points.push(toCanvas ? applyHomography(toCanvas, placed) : placed);
     }
   }
-  return { kind: 'mesh', mesh: { cols: cells, rows: cells, points: meshPoints } };
+  if (points.some((p) => !Number.isFinite(p[0]) || !Number.isFinite(p[1]))) {
+    return { kind: 'unsupported', reason: "the warp's transform cannot be followed" };
+  }
+  return {
+    kind: 'mesh',
+    mesh: { cols, rows, points },
+    ...(envelope.approximation ? { approximation: envelope.approximation } : {}),
+  };
 }
 
 /** The integer canvas box around some points (at least 1×1). */

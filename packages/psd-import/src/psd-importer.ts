@@ -2,7 +2,7 @@
 // Walks the layers bottom to top: every placed layer (embedded or linked) becomes a smart object
 // with its corners (perspective kept), warp, blend mode, opacity, mask and a clipped layer above it
 // as its shading; visible pixel layers become static image layers with their blend mode, opacity and
-// mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps, group blending,
+// mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps' exact curves, group blending,
 // blend modes the compositor lacks) is drawn as closely as possible or left out, and said in a warning.
 // Placed layers of one file (Photoshop instances) are one smart object with several placements. A
 // smart object is required when its file is embedded in the document; one whose file is linked
@@ -387,7 +387,9 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number)
 
 async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: number): Promise<boolean> {
   const placed = layer.placedLayer!;
-  const corners = cornersOf(placed.nonAffineTransform) ?? cornersOf(placed.transform);
+  const affine = cornersOf(placed.transform);
+  const nonAffine = cornersOf(placed.nonAffineTransform);
+  const corners = nonAffine ?? affine;
   const pixels = pixelsOf(layer);
   const width = Math.round(placed.width ?? pixels?.width ?? 0);
   const height = Math.round(placed.height ?? pixels?.height ?? 0);
@@ -401,9 +403,15 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
     return false;
   }
   const size = { width, height };
-  const warp = warpMesh(placed.warp, size, corners);
+  const warp = warpMesh(
+    placed.warp,
+    size,
+    affine ? { transform: affine, nonAffine } : { transform: corners },
+  );
   if (warp.kind === 'unsupported') {
     warn(walk, path, 'WARP_APPROXIMATED', `${warp.reason}: the artwork follows the corners only.`);
+  } else if (warp.kind === 'mesh' && warp.approximation) {
+    warn(walk, path, 'WARP_APPROXIMATED', `${warp.approximation}.`);
   }
   if (placed.filter?.list?.length) {
     warn(

@@ -2,7 +2,9 @@
 // files): a background, smart objects placed with corners (perspective), an optional warp, blend
 // mode, opacity and mask, and any further layers given as ag-psd layers.
 import { randomUUID } from 'node:crypto';
-import { writePsdBuffer, type BlendMode, type Layer } from 'ag-psd';
+import { writePsdBuffer, type BlendMode, type Layer, type Warp } from 'ag-psd';
+import { applyHomography, rectToQuad } from '@platen/compositor';
+import { envelopeOf } from './warp-envelope.js';
 
 export type Rgb = [number, number, number];
 
@@ -17,6 +19,10 @@ export interface TestSmartObject {
   corners?: [[number, number], [number, number], [number, number], [number, number]];
   /** 16 control points (4×4, row by row) in content pixels: a custom warp. */
   warp?: { x: number; y: number }[];
+  /** With a warp: where the written transform corners end up under perspective (`nonAffineTransform`). */
+  nonAffine?: [[number, number], [number, number], [number, number], [number, number]];
+  /** Any warp as ag-psd reads it (a split warp, a preset style); `warp` wins when both are given. */
+  agWarp?: Warp;
   blendMode?: BlendMode;
   opacity?: number;
   /** A canvas box where the layer mask shows the content (hidden elsewhere). */
@@ -60,7 +66,13 @@ function smartObjectLayer(so: TestSmartObject): Layer {
   const top = Math.floor(Math.min(y0, y1, y2, y3));
   const right = Math.ceil(Math.max(x0, x1, x2, x3));
   const bottom = Math.ceil(Math.max(y0, y1, y2, y3));
-  const transform = [x0, y0, x1, y1, x2, y2, x3, y3];
+  const warp = warpOf(so);
+  const transform = affineCornersOf(so, warp, [
+    [x0, y0],
+    [x1, y1],
+    [x2, y2],
+    [x3, y3],
+  ]);
   const maskBox = so.maskBox;
   return {
     name: so.name,
@@ -75,26 +87,11 @@ function smartObjectLayer(so: TestSmartObject): Layer {
       id: so.file ?? randomUUID(),
       type: 'raster',
       transform,
-      ...(so.corners ? { nonAffineTransform: transform } : {}),
+      ...(so.corners && !warp ? { nonAffineTransform: transform } : {}),
+      ...(warp && so.nonAffine ? { nonAffineTransform: so.nonAffine.flat() } : {}),
       width: so.width,
       height: so.height,
-      ...(so.warp
-        ? {
-            warp: {
-              style: 'custom' as const,
-              value: 0,
-              bounds: {
-                top: { value: 0, units: 'Pixels' as const },
-                left: { value: 0, units: 'Pixels' as const },
-                bottom: { value: so.height, units: 'Pixels' as const },
-                right: { value: so.width, units: 'Pixels' as const },
-              },
-              uOrder: 4,
-              vOrder: 4,
-              customEnvelopeWarp: { meshPoints: so.warp },
-            },
-          }
-        : {}),
+      ...(warp ? { warp } : {}),
     },
     ...(maskBox
       ? {
@@ -109,6 +106,47 @@ function smartObjectLayer(so: TestSmartObject): Layer {
         }
       : {}),
   };
+}
+
+function warpOf(so: TestSmartObject): Warp | undefined {
+  if (!so.warp) return so.agWarp;
+  return {
+    style: 'custom',
+    value: 0,
+    bounds: {
+      top: { value: 0, units: 'Pixels' },
+      left: { value: 0, units: 'Pixels' },
+      bottom: { value: so.height, units: 'Pixels' },
+      right: { value: so.width, units: 'Pixels' },
+    },
+    uOrder: 4,
+    vOrder: 4,
+    customEnvelopeWarp: { meshPoints: so.warp },
+  };
+}
+
+/**
+ * The transform corners as Photoshop writes them for a warped layer: where the bounding box of the
+ * warp's control points lands under the content's transform (content rectangle → `corners`), which
+ * the test documents give as an affine map (three corners decide it).
+ */
+function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [number, number][]): number[] {
+  const envelope = warp ? envelopeOf(warp, so) : undefined;
+  if (!envelope || envelope.kind !== 'grid') return corners.flat();
+  const xs = envelope.grid.points.map((p) => p[0]);
+  const ys = envelope.grid.points.map((p) => p[1]);
+  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const toCanvas = rectToQuad(
+    so.width,
+    so.height,
+    corners as [[number, number], [number, number], [number, number], [number, number]],
+  );
+  return [
+    [left, top],
+    [right, top],
+    [right, bottom],
+    [left, bottom],
+  ].flatMap(([x, y]) => applyHomography(toCanvas, [x!, y!]));
 }
 
 export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {

@@ -1,0 +1,334 @@
+// A placed layer's warp as Photoshop stores it, turned into a grid of cubic Bézier control points in
+// the content's own coordinates: a custom warp (one 4×4 patch), a split ("quilt") warp of any number
+// of patches, or one of the preset styles, whose envelope is derived here from its bend and
+// distortion. Invariant: a grid has 3·n + 1 points per row and 3·m + 1 rows (patches share edges),
+// and `slicesX`/`slicesY` hold the content positions of the n + 1 / m + 1 patch boundaries.
+import type { Point } from '@platen/compositor';
+
+export interface WarpInput {
+  style?: string;
+  value?: number;
+  values?: number[];
+  perspective?: number;
+  perspectiveOther?: number;
+  rotate?: string;
+  bounds?: {
+    top: { value: number };
+    left: { value: number };
+    bottom: { value: number };
+    right: { value: number };
+  };
+  uOrder?: number;
+  vOrder?: number;
+  deformNumRows?: number;
+  deformNumCols?: number;
+  customEnvelopeWarp?: {
+    meshPoints: { x: number; y: number }[];
+    quiltSliceX?: number[];
+    quiltSliceY?: number[];
+  };
+}
+
+export interface ControlGrid {
+  /** Control points per row (3·patches + 1) and rows of them. */
+  cols: number;
+  rows: number;
+  /** Row by row, in the content's own coordinates. */
+  points: Point[];
+  slicesX: number[];
+  slicesY: number[];
+}
+
+export type EnvelopeOutcome =
+  | { kind: 'none' }
+  | { kind: 'grid'; grid: ControlGrid; approximation?: string }
+  | { kind: 'unsupported'; reason: string };
+
+/** Split warps beyond this many patches a side are refused (Photoshop's own grid stops well below). */
+export const MAX_PATCHES = 32;
+
+export const PRESET_STYLES = [
+  'arc',
+  'arcLower',
+  'arcUpper',
+  'arch',
+  'bulge',
+  'shellLower',
+  'shellUpper',
+  'flag',
+  'wave',
+  'fish',
+  'rise',
+  'fisheye',
+  'inflate',
+  'squeeze',
+  'twist',
+  'cylinder',
+] as const;
+export type PresetStyle = (typeof PRESET_STYLES)[number];
+
+interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+function boundsOf(warp: WarpInput, size: { width: number; height: number }): Rect {
+  const left = warp.bounds?.left.value ?? 0;
+  const top = warp.bounds?.top.value ?? 0;
+  const width = (warp.bounds?.right.value ?? size.width) - left;
+  const height = (warp.bounds?.bottom.value ?? size.height) - top;
+  const usable = Number.isFinite(width) && Number.isFinite(height) && width > 0 && height > 0;
+  return usable ? { left, top, width, height } : { left: 0, top: 0, width: size.width, height: size.height };
+}
+
+/** n + 1 evenly spaced patch boundaries over [from, from + length]. */
+const evenSlices = (from: number, length: number, patches: number) =>
+  Array.from({ length: patches + 1 }, (_, k) => from + (length * k) / patches);
+
+/**
+ * Photoshop's quilt slices sit 0.6 px outside the content at both ends (a drawing nicety): the ends
+ * are the bounds; inner slices are used as given when they increase, else spread evenly.
+ */
+function slicesOf(stored: number[] | undefined, from: number, length: number, patches: number): number[] {
+  const even = evenSlices(from, length, patches);
+  if (!stored || stored.length !== patches + 1) return even;
+  const slices = stored.map((value, k) => (k === 0 ? from : k === patches ? from + length : value));
+  const increasing = slices.every(
+    (value, k) => Number.isFinite(value) && (k === 0 || value > slices[k - 1]!),
+  );
+  return increasing ? slices : even;
+}
+
+function isIdentity(grid: ControlGrid, rect: Rect): boolean {
+  const { cols, rows, points } = grid;
+  const patchesX = (cols - 1) / 3;
+  const patchesY = (rows - 1) / 3;
+  const even = (k: number, n: number, from: number, length: number) => from + (length * k) / n;
+  return points.every((p, index) => {
+    const i = index % cols;
+    const j = Math.floor(index / cols);
+    const x = even(i, cols - 1, rect.left, rect.width);
+    const y = even(j, rows - 1, rect.top, rect.height);
+    return (
+      Math.abs(p[0] - x) < 0.01 &&
+      Math.abs(p[1] - y) < 0.01 &&
+      grid.slicesX.every((s, k) => Math.abs(s - even(k, patchesX, rect.left, rect.width)) < 0.01) &&
+      grid.slicesY.every((s, k) => Math.abs(s - even(k, patchesY, rect.top, rect.height)) < 0.01)
+    );
+  });
+}
+
+/** The warp's control grid, none when the warp leaves the content as it is. */
+export function envelopeOf(
+  warp: WarpInput | undefined,
+  size: { width: number; height: number },
+): EnvelopeOutcome {
+  if (!warp || warp.style === undefined || warp.style === 'none') return { kind: 'none' };
+  const rect = boundsOf(warp, size);
+  if (warp.style === 'custom') {
+    const mesh = warp.customEnvelopeWarp?.meshPoints;
+    if (!mesh || mesh.length === 0) return { kind: 'none' };
+    const quilt = warp.deformNumCols !== undefined || warp.deformNumRows !== undefined;
+    const cols = quilt ? (warp.deformNumCols ?? 0) : 4;
+    const rows = quilt ? (warp.deformNumRows ?? 0) : 4;
+    const patchesX = (cols - 1) / 3;
+    const patchesY = (rows - 1) / 3;
+    if (
+      !Number.isInteger(patchesX) ||
+      !Number.isInteger(patchesY) ||
+      patchesX < 1 ||
+      patchesY < 1 ||
+      patchesX > MAX_PATCHES ||
+      patchesY > MAX_PATCHES ||
+      mesh.length !== cols * rows ||
+      mesh.some((p) => !Number.isFinite(p.x) || !Number.isFinite(p.y))
+    ) {
+      return {
+        kind: 'unsupported',
+        reason: `the warp's grid (${mesh.length} points for ${cols}×${rows}) cannot be read`,
+      };
+    }
+    const grid: ControlGrid = {
+      cols,
+      rows,
+      points: mesh.map((p) => [p.x, p.y]),
+      slicesX: slicesOf(warp.customEnvelopeWarp?.quiltSliceX, rect.left, rect.width, patchesX),
+      slicesY: slicesOf(warp.customEnvelopeWarp?.quiltSliceY, rect.top, rect.height, patchesY),
+    };
+    return isIdentity(grid, rect) ? { kind: 'none' } : { kind: 'grid', grid };
+  }
+  if (!(PRESET_STYLES as readonly string[]).includes(warp.style)) {
+    return { kind: 'unsupported', reason: `the "${warp.style}" warp style is not known` };
+  }
+  const style = warp.style as PresetStyle;
+  // Photoshop 2021+ keeps the cylinder's parameters in a list; its first entry is the bend.
+  const bend = clampPercent(warp.values?.[0] ?? warp.value ?? 0);
+  const horizontal = clampPercent(warp.perspective ?? 0);
+  const vertical = clampPercent(warp.perspectiveOther ?? 0);
+  if (bend === 0 && horizontal === 0 && vertical === 0) return { kind: 'none' };
+  const unit = presetEnvelope(style, bend, horizontal, vertical, warp.rotate === 'vertical');
+  const grid: ControlGrid = {
+    cols: 4,
+    rows: 4,
+    points: unit.map(([x, y]) => [rect.left + x * rect.width, rect.top + y * rect.height]),
+    slicesX: [rect.left, rect.left + rect.width],
+    slicesY: [rect.top, rect.top + rect.height],
+  };
+  return {
+    kind: 'grid',
+    grid,
+    approximation: `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion; Photoshop's exact curve may differ slightly`,
+  };
+}
+
+const clampPercent = (value: number) =>
+  Number.isFinite(value) ? Math.max(-100, Math.min(100, value)) / 100 : 0;
+
+/**
+ * Each preset as a displacement of the identity 4×4 control grid (in units of the content's size),
+ * for horizontal orientation and bend b ∈ [−1, 1]; a vertical preset is the same envelope with x
+ * and y exchanged. Derivation: a cubic Bézier edge whose two inner control points are moved by d
+ * moves its midpoint by ¾·d, so an edge meant to bow by h (as a share of the size) moves its inner
+ * points by 4h/3. Photoshop's arcs bow an edge by half the content's height at bend 100 %, so
+ * A = 4/3 · ½ = ⅔ is the inner-point shift at full bend. i, j ∈ 0..3 index column and row; "inner"
+ * means i ∈ {1, 2}.
+ */
+const A = 2 / 3;
+type Displacement = (i: number, j: number, b: number) => Point;
+
+const inner = (k: number) => k === 1 || k === 2;
+/** Outward unit direction from the centre along one axis: −1, −⅓, ⅓, 1 for k = 0..3. */
+const side = (k: number) => (2 * k) / 3 - 1;
+
+const PRESETS: Record<PresetStyle, Displacement> = {
+  // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
+  arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
+  // Only the bottom edge bows (downwards for a positive bend), fading to nothing at the top.
+  arcLower: (i, j, b) => [0, inner(i) ? (b * A * j) / 3 : 0],
+  // Only the top edge bows (upwards), fading to nothing at the bottom.
+  arcUpper: (i, j, b) => [0, inner(i) ? (-b * A * (3 - j)) / 3 : 0],
+  // Every row bows up by the bend and the sides stay vertical.
+  arch: (i, _j, b) => [0, inner(i) ? -b * A : 0],
+  // Top up, bottom down: the rows open out from the middle.
+  bulge: (i, j, b) => [0, inner(i) ? b * A * 0.5 * side(j) : 0],
+  // The bottom bows down and its corners come up: a shell opening downwards.
+  shellLower: (i, j, b) => [
+    0,
+    j === 3 ? (inner(i) ? b * A * 0.5 : -b * A * 0.5) : j === 2 && inner(i) ? (b * A) / 6 : 0,
+  ],
+  // The top bows up and its corners come down.
+  shellUpper: (i, j, b) => [
+    0,
+    j === 0 ? (inner(i) ? -b * A * 0.5 : b * A * 0.5) : j === 1 && inner(i) ? -(b * A) / 6 : 0,
+  ],
+  // One full S-wave along every row: up on the left, down on the right.
+  flag: (i, _j, b) => [0, i === 1 ? -b * A : i === 2 ? b * A : 0],
+  // An S-wave whose top and bottom run against each other, the columns swaying with them.
+  wave: (i, j, b) => [
+    i === 0 || i === 3 ? 0 : (b * A * 0.25 * side(j)) / 2,
+    i === 1 ? -b * A * (1 - j / 3) : i === 2 ? b * A * (1 - j / 3) : 0,
+  ],
+  // Wide at the left, pinched at the right: the top and bottom open near the head.
+  fish: (i, j, b) => [
+    0,
+    j === 0 || j === 3 ? (i === 1 ? b * A * side(j) : i === 2 ? (-b * A * side(j)) / 2 : 0) : 0,
+  ],
+  // The left falls and the right rises, every row an S-curve between the two.
+  rise: (i, _j, b) => [0, ((b * A) / 2) * (i < 2 ? 1 : -1)],
+  // The centre swells outwards: only the four inner points move, away from the centre (towards
+  // it for a negative bend, never past it, so the envelope does not fold).
+  fisheye: (i, j, b) => {
+    const k = b > 0 ? 1.5 : 0.45;
+    return inner(i) && inner(j) ? [b * k * side(i), b * k * side(j)] : [0, 0];
+  },
+  // The whole envelope swells: inner edge points move outwards, inner points more so.
+  inflate: (i, j, b) => [inner(j) ? b * A * 0.5 * side(i) : 0, inner(i) ? b * A * 0.5 * side(j) : 0],
+  // The sides pinch in and the top and bottom swell out.
+  squeeze: (i, j, b) => [
+    inner(j) && (i === 0 || i === 3) ? -b * A * 0.5 * side(i) : 0,
+    inner(i) && (j === 0 || j === 3) ? b * A * 0.25 * side(j) : 0,
+  ],
+  // The inner points turn about the centre, the edges' inner points half as far.
+  twist: (i, j, b) => {
+    const angle = (b * Math.PI) / 6 / (inner(i) && inner(j) ? 1 : 2);
+    if (!(inner(i) || inner(j))) return [0, 0];
+    const x = i / 3 - 0.5;
+    const y = j / 3 - 0.5;
+    return [x * Math.cos(angle) - y * Math.sin(angle) - x, x * Math.sin(angle) + y * Math.cos(angle) - y];
+  },
+  // Wrapped round a cylinder seen from the front: every row sags, and the inner columns spread
+  // outwards (the sides foreshorten).
+  cylinder: (i, _j, b) => [inner(i) ? b * 0.1 * side(i) : 0, inner(i) ? b * A * 0.5 : 0],
+};
+
+/**
+ * The preset's 16 control points in the unit square, row by row: the bend's envelope, then the
+ * distortions as a perspective-like taper (horizontal distortion: one side taller than the other;
+ * vertical distortion: the top wider than the bottom or the reverse), as Photoshop's sliders do.
+ */
+export function presetEnvelope(
+  style: PresetStyle,
+  bend: number,
+  horizontal: number,
+  vertical: number,
+  rotated: boolean,
+): Point[] {
+  const displace = PRESETS[style];
+  const points: Point[] = [];
+  for (let j = 0; j < 4; j++) {
+    for (let i = 0; i < 4; i++) {
+      let x: number;
+      let y: number;
+      if (rotated) {
+        const [dy, dx] = displace(j, i, bend);
+        x = i / 3 + dx;
+        y = j / 3 + dy;
+      } else {
+        const [dx, dy] = displace(i, j, bend);
+        x = i / 3 + dx;
+        y = j / 3 + dy;
+      }
+      // Taper: at full distortion the far side is half as tall (or wide) as the near one is.
+      const sy = 1 + (horizontal * (x - 0.5)) / 1.5;
+      const sx = 1 + (vertical * (y - 0.5)) / 1.5;
+      points.push([0.5 + (x - 0.5) * sx, 0.5 + (y - 0.5) * sy]);
+    }
+  }
+  return points;
+}
+
+const bernstein = (t: number): [number, number, number, number] => {
+  const s = 1 - t;
+  return [s * s * s, 3 * s * s * t, 3 * s * t * t, t * t * t];
+};
+
+/** The patch index and the parameter within it of a content position along one axis. */
+function locate(slices: number[], position: number): [number, number] {
+  const last = slices.length - 2;
+  let k = 0;
+  while (k < last && position >= slices[k + 1]!) k++;
+  const t = (position - slices[k]!) / (slices[k + 1]! - slices[k]!);
+  return [k, Math.max(0, Math.min(1, t))];
+}
+
+/** Where content position (x, y) goes under the warp, in the same coordinates as the grid. */
+export function evaluateGrid(grid: ControlGrid, x: number, y: number): Point {
+  const [px, u] = locate(grid.slicesX, x);
+  const [py, v] = locate(grid.slicesY, y);
+  const bu = bernstein(u);
+  const bv = bernstein(v);
+  let outX = 0;
+  let outY = 0;
+  for (let j = 0; j < 4; j++) {
+    const rowStart = (py * 3 + j) * grid.cols + px * 3;
+    for (let i = 0; i < 4; i++) {
+      const weight = bu[i]! * bv[j]!;
+      const p = grid.points[rowStart + i]!;
+      outX += weight * p[0];
+      outY += weight * p[1];
+    }
+  }
+  return [outX, outY];
+}

@@ -1,0 +1,501 @@
+// Warped placed layers, written with ag-psd's writer the way Photoshop stores them, imported and
+// rendered: a custom warp under a rotated, scaled transform and a 3×3 split warp must land where a
+// straightforward per-pixel reference (the Bézier surface evaluated here, then the content's
+// transform) puts them; the preset styles must bend, keep their symmetry, vanish at bend 0, and
+// say that their curve is approximated.
+import { randomUUID } from 'node:crypto';
+import {
+  createCompositor,
+  createKernelPool,
+  applyHomography,
+  solveHomography,
+  smartObjectsOf,
+  templateManifestSchema,
+  type Compositor,
+  type Mesh,
+} from '@platen/compositor';
+import type { Warp } from 'ag-psd';
+import sharp from 'sharp';
+import { importPsd, type ImportedPsd } from './psd-importer.js';
+import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
+import { PRESET_STYLES, type PresetStyle } from './warp-envelope.js';
+
+const W = 320;
+const H = 240;
+const BG: [number, number, number] = [200, 200, 200];
+const CONTENT = { width: 200, height: 100 };
+const uuid = randomUUID();
+const options = { smartObjectUuid: () => uuid };
+
+let compositor: Compositor;
+let artwork: Buffer;
+
+beforeAll(async () => {
+  compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 });
+  // Left half red, right half blue: orientation and placement both show.
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="200" height="200" fill="#ff0000"/><rect x="200" width="200" height="200" fill="#0000ff"/></svg>`;
+  artwork = await sharp(Buffer.from(svg)).png().toBuffer();
+});
+
+const imported = async (psd: TestPsdOptions): Promise<ImportedPsd> =>
+  importPsd(await makeTestPsd(psd), options);
+
+async function render(result: ImportedPsd): Promise<{ data: Buffer; width: number }> {
+  const manifest = templateManifestSchema.parse(result.manifest);
+  const prepared = await compositor.prepare({ id: randomUUID(), version: 1, manifest }, result.assets);
+  const inputs = smartObjectsOf(manifest).map((so) => ({
+    uuid: so.uuid,
+    asset: artwork,
+    fit: 'fill' as const,
+    rotate: 0,
+  }));
+  const { data } = await compositor.render(prepared, inputs, { format: 'png' });
+  const raw = await sharp(data).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data: raw.data, width: raw.info.width };
+}
+
+type P = [number, number];
+
+/** Cubic Bézier by de Casteljau (deliberately not the importer's Bernstein sums). */
+function casteljau(points: P[], t: number): P {
+  let level = points;
+  while (level.length > 1) {
+    level = level
+      .slice(1)
+      .map((p, k) => [level[k]![0] + (p[0] - level[k]![0]) * t, level[k]![1] + (p[1] - level[k]![1]) * t]);
+  }
+  return level[0]!;
+}
+
+/** A (3n+1)×(3m+1) control grid with patch boundaries at `sx`/`sy` (content px), evaluated at (x, y). */
+function surface(grid: P[], cols: number, sx: number[], sy: number[], x: number, y: number): P {
+  const find = (s: number[], v: number) => {
+    let k = 0;
+    while (k < s.length - 2 && v >= s[k + 1]!) k++;
+    return [k, (v - s[k]!) / (s[k + 1]! - s[k]!)] as const;
+  };
+  const [px, u] = find(sx, x);
+  const [py, v] = find(sy, y);
+  const rows = [0, 1, 2, 3].map((j) =>
+    casteljau(
+      [0, 1, 2, 3].map((i) => grid[(py * 3 + j) * cols + px * 3 + i]!),
+      u,
+    ),
+  );
+  return casteljau(rows, v);
+}
+
+/**
+ * The per-pixel reference: every content position (a fine grid of them) through the warp and then
+ * the content's affine transform (TL, TR, BL corners of the content rectangle), splatted onto the
+ * canvas with its colour. Pixels whose whole 3×3 neighbourhood got only one colour are "solid".
+ */
+function reference(warpAt: (x: number, y: number) => P, tl: P, tr: P, bl: P): Map<number, 'red' | 'blue'> {
+  const hits = new Map<number, Set<string>>();
+  const step = 0.2;
+  for (let y = step / 2; y < CONTENT.height; y += step) {
+    for (let x = step / 2; x < CONTENT.width; x += step) {
+      const [wx, wy] = warpAt(x, y);
+      const cx = tl[0] + (wx / CONTENT.width) * (tr[0] - tl[0]) + (wy / CONTENT.height) * (bl[0] - tl[0]);
+      const cy = tl[1] + (wx / CONTENT.width) * (tr[1] - tl[1]) + (wy / CONTENT.height) * (bl[1] - tl[1]);
+      const key = Math.floor(cy) * W + Math.floor(cx);
+      if (!hits.has(key)) hits.set(key, new Set());
+      hits.get(key)!.add(x < CONTENT.width / 2 ? 'red' : 'blue');
+    }
+  }
+  const solid = new Map<number, 'red' | 'blue'>();
+  for (const [key, colours] of hits) {
+    if (colours.size !== 1) continue;
+    const colour = [...colours][0] as 'red' | 'blue';
+    let all = true;
+    for (let dy = -1; dy <= 1 && all; dy++) {
+      for (let dx = -1; dx <= 1 && all; dx++) {
+        const near = hits.get(key + dy * W + dx);
+        all = near !== undefined && near.size === 1 && near.has(colour);
+      }
+    }
+    if (all) solid.set(key, colour);
+  }
+  return solid;
+}
+
+/** Share of the reference's solid pixels, and of the pixels well clear of it, that the render gets wrong. */
+function mismatch(
+  raw: { data: Buffer },
+  solid: Map<number, 'red' | 'blue'>,
+  clearOf: (key: number) => boolean,
+) {
+  const expected = { red: [255, 0, 0], blue: [0, 0, 255], background: BG };
+  let checked = 0;
+  let wrong = 0;
+  for (let key = 0; key < W * H; key++) {
+    const want = solid.get(key) ?? (clearOf(key) ? 'background' : undefined);
+    if (!want) continue;
+    checked++;
+    const got = [...raw.data.subarray(key * 3, key * 3 + 3)];
+    if (got.some((value, c) => Math.abs(value - expected[want][c]!) > 40)) wrong++;
+  }
+  return { checked, wrong: wrong / checked };
+}
+
+/** Canvas pixels within 3 px of any point the reference covers count as neither inside nor outside. */
+function clearOfSplat(warpAt: (x: number, y: number) => P, tl: P, tr: P, bl: P): (key: number) => boolean {
+  const near = new Set<number>();
+  for (let y = 0; y <= CONTENT.height; y += 0.5) {
+    for (let x = 0; x <= CONTENT.width; x += 0.5) {
+      const [wx, wy] = warpAt(x, y);
+      const cx = tl[0] + (wx / CONTENT.width) * (tr[0] - tl[0]) + (wy / CONTENT.height) * (bl[0] - tl[0]);
+      const cy = tl[1] + (wx / CONTENT.width) * (tr[1] - tl[1]) + (wy / CONTENT.height) * (bl[1] - tl[1]);
+      for (let dy = -3; dy <= 3; dy++)
+        for (let dx = -3; dx <= 3; dx++) near.add((Math.floor(cy) + dy) * W + Math.floor(cx) + dx);
+    }
+  }
+  return (key) => !near.has(key);
+}
+
+// A rotated (20°), scaled (0.8×) placement: content rectangle corners on the canvas.
+const angle = (20 * Math.PI) / 180;
+const TL: P = [100, 50];
+const TR: P = [TL[0] + 160 * Math.cos(angle), TL[1] + 160 * Math.sin(angle)];
+const BL: P = [TL[0] - 80 * Math.sin(angle), TL[1] + 80 * Math.cos(angle)];
+const BR: P = [TR[0] + BL[0] - TL[0], TR[1] + BL[1] - TL[1]];
+
+const evenGrid = (cols: number, rows: number): P[] =>
+  Array.from({ length: cols * rows }, (_, k) => [
+    ((k % cols) * CONTENT.width) / (cols - 1),
+    (Math.floor(k / cols) * CONTENT.height) / (rows - 1),
+  ]);
+
+describe('importPsd: custom and split warps', () => {
+  it('places a heavily warped layer where its Bézier envelope under the transform lands, with no warning', async () => {
+    // Control points reaching well outside the content (left, up, right, down): Photoshop's
+    // transform corners are then those of the control points' bounding box, not the content's.
+    const grid = evenGrid(4, 4).map(([x, y], k): P => {
+      const moves: Record<number, P> = {
+        0: [-40, -30],
+        5: [-20, 40],
+        6: [30, -45],
+        11: [50, 20],
+        15: [30, 35],
+        12: [0, 20],
+      };
+      const [dx, dy] = moves[k] ?? [0, 0];
+      return [x + dx, y + dy];
+    });
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [
+        {
+          name: 'Art',
+          ...CONTENT,
+          x: 0,
+          y: 0,
+          corners: [TL, TR, BR, BL],
+          warp: grid.map(([x, y]) => ({ x, y })),
+        },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
+    expect(so!.mesh).toBeDefined();
+
+    const warpAt = (x: number, y: number) => surface(grid, 4, [0, 200], [0, 100], x, y);
+    const solid = reference(warpAt, TL, TR, BL);
+    expect(solid.size).toBeGreaterThan(5000);
+    const result2 = mismatch(await render(result), solid, clearOfSplat(warpAt, TL, TR, BL));
+    expect(result2.checked).toBeGreaterThan(40_000);
+    expect(result2.wrong).toBeLessThan(0.003);
+  });
+
+  it('takes a warped layer through its perspective too: control-point box → transform → nonAffineTransform', async () => {
+    const grid = evenGrid(4, 4).map(([x, y], k): P =>
+      k === 5 || k === 6 ? [x, y - 145 / 3] : k === 0 ? [x - 20, y] : [x, y],
+    );
+    // The layer sits upright at 1:1 at (40, 60); its transform corners then go into this perspective.
+    const nonAffine: [P, P, P, P] = [
+      [30, 40],
+      [250, 70],
+      [230, 190],
+      [10, 160],
+    ];
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [
+        { name: 'Art', ...CONTENT, x: 40, y: 60, warp: grid.map(([x, y]) => ({ x, y })), nonAffine },
+      ],
+    });
+    expect(result.warnings).toEqual([]);
+    const mesh = smartObjectsOf(templateManifestSchema.parse(result.manifest))[0]!.mesh!;
+    // The control points' box (x −20..200, y −15..100) is what the writer stores as `transform`.
+    const [x0, x1] = [Math.min(...grid.map((p) => p[0])), Math.max(...grid.map((p) => p[0]))];
+    const [y0, y1] = [Math.min(...grid.map((p) => p[1])), Math.max(...grid.map((p) => p[1]))];
+    expect([x0, x1, y0, y1]).toEqual([-20, 200, expect.closeTo(-15, 9), 100]);
+    const box: [P, P, P, P] = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ];
+    const written = box.map(([x, y]): P => [x + 40, y + 60]);
+    const perspective = solveHomography(written as [P, P, P, P], nonAffine);
+    for (const [c, r] of [
+      [0, 0],
+      [8, 8],
+      [16, 0],
+      [5, 11],
+      [16, 16],
+    ] as const) {
+      const [wx, wy] = surface(grid, 4, [0, 200], [0, 100], (200 * c) / 16, (100 * r) / 16);
+      const [ex, ey] = applyHomography(perspective, [wx + 40, wy + 60]);
+      const [mx, my] = mesh.points[r * 17 + c]!;
+      expect(mx).toBeCloseTo(ex, 6);
+      expect(my).toBeCloseTo(ey, 6);
+    }
+  });
+
+  it('draws a 3×3 split warp patch by patch, with its uneven slices, where the reference puts it', async () => {
+    const cols = 10;
+    const sx = [0, 50, 120, 200];
+    const sy = [0, 30, 60, 100];
+    // The even grid over uneven slices: each patch's control points a third of its own width apart.
+    const grid: P[] = [];
+    for (let j = 0; j < cols; j++) {
+      for (let i = 0; i < cols; i++) {
+        const px = Math.min(2, Math.floor(i / 3));
+        const py = Math.min(2, Math.floor(j / 3));
+        const x = sx[px]! + ((i - px * 3) / 3) * (sx[px + 1]! - sx[px]!);
+        const y = sy[py]! + ((j - py * 3) / 3) * (sy[py + 1]! - sy[py]!);
+        grid.push([x, y]);
+      }
+    }
+    // Bend the middle patch's inner points and one shared boundary row: only a patchwise reading matches.
+    const bent = grid.map(([x, y], k): P => {
+      const i = k % cols;
+      const j = Math.floor(k / cols);
+      if ((i === 4 || i === 5) && (j === 4 || j === 5)) return [x + 15, y - 25];
+      if (j === 6 && i >= 3 && i <= 6) return [x, y + 18];
+      return [x, y];
+    });
+    const agWarp: Warp = {
+      style: 'custom',
+      value: 0,
+      bounds: {
+        top: { value: 0, units: 'Pixels' },
+        left: { value: 0, units: 'Pixels' },
+        bottom: { value: 100, units: 'Pixels' },
+        right: { value: 200, units: 'Pixels' },
+      },
+      uOrder: 4,
+      vOrder: 4,
+      deformNumRows: cols,
+      deformNumCols: cols,
+      customEnvelopeWarp: {
+        quiltSliceX: [-0.6, 50, 120, 200.6],
+        quiltSliceY: [-0.6, 30, 60, 100.6],
+        meshPoints: bent.map(([x, y]) => ({ x, y })),
+      },
+    };
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [{ name: 'Art', ...CONTENT, x: 0, y: 0, corners: [TL, TR, BR, BL], agWarp }],
+    });
+    expect(result.warnings).toEqual([]);
+    const warpAt = (x: number, y: number) => surface(bent, cols, sx, sy, x, y);
+    const solid = reference(warpAt, TL, TR, BL);
+    const outcome = mismatch(await render(result), solid, clearOfSplat(warpAt, TL, TR, BL));
+    expect(outcome.checked).toBeGreaterThan(40_000);
+    expect(outcome.wrong).toBeLessThan(0.003);
+
+    // The same grid left even is no warp at all.
+    const flat = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [
+        {
+          name: 'Art',
+          ...CONTENT,
+          x: 0,
+          y: 0,
+          agWarp: {
+            ...agWarp,
+            customEnvelopeWarp: {
+              quiltSliceX: [-0.6, 200 / 3, 400 / 3, 200.6],
+              quiltSliceY: [-0.6, 100 / 3, 200 / 3, 100.6],
+              meshPoints: evenGrid(cols, cols).map(([x, y]) => ({ x, y })),
+            },
+          },
+        },
+      ],
+    });
+    expect(flat.warnings).toEqual([]);
+    expect(smartObjectsOf(templateManifestSchema.parse(flat.manifest))[0]!.mesh).toBeUndefined();
+  });
+
+  it('warns, naming the problem, for a split warp whose grid does not match its point count', async () => {
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BG,
+      smartObjects: [
+        {
+          name: 'Art',
+          ...CONTENT,
+          x: 20,
+          y: 20,
+          agWarp: {
+            style: 'custom',
+            deformNumRows: 7,
+            deformNumCols: 7,
+            customEnvelopeWarp: {
+              quiltSliceX: [0, 100, 200],
+              quiltSliceY: [0, 50, 100],
+              meshPoints: evenGrid(4, 4).map(([x, y]) => ({ x, y })),
+            },
+          },
+        },
+      ],
+    });
+    expect(result.warnings.map(({ layer, code }) => [layer, code])).toEqual([['Art', 'WARP_APPROXIMATED']]);
+    expect(result.warnings[0]!.message).toContain('cannot be read');
+    expect(smartObjectsOf(templateManifestSchema.parse(result.manifest))[0]!.mesh).toBeUndefined();
+  });
+});
+
+const MIRROR_X: PresetStyle[] = [
+  'arc',
+  'arcLower',
+  'arcUpper',
+  'arch',
+  'bulge',
+  'shellLower',
+  'shellUpper',
+  'fisheye',
+  'inflate',
+  'squeeze',
+  'cylinder',
+];
+const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
+const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
+
+function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Warp {
+  return {
+    style: style as Warp['style'],
+    ...(style === 'cylinder' ? { values: [value] } : { value }),
+    rotate: 'horizontal',
+    bounds: {
+      top: { value: 0, units: 'Pixels' },
+      left: { value: 0, units: 'Pixels' },
+      bottom: { value: 100, units: 'Pixels' },
+      right: { value: 100, units: 'Pixels' },
+    },
+    uOrder: 4,
+    vOrder: 4,
+    ...extra,
+  };
+}
+
+async function presetMesh(warp: Warp): Promise<{ mesh: Mesh | undefined; result: ImportedPsd }> {
+  const result = await imported({
+    width: W,
+    height: H,
+    background: BG,
+    smartObjects: [{ name: 'Art', width: 100, height: 100, x: 100, y: 60, agWarp: warp }],
+  });
+  return { mesh: smartObjectsOf(templateManifestSchema.parse(result.manifest))[0]!.mesh, result };
+}
+
+/** Largest distance of a mesh point from where the unwarped, bilinear square would put it. */
+function bendOf(mesh: Mesh): number {
+  const at = (c: number, r: number) => mesh.points[r * (mesh.cols + 1) + c]!;
+  const [tl, tr, br, bl] = [at(0, 0), at(mesh.cols, 0), at(mesh.cols, mesh.rows), at(0, mesh.rows)];
+  let most = 0;
+  mesh.points.forEach(([x, y], k) => {
+    const u = (k % (mesh.cols + 1)) / mesh.cols;
+    const v = Math.floor(k / (mesh.cols + 1)) / mesh.rows;
+    const bx = (1 - v) * ((1 - u) * tl[0] + u * tr[0]) + v * ((1 - u) * bl[0] + u * br[0]);
+    const by = (1 - v) * ((1 - u) * tl[1] + u * tr[1]) + v * ((1 - u) * bl[1] + u * br[1]);
+    most = Math.max(most, Math.hypot(x - bx, y - by));
+  });
+  return most;
+}
+
+describe('importPsd: preset warps', () => {
+  it.each(PRESET_STYLES.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
+    'bends "%s" at %i %%, keeps its symmetry and says the curve is approximated',
+    async (style, bend) => {
+      const { mesh, result } = await presetMesh(presetWarp(style, bend));
+      expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+      expect(result.warnings[0]!.message).toContain(`"${style}" warp preset`);
+      expect(mesh).toBeDefined();
+      expect(bendOf(mesh!)).toBeGreaterThan(3);
+      const n = mesh!.cols;
+      const at = (c: number, r: number) => mesh!.points[r * (n + 1) + c]!;
+      const corners = [at(0, 0), at(n, 0), at(n, n), at(0, n)];
+      const centre = [0, 1].map((axis) => corners.reduce((sum, p) => sum + p[axis]!, 0) / 4);
+      for (let r = 0; r <= n; r++) {
+        for (let c = 0; c <= n; c++) {
+          const [x, y] = at(c, r);
+          if (MIRROR_X.includes(style)) {
+            expect(at(n - c, r)[0]).toBeCloseTo(2 * centre[0]! - x, 6);
+            expect(at(n - c, r)[1]).toBeCloseTo(y, 6);
+          }
+          if (MIRROR_Y.includes(style)) {
+            expect(at(c, n - r)[0]).toBeCloseTo(x, 6);
+            expect(at(c, n - r)[1]).toBeCloseTo(2 * centre[1]! - y, 6);
+          }
+          if (POINT.includes(style)) {
+            expect(at(n - c, n - r)[0]).toBeCloseTo(2 * centre[0]! - x, 6);
+            expect(at(n - c, n - r)[1]).toBeCloseTo(2 * centre[1]! - y, 6);
+          }
+        }
+      }
+    },
+  );
+
+  it.each(PRESET_STYLES)(
+    'leaves "%s" at bend 0 with no distortion as no warp and no warning',
+    async (style) => {
+      const { mesh, result } = await presetMesh(presetWarp(style, 0));
+      expect(result.warnings).toEqual([]);
+      expect(mesh).toBeUndefined();
+    },
+  );
+
+  it('bends the other way for a negative bend, and a vertical preset is the horizontal one turned', async () => {
+    const up = (await presetMesh(presetWarp('arch', 60))).mesh!;
+    const down = (await presetMesh(presetWarp('arch', -60))).mesh!;
+    const n = up.cols;
+    const mid = (m: Mesh) => m.points[(n / 2) * (n + 1) + n / 2]!;
+    // On a square content at bend ±60 %, the middle of an arched square rises above / sinks below its sides' middle.
+    const sideMiddle = (m: Mesh) => m.points[(n / 2) * (n + 1)]!;
+    expect(mid(up)[1]).toBeLessThan(sideMiddle(up)[1] - 5);
+    expect(mid(down)[1]).toBeGreaterThan(sideMiddle(down)[1] + 5);
+
+    const vertical = (await presetMesh(presetWarp('flag', 60, { rotate: 'vertical' }))).mesh!;
+    const horizontal = (await presetMesh(presetWarp('flag', 60))).mesh!;
+    const origin = horizontal.points[0]!;
+    for (let r = 0; r <= n; r++) {
+      for (let c = 0; c <= n; c++) {
+        const h = horizontal.points[r * (n + 1) + c]!;
+        const v = vertical.points[c * (n + 1) + r]!;
+        expect(v[0] - origin[0]).toBeCloseTo(h[1] - origin[1], 6);
+        expect(v[1] - origin[1]).toBeCloseTo(h[0] - origin[0], 6);
+      }
+    }
+  });
+
+  it('tapers with the horizontal distortion alone: the right side taller than the left', async () => {
+    const { mesh, result } = await presetMesh(presetWarp('arc', 0, { perspective: 50 }));
+    expect(result.warnings).toHaveLength(1);
+    const n = mesh!.cols;
+    const height = (c: number) => mesh!.points[n * (n + 1) + c]![1] - mesh!.points[c]![1];
+    expect(height(n)).toBeGreaterThan(height(0) * 1.3);
+  });
+});
