@@ -4,3 +4,4 @@ export * from './internal-api.js';
 export * from './public-api.js';
 export * from './page-cursor.js';
 export * from './storable-text.js';
+export * from './dashboard-api.js';

@@ -114,6 +114,7 @@ export const smartObjectSchema = z
       .meta({ description: 'The product colour a render may set (`smart_objects[].color`); null: none' }),
   })
   .meta({ id: 'SmartObject' });
+export type SmartObject = z.infer<typeof smartObjectSchema>;
 
 export const MOCKUP_STATUSES = ['processing', 'ready', 'failed'] as const;
 
@@ -398,6 +399,7 @@ export type WebhookEndpointView = z.infer<typeof webhookEndpointSchema>;
 export const createdWebhookEndpointSchema = webhookEndpointSchema
   .extend({ secret: z.string().meta({ description: 'whsec_…: shown this one time only' }) })
   .meta({ id: 'CreatedWebhookEndpoint' });
+export type CreatedWebhookEndpoint = z.infer<typeof createdWebhookEndpointSchema>;
 
 export const webhookSecretSchema = z
   .object({
@@ -408,6 +410,7 @@ export const webhookSecretSchema = z
       .meta({ description: 'Until then deliveries also carry a signature made with the previous secret' }),
   })
   .meta({ id: 'WebhookSecret' });
+export type WebhookSecret = z.infer<typeof webhookSecretSchema>;
 
 export const webhookAttemptSchema = z
   .object({
@@ -417,6 +420,7 @@ export const webhookAttemptSchema = z
     error: z.string().nullable(),
   })
   .meta({ id: 'WebhookAttempt' });
+export type WebhookAttempt = z.infer<typeof webhookAttemptSchema>;
 
 export const webhookDeliverySchema = z
   .object({

@@ -49,8 +49,11 @@ const mockup: Mockup = {
   width: 1000,
   height: 800,
   thumbnail: null,
+  outline: null,
   status: 'ready',
   built_in: true,
+  error: null,
+  warnings: [],
   created_at: '2025-01-01T00:00:00Z',
   smart_objects: [
     {

@@ -5,10 +5,10 @@ const report: UsageReport = {
   from: '2025-02-26',
   to: '2025-03-02',
   rows: [
-    { date: '2025-02-26', key_id: 'k1', key_name: 'Server', requests: 5, renders: 2 },
-    { date: '2025-03-01', key_id: 'k1', key_name: 'Server', requests: 3, renders: 3 },
-    { date: '2025-03-01', key_id: 'k2', key_name: 'Laptop', requests: 10, renders: 1 },
-    { date: '2025-03-02', key_id: 'k2', key_name: 'Laptop', requests: 4, renders: 0 },
+    { date: '2025-02-26', key_id: 'k1', key_name: 'Server', requests: 5, renders: 2, credits: 0 },
+    { date: '2025-03-01', key_id: 'k1', key_name: 'Server', requests: 3, renders: 3, credits: 0 },
+    { date: '2025-03-01', key_id: 'k2', key_name: 'Laptop', requests: 10, renders: 1, credits: 0 },
+    { date: '2025-03-02', key_id: 'k2', key_name: 'Laptop', requests: 4, renders: 0, credits: 0 },
   ],
 };
 
@@ -58,8 +58,8 @@ describe('buildUsageSeries', () => {
       from: '2025-03-01',
       to: '2025-03-01',
       rows: [
-        { date: '2025-02-01', key_id: 'k1', key_name: 'Old', requests: 99, renders: 99 },
-        { date: '2025-03-01', key_id: 'k1', key_name: 'Old', requests: Number.NaN, renders: 1 },
+        { date: '2025-02-01', key_id: 'k1', key_name: 'Old', requests: 99, renders: 99, credits: 0 },
+        { date: '2025-03-01', key_id: 'k1', key_name: 'Old', requests: Number.NaN, renders: 1, credits: 0 },
       ],
     });
     expect(odd.total).toEqual({ requests: [0], renders: [1] });

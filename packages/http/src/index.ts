@@ -8,3 +8,6 @@ export * from './service-token.js';
 export * from './route-registry.js';
 export * from './openapi.js';
 export * from './session-token.js';
+export * from './respond.js';
+export * from './route-params.js';
+export * from './find-owned.js';

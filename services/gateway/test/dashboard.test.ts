@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { successEnvelope, usageReportSchema } from '@platen/contracts';
 import { createSessionTokens } from '@platen/http';
 import { waitFor } from '@platen/testing';
 import { apiClient, issuePaths, TINY_PNG } from './support/api-client.js';
@@ -284,6 +285,27 @@ describe('keys from the dashboard', () => {
       }),
     ]);
     expect((await browser.get('/dashboard/api/usage?days=0')).status).toBe(400);
+  });
+
+  it('sends usage exactly in the shape of the shared schema the page is typed with', async () => {
+    const { browser } = await signedUp('usage-shape');
+    const empty = (await browser.get('/dashboard/api/usage?days=3')).body;
+    // parse() drops fields the schema does not know, so equality also catches a field the server added.
+    expect(successEnvelope(usageReportSchema).parse(empty)).toEqual(empty);
+    const key = (await browser.post('/dashboard/api/keys', { name: 'shaped' })).body.data as { key: string };
+    await apiClient(gateway.url, key.key).get('/api/v1/mockups');
+    const answer = await waitFor(
+      async () => {
+        const body = (await browser.get('/dashboard/api/usage?days=3')).body as { data: { rows: unknown[] } };
+        return body.data.rows.length > 0 ? body : undefined;
+      },
+      { timeoutMs: 20_000, what: 'usage flushed to Postgres' },
+    );
+    const report = successEnvelope(usageReportSchema).parse(answer);
+    expect(report).toEqual(answer);
+    expect(report.data.rows).toEqual([
+      expect.objectContaining({ key_name: 'shaped', requests: 1, credits: 0 }),
+    ]);
   });
 });
 

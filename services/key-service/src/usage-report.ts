@@ -1,5 +1,6 @@
 // Per-key daily usage of an account (requests, renders, credits), as the usage flusher wrote it to
 // keys.key_usage: what the dashboard charts. Days are UTC; only days with activity have rows.
+import type { UsageReport } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import { sql, type Kysely } from 'kysely';
 import type { Clock } from './clock.js';
@@ -7,23 +8,8 @@ import { isResourceId } from './resource-id.js';
 
 export const MAX_USAGE_DAYS = 90;
 
-export interface UsageRow {
-  date: string;
-  key_id: string;
-  key_name: string;
-  requests: number;
-  renders: number;
-  credits: number;
-}
-
-export interface UsageReport {
-  from: string;
-  to: string;
-  rows: UsageRow[];
-}
-
 export interface UsageReader {
-  /** The last `days` UTC days, today included. */
+  /** The last `days` UTC days, today included, in the dashboard API's shape (the gateway passes it on). */
   daily(accountId: string, days: number): Promise<UsageReport>;
 }
 

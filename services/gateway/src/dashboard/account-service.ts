@@ -8,9 +8,11 @@ import {
   errorCatalogue,
   type ApiKeySummary,
   type CreatedApiKey,
+  type CreditEntry,
   type ErrorCode,
   type KeyStatus,
   type RateLimits,
+  type UsageReport,
 } from '@platen/contracts';
 
 export interface SignedInUser {
@@ -24,29 +26,6 @@ export interface AccountView {
   id: string;
   email: string;
   credits: number;
-}
-
-export interface LedgerEntryView {
-  id: string;
-  kind: 'grant' | 'charge' | 'refund';
-  /** Signed: grants and refunds positive, charges negative. */
-  amount: number;
-  render_id: string | null;
-  note: string | null;
-  created_at: string;
-}
-
-export interface UsageView {
-  from: string;
-  to: string;
-  rows: Array<{
-    date: string;
-    key_id: string;
-    key_name: string;
-    requests: number;
-    renders: number;
-    credits: number;
-  }>;
 }
 
 export interface Paged<T> {
@@ -74,8 +53,8 @@ export interface AccountService {
   ledger(
     accountId: string,
     page: { limit: number; cursor?: string | undefined },
-  ): Promise<Paged<LedgerEntryView>>;
-  usage(accountId: string, days: number): Promise<UsageView>;
+  ): Promise<Paged<CreditEntry>>;
+  usage(accountId: string, days: number): Promise<UsageReport>;
 }
 
 export interface AccountServiceDeps {

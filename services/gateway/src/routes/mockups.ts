@@ -8,7 +8,7 @@ import {
   patchMockupRequestSchema,
   successEnvelope,
 } from '@platen/contracts';
-import { parseInput, type RouteRegistry } from '@platen/http';
+import { findOwnedOr404, parseInput, sendData, uuidParamsSchema, type RouteRegistry } from '@platen/http';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import { createMockupBodies, type JsonBody } from '../mockups/mockup-bodies.js';
@@ -25,7 +25,7 @@ export const listMockupsQuerySchema = paginationQuerySchema.extend({
   cursor: z.string().max(1024).optional(),
 });
 
-const mockupParams = z.object({ uuid: z.string().max(200) });
+const mockupParams = uuidParamsSchema;
 const templateParams = z.object({ id: z.string().max(200).meta({ description: 'uuid or slug' }) });
 const deletedSchema = successEnvelope(z.object({ uuid: z.uuid(), deleted: z.literal(true) }));
 
@@ -139,7 +139,8 @@ export function registerMockupRoutes({
       const mockup = isMultipart(req)
         ? await uploads.fromPsd(req, accountId)
         : await uploads.fromManifest(parseInput(createMockupFromManifestSchema, req.body ?? {}), accountId);
-      res.status(202).location(`/api/v1/mockups/${mockup.uuid}`).json({ success: true, data: mockup });
+      res.location(`/api/v1/mockups/${mockup.uuid}`);
+      sendData(res, mockup, 202);
     },
   );
 
@@ -157,8 +158,9 @@ export function registerMockupRoutes({
     },
     guard,
     async ({ params }, req, res) => {
-      const view = await mockups.findView({ ...mockupQueryOf(req), id: params.uuid, bySlug: false });
-      if (!view) throw new ApiError('NOT_FOUND');
+      const view = await findOwnedOr404(
+        mockups.findView({ ...mockupQueryOf(req), id: params.uuid, bySlug: false }),
+      );
       sendJson(res, bodies.one(view));
     },
   );
@@ -177,8 +179,9 @@ export function registerMockupRoutes({
     },
     guard,
     async ({ params }, req, res) => {
-      const view = await mockups.findView({ ...mockupQueryOf(req), id: params.id, bySlug: true });
-      if (!view) throw new ApiError('NOT_FOUND');
+      const view = await findOwnedOr404(
+        mockups.findView({ ...mockupQueryOf(req), id: params.id, bySlug: true }),
+      );
       sendJson(res, bodies.one(view));
     },
   );
@@ -198,13 +201,10 @@ export function registerMockupRoutes({
     },
     [...guard, ...jsonBody],
     async ({ params, body }, req, res) => {
-      const mockup = await mockups.rename({
-        accountId: authOf(req).accountId,
-        id: params.uuid,
-        name: body.name,
-      });
-      if (!mockup) throw new ApiError('NOT_FOUND');
-      res.json({ success: true, data: mockup });
+      const mockup = await findOwnedOr404(
+        mockups.rename({ accountId: authOf(req).accountId, id: params.uuid, name: body.name }),
+      );
+      sendData(res, mockup);
     },
   );
 
@@ -222,10 +222,8 @@ export function registerMockupRoutes({
     },
     guard,
     async ({ params }, req, res) => {
-      if (!(await mockups.remove({ accountId: authOf(req).accountId, id: params.uuid }))) {
-        throw new ApiError('NOT_FOUND');
-      }
-      res.json({ success: true, data: { uuid: params.uuid, deleted: true } });
+      await findOwnedOr404(mockups.remove({ accountId: authOf(req).accountId, id: params.uuid }));
+      sendData(res, { uuid: params.uuid, deleted: true });
     },
   );
 }

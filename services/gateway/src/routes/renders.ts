@@ -1,7 +1,6 @@
 // /api/v1/renders: create (with Idempotency-Key and ?wait=N), show, list; and the bearer-style alias
 // POST /api/v1/mockups/generate, which fills every required smart object with one artwork URL.
 import {
-  ApiError,
   createRenderRequestSchema,
   generateMockupRequestSchema,
   listEnvelope,
@@ -14,9 +13,15 @@ import {
   type ErrorCode,
   type Mockup,
 } from '@platen/contracts';
-import type { RouteRegistry } from '@platen/http';
+import {
+  findOwnedOr404,
+  isUuid,
+  sendData,
+  sendPage,
+  uuidParamsSchema,
+  type RouteRegistry,
+} from '@platen/http';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { z } from 'zod';
 import type { MockupStore } from '../mockups/mockup-store.js';
 import type { RenderAcceptor } from '../renders/render-acceptor.js';
 import { requestHash } from '../renders/request-hash.js';
@@ -85,9 +90,8 @@ export function registerRenderRoutes(deps: RenderRoutesDeps): void {
       row = (await renders.find(row.account_id, row.id)) ?? row;
     }
     const final = FINAL.has(row.status);
-    res.status(waitSeconds && final ? 200 : 202);
     res.location(`/api/v1/renders/${row.id}`);
-    res.json({ success: true, data: await view(row) });
+    sendData(res, await view(row), waitSeconds && final ? 200 : 202);
   }
 
   async function create(
@@ -198,7 +202,7 @@ export function registerRenderRoutes(deps: RenderRoutesDeps): void {
         limit: query.limit,
         cursor: query.cursor,
       });
-      res.json({ success: true, data: await Promise.all(page.rows.map(view)), next_cursor: page.nextCursor });
+      sendPage(res, { items: await Promise.all(page.rows.map(view)), nextCursor: page.nextCursor });
     },
   );
 
@@ -210,17 +214,17 @@ export function registerRenderRoutes(deps: RenderRoutesDeps): void {
       summary: 'Get a render',
       tags: ['renders'],
       security: 'apiKey',
-      params: z.object({ uuid: z.string().max(200) }),
+      params: uuidParamsSchema,
       responses: { 200: { description: 'The render', schema: successEnvelope(renderSchema) } },
       errors: ['NOT_FOUND'],
     },
     guard,
     async ({ params }, req, res) => {
-      const row = z.uuid().safeParse(params.uuid).success
-        ? await renders.find(authOf(req).accountId, params.uuid)
-        : undefined;
-      if (!row) throw new ApiError('NOT_FOUND');
-      res.json({ success: true, data: await view(row) });
+      const accountId = authOf(req).accountId;
+      const row = await findOwnedOr404(
+        isUuid(params.uuid) ? renders.find(accountId, params.uuid) : undefined,
+      );
+      sendData(res, await view(row));
     },
   );
 }

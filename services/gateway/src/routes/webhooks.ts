@@ -11,14 +11,14 @@ import {
   webhookEndpointSchema,
   webhookSecretSchema,
 } from '@platen/contracts';
-import type { RouteRegistry } from '@platen/http';
+import { idParamsSchema, sendData, sendPage, uuidParamsSchema, type RouteRegistry } from '@platen/http';
 import type { RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { RedeliveryLimit } from '../webhooks/redelivery-limit.js';
 import type { WebhookAdmin } from '../webhooks/webhook-admin.js';
 import { authOf } from './api-input.js';
 
-const endpointParams = z.object({ id: z.string().max(200) });
+const endpointParams = idParamsSchema;
 const deletedSchema = successEnvelope(z.object({ id: z.uuid(), deleted: z.literal(true) }));
 
 export interface WebhookRoutesDeps {
@@ -52,7 +52,7 @@ export function registerWebhookRoutes({
     },
     guard,
     async (_input, req, res) => {
-      res.json({ success: true, data: await webhooks.secret(authOf(req).accountId) });
+      sendData(res, await webhooks.secret(authOf(req).accountId));
     },
   );
 
@@ -68,7 +68,7 @@ export function registerWebhookRoutes({
     },
     guard,
     async (_input, req, res) => {
-      res.json({ success: true, data: await webhooks.rotateSecret(authOf(req).accountId) });
+      sendData(res, await webhooks.rotateSecret(authOf(req).accountId));
     },
   );
 
@@ -92,7 +92,8 @@ export function registerWebhookRoutes({
     [...guard, ...jsonBody],
     async ({ body }, req, res) => {
       const created = await webhooks.createEndpoint(authOf(req).accountId, body);
-      res.status(201).location(`/api/v1/webhooks/${created.id}`).json({ success: true, data: created });
+      res.location(`/api/v1/webhooks/${created.id}`);
+      sendData(res, created, 201);
     },
   );
 
@@ -113,7 +114,7 @@ export function registerWebhookRoutes({
     },
     guard,
     async (_input, req, res) => {
-      res.json({ success: true, data: await webhooks.listEndpoints(authOf(req).accountId) });
+      sendData(res, await webhooks.listEndpoints(authOf(req).accountId));
     },
   );
 
@@ -131,7 +132,7 @@ export function registerWebhookRoutes({
     },
     guard,
     async ({ params }, req, res) => {
-      res.json({ success: true, data: await webhooks.getEndpoint(authOf(req).accountId, params.id) });
+      sendData(res, await webhooks.getEndpoint(authOf(req).accountId, params.id));
     },
   );
 
@@ -150,7 +151,7 @@ export function registerWebhookRoutes({
     guard,
     async ({ params }, req, res) => {
       await webhooks.deleteEndpoint(authOf(req).accountId, params.id);
-      res.json({ success: true, data: { id: params.id, deleted: true } });
+      sendData(res, { id: params.id, deleted: true });
     },
   );
 
@@ -172,7 +173,7 @@ export function registerWebhookRoutes({
     guard,
     async ({ params, query }, req, res) => {
       const page = await webhooks.deliveries(authOf(req).accountId, params.id, query);
-      res.json({ success: true, data: page.items, next_cursor: page.nextCursor });
+      sendPage(res, page);
     },
   );
 
@@ -185,7 +186,7 @@ export function registerWebhookRoutes({
         'Send a finished render’s event again (same webhook-id): to its webhook_url, and to each registered endpoint whose delivery failed',
       tags: ['webhooks'],
       security: 'apiKey',
-      params: z.object({ uuid: z.string().max(200) }),
+      params: uuidParamsSchema,
       responses: {
         202: {
           description: 'The deliveries sent again, pending (the webhook_url one first)',
@@ -197,9 +198,7 @@ export function registerWebhookRoutes({
     guard,
     async ({ params }, req, res) => {
       await limitRedelivery(authOf(req).accountId, params.uuid);
-      res
-        .status(202)
-        .json({ success: true, data: await webhooks.redeliver(authOf(req).accountId, params.uuid) });
+      sendData(res, await webhooks.redeliver(authOf(req).accountId, params.uuid), 202);
     },
   );
 }

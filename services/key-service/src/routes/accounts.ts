@@ -1,10 +1,9 @@
 // Accounts: create, look up by id or email, disable (which revokes every key of the account).
 import { ApiError, createAccountRequestSchema } from '@platen/contracts';
-import { parseInput, type Logger } from '@platen/http';
+import { type Logger, parseInput, sendData } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AccountStore } from '../account-store.js';
-import { sendData } from './respond.js';
 
 export interface AccountRoutesDeps {
   accounts: AccountStore;

@@ -5,10 +5,10 @@ import {
   creditGrantRequestSchema,
   creditRefundRequestSchema,
 } from '@platen/contracts';
-import { parseInput } from '@platen/http';
+import { parseInput, sendData, sendPage } from '@platen/http';
 import { Router } from 'express';
 import type { CreditLedger } from '../credit-ledger.js';
-import { pageQuerySchema, sendData, sendPage } from './respond.js';
+import { pageQuerySchema } from './page-query.js';
 
 export interface CreditRoutesDeps {
   credits: CreditLedger;

@@ -3,7 +3,7 @@
 import { ApiError } from '@platen/contracts';
 import { Router } from 'express';
 import type { Readiness } from '../readiness.js';
-import { sendData } from './respond.js';
+import { sendData } from '@platen/http';
 
 export interface HealthRoutesDeps {
   readiness: () => Promise<Readiness>;

@@ -6,12 +6,12 @@ import {
   rotateKeyRequestSchema,
   verifyKeyRequestSchema,
 } from '@platen/contracts';
-import { parseInput, type Logger } from '@platen/http';
+import { type Logger, parseInput, sendData, sendPage } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { KeyStore } from '../key-store.js';
 import type { KeyVerifier } from '../key-verifier.js';
-import { pageQuerySchema, sendData, sendPage } from './respond.js';
+import { pageQuerySchema } from './page-query.js';
 
 const listKeysQuerySchema = pageQuerySchema.extend({ status: z.enum(KEY_STATUSES).optional() });
 

@@ -1,11 +1,10 @@
 // What the dashboard shows of usage: per-key daily requests, renders and credits (its chart), and
 // the default rate-limit policy of a key.
 import type { RateLimits } from '@platen/contracts';
-import { parseInput } from '@platen/http';
+import { parseInput, sendData } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import { MAX_USAGE_DAYS, type UsageReader } from '../usage-report.js';
-import { sendData } from './respond.js';
 
 const usageQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(MAX_USAGE_DAYS).default(30) });
 

@@ -6,12 +6,11 @@
 // session's maximum lifetime is not over.
 import { randomUUID } from 'node:crypto';
 import { ApiError, logInRequestSchema, signUpRequestSchema } from '@platen/contracts';
-import { parseInput, type Logger, type SessionTokens } from '@platen/http';
+import { type Logger, parseInput, sendData, type SessionTokens } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { UserIdentity, UserStore } from '../user-store.js';
-import { sendData } from './respond.js';
 
 const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });
 
