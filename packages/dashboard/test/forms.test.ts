@@ -66,6 +66,7 @@ const mockup: Mockup = {
       blend_mode: 'multiply',
       required: true,
       color: { default: '#ffffff', allowed: ['#ffffff', '#1f2a44'] },
+      placements: [{ layer_name: 'front', position: { x: 0, y: 0, width: 400, height: 400 }, quad: null }],
     },
     {
       uuid: 'pocket',
@@ -77,6 +78,7 @@ const mockup: Mockup = {
       blend_mode: 'normal',
       required: false,
       color: null,
+      placements: [{ layer_name: 'pocket', position: { x: 0, y: 0, width: 100, height: 100 }, quad: null }],
     },
   ],
 };
