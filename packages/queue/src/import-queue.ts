@@ -2,12 +2,18 @@
 // and the render-worker (consumer). jobId = mockup uuid, so one upload can never be imported twice.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import type { QueueJobs } from './job-worker.js';
 import { bullPrefix, QUEUE_NAMES } from './names.js';
 
 export const IMPORT_JOB_NAME = 'import-mockup';
 
 export const importJobSchema = z.object({ mockup_id: z.uuid() });
 export type ImportJob = z.infer<typeof importJobSchema>;
+
+export const IMPORT_QUEUE_JOBS = {
+  queue: QUEUE_NAMES.imports,
+  jobs: { [IMPORT_JOB_NAME]: importJobSchema },
+} as const satisfies QueueJobs;
 
 /** A storage or database hiccup is retried; a PSD that cannot be imported fails at once. */
 export const IMPORT_JOB_OPTIONS: JobsOptions = {

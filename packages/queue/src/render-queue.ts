@@ -2,12 +2,18 @@
 // jobId = render uuid, so a retried enqueue can never create a second job for one render.
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import type { QueueJobs } from './job-worker.js';
 import { bullPrefix, QUEUE_NAMES } from './names.js';
 
 export const RENDER_JOB_NAME = 'render';
 
 export const renderJobSchema = z.object({ render_id: z.uuid() });
 export type RenderJob = z.infer<typeof renderJobSchema>;
+
+export const RENDER_QUEUE_JOBS = {
+  queue: QUEUE_NAMES.renders,
+  jobs: { [RENDER_JOB_NAME]: renderJobSchema },
+} as const satisfies QueueJobs;
 
 /** Transient failures (asset server 5xx, timeouts) are retried with backoff; permanent ones fail at once. */
 export const RENDER_JOB_OPTIONS: JobsOptions = {

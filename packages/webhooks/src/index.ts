@@ -8,22 +8,16 @@ export { createRetrySchedule, WEBHOOK_RETRY_DELAYS_MS } from './retry-schedule.j
 export type { RetrySchedule, RetryScheduleOptions } from './retry-schedule.js';
 export {
   createWebhookQueue,
-  deliveryJobSchema,
   enqueueDelivery,
   enqueueRenderEvent,
-  renderEventJobSchema,
   RetryLaterError,
   WEBHOOK_BACKOFF_TYPE,
-  WEBHOOK_JOB_NAMES,
   webhookBackoffStrategy,
 } from './webhook-queue.js';
-export type {
-  DeliveryJob,
-  RenderEventJob,
-  WebhookJob,
-  WebhookJobName,
-  WebhookQueue,
-} from './webhook-queue.js';
+export type { WebhookQueue } from './webhook-queue.js';
+// Declared in packages/queue; still exported here so existing importers keep working.
+export { deliveryJobSchema, renderEventJobSchema, WEBHOOK_JOB_NAMES } from '@platen/queue';
+export type { DeliveryJob, RenderEventJob, WebhookJob, WebhookJobName } from '@platen/queue';
 export { webhookEventId } from './event-id.js';
 export { createDeliveryStore, ENDPOINT_DISABLE_AFTER_MS } from './delivery-store.js';
 export type {

@@ -2,24 +2,18 @@
 // rows, one per target) and `deliver` (ONE attempt of one delivery; jobId = delivery id). A retry is
 // the same job moved to BullMQ's delayed set with the delay the deliverer chose, so it lives in Redis
 // and survives a worker restart; attempts are counted in Postgres, BullMQ's `attempts` is only a bound.
-import { bullPrefix, QUEUE_NAMES } from '@platen/queue';
+// Job names and payload schemas are declared in packages/queue, beside the other queues.
+import {
+  bullPrefix,
+  QUEUE_NAMES,
+  WEBHOOK_JOB_NAMES,
+  type RenderEventJob,
+  type WebhookJob,
+  type WebhookJobName,
+} from '@platen/queue';
 import { Queue, type BackoffStrategy, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import { z } from 'zod';
 import type { RetrySchedule } from './retry-schedule.js';
 
-export const WEBHOOK_JOB_NAMES = { deliver: 'deliver', renderEvent: 'render-event' } as const;
-export type WebhookJobName = (typeof WEBHOOK_JOB_NAMES)[keyof typeof WEBHOOK_JOB_NAMES];
-
-export const deliveryJobSchema = z.object({ delivery_id: z.uuid() });
-export type DeliveryJob = z.infer<typeof deliveryJobSchema>;
-
-export const renderEventJobSchema = z.object({
-  render_id: z.uuid(),
-  status: z.enum(['succeeded', 'failed']),
-});
-export type RenderEventJob = z.infer<typeof renderEventJobSchema>;
-
-export type WebhookJob = DeliveryJob | RenderEventJob;
 export type WebhookQueue = Queue<WebhookJob, unknown, WebhookJobName>;
 
 /** The custom backoff type: the delay comes from the deliverer (RetryLaterError) or the schedule. */

@@ -2,17 +2,25 @@
 // a key derived from the render uuid (a retry overwrites, never duplicates), mark the row, announce.
 // Scheduling: a job over its account's share of the process's job slots is deferred before it counts
 // as an attempt; artwork is fetched outside the compose slots, which are taken only for the pixel work.
-// Transient failures are rethrown for BullMQ to retry with backoff; permanent ones, and the last
-// attempt, fail the render for good (refunded once) and end with UnrecoverableError.
+// Run by packages/queue's job worker: it retries what `classify` calls transient and, for a permanent
+// failure or the last attempt (or a job BullMQ failed itself), calls `onFinalFailure` once, which fails
+// the render for good (refunded once).
 import type { Compositor, ExportOptions, SmartObjectInput } from '@platen/compositor';
 import { exportOptionsSchema } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { LoadedTemplate, StoredRenderInput } from '@platen/mockups';
 import { storedRenderInputsSchema } from '@platen/mockups';
-import { RENDER_JOB_NAME, renderJobSchema, type RenderJob } from '@platen/queue';
+import {
+  type FailedJob,
+  type FailureKind,
+  type FinalFailure,
+  type JobContext,
+  type RENDER_QUEUE_JOBS,
+  type RenderJob,
+} from '@platen/queue';
 import type { ObjectStorage } from '@platen/storage';
 import { renderResultKey } from '@platen/storage';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AccountAdmission } from './account-admission.js';
@@ -27,7 +35,7 @@ import { createRenderFinalizer } from './render-finalizer.js';
 import { createRenderStore, type RenderRecord } from './render-store.js';
 import type { ResultPublisher } from './result-publisher.js';
 
-export type RenderJobHandle = Job<RenderJob, unknown, string>;
+type RenderJobs = (typeof RENDER_QUEUE_JOBS)['jobs'];
 
 export interface RenderProcessorDeps {
   db: Kysely<Database>;
@@ -56,9 +64,13 @@ export interface RenderJobOutcome {
 }
 
 export interface RenderProcessor {
-  process: (job: RenderJobHandle, token?: string, signal?: AbortSignal) => Promise<RenderJobOutcome>;
-  /** The worker's `failed` event: settles renders BullMQ failed without running the processor (stalled too often). */
-  onFailed: (job: RenderJobHandle | undefined, error: Error) => Promise<void>;
+  /** The `render` job's handler. */
+  process: (data: RenderJob, context: JobContext) => Promise<RenderJobOutcome>;
+  /** Retry or not: the failure code table's verdict. */
+  classify: (error: Error) => FailureKind;
+  onRetry: (failed: FailedJob<RenderJobs>) => void;
+  /** Fails the render for good, refunded once; also for renders BullMQ failed itself (stalled too often). */
+  onFinalFailure: (failure: FinalFailure<RenderJobs>) => Promise<void>;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -144,18 +156,11 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     }
   }
 
-  async function process(
-    job: RenderJobHandle,
-    token?: string,
-    signal?: AbortSignal,
-  ): Promise<RenderJobOutcome> {
-    const parsed = renderJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('render job without a valid render_id');
-    const renderId = parsed.data.render_id;
-    const attempt = job.attemptsMade + 1;
-    const maxAttempts = job.opts.attempts ?? 1;
-    const log = logger.child({ render_id: renderId, job_id: job.id, attempt });
-    const leave = await admit(job, renderId, token, log);
+  async function process(data: RenderJob, context: JobContext): Promise<RenderJobOutcome> {
+    const { job, signal } = context;
+    const renderId = data.render_id;
+    const log = logger.child({ render_id: renderId, job_id: job.id, attempt: context.attempt });
+    const leave = await admit(context, renderId, log);
     if (job.attemptsMade === 0 && job.processedOn !== undefined) {
       metrics.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
     }
@@ -163,41 +168,21 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     try {
       const started = await startAttempt(renderId, log);
       if ('final' in started) return { status: started.final };
-      const { row } = started;
       try {
-        const key = await render(row, signal, log);
+        const key = await render(started.row, signal, log);
         metrics.jobs.inc({ outcome: 'succeeded' });
         return { status: 'succeeded', result_key: key };
       } catch (error) {
-        if (signal?.aborted) throw new ReturnToQueue(error);
-        const failure = classifyFailure(error);
-        if (failure.transient && attempt < maxAttempts) {
-          metrics.jobs.inc({ outcome: 'retried' });
-          log.warn(
-            { err: error, code: failure.code, max_attempts: maxAttempts },
-            'render attempt failed: will retry',
-          );
-          throw error;
-        }
-        log.warn({ err: error, code: failure.code, transient: failure.transient }, 'render failed');
-        await finalizer.fail(row, failure);
-        metrics.jobs.inc({ outcome: 'failed' });
-        throw new UnrecoverableError(`${failure.code}: ${failure.message}`);
-      }
-    } catch (error) {
-      if (error instanceof ReturnToQueue) {
+        if (!signal?.aborted) throw error;
         // Shutting down (or the lock is gone): hand the job back untouched; it does not count as an attempt.
         log.info('render interrupted: returning the job to the queue');
         metrics.jobs.inc({ outcome: 'returned' });
-        await job.moveToDelayed(Date.now(), token);
-        throw new DelayedError();
+        return await context.defer(0);
       }
-      if (error instanceof RefundFailedError) {
-        log.error({ err: error }, 'render failed but the refund is not confirmed yet: will try again');
-        await job.moveToDelayed(Date.now() + refundRetryDelayMs, token);
-        throw new DelayedError();
-      }
-      throw error;
+    } catch (error) {
+      if (!(error instanceof RefundFailedError)) throw error;
+      log.error({ err: error }, 'render failed but the refund is not confirmed yet: will try again');
+      return await context.defer(refundRetryDelayMs);
     } finally {
       leave();
     }
@@ -207,7 +192,8 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
    * Takes one of the account's job slots in this process, or hands the job back to the queue for later
    * (DelayedError: not an attempt, the row untouched) when the account already has its share in hand.
    */
-  async function admit(job: RenderJobHandle, renderId: string, token: string | undefined, log: Logger) {
+  async function admit(context: JobContext, renderId: string, log: Logger) {
+    const { job } = context;
     const accountId = await store.accountOf(renderId);
     if (accountId === undefined) return () => undefined; // startAttempt fails it loudly
     const leave = admission.tryEnter(accountId);
@@ -217,8 +203,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const delayMs = admission.deferDelayMs(deferrals);
     metrics.jobs.inc({ outcome: 'deferred' });
     log.debug({ account_id: accountId, delay_ms: delayMs }, 'account has its share of job slots: deferred');
-    await job.moveToDelayed(Date.now() + delayMs, token);
-    throw new DelayedError();
+    return context.defer(delayMs);
   }
 
   /**
@@ -244,28 +229,44 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     throw new UnrecoverableError(`render ${renderId} does not exist`);
   }
 
-  async function onFailed(job: RenderJobHandle | undefined, error: Error): Promise<void> {
-    if (!job || job.name !== RENDER_JOB_NAME) return;
-    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    const parsed = renderJobSchema.safeParse(job.data);
-    if (!final || !parsed.success) return;
-    const row = await store.find(parsed.data.render_id);
+  function classify(error: Error): FailureKind {
+    return classifyFailure(error).transient ? 'transient' : 'permanent';
+  }
+
+  function onRetry({ data, job, error }: FailedJob<RenderJobs>): void {
+    metrics.jobs.inc({ outcome: 'retried' });
+    logger.warn(
+      {
+        err: error,
+        render_id: data.render_id,
+        job_id: job.id,
+        attempt: job.attemptsMade + 1,
+        code: classifyFailure(error).code,
+        max_attempts: job.opts.attempts ?? 1,
+      },
+      'render attempt failed: will retry',
+    );
+  }
+
+  async function onFinalFailure({ data, job, error, defer }: FinalFailure<RenderJobs>): Promise<void> {
+    const row = await store.find(data.render_id);
     if (!row || (row.status !== 'queued' && row.status !== 'processing')) return;
     const failure: RenderFailure =
       error.message === STALLED_TOO_OFTEN
         ? { code: 'RENDER_FAILED', message: 'The render was interrupted too many times', transient: false }
         : classifyFailure(error);
-    logger.error({ render_id: row.id, reason: error.message }, 'render job failed outside the processor');
-    if (await finalizer.fail(row, failure)) metrics.jobs.inc({ outcome: 'failed' });
+    const log = logger.child({ render_id: row.id, job_id: job.id });
+    log.warn({ err: error, code: failure.code, transient: failure.transient }, 'render failed');
+    try {
+      if (await finalizer.fail(row, failure)) metrics.jobs.inc({ outcome: 'failed' });
+    } catch (settleError) {
+      if (!(settleError instanceof RefundFailedError) || !defer) throw settleError;
+      log.error({ err: settleError }, 'render failed but the refund is not confirmed yet: will try again');
+      await defer(refundRetryDelayMs);
+    }
   }
 
-  return { process, onFailed };
-}
-
-class ReturnToQueue extends Error {
-  constructor(cause: unknown) {
-    super('render interrupted', { cause });
-  }
+  return { process, classify, onRetry, onFinalFailure };
 }
 
 function parseInputs(inputs: unknown): StoredRenderInput[] {

@@ -1,21 +1,20 @@
-// The BullMQ worker on the `renders` queue: one handler per job name, checked before the first job
-// (like Immich, a job name without a handler stops the process at start, not at 3 a.m.). A job with
-// an unknown name that still arrives fails loudly and is never retried.
-import { QUEUE_NAMES, RENDER_JOB_NAME, bullPrefix, type RenderJob } from '@platen/queue';
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+// The BullMQ worker on the `renders` queue, built by packages/queue's job-worker factory: one handler
+// per declared job name, checked before the first job (like Immich, a job name without a handler stops
+// the process at start, not at 3 a.m.). A job with an unknown name that still arrives fails loudly and
+// is never retried; a render that fails for good is settled once by the processor's final-failure hook.
+import {
+  assertEveryJobHasAHandler as assertHandlers,
+  createJobWorker,
+  RENDER_QUEUE_JOBS,
+  type JobHandlers,
+  type RenderJob,
+} from '@platen/queue';
+import type { ConnectionOptions, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RenderMetrics } from './metrics.js';
 import type { RenderJobOutcome, RenderProcessor } from './render-processor.js';
 
-/** Every job name the producers of the `renders` queue use (packages/queue). */
-export const RENDER_QUEUE_JOB_NAMES = [RENDER_JOB_NAME] as const;
-
-type Handler = (
-  job: Job<RenderJob, unknown, string>,
-  token?: string,
-  signal?: AbortSignal,
-) => Promise<RenderJobOutcome>;
-export type RenderJobHandlers = Record<(typeof RENDER_QUEUE_JOB_NAMES)[number], Handler>;
+export type RenderJobHandlers = JobHandlers<typeof RENDER_QUEUE_JOBS.jobs, RenderJobOutcome>;
 
 export interface WorkerSettings {
   concurrency: number;
@@ -42,7 +41,7 @@ export interface RenderWorkerDeps {
   connection: ConnectionOptions;
   redisPrefix: string;
   handlers: Partial<RenderJobHandlers>;
-  processor: Pick<RenderProcessor, 'onFailed'>;
+  processor: Pick<RenderProcessor, 'classify' | 'onRetry' | 'onFinalFailure'>;
   metrics: RenderMetrics;
   logger: Logger;
   settings: Pick<WorkerSettings, 'concurrency'> & Partial<WorkerSettings>;
@@ -50,46 +49,32 @@ export interface RenderWorkerDeps {
 }
 
 export function assertEveryJobHasAHandler(handlers: Partial<RenderJobHandlers>): RenderJobHandlers {
-  const missing = RENDER_QUEUE_JOB_NAMES.filter((name) => typeof handlers[name] !== 'function');
-  if (missing.length > 0) throw new Error(`no handler for job name(s): ${missing.join(', ')}`);
-  return handlers as RenderJobHandlers;
+  return assertHandlers(RENDER_QUEUE_JOBS.jobs, handlers);
 }
 
 export function createRenderWorker(deps: RenderWorkerDeps): Worker<RenderJob, RenderJobOutcome, string> {
-  const { logger, metrics } = deps;
-  const handlers: Record<string, Handler | undefined> = assertEveryJobHasAHandler(deps.handlers);
+  const { logger, metrics, processor } = deps;
   const settings = { ...DEFAULT_WORKER_SETTINGS, ...deps.settings };
-
-  // Three parameters on purpose: BullMQ passes an AbortSignal only to processors declaring it.
-  const processor = async (job: Job<RenderJob, unknown, string>, token?: string, signal?: AbortSignal) => {
-    const handler = handlers[job.name];
-    if (!handler) {
-      logger.error({ job_id: job.id, job_name: job.name }, 'job name has no handler');
-      throw new UnrecoverableError(`no handler for job name "${job.name}"`);
-    }
-    return handler(job, token, signal);
-  };
-
-  const worker = new Worker<RenderJob, RenderJobOutcome, string>(QUEUE_NAMES.renders, processor, {
+  const worker = createJobWorker({
+    declared: RENDER_QUEUE_JOBS,
+    handlers: deps.handlers,
+    classify: processor.classify,
+    onRetry: processor.onRetry,
+    onFinalFailure: processor.onFinalFailure,
     connection: deps.connection,
-    prefix: bullPrefix(deps.redisPrefix),
-    concurrency: settings.concurrency,
-    lockDuration: settings.lockDuration,
-    stalledInterval: settings.stalledInterval,
-    maxStalledCount: settings.maxStalledCount,
-    autorun: deps.autorun ?? true,
-  });
-  worker.on('failed', (job, error) => {
-    deps.processor
-      .onFailed(job, error)
-      .catch((settleError: unknown) =>
-        logger.error({ err: settleError, job_id: job?.id }, 'failed job not settled'),
-      );
+    redisPrefix: deps.redisPrefix,
+    logger,
+    worker: {
+      concurrency: settings.concurrency,
+      lockDuration: settings.lockDuration,
+      stalledInterval: settings.stalledInterval,
+      maxStalledCount: settings.maxStalledCount,
+    },
+    ...(deps.autorun === undefined ? {} : { autorun: deps.autorun }),
   });
   worker.on('stalled', (jobId) => {
     metrics.jobs.inc({ outcome: 'stalled' });
     logger.warn({ job_id: jobId }, 'job stalled (its worker stopped renewing the lock): back in the queue');
   });
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  return worker;
+  return worker as unknown as Worker<RenderJob, RenderJobOutcome, string>;
 }

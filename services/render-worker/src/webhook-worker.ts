@@ -2,18 +2,21 @@
 // its own concurrency: a receiver that hangs for the 10 s deadline holds one of its slots, never a
 // render slot. `deliver` jobs make one attempt each; a failed attempt goes back to BullMQ's delayed
 // set (RetryLaterError → the custom backoff strategy), so the retry lives in Redis, not in memory.
-import { bullPrefix, QUEUE_NAMES } from '@platen/queue';
 import {
-  deliveryJobSchema,
-  renderEventJobSchema,
+  createJobWorker,
+  WEBHOOK_QUEUE_JOBS,
+  type DeliveryJob,
+  type JobContext,
+  type RenderEventJob,
+  type WebhookJob,
+} from '@platen/queue';
+import {
   RetryLaterError,
-  WEBHOOK_JOB_NAMES,
   webhookBackoffStrategy,
   type RetrySchedule,
   type WebhookDeliverer,
-  type WebhookJob,
 } from '@platen/webhooks';
-import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
+import type { ConnectionOptions, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { RenderWebhookEvents } from './render-webhook-events.js';
 
@@ -35,10 +38,7 @@ export interface WebhookWorkerDeps {
 export function createWebhookWorker(deps: WebhookWorkerDeps): Worker<WebhookJob, unknown, string> {
   const { deliverer, events, logger } = deps;
 
-  async function deliver(job: Job<WebhookJob, unknown, string>) {
-    const parsed = deliveryJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('deliver job without a valid delivery_id');
-    const deliveryId = parsed.data.delivery_id;
+  async function deliver({ delivery_id: deliveryId }: DeliveryJob, { job }: JobContext) {
     const outcome = await deliverer.deliver(deliveryId);
     const log = logger.child({ delivery_id: deliveryId, job_id: job.id });
     switch (outcome.status) {
@@ -63,42 +63,29 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): Worker<WebhookJob,
     }
   }
 
-  async function fanOut(job: Job<WebhookJob, unknown, string>) {
-    const parsed = renderEventJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('render-event job without a valid render_id/status');
-    const pending = await events.fanOut(parsed.data);
-    logger.debug({ render_id: parsed.data.render_id, pending }, 'render webhook event fanned out');
+  async function fanOut(event: RenderEventJob) {
+    const pending = await events.fanOut(event);
+    logger.debug({ render_id: event.render_id, pending }, 'render webhook event fanned out');
     return { pending };
   }
 
-  const handlers: Record<string, ((job: Job<WebhookJob, unknown, string>) => Promise<unknown>) | undefined> =
-    {
-      [WEBHOOK_JOB_NAMES.deliver]: deliver,
-      [WEBHOOK_JOB_NAMES.renderEvent]: fanOut,
-    };
-
-  const worker = new Worker<WebhookJob, unknown, string>(
-    QUEUE_NAMES.webhooks,
-    async (job) => {
-      const handler = handlers[job.name];
-      if (!handler) {
-        logger.error({ job_id: job.id, job_name: job.name }, 'job name has no handler');
-        throw new UnrecoverableError(`no handler for job name "${job.name}"`);
-      }
-      return handler(job);
+  // Every failure is worth another attempt (a RetryLaterError brings its own delay) until the job's
+  // attempts run out; a deliver job's own retry schedule is kept in Postgres by the deliverer.
+  const worker = createJobWorker({
+    declared: WEBHOOK_QUEUE_JOBS,
+    handlers: { deliver, 'render-event': fanOut },
+    onFinalFailure: ({ job, error }) => {
+      logger.error({ err: error, job_id: job.id, job_name: job.name }, 'webhook job failed');
+      return Promise.resolve();
     },
-    {
-      connection: deps.connection,
-      prefix: bullPrefix(deps.redisPrefix),
+    connection: deps.connection,
+    redisPrefix: deps.redisPrefix,
+    logger,
+    worker: {
       concurrency: deps.concurrency ?? DEFAULT_WEBHOOK_CONCURRENCY,
       settings: { backoffStrategy: webhookBackoffStrategy(deps.schedule) },
-      autorun: deps.autorun ?? true,
     },
-  );
-  worker.on('failed', (job, error) => {
-    if (error instanceof RetryLaterError) return;
-    logger.error({ err: error, job_id: job?.id, job_name: job?.name }, 'webhook job failed');
+    ...(deps.autorun === undefined ? {} : { autorun: deps.autorun }),
   });
-  worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
-  return worker;
+  return worker as unknown as Worker<WebhookJob, unknown, string>;
 }
