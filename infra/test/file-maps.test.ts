@@ -10,6 +10,7 @@ const MAPPED = [
   'packages/contracts',
   'packages/db',
   'packages/http',
+  'packages/key-service-client',
   'packages/queue',
   'packages/testing',
   'services/gateway',

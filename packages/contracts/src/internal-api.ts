@@ -109,3 +109,12 @@ export const logInRequestSchema = z
     password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
   })
   .meta({ id: 'LogInRequest' });
+
+/** The key-service's answer to sign-up, log-in and session refresh. */
+export const signedInUserSchema = z.object({
+  user_id: z.string().uuid(),
+  account_id: z.string().uuid(),
+  email: z.string(),
+  session: z.object({ token: z.string(), expires_at: z.string() }),
+});
+export type SignedInUser = z.infer<typeof signedInUserSchema>;

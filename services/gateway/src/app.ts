@@ -25,10 +25,9 @@ import { accessLog } from './access-log.js';
 import { bodyTimeout, isBodyTimedOut } from './body-timeout.js';
 import { authenticate } from './auth/authenticate.js';
 import { createKeyResolver } from './auth/key-resolver.js';
-import type { KeyServiceClient } from './auth/key-service-client.js';
+import type { AccountService, CreditsClient, KeyVerifier } from '@platen/key-service-client';
 import type { VerifiedKeyCache } from './auth/verified-key-cache.js';
 import type { Clock } from './clock.js';
-import type { AccountService } from './dashboard/account-service.js';
 import { createLoginThrottle, type LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createSessionGuard, refuseCrossSite } from './dashboard/session-guard.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';
@@ -37,7 +36,6 @@ import { createMockupStore } from './mockups/mockup-store.js';
 import { createMockupUploads } from './mockups/mockup-uploads.js';
 import type { PsdUploadLimits } from './mockups/psd-upload.js';
 import { createRateLimiter, rateLimit, WINDOW_NAMES } from './rate-limit.js';
-import type { CreditsClient } from './renders/credits-client.js';
 import { createRenderAcceptor } from './renders/render-acceptor.js';
 import { createRenderStore } from './renders/render-store.js';
 import { createRenderUsage } from './renders/render-usage.js';
@@ -69,7 +67,7 @@ export interface AppDeps {
   db: Kysely<Database>;
   /** Command connection: rate limits, usage counters, readiness. */
   redis: Redis;
-  keyService: KeyServiceClient;
+  keyService: KeyVerifier;
   keyCache: VerifiedKeyCache;
   storage: ObjectStorage;
   /** Checks `/files/*` signatures (the same signer the local storage driver signs with). */

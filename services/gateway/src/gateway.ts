@@ -6,6 +6,7 @@
 import type { GatewayConfig } from '@platen/config';
 import { createDb, migrateSchema } from '@platen/db';
 import { createServiceTokenSigner, createSessionTokens, listen, type AnyRouteSpec } from '@platen/http';
+import { createKeyServiceClient, type BreakerOptions } from '@platen/key-service-client';
 import { dashboardWebRoot } from '@platen/dashboard';
 import { seedBuiltInMockups, type SeedBuiltInMockupsDeps } from '@platen/mockups';
 import {
@@ -23,13 +24,10 @@ import type { Express } from 'express';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { createApp } from './app.js';
-import { createKeyServiceClient, type BreakerOptions } from './auth/key-service-client.js';
 import { createRevocationSubscriber } from './auth/revocation-subscriber.js';
 import { createVerifiedKeyCache, type VerifiedKeyCacheOptions } from './auth/verified-key-cache.js';
 import { createSystemClock, type Clock } from './clock.js';
-import { createAccountService } from './dashboard/account-service.js';
 import type { LoginThrottleLimits } from './dashboard/login-throttle.js';
-import { createCreditsClient } from './renders/credits-client.js';
 import { createRenderWaiter } from './renders/render-waiter.js';
 
 /** A dead Redis must answer fast (the rate limit then fails closed), and be found again by itself. */
@@ -112,11 +110,15 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const webhookQueue = createWebhookQueue(queueRedis, prefix);
   webhookQueue.on('error', (error: Error) => logger.debug({ err: error }, 'webhook queue error'));
   const serviceToken = createServiceTokenSigner(config.SERVICE_JWT_SECRET, 'gateway');
+  // One client for verification (behind the breaker), credits and the dashboard's account calls.
   const keyService = createKeyServiceClient({
     baseUrl: config.KEY_SERVICE_URL,
     serviceToken,
     logger,
-    ...options.keyService,
+    breaker: options.keyService?.breaker ?? {},
+    ...(options.keyService?.timeoutMs === undefined
+      ? {}
+      : { timeoutMs: { verify: options.keyService.timeoutMs } }),
   });
   const keyCache = createVerifiedKeyCache({ clock, ...options.cache });
   const revocations = createRevocationSubscriber({
@@ -149,7 +151,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     storage,
     urlSigner,
     resultUrlTtlSeconds: config.RESULT_URL_TTL_SECONDS,
-    credits: createCreditsClient({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
+    credits: keyService,
     queue,
     webhookQueue,
     enqueue: (renderId) => enqueueRender(queue, renderId),
@@ -159,7 +161,7 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
     waiter,
     // Verification only: the key-service issues the tokens and sets their lifetime.
     sessionTokens: createSessionTokens(config.SERVICE_JWT_SECRET, { ttlSeconds: 0 }),
-    accounts: createAccountService({ baseUrl: config.KEY_SERVICE_URL, serviceToken }),
+    accounts: keyService,
     dashboardWebRoot: options.dashboardWebRoot ?? dashboardWebRoot(),
     ...(options.loginLimits ? { loginLimits: options.loginLimits } : {}),
     outboundAllow: config.OUTBOUND_ALLOW,

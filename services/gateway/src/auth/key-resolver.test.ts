@@ -1,7 +1,7 @@
 import type { VerifyKeyResponse } from '@platen/contracts';
 import type { Clock } from '../clock.js';
 import { createKeyResolver } from './key-resolver.js';
-import { KeyServiceUnavailableError, type KeyServiceClient } from './key-service-client.js';
+import { KeyServiceUnavailableError, type KeyVerifier } from '@platen/key-service-client';
 import { createVerifiedKeyCache } from './verified-key-cache.js';
 
 const T0 = Date.parse('2025-06-01T12:00:00.000Z');
@@ -23,7 +23,7 @@ function scriptedKeyService() {
     calls: 0,
     answer: (): Promise<VerifyKeyResponse> => Promise.resolve(VALID),
   };
-  const client: KeyServiceClient = {
+  const client: KeyVerifier = {
     verify: () => {
       state.calls++;
       return state.answer();

@@ -2,7 +2,7 @@
 // fresh, else one verify call shared by every concurrent request for the same key. A cached verdict
 // outlives its freshness only while the key-service is unreachable.
 import type { Clock } from '../clock.js';
-import { KeyServiceUnavailableError, type KeyServiceClient } from './key-service-client.js';
+import { KeyServiceUnavailableError, type KeyVerifier } from '@platen/key-service-client';
 import { hashKey, verifiedKeyFrom, type VerifiedKey, type VerifiedKeyCache } from './verified-key-cache.js';
 
 export type Resolution =
@@ -18,7 +18,7 @@ export interface KeyResolver {
 
 export interface KeyResolverDeps {
   cache: VerifiedKeyCache;
-  keyService: KeyServiceClient;
+  keyService: KeyVerifier;
   clock: Clock;
   onLookup?: (result: 'hit' | 'miss') => void;
 }

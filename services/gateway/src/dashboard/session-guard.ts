@@ -11,7 +11,8 @@ import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
-import type { AccountService, SignedInUser } from './account-service.js';
+import type { SignedInUser } from '@platen/contracts';
+import type { AccountService } from '@platen/key-service-client';
 
 export const SESSION_COOKIE = 'platen_session';
 export const CSRF_COOKIE = 'platen_csrf';

@@ -12,7 +12,7 @@ import { renderInputKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
-import type { CreditsClient } from './credits-client.js';
+import type { CreditsClient } from '@platen/key-service-client';
 import { outputSize, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
 import type { RenderUsage } from './render-usage.js';

@@ -5,7 +5,7 @@
 // dashboard/; they are registered in this order, which is the order /openapi.json lists them in.
 import type { RouteRegistry } from '@platen/http';
 import type { RequestHandler, Router } from 'express';
-import type { AccountService } from '../dashboard/account-service.js';
+import type { AccountService } from '@platen/key-service-client';
 import type { LoginThrottle } from '../dashboard/login-throttle.js';
 import type { SessionGuard } from '../dashboard/session-guard.js';
 import type { MockupStore } from '../mockups/mockup-store.js';

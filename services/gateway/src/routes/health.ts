@@ -9,14 +9,14 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Redis } from 'ioredis';
 import { sql, type Kysely } from 'kysely';
-import type { KeyServiceClient } from '../auth/key-service-client.js';
+import type { KeyVerifier } from '@platen/key-service-client';
 
 export type CheckResult = 'ok' | 'unavailable';
 
 export interface HealthDeps {
   db: Kysely<Database>;
   redis: Redis;
-  keyService: KeyServiceClient;
+  keyService: KeyVerifier;
   timeoutMs?: number;
 }
 

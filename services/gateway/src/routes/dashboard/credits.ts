@@ -1,6 +1,6 @@
 // /dashboard/api/credits: the balance and the ledger (the key-service's), newest first.
 import { creditLedgerSchema, paginationQuerySchema, successEnvelope } from '@platen/contracts';
-import type { AccountService } from '../../dashboard/account-service.js';
+import type { AccountService } from '@platen/key-service-client';
 import { sessionOf } from '../../dashboard/session-guard.js';
 import { BASE, SESSION_ERRORS, tags, type DashboardRouteContext } from './route-context.js';
 

@@ -12,7 +12,7 @@ import {
 } from '@platen/contracts';
 import { idParamsSchema, sendData, sendPage } from '@platen/http';
 import { z } from 'zod';
-import type { AccountService } from '../../dashboard/account-service.js';
+import type { AccountService } from '@platen/key-service-client';
 import { sessionOf } from '../../dashboard/session-guard.js';
 import { BASE, SESSION_ERRORS, tags, UNSAFE_ERRORS, type DashboardRouteContext } from './route-context.js';
 

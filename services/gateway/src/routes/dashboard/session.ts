@@ -10,7 +10,8 @@ import {
 } from '@platen/contracts';
 import { sendData } from '@platen/http';
 import type { Request, Response } from 'express';
-import type { AccountService, SignedInUser } from '../../dashboard/account-service.js';
+import type { SignedInUser } from '@platen/contracts';
+import type { AccountService } from '@platen/key-service-client';
 import type { LoginThrottle } from '../../dashboard/login-throttle.js';
 import { sessionOf, type DashboardSession } from '../../dashboard/session-guard.js';
 import { BASE, SESSION_ERRORS, tags, UNSAFE_ERRORS, type DashboardRouteContext } from './route-context.js';

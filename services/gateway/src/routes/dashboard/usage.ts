@@ -2,7 +2,7 @@
 import { successEnvelope, usageReportSchema } from '@platen/contracts';
 import { sendData } from '@platen/http';
 import { z } from 'zod';
-import type { AccountService } from '../../dashboard/account-service.js';
+import type { AccountService } from '@platen/key-service-client';
 import { sessionOf } from '../../dashboard/session-guard.js';
 import { BASE, SESSION_ERRORS, tags, type DashboardRouteContext } from './route-context.js';
 

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError } from '@platen/contracts';
-import { createAccountService } from '../src/dashboard/account-service.js';
+import { createKeyServiceClient } from './key-service-client.js';
 
 let server: Server;
 let answer: { status: number; body: unknown } = { status: 200, body: {} };
@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const accounts = () =>
-  createAccountService({ baseUrl, serviceToken: () => Promise.resolve('token'), timeoutMs: 5_000 });
+  createKeyServiceClient({
+    baseUrl,
+    serviceToken: () => Promise.resolve('token'),
+    timeoutMs: { accounts: 5_000 },
+  });
 
 async function logInError(): Promise<ApiError> {
   const error: unknown = await accounts()
@@ -46,5 +50,31 @@ describe('the account service', () => {
     const error = await logInError();
     expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
     expect(error.details).toBeUndefined();
+  });
+  it("passes on the key-service's 404 for another account's key as it is", async () => {
+    answer = { status: 404, body: { success: false, code: 'NOT_FOUND' } };
+    const error: unknown = await accounts()
+      .revokeKey('00000000-0000-4000-8000-0000000000a1', '00000000-0000-4000-8000-000000000001')
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404 });
+  });
+
+  it('answers an answer of the wrong shape with 503, never passing it on', async () => {
+    answer = { status: 200, body: { success: true, data: { id: 'a', email: 'x@example.com' } } };
+    const error: unknown = await accounts()
+      .account('00000000-0000-4000-8000-0000000000a1')
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+  });
+
+  it('returns the validated account', async () => {
+    const account = { id: '00000000-0000-4000-8000-0000000000a1', email: 'x@example.com', credits: 5 };
+    answer = { status: 200, body: { success: true, data: account } };
+    await expect(accounts().account(account.id)).resolves.toEqual(account);
+  });
+
+  it('treats a session the key-service will not refresh as signed out', async () => {
+    answer = { status: 401, body: { success: false, code: 'UNAUTHORIZED' } };
+    await expect(accounts().refresh('old-token')).resolves.toBeUndefined();
   });
 });

@@ -2,7 +2,8 @@ import { freePort } from '@platen/testing';
 import { createServiceTokenSigner, listen, requireServiceToken, type RunningServer } from '@platen/http';
 import express from 'express';
 import { pino } from 'pino';
-import { createKeyServiceClient, KeyServiceUnavailableError } from './key-service-client.js';
+import { KeyServiceUnavailableError } from './errors.js';
+import { createKeyServiceClient } from './key-service-client.js';
 
 const SECRET = 's'.repeat(40);
 const KEY = 'sm_' + 'k'.repeat(64);
@@ -57,7 +58,7 @@ function client(
     baseUrl: overrides.url ?? baseUrl,
     serviceToken: createServiceTokenSigner(overrides.secret ?? SECRET, 'gateway'),
     logger: pino({ level: 'silent' }),
-    timeoutMs: overrides.timeoutMs ?? 1_000,
+    timeoutMs: { verify: overrides.timeoutMs ?? 1_000 },
     breaker: {
       volumeThreshold: 2,
       errorThresholdPercentage: 50,
