@@ -32,8 +32,13 @@ function manifest(filters: unknown[] | undefined): TemplateManifestInput {
   } as TemplateManifestInput;
 }
 
+// The filters run on the kernel thread: the built worker (`npx tsc -p tsconfig.build.json` first).
+const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
+
 describe('smart filters in a render', () => {
-  const compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 10_000_000 });
+  const pool = createKernelPool({ threads: 1, workerUrl });
+  const compositor = createCompositor({ pool, cacheBytes: 10_000_000 });
+  afterAll(() => pool.close());
   let version = 0;
 
   async function render(filters: unknown[] | undefined): Promise<{ at: (x: number, y: number) => number[] }> {

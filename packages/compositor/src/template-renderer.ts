@@ -5,8 +5,6 @@ import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
 import { freshCanvasBuffers } from './canvas-buffers.js';
 import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
-import { applySmartFilters } from './filters/filter-stack.js';
-import type { SmartFilter } from './filters/filter-model.js';
 import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
 import { sharedCopy, union, unionRows } from './raster.js';
@@ -15,7 +13,6 @@ import type { DecodedArtwork, EncodedImage, SharpMedia } from './sharp-media.js'
 import type { PreparedLayer, PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
 import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
-import type { Artwork } from './warp-kernels.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 
 /** Work rasters never exceed this side: beyond it bilinear sampling gains nothing visible. */
@@ -297,12 +294,10 @@ async function smartStep(
     });
     decodes.set(decodeKey, decoding);
   }
-  const decoded = await decoding;
-  // Filters are per placement (Photoshop keeps them on the layer): the shared decode stays as it is.
-  const art = layer.filters?.length ? filteredArtwork(decoded, layer.filters, sx) : decoded;
+  const art = await decoding;
   const warnings = artworkFitWarnings({
     smartObject: layer,
-    artwork: decoded.source,
+    artwork: art.source,
     rotate: input.rotate,
     fit: input.fit,
     area,
@@ -337,26 +332,9 @@ async function smartStep(
     ...(step.mask ? { mask: step.mask } : {}),
     ...(step.displacement ? { displacement: step.displacement } : {}),
     ...(step.shading ? { shading: step.shading } : {}),
+    // Run on the kernel thread, per placement (Photoshop keeps filters on the layer); the blur
+    // radius is in design pixels, the artwork is at work size.
+    ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
   };
   return { step, draw, warnings };
-}
-
-/** The artwork after the smart object's filters, as straight RGBA (opaque if every alpha stayed 255). */
-function filteredArtwork(art: DecodedArtwork, filters: readonly SmartFilter[], scale: number): Artwork {
-  const rgba = art.channels === 4 ? art.data : rgbToRgba(art.data);
-  const out = applySmartFilters({ width: art.width, height: art.height, data: rgba }, filters, scale);
-  let opaque = true;
-  for (let i = 3; i < out.data.length && opaque; i += 4) opaque = out.data[i] === 255;
-  return { ...out, channels: 4, opaque };
-}
-
-function rgbToRgba(rgb: Uint8Array): Uint8ClampedArray {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i]!;
-    out[j + 1] = rgb[i + 1]!;
-    out[j + 2] = rgb[i + 2]!;
-    out[j + 3] = 255;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
 import type { SeparableBlendMode } from '../blend-modes.js';
 import { blendFunction } from '../blend-modes.js';
 import type { RgbaImage } from '../raster.js';
+import type { Artwork } from '../warp-kernels.js';
 import { blackWhite } from './black-white.js';
 import { brightnessContrast } from './brightness-contrast.js';
 import { colorBalance } from './color-balance.js';
@@ -76,4 +77,24 @@ export function applySmartFilters(
     current = next;
   }
   return current;
+}
+
+/** The artwork after its filters, as straight RGBA (opaque when every alpha stayed 255). */
+export function filterArtwork(art: Artwork, filters: readonly SmartFilter[], scale: number): Artwork {
+  const rgba = (art.channels ?? 4) === 4 ? art : { ...art, data: rgbToRgba(art.data) };
+  const out = applySmartFilters(rgba, filters, scale);
+  let opaque = true;
+  for (let i = 3; i < out.data.length && opaque; i += 4) opaque = out.data[i] === 255;
+  return { ...out, channels: 4, opaque };
+}
+
+function rgbToRgba(rgb: Uint8Array | Uint8ClampedArray): Uint8ClampedArray {
+  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
+  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
+    out[j] = rgb[i]!;
+    out[j + 1] = rgb[i + 1]!;
+    out[j + 2] = rgb[i + 2]!;
+    out[j + 3] = 255;
+  }
+  return out;
 }
