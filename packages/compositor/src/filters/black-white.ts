@@ -38,8 +38,10 @@ export function blackWhiteGrey(r: number, g: number, b: number, p: BlackWhitePar
 }
 
 export function blackWhite(image: RgbaImage, params: BlackWhiteParams): RgbaImage {
-  return mapPixels(image, (r, g, b) => {
+  return mapPixels(image, (r, g, b, out) => {
     const grey = blackWhiteGrey(r, g, b, params);
-    return [grey, grey, grey];
+    out[0] = grey;
+    out[1] = grey;
+    out[2] = grey;
   });
 }

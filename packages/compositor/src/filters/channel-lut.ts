@@ -31,18 +31,33 @@ export function applyLuts(image: RgbaImage, red: Lut, green: Lut, blue: Lut): Rg
   return { width: image.width, height: image.height, data: out };
 }
 
-/** A copy of `image` with each pixel's RGB replaced by `fn(r, g, b)` (0–255 floats); alpha is kept. */
-export function mapPixels(
-  image: RgbaImage,
-  fn: (r: number, g: number, b: number) => readonly [number, number, number],
-): RgbaImage {
+/** Writes a pixel's new RGB (0–255 floats) into `out`: no allocation per pixel. */
+export type PixelFunction = (r: number, g: number, b: number, out: Float64Array) => void;
+
+/**
+ * A copy of `image` with each pixel's RGB replaced by `fn`'s; alpha is kept. A pixel equal to the
+ * one before it (flat artwork areas) reuses its result.
+ */
+export function mapPixels(image: RgbaImage, fn: PixelFunction): RgbaImage {
   const src = image.data;
   const out = new Uint8ClampedArray(src.length);
+  const rgb = new Float64Array(3);
+  let pr = -1;
+  let pg = -1;
+  let pb = -1;
   for (let i = 0; i < src.length; i += 4) {
-    const [r, g, b] = fn(src[i]!, src[i + 1]!, src[i + 2]!);
-    out[i] = Math.round(r);
-    out[i + 1] = Math.round(g);
-    out[i + 2] = Math.round(b);
+    const r = src[i]!;
+    const g = src[i + 1]!;
+    const b = src[i + 2]!;
+    if (r !== pr || g !== pg || b !== pb) {
+      fn(r, g, b, rgb);
+      pr = r;
+      pg = g;
+      pb = b;
+    }
+    out[i] = Math.round(rgb[0]!);
+    out[i + 1] = Math.round(rgb[1]!);
+    out[i + 2] = Math.round(rgb[2]!);
     out[i + 3] = src[i + 3]!;
   }
   return { width: image.width, height: image.height, data: out };

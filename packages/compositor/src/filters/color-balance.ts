@@ -27,24 +27,29 @@ function balanceChannel(value: number, l: number, sh: number, mid: number, hi: n
   return clamp01(value + s + m + h);
 }
 
+const hsl = new Float64Array(3);
+
 export function colorBalancePixel(
   r: number,
   g: number,
   b: number,
   p: ColorBalanceParams,
-): [number, number, number] {
-  const rgb = [r / 255, g / 255, b / 255] as const;
-  const l = rgbToHsl(rgb[0], rgb[1], rgb[2])[2];
-  let out = rgb.map((c, i) =>
-    balanceChannel(c, l, p.shadows[i]! / 100, p.midtones[i]! / 100, p.highlights[i]! / 100),
-  ) as [number, number, number];
+  out: Float64Array,
+): void {
+  rgbToHsl(r / 255, g / 255, b / 255, hsl);
+  const l = hsl[2]!;
+  out[0] = balanceChannel(r / 255, l, p.shadows[0] / 100, p.midtones[0] / 100, p.highlights[0] / 100);
+  out[1] = balanceChannel(g / 255, l, p.shadows[1] / 100, p.midtones[1] / 100, p.highlights[1] / 100);
+  out[2] = balanceChannel(b / 255, l, p.shadows[2] / 100, p.midtones[2] / 100, p.highlights[2] / 100);
   if (p.preserve_luminosity) {
-    const [h, s] = rgbToHsl(out[0], out[1], out[2]);
-    out = hslToRgb(h, s, l);
+    rgbToHsl(out[0], out[1], out[2], hsl);
+    hslToRgb(hsl[0]!, hsl[1]!, l, out);
   }
-  return [out[0] * 255, out[1] * 255, out[2] * 255];
+  out[0] = out[0] * 255;
+  out[1] = out[1] * 255;
+  out[2] = out[2] * 255;
 }
 
 export function colorBalance(image: RgbaImage, params: ColorBalanceParams): RgbaImage {
-  return mapPixels(image, (r, g, b) => colorBalancePixel(r, g, b, params));
+  return mapPixels(image, (r, g, b, out) => colorBalancePixel(r, g, b, params, out));
 }

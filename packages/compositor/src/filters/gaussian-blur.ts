@@ -21,6 +21,10 @@ export function gaussianKernel(sigma: number): Float64Array {
   return kernel;
 }
 
+/**
+ * One 1-D pass over every row (horizontal) or column (vertical): each line is copied into a
+ * buffer padded with its edge pixels, so the convolution itself needs no bounds checks.
+ */
 function blurPass(
   src: Float64Array,
   width: number,
@@ -30,23 +34,32 @@ function blurPass(
 ): Float64Array {
   const out = new Float64Array(src.length);
   const half = (kernel.length - 1) / 2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
+  const length = horizontal ? width : height;
+  const lines = horizontal ? height : width;
+  const step = horizontal ? 4 : width * 4;
+  const line = new Float64Array((length + 2 * half) * 4);
+  for (let n = 0; n < lines; n++) {
+    const start = horizontal ? n * width * 4 : n * 4;
+    for (let k = 0; k < length + 2 * half; k++) {
+      const j = start + Math.min(length - 1, Math.max(0, k - half)) * step;
+      line[k * 4] = src[j]!;
+      line[k * 4 + 1] = src[j + 1]!;
+      line[k * 4 + 2] = src[j + 2]!;
+      line[k * 4 + 3] = src[j + 3]!;
+    }
+    for (let x = 0; x < length; x++) {
       let r = 0;
       let g = 0;
       let b = 0;
       let a = 0;
-      for (let k = -half; k <= half; k++) {
-        const sx = horizontal ? Math.min(width - 1, Math.max(0, x + k)) : x;
-        const sy = horizontal ? y : Math.min(height - 1, Math.max(0, y + k));
-        const w = kernel[k + half]!;
-        const j = (sy * width + sx) * 4;
-        r += src[j]! * w;
-        g += src[j + 1]! * w;
-        b += src[j + 2]! * w;
-        a += src[j + 3]! * w;
+      for (let k = 0, j = x * 4; k < kernel.length; k++, j += 4) {
+        const w = kernel[k]!;
+        r += line[j]! * w;
+        g += line[j + 1]! * w;
+        b += line[j + 2]! * w;
+        a += line[j + 3]! * w;
       }
-      const i = (y * width + x) * 4;
+      const i = start + x * step;
       out[i] = r;
       out[i + 1] = g;
       out[i + 2] = b;

@@ -1,17 +1,24 @@
-// HSL ↔ RGB on 0–1 values (hue in turns, 0–1), the colour model of Hue/Saturation and Color Balance.
+// HSL ↔ RGB on 0–1 values (hue in turns, 0–1), the colour model of Hue/Saturation and Color
+// Balance. Results go into a caller's buffer: these run once per pixel.
 
-export function rgbToHsl(r: number, g: number, b: number): [number, number, number] {
+/** [h, s, l] of the colour into `out`. */
+export function rgbToHsl(r: number, g: number, b: number, out: Float64Array): void {
   const max = Math.max(r, g, b);
   const min = Math.min(r, g, b);
   const l = (max + min) / 2;
-  if (max === min) return [0, 0, l];
+  out[2] = l;
+  if (max === min) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
   const d = max - min;
-  const s = l > 0.5 ? d / (2 - max - min) : d / (max + min);
+  out[1] = l > 0.5 ? d / (2 - max - min) : d / (max + min);
   let h: number;
   if (max === r) h = (g - b) / d + (g < b ? 6 : 0);
   else if (max === g) h = (b - r) / d + 2;
   else h = (r - g) / d + 4;
-  return [h / 6, s, l];
+  out[0] = h / 6;
 }
 
 function hueToChannel(p: number, q: number, t: number): number {
@@ -23,9 +30,17 @@ function hueToChannel(p: number, q: number, t: number): number {
   return p;
 }
 
-export function hslToRgb(h: number, s: number, l: number): [number, number, number] {
-  if (s === 0) return [l, l, l];
+/** [r, g, b] (0–1) of the colour into `out`. */
+export function hslToRgb(h: number, s: number, l: number, out: Float64Array): void {
+  if (s === 0) {
+    out[0] = l;
+    out[1] = l;
+    out[2] = l;
+    return;
+  }
   const q = l < 0.5 ? l * (1 + s) : l + s - l * s;
   const p = 2 * l - q;
-  return [hueToChannel(p, q, h + 1 / 3), hueToChannel(p, q, h), hueToChannel(p, q, h - 1 / 3)];
+  out[0] = hueToChannel(p, q, h + 1 / 3);
+  out[1] = hueToChannel(p, q, h);
+  out[2] = hueToChannel(p, q, h - 1 / 3);
 }

@@ -15,24 +15,30 @@ export interface HueSaturationParams {
   colorize?: boolean;
 }
 
+const hsl = new Float64Array(3);
+
 export function hueSaturationPixel(
   r: number,
   g: number,
   b: number,
   p: HueSaturationParams,
-): [number, number, number] {
-  const [h, s, l] = rgbToHsl(r / 255, g / 255, b / 255);
-  let rgb: [number, number, number];
+  out: Float64Array,
+): void {
+  rgbToHsl(r / 255, g / 255, b / 255, hsl);
+  const l = hsl[2]!;
   if (p.colorize) {
-    rgb = hslToRgb((((p.hue / 360) % 1) + 1) % 1, Math.min(1, Math.max(0, p.saturation / 100)), l);
+    hslToRgb((((p.hue / 360) % 1) + 1) % 1, Math.min(1, Math.max(0, p.saturation / 100)), l, out);
   } else {
-    const hue = (((h + p.hue / 360) % 1) + 1) % 1;
-    rgb = hslToRgb(hue, Math.min(1, Math.max(0, s * (1 + p.saturation / 100))), l);
+    const hue = (((hsl[0]! + p.hue / 360) % 1) + 1) % 1;
+    hslToRgb(hue, Math.min(1, Math.max(0, hsl[1]! * (1 + p.saturation / 100))), l, out);
   }
   const k = p.lightness / 100;
-  return rgb.map((c) => 255 * (k >= 0 ? c + (1 - c) * k : c * (1 + k))) as [number, number, number];
+  for (let c = 0; c < 3; c++) {
+    const v = out[c]!;
+    out[c] = 255 * (k >= 0 ? v + (1 - v) * k : v * (1 + k));
+  }
 }
 
 export function hueSaturation(image: RgbaImage, params: HueSaturationParams): RgbaImage {
-  return mapPixels(image, (r, g, b) => hueSaturationPixel(r, g, b, params));
+  return mapPixels(image, (r, g, b, out) => hueSaturationPixel(r, g, b, params, out));
 }

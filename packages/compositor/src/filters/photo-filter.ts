@@ -19,22 +19,25 @@ export function photoFilterPixel(
   g: number,
   b: number,
   p: PhotoFilterParams,
-): [number, number, number] {
+  out: Float64Array,
+): void {
   const d = p.density / 100;
-  let out = [r, g, b].map((c, i) => c * (1 - d) + ((c * p.color[i]!) / 255) * d);
+  out[0] = r * (1 - d) + ((r * p.color[0]) / 255) * d;
+  out[1] = g * (1 - d) + ((g * p.color[1]) / 255) * d;
+  out[2] = b * (1 - d) + ((b * p.color[2]) / 255) * d;
   if (p.preserve_luminosity) {
-    const shift = luma(r, g, b) - luma(out[0]!, out[1]!, out[2]!);
-    out = out.map((c) => c + shift);
+    const shift = luma(r, g, b) - luma(out[0], out[1], out[2]);
+    for (let c = 0; c < 3; c++) out[c] = out[c]! + shift;
     // Clip into gamut keeping the luma, as the W3C ClipColor step does.
-    const l = luma(out[0]!, out[1]!, out[2]!);
-    const n = Math.min(...out);
-    const x = Math.max(...out);
-    if (n < 0) out = out.map((c) => l + ((c - l) * l) / (l - n));
-    if (x > 255) out = out.map((c) => l + ((c - l) * (255 - l)) / (x - l));
+    const l = luma(out[0], out[1], out[2]);
+    const n = Math.min(out[0], out[1], out[2]);
+    const x = Math.max(out[0], out[1], out[2]);
+    if (n < 0) for (let c = 0; c < 3; c++) out[c] = l + ((out[c]! - l) * l) / (l - n);
+    if (x > 255) for (let c = 0; c < 3; c++) out[c] = l + ((out[c]! - l) * (255 - l)) / (x - l);
   }
-  return out.map((c) => Math.min(255, Math.max(0, c))) as [number, number, number];
+  for (let c = 0; c < 3; c++) out[c] = Math.min(255, Math.max(0, out[c]!));
 }
 
 export function photoFilter(image: RgbaImage, params: PhotoFilterParams): RgbaImage {
-  return mapPixels(image, (r, g, b) => photoFilterPixel(r, g, b, params));
+  return mapPixels(image, (r, g, b, out) => photoFilterPixel(r, g, b, params, out));
 }

@@ -10,16 +10,20 @@ export interface VibranceParams {
   saturation: number;
 }
 
-export function vibrancePixel(r: number, g: number, b: number, p: VibranceParams): [number, number, number] {
+export function vibrancePixel(r: number, g: number, b: number, p: VibranceParams, out: Float64Array): void {
   const max = Math.max(r, g, b);
   const avg = (r + g + b) / 3;
   const amount = (((Math.abs(max - avg) * 2) / 255) * -p.vibrance) / 100;
-  const rgb = [r, g, b].map((c) => (c !== max ? c + (max - c) * amount : c));
-  const luma = 0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!;
+  const vr = r !== max ? r + (max - r) * amount : r;
+  const vg = g !== max ? g + (max - g) * amount : g;
+  const vb = b !== max ? b + (max - b) * amount : b;
+  const luma = 0.299 * vr + 0.587 * vg + 0.114 * vb;
   const k = 1 + p.saturation / 100;
-  return rgb.map((c) => Math.min(255, Math.max(0, luma + (c - luma) * k))) as [number, number, number];
+  out[0] = Math.min(255, Math.max(0, luma + (vr - luma) * k));
+  out[1] = Math.min(255, Math.max(0, luma + (vg - luma) * k));
+  out[2] = Math.min(255, Math.max(0, luma + (vb - luma) * k));
 }
 
 export function vibrance(image: RgbaImage, params: VibranceParams): RgbaImage {
-  return mapPixels(image, (r, g, b) => vibrancePixel(r, g, b, params));
+  return mapPixels(image, (r, g, b, out) => vibrancePixel(r, g, b, params, out));
 }
