@@ -25,3 +25,10 @@ export type { SampleTemplate } from './samples/index.js';
 export { renderOutlinePreview, outlineOf } from './outline-preview.js';
 export { CROP_WARNING_SHARE, UPSCALE_WARNING_FACTOR } from './render-warnings.js';
 export type { RenderWarning } from './render-warnings.js';
+export {
+  smartFilterSchema,
+  smartFiltersSchema,
+  SMART_FILTERS_MAX,
+  FILTER_BLEND_MODES,
+} from './filters/filter-model.js';
+export type { SmartFilter, SmartFilterInput, SmartFilterKind } from './filters/filter-model.js';

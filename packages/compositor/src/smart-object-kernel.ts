@@ -4,6 +4,8 @@
 // those of warping the whole region first and then masking, shading and blending it.
 import type { Canvas, Writable } from './blend-modes.js';
 import { applyMask, compositeClipped, compositeOnto, writableArea, writableRow } from './blend-modes.js';
+import type { SmartFilter } from './filters/filter-model.js';
+import { filterArtwork } from './filters/filter-stack.js';
 import type { Matrix3 } from './homography.js';
 import type { MeshField } from './mesh-field.js';
 import type { PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
@@ -32,6 +34,8 @@ export interface SmartObjectDraw {
   mask?: PlacedGrey;
   displacement?: DisplacementMap;
   shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
+  /** Smart filters run over `art` before it is warped; `scale` is artwork pixels per design pixel. */
+  filters?: { list: readonly SmartFilter[]; scale: number };
 }
 
 /** Beyond this many canvas pixels from the quad (after displacement) a pixel's coverage is 0. */
@@ -80,7 +84,8 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
   let area = writable && intersect(writable, step.region);
   if (area && step.mapping.type === 'mesh') area = intersect(area, step.mapping.field.region);
   if (!area) return;
-  const source = warpSource(step.art);
+  const art = step.filters ? filterArtwork(step.art, step.filters.list, step.filters.scale) : step.art;
+  const source = warpSource(art);
   const row: Writable<PlacedRgba> = {
     x: area.x,
     y: area.y,

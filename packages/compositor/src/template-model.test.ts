@@ -57,3 +57,56 @@ describe('templateManifestSchema: placements of one smart object', () => {
     expect(templateManifestSchema.safeParse(manifestOf(many(false))).success).toBe(true);
   });
 });
+
+describe('templateManifestSchema: smart filters', () => {
+  it('accepts a filter stack on a smart object and fills in Photoshop’s defaults', () => {
+    const manifest = templateManifestSchema.parse(
+      manifestOf([
+        smartObject(randomUUID(), 0, {
+          filters: [
+            {
+              kind: 'curves',
+              params: {
+                composite: [
+                  [0, 0],
+                  [128, 160],
+                  [255, 255],
+                ],
+              },
+            },
+            { kind: 'black_white', params: {}, opacity: 0.5, blend_mode: 'multiply' },
+            { kind: 'gaussian_blur', params: { radius: 2 } },
+          ],
+        }),
+      ]),
+    );
+    const [layer] = smartObjectsOf(manifest);
+    expect(layer!.filters!.map((f) => [f.kind, f.opacity, f.blend_mode])).toEqual([
+      ['curves', 1, 'normal'],
+      ['black_white', 0.5, 'multiply'],
+      ['gaussian_blur', 1, 'normal'],
+    ]);
+    expect(layer!.filters![1]!.params).toMatchObject({ reds: 40, yellows: 60, blues: 20, magentas: 80 });
+  });
+
+  it.each([
+    ['an unknown kind', { kind: 'liquify', params: {} }, 'filters.0.kind'],
+    [
+      'a blur radius beyond 250',
+      { kind: 'gaussian_blur', params: { radius: 900 } },
+      'filters.0.params.radius',
+    ],
+    ['a curve with one point', { kind: 'curves', params: { red: [[0, 0]] } }, 'filters.0.params.red'],
+    [
+      'a non-separable filter blend mode',
+      { kind: 'invert', params: {}, blend_mode: 'hue' },
+      'filters.0.blend_mode',
+    ],
+  ])('refuses %s, naming the field', (_name, filter, path) => {
+    const result = templateManifestSchema.safeParse(
+      manifestOf([smartObject(randomUUID(), 0, { filters: [filter] })]),
+    );
+    expect(result.success).toBe(false);
+    expect(result.error!.issues.map((issue) => issue.path.join('.'))).toContainEqual(`layers.0.${path}`);
+  });
+});

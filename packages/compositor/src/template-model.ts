@@ -5,6 +5,7 @@
 // file): one artwork drawn at each, so they must agree on what a render sees (size, required, print areas).
 import { BLEND_MODES, RENDER_SMART_OBJECTS_MAX, storableText, toStorableText } from '@platen/contracts';
 import { z } from 'zod';
+import { smartFiltersSchema } from './filters/filter-model.js';
 
 // The blend modes are part of the public contract (a mockup's smart objects report theirs).
 export { BLEND_MODES, RENDER_SMART_OBJECTS_MAX } from '@platen/contracts';
@@ -88,6 +89,8 @@ export const smartObjectLayerSchema = z.object({
   /** Perspective target; null means the artwork fills `position` (or follows `mesh`). */
   quad: quadSchema.nullable(),
   mesh: meshSchema.optional(),
+  /** Smart filters run over the artwork, fitted to `size`, before it is warped (bottom → top). */
+  filters: smartFiltersSchema.optional(),
   blend_mode: blendModeSchema.default('normal'),
   opacity,
   required: z.boolean().default(true),

@@ -332,6 +332,9 @@ async function smartStep(
     ...(step.mask ? { mask: step.mask } : {}),
     ...(step.displacement ? { displacement: step.displacement } : {}),
     ...(step.shading ? { shading: step.shading } : {}),
+    // Run on the kernel thread, per placement (Photoshop keeps filters on the layer); the blur
+    // radius is in design pixels, the artwork is at work size.
+    ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
   };
   return { step, draw, warnings };
 }

@@ -19,6 +19,7 @@ import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
+import { mapSmartFilters } from './smart-filters.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
 
@@ -413,12 +414,22 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
   } else if (warp.kind === 'mesh' && warp.approximation) {
     warn(walk, path, 'WARP_APPROXIMATED', `${warp.approximation}.`);
   }
-  if (placed.filter?.list?.length) {
+  const smartFilters = mapSmartFilters(placed.filter);
+  if (smartFilters.skipped.length) {
+    const names = smartFilters.skipped.map((name) => `"${name}"`).join(', ');
     warn(
       walk,
       path,
       'SMART_FILTERS_SKIPPED',
-      'Smart filters on the placed layer are not applied to the artwork.',
+      `Smart filter${smartFilters.skipped.length > 1 ? 's' : ''} ${names} ${smartFilters.skipped.length > 1 ? 'are' : 'is'} not applied to the artwork.`,
+    );
+  }
+  if (smartFilters.maskIgnored) {
+    warn(
+      walk,
+      path,
+      'SMART_FILTER_MASK_IGNORED',
+      'The smart filter mask is not read: the smart filters apply to the whole artwork.',
     );
   }
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
@@ -440,6 +451,7 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
       position,
       quad: corners,
       ...(mesh ? { mesh } : {}),
+      ...(smartFilters.filters.length ? { filters: smartFilters.filters } : {}),
       blend_mode: blendOf(walk, layer, path),
       opacity: round(opacity),
       required: file.required,

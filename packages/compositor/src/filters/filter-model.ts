@@ -1,0 +1,131 @@
+// The smart filters a template may apply to a smart object's artwork, bottom → top as Photoshop
+// runs them: each an adjustment kind with its parameters, blended over the artwork it received
+// with its own blend mode and opacity. Ranges are Photoshop's dialog ranges.
+import { z } from 'zod';
+
+const level = z.number().finite().min(0).max(255);
+const curvePoints = z
+  .array(z.tuple([level, level]))
+  .min(2)
+  .max(32);
+const percent = (min: number, max: number): z.ZodNumber => z.number().finite().min(min).max(max);
+const levelsChannel = z
+  .object({
+    in_black: level.default(0),
+    in_white: level.default(255),
+    gamma: z.number().finite().min(0.1).max(9.99).default(1),
+    out_black: level.default(0),
+    out_white: level.default(255),
+  })
+  .refine((l) => l.in_black < l.in_white, { message: 'in_black must be below in_white' });
+const colorShift = z.tuple([percent(-100, 100), percent(-100, 100), percent(-100, 100)]);
+const filterParams = {
+  curves: z.object({
+    composite: curvePoints.optional(),
+    red: curvePoints.optional(),
+    green: curvePoints.optional(),
+    blue: curvePoints.optional(),
+  }),
+  levels: z.object({
+    composite: levelsChannel.optional(),
+    red: levelsChannel.optional(),
+    green: levelsChannel.optional(),
+    blue: levelsChannel.optional(),
+  }),
+  hue_saturation: z.object({
+    hue: percent(-180, 360).default(0),
+    saturation: percent(-100, 100).default(0),
+    lightness: percent(-100, 100).default(0),
+    colorize: z.boolean().default(false),
+  }),
+  brightness_contrast: z.object({
+    brightness: percent(-150, 150).default(0),
+    contrast: percent(-50, 100).default(0),
+  }),
+  exposure: z.object({
+    exposure: percent(-20, 20).default(0),
+    offset: percent(-0.5, 0.5).default(0),
+    gamma: percent(0.01, 9.99).default(1),
+  }),
+  vibrance: z.object({
+    vibrance: percent(-100, 100).default(0),
+    saturation: percent(-100, 100).default(0),
+  }),
+  color_balance: z.object({
+    shadows: colorShift.default([0, 0, 0]),
+    midtones: colorShift.default([0, 0, 0]),
+    highlights: colorShift.default([0, 0, 0]),
+    preserve_luminosity: z.boolean().default(true),
+  }),
+  black_white: z.object({
+    reds: percent(-200, 300).default(40),
+    yellows: percent(-200, 300).default(60),
+    greens: percent(-200, 300).default(40),
+    cyans: percent(-200, 300).default(60),
+    blues: percent(-200, 300).default(20),
+    magentas: percent(-200, 300).default(80),
+  }),
+  invert: z.object({}),
+  photo_filter: z.object({
+    color: z.tuple([level, level, level]),
+    density: percent(0, 100).default(25),
+    preserve_luminosity: z.boolean().default(true),
+  }),
+  /** radius in the smart object's own (design) pixels; scaled with the artwork. */
+  gaussian_blur: z.object({ radius: percent(0, 250) }),
+};
+
+/** Per-channel blend modes only: a filter result is blended over its input channel by channel. */
+export const FILTER_BLEND_MODES = [
+  'normal',
+  'multiply',
+  'screen',
+  'overlay',
+  'darken',
+  'lighten',
+  'color-dodge',
+  'color-burn',
+  'hard-light',
+  'soft-light',
+  'difference',
+  'exclusion',
+  'linear-dodge',
+  'linear-burn',
+  'subtract',
+  'divide',
+  'vivid-light',
+  'linear-light',
+  'pin-light',
+  'hard-mix',
+] as const;
+
+const blending = {
+  opacity: z.number().min(0).max(1).default(1),
+  blend_mode: z.enum(FILTER_BLEND_MODES).default('normal'),
+};
+
+type Kinds = typeof filterParams;
+function filterOf<K extends keyof Kinds>(kind: K) {
+  return z.object({ kind: z.literal(kind), params: filterParams[kind], ...blending });
+}
+
+export const smartFilterSchema = z.discriminatedUnion('kind', [
+  filterOf('curves'),
+  filterOf('levels'),
+  filterOf('hue_saturation'),
+  filterOf('brightness_contrast'),
+  filterOf('exposure'),
+  filterOf('vibrance'),
+  filterOf('color_balance'),
+  filterOf('black_white'),
+  filterOf('invert'),
+  filterOf('photo_filter'),
+  filterOf('gaussian_blur'),
+]);
+export type SmartFilter = z.infer<typeof smartFilterSchema>;
+export type SmartFilterInput = z.input<typeof smartFilterSchema>;
+export type SmartFilterKind = SmartFilter['kind'];
+
+/** Bounded: each filter is a full pass over the artwork. */
+export const SMART_FILTERS_MAX = 16;
+export const smartFiltersSchema = z.array(smartFilterSchema).max(SMART_FILTERS_MAX);
