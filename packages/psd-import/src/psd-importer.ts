@@ -17,6 +17,7 @@ import {
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
+import { bakeEffects, DEFAULT_GLOBAL_ANGLE, effectsToBake } from './layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { PsdImportError } from './psd-import-error.js';
@@ -57,6 +58,8 @@ interface OpenImage {
   kind: 'image';
   layer: Input<StaticLayer>;
   pixels: Rgba & { box: Box };
+  /** A layer effect drawn on its own: clipped layers go into the layer it belongs to. */
+  effect?: true;
 }
 
 interface OpenSmartObject {
@@ -296,7 +299,7 @@ async function walkLayers(
       );
       continue;
     }
-    if (hasEffects(layer)) {
+    if (hasEffects(layer) && !effectsToBake(layer)) {
       warn(walk, path, 'EFFECTS_SKIPPED', 'Layer effects (shadows, strokes, glows…) are not reproduced.');
     }
     if (layer.clipping) {
@@ -307,7 +310,7 @@ async function walkLayers(
       const added = await addSmartObject(walk, layer, path, layerOpacity);
       if (added) continue;
     }
-    await addImage(walk, layer, path, layerOpacity);
+    await addImage(walk, layer, path, layerOpacity, psd);
   }
 }
 
@@ -363,12 +366,42 @@ async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
   return { asset: name, x: made.x, y: made.y };
 }
 
-async function addImage(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
-  const pixels = pixelsOf(layer);
-  if (!pixels || fullyTransparent(pixels)) return;
+async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+  const own = pixelsOf(layer);
+  if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, pixels.box, `layer-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+  const effects = effectsToBake(layer);
+  const baked = effects
+    ? bakeEffects(effects, own, psd, psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE)
+    : undefined;
+  for (const skipped of baked?.skipped ?? []) {
+    warn(
+      walk,
+      path,
+      'EFFECTS_SKIPPED',
+      `The "${skipped.effect}" layer effect is not drawn: ${skipped.reason}.`,
+    );
+  }
+  const addEffect = (effect: NonNullable<typeof baked>['below'][number], n: number) =>
+    walk.entries.push({
+      kind: 'image',
+      effect: true,
+      pixels: effect.pixels,
+      layer: {
+        type: 'image',
+        name: toLayerName(`${path} (${effect.effect})`, 'Layer'),
+        asset: `layer-${index}-effect-${n}.png`,
+        x: effect.pixels.box.x,
+        y: effect.pixels.box.y,
+        blend_mode: effect.blend,
+        opacity: round(opacity * effect.opacity),
+      },
+    });
+  let n = 0;
+  for (const effect of baked?.below ?? []) addEffect(effect, ++n);
+  const pixels = baked?.pixels ?? own;
   walk.entries.push({
     kind: 'image',
     pixels,
@@ -383,6 +416,7 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number)
       ...(mask ? { mask } : {}),
     },
   });
+  for (const effect of baked?.above ?? []) addEffect(effect, ++n);
 }
 
 async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: number): Promise<boolean> {
@@ -476,7 +510,7 @@ function fileOf(
 async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
   const pixels = pixelsOf(layer);
   if (!pixels || fullyTransparent(pixels)) return;
-  const base = walk.entries.at(-1);
+  const base = [...walk.entries].reverse().find((entry) => entry.kind !== 'image' || !entry.effect);
   if (base?.kind === 'smart_object') {
     const so = base.layer;
     if (so.shading || layer.placedLayer) {

@@ -1,0 +1,385 @@
+// A pixel layer's Photoshop layer effects baked at import: drop shadows and the outer glow become
+// static layers under the layer, colour overlays are merged into its pixels, colour strokes become a
+// static layer over it. Each effect that cannot be reproduced is named, so the importer warns for it
+// and for nothing else. Effects are shapes derived from the layer's alpha, never from artwork.
+//
+// Photoshop's "size" blurs the shape: here three box blurs of radius size/3 (an approximate
+// gaussian whose reach is `size` pixels each way). Spread (drop shadow) and choke (glow) raise the
+// blurred alpha's contrast: alpha / (1 - spread), clamped, so 100 % is a hard edge. A stroke's width
+// is an exact Euclidean distance to the layer's edge (alpha ≥ 50 %), anti-aliased over one pixel.
+import type { BlendMode } from '@platen/compositor';
+import type { Color, EffectContour, Layer, LayerEffectsInfo, UnitsValue } from 'ag-psd';
+import { toBlendMode } from './blend-modes.js';
+import type { Box, Rgba } from './pixels.js';
+
+export type Placed = Rgba & { box: Box };
+
+/** One effect drawn as its own static layer. */
+export interface EffectLayer {
+  /** The effect's name as Photoshop shows it ("drop shadow"). */
+  effect: string;
+  pixels: Placed;
+  blend: BlendMode;
+  /** The effect's own opacity (the layer's multiplies it). */
+  opacity: number;
+}
+
+export interface BakedEffects {
+  below: EffectLayer[];
+  /** The layer's pixels with its overlays merged in. */
+  pixels: Placed;
+  above: EffectLayer[];
+  /** Effects that are enabled but not reproduced, each with why. */
+  skipped: { effect: string; reason: string }[];
+}
+
+type Rgb = [number, number, number];
+
+/** Photoshop's default global light angle, for documents that do not store one. */
+export const DEFAULT_GLOBAL_ANGLE = 120;
+/** No effect reaches further than this (Photoshop's own limits: size 250, distance 30 000). */
+const MAX_REACH = 1000;
+
+const enabled = (effect: { enabled?: boolean; present?: boolean } | undefined) =>
+  !!effect && effect.enabled !== false && effect.present !== false;
+
+/** A list of the enabled effects of one kind (ag-psd gives some kinds as arrays, some as one). */
+function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
+  return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled);
+}
+
+function rgbOf(color: Color | undefined): Rgb | undefined {
+  if (!color) return [0, 0, 0];
+  if ('r' in color && 'g' in color) return [color.r, color.g, color.b].map(clampByte) as Rgb;
+  if ('fr' in color) return [color.fr, color.fg, color.fb].map((v) => clampByte(v * 255)) as Rgb;
+  if ('k' in color && !('c' in color)) {
+    const grey = clampByte(255 - (color.k / 100) * 255);
+    return [grey, grey, grey];
+  }
+  return undefined;
+}
+
+const clampByte = (value: number) => Math.max(0, Math.min(255, Math.round(value)));
+
+/** Pixels, or undefined for units that depend on the resolution (points, millimetres…). */
+function pixelsOf(value: UnitsValue | undefined): number | undefined {
+  if (!value) return 0;
+  if (value.units !== 'Pixels') return undefined;
+  return Math.max(0, Math.min(MAX_REACH, value.value));
+}
+
+const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
+
+function linearContour(contour: EffectContour | undefined): boolean {
+  if (!contour) return true;
+  const curve = contour.curve ?? [];
+  return curve.every((point) => Math.abs(point.x - point.y) < 1);
+}
+
+/**
+ * The effects of a layer whose effects are baked: a normal pixel layer without a mask or fill
+ * opacity (which would change the shape or the knock-out the effects are drawn from).
+ */
+export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
+  const effects = layer.effects;
+  if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
+  if (layer.placedLayer || layer.clipping || (layer.mask?.imageData && !layer.mask.disabled))
+    return undefined;
+  if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  return effects;
+}
+
+/** Draws the effects it can; names the ones it cannot in `skipped`. */
+export function bakeEffects(
+  effects: LayerEffectsInfo,
+  layer: Placed,
+  canvas: { width: number; height: number },
+  globalAngle: number,
+): BakedEffects {
+  const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [] };
+  const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
+  if ((effects.scale ?? 1) !== 1) {
+    for (const effect of namesOf(effects)) skip(effect, 'the effects are scaled');
+    return baked;
+  }
+
+  // Photoshop lists several drop shadows top first; under the layer they are drawn bottom first.
+  for (const shadow of [...listOf(effects.dropShadow)].reverse()) {
+    const blend = toBlendMode(shadow.blendMode ?? 'multiply');
+    const color = rgbOf(shadow.color);
+    const size = pixelsOf(shadow.size);
+    const distance = pixelsOf(shadow.distance);
+    if (!blend || !color || size === undefined || distance === undefined) {
+      skip('drop shadow', 'its colour, units or blend mode cannot be read');
+    } else if (!linearContour(shadow.contour)) {
+      skip('drop shadow', 'its contour is not linear');
+    } else {
+      const angle = ((shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle)) * Math.PI) / 180;
+      // The light comes from `angle` (counter-clockwise from the right): the shadow falls away from it.
+      const offset = {
+        x: Math.round(-Math.cos(angle) * distance),
+        y: Math.round(Math.sin(angle) * distance),
+      };
+      const alpha = softShape(layer, canvas, { size, spread: percent(shadow.choke), offset });
+      if (alpha) baked.below.push(effectLayer('drop shadow', alpha, color, blend, shadow.opacity));
+    }
+  }
+  for (const glow of listOf(effects.outerGlow)) {
+    const blend = toBlendMode(glow.blendMode ?? 'screen');
+    const color = rgbOf(glow.color);
+    const size = pixelsOf(glow.size);
+    if (!blend || !color || size === undefined) {
+      skip('outer glow', 'its colour, units or blend mode cannot be read');
+    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || (glow.range ?? 100) !== 100) {
+      skip('outer glow', 'its contour, noise or range is not the default');
+    } else {
+      const alpha = softShape(layer, canvas, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
+      if (alpha) baked.below.push(effectLayer('outer glow', alpha, color, blend, glow.opacity));
+    }
+  }
+  for (const effect of ['innerShadow', 'innerGlow', 'bevel', 'satin', 'patternOverlay'] as const) {
+    if (listOf(effects[effect] as { enabled?: boolean } | undefined).length) {
+      skip(NAMES[effect], 'this effect is not supported yet');
+    }
+  }
+  for (const gradient of listOf(effects.gradientOverlay)) {
+    void gradient;
+    skip('gradient overlay', 'this effect is not supported yet');
+  }
+  // Several colour overlays: the top one (first listed) is drawn last.
+  for (const fill of [...listOf(effects.solidFill)].reverse()) {
+    const color = rgbOf(fill.color);
+    const mix = fill.blendMode ?? 'normal';
+    if (!color || !OVERLAY_BLENDS[mix]) {
+      skip('color overlay', `its "${mix}" blend mode is not reproduced on an overlay`);
+    } else {
+      baked.pixels = overlay(baked.pixels, color, OVERLAY_BLENDS[mix], fill.opacity ?? 1);
+    }
+  }
+  for (const stroke of [...listOf(effects.stroke)].reverse()) {
+    const blend = toBlendMode(stroke.blendMode ?? 'normal');
+    const color = rgbOf(stroke.color);
+    const size = pixelsOf(stroke.size);
+    if ((stroke.fillType ?? 'color') !== 'color') {
+      skip('stroke', `its ${stroke.fillType} fill is not supported`);
+    } else if (!blend || !color || size === undefined) {
+      skip('stroke', 'its colour, units or blend mode cannot be read');
+    } else {
+      const alpha = strokeShape(layer, canvas, size, stroke.position ?? 'outside');
+      if (alpha) baked.above.push(effectLayer('stroke', alpha, color, blend, stroke.opacity));
+    }
+  }
+  return baked;
+}
+
+const NAMES = {
+  dropShadow: 'drop shadow',
+  innerShadow: 'inner shadow',
+  outerGlow: 'outer glow',
+  innerGlow: 'inner glow',
+  bevel: 'bevel and emboss',
+  satin: 'satin',
+  solidFill: 'color overlay',
+  gradientOverlay: 'gradient overlay',
+  patternOverlay: 'pattern overlay',
+  stroke: 'stroke',
+} as const;
+
+/** The names of the enabled effects of a layer, as Photoshop's Layer Style dialog calls them. */
+export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
+  if (!effects || effects.disabled) return [];
+  return (Object.keys(NAMES) as (keyof typeof NAMES)[])
+    .filter((key) => listOf(effects[key] as { enabled?: boolean } | undefined).length > 0)
+    .map((key) => NAMES[key]);
+}
+
+/** A one-channel image over a canvas box. */
+interface Plane {
+  box: Box;
+  alpha: Float32Array;
+}
+
+function effectLayer(
+  effect: string,
+  plane: Plane,
+  [r, g, b]: Rgb,
+  blend: BlendMode,
+  opacity = 1,
+): EffectLayer {
+  const data = new Uint8ClampedArray(plane.alpha.length * 4);
+  for (let i = 0; i < plane.alpha.length; i++) data.set([r, g, b, Math.round(plane.alpha[i]! * 255)], i * 4);
+  return {
+    effect,
+    pixels: { width: plane.box.width, height: plane.box.height, data, box: plane.box },
+    blend,
+    opacity: Math.max(0, Math.min(1, opacity)),
+  };
+}
+
+/** The layer's box grown by `reach` each way (moved by `offset`), within the canvas; undefined if empty. */
+function workBox(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  reach: number,
+  offset = { x: 0, y: 0 },
+) {
+  const x0 = Math.max(0, layer.box.x + Math.min(0, offset.x) - reach);
+  const y0 = Math.max(0, layer.box.y + Math.min(0, offset.y) - reach);
+  const x1 = Math.min(canvas.width, layer.box.x + layer.width + Math.max(0, offset.x) + reach);
+  const y1 = Math.min(canvas.height, layer.box.y + layer.height + Math.max(0, offset.y) + reach);
+  if (x1 <= x0 || y1 <= y0) return undefined;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The layer's alpha (0..1) over `box`, moved by `offset`. */
+function shapeIn(layer: Placed, box: Box, offset: { x: number; y: number }): Float32Array {
+  const alpha = new Float32Array(box.width * box.height);
+  for (let row = 0; row < layer.height; row++) {
+    const y = layer.box.y + row + offset.y - box.y;
+    if (y < 0 || y >= box.height) continue;
+    for (let col = 0; col < layer.width; col++) {
+      const x = layer.box.x + col + offset.x - box.x;
+      if (x < 0 || x >= box.width) continue;
+      alpha[y * box.width + x] = layer.data[(row * layer.width + col) * 4 + 3]! / 255;
+    }
+  }
+  return alpha;
+}
+
+/** The blurred, spread shape of a shadow or glow, or undefined when it falls outside the canvas. */
+function softShape(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
+): Plane | undefined {
+  const box = workBox(layer, canvas, Math.ceil(size), offset);
+  if (!box) return undefined;
+  const alpha = shapeIn(layer, box, offset);
+  const radius = Math.round(size / 3);
+  if (radius > 0) for (let pass = 0; pass < 3; pass++) boxBlur(alpha, box.width, box.height, radius);
+  if (spread > 0) {
+    const gain = spread >= 1 ? Infinity : 1 / (1 - spread);
+    for (let i = 0; i < alpha.length; i++) alpha[i] = alpha[i]! > 0 ? Math.min(1, alpha[i]! * gain) : 0;
+  }
+  return { box, alpha };
+}
+
+/** A box blur of `radius` along rows then columns, in place (pixels outside count as 0). */
+export function boxBlur(alpha: Float32Array, width: number, height: number, radius: number): void {
+  const line = new Float32Array(Math.max(width, height));
+  const run = (start: number, step: number, length: number) => {
+    for (let i = 0; i < length; i++) line[i] = alpha[start + i * step]!;
+    let sum = 0;
+    for (let i = 0; i < Math.min(radius, length); i++) sum += line[i]!;
+    const span = 2 * radius + 1;
+    for (let i = 0; i < length; i++) {
+      if (i + radius < length) sum += line[i + radius]!;
+      if (i - radius - 1 >= 0) sum -= line[i - radius - 1]!;
+      alpha[start + i * step] = sum / span;
+    }
+  };
+  for (let row = 0; row < height; row++) run(row * width, 1, width);
+  for (let col = 0; col < width; col++) run(col, width, height);
+}
+
+/** A stroke's alpha: the band within `size` pixels outside, inside or across the layer's edge. */
+function strokeShape(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  size: number,
+  position: 'inside' | 'center' | 'outside',
+): Plane | undefined {
+  const box = workBox(layer, canvas, Math.ceil(size) + 1);
+  if (!box || size <= 0) return undefined;
+  const alpha = shapeIn(layer, box, { x: 0, y: 0 });
+  const inside = distanceTo(alpha, box, (a) => a >= 0.5);
+  const outside = distanceTo(alpha, box, (a) => a < 0.5);
+  const outer = position === 'outside' ? size : position === 'center' ? size / 2 : 0;
+  const inner = position === 'inside' ? size : position === 'center' ? size / 2 : 0;
+  const band = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i]!;
+    // Outside the edge the band covers what the layer leaves; inside it, what the layer covers.
+    const out = outer > 0 ? coverage(outer - inside[i]!) * (1 - a) : 0;
+    const into = inner > 0 ? coverage(inner - outside[i]!) * a : 0;
+    band[i] = Math.min(1, out + into);
+  }
+  return { box, alpha: band };
+}
+
+/** How much of a pixel `margin` pixels inside a band of whole pixels (distance 1 = the first ring) it covers. */
+const coverage = (margin: number) => Math.max(0, Math.min(1, margin + 1));
+
+/** Euclidean distance from every pixel to the nearest pixel where `is` holds (Felzenszwalb's transform). */
+function distanceTo(alpha: Float32Array, box: Box, is: (a: number) => boolean): Float32Array {
+  const { width, height } = box;
+  const far = (width + height) ** 2;
+  const squared = new Float64Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) squared[i] = is(alpha[i]!) ? 0 : far;
+  const line = new Float64Array(Math.max(width, height));
+  const out = new Float64Array(Math.max(width, height));
+  for (let col = 0; col < width; col++) {
+    for (let row = 0; row < height; row++) line[row] = squared[row * width + col]!;
+    transform1d(line, height, out);
+    for (let row = 0; row < height; row++) squared[row * width + col] = out[row]!;
+  }
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) line[col] = squared[row * width + col]!;
+    transform1d(line, width, out);
+    for (let col = 0; col < width; col++) squared[row * width + col] = out[col]!;
+  }
+  const distance = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) distance[i] = Math.sqrt(squared[i]!);
+  return distance;
+}
+
+function transform1d(f: Float64Array, n: number, d: Float64Array): void {
+  const v = new Int32Array(n);
+  const z = new Float64Array(n + 1);
+  let k = 0;
+  v[0] = 0;
+  z[0] = -Infinity;
+  z[1] = Infinity;
+  for (let q = 1; q < n; q++) {
+    let s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
+    while (s <= z[k]!) {
+      k--;
+      s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
+    }
+    k++;
+    v[k] = q;
+    z[k] = s;
+    z[k + 1] = Infinity;
+  }
+  k = 0;
+  for (let q = 0; q < n; q++) {
+    while (z[k + 1]! < q) k++;
+    d[q] = (q - v[k]!) ** 2 + f[v[k]!]!;
+  }
+}
+
+/** Per-channel blends an overlay can use, on 0..1 values (backdrop b, overlay s). */
+const OVERLAY_BLENDS: Record<string, ((b: number, s: number) => number) | undefined> = {
+  normal: (_b, s) => s,
+  multiply: (b, s) => b * s,
+  screen: (b, s) => b + s - b * s,
+  darken: Math.min,
+  lighten: Math.max,
+  difference: (b, s) => Math.abs(b - s),
+  'linear dodge': (b, s) => Math.min(1, b + s),
+  'linear burn': (b, s) => Math.max(0, b + s - 1),
+};
+
+/** The layer's pixels with a colour drawn over them where they are (alpha kept). */
+function overlay(layer: Placed, color: Rgb, mix: (b: number, s: number) => number, opacity: number): Placed {
+  const data = new Uint8ClampedArray(layer.data);
+  const o = Math.max(0, Math.min(1, opacity));
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 0) continue;
+    for (let c = 0; c < 3; c++) {
+      const b = data[i + c]! / 255;
+      data[i + c] = Math.round((b + (mix(b, color[c]! / 255) - b) * o) * 255);
+    }
+  }
+  return { ...layer, data };
+}
