@@ -280,6 +280,132 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(mad).toBeLessThan(0.05);
   });
 
+  const blackToWhite = (smoothness: number) => ({
+    name: 'Black, White',
+    type: 'solid' as const,
+    smoothness,
+    colorStops: [
+      { color: { r: 0, g: 0, b: 0 }, location: 0, midpoint: 0.5 },
+      { color: { r: 255, g: 255, b: 255 }, location: 1, midpoint: 0.5 },
+    ],
+    opacityStops: [
+      { opacity: 1, location: 0, midpoint: 0.5 },
+      { opacity: 1, location: 1, midpoint: 0.5 },
+    ],
+  });
+
+  it.each([
+    // 90°: from the bottom edge (black) up to the top edge (white).
+    [90, false, (x: number, y: number) => 1 - (y + 0.5 - RECT.y) / RECT.height],
+    // 0° reversed: white on the left, black on the right.
+    [0, true, (x: number, _y: number) => 1 - (x + 0.5 - RECT.x) / RECT.width],
+  ] as const)(
+    'merges a linear gradient overlay at %s° (reversed: %s) across the layer',
+    async (angle, reverse, t) => {
+      const result = await imported(
+        rectLayer({
+          gradientOverlay: [
+            {
+              enabled: true,
+              blendMode: 'normal',
+              opacity: 1,
+              align: true,
+              scale: 100,
+              reverse,
+              type: 'linear',
+              angle,
+              offset: { x: 0, y: 0 },
+              // ag-psd writes stop locations scaled by the smoothness: 0 would put every stop at 0.
+              gradient: blackToWhite(1),
+            },
+          ],
+        }),
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(['EFFECTS_APPROXIMATED']);
+      const { max } = compare(await render(result), (x, y) => {
+        if (!inRect(x, y)) return [BG, BG, BG];
+        const grey = 255 * t(x, y);
+        return [grey, grey, grey];
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('says a smooth gradient overlay is drawn approximately', async () => {
+    const result = await imported(
+      rectLayer({
+        gradientOverlay: [
+          { enabled: true, opacity: 1, type: 'linear', angle: 90, gradient: blackToWhite(1) },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_APPROXIMATED',
+        message:
+          'The "gradient overlay" layer effect is drawn approximately: its stops are blended linearly, Photoshop\'s smoothness curve slightly differently.',
+      },
+    ]);
+  });
+
+  it('merges an inner shadow: what lies outside the layer, moved from the light and blurred, inside it', async () => {
+    const result = await imported(
+      rectLayer({
+        innerShadow: [
+          {
+            enabled: true,
+            color: { r: 0, g: 0, b: 0 },
+            opacity: 1,
+            blendMode: 'multiply',
+            angle: 90,
+            useGlobalLight: false,
+            distance: { units: 'Pixels', value: 6 },
+            size: { units: 'Pixels', value: 6 },
+            choke: { units: 'Pixels', value: 0 },
+          },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const pixels = await render(result);
+    const { max, mad } = compare(pixels, (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const a = 1 - blurredRect(x, y, 6, 0, 6);
+      return RED.map((c) => c * (1 - a)) as Rgb;
+    });
+    expect(mad).toBeLessThan(0.1);
+    // A small blur (σ ≈ 2.4) is where box blurs and the gaussian differ most, on a steep edge.
+    expect(max).toBeLessThanOrEqual(6);
+    // Dark along the top edge (the light comes from above), red at the bottom.
+    expect(pixels[((RECT.y + 1) * W + 95) * 3]).toBeLessThan(60);
+    expect(pixels[((RECT.y + RECT.height - 2) * W + 95) * 3]).toBe(RED[0]);
+  });
+
+  it('merges an inner glow from the edges inward', async () => {
+    const result = await imported(
+      rectLayer({
+        innerGlow: {
+          enabled: true,
+          color: { r: 255, g: 255, b: 255 },
+          opacity: 0.9,
+          blendMode: 'screen',
+          source: 'edge',
+          size: { units: 'Pixels', value: 9 },
+          choke: { units: 'Pixels', value: 0 },
+        },
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const { max, mad } = compare(await render(result), (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const a = (1 - blurredRect(x, y, 9, 0, 0)) * 0.9;
+      return RED.map((c) => mix(c, 255, a)) as Rgb;
+    });
+    expect(mad).toBeLessThan(0.1);
+    expect(max).toBeLessThanOrEqual(3);
+  });
+
   it('keeps a warning per effect it does not draw and none for those it draws', async () => {
     const result = await imported(
       rectLayer({
@@ -291,7 +417,7 @@ describe('importPsd: layer effects on pixel layers', () => {
             distance: { units: 'Pixels', value: 4 },
           },
         ],
-        innerShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 0.5 }],
+        satin: { enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 0.5 },
         bevel: { enabled: true },
         stroke: [{ enabled: true, fillType: 'gradient', size: { units: 'Pixels', value: 3 } }],
         solidFill: [{ enabled: false, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
@@ -301,12 +427,12 @@ describe('importPsd: layer effects on pixel layers', () => {
       {
         layer: 'Shape',
         code: 'EFFECTS_SKIPPED',
-        message: 'The "inner shadow" layer effect is not drawn: this effect is not supported yet.',
+        message: 'The "bevel and emboss" layer effect is not drawn: this effect is not supported yet.',
       },
       {
         layer: 'Shape',
         code: 'EFFECTS_SKIPPED',
-        message: 'The "bevel and emboss" layer effect is not drawn: this effect is not supported yet.',
+        message: 'The "satin" layer effect is not drawn: this effect is not supported yet.',
       },
       {
         layer: 'Shape',

@@ -8,7 +8,16 @@
 // blurred alpha's contrast: alpha / (1 - spread), clamped, so 100 % is a hard edge. A stroke's width
 // is an exact Euclidean distance to the layer's edge (alpha ≥ 50 %), anti-aliased over one pixel.
 import type { BlendMode } from '@platen/compositor';
-import type { Color, EffectContour, Layer, LayerEffectsInfo, UnitsValue } from 'ag-psd';
+import type {
+  Color,
+  EffectContour,
+  EffectSolidGradient,
+  Layer,
+  LayerEffectGradientOverlay,
+  LayerEffectShadow,
+  LayerEffectsInfo,
+  UnitsValue,
+} from 'ag-psd';
 import { toBlendMode } from './blend-modes.js';
 import type { Box, Rgba } from './pixels.js';
 
@@ -31,6 +40,8 @@ export interface BakedEffects {
   above: EffectLayer[];
   /** Effects that are enabled but not reproduced, each with why. */
   skipped: { effect: string; reason: string }[];
+  /** Effects that are drawn close to, not exactly as, Photoshop draws them. */
+  approximated: { effect: string; reason: string }[];
 }
 
 type Rgb = [number, number, number];
@@ -96,7 +107,7 @@ export function bakeEffects(
   canvas: { width: number; height: number },
   globalAngle: number,
 ): BakedEffects {
-  const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [] };
+  const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
   const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
   if ((effects.scale ?? 1) !== 1) {
     for (const effect of namesOf(effects)) skip(effect, 'the effects are scaled');
@@ -137,23 +148,79 @@ export function bakeEffects(
       if (alpha) baked.below.push(effectLayer('outer glow', alpha, color, blend, glow.opacity));
     }
   }
-  for (const effect of ['innerShadow', 'innerGlow', 'bevel', 'satin', 'patternOverlay'] as const) {
-    if (listOf(effects[effect] as { enabled?: boolean } | undefined).length) {
-      skip(NAMES[effect], 'this effect is not supported yet');
+  for (const effect of ['bevel', 'satin', 'patternOverlay'] as const) {
+    if (listOf(effects[effect]).length) skip(NAMES[effect], 'this effect is not supported yet');
+  }
+  // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
+  // (several of a kind: the first listed is the top one).
+  for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
+    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const gradient = fill.gradient;
+    const style = fill.type ?? 'linear';
+    if (!mix) {
+      skip('gradient overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
+    } else if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
+      skip('gradient overlay', `only solid linear and reflected gradients are supported`);
+    } else {
+      const ramp = rampOf(gradient);
+      if (!ramp) {
+        skip('gradient overlay', 'its colours cannot be read');
+        continue;
+      }
+      if ((gradient.smoothness ?? 0) > 0) {
+        baked.approximated.push({
+          effect: 'gradient overlay',
+          reason: "its stops are blended linearly, Photoshop's smoothness curve slightly differently",
+        });
+      }
+      const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : layer.box);
+      const { x: left, y: top } = layer.box;
+      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
     }
   }
-  for (const gradient of listOf(effects.gradientOverlay)) {
-    void gradient;
-    skip('gradient overlay', 'this effect is not supported yet');
-  }
-  // Several colour overlays: the top one (first listed) is drawn last.
   for (const fill of [...listOf(effects.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
-    const mix = fill.blendMode ?? 'normal';
-    if (!color || !OVERLAY_BLENDS[mix]) {
-      skip('color overlay', `its "${mix}" blend mode is not reproduced on an overlay`);
+    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    if (!color || !mix) {
+      skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
-      baked.pixels = overlay(baked.pixels, color, OVERLAY_BLENDS[mix], fill.opacity ?? 1);
+      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => [...color, 1]);
+    }
+  }
+  for (const glow of listOf(effects.innerGlow)) {
+    const color = rgbOf(glow.color);
+    const mix = OVERLAY_BLENDS[glow.blendMode ?? 'screen'];
+    const size = pixelsOf(glow.size);
+    if (!mix || !color || size === undefined) {
+      skip('inner glow', 'its colour, units or blend mode cannot be read or is not supported inside a layer');
+    } else if (
+      (glow.source ?? 'edge') !== 'edge' ||
+      !linearContour(glow.contour) ||
+      (glow.noise ?? 0) > 0 ||
+      (glow.range ?? 100) !== 100
+    ) {
+      skip('inner glow', 'its source is the centre, or its contour, noise or range is not the default');
+    } else {
+      const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
+      baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+    }
+  }
+  for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
+    const color = rgbOf(shadow.color);
+    const mix = OVERLAY_BLENDS[shadow.blendMode ?? 'multiply'];
+    const size = pixelsOf(shadow.size);
+    const distance = pixelsOf(shadow.distance);
+    if (!mix || !color || size === undefined || distance === undefined) {
+      skip(
+        'inner shadow',
+        'its colour, units or blend mode cannot be read or is not supported inside a layer',
+      );
+    } else if (!linearContour(shadow.contour)) {
+      skip('inner shadow', 'its contour is not linear');
+    } else {
+      const offset = offsetOf(shadow, globalAngle, distance);
+      const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
+      baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
   for (const stroke of [...listOf(effects.stroke)].reverse()) {
@@ -255,13 +322,18 @@ function softShape(
   const box = workBox(layer, canvas, Math.ceil(size), offset);
   if (!box) return undefined;
   const alpha = shapeIn(layer, box, offset);
+  soften(alpha, box, size, spread);
+  return { box, alpha };
+}
+
+/** Photoshop's size and spread (choke) on a shape, in place: blurred, then its contrast raised. */
+function soften(alpha: Float32Array, box: Box, size: number, spread: number): void {
   const radius = Math.round(size / 3);
   if (radius > 0) for (let pass = 0; pass < 3; pass++) boxBlur(alpha, box.width, box.height, radius);
   if (spread > 0) {
     const gain = spread >= 1 ? Infinity : 1 / (1 - spread);
     for (let i = 0; i < alpha.length; i++) alpha[i] = alpha[i]! > 0 ? Math.min(1, alpha[i]! * gain) : 0;
   }
-  return { box, alpha };
 }
 
 /** A box blur of `radius` along rows then columns, in place (pixels outside count as 0). */
@@ -370,16 +442,121 @@ const OVERLAY_BLENDS: Record<string, ((b: number, s: number) => number) | undefi
   'linear burn': (b, s) => Math.max(0, b + s - 1),
 };
 
-/** The layer's pixels with a colour drawn over them where they are (alpha kept). */
-function overlay(layer: Placed, color: Rgb, mix: (b: number, s: number) => number, opacity: number): Placed {
+/** A colour over the layer's pixels where they are (their alpha kept), from `source(x, y)` = r, g, b, alpha. */
+function paint(
+  layer: Placed,
+  mix: (b: number, s: number) => number,
+  opacity: number,
+  source: (x: number, y: number) => [number, number, number, number],
+): Placed {
   const data = new Uint8ClampedArray(layer.data);
   const o = Math.max(0, Math.min(1, opacity));
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i + 3] === 0) continue;
-    for (let c = 0; c < 3; c++) {
-      const b = data[i + c]! / 255;
-      data[i + c] = Math.round((b + (mix(b, color[c]! / 255) - b) * o) * 255);
+  for (let row = 0; row < layer.height; row++) {
+    for (let col = 0; col < layer.width; col++) {
+      const i = (row * layer.width + col) * 4;
+      if (data[i + 3] === 0) continue;
+      const over = source(col, row);
+      const weight = over[3] * o;
+      if (weight === 0) continue;
+      for (let c = 0; c < 3; c++) {
+        const b = data[i + c]! / 255;
+        data[i + c] = Math.round((b + (mix(b, over[c]! / 255) - b) * weight) * 255);
+      }
     }
   }
   return { ...layer, data };
+}
+
+/** A plane over the layer's own box as a colour source for `paint`. */
+const planeColor =
+  (plane: Float32Array & { width?: number }, [r, g, b]: Rgb) =>
+  (x: number, y: number): [number, number, number, number] => [r, g, b, plane[y * plane.width! + x]!];
+
+/** The shadow's offset: the light comes from its angle (counter-clockwise from the right), the shadow falls away. */
+function offsetOf(shadow: LayerEffectShadow, globalAngle: number, distance: number) {
+  const angle = ((shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle)) * Math.PI) / 180;
+  return { x: Math.round(-Math.cos(angle) * distance), y: Math.round(Math.sin(angle) * distance) };
+}
+
+/**
+ * An inner shadow's or glow's strength over the layer's box: what lies outside the layer (moved by
+ * `offset`), blurred and choked, seen from inside. The layer's own alpha masks it in `paint`.
+ */
+function innerShape(
+  layer: Placed,
+  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
+): Float32Array & { width: number } {
+  // Far enough out that the blur never reaches the work box's edge (where "outside" ends).
+  const pad = Math.ceil(size) + 3 + Math.max(Math.abs(offset.x), Math.abs(offset.y));
+  const box = {
+    x: layer.box.x - pad,
+    y: layer.box.y - pad,
+    width: layer.width + 2 * pad,
+    height: layer.height + 2 * pad,
+  };
+  const alpha = shapeIn(layer, box, offset);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = 1 - alpha[i]!;
+  soften(alpha, box, size, spread);
+  const plane = Object.assign(new Float32Array(layer.width * layer.height), { width: layer.width });
+  for (let row = 0; row < layer.height; row++) {
+    plane.set(
+      alpha.subarray((row + pad) * box.width + pad, (row + pad) * box.width + pad + layer.width),
+      row * layer.width,
+    );
+  }
+  return plane;
+}
+
+/** A gradient's colour and alpha from 0..1 along it. */
+function rampOf(
+  gradient: EffectSolidGradient,
+): ((t: number) => [number, number, number, number]) | undefined {
+  const colors = gradient.colorStops.map((stop) => ({ ...stop, rgb: rgbOf(stop.color) }));
+  if (colors.length === 0 || colors.some((stop) => !stop.rgb)) return undefined;
+  const opacities = gradient.opacityStops.length
+    ? gradient.opacityStops
+    : [{ location: 0, midpoint: 0.5, opacity: 1 }];
+  return (t) => {
+    const rgb = [0, 1, 2].map((c) => between(colors, t, (stop) => stop.rgb![c]!));
+    return [rgb[0]!, rgb[1]!, rgb[2]!, between(opacities, t, (stop) => stop.opacity)];
+  };
+}
+
+/** A value between sorted stops at t, linear on each side of a stop pair's midpoint. */
+function between<T extends { location: number; midpoint: number }>(
+  stops: T[],
+  t: number,
+  value: (stop: T) => number,
+): number {
+  const sorted = [...stops].sort((a, b) => a.location - b.location);
+  const first = sorted[0]!;
+  const last = sorted.at(-1)!;
+  if (t <= first.location) return value(first);
+  if (t >= last.location) return value(last);
+  const next = sorted.findIndex((stop) => stop.location >= t);
+  const a = sorted[next - 1]!;
+  const b = sorted[next]!;
+  const u = b.location > a.location ? (t - a.location) / (b.location - a.location) : 1;
+  const m = Math.max(0.01, Math.min(0.99, b.midpoint ?? 0.5));
+  const w = u < m ? (0.5 * u) / m : 0.5 + (0.5 * (u - m)) / (1 - m);
+  return value(a) + (value(b) - value(a)) * w;
+}
+
+/**
+ * Where a layer pixel (x, y in its own box) falls along a linear or reflected gradient spanning
+ * `box` (the layer's with "align with layer", else the canvas): centred on it (moved by `offset`
+ * per cent of its size), running at `angle` over the box's extent that way times `scale`.
+ */
+function gradientAt(fill: LayerEffectGradientOverlay, style: 'linear' | 'reflected', box: Box) {
+  const angle = ((fill.angle ?? 90) * Math.PI) / 180;
+  const [dx, dy] = [Math.cos(angle), -Math.sin(angle)];
+  const length =
+    ((Math.abs(box.width * dx) + Math.abs(box.height * dy)) * Math.max(0.1, fill.scale ?? 100)) / 100;
+  const cx = box.x + box.width / 2 + ((fill.offset?.x ?? 0) / 100) * box.width;
+  const cy = box.y + box.height / 2 + ((fill.offset?.y ?? 0) / 100) * box.height;
+  return (x: number, y: number) => {
+    const along = ((x + 0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length;
+    const t = style === 'linear' ? along + 0.5 : Math.abs(along) * 2;
+    return fill.reverse ? 1 - t : t;
+  };
 }

@@ -384,6 +384,14 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       `The "${skipped.effect}" layer effect is not drawn: ${skipped.reason}.`,
     );
   }
+  for (const approximated of baked?.approximated ?? []) {
+    warn(
+      walk,
+      path,
+      'EFFECTS_APPROXIMATED',
+      `The "${approximated.effect}" layer effect is drawn approximately: ${approximated.reason}.`,
+    );
+  }
   const addEffect = (effect: NonNullable<typeof baked>['below'][number], n: number) =>
     walk.entries.push({
       kind: 'image',
