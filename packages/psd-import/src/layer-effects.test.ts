@@ -509,3 +509,81 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(at(RECT.x - 2, RECT.y + 5)).toEqual([0, 0, 0]);
   });
 });
+
+describe('importPsd: layer effects on placed layers', () => {
+  const SO = { x: 60, y: 40, width: 60, height: 40 };
+  const inSo = (x: number, y: number) =>
+    x >= SO.x && x < SO.x + SO.width && y >= SO.y && y < SO.y + SO.height;
+
+  it('draws the outline effects of a smart object from its placement and warns for those that colour the artwork', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [
+        {
+          name: 'Art',
+          ...SO,
+          effects: {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'normal',
+                angle: 90,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 8 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+              },
+            ],
+            stroke: [
+              {
+                enabled: true,
+                position: 'outside',
+                fillType: 'color',
+                color: { r: 0, g: 200, b: 0 },
+                opacity: 1,
+                blendMode: 'normal',
+                size: { units: 'Pixels', value: 3 },
+              },
+            ],
+            solidFill: [{ enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 1, blendMode: 'normal' }],
+          },
+        },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "color overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+      },
+    ]);
+    expect(result.manifest.layers.map((layer) => [layer.type, layer.name])).toEqual([
+      ['image', 'Background'],
+      ['image', 'Art (drop shadow)'],
+      ['smart_object', 'Art'],
+      ['image', 'Art (stroke)'],
+    ]);
+    const pixels = await render(result);
+    const at = (x: number, y: number) => [...pixels.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const dx = Math.max(SO.x - x, 0, x - (SO.x + SO.width - 1));
+        const dy = Math.max(SO.y - y, 0, y - (SO.y + SO.height - 1));
+        const stroke = Math.max(0, Math.min(1, 3 - Math.hypot(dx, dy) + 1));
+        const shadow = x >= SO.x && x < SO.x + SO.width && y >= SO.y + 8 && y < SO.y + SO.height + 8;
+        const under = shadow ? 0 : BG;
+        const want = inSo(x, y)
+          ? [0, 0, 255]
+          : [under * (1 - stroke), under * (1 - stroke) + 200 * stroke, under * (1 - stroke)];
+        const got = at(x, y);
+        for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});

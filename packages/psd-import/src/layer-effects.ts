@@ -88,14 +88,13 @@ function linearContour(contour: EffectContour | undefined): boolean {
 }
 
 /**
- * The effects of a layer whose effects are baked: a normal pixel layer without a mask or fill
- * opacity (which would change the shape or the knock-out the effects are drawn from).
+ * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
+ * without a mask or fill opacity (which would change the shape or the knock-out effects start from).
  */
 export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   const effects = layer.effects;
   if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
-  if (layer.placedLayer || layer.clipping || (layer.mask?.imageData && !layer.mask.disabled))
-    return undefined;
+  if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
   if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
   return effects;
 }
@@ -106,6 +105,7 @@ export function bakeEffects(
   layer: Placed,
   canvas: { width: number; height: number },
   globalAngle: number,
+  { interior }: { interior: boolean },
 ): BakedEffects {
   const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
   const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
@@ -150,6 +150,15 @@ export function bakeEffects(
   }
   for (const effect of ['bevel', 'satin', 'patternOverlay'] as const) {
     if (listOf(effects[effect]).length) skip(NAMES[effect], 'this effect is not supported yet');
+  }
+  if (!interior) {
+    // On a placed layer these colour the artwork, which is only known at render time.
+    for (const effect of ['gradientOverlay', 'solidFill', 'innerGlow', 'innerShadow'] as const) {
+      if (listOf(effects[effect] as { enabled?: boolean } | undefined).length) {
+        skip(NAMES[effect], 'on a placed layer it would colour the artwork, which is not supported yet');
+      }
+    }
+    return strokes(baked, effects, layer, canvas);
   }
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
@@ -223,6 +232,16 @@ export function bakeEffects(
       baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
+  return strokes(baked, effects, layer, canvas);
+}
+
+function strokes(
+  baked: BakedEffects,
+  effects: LayerEffectsInfo,
+  layer: Placed,
+  canvas: { width: number; height: number },
+): BakedEffects {
+  const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
   for (const stroke of [...listOf(effects.stroke)].reverse()) {
     const blend = toBlendMode(stroke.blendMode ?? 'normal');
     const color = rgbOf(stroke.color);

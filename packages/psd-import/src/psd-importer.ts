@@ -17,7 +17,13 @@ import {
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
-import { bakeEffects, DEFAULT_GLOBAL_ANGLE, effectsToBake } from './layer-effects.js';
+import {
+  bakeEffects,
+  DEFAULT_GLOBAL_ANGLE,
+  effectsToBake,
+  type EffectLayer,
+  type Placed,
+} from './layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { PsdImportError } from './psd-import-error.js';
@@ -91,6 +97,8 @@ interface Walk {
   /** Smart objects by the id of the file they place. */
   files: Map<string, SmartObjectFile>;
   names: number;
+  /** Effects drawn as layers so far: they name their assets. */
+  effects: number;
   uuidOf: ImportPsdOptions['smartObjectUuid'];
   /** Whether the file with this id is embedded in the document. */
   embedded: (fileId: string) => boolean;
@@ -177,6 +185,7 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     placements: 0,
     files: new Map(),
     names: 0,
+    effects: 0,
     uuidOf: options.smartObjectUuid,
     embedded: embeddedFilesOf(psd),
   };
@@ -307,7 +316,7 @@ async function walkLayers(
       continue;
     }
     if (layer.placedLayer) {
-      const added = await addSmartObject(walk, layer, path, layerOpacity);
+      const added = await addSmartObject(walk, layer, path, layerOpacity, psd);
       if (added) continue;
     }
     await addImage(walk, layer, path, layerOpacity, psd);
@@ -366,33 +375,35 @@ async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
   return { asset: name, x: made.x, y: made.y };
 }
 
-async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
-  const own = pixelsOf(layer);
-  if (!own || fullyTransparent(own)) return;
-  const index = ++walk.names;
-  const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+/** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
+function bakedEffectsOf(walk: Walk, layer: Layer, path: string, pixels: Placed, psd: Psd, interior: boolean) {
   const effects = effectsToBake(layer);
-  const baked = effects
-    ? bakeEffects(effects, own, psd, psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE)
-    : undefined;
-  for (const skipped of baked?.skipped ?? []) {
-    warn(
-      walk,
-      path,
-      'EFFECTS_SKIPPED',
-      `The "${skipped.effect}" layer effect is not drawn: ${skipped.reason}.`,
-    );
+  if (!effects) return undefined;
+  const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
+  const baked = bakeEffects(effects, pixels, psd, angle, { interior });
+  for (const { effect, reason } of baked.skipped) {
+    warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
-  for (const approximated of baked?.approximated ?? []) {
+  for (const { effect, reason } of baked.approximated) {
     warn(
       walk,
       path,
       'EFFECTS_APPROXIMATED',
-      `The "${approximated.effect}" layer effect is drawn approximately: ${approximated.reason}.`,
+      `The "${effect}" layer effect is drawn approximately: ${reason}.`,
     );
   }
-  const addEffect = (effect: NonNullable<typeof baked>['below'][number], n: number) =>
+  return baked;
+}
+
+/** Effects drawn as static layers of their own, named after the layer they belong to. */
+function addEffects(
+  walk: Walk,
+  effects: EffectLayer[],
+  path: string,
+  opacity: number,
+  asset: (n: number) => string,
+) {
+  for (const effect of effects) {
     walk.entries.push({
       kind: 'image',
       effect: true,
@@ -400,15 +411,25 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       layer: {
         type: 'image',
         name: toLayerName(`${path} (${effect.effect})`, 'Layer'),
-        asset: `layer-${index}-effect-${n}.png`,
+        asset: asset(++walk.effects),
         x: effect.pixels.box.x,
         y: effect.pixels.box.y,
         blend_mode: effect.blend,
         opacity: round(opacity * effect.opacity),
       },
     });
-  let n = 0;
-  for (const effect of baked?.below ?? []) addEffect(effect, ++n);
+  }
+}
+
+async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+  const own = pixelsOf(layer);
+  if (!own || fullyTransparent(own)) return;
+  const index = ++walk.names;
+  const asset = `layer-${index}.png`;
+  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+  const baked = bakedEffectsOf(walk, layer, path, own, psd, true);
+  const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   const pixels = baked?.pixels ?? own;
   walk.entries.push({
     kind: 'image',
@@ -424,10 +445,16 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       ...(mask ? { mask } : {}),
     },
   });
-  for (const effect of baked?.above ?? []) addEffect(effect, ++n);
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
 }
 
-async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: number): Promise<boolean> {
+async function addSmartObject(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+): Promise<boolean> {
   const placed = layer.placedLayer!;
   const affine = cornersOf(placed.transform);
   const nonAffine = cornersOf(placed.nonAffineTransform);
@@ -470,6 +497,18 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
   const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
+  // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
+  const baked = pixels ? bakedEffectsOf(walk, layer, path, pixels, psd, false) : undefined;
+  if (!pixels && effectsToBake(layer)) {
+    warn(
+      walk,
+      path,
+      'EFFECTS_SKIPPED',
+      'Layer effects are not drawn: the placed layer stores no pixels to outline.',
+    );
+  }
+  const effectAsset = (n: number) => `smart-object-${placement}-effect-${n}.png`;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   walk.entries.push({
     kind: 'smart_object',
     path,
@@ -490,6 +529,7 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
     },
     ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
   return true;
 }
 
