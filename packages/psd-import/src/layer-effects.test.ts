@@ -13,6 +13,7 @@ import {
 } from '@platen/compositor';
 import type { Layer, LayerEffectsInfo } from 'ag-psd';
 import sharp from 'sharp';
+import { bakeEffects } from './layer-effects.js';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, solidPixels, type Rgb } from './test-psd.js';
 
@@ -585,5 +586,47 @@ describe('importPsd: layer effects on placed layers', () => {
         for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThanOrEqual(1);
       }
     }
+  });
+});
+
+describe('layer effects: bounds', () => {
+  const shadow = {
+    enabled: true,
+    color: { r: 0, g: 0, b: 0 },
+    opacity: 0.1,
+    distance: { units: 'Pixels' as const, value: 2 },
+    size: { units: 'Pixels' as const, value: 3 },
+  };
+
+  it("draws at most 10 effects of a kind (Photoshop's own limit) and says so", async () => {
+    const result = await imported(rectLayer({ dropShadow: Array.from({ length: 12 }, () => shadow) }));
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "drop shadow" layer effect is not drawn: the layer has more than 10: only the first 10 are drawn.',
+      },
+    ]);
+    expect(result.manifest.layers.filter((layer) => layer.name === 'Shape (drop shadow)')).toHaveLength(10);
+  });
+
+  it('draws nothing and names every effect when the effects would cover more pixels than the budget left', () => {
+    const layer = { ...solidPixels(40, 40, RED), box: { x: 10, y: 10, width: 40, height: 40 } };
+    const effects = { dropShadow: [shadow], solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 } }] };
+    const budget = { pixels: 1000 };
+    const baked = bakeEffects(effects, layer, { width: 100, height: 100 }, 120, { interior: true, budget });
+    expect(baked.below).toEqual([]);
+    expect(baked.pixels).toBe(layer);
+    expect(baked.skipped.map((skipped) => skipped.effect)).toEqual(['drop shadow', 'color overlay']);
+    expect(budget.pixels).toBe(1000);
+    const roomy = { pixels: 100_000 };
+    const drawn = bakeEffects(effects, layer, { width: 100, height: 100 }, 120, {
+      interior: true,
+      budget: roomy,
+    });
+    expect(drawn.skipped).toEqual([]);
+    expect(drawn.below).toHaveLength(1);
+    expect(roomy.pixels).toBeLessThan(100_000);
   });
 });

@@ -56,7 +56,27 @@ const enabled = (effect: { enabled?: boolean; present?: boolean } | undefined) =
 
 /** A list of the enabled effects of one kind (ag-psd gives some kinds as arrays, some as one). */
 function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
-  return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled);
+  return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled).slice(0, MAX_PER_KIND);
+}
+
+/** Photoshop allows 10 effects of a kind on a layer: more is a crafted file. */
+const MAX_PER_KIND = 10;
+/** The largest area one effect is drawn over (its work planes take about 36 bytes a pixel). */
+export const EFFECT_AREA_MAX = 25_000_000;
+/** What all the effects of one import may draw together (their layers stay in memory until encoded). */
+export const EFFECT_BUDGET = 100_000_000;
+
+/** How many pixels the layer's effects work on: each effect over the layer grown by its reach. */
+function costOf(effects: LayerEffectsInfo, layer: Placed, canvas: { width: number; height: number }) {
+  const all = (Object.keys(NAMES) as (keyof typeof NAMES)[]).flatMap((key) =>
+    listOf(effects[key] as { enabled?: boolean; size?: UnitsValue; distance?: UnitsValue } | undefined),
+  );
+  const reach = Math.max(
+    0,
+    ...all.map((effect) => (pixelsOf(effect.size) ?? 0) + (pixelsOf(effect.distance) ?? 0) + 3),
+  );
+  const area = Math.min(canvas.width * canvas.height, (layer.width + 2 * reach) * (layer.height + 2 * reach));
+  return { each: Math.max(area, layer.width * layer.height), total: all.length * area };
 }
 
 function rgbOf(color: Color | undefined): Rgb | undefined {
@@ -105,13 +125,27 @@ export function bakeEffects(
   layer: Placed,
   canvas: { width: number; height: number },
   globalAngle: number,
-  { interior }: { interior: boolean },
+  { interior, budget }: { interior: boolean; budget: { pixels: number } },
 ): BakedEffects {
   const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
   const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
   if ((effects.scale ?? 1) !== 1) {
     for (const effect of namesOf(effects)) skip(effect, 'the effects are scaled');
     return baked;
+  }
+  const cost = costOf(effects, layer, canvas);
+  if (cost.each > EFFECT_AREA_MAX || cost.total > budget.pixels) {
+    for (const effect of namesOf(effects)) {
+      skip(effect, "the document's effects cover more pixels than an import draws");
+    }
+    return baked;
+  }
+  budget.pixels -= cost.total;
+  for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) {
+    const value = effects[key];
+    if (Array.isArray(value) && value.filter(enabled).length > MAX_PER_KIND) {
+      skip(NAMES[key], `the layer has more than ${MAX_PER_KIND}: only the first ${MAX_PER_KIND} are drawn`);
+    }
   }
 
   // Photoshop lists several drop shadows top first; under the layer they are drawn bottom first.

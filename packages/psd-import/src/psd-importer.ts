@@ -20,6 +20,7 @@ import { toBlendMode } from './blend-modes.js';
 import {
   bakeEffects,
   DEFAULT_GLOBAL_ANGLE,
+  EFFECT_BUDGET,
   effectsToBake,
   type EffectLayer,
   type Placed,
@@ -99,6 +100,8 @@ interface Walk {
   names: number;
   /** Effects drawn as layers so far: they name their assets. */
   effects: number;
+  /** Pixels the layer effects still left to draw may cover. */
+  effectBudget: { pixels: number };
   uuidOf: ImportPsdOptions['smartObjectUuid'];
   /** Whether the file with this id is embedded in the document. */
   embedded: (fileId: string) => boolean;
@@ -186,6 +189,7 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     files: new Map(),
     names: 0,
     effects: 0,
+    effectBudget: { pixels: EFFECT_BUDGET },
     uuidOf: options.smartObjectUuid,
     embedded: embeddedFilesOf(psd),
   };
@@ -380,7 +384,7 @@ function bakedEffectsOf(walk: Walk, layer: Layer, path: string, pixels: Placed, 
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
-  const baked = bakeEffects(effects, pixels, psd, angle, { interior });
+  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget });
   for (const { effect, reason } of baked.skipped) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
