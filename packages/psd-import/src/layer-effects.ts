@@ -227,7 +227,8 @@ export function bakeEffects(
     if (!color || !mix) {
       skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
-      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => [...color, 1]);
+      const solid: [number, number, number, number] = [...color, 1];
+      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => solid);
     }
   }
   for (const glow of listOf(effects.innerGlow)) {
@@ -327,7 +328,12 @@ function effectLayer(
   opacity = 1,
 ): EffectLayer {
   const data = new Uint8ClampedArray(plane.alpha.length * 4);
-  for (let i = 0; i < plane.alpha.length; i++) data.set([r, g, b, Math.round(plane.alpha[i]! * 255)], i * 4);
+  for (let i = 0; i < plane.alpha.length; i++) {
+    data[i * 4] = r;
+    data[i * 4 + 1] = g;
+    data[i * 4 + 2] = b;
+    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
+  }
   return {
     effect,
     pixels: { width: plane.box.width, height: plane.box.height, data, box: plane.box },
@@ -417,16 +423,17 @@ function strokeShape(
   const box = workBox(layer, canvas, Math.ceil(size) + 1);
   if (!box || size <= 0) return undefined;
   const alpha = shapeIn(layer, box, { x: 0, y: 0 });
-  const inside = distanceTo(alpha, box, (a) => a >= 0.5);
-  const outside = distanceTo(alpha, box, (a) => a < 0.5);
   const outer = position === 'outside' ? size : position === 'center' ? size / 2 : 0;
   const inner = position === 'inside' ? size : position === 'center' ? size / 2 : 0;
+  // Each side's distances only when the band reaches that side (each transform is the costly part).
+  const inside = outer > 0 ? distanceTo(alpha, box, (a) => a >= 0.5) : undefined;
+  const outside = inner > 0 ? distanceTo(alpha, box, (a) => a < 0.5) : undefined;
   const band = new Float32Array(alpha.length);
   for (let i = 0; i < alpha.length; i++) {
     const a = alpha[i]!;
     // Outside the edge the band covers what the layer leaves; inside it, what the layer covers.
-    const out = outer > 0 ? coverage(outer - inside[i]!) * (1 - a) : 0;
-    const into = inner > 0 ? coverage(inner - outside[i]!) * a : 0;
+    const out = inside ? coverage(outer - inside[i]!) * (1 - a) : 0;
+    const into = outside ? coverage(inner - outside[i]!) * a : 0;
     band[i] = Math.min(1, out + into);
   }
   return { box, alpha: band };
@@ -521,9 +528,14 @@ function paint(
 }
 
 /** A plane over the layer's own box as a colour source for `paint`. */
-const planeColor =
-  (plane: Float32Array & { width?: number }, [r, g, b]: Rgb) =>
-  (x: number, y: number): [number, number, number, number] => [r, g, b, plane[y * plane.width! + x]!];
+function planeColor(plane: Float32Array & { width: number }, [r, g, b]: Rgb) {
+  // One tuple reused: `paint` reads it before asking for the next pixel.
+  const out: [number, number, number, number] = [r, g, b, 0];
+  return (x: number, y: number) => {
+    out[3] = plane[y * plane.width + x]!;
+    return out;
+  };
+}
 
 /** The shadow's offset: the light comes from its angle (counter-clockwise from the right), the shadow falls away. */
 function offsetOf(shadow: LayerEffectShadow, globalAngle: number, distance: number) {
@@ -569,19 +581,25 @@ function rampOf(
   const opacities = gradient.opacityStops.length
     ? gradient.opacityStops
     : [{ location: 0, midpoint: 0.5, opacity: 1 }];
-  return (t) => {
+  colors.sort((a, b) => a.location - b.location);
+  const alphas = [...opacities].sort((a, b) => a.location - b.location);
+  // Sampled once: 4096 steps are finer than 8-bit colour can show.
+  const steps = 4096;
+  const table = Array.from({ length: steps + 1 }, (_, i): [number, number, number, number] => {
+    const t = i / steps;
     const rgb = [0, 1, 2].map((c) => between(colors, t, (stop) => stop.rgb![c]!));
-    return [rgb[0]!, rgb[1]!, rgb[2]!, between(opacities, t, (stop) => stop.opacity)];
-  };
+    return [rgb[0]!, rgb[1]!, rgb[2]!, between(alphas, t, (stop) => stop.opacity)];
+  });
+  return (t) => table[Math.round(Math.max(0, Math.min(1, t)) * steps)]!;
 }
 
-/** A value between sorted stops at t, linear on each side of a stop pair's midpoint. */
+/** A value between stops (sorted by location) at t, linear on each side of a stop pair's midpoint. */
 function between<T extends { location: number; midpoint: number }>(
   stops: T[],
   t: number,
   value: (stop: T) => number,
 ): number {
-  const sorted = [...stops].sort((a, b) => a.location - b.location);
+  const sorted = stops;
   const first = sorted[0]!;
   const last = sorted.at(-1)!;
   if (t <= first.location) return value(first);
