@@ -449,6 +449,30 @@ describe('importPsd: layer effects on pixel layers', () => {
     ]);
   });
 
+  it('says an effect drawn as its own layer under a translucent layer is approximated, not an overlay', async () => {
+    const result = await imported(
+      rectLayer(
+        {
+          dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }],
+          solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
+        },
+        { opacity: 0.5 },
+      ),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_APPROXIMATED',
+        message:
+          'The "drop shadow" layer effect is drawn approximately: the layer\'s opacity fades it on its own, so it shows through the layer.',
+      },
+    ]);
+    // The layer's opacity (stored as a byte: 128/255) times the shadow's own (100 %).
+    const opacityOf = (name: string) => result.manifest.layers.find((layer) => layer.name === name)?.opacity;
+    expect(opacityOf('Shape (drop shadow)')).toBeCloseTo(0.502, 3);
+    expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
+  });
+
   it('keeps the layer-wide warning and draws no effect when the layer has a mask or a blend mode', async () => {
     for (const extra of [
       { blendMode: 'multiply' as const },

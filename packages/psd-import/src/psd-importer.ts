@@ -380,7 +380,14 @@ async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
 }
 
 /** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
-function bakedEffectsOf(walk: Walk, layer: Layer, path: string, pixels: Placed, psd: Psd, interior: boolean) {
+function bakedEffectsOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  pixels: Placed,
+  psd: Psd,
+  { interior, opacity }: { interior: boolean; opacity: number },
+) {
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
@@ -394,6 +401,15 @@ function bakedEffectsOf(walk: Walk, layer: Layer, path: string, pixels: Placed, 
       path,
       'EFFECTS_APPROXIMATED',
       `The "${effect}" layer effect is drawn approximately: ${reason}.`,
+    );
+  }
+  for (const { effect } of opacity < 1 ? [...baked.below, ...baked.above] : []) {
+    // Photoshop fades the layer and its effects as one picture: a shadow stays hidden under the layer.
+    warn(
+      walk,
+      path,
+      'EFFECTS_APPROXIMATED',
+      `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
     );
   }
   return baked;
@@ -431,7 +447,7 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
   const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
-  const baked = bakedEffectsOf(walk, layer, path, own, psd, true);
+  const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
   addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   const pixels = baked?.pixels ?? own;
@@ -502,7 +518,9 @@ async function addSmartObject(
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
   // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
-  const baked = pixels ? bakedEffectsOf(walk, layer, path, pixels, psd, false) : undefined;
+  const baked = pixels
+    ? bakedEffectsOf(walk, layer, path, pixels, psd, { interior: false, opacity })
+    : undefined;
   if (!pixels && effectsToBake(layer)) {
     warn(
       walk,
