@@ -17,6 +17,14 @@ import {
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
+import {
+  bakeEffects,
+  DEFAULT_GLOBAL_ANGLE,
+  EFFECT_BUDGET,
+  effectsToBake,
+  type EffectLayer,
+  type Placed,
+} from './layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { mapSmartFilters } from './smart-filters.js';
@@ -58,6 +66,8 @@ interface OpenImage {
   kind: 'image';
   layer: Input<StaticLayer>;
   pixels: Rgba & { box: Box };
+  /** A layer effect drawn on its own: clipped layers go into the layer it belongs to. */
+  effect?: true;
 }
 
 interface OpenSmartObject {
@@ -89,6 +99,10 @@ interface Walk {
   /** Smart objects by the id of the file they place. */
   files: Map<string, SmartObjectFile>;
   names: number;
+  /** Effects drawn as layers so far: they name their assets. */
+  effects: number;
+  /** Pixels the layer effects still left to draw may cover. */
+  effectBudget: { pixels: number };
   uuidOf: ImportPsdOptions['smartObjectUuid'];
   /** Whether the file with this id is embedded in the document. */
   embedded: (fileId: string) => boolean;
@@ -175,6 +189,8 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     placements: 0,
     files: new Map(),
     names: 0,
+    effects: 0,
+    effectBudget: { pixels: EFFECT_BUDGET },
     uuidOf: options.smartObjectUuid,
     embedded: embeddedFilesOf(psd),
   };
@@ -297,7 +313,7 @@ async function walkLayers(
       );
       continue;
     }
-    if (hasEffects(layer)) {
+    if (hasEffects(layer) && !effectsToBake(layer)) {
       warn(walk, path, 'EFFECTS_SKIPPED', 'Layer effects (shadows, strokes, glows…) are not reproduced.');
     }
     if (layer.clipping) {
@@ -305,10 +321,10 @@ async function walkLayers(
       continue;
     }
     if (layer.placedLayer) {
-      const added = await addSmartObject(walk, layer, path, layerOpacity);
+      const added = await addSmartObject(walk, layer, path, layerOpacity, psd);
       if (added) continue;
     }
-    await addImage(walk, layer, path, layerOpacity);
+    await addImage(walk, layer, path, layerOpacity, psd);
   }
 }
 
@@ -364,12 +380,78 @@ async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
   return { asset: name, x: made.x, y: made.y };
 }
 
-async function addImage(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
-  const pixels = pixelsOf(layer);
-  if (!pixels || fullyTransparent(pixels)) return;
+/** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
+function bakedEffectsOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  pixels: Placed,
+  psd: Psd,
+  { interior, opacity }: { interior: boolean; opacity: number },
+) {
+  const effects = effectsToBake(layer);
+  if (!effects) return undefined;
+  const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
+  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget });
+  for (const { effect, reason } of baked.skipped) {
+    warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
+  }
+  for (const { effect, reason } of baked.approximated) {
+    warn(
+      walk,
+      path,
+      'EFFECTS_APPROXIMATED',
+      `The "${effect}" layer effect is drawn approximately: ${reason}.`,
+    );
+  }
+  for (const { effect } of opacity < 1 ? [...baked.below, ...baked.above] : []) {
+    // Photoshop fades the layer and its effects as one picture: a shadow stays hidden under the layer.
+    warn(
+      walk,
+      path,
+      'EFFECTS_APPROXIMATED',
+      `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
+    );
+  }
+  return baked;
+}
+
+/** Effects drawn as static layers of their own, named after the layer they belong to. */
+function addEffects(
+  walk: Walk,
+  effects: EffectLayer[],
+  path: string,
+  opacity: number,
+  asset: (n: number) => string,
+) {
+  for (const effect of effects) {
+    walk.entries.push({
+      kind: 'image',
+      effect: true,
+      pixels: effect.pixels,
+      layer: {
+        type: 'image',
+        name: toLayerName(`${path} (${effect.effect})`, 'Layer'),
+        asset: asset(++walk.effects),
+        x: effect.pixels.box.x,
+        y: effect.pixels.box.y,
+        blend_mode: effect.blend,
+        opacity: round(opacity * effect.opacity),
+      },
+    });
+  }
+}
+
+async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+  const own = pixelsOf(layer);
+  if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, pixels.box, `layer-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+  const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
+  const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
+  const pixels = baked?.pixels ?? own;
   walk.entries.push({
     kind: 'image',
     pixels,
@@ -384,9 +466,16 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number)
       ...(mask ? { mask } : {}),
     },
   });
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
 }
 
-async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: number): Promise<boolean> {
+async function addSmartObject(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+): Promise<boolean> {
   const placed = layer.placedLayer!;
   const affine = cornersOf(placed.transform);
   const nonAffine = cornersOf(placed.nonAffineTransform);
@@ -439,6 +528,20 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
   const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
+  // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
+  const baked = pixels
+    ? bakedEffectsOf(walk, layer, path, pixels, psd, { interior: false, opacity })
+    : undefined;
+  if (!pixels && effectsToBake(layer)) {
+    warn(
+      walk,
+      path,
+      'EFFECTS_SKIPPED',
+      'Layer effects are not drawn: the placed layer stores no pixels to outline.',
+    );
+  }
+  const effectAsset = (n: number) => `smart-object-${placement}-effect-${n}.png`;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   walk.entries.push({
     kind: 'smart_object',
     path,
@@ -460,6 +563,7 @@ async function addSmartObject(walk: Walk, layer: Layer, path: string, opacity: n
     },
     ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
   return true;
 }
 
@@ -488,7 +592,7 @@ function fileOf(
 async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
   const pixels = pixelsOf(layer);
   if (!pixels || fullyTransparent(pixels)) return;
-  const base = walk.entries.at(-1);
+  const base = [...walk.entries].reverse().find((entry) => entry.kind !== 'image' || !entry.effect);
   if (base?.kind === 'smart_object') {
     const so = base.layer;
     if (so.shading || layer.placedLayer) {

@@ -2,7 +2,7 @@
 // files): a background, smart objects placed with corners (perspective), an optional warp, blend
 // mode, opacity and mask, and any further layers given as ag-psd layers.
 import { randomUUID } from 'node:crypto';
-import { writePsdBuffer, type BlendMode, type Layer, type Warp } from 'ag-psd';
+import { writePsdBuffer, type BlendMode, type Layer, type LayerEffectsInfo, type Warp } from 'ag-psd';
 import { applyHomography, rectToQuad } from '@platen/compositor';
 import { envelopeOf } from './warp-envelope.js';
 
@@ -37,6 +37,8 @@ export interface TestSmartObject {
   external?: boolean;
   /** The file is not in the linked-files table at all (the table lists the others). */
   missing?: boolean;
+  /** Layer effects on the placed layer, as ag-psd reads them. */
+  effects?: LayerEffectsInfo;
 }
 
 export interface TestPsdOptions {
@@ -83,6 +85,7 @@ function smartObjectLayer(so: TestSmartObject): Layer {
     blendMode: so.blendMode ?? 'normal',
     opacity: so.opacity ?? 1,
     imageData: solidPixels(right - left, bottom - top, so.color ?? [128, 128, 128]),
+    ...(so.effects ? { effects: so.effects } : {}),
     placedLayer: {
       id: so.file ?? randomUUID(),
       type: 'raster',

@@ -1,0 +1,656 @@
+// Layer effects on a pixel layer, written with ag-psd's writer, imported and rendered through the
+// compositor, then compared with a reference computed here pixel by pixel from what the effect
+// means: offset + gaussian blur of the layer's rectangle for shadows and glows, distance to the
+// rectangle for strokes, the colour mixed over the layer for overlays. Warnings name exactly the
+// effects that are not drawn.
+import { randomUUID } from 'node:crypto';
+import {
+  createCompositor,
+  createKernelPool,
+  smartObjectsOf,
+  templateManifestSchema,
+  type Compositor,
+} from '@platen/compositor';
+import type { Layer, LayerEffectsInfo } from 'ag-psd';
+import sharp from 'sharp';
+import { bakeEffects } from './layer-effects.js';
+import { importPsd, type ImportedPsd } from './psd-importer.js';
+import { makeTestPsd, solidPixels, type Rgb } from './test-psd.js';
+
+const W = 200;
+const H = 140;
+const BG = 200;
+/** The pixel layer that carries the effects: a red rectangle. */
+const RECT = { x: 70, y: 40, width: 50, height: 40 };
+const RED: Rgb = [220, 30, 30];
+const options = { smartObjectUuid: () => randomUUID() };
+
+let compositor: Compositor;
+let artwork: Buffer;
+
+beforeAll(async () => {
+  compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 32 * 1024 * 1024 });
+  artwork = await sharp({
+    create: { width: 20, height: 20, channels: 3, background: { r: 0, g: 0, b: 255 } },
+  })
+    .png()
+    .toBuffer();
+});
+
+function rectLayer(effects: LayerEffectsInfo | undefined, extra: Partial<Layer> = {}): Layer {
+  return {
+    name: 'Shape',
+    left: RECT.x,
+    top: RECT.y,
+    right: RECT.x + RECT.width,
+    bottom: RECT.y + RECT.height,
+    imageData: solidPixels(RECT.width, RECT.height, RED),
+    ...(effects ? { effects } : {}),
+    ...extra,
+  };
+}
+
+async function imported(layer: Layer): Promise<ImportedPsd> {
+  const bytes = await makeTestPsd({
+    width: W,
+    height: H,
+    background: [BG, BG, BG],
+    // The smart object sits in a corner, far from every effect compared here.
+    smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
+    above: [layer],
+  });
+  return importPsd(bytes, options);
+}
+
+/** The rendered RGB pixels. */
+async function render({ manifest, assets }: ImportedPsd): Promise<Buffer> {
+  const parsed = templateManifestSchema.parse(manifest);
+  const prepared = await compositor.prepare({ id: randomUUID(), version: 1, manifest: parsed }, assets);
+  const inputs = smartObjectsOf(parsed).map((so) => ({
+    uuid: so.uuid,
+    asset: artwork,
+    fit: 'fill' as const,
+    rotate: 0,
+  }));
+  const { data } = await compositor.render(prepared, inputs, { format: 'png' });
+  return sharp(data).removeAlpha().raw().toBuffer();
+}
+
+/** Compares the render with `expected(x, y)` over the canvas below the smart object's corner. */
+function compare(actual: Buffer, expected: (x: number, y: number) => Rgb) {
+  let sum = 0;
+  let max = 0;
+  let count = 0;
+  for (let y = 20; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      const want = expected(x, y);
+      for (let c = 0; c < 3; c++) {
+        const diff = Math.abs(actual[(y * W + x) * 3 + c]! - want[c]!);
+        sum += diff;
+        max = Math.max(max, diff);
+        count++;
+      }
+    }
+  }
+  return { mad: sum / count, max };
+}
+
+const inRect = (x: number, y: number) =>
+  x >= RECT.x && x < RECT.x + RECT.width && y >= RECT.y && y < RECT.y + RECT.height;
+
+/** A gaussian's mass over [from, to) seen from x: the separable blur of a rectangle's edge. */
+function mass(x: number, from: number, to: number, sigma: number): number {
+  let total = 0;
+  let inside = 0;
+  const reach = Math.ceil(sigma * 4);
+  for (let i = -reach; i <= reach; i++) {
+    const weight = Math.exp(-(i * i) / (2 * sigma * sigma));
+    total += weight;
+    if (x + i >= from && x + i < to) inside += weight;
+  }
+  return inside / total;
+}
+
+/** The rectangle blurred by a gaussian whose reach is `size` pixels, moved by (dx, dy). */
+function blurredRect(x: number, y: number, size: number, dx: number, dy: number): number {
+  const sigma = size / 2.5;
+  // A gaussian reaches about 2.5 σ visibly: Photoshop's size is that reach.
+  return (
+    mass(x, RECT.x + dx, RECT.x + dx + RECT.width, sigma) *
+    mass(y, RECT.y + dy, RECT.y + dy + RECT.height, sigma)
+  );
+}
+
+const mix = (under: number, over: number, alpha: number) => under * (1 - alpha) + over * alpha;
+
+describe('importPsd: layer effects on pixel layers', () => {
+  it('draws a drop shadow under the layer: the shape moved away from the light, blurred, multiplied', async () => {
+    const result = await imported(
+      rectLayer({
+        dropShadow: [
+          {
+            enabled: true,
+            color: { r: 0, g: 0, b: 80 },
+            opacity: 0.75,
+            blendMode: 'multiply',
+            angle: 90,
+            useGlobalLight: false,
+            distance: { units: 'Pixels', value: 12 },
+            size: { units: 'Pixels', value: 9 },
+            choke: { units: 'Pixels', value: 0 },
+          },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const names = result.manifest.layers.map((layer) => layer.name);
+    expect(names.indexOf('Shape (drop shadow)')).toBe(names.indexOf('Shape') - 1);
+    const pixels = await render(result);
+    const { mad, max } = compare(pixels, (x, y) => {
+      if (inRect(x, y)) return RED;
+      // Light from above (90°): the shadow falls 12 px down.
+      const a = blurredRect(x, y, 9, 0, 12) * 0.75;
+      return [mix(BG, (BG * 0) / 255, a), mix(BG, (BG * 0) / 255, a), mix(BG, (BG * 80) / 255, a)];
+    });
+    // Three box blurs against a true gaussian: a few levels apart at most, near nothing on average.
+    expect(mad).toBeLessThan(0.1);
+    expect(max).toBeLessThanOrEqual(3);
+    // Under the rectangle's bottom edge the shadow shows; above its top edge there is none.
+    const at = (x: number, y: number) => pixels[(y * W + x) * 3]!;
+    expect(at(95, RECT.y + RECT.height + 4)).toBeLessThan(BG - 60);
+    expect(at(95, RECT.y - 4)).toBe(BG);
+  });
+
+  it('uses the document angle for a shadow that follows the global light, and spread hardens its edge', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
+      above: [
+        rectLayer({
+          dropShadow: [
+            {
+              enabled: true,
+              color: { r: 0, g: 0, b: 0 },
+              opacity: 1,
+              blendMode: 'normal',
+              angle: 30,
+              useGlobalLight: true,
+              distance: { units: 'Pixels', value: 10 },
+              size: { units: 'Pixels', value: 0 },
+              choke: { units: 'Pixels', value: 100 },
+            },
+          ],
+        }),
+      ],
+    });
+    // The writer keeps no global angle: Photoshop's default, 120°, applies (light from upper left).
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([]);
+    const pixels = await render(result);
+    const dx = Math.round(-Math.cos((120 * Math.PI) / 180) * 10);
+    const dy = Math.round(Math.sin((120 * Math.PI) / 180) * 10);
+    expect([dx, dy]).toEqual([5, 9]);
+    const { max } = compare(pixels, (x, y) => {
+      if (inRect(x, y)) return RED;
+      const shadow =
+        x >= RECT.x + dx && x < RECT.x + dx + RECT.width && y >= RECT.y + dy && y < RECT.y + dy + RECT.height;
+      return shadow ? [0, 0, 0] : [BG, BG, BG];
+    });
+    expect(max).toBe(0);
+  });
+
+  it('draws an outer glow around the layer with its colour and blend mode', async () => {
+    const result = await imported(
+      rectLayer({
+        outerGlow: {
+          enabled: true,
+          color: { r: 255, g: 255, b: 0 },
+          opacity: 0.8,
+          blendMode: 'screen',
+          size: { units: 'Pixels', value: 12 },
+          choke: { units: 'Pixels', value: 0 },
+        },
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const { mad, max } = compare(await render(result), (x, y) => {
+      if (inRect(x, y)) return RED;
+      const a = blurredRect(x, y, 12, 0, 0) * 0.8;
+      const screen = (b: number, s: number) => b + s - (b * s) / 255;
+      return [mix(BG, screen(BG, 255), a), mix(BG, screen(BG, 255), a), BG];
+    });
+    // Three box blurs against a true gaussian: a few levels apart at most, near nothing on average.
+    expect(mad).toBeLessThan(0.1);
+    expect(max).toBeLessThanOrEqual(3);
+  });
+
+  it('merges colour overlays into the layer pixels, the top one last, and nothing outside the layer', async () => {
+    const result = await imported(
+      rectLayer({
+        solidFill: [
+          { enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 0.5, blendMode: 'normal' },
+          { enabled: true, color: { r: 128, g: 255, b: 255 }, opacity: 1, blendMode: 'multiply' },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const multiplied = RED.map((c, i) => (c * [128, 255, 255][i]!) / 255);
+    const overlaid = multiplied.map((c, i) => mix(c, [0, 0, 255][i]!, 0.5)) as Rgb;
+    const { max } = compare(await render(result), (x, y) => (inRect(x, y) ? overlaid : [BG, BG, BG]));
+    expect(max).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ['outside', 4, 0],
+    ['inside', 0, 4],
+    ['center', 2, 2],
+  ] as const)('draws a %s stroke as a band around the edge', async (position, outer, inner) => {
+    const result = await imported(
+      rectLayer({
+        stroke: [
+          {
+            enabled: true,
+            position,
+            fillType: 'color',
+            color: { r: 0, g: 160, b: 0 },
+            opacity: 1,
+            blendMode: 'normal',
+            size: { units: 'Pixels', value: 4 },
+          },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const green: Rgb = [0, 160, 0];
+    const { max, mad } = compare(await render(result), (x, y) => {
+      const right = RECT.x + RECT.width - 1;
+      const bottom = RECT.y + RECT.height - 1;
+      if (inRect(x, y)) {
+        // Distance to the nearest pixel outside the rectangle.
+        const d = Math.min(x - RECT.x, right - x, y - RECT.y, bottom - y) + 1;
+        return d <= inner ? green : RED;
+      }
+      const dx = Math.max(RECT.x - x, 0, x - right);
+      const dy = Math.max(RECT.y - y, 0, y - bottom);
+      const a = Math.max(0, Math.min(1, outer - Math.hypot(dx, dy) + 1));
+      return green.map((c) => mix(BG, c, a)) as Rgb;
+    });
+    expect(max).toBeLessThanOrEqual(1);
+    expect(mad).toBeLessThan(0.05);
+  });
+
+  const blackToWhite = (smoothness: number) => ({
+    name: 'Black, White',
+    type: 'solid' as const,
+    smoothness,
+    colorStops: [
+      { color: { r: 0, g: 0, b: 0 }, location: 0, midpoint: 0.5 },
+      { color: { r: 255, g: 255, b: 255 }, location: 1, midpoint: 0.5 },
+    ],
+    opacityStops: [
+      { opacity: 1, location: 0, midpoint: 0.5 },
+      { opacity: 1, location: 1, midpoint: 0.5 },
+    ],
+  });
+
+  it.each([
+    // 90°: from the bottom edge (black) up to the top edge (white).
+    [90, false, (x: number, y: number) => 1 - (y + 0.5 - RECT.y) / RECT.height],
+    // 0° reversed: white on the left, black on the right.
+    [0, true, (x: number, _y: number) => 1 - (x + 0.5 - RECT.x) / RECT.width],
+  ] as const)(
+    'merges a linear gradient overlay at %s° (reversed: %s) across the layer',
+    async (angle, reverse, t) => {
+      const result = await imported(
+        rectLayer({
+          gradientOverlay: [
+            {
+              enabled: true,
+              blendMode: 'normal',
+              opacity: 1,
+              align: true,
+              scale: 100,
+              reverse,
+              type: 'linear',
+              angle,
+              offset: { x: 0, y: 0 },
+              // ag-psd writes stop locations scaled by the smoothness: 0 would put every stop at 0.
+              gradient: blackToWhite(1),
+            },
+          ],
+        }),
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(['EFFECTS_APPROXIMATED']);
+      const { max } = compare(await render(result), (x, y) => {
+        if (!inRect(x, y)) return [BG, BG, BG];
+        const grey = 255 * t(x, y);
+        return [grey, grey, grey];
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('says a smooth gradient overlay is drawn approximately', async () => {
+    const result = await imported(
+      rectLayer({
+        gradientOverlay: [
+          { enabled: true, opacity: 1, type: 'linear', angle: 90, gradient: blackToWhite(1) },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_APPROXIMATED',
+        message:
+          'The "gradient overlay" layer effect is drawn approximately: its stops are blended linearly, Photoshop\'s smoothness curve slightly differently.',
+      },
+    ]);
+  });
+
+  it('merges an inner shadow: what lies outside the layer, moved from the light and blurred, inside it', async () => {
+    const result = await imported(
+      rectLayer({
+        innerShadow: [
+          {
+            enabled: true,
+            color: { r: 0, g: 0, b: 0 },
+            opacity: 1,
+            blendMode: 'multiply',
+            angle: 90,
+            useGlobalLight: false,
+            distance: { units: 'Pixels', value: 6 },
+            size: { units: 'Pixels', value: 6 },
+            choke: { units: 'Pixels', value: 0 },
+          },
+        ],
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const pixels = await render(result);
+    const { max, mad } = compare(pixels, (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const a = 1 - blurredRect(x, y, 6, 0, 6);
+      return RED.map((c) => c * (1 - a)) as Rgb;
+    });
+    expect(mad).toBeLessThan(0.1);
+    // A small blur (σ ≈ 2.4) is where box blurs and the gaussian differ most, on a steep edge.
+    expect(max).toBeLessThanOrEqual(6);
+    // Dark along the top edge (the light comes from above), red at the bottom.
+    expect(pixels[((RECT.y + 1) * W + 95) * 3]).toBeLessThan(60);
+    expect(pixels[((RECT.y + RECT.height - 2) * W + 95) * 3]).toBe(RED[0]);
+  });
+
+  it('merges an inner glow from the edges inward', async () => {
+    const result = await imported(
+      rectLayer({
+        innerGlow: {
+          enabled: true,
+          color: { r: 255, g: 255, b: 255 },
+          opacity: 0.9,
+          blendMode: 'screen',
+          source: 'edge',
+          size: { units: 'Pixels', value: 9 },
+          choke: { units: 'Pixels', value: 0 },
+        },
+      }),
+    );
+    expect(result.warnings).toEqual([]);
+    const { max, mad } = compare(await render(result), (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const a = (1 - blurredRect(x, y, 9, 0, 0)) * 0.9;
+      return RED.map((c) => mix(c, 255, a)) as Rgb;
+    });
+    expect(mad).toBeLessThan(0.1);
+    expect(max).toBeLessThanOrEqual(3);
+  });
+
+  it('keeps a warning per effect it does not draw and none for those it draws', async () => {
+    const result = await imported(
+      rectLayer({
+        dropShadow: [
+          {
+            enabled: true,
+            color: { r: 0, g: 0, b: 0 },
+            opacity: 0.5,
+            distance: { units: 'Pixels', value: 4 },
+          },
+        ],
+        satin: { enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 0.5 },
+        bevel: { enabled: true },
+        stroke: [{ enabled: true, fillType: 'gradient', size: { units: 'Pixels', value: 3 } }],
+        solidFill: [{ enabled: false, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
+      }),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message: 'The "bevel and emboss" layer effect is not drawn: this effect is not supported yet.',
+      },
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message: 'The "satin" layer effect is not drawn: this effect is not supported yet.',
+      },
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message: 'The "stroke" layer effect is not drawn: its gradient fill is not supported.',
+      },
+    ]);
+    expect(result.manifest.layers.map((layer) => layer.name)).toEqual([
+      'Background',
+      'Art',
+      'Shape (drop shadow)',
+      'Shape',
+    ]);
+  });
+
+  it('says an effect drawn as its own layer under a translucent layer is approximated, not an overlay', async () => {
+    const result = await imported(
+      rectLayer(
+        {
+          dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }],
+          solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
+        },
+        { opacity: 0.5 },
+      ),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_APPROXIMATED',
+        message:
+          'The "drop shadow" layer effect is drawn approximately: the layer\'s opacity fades it on its own, so it shows through the layer.',
+      },
+    ]);
+    // The layer's opacity (stored as a byte: 128/255) times the shadow's own (100 %).
+    const opacityOf = (name: string) => result.manifest.layers.find((layer) => layer.name === name)?.opacity;
+    expect(opacityOf('Shape (drop shadow)')).toBeCloseTo(0.502, 3);
+    expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
+  });
+
+  it('keeps the layer-wide warning and draws no effect when the layer has a mask or a blend mode', async () => {
+    for (const extra of [
+      { blendMode: 'multiply' as const },
+      {
+        mask: {
+          left: RECT.x,
+          top: RECT.y,
+          right: RECT.x + 10,
+          bottom: RECT.y + 10,
+          defaultColor: 255,
+          imageData: solidPixels(10, 10, [0, 0, 0]),
+        },
+      },
+    ]) {
+      const result = await imported(
+        rectLayer({ dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }] }, extra),
+      );
+      expect(result.warnings).toEqual([expect.objectContaining({ layer: 'Shape', code: 'EFFECTS_SKIPPED' })]);
+      expect(result.manifest.layers.some((layer) => layer.name.includes('drop shadow'))).toBe(false);
+    }
+  });
+
+  it('draws a clipped layer into the layer, not into its stroke', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
+      above: [
+        rectLayer({
+          stroke: [
+            {
+              enabled: true,
+              position: 'outside',
+              fillType: 'color',
+              color: { r: 0, g: 0, b: 0 },
+              opacity: 1,
+              blendMode: 'normal',
+              size: { units: 'Pixels', value: 3 },
+            },
+          ],
+        }),
+        {
+          name: 'Clip',
+          clipping: true,
+          left: 0,
+          top: 0,
+          right: W,
+          bottom: H,
+          imageData: solidPixels(W, H, [255, 255, 255]),
+        },
+      ],
+    });
+    const clipped = await importPsd(bytes, options);
+    expect(clipped.warnings).toEqual([]);
+    const pixels = await render(clipped);
+    const at = (x: number, y: number) => [...pixels.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
+    expect(at(RECT.x + 5, RECT.y + 5)).toEqual([255, 255, 255]);
+    expect(at(RECT.x - 2, RECT.y + 5)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('importPsd: layer effects on placed layers', () => {
+  const SO = { x: 60, y: 40, width: 60, height: 40 };
+  const inSo = (x: number, y: number) =>
+    x >= SO.x && x < SO.x + SO.width && y >= SO.y && y < SO.y + SO.height;
+
+  it('draws the outline effects of a smart object from its placement and warns for those that colour the artwork', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [
+        {
+          name: 'Art',
+          ...SO,
+          effects: {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'normal',
+                angle: 90,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 8 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+              },
+            ],
+            stroke: [
+              {
+                enabled: true,
+                position: 'outside',
+                fillType: 'color',
+                color: { r: 0, g: 200, b: 0 },
+                opacity: 1,
+                blendMode: 'normal',
+                size: { units: 'Pixels', value: 3 },
+              },
+            ],
+            solidFill: [{ enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 1, blendMode: 'normal' }],
+          },
+        },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "color overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+      },
+    ]);
+    expect(result.manifest.layers.map((layer) => [layer.type, layer.name])).toEqual([
+      ['image', 'Background'],
+      ['image', 'Art (drop shadow)'],
+      ['smart_object', 'Art'],
+      ['image', 'Art (stroke)'],
+    ]);
+    const pixels = await render(result);
+    const at = (x: number, y: number) => [...pixels.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const dx = Math.max(SO.x - x, 0, x - (SO.x + SO.width - 1));
+        const dy = Math.max(SO.y - y, 0, y - (SO.y + SO.height - 1));
+        const stroke = Math.max(0, Math.min(1, 3 - Math.hypot(dx, dy) + 1));
+        const shadow = x >= SO.x && x < SO.x + SO.width && y >= SO.y + 8 && y < SO.y + SO.height + 8;
+        const under = shadow ? 0 : BG;
+        const want = inSo(x, y)
+          ? [0, 0, 255]
+          : [under * (1 - stroke), under * (1 - stroke) + 200 * stroke, under * (1 - stroke)];
+        const got = at(x, y);
+        for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+});
+
+describe('layer effects: bounds', () => {
+  const shadow = {
+    enabled: true,
+    color: { r: 0, g: 0, b: 0 },
+    opacity: 0.1,
+    distance: { units: 'Pixels' as const, value: 2 },
+    size: { units: 'Pixels' as const, value: 3 },
+  };
+
+  it("draws at most 10 effects of a kind (Photoshop's own limit) and says so", async () => {
+    const result = await imported(rectLayer({ dropShadow: Array.from({ length: 12 }, () => shadow) }));
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "drop shadow" layer effect is not drawn: the layer has more than 10: only the first 10 are drawn.',
+      },
+    ]);
+    expect(result.manifest.layers.filter((layer) => layer.name === 'Shape (drop shadow)')).toHaveLength(10);
+  });
+
+  it('draws nothing and names every effect when the effects would cover more pixels than the budget left', () => {
+    const layer = { ...solidPixels(40, 40, RED), box: { x: 10, y: 10, width: 40, height: 40 } };
+    const effects = { dropShadow: [shadow], solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 } }] };
+    const budget = { pixels: 1000 };
+    const baked = bakeEffects(effects, layer, { width: 100, height: 100 }, 120, { interior: true, budget });
+    expect(baked.below).toEqual([]);
+    expect(baked.pixels).toBe(layer);
+    expect(baked.skipped.map((skipped) => skipped.effect)).toEqual(['drop shadow', 'color overlay']);
+    expect(budget.pixels).toBe(1000);
+    const roomy = { pixels: 100_000 };
+    const drawn = bakeEffects(effects, layer, { width: 100, height: 100 }, 120, {
+      interior: true,
+      budget: roomy,
+    });
+    expect(drawn.skipped).toEqual([]);
+    expect(drawn.below).toHaveLength(1);
+    expect(roomy.pixels).toBeLessThan(100_000);
+  });
+});

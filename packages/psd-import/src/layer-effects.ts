@@ -1,0 +1,633 @@
+// A pixel layer's Photoshop layer effects baked at import: drop shadows and the outer glow become
+// static layers under the layer, colour overlays are merged into its pixels, colour strokes become a
+// static layer over it. Each effect that cannot be reproduced is named, so the importer warns for it
+// and for nothing else. Effects are shapes derived from the layer's alpha, never from artwork.
+//
+// Photoshop's "size" blurs the shape: here three box blurs of radius size/3 (an approximate
+// gaussian whose reach is `size` pixels each way). Spread (drop shadow) and choke (glow) raise the
+// blurred alpha's contrast: alpha / (1 - spread), clamped, so 100 % is a hard edge. A stroke's width
+// is an exact Euclidean distance to the layer's edge (alpha ≥ 50 %), anti-aliased over one pixel.
+import type { BlendMode } from '@platen/compositor';
+import type {
+  Color,
+  EffectContour,
+  EffectSolidGradient,
+  Layer,
+  LayerEffectGradientOverlay,
+  LayerEffectShadow,
+  LayerEffectsInfo,
+  UnitsValue,
+} from 'ag-psd';
+import { toBlendMode } from './blend-modes.js';
+import type { Box, Rgba } from './pixels.js';
+
+export type Placed = Rgba & { box: Box };
+
+/** One effect drawn as its own static layer. */
+export interface EffectLayer {
+  /** The effect's name as Photoshop shows it ("drop shadow"). */
+  effect: string;
+  pixels: Placed;
+  blend: BlendMode;
+  /** The effect's own opacity (the layer's multiplies it). */
+  opacity: number;
+}
+
+export interface BakedEffects {
+  below: EffectLayer[];
+  /** The layer's pixels with its overlays merged in. */
+  pixels: Placed;
+  above: EffectLayer[];
+  /** Effects that are enabled but not reproduced, each with why. */
+  skipped: { effect: string; reason: string }[];
+  /** Effects that are drawn close to, not exactly as, Photoshop draws them. */
+  approximated: { effect: string; reason: string }[];
+}
+
+type Rgb = [number, number, number];
+
+/** Photoshop's default global light angle, for documents that do not store one. */
+export const DEFAULT_GLOBAL_ANGLE = 120;
+/** No effect reaches further than this (Photoshop's own limits: size 250, distance 30 000). */
+const MAX_REACH = 1000;
+
+const enabled = (effect: { enabled?: boolean; present?: boolean } | undefined) =>
+  !!effect && effect.enabled !== false && effect.present !== false;
+
+/** A list of the enabled effects of one kind (ag-psd gives some kinds as arrays, some as one). */
+function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
+  return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled).slice(0, MAX_PER_KIND);
+}
+
+/** Photoshop allows 10 effects of a kind on a layer: more is a crafted file. */
+const MAX_PER_KIND = 10;
+/** The largest area one effect is drawn over (its work planes take about 36 bytes a pixel). */
+export const EFFECT_AREA_MAX = 25_000_000;
+/** What all the effects of one import may draw together (their layers stay in memory until encoded). */
+export const EFFECT_BUDGET = 100_000_000;
+
+/** How many pixels the layer's effects work on: each effect over the layer grown by its reach. */
+function costOf(effects: LayerEffectsInfo, layer: Placed, canvas: { width: number; height: number }) {
+  const all = (Object.keys(NAMES) as (keyof typeof NAMES)[]).flatMap((key) =>
+    listOf(effects[key] as { enabled?: boolean; size?: UnitsValue; distance?: UnitsValue } | undefined),
+  );
+  const reach = Math.max(
+    0,
+    ...all.map((effect) => (pixelsOf(effect.size) ?? 0) + (pixelsOf(effect.distance) ?? 0) + 3),
+  );
+  const area = Math.min(canvas.width * canvas.height, (layer.width + 2 * reach) * (layer.height + 2 * reach));
+  return { each: Math.max(area, layer.width * layer.height), total: all.length * area };
+}
+
+function rgbOf(color: Color | undefined): Rgb | undefined {
+  if (!color) return [0, 0, 0];
+  if ('r' in color && 'g' in color) return [color.r, color.g, color.b].map(clampByte) as Rgb;
+  if ('fr' in color) return [color.fr, color.fg, color.fb].map((v) => clampByte(v * 255)) as Rgb;
+  if ('k' in color && !('c' in color)) {
+    const grey = clampByte(255 - (color.k / 100) * 255);
+    return [grey, grey, grey];
+  }
+  return undefined;
+}
+
+const clampByte = (value: number) => Math.max(0, Math.min(255, Math.round(value)));
+
+/** Pixels, or undefined for units that depend on the resolution (points, millimetres…). */
+function pixelsOf(value: UnitsValue | undefined): number | undefined {
+  if (!value) return 0;
+  if (value.units !== 'Pixels') return undefined;
+  return Math.max(0, Math.min(MAX_REACH, value.value));
+}
+
+const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
+
+function linearContour(contour: EffectContour | undefined): boolean {
+  if (!contour) return true;
+  const curve = contour.curve ?? [];
+  return curve.every((point) => Math.abs(point.x - point.y) < 1);
+}
+
+/**
+ * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
+ * without a mask or fill opacity (which would change the shape or the knock-out effects start from).
+ */
+export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
+  const effects = layer.effects;
+  if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
+  if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
+  if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  return effects;
+}
+
+/** Draws the effects it can; names the ones it cannot in `skipped`. */
+export function bakeEffects(
+  effects: LayerEffectsInfo,
+  layer: Placed,
+  canvas: { width: number; height: number },
+  globalAngle: number,
+  { interior, budget }: { interior: boolean; budget: { pixels: number } },
+): BakedEffects {
+  const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
+  const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
+  if ((effects.scale ?? 1) !== 1) {
+    for (const effect of namesOf(effects)) skip(effect, 'the effects are scaled');
+    return baked;
+  }
+  const cost = costOf(effects, layer, canvas);
+  if (cost.each > EFFECT_AREA_MAX || cost.total > budget.pixels) {
+    for (const effect of namesOf(effects)) {
+      skip(effect, "the document's effects cover more pixels than an import draws");
+    }
+    return baked;
+  }
+  budget.pixels -= cost.total;
+  for (const key of Object.keys(NAMES) as (keyof typeof NAMES)[]) {
+    const value = effects[key];
+    if (Array.isArray(value) && value.filter(enabled).length > MAX_PER_KIND) {
+      skip(NAMES[key], `the layer has more than ${MAX_PER_KIND}: only the first ${MAX_PER_KIND} are drawn`);
+    }
+  }
+
+  // Photoshop lists several drop shadows top first; under the layer they are drawn bottom first.
+  for (const shadow of [...listOf(effects.dropShadow)].reverse()) {
+    const blend = toBlendMode(shadow.blendMode ?? 'multiply');
+    const color = rgbOf(shadow.color);
+    const size = pixelsOf(shadow.size);
+    const distance = pixelsOf(shadow.distance);
+    if (!blend || !color || size === undefined || distance === undefined) {
+      skip('drop shadow', 'its colour, units or blend mode cannot be read');
+    } else if (!linearContour(shadow.contour)) {
+      skip('drop shadow', 'its contour is not linear');
+    } else {
+      const angle = ((shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle)) * Math.PI) / 180;
+      // The light comes from `angle` (counter-clockwise from the right): the shadow falls away from it.
+      const offset = {
+        x: Math.round(-Math.cos(angle) * distance),
+        y: Math.round(Math.sin(angle) * distance),
+      };
+      const alpha = softShape(layer, canvas, { size, spread: percent(shadow.choke), offset });
+      if (alpha) baked.below.push(effectLayer('drop shadow', alpha, color, blend, shadow.opacity));
+    }
+  }
+  for (const glow of listOf(effects.outerGlow)) {
+    const blend = toBlendMode(glow.blendMode ?? 'screen');
+    const color = rgbOf(glow.color);
+    const size = pixelsOf(glow.size);
+    if (!blend || !color || size === undefined) {
+      skip('outer glow', 'its colour, units or blend mode cannot be read');
+    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || (glow.range ?? 100) !== 100) {
+      skip('outer glow', 'its contour, noise or range is not the default');
+    } else {
+      const alpha = softShape(layer, canvas, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
+      if (alpha) baked.below.push(effectLayer('outer glow', alpha, color, blend, glow.opacity));
+    }
+  }
+  for (const effect of ['bevel', 'satin', 'patternOverlay'] as const) {
+    if (listOf(effects[effect]).length) skip(NAMES[effect], 'this effect is not supported yet');
+  }
+  if (!interior) {
+    // On a placed layer these colour the artwork, which is only known at render time.
+    for (const effect of ['gradientOverlay', 'solidFill', 'innerGlow', 'innerShadow'] as const) {
+      if (listOf(effects[effect] as { enabled?: boolean } | undefined).length) {
+        skip(NAMES[effect], 'on a placed layer it would colour the artwork, which is not supported yet');
+      }
+    }
+    return strokes(baked, effects, layer, canvas);
+  }
+  // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
+  // (several of a kind: the first listed is the top one).
+  for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
+    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const gradient = fill.gradient;
+    const style = fill.type ?? 'linear';
+    if (!mix) {
+      skip('gradient overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
+    } else if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
+      skip('gradient overlay', `only solid linear and reflected gradients are supported`);
+    } else {
+      const ramp = rampOf(gradient);
+      if (!ramp) {
+        skip('gradient overlay', 'its colours cannot be read');
+        continue;
+      }
+      if ((gradient.smoothness ?? 0) > 0) {
+        baked.approximated.push({
+          effect: 'gradient overlay',
+          reason: "its stops are blended linearly, Photoshop's smoothness curve slightly differently",
+        });
+      }
+      const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : layer.box);
+      const { x: left, y: top } = layer.box;
+      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
+    }
+  }
+  for (const fill of [...listOf(effects.solidFill)].reverse()) {
+    const color = rgbOf(fill.color);
+    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    if (!color || !mix) {
+      skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
+    } else {
+      const solid: [number, number, number, number] = [...color, 1];
+      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => solid);
+    }
+  }
+  for (const glow of listOf(effects.innerGlow)) {
+    const color = rgbOf(glow.color);
+    const mix = OVERLAY_BLENDS[glow.blendMode ?? 'screen'];
+    const size = pixelsOf(glow.size);
+    if (!mix || !color || size === undefined) {
+      skip('inner glow', 'its colour, units or blend mode cannot be read or is not supported inside a layer');
+    } else if (
+      (glow.source ?? 'edge') !== 'edge' ||
+      !linearContour(glow.contour) ||
+      (glow.noise ?? 0) > 0 ||
+      (glow.range ?? 100) !== 100
+    ) {
+      skip('inner glow', 'its source is the centre, or its contour, noise or range is not the default');
+    } else {
+      const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
+      baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+    }
+  }
+  for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
+    const color = rgbOf(shadow.color);
+    const mix = OVERLAY_BLENDS[shadow.blendMode ?? 'multiply'];
+    const size = pixelsOf(shadow.size);
+    const distance = pixelsOf(shadow.distance);
+    if (!mix || !color || size === undefined || distance === undefined) {
+      skip(
+        'inner shadow',
+        'its colour, units or blend mode cannot be read or is not supported inside a layer',
+      );
+    } else if (!linearContour(shadow.contour)) {
+      skip('inner shadow', 'its contour is not linear');
+    } else {
+      const offset = offsetOf(shadow, globalAngle, distance);
+      const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
+      baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
+    }
+  }
+  return strokes(baked, effects, layer, canvas);
+}
+
+function strokes(
+  baked: BakedEffects,
+  effects: LayerEffectsInfo,
+  layer: Placed,
+  canvas: { width: number; height: number },
+): BakedEffects {
+  const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
+  for (const stroke of [...listOf(effects.stroke)].reverse()) {
+    const blend = toBlendMode(stroke.blendMode ?? 'normal');
+    const color = rgbOf(stroke.color);
+    const size = pixelsOf(stroke.size);
+    if ((stroke.fillType ?? 'color') !== 'color') {
+      skip('stroke', `its ${stroke.fillType} fill is not supported`);
+    } else if (!blend || !color || size === undefined) {
+      skip('stroke', 'its colour, units or blend mode cannot be read');
+    } else {
+      const alpha = strokeShape(layer, canvas, size, stroke.position ?? 'outside');
+      if (alpha) baked.above.push(effectLayer('stroke', alpha, color, blend, stroke.opacity));
+    }
+  }
+  return baked;
+}
+
+const NAMES = {
+  dropShadow: 'drop shadow',
+  innerShadow: 'inner shadow',
+  outerGlow: 'outer glow',
+  innerGlow: 'inner glow',
+  bevel: 'bevel and emboss',
+  satin: 'satin',
+  solidFill: 'color overlay',
+  gradientOverlay: 'gradient overlay',
+  patternOverlay: 'pattern overlay',
+  stroke: 'stroke',
+} as const;
+
+/** The names of the enabled effects of a layer, as Photoshop's Layer Style dialog calls them. */
+export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
+  if (!effects || effects.disabled) return [];
+  return (Object.keys(NAMES) as (keyof typeof NAMES)[])
+    .filter((key) => listOf(effects[key] as { enabled?: boolean } | undefined).length > 0)
+    .map((key) => NAMES[key]);
+}
+
+/** A one-channel image over a canvas box. */
+interface Plane {
+  box: Box;
+  alpha: Float32Array;
+}
+
+function effectLayer(
+  effect: string,
+  plane: Plane,
+  [r, g, b]: Rgb,
+  blend: BlendMode,
+  opacity = 1,
+): EffectLayer {
+  const data = new Uint8ClampedArray(plane.alpha.length * 4);
+  for (let i = 0; i < plane.alpha.length; i++) {
+    data[i * 4] = r;
+    data[i * 4 + 1] = g;
+    data[i * 4 + 2] = b;
+    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
+  }
+  return {
+    effect,
+    pixels: { width: plane.box.width, height: plane.box.height, data, box: plane.box },
+    blend,
+    opacity: Math.max(0, Math.min(1, opacity)),
+  };
+}
+
+/** The layer's box grown by `reach` each way (moved by `offset`), within the canvas; undefined if empty. */
+function workBox(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  reach: number,
+  offset = { x: 0, y: 0 },
+) {
+  const x0 = Math.max(0, layer.box.x + Math.min(0, offset.x) - reach);
+  const y0 = Math.max(0, layer.box.y + Math.min(0, offset.y) - reach);
+  const x1 = Math.min(canvas.width, layer.box.x + layer.width + Math.max(0, offset.x) + reach);
+  const y1 = Math.min(canvas.height, layer.box.y + layer.height + Math.max(0, offset.y) + reach);
+  if (x1 <= x0 || y1 <= y0) return undefined;
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** The layer's alpha (0..1) over `box`, moved by `offset`. */
+function shapeIn(layer: Placed, box: Box, offset: { x: number; y: number }): Float32Array {
+  const alpha = new Float32Array(box.width * box.height);
+  for (let row = 0; row < layer.height; row++) {
+    const y = layer.box.y + row + offset.y - box.y;
+    if (y < 0 || y >= box.height) continue;
+    for (let col = 0; col < layer.width; col++) {
+      const x = layer.box.x + col + offset.x - box.x;
+      if (x < 0 || x >= box.width) continue;
+      alpha[y * box.width + x] = layer.data[(row * layer.width + col) * 4 + 3]! / 255;
+    }
+  }
+  return alpha;
+}
+
+/** The blurred, spread shape of a shadow or glow, or undefined when it falls outside the canvas. */
+function softShape(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
+): Plane | undefined {
+  const box = workBox(layer, canvas, Math.ceil(size), offset);
+  if (!box) return undefined;
+  const alpha = shapeIn(layer, box, offset);
+  soften(alpha, box, size, spread);
+  return { box, alpha };
+}
+
+/** Photoshop's size and spread (choke) on a shape, in place: blurred, then its contrast raised. */
+function soften(alpha: Float32Array, box: Box, size: number, spread: number): void {
+  const radius = Math.round(size / 3);
+  if (radius > 0) for (let pass = 0; pass < 3; pass++) boxBlur(alpha, box.width, box.height, radius);
+  if (spread > 0) {
+    const gain = spread >= 1 ? Infinity : 1 / (1 - spread);
+    for (let i = 0; i < alpha.length; i++) alpha[i] = alpha[i]! > 0 ? Math.min(1, alpha[i]! * gain) : 0;
+  }
+}
+
+/** A box blur of `radius` along rows then columns, in place (pixels outside count as 0). */
+export function boxBlur(alpha: Float32Array, width: number, height: number, radius: number): void {
+  const line = new Float32Array(Math.max(width, height));
+  const run = (start: number, step: number, length: number) => {
+    for (let i = 0; i < length; i++) line[i] = alpha[start + i * step]!;
+    let sum = 0;
+    for (let i = 0; i < Math.min(radius, length); i++) sum += line[i]!;
+    const span = 2 * radius + 1;
+    for (let i = 0; i < length; i++) {
+      if (i + radius < length) sum += line[i + radius]!;
+      if (i - radius - 1 >= 0) sum -= line[i - radius - 1]!;
+      alpha[start + i * step] = sum / span;
+    }
+  };
+  for (let row = 0; row < height; row++) run(row * width, 1, width);
+  for (let col = 0; col < width; col++) run(col, width, height);
+}
+
+/** A stroke's alpha: the band within `size` pixels outside, inside or across the layer's edge. */
+function strokeShape(
+  layer: Placed,
+  canvas: { width: number; height: number },
+  size: number,
+  position: 'inside' | 'center' | 'outside',
+): Plane | undefined {
+  const box = workBox(layer, canvas, Math.ceil(size) + 1);
+  if (!box || size <= 0) return undefined;
+  const alpha = shapeIn(layer, box, { x: 0, y: 0 });
+  const outer = position === 'outside' ? size : position === 'center' ? size / 2 : 0;
+  const inner = position === 'inside' ? size : position === 'center' ? size / 2 : 0;
+  // Each side's distances only when the band reaches that side (each transform is the costly part).
+  const inside = outer > 0 ? distanceTo(alpha, box, (a) => a >= 0.5) : undefined;
+  const outside = inner > 0 ? distanceTo(alpha, box, (a) => a < 0.5) : undefined;
+  const band = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) {
+    const a = alpha[i]!;
+    // Outside the edge the band covers what the layer leaves; inside it, what the layer covers.
+    const out = inside ? coverage(outer - inside[i]!) * (1 - a) : 0;
+    const into = outside ? coverage(inner - outside[i]!) * a : 0;
+    band[i] = Math.min(1, out + into);
+  }
+  return { box, alpha: band };
+}
+
+/** How much of a pixel `margin` pixels inside a band of whole pixels (distance 1 = the first ring) it covers. */
+const coverage = (margin: number) => Math.max(0, Math.min(1, margin + 1));
+
+/** Euclidean distance from every pixel to the nearest pixel where `is` holds (Felzenszwalb's transform). */
+function distanceTo(alpha: Float32Array, box: Box, is: (a: number) => boolean): Float32Array {
+  const { width, height } = box;
+  const far = (width + height) ** 2;
+  const squared = new Float64Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) squared[i] = is(alpha[i]!) ? 0 : far;
+  const line = new Float64Array(Math.max(width, height));
+  const out = new Float64Array(Math.max(width, height));
+  for (let col = 0; col < width; col++) {
+    for (let row = 0; row < height; row++) line[row] = squared[row * width + col]!;
+    transform1d(line, height, out);
+    for (let row = 0; row < height; row++) squared[row * width + col] = out[row]!;
+  }
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) line[col] = squared[row * width + col]!;
+    transform1d(line, width, out);
+    for (let col = 0; col < width; col++) squared[row * width + col] = out[col]!;
+  }
+  const distance = new Float32Array(alpha.length);
+  for (let i = 0; i < alpha.length; i++) distance[i] = Math.sqrt(squared[i]!);
+  return distance;
+}
+
+function transform1d(f: Float64Array, n: number, d: Float64Array): void {
+  const v = new Int32Array(n);
+  const z = new Float64Array(n + 1);
+  let k = 0;
+  v[0] = 0;
+  z[0] = -Infinity;
+  z[1] = Infinity;
+  for (let q = 1; q < n; q++) {
+    let s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
+    while (s <= z[k]!) {
+      k--;
+      s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
+    }
+    k++;
+    v[k] = q;
+    z[k] = s;
+    z[k + 1] = Infinity;
+  }
+  k = 0;
+  for (let q = 0; q < n; q++) {
+    while (z[k + 1]! < q) k++;
+    d[q] = (q - v[k]!) ** 2 + f[v[k]!]!;
+  }
+}
+
+/** Per-channel blends an overlay can use, on 0..1 values (backdrop b, overlay s). */
+const OVERLAY_BLENDS: Record<string, ((b: number, s: number) => number) | undefined> = {
+  normal: (_b, s) => s,
+  multiply: (b, s) => b * s,
+  screen: (b, s) => b + s - b * s,
+  darken: Math.min,
+  lighten: Math.max,
+  difference: (b, s) => Math.abs(b - s),
+  'linear dodge': (b, s) => Math.min(1, b + s),
+  'linear burn': (b, s) => Math.max(0, b + s - 1),
+};
+
+/** A colour over the layer's pixels where they are (their alpha kept), from `source(x, y)` = r, g, b, alpha. */
+function paint(
+  layer: Placed,
+  mix: (b: number, s: number) => number,
+  opacity: number,
+  source: (x: number, y: number) => [number, number, number, number],
+): Placed {
+  const data = new Uint8ClampedArray(layer.data);
+  const o = Math.max(0, Math.min(1, opacity));
+  for (let row = 0; row < layer.height; row++) {
+    for (let col = 0; col < layer.width; col++) {
+      const i = (row * layer.width + col) * 4;
+      if (data[i + 3] === 0) continue;
+      const over = source(col, row);
+      const weight = over[3] * o;
+      if (weight === 0) continue;
+      for (let c = 0; c < 3; c++) {
+        const b = data[i + c]! / 255;
+        data[i + c] = Math.round((b + (mix(b, over[c]! / 255) - b) * weight) * 255);
+      }
+    }
+  }
+  return { ...layer, data };
+}
+
+/** A plane over the layer's own box as a colour source for `paint`. */
+function planeColor(plane: Float32Array & { width: number }, [r, g, b]: Rgb) {
+  // One tuple reused: `paint` reads it before asking for the next pixel.
+  const out: [number, number, number, number] = [r, g, b, 0];
+  return (x: number, y: number) => {
+    out[3] = plane[y * plane.width + x]!;
+    return out;
+  };
+}
+
+/** The shadow's offset: the light comes from its angle (counter-clockwise from the right), the shadow falls away. */
+function offsetOf(shadow: LayerEffectShadow, globalAngle: number, distance: number) {
+  const angle = ((shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle)) * Math.PI) / 180;
+  return { x: Math.round(-Math.cos(angle) * distance), y: Math.round(Math.sin(angle) * distance) };
+}
+
+/**
+ * An inner shadow's or glow's strength over the layer's box: what lies outside the layer (moved by
+ * `offset`), blurred and choked, seen from inside. The layer's own alpha masks it in `paint`.
+ */
+function innerShape(
+  layer: Placed,
+  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
+): Float32Array & { width: number } {
+  // Far enough out that the blur never reaches the work box's edge (where "outside" ends).
+  const pad = Math.ceil(size) + 3 + Math.max(Math.abs(offset.x), Math.abs(offset.y));
+  const box = {
+    x: layer.box.x - pad,
+    y: layer.box.y - pad,
+    width: layer.width + 2 * pad,
+    height: layer.height + 2 * pad,
+  };
+  const alpha = shapeIn(layer, box, offset);
+  for (let i = 0; i < alpha.length; i++) alpha[i] = 1 - alpha[i]!;
+  soften(alpha, box, size, spread);
+  const plane = Object.assign(new Float32Array(layer.width * layer.height), { width: layer.width });
+  for (let row = 0; row < layer.height; row++) {
+    plane.set(
+      alpha.subarray((row + pad) * box.width + pad, (row + pad) * box.width + pad + layer.width),
+      row * layer.width,
+    );
+  }
+  return plane;
+}
+
+/** A gradient's colour and alpha from 0..1 along it. */
+function rampOf(
+  gradient: EffectSolidGradient,
+): ((t: number) => [number, number, number, number]) | undefined {
+  const colors = gradient.colorStops.map((stop) => ({ ...stop, rgb: rgbOf(stop.color) }));
+  if (colors.length === 0 || colors.some((stop) => !stop.rgb)) return undefined;
+  const opacities = gradient.opacityStops.length
+    ? gradient.opacityStops
+    : [{ location: 0, midpoint: 0.5, opacity: 1 }];
+  colors.sort((a, b) => a.location - b.location);
+  const alphas = [...opacities].sort((a, b) => a.location - b.location);
+  // Sampled once: 4096 steps are finer than 8-bit colour can show.
+  const steps = 4096;
+  const table = Array.from({ length: steps + 1 }, (_, i): [number, number, number, number] => {
+    const t = i / steps;
+    const rgb = [0, 1, 2].map((c) => between(colors, t, (stop) => stop.rgb![c]!));
+    return [rgb[0]!, rgb[1]!, rgb[2]!, between(alphas, t, (stop) => stop.opacity)];
+  });
+  return (t) => table[Math.round(Math.max(0, Math.min(1, t)) * steps)]!;
+}
+
+/** A value between stops (sorted by location) at t, linear on each side of a stop pair's midpoint. */
+function between<T extends { location: number; midpoint: number }>(
+  stops: T[],
+  t: number,
+  value: (stop: T) => number,
+): number {
+  const sorted = stops;
+  const first = sorted[0]!;
+  const last = sorted.at(-1)!;
+  if (t <= first.location) return value(first);
+  if (t >= last.location) return value(last);
+  const next = sorted.findIndex((stop) => stop.location >= t);
+  const a = sorted[next - 1]!;
+  const b = sorted[next]!;
+  const u = b.location > a.location ? (t - a.location) / (b.location - a.location) : 1;
+  const m = Math.max(0.01, Math.min(0.99, b.midpoint ?? 0.5));
+  const w = u < m ? (0.5 * u) / m : 0.5 + (0.5 * (u - m)) / (1 - m);
+  return value(a) + (value(b) - value(a)) * w;
+}
+
+/**
+ * Where a layer pixel (x, y in its own box) falls along a linear or reflected gradient spanning
+ * `box` (the layer's with "align with layer", else the canvas): centred on it (moved by `offset`
+ * per cent of its size), running at `angle` over the box's extent that way times `scale`.
+ */
+function gradientAt(fill: LayerEffectGradientOverlay, style: 'linear' | 'reflected', box: Box) {
+  const angle = ((fill.angle ?? 90) * Math.PI) / 180;
+  const [dx, dy] = [Math.cos(angle), -Math.sin(angle)];
+  const length =
+    ((Math.abs(box.width * dx) + Math.abs(box.height * dy)) * Math.max(0.1, fill.scale ?? 100)) / 100;
+  const cx = box.x + box.width / 2 + ((fill.offset?.x ?? 0) / 100) * box.width;
+  const cy = box.y + box.height / 2 + ((fill.offset?.y ?? 0) / 100) * box.height;
+  return (x: number, y: number) => {
+    const along = ((x + 0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length;
+    const t = style === 'linear' ? along + 0.5 : Math.abs(along) * 2;
+    return fill.reverse ? 1 - t : t;
+  };
+}
