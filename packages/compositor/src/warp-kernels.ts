@@ -75,6 +75,15 @@ const keysOuter = (d: number) => ((KEYS_A * d - 5 * KEYS_A) * d + 8 * KEYS_A) * 
 const keysInner = (d: number) => ((KEYS_A + 2) * d - (KEYS_A + 3)) * d * d + 1;
 
 /**
+ * Source pixels per canvas pixel below which a pixel is resampled bicubically: the artwork is enlarged
+ * there by more than 1.25×. Slighter enlargements (a perspective's near edge) look the same bilinear
+ * and bicubic (the benchmark's tablet: mean difference 0.12 levels) but cost it 15 ms of compose a
+ * render (infra/bench/RESULTS.md, "Render (compositor)", 2026-12-07).
+ */
+const BICUBIC_BELOW = 0.8;
+const BICUBIC_BELOW_SQUARED = BICUBIC_BELOW * BICUBIC_BELOW;
+
+/**
  * Bicubic sample of the artwork at (u, v) (pixel edges on integers), neighbours beyond the border
  * clamped to it. Writes the straight colour into out[o..o+2] and returns the alpha (0–255); the
  * caller writes the alpha where it wants it. For enlarged artwork only: it does not prefilter.
@@ -317,7 +326,7 @@ export function perspectiveRow(
     const du = u < width - u ? u : width - u;
     const dv = v < height - v ? v : height - v;
     if (du > 0 && dv > 0 && du * du >= gu2 && dv * dv >= gv2) {
-      if (gu2 < 1 || gv2 < 1) {
+      if (gu2 < BICUBIC_BELOW_SQUARED || gv2 < BICUBIC_BELOW_SQUARED) {
         out[o + 3] = sampleBicubic(out, o, pm, sc, opaque, width, height, u, v);
         continue;
       }
@@ -394,7 +403,10 @@ export function perspectiveInteriorRow(
     const ay = h1 - u * h7;
     const bx = h3 - v * h6;
     const by = h4 - v * h7;
-    if ((ax * ax + ay * ay) * iw * iw < 1 || (bx * bx + by * by) * iw * iw < 1) {
+    if (
+      (ax * ax + ay * ay) * iw * iw < BICUBIC_BELOW_SQUARED ||
+      (bx * bx + by * by) * iw * iw < BICUBIC_BELOW_SQUARED
+    ) {
       sampleBicubic(dst, d, pm, sc, true, width, height, u, v);
       if (stride === 4) dst[d + 3] = 255;
       continue;
@@ -491,7 +503,7 @@ export function meshRow(
     const gu = sqrt(c[k]! * c[k]! + c[k + 1]! * c[k + 1]!) * width;
     const gv = sqrt(c[k + 3]! * c[k + 3]! + c[k + 4]! * c[k + 4]!) * height;
     const interior = min(u, width - u) >= gu && min(v, height - v) >= gv;
-    if (interior && (gu < 1 || gv < 1)) {
+    if (interior && (gu < BICUBIC_BELOW || gv < BICUBIC_BELOW)) {
       out[o + 3] = sampleBicubic(out, o, pm, sc, opaque, width, height, u, v);
       continue;
     }
