@@ -38,7 +38,8 @@ export const paginationQuerySchema = z.object({
 
 // ---- mockups ---------------------------------------------------------------------------------
 
-export const BLEND_MODES = [
+/** Blend modes computed channel by channel (W3C's separable modes and Photoshop's per-channel ones). */
+export const SEPARABLE_BLEND_MODES = [
   'normal',
   'multiply',
   'screen',
@@ -59,6 +60,11 @@ export const BLEND_MODES = [
   'linear-light',
   'pin-light',
   'hard-mix',
+] as const;
+
+/** Photoshop's 27 layer blend modes: the separable ones, then those that need the whole pixel. */
+export const BLEND_MODES = [
+  ...SEPARABLE_BLEND_MODES,
   'hue',
   'saturation',
   'color',

@@ -2,6 +2,7 @@
 // runs them: each an adjustment kind with its parameters, blended over the artwork it received
 // with its own blend mode and opacity. Ranges are Photoshop's dialog ranges.
 import { z } from 'zod';
+import { SEPARABLE_BLEND_MODES } from '@platen/contracts';
 
 const level = z.number().finite().min(0).max(255);
 const curvePoints = z
@@ -76,28 +77,7 @@ const filterParams = {
 };
 
 /** Per-channel blend modes only: a filter result is blended over its input channel by channel. */
-export const FILTER_BLEND_MODES = [
-  'normal',
-  'multiply',
-  'screen',
-  'overlay',
-  'darken',
-  'lighten',
-  'color-dodge',
-  'color-burn',
-  'hard-light',
-  'soft-light',
-  'difference',
-  'exclusion',
-  'linear-dodge',
-  'linear-burn',
-  'subtract',
-  'divide',
-  'vivid-light',
-  'linear-light',
-  'pin-light',
-  'hard-mix',
-] as const;
+export const FILTER_BLEND_MODES = SEPARABLE_BLEND_MODES;
 
 const blending = {
   opacity: z.number().min(0).max(1).default(1),
