@@ -6,8 +6,6 @@ import { jsonProblem, MAX_JSON_DEPTH, STORABLE_TEXT, storableText } from './stor
 
 export const uuidSchema = z.uuid();
 
-/** The refinement's earlier name (it refused NUL only); STORABLE_TEXT is the one to use. */
-export const NO_NUL = STORABLE_TEXT;
 const isoTime = z.string().meta({ format: 'date-time' });
 
 // ---- envelopes -------------------------------------------------------------------------------
