@@ -26,3 +26,20 @@ export {
 } from './pending-import.js';
 export type { PendingImport, PendingAssetSource } from './pending-import.js';
 export { toStoredManifest, fromStoredManifest } from './stored-manifest.js';
+export {
+  createMockupRecords,
+  canStep,
+  MockupTransitionError,
+  MOCKUP_TRANSITIONS,
+  MOCKUP_RECORD_COLUMNS,
+} from './mockup-records.js';
+export type {
+  MockupRecords,
+  MockupRecord,
+  MockupState,
+  MockupStep,
+  NewUpload,
+  StoredTemplate,
+  BuiltInTemplate,
+  ImportFailureRecord,
+} from './mockup-records.js';
