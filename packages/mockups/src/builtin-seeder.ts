@@ -17,6 +17,7 @@ import { templateAssetKey, templateThumbnailKey } from '@platen/storage';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { assetContentType, sniffedContentType } from './asset-content-type.js';
+import { createMockupRecords, type MockupRecords } from './mockup-records.js';
 import { fromStoredManifest, SAMPLE_REVISION_FIELD, toStoredManifest } from './stored-manifest.js';
 import { canonicalJson, templateFingerprint } from './template-fingerprint.js';
 
@@ -78,8 +79,9 @@ export async function seedBuiltInMockups({
   const report: SeedReport = { installed: [], updated: [], unchanged: [] };
   await db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext(${SEED_LOCK}))`.execute(trx);
+    const records = createMockupRecords(trx);
     for (const sample of templates) {
-      const outcome = await installSample(trx, storage, sample);
+      const outcome = await installSample(trx, records, storage, sample);
       report[outcome].push(sample.slug);
     }
   });
@@ -91,6 +93,7 @@ export async function seedBuiltInMockups({
 
 async function installSample(
   trx: Transaction<Database>,
+  records: MockupRecords,
   storage: ObjectStorage,
   sample: SampleTemplate,
 ): Promise<keyof SeedReport> {
@@ -118,15 +121,10 @@ async function installSample(
     }
     // Same pixels, but the public description (or the generator revision) moved on, e.g. smart
     // objects now list their product colour: rewrite the row in place, no new version or images.
-    await trx
-      .updateTable('renders.mockups')
-      .set({
-        smart_objects: JSON.stringify(smartObjects),
-        manifest: JSON.stringify(toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION)),
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', sample.uuid)
-      .execute();
+    await records.refreshBuiltIn(sample.uuid, {
+      manifest: toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION),
+      smartObjects,
+    });
     return 'updated';
   }
 
@@ -137,26 +135,16 @@ async function installSample(
   const thumbnailKey = templateThumbnailKey(sample.uuid, version);
   await storage.put(thumbnailKey, sample.thumbnail, sniffedContentType(sample.thumbnail));
 
-  const row = {
-    account_id: null,
+  await records.installBuiltIn(sample.uuid, {
     slug: sample.slug,
     name: sample.name,
     width: manifest.width,
     height: manifest.height,
-    status: 'ready' as const,
-    manifest: JSON.stringify(toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION)),
-    smart_objects: JSON.stringify(smartObjects),
-    assets_prefix: assetsPrefix(sample.uuid, version),
-    thumbnail_key: thumbnailKey,
+    manifest: toStoredManifest(manifest, contentHash, SAMPLE_TEMPLATES_REVISION),
+    smartObjects,
+    assetsPrefix: assetsPrefix(sample.uuid, version),
+    thumbnailKey,
     version,
-    error: null,
-    warnings: null,
-    deleted_at: null,
-  };
-  await trx
-    .insertInto('renders.mockups')
-    .values({ id: sample.uuid, ...row })
-    .onConflict((conflict) => conflict.column('id').doUpdateSet({ ...row, updated_at: sql`now()` }))
-    .execute();
+  });
   return existing ? 'updated' : 'installed';
 }
