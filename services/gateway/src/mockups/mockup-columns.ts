@@ -1,27 +1,12 @@
-// What the gateway reads of a `renders.mockups` row: the public shape's columns plus the thumbnail key.
+// What the gateway reads of a `renders.mockups` row: the columns its writes are answered with (the
+// public shape's plus the thumbnail key), so a row read and a row written look the same.
 import type { Database } from '@platen/db';
-import type { MockupRow } from '@platen/mockups';
+import { MOCKUP_RECORD_COLUMNS, type MockupRecord } from '@platen/mockups';
 import type { Kysely } from 'kysely';
 
-export const MOCKUP_COLUMNS = [
-  'id',
-  'account_id',
-  'slug',
-  'name',
-  'width',
-  'height',
-  'status',
-  'smart_objects',
-  'error',
-  'error_code',
-  'warnings',
-  'created_at',
-  'thumbnail_key',
-] as const;
-
-export type StoredMockup = MockupRow & { thumbnail_key: string | null };
+export type StoredMockup = MockupRecord;
 
 /** Live (not deleted) mockups, every column the public shape needs. */
 export function selectLiveMockups(db: Kysely<Database>) {
-  return db.selectFrom('renders.mockups').select(MOCKUP_COLUMNS).where('deleted_at', 'is', null);
+  return db.selectFrom('renders.mockups').select(MOCKUP_RECORD_COLUMNS).where('deleted_at', 'is', null);
 }

@@ -11,8 +11,8 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { createSystemClock, type Clock } from '../clock.js';
 import { createBuiltInCatalogue } from './builtin-catalogue.js';
-import type { CatalogueVersions } from '@platen/mockups';
-import { MOCKUP_COLUMNS, selectLiveMockups, type StoredMockup } from './mockup-columns.js';
+import { createMockupRecords, type CatalogueVersions } from '@platen/mockups';
+import { selectLiveMockups, type StoredMockup } from './mockup-columns.js';
 import {
   compareMockups,
   decodeMockupCursor,
@@ -129,6 +129,7 @@ export function createMockupStore({
   const own = createOwnMockups({ db, clock });
   const thumbnails = createThumbnailUrls({ storage, ttlSeconds: urlTtlSeconds, clock });
   const views = createMockupViews({ thumbnails });
+  const records = createMockupRecords(db);
 
   /** The account's own, from memory, or null when they must be read with SQL. */
   async function ownSnapshot(query: MockupQuery): Promise<OwnSnapshot | null> {
@@ -212,64 +213,35 @@ export function createMockupStore({
 
     async rename({ accountId, id, name }) {
       if (!isUuid(id)) return undefined;
-      const row = await db
-        .updateTable('renders.mockups')
-        .set({ name, updated_at: new Date() })
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        .where('deleted_at', 'is', null)
-        .returning(MOCKUP_COLUMNS)
-        .executeTakeFirst();
+      const row = await records.rename({ accountId, id, name });
       if (!row) return undefined;
       await afterWrite(accountId);
       return (await views.view(row, thumbnails.window())).mockup;
     },
 
     async createProcessing({ id, accountId, name, width, height, pendingImport }) {
-      const row = await db
-        .insertInto('renders.mockups')
-        .values({
-          id,
-          account_id: accountId,
-          slug: slugFor(name, id),
-          name,
-          width,
-          height,
-          status: 'processing',
-          manifest: JSON.stringify(pendingImport),
-          smart_objects: JSON.stringify([]),
-          assets_prefix: `templates/${id}`,
-          thumbnail_key: null,
-          error: null,
-          error_code: null,
-          warnings: null,
-        })
-        .returning(MOCKUP_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const row = await records.createUpload({
+        id,
+        accountId,
+        slug: slugFor(name, id),
+        name,
+        width,
+        height,
+        pendingImport,
+        assetsPrefix: `templates/${id}`,
+      });
       await afterWrite(accountId);
       return (await views.view(row, thumbnails.window())).mockup;
     },
 
     async discard({ accountId, id }) {
-      await db
-        .deleteFrom('renders.mockups')
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        .where('status', '=', 'processing')
-        .execute();
+      await records.discardUpload({ accountId, id });
       await afterWrite(accountId);
     },
 
     async remove({ accountId, id }) {
       if (!isUuid(id)) return false;
-      const result = await db
-        .updateTable('renders.mockups')
-        .set({ deleted_at: new Date(), updated_at: new Date() })
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) return false;
+      if (!(await records.remove({ accountId, id }))) return false;
       await afterWrite(accountId);
       return true;
     },
