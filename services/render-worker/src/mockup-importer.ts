@@ -18,11 +18,14 @@ import type { MockupImportWarning } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import {
   assetsPrefix,
+  createMockupRecords,
   fromStoredPendingImport,
+  MockupTransitionError,
   pendingImportKeys,
   templateFingerprint,
   toStoredManifest,
   type CatalogueVersions,
+  type MockupState,
   type PendingImport,
 } from '@platen/mockups';
 import {
@@ -73,6 +76,7 @@ interface Imported {
 
 export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
   const { db, storage, logger } = deps;
+  const records = createMockupRecords(db);
 
   async function fromPsd(mockupId: string, sourceKey: string): Promise<Imported> {
     const source = await storage.get(sourceKey);
@@ -126,28 +130,22 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
     await deps.versions.bump(accountId).catch((error: unknown) => {
       logger.warn({ err: error, mockup_id: mockupId }, 'catalogue version not bumped');
     });
-    await Promise.all(pendingImportKeys(pending).map((key) => storage.delete(key)));
+    await eraseUpload(pending);
     await deps.events.announce(mockupId);
+  }
+
+  async function eraseUpload(pending: PendingImport): Promise<void> {
+    await Promise.all(pendingImportKeys(pending).map((key) => storage.delete(key)));
   }
 
   async function markFailed(
     mockupId: string,
     failure: ImportFailure,
     warnings: MockupImportWarning[] = [],
-  ): Promise<boolean> {
-    const result = await db
-      .updateTable('renders.mockups')
-      .set({
-        status: 'failed',
-        error: failure.message,
-        error_code: failure.code,
-        warnings: JSON.stringify(warnings),
-        updated_at: new Date(),
-      })
-      .where('id', '=', mockupId)
-      .where('status', '=', 'processing')
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+  ): Promise<MockupState | null> {
+    return refusal(() =>
+      records.failImport(mockupId, { code: failure.code, message: failure.message, warnings }),
+    );
   }
 
   async function load(mockupId: string) {
@@ -166,7 +164,7 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
       const pending = row.status === 'processing' ? fromStoredPendingImport(row.manifest) : undefined;
       if (row.deleted_at !== null) {
         // Deleted while it waited: nothing to import, only the upload to erase.
-        if (pending) await Promise.all(pendingImportKeys(pending).map((key) => storage.delete(key)));
+        if (pending) await eraseUpload(pending);
         return 'gone';
       }
       if (row.status !== 'processing') {
@@ -216,27 +214,19 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
         assets,
         thumbnail: images.thumbnail,
       });
-      const updated = await db
-        .updateTable('renders.mockups')
-        .set({
-          status: 'ready',
+      const refused = await refusal(() =>
+        records.finishImport(mockupId, {
           width: manifest.width,
           height: manifest.height,
-          manifest: JSON.stringify(toStoredManifest(manifest, contentHash)),
-          smart_objects: JSON.stringify(describeSmartObjects(manifest)),
-          assets_prefix: assetsPrefix(mockupId, VERSION),
-          thumbnail_key: thumbnailKey,
+          manifest: toStoredManifest(manifest, contentHash),
+          smartObjects: describeSmartObjects(manifest),
+          assetsPrefix: assetsPrefix(mockupId, VERSION),
+          thumbnailKey,
           version: VERSION,
-          error: null,
-          error_code: null,
-          warnings: JSON.stringify(warnings),
-          updated_at: new Date(),
-        })
-        .where('id', '=', mockupId)
-        .where('status', '=', 'processing')
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n) return 'gone';
+          warnings,
+        }),
+      );
+      if (refused) return 'gone';
       logger.info(
         { mockup_id: mockupId, smart_objects: smartObjectsOf(manifest).length, warnings: warnings.length },
         'mockup imported',
@@ -249,11 +239,28 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
       const row = await load(mockupId);
       if (!row || row.account_id === null) return;
       const pending = fromStoredPendingImport(row.manifest);
-      if (!(await markFailed(mockupId, failure))) return;
+      const refused = await markFailed(mockupId, failure);
+      // Deleted while its last attempt ran: only the upload is left to erase, as run() does.
+      if (refused === 'deleted' && pending) await eraseUpload(pending);
+      if (refused) return;
       if (pending) await finish(mockupId, row.account_id, pending);
       else await deps.events.announce(mockupId);
     },
   };
+}
+
+/**
+ * Takes a step of the mockup's lifecycle: null when taken, else the state that refused it (another
+ * run finished the row, or it was deleted meanwhile).
+ */
+async function refusal(step: () => Promise<void>): Promise<MockupState | null> {
+  try {
+    await step();
+    return null;
+  } catch (error) {
+    if (error instanceof MockupTransitionError) return error.from;
+    throw error;
+  }
 }
 
 /** A manifest's layer image must be one (a decodable header) and within the pixel cap. */
