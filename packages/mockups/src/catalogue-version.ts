@@ -2,8 +2,9 @@
 // account's own mockups changes. Gateways cache an account's own mockups under the tag they were read
 // with, and learn the current tag in the rate-limit script's round trip (no extra call), so a change
 // made through any replica is seen by every replica on its next request.
-// Invariant: every writer of account-owned rows in `renders.mockups` calls bump() after its write
-// commits (PATCH, DELETE, and any upload or processing step that creates or changes a row).
+// Invariant: every caller of an account's step of mockup-records.ts (the table's one writer) calls
+// bump() after the step commits (PATCH, DELETE, and any upload or import step that creates or changes
+// a row).
 import { randomUUID } from 'node:crypto';
 import { redisKey } from '@platen/queue';
 
