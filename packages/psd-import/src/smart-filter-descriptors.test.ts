@@ -392,6 +392,17 @@ describe('importPsd names every smart filter it does not apply', () => {
     ]);
   });
 
+  it("still reads the list when ag-psd's parse of the placed layer's block fails", async () => {
+    const exposure = settings('Exps', { Exps: doub(0.5), Ofst: doub(0), gammaCorrection: doub(1) });
+    const { filters, warnings } = await importAndRender(
+      smartFilterStack([smartFilterItem('Exposure', exposure, { colors: false })]),
+    );
+    expect(filters).toEqual([
+      { kind: 'exposure', params: { exposure: 0.5, offset: 0, gamma: 1 }, opacity: 1, blend_mode: 'normal' },
+    ]);
+    expect(warnings).toEqual([]);
+  });
+
   it('applies nothing and warns nothing when the whole stack is switched off', async () => {
     const { filters, warnings } = await importAndRender(
       smartFilterStack([smartFilterItem('Exposure', settings('Exps', { Exps: doub(1) }))], {

@@ -96,11 +96,22 @@ function writeValue(writer: PsdWriter, value: DescriptorValue): void {
   }
 }
 
+const rgb = (r: number, g: number, b: number): DescriptorValue => ({
+  object: { classId: 'RGBC', items: { 'Rd  ': { doub: r }, 'Grn ': { doub: g }, 'Bl  ': { doub: b } } },
+});
+
 /** One smart filter of Photoshop's list: its settings (`Fltr`) under a name, opacity and mode. */
 export function smartFilterItem(
   name: string,
   settings: Descriptor | undefined,
-  options: { enabled?: boolean; opacity?: number; blendMode?: string; filterId?: number } = {},
+  options: {
+    enabled?: boolean;
+    opacity?: number;
+    blendMode?: string;
+    filterId?: number;
+    /** false: leave out the foreground/background colours, which ag-psd's parse then fails on. */
+    colors?: boolean;
+  } = {},
 ): DescriptorValue {
   const items: Record<string, DescriptorValue> = {
     'Nm  ': { text: name },
@@ -115,15 +126,7 @@ export function smartFilterItem(
     },
     enab: { bool: options.enabled ?? true },
     hasoptions: { bool: true },
-    FrgC: {
-      object: { classId: 'RGBC', items: { 'Rd  ': { doub: 0 }, 'Grn ': { doub: 0 }, 'Bl  ': { doub: 0 } } },
-    },
-    BckC: {
-      object: {
-        classId: 'RGBC',
-        items: { 'Rd  ': { doub: 255 }, 'Grn ': { doub: 255 }, 'Bl  ': { doub: 255 } },
-      },
-    },
+    ...(options.colors === false ? {} : { FrgC: rgb(0, 0, 0), BckC: rgb(255, 255, 255) }),
   };
   if (settings) items['Fltr'] = { object: settings };
   items['filterID'] = { long: options.filterId ?? 0 };
