@@ -280,6 +280,18 @@ describe("mapSmartFilters with Photoshop's own list (the filterFX descriptor)", 
     ]);
   });
 
+  it('names a filter whose stored blend mode is unknown instead of drawing it as normal', () => {
+    const raw = rawStack([
+      rawItem('Exposure', exposure, {
+        blendOptions: { Opct: { units: 'Percent', value: 100 }, 'Md  ': 'BlnM.Xyzw' },
+      }),
+    ]);
+    expect(mapSmartFilters(undefined, raw)).toMatchObject({
+      filters: [],
+      skipped: [{ name: 'Exposure', reason: 'its blend mode is not reproduced on a smart filter' }],
+    });
+  });
+
   it("takes the stack's switch and its mask from the descriptor", () => {
     expect(
       mapSmartFilters(undefined, rawStack([rawItem('Exposure', exposure)], { enab: false })).filters,

@@ -117,12 +117,13 @@ const rawFilterSchema = z.object({
   Fltr: z.unknown().optional(),
 });
 
-function blendModeName(descriptorValue: string | undefined): string | undefined {
+/** ag-psd's name for the mode; a value it does not know stays as stored, so it maps to no mode. */
+function blendModeName(descriptorValue: string | undefined): string {
   if (descriptorValue === undefined) return 'normal';
   try {
     return BlnM.decode(descriptorValue);
   } catch {
-    return undefined;
+    return descriptorValue;
   }
 }
 
