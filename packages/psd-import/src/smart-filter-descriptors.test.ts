@@ -288,7 +288,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
     );
   });
 
-  it('Vibrance, then Color Balance, in the stored order', async () => {
+  it('Vibrance, then Color Balance, in the stored order, warning that both are modelled', async () => {
     const vibrance = settings('vibrance', { vibrance: long(50), Strt: long(10) });
     const balance = settings('ClrB', {
       ShdL: longs(0, 0, 0),
@@ -296,9 +296,18 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
       HghL: longs(0, 0, 0),
       PrsL: { bool: false },
     });
-    const { filters, blocks } = await importAndRender(
+    const { filters, warnings, blocks } = await importAndRender(
       smartFilterStack([smartFilterItem('Vibrance', vibrance), smartFilterItem('Color Balance', balance)]),
     );
+    // Both formulas are published models of Photoshop's (CamanJS's, GIMP's), so the layer says so.
+    expect(warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'SMART_FILTERS_APPROXIMATED',
+        message:
+          'Smart filters "Vibrance", "Color Balance" are drawn with a published model of Photoshop\'s formula: colours may differ slightly.',
+      },
+    ]);
     expect(filters!.map((f) => f.kind)).toEqual(['vibrance', 'color_balance']);
     expect(filters![1]).toMatchObject({
       params: {

@@ -157,12 +157,14 @@ describe('mapSmartFilters', () => {
     expect(mapSmartFilters(stack([{ ...motionBlur, enabled: false }, invert]))).toEqual({
       filters: [{ kind: 'invert', params: {}, opacity: 1, blend_mode: 'normal' }],
       skipped: [],
+      approximated: [],
       unreadable: 0,
       maskIgnored: false,
     });
     expect(mapSmartFilters(stack([motionBlur, invert], { enabled: false }))).toEqual({
       filters: [],
       skipped: [],
+      approximated: [],
       unreadable: 0,
       maskIgnored: false,
     });

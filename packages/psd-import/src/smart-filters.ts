@@ -26,6 +26,8 @@ export interface MappedSmartFilters {
   filters: SmartFilter[];
   /** The enabled filters that are not applied. */
   skipped: SkippedFilter[];
+  /** Names of the applied filters drawn with a model of Photoshop's formula. */
+  approximated: string[];
   /** Listed filters whose descriptor could not be read (or past the listing bound). */
   unreadable: number;
   /** The stack has a filter mask, which is not read: the filters cover all the artwork. */
@@ -33,9 +35,19 @@ export interface MappedSmartFilters {
 }
 
 export interface SmartFilterWarning {
-  code: 'SMART_FILTERS_SKIPPED' | 'SMART_FILTER_MASK_IGNORED';
+  code: 'SMART_FILTERS_SKIPPED' | 'SMART_FILTERS_APPROXIMATED' | 'SMART_FILTER_MASK_IGNORED';
   message: string;
 }
+
+// Kinds the compositor draws with a published model of Photoshop's adjustment (GIMP's, CamanJS's:
+// see the compositor's README), not Photoshop's own unpublished formula: imported, but they warn.
+const MODELLED_KINDS: ReadonlySet<SmartFilter['kind']> = new Set([
+  'hue_saturation',
+  'brightness_contrast',
+  'vibrance',
+  'color_balance',
+  'photo_filter',
+]);
 
 type CurveChannel = 'composite' | 'red' | 'green' | 'blue';
 type Points = [number, number][];
@@ -185,7 +197,13 @@ export function mapSmartFilters(
   stack: PlacedLayerFilter | undefined,
   descriptor?: unknown,
 ): MappedSmartFilters {
-  const mapped: MappedSmartFilters = { filters: [], skipped: [], unreadable: 0, maskIgnored: false };
+  const mapped: MappedSmartFilters = {
+    filters: [],
+    skipped: [],
+    approximated: [],
+    unreadable: 0,
+    maskIgnored: false,
+  };
   const raw = descriptor === undefined ? undefined : rawStackSchema.safeParse(descriptor);
   const enabled = raw?.success ? raw.data.enab : stack?.enabled;
   if (!enabled) return mapped;
@@ -212,6 +230,7 @@ export function mapSmartFilters(
       mapped.skipped.push({ name, reason: `only the first ${SMART_FILTERS_MAX} smart filters are applied` });
       continue;
     }
+    if (MODELLED_KINDS.has(kind.kind)) mapped.approximated.push(name);
     mapped.filters.push({
       ...kind,
       opacity: Math.round(clamp(entry.opacity, 0, 1) * 1000) / 1000,
@@ -224,7 +243,10 @@ export function mapSmartFilters(
   return mapped;
 }
 
-/** The layer's warnings: one naming every filter of a kind the compositor lacks, one per reason. */
+/**
+ * The layer's warnings: one naming every filter of a kind the compositor lacks, one per reason, one
+ * naming the applied filters drawn with a model of Photoshop's formula.
+ */
 export function smartFilterWarnings(mapped: MappedSmartFilters): SmartFilterWarning[] {
   const warnings: SmartFilterWarning[] = [];
   const plain = mapped.skipped.filter((s) => s.reason === undefined).map((s) => `"${s.name}"`);
@@ -240,6 +262,14 @@ export function smartFilterWarnings(mapped: MappedSmartFilters): SmartFilterWarn
     warnings.push({
       code: 'SMART_FILTERS_SKIPPED',
       message: `Smart filter "${name}" is not applied to the artwork: ${reason}.`,
+    });
+  }
+  if (mapped.approximated.length) {
+    const many = mapped.approximated.length > 1;
+    const names = mapped.approximated.map((name) => `"${name}"`).join(', ');
+    warnings.push({
+      code: 'SMART_FILTERS_APPROXIMATED',
+      message: `Smart filter${many ? 's' : ''} ${names} ${many ? 'are' : 'is'} drawn with a published model of Photoshop's formula: colours may differ slightly.`,
     });
   }
   if (mapped.unreadable > 0) {
