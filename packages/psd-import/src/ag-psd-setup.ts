@@ -1,6 +1,8 @@
 // ag-psd decodes layer pixels into ImageData-like objects; in Node there is no canvas, so it gets a
-// plain constructor for them (`useImageData` then keeps them as bytes, never a canvas).
+// plain constructor for them (`useImageData` then keeps them as bytes, never a canvas). Its placed
+// layer reader also keeps each smart filter stack's raw descriptor (smart-filter-descriptors.ts).
 import { initializeCanvas } from 'ag-psd';
+import { recordSmartFilterDescriptors } from './smart-filter-descriptors.js';
 
 let ready = false;
 
@@ -17,5 +19,6 @@ export function setUpAgPsd(): void {
       colorSpace: 'srgb' as const,
     }),
   );
+  recordSmartFilterDescriptors();
   ready = true;
 }

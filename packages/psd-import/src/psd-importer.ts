@@ -27,7 +27,8 @@ import {
 } from './layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
-import { mapSmartFilters } from './smart-filters.js';
+import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
+import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
 
@@ -503,24 +504,8 @@ async function addSmartObject(
   } else if (warp.kind === 'mesh' && warp.approximation) {
     warn(walk, path, 'WARP_APPROXIMATED', `${warp.approximation}.`);
   }
-  const smartFilters = mapSmartFilters(placed.filter);
-  if (smartFilters.skipped.length) {
-    const names = smartFilters.skipped.map((name) => `"${name}"`).join(', ');
-    warn(
-      walk,
-      path,
-      'SMART_FILTERS_SKIPPED',
-      `Smart filter${smartFilters.skipped.length > 1 ? 's' : ''} ${names} ${smartFilters.skipped.length > 1 ? 'are' : 'is'} not applied to the artwork.`,
-    );
-  }
-  if (smartFilters.maskIgnored) {
-    warn(
-      walk,
-      path,
-      'SMART_FILTER_MASK_IGNORED',
-      'The smart filter mask is not read: the smart filters apply to the whole artwork.',
-    );
-  }
+  const smartFilters = mapSmartFilters(placed.filter, smartFilterDescriptorOf(placed));
+  for (const warning of smartFilterWarnings(smartFilters)) warn(walk, path, warning.code, warning.message);
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
   const file = fileOf(walk, placed.id, layer, size);

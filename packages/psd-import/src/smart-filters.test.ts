@@ -11,7 +11,7 @@ import {
 import { writePsdBuffer, type Filter, type PlacedLayerFilter } from 'ag-psd';
 import sharp from 'sharp';
 import { importPsd } from './psd-importer.js';
-import { mapSmartFilters } from './smart-filters.js';
+import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { solidPixels } from './test-psd.js';
 
 const base = {
@@ -130,11 +130,11 @@ describe('mapSmartFilters', () => {
     const hueInvert: Filter = { ...invert, name: 'Invert 2', blendMode: 'hue' };
     const mapped = mapSmartFilters(stack([motionBlur, legacy, pencil, blur(1, 'Points'), hueInvert, invert]));
     expect(mapped.skipped).toEqual([
-      'Motion Blur',
-      'Brightness/Contrast',
-      'Curves 2',
-      'Gaussian Blur',
-      'Invert 2',
+      { name: 'Motion Blur' },
+      { name: 'Brightness/Contrast', reason: 'its legacy formula is not reproduced' },
+      { name: 'Curves 2', reason: 'its pencil-drawn curve is not reproduced' },
+      { name: 'Gaussian Blur', reason: 'its radius is in Points, not pixels' },
+      { name: 'Invert 2', reason: 'its blend mode is not reproduced on a smart filter' },
     ]);
     expect(mapped.filters.map((f) => f.kind)).toEqual(['invert']);
   });
@@ -146,24 +146,162 @@ describe('mapSmartFilters', () => {
     }));
     const mapped = mapSmartFilters(stack(many));
     expect(mapped.filters).toHaveLength(SMART_FILTERS_MAX);
-    expect(mapped.skipped).toEqual([`Invert ${SMART_FILTERS_MAX}`, `Invert ${SMART_FILTERS_MAX + 1}`]);
+    const reason = `only the first ${SMART_FILTERS_MAX} smart filters are applied`;
+    expect(mapped.skipped).toEqual([
+      { name: `Invert ${SMART_FILTERS_MAX}`, reason },
+      { name: `Invert ${SMART_FILTERS_MAX + 1}`, reason },
+    ]);
   });
 
   it('leaves out disabled filters and a disabled stack without a warning', () => {
     expect(mapSmartFilters(stack([{ ...motionBlur, enabled: false }, invert]))).toEqual({
       filters: [{ kind: 'invert', params: {}, opacity: 1, blend_mode: 'normal' }],
       skipped: [],
+      approximated: [],
+      unreadable: 0,
       maskIgnored: false,
     });
     expect(mapSmartFilters(stack([motionBlur, invert], { enabled: false }))).toEqual({
       filters: [],
       skipped: [],
+      approximated: [],
+      unreadable: 0,
       maskIgnored: false,
     });
   });
 
+  it('names Perspective Warp with why it is not applied', () => {
+    const warp: Filter = {
+      ...base,
+      name: 'Perspective Warp',
+      type: 'perspective warp',
+      filter: { vertices: [], warpedVertices: [], quads: [] },
+    };
+    expect(smartFilterWarnings(mapSmartFilters(stack([warp, invert])))).toEqual([
+      {
+        code: 'SMART_FILTERS_SKIPPED',
+        message:
+          'Smart filter "Perspective Warp" is not applied to the artwork: Perspective Warp is not reproduced, the artwork keeps its unwarped shape.',
+      },
+    ]);
+  });
+
+  it('warns once for the kinds it lacks, once per filter with a reason, and for an ignored mask', () => {
+    const legacy: Filter = {
+      ...base,
+      name: 'Brightness/Contrast',
+      type: 'brightness/contrast',
+      filter: { brightness: 10, contrast: 10, useLegacy: true },
+    };
+    const average: Filter = { ...base, name: 'Average', type: 'average' };
+    const mapped = mapSmartFilters(stack([motionBlur, legacy, average, invert], { maskEnabled: true }));
+    expect(smartFilterWarnings(mapped)).toEqual([
+      {
+        code: 'SMART_FILTERS_SKIPPED',
+        message: 'Smart filters "Motion Blur", "Average" are not applied to the artwork.',
+      },
+      {
+        code: 'SMART_FILTERS_SKIPPED',
+        message:
+          'Smart filter "Brightness/Contrast" is not applied to the artwork: its legacy formula is not reproduced.',
+      },
+      {
+        code: 'SMART_FILTER_MASK_IGNORED',
+        message: 'The smart filter mask is not read: the smart filters apply to the whole artwork.',
+      },
+    ]);
+  });
+
   it('reports that an enabled filter mask is not applied', () => {
     expect(mapSmartFilters(stack([invert], { maskEnabled: true })).maskIgnored).toBe(true);
+  });
+});
+
+describe("mapSmartFilters with Photoshop's own list (the filterFX descriptor)", () => {
+  // As ag-psd's descriptor reader returns them.
+  const rawItem = (name: string, fltr?: object, extra: object = {}) => ({
+    _name: '',
+    _classID: 'filterFX',
+    'Nm  ': name,
+    blendOptions: { _classID: 'blendOptions', Opct: { units: 'Percent', value: 100 }, 'Md  ': 'BlnM.Nrml' },
+    enab: true,
+    hasoptions: true,
+    ...(fltr ? { Fltr: fltr } : {}),
+    ...extra,
+  });
+  const rawStack = (list: unknown[], extra: object = {}) => ({
+    _classID: 'filterFXStyle',
+    enab: true,
+    validAtPosition: true,
+    filterMaskEnable: false,
+    filterMaskLinked: false,
+    filterMaskExtendWithWhite: true,
+    filterFXList: list,
+    ...extra,
+  });
+  const exposure = { _classID: 'Exps', Exps: 1.5, Ofst: 0, gammaCorrection: 1 };
+
+  it("keeps ag-psd's parse for its kinds and reads the filters it dropped, in Photoshop's order", () => {
+    const raw = rawStack([
+      rawItem('Invert', undefined, { filterID: 1231976050 }),
+      rawItem('Exposure', exposure, {
+        blendOptions: { Opct: { units: 'Percent', value: 40 }, 'Md  ': 'BlnM.Scrn' },
+      }),
+      rawItem('Gaussian Blur', { _classID: 'GsnB', 'Rds ': { units: 'Pixels', value: 2 } }),
+    ]);
+    // ag-psd's list: the same without Exposure.
+    const mapped = mapSmartFilters(stack([invert, blur(2)]), raw);
+    expect(mapped.filters).toEqual([
+      { kind: 'invert', params: {}, opacity: 1, blend_mode: 'normal' },
+      {
+        kind: 'exposure',
+        params: { exposure: 1.5, offset: 0, gamma: 1 },
+        opacity: 0.4,
+        blend_mode: 'screen',
+      },
+      { kind: 'gaussian_blur', params: { radius: 2 }, opacity: 1, blend_mode: 'normal' },
+    ]);
+    expect(mapped.skipped).toEqual([]);
+  });
+
+  it('names a filter neither ag-psd nor the descriptor mapping knows, and counts unreadable entries', () => {
+    const raw = rawStack([
+      rawItem('Oil Paint', { _classID: 'oilPaint' }),
+      'not a filter',
+      rawItem('Exposure', exposure),
+    ]);
+    const mapped = mapSmartFilters(stack([]), raw);
+    expect(mapped.filters.map((f) => f.kind)).toEqual(['exposure']);
+    expect(mapped.skipped).toEqual([{ name: 'Oil Paint' }]);
+    expect(smartFilterWarnings(mapped)).toEqual([
+      { code: 'SMART_FILTERS_SKIPPED', message: 'Smart filter "Oil Paint" is not applied to the artwork.' },
+      {
+        code: 'SMART_FILTERS_SKIPPED',
+        message: '1 smart filter could not be read and is not applied to the artwork.',
+      },
+    ]);
+  });
+
+  it('names a filter whose stored blend mode is unknown instead of drawing it as normal', () => {
+    const raw = rawStack([
+      rawItem('Exposure', exposure, {
+        blendOptions: { Opct: { units: 'Percent', value: 100 }, 'Md  ': 'BlnM.Xyzw' },
+      }),
+    ]);
+    expect(mapSmartFilters(undefined, raw)).toMatchObject({
+      filters: [],
+      skipped: [{ name: 'Exposure', reason: 'its blend mode is not reproduced on a smart filter' }],
+    });
+  });
+
+  it("takes the stack's switch and its mask from the descriptor", () => {
+    expect(
+      mapSmartFilters(undefined, rawStack([rawItem('Exposure', exposure)], { enab: false })).filters,
+    ).toEqual([]);
+    expect(
+      mapSmartFilters(undefined, rawStack([rawItem('Exposure', exposure)], { filterMaskEnable: true }))
+        .maskIgnored,
+    ).toBe(true);
   });
 });
 

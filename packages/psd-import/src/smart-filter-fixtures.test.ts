@@ -1,0 +1,68 @@
+// Real Photoshop files with smart filters (ag-psd's test documents, see
+// test/fixtures/psd/ag-psd-filters/SOURCES.md): each stored filter is imported or named.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { smartObjectsOf, templateManifestSchema } from '@platen/compositor';
+import { importPsd } from './psd-importer.js';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'psd', 'ag-psd-filters');
+const MASK_IGNORED = {
+  code: 'SMART_FILTER_MASK_IGNORED',
+  message: 'The smart filter mask is not read: the smart filters apply to the whole artwork.',
+};
+
+async function importFixture(file: string) {
+  const result = await importPsd(readFileSync(join(FIXTURES, file)), {
+    smartObjectUuid: () => '5a0f3f9c-7c3e-4a51-9d2c-1f2e3d4c5b6a',
+  });
+  const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
+  return { filters: so!.filters, warnings: result.warnings };
+}
+
+describe('importPsd on Photoshop files with smart filters', () => {
+  it('imports Gaussian Blur then Curves in the order Photoshop runs them', async () => {
+    const { filters, warnings } = await importFixture('smart-filter-blur.psd');
+    expect(filters).toEqual([
+      { kind: 'gaussian_blur', params: { radius: 3.5 }, opacity: 1, blend_mode: 'normal' },
+      { kind: 'curves', params: {}, opacity: 1, blend_mode: 'normal' },
+    ]);
+    expect(warnings).toEqual([{ layer: 'Ellipse 1', ...MASK_IGNORED }]);
+  });
+
+  it("imports a Curves smart filter's points", async () => {
+    const { filters, warnings } = await importFixture('smart-object-curves.psd');
+    expect(filters).toEqual([
+      {
+        kind: 'curves',
+        params: {
+          composite: [
+            [0, 0],
+            [132, 196],
+            [255, 255],
+          ],
+        },
+        opacity: 1,
+        blend_mode: 'normal',
+      },
+    ]);
+    expect(warnings).toEqual([{ layer: 'Layer 1 (merged)', ...MASK_IGNORED }]);
+  });
+
+  it.each([
+    ['smart-filter.psd', 'Average'],
+    ['smart-filters-2.psd', 'Liquify...'],
+  ])(
+    'names the filter of %s it does not apply (%s), and no mask warning with nothing applied',
+    async (file, name) => {
+      const { filters, warnings } = await importFixture(file);
+      expect(filters).toBeUndefined();
+      expect(warnings).toEqual([
+        {
+          layer: 'temmie',
+          code: 'SMART_FILTERS_SKIPPED',
+          message: `Smart filter "${name}" is not applied to the artwork.`,
+        },
+      ]);
+    },
+  );
+});
