@@ -214,7 +214,10 @@ type Pixels = Uint8Array | Uint8ClampedArray;
  * Composites `count` source pixels (RGBA) from byte offset s onto dst from byte offset d, whose
  * pixels are `stride` bytes apart (4: RGBA; 3: RGB, opaque). `scale` turns a source alpha byte
  * into αs (opacity / 255); `mask` (from index m) scales αs further. One loop per common blend
- * mode, so the formula is inlined: blending is most of a render's kernel time. Every variant
+ * mode, so the formula is inlined: in the render benchmark's profile (infra/bench/render,
+ * `run.mjs --profile`; infra/bench/RESULTS.md, "Render (compositor)", "Profile: Platen only") this
+ * file is 25–36 % of the kernel thread's busy time and spanScreen, spanNormal and clippedMultiply
+ * its top functions; profile again before folding a span into spanGeneric. Every variant
  * computes exactly what blendPixel does, in the same order (same bytes out). (x, y) is the
  * canvas position of the first pixel (for dissolve).
  */
@@ -420,7 +423,8 @@ export function compositeOnto(
 /**
  * Blends `count` source pixels (RGBA, from byte offset s) as a clipping layer onto RGBA pixels
  * from byte offset d: colours change where dst has alpha, its alpha stays. One loop per mode
- * shading layers use (so the blend function is inlined), the same arithmetic as the generic one.
+ * shading layers use (so the blend function is inlined, for the reason given at Span), the same
+ * arithmetic as the generic one.
  * (x, y) is the canvas position of the first pixel (for dissolve).
  */
 type ClippedSpan = (

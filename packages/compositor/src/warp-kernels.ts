@@ -14,6 +14,13 @@ import type { Quad } from './template-model.js';
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
 const { ceil, floor, fround, max, min, sqrt } = Math;
 
+// The samplers and row loops below are unrolled by hand (taps, channels and the homography written
+// out; the interior, edge and bicubic cases in separate functions) because they are the render's
+// hottest code: in the render benchmark's profile (infra/bench/render, `run.mjs --profile`;
+// infra/bench/RESULTS.md, "Render (compositor)", "Profile: Platen only") this file is 39–58 % of the
+// kernel thread's busy time, perspectiveInteriorRow, perspectiveRow, meshRow and sampleInteriorPixel
+// its top functions. Profile again before folding one of them into a generic loop.
+
 /** Shifts where each destination pixel samples: 128 is neutral, 0 / 255 shift by ∓/± `strength` px. */
 export interface DisplacementMap {
   map: PlacedGrey;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRenderRequestSchema, renderSchema, successEnvelope, uuidSchema } from '@platen/contracts';
 import express from 'express';
 import { z } from 'zod';
@@ -58,7 +59,98 @@ function sampleDocument(): Doc {
   return buildOpenApiDocument({ title: 'Platen', version: '1' }, registry.specs) as Doc;
 }
 
+// Named schemas that refer to each other, an input form that differs from the output (a default), the
+// same named schema met again: every way a $ref is rewritten. Defined here, so the golden file moves
+// only when the builder (or the error envelope of packages/contracts) does.
+const color = z.object({ name: z.string(), hex: z.string().regex(/^#[0-9a-f]{6}$/) }).meta({ id: 'Color' });
+const item = z
+  .object({
+    id: z.string(),
+    color,
+    palette: z.array(color),
+    tags: z.array(z.string()).default([]),
+  })
+  .meta({ id: 'Item' });
+
+function referringDocument(): Record<string, unknown> {
+  const registry = createRouteRegistry();
+  const router = express.Router();
+  const route = (spec: Parameters<typeof registry.add>[1]) => registry.add(router, spec, [], () => undefined);
+  route({
+    method: 'post',
+    path: '/items',
+    summary: 'Create an item',
+    tags: ['items'],
+    security: 'apiKey',
+    body: item,
+    responses: { 201: { description: 'Created', schema: item } },
+  });
+  route({
+    method: 'get',
+    path: '/items/{id}',
+    summary: 'Get an item',
+    tags: ['items'],
+    security: 'none',
+    params: z.object({ id: z.string() }),
+    query: z.object({ with: color.optional() }),
+    responses: { 200: { description: 'The item', schema: z.object({ data: item, related: z.array(item) }) } },
+  });
+  route({
+    method: 'put',
+    path: '/items/{id}/color',
+    summary: 'Set the color',
+    tags: ['items'],
+    security: 'session',
+    params: z.object({ id: z.string() }),
+    requestBodies: { 'application/json': color, 'application/x-www-form-urlencoded': color },
+    responses: { 204: { description: 'Set' } },
+  });
+  return buildOpenApiDocument({ title: 'Refs', version: '1' }, registry.specs);
+}
+
 describe('OpenAPI document from route declarations', () => {
+  it('is the document the string rewrite of $refs built, key for key and in the same order', () => {
+    // openapi.golden.json was written by the implementation that rewrote "#/$defs/..." in the
+    // stringified schema (before issue #23); compact JSON compares values and key order.
+    const golden = readFileSync(new URL('./openapi.golden.json', import.meta.url), 'utf8');
+    expect(JSON.stringify(referringDocument())).toBe(JSON.stringify(JSON.parse(golden)));
+  });
+
+  it('points every $ref at a component, inside shared components too', () => {
+    const doc = referringDocument() as Doc;
+    const text = JSON.stringify(doc);
+    expect(text).not.toContain('"$ref":"#/$defs/');
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
+    expect(new Set(refs)).toEqual(new Set(['Color', 'ColorInput', 'Item', 'ItemInput']));
+    for (const name of refs) expect(doc.components.schemas).toHaveProperty([name!]);
+    expect(doc.components.schemas.Item!.properties!.color).toEqual({ $ref: '#/components/schemas/Color' });
+  });
+
+  it('leaves a string that only looks like a $defs reference as it is', () => {
+    const note = z
+      .object({ color, note: z.string().meta({ examples: ['#/$defs/Color'] }) })
+      .meta({ id: 'Note' });
+    const registry = createRouteRegistry();
+    registry.add(
+      express.Router(),
+      {
+        method: 'get',
+        path: '/note',
+        summary: 'A note',
+        tags: ['notes'],
+        security: 'none',
+        responses: { 200: { description: 'The note', schema: note } },
+      },
+      [],
+      () => undefined,
+    );
+    const doc = buildOpenApiDocument({ title: 'Refs', version: '1' }, registry.specs) as Doc;
+    expect(doc.components.schemas.Note!.properties).toEqual({
+      color: { $ref: '#/components/schemas/Color' },
+      note: { type: 'string', examples: ['#/$defs/Color'] },
+    });
+  });
+
   it('is OpenAPI 3.1 with every declared route and method', () => {
     const doc = sampleDocument();
     expect(doc.openapi).toBe('3.1.0');

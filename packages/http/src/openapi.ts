@@ -13,6 +13,26 @@ const SECURITY: Record<AnyRouteSpec['security'], Array<Record<string, string[]>>
   none: [],
 };
 
+const DEFS_REF = '#/$defs/';
+
+/** A copy of `schema` whose `$ref`s to `#/$defs/<id>` point at `#/components/schemas/<names[id] ?? id>`. */
+function pointRefsAtComponents(schema: JsonSchema, names: ReadonlyMap<string, string>): JsonSchema {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, field]) => {
+        if (key === '$ref' && typeof field === 'string' && field.startsWith(DEFS_REF)) {
+          const id = field.slice(DEFS_REF.length);
+          return [key, `#/components/schemas/${names.get(id) ?? id}`];
+        }
+        return [key, walk(field)];
+      }),
+    );
+  };
+  return walk(schema) as JsonSchema;
+}
+
 export interface OpenApiInfo {
   title: string;
   version: string;
@@ -44,21 +64,19 @@ export function buildOpenApiDocument(
     const names = new Map<string, string>();
     for (const [id, definition] of Object.entries(json.$defs ?? {})) {
       const existing = components[id];
+      // `existing` has its refs pointing at components already and `definition` still at $defs, so a
+      // definition that refers to another never compares equal: met again (even as output) it becomes
+      // `${id}Input`. The served document has always named them so (RenderInput is Render); naming
+      // them by what differs is a change to the document, to be made on its own.
       const name = existing && JSON.stringify(existing) !== JSON.stringify(definition) ? `${id}Input` : id;
       names.set(id, name);
     }
-    const rewrite = (value: unknown): JsonSchema =>
-      JSON.parse(
-        JSON.stringify(value).replace(
-          /"#\/\$defs\/([^"]+)"/g,
-          (_m, id: string) => `"#/components/schemas/${names.get(id) ?? id}"`,
-        ),
-      ) as JsonSchema;
+    const toComponentRefs = (value: JsonSchema) => pointRefsAtComponents(value, names);
     for (const [id, definition] of Object.entries(json.$defs ?? {}))
-      components[names.get(id) ?? id] = rewrite(definition);
+      components[names.get(id) ?? id] = toComponentRefs(definition);
     delete json.$defs;
     delete json.$schema;
-    return rewrite(json);
+    return toComponentRefs(json);
   };
 
   const paths: Record<string, Record<string, unknown>> = {};

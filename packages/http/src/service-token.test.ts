@@ -19,7 +19,7 @@ const refusal = (outcome: unknown) => (outcome instanceof ApiError ? outcome.cod
 describe('service tokens', () => {
   const t0 = Date.now();
   let now = t0;
-  const clock = { now: () => now };
+  const clock = { now: () => new Date(now) };
   beforeEach(() => {
     now = t0;
   });

@@ -3,7 +3,7 @@
 // Verified tokens are remembered until they expire: a signer reuses one token for 30 s, so nearly every
 // internal call presents a token already checked, and the HMAC + JSON work is done once per token, not
 // per request. Only the exact string that verified is remembered, and never past its `exp`.
-import { ApiError } from '@platen/contracts';
+import { ApiError, createSystemClock, type Clock } from '@platen/contracts';
 import type { RequestHandler } from 'express';
 import { jwtVerify, SignJWT } from 'jose';
 
@@ -37,8 +37,8 @@ export function createServiceTokenSigner(secret: string, issuer: string): () => 
 }
 
 export interface ServiceTokenOptions {
-  /** Milliseconds since the epoch; tests move it to pass a token's expiry. */
-  clock?: { now(): number };
+  /** Tests move it to pass a token's expiry. */
+  clock?: Clock;
   /** Most verified tokens remembered at once. */
   cacheSize?: number;
 }
@@ -46,7 +46,7 @@ export interface ServiceTokenOptions {
 /** Express middleware: 401 UNAUTHORIZED unless the request carries a valid service token. */
 export function requireServiceToken(secret: string, options: ServiceTokenOptions = {}): RequestHandler {
   const key = keyOf(secret);
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? createSystemClock();
   const cacheSize = Math.max(1, options.cacheSize ?? DEFAULT_CACHE_SIZE);
   /** token → its expiry (ms). */
   const verified = new Map<string, number>();
@@ -64,7 +64,7 @@ export function requireServiceToken(secret: string, options: ServiceTokenOptions
     const header = req.get('authorization') ?? '';
     const token = header.startsWith('Bearer ') ? header.slice(7) : '';
     if (!token) return next(new ApiError('UNAUTHORIZED'));
-    const now = clock.now();
+    const now = clock.now().getTime();
     const until = verified.get(token);
     if (until !== undefined) {
       if (until > now) return next();

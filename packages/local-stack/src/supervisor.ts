@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { createSystemClock, type Clock } from '@platen/contracts';
 import {
   createRestartBackoff,
   DEFAULT_BACKOFF,
@@ -19,10 +20,6 @@ export interface ChildSpec {
   /** The child's whole environment (nothing is inherited implicitly). */
   env: NodeJS.ProcessEnv;
   cwd?: string;
-}
-
-export interface Clock {
-  now(): number;
 }
 
 export interface SupervisorOptions {
@@ -51,8 +48,6 @@ interface Slot {
   startedAt: number;
   restartTimer?: NodeJS.Timeout;
 }
-
-const systemClock: Clock = { now: () => Date.now() };
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -87,7 +82,7 @@ function describeExit(code: number | null, signal: NodeJS.Signals | null): strin
 export function createSupervisor({
   children,
   log,
-  clock = systemClock,
+  clock = createSystemClock(),
   backoff = DEFAULT_BACKOFF,
   stopTimeoutMs = 15_000,
   onPidsChange = () => undefined,
@@ -119,7 +114,7 @@ export function createSupervisor({
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     slot.child = child;
-    slot.startedAt = clock.now();
+    slot.startedAt = clock.now().getTime();
     onPidsChange(pids());
     forwardLines(child.stdout, name);
     forwardLines(child.stderr, name);
@@ -133,7 +128,7 @@ export function createSupervisor({
       // Whatever the child spawned must not outlive it (nor pile up over restarts).
       if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       if (stopRequested) return;
-      const delay = slot.backoff.next(clock.now() - slot.startedAt);
+      const delay = slot.backoff.next(clock.now().getTime() - slot.startedAt);
       log(`${name} ${what}; restarting in ${delay} ms`);
       slot.restartTimer = setTimeout(() => {
         slot.restartTimer = undefined;

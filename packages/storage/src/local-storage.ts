@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises
 import { pipeline } from 'node:stream/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createSystemClock, type Clock } from '@platen/contracts';
 import { assertStorageKey, type ObjectStorage } from './object-storage.js';
 import type { UrlSigner } from './url-signer.js';
 
@@ -15,7 +16,7 @@ export interface LocalStorageOptions {
   /** Public base URL of the gateway, e.g. http://localhost:8080 */
   publicBaseUrl: string;
   signer: UrlSigner;
-  clock?: { now(): Date };
+  clock?: Clock;
 }
 
 const CONTENT_TYPE_SUFFIX = '.content-type';
@@ -52,7 +53,7 @@ export function createLocalStorage({
   root,
   publicBaseUrl,
   signer,
-  clock = { now: () => new Date() },
+  clock = createSystemClock(),
 }: LocalStorageOptions): ObjectStorage {
   const pathOf = (key: string) => {
     assertStorageKey(key);

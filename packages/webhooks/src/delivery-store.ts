@@ -2,9 +2,9 @@
 // enforced by a unique index, so announcing an event twice never sends it twice. Every attempt is
 // recorded in the same transaction that moves the delivery on, updates the render's `webhook_*`
 // columns (for its own webhook_url) and the endpoint's health (410 Gone or 3 failing days disable it).
+import type { Clock } from '@platen/contracts';
 import type { Database, WebhookDeliveryStatus } from '@platen/db';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Clock } from './clock.js';
 import { webhookEventId } from './event-id.js';
 
 /** An endpoint whose every attempt failed for this long is disabled. */

@@ -1,10 +1,9 @@
 // What the public webhook routes read and change: an account's registered endpoints (each with its
 // own secret, shown once at creation), their deliveries with every attempt, and a render's own
 // webhook deliveries for redelivery. Every query is scoped by account: another account's id is "not found".
-import type { WebhookEventType } from '@platen/contracts';
+import type { WebhookEventType, Clock } from '@platen/contracts';
 import type { Database, WebhookDeliveryStatus } from '@platen/db';
 import type { Kysely } from 'kysely';
-import type { Clock } from './clock.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 
 export interface WebhookEndpoint {

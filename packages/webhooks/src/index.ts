@@ -1,7 +1,5 @@
 // Webhook events: Standard Webhooks signing, the retry schedule, the `webhooks` queue contract,
 // delivery records, secrets and endpoints. See README.md.
-export type { Clock } from './clock.js';
-export { systemClock } from './clock.js';
 export { generateWebhookSecret, signWebhook, webhookHeaders, webhookSecretKey } from './webhook-signer.js';
 export type { SignedMessage } from './webhook-signer.js';
 export { createRetrySchedule, WEBHOOK_RETRY_DELAYS_MS } from './retry-schedule.js';

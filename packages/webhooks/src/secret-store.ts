@@ -1,9 +1,9 @@
 // The account's signing secret for deliveries to a render's own `webhook_url`: created on first need,
 // rotated on request. After a rotation the previous secret still signs (a second signature) for 24 h,
 // so receivers can switch without losing a delivery. Secrets are stored as they are: they are shown again.
+import type { Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
-import type { Clock } from './clock.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 
 export const SECRET_ROTATION_OVERLAP_MS = 24 * 3600 * 1000;

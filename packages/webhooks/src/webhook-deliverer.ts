@@ -1,7 +1,7 @@
 // One attempt of one delivery: load it, pick its secrets (the endpoint's own, or the account's with
 // the previous one during a rotation), sign and send, record the attempt, decide what comes next.
 // A delivery that is no longer pending is left alone, so a duplicate job never sends twice.
-import type { Clock } from './clock.js';
+import type { Clock } from '@platen/contracts';
 import type { DeliveryStore, AttemptVerdict, DeliveryRecord } from './delivery-store.js';
 import type { RetrySchedule } from './retry-schedule.js';
 import type { SecretStore } from './secret-store.js';

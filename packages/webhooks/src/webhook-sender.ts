@@ -1,6 +1,7 @@
 // One signed POST to a receiver through the SSRF-safe outbound client, redirects not followed, and
 // what the answer means: 2xx within the deadline is delivered, 410 stops, a refused address or bad
 // URL can never succeed, anything else (3xx, other 4xx, 5xx, timeout, connection error) is retried.
+import { createSystemClock, type Clock } from '@platen/contracts';
 import { OutboundError, type OutboundClient } from '@platen/outbound';
 import { webhookHeaders } from './webhook-signer.js';
 
@@ -34,16 +35,16 @@ export interface WebhookSender {
 export function createWebhookSender({
   outbound,
   timeoutMs = WEBHOOK_TIMEOUT_MS,
-  now = () => new Date(),
+  clock = createSystemClock(),
 }: {
   outbound: OutboundClient;
   timeoutMs?: number;
   /** The signing time; always the real one in production (receivers reject timestamps 5 min off). */
-  now?: () => Date;
+  clock?: Clock;
 }): WebhookSender {
   return {
     async send({ url, eventId, body, secrets }) {
-      const attemptedAt = now();
+      const attemptedAt = clock.now();
       const timestamp = Math.floor(attemptedAt.getTime() / 1000);
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);

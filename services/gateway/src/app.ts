@@ -1,7 +1,7 @@
 // createApp(deps): the gateway's express app. Builds middleware and routes from what it is handed;
 // no I/O here or at import time (connections are opened and closed by gateway.ts). Every route is
 // declared through one route registry, which validates its input and feeds /openapi.json.
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import {
   createRouteRegistry,
@@ -27,7 +27,6 @@ import { authenticate } from './auth/authenticate.js';
 import { createKeyResolver } from './auth/key-resolver.js';
 import type { AccountService, CreditsClient, KeyVerifier } from '@platen/key-service-client';
 import type { VerifiedKeyCache } from './auth/verified-key-cache.js';
-import type { Clock } from './clock.js';
 import { createLoginThrottle, type LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createSessionGuard, refuseCrossSite } from './dashboard/session-guard.js';
 import { createMetrics, metricsMiddleware } from './metrics.js';

@@ -4,6 +4,7 @@
 // createApp(), and closes all of it in order: stop accepting, finish in-flight requests, then drop
 // connections.
 import type { GatewayConfig } from '@platen/config';
+import { createSystemClock, type Clock } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
 import { createServiceTokenSigner, createSessionTokens, listen, type AnyRouteSpec } from '@platen/http';
 import { createKeyServiceClient, type BreakerOptions } from '@platen/key-service-client';
@@ -26,7 +27,6 @@ import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import { createRevocationSubscriber } from './auth/revocation-subscriber.js';
 import { createVerifiedKeyCache, type VerifiedKeyCacheOptions } from './auth/verified-key-cache.js';
-import { createSystemClock, type Clock } from './clock.js';
 import type { LoginThrottleLimits } from './dashboard/login-throttle.js';
 import { createRenderWaiter } from './renders/render-waiter.js';
 

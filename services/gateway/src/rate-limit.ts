@@ -6,12 +6,11 @@
 // checks the account's per-minute ceiling, shared by all its keys and its dashboard renders, so a new
 // key brings no fresh budget. A request counts in every window only when all of them have room.
 import { createHash } from 'node:crypto';
-import { ApiError, type RateLimits } from '@platen/contracts';
+import { ApiError, type RateLimits, type Clock } from '@platen/contracts';
 import { redisKey, usageDirtySet, usageKey, USAGE_FIELDS, USAGE_RETENTION_SECONDS } from '@platen/queue';
 import type { RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
 import type { GatewayMetrics } from './metrics.js';
 import { CATALOGUE_VERSION_TTL_SECONDS, catalogueVersionKey, newCatalogueVersion } from '@platen/mockups';
 

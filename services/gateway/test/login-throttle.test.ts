@@ -3,10 +3,9 @@
 // and an address that logged in to an email before still gets in while guessers elsewhere, or
 // neighbours behind the same address, have used up the email's or the address's limit.
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import { createTestRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
-import type { Clock } from '../src/clock.js';
 import { createLoginThrottle } from '../src/dashboard/login-throttle.js';
 
 const testRedis = createTestRedis('gw-login-throttle');

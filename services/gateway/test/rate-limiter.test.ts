@@ -1,10 +1,10 @@
 // The rate-limit script against real Redis, with the clock moved by the test: the UTC-day window,
 // the minute window's start, and the usage counters the key-service later flushes.
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '@platen/contracts';
 import { usageDirtySet, usageKey } from '@platen/queue';
 import { createTestRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
-import type { Clock } from '../src/clock.js';
 import { createRateLimiter } from '../src/rate-limit.js';
 import { startPrivateRedis } from './support/redis-server.js';
 

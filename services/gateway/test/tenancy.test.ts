@@ -3,8 +3,9 @@
 // envelope, exactly as for an id that does not exist; Alice, asking for the same ids, is not refused.
 // A new route with an id fails this test until it is added to the table below.
 import { randomUUID } from 'node:crypto';
+import { createSystemClock } from '@platen/contracts';
 import { createDb } from '@platen/db';
-import { createDeliveryStore, systemClock } from '@platen/webhooks';
+import { createDeliveryStore } from '@platen/webhooks';
 import { apiClient, type ApiClient } from './support/api-client.js';
 import { Browser } from './support/dashboard-browser.js';
 import { insertAccountMockup } from './support/mockup-rows.js';
@@ -82,7 +83,7 @@ async function insertDeliveredRender(accountId: string): Promise<string> {
   const db = createDb({ url: stack.database.url, maxConnections: 1 });
   try {
     const id = await insertFinishedRender(db, accountId, 'https://hooks.example.com/render');
-    await createDeliveryStore({ db, clock: systemClock }).createForEvent({
+    await createDeliveryStore({ db, clock: createSystemClock() }).createForEvent({
       accountId,
       renderId: id,
       eventType: 'render.succeeded',

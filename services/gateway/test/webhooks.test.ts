@@ -4,9 +4,9 @@
 // `webhooks` queue, and another account's ids answering 404. Deliveries themselves are sent by the
 // render-worker (services/render-worker/test/webhooks-*.test.ts).
 import { randomUUID } from 'node:crypto';
-import { MAX_WEBHOOK_ENDPOINTS } from '@platen/contracts';
+import { createSystemClock, MAX_WEBHOOK_ENDPOINTS } from '@platen/contracts';
 import { createDb, type Database } from '@platen/db';
-import { createDeliveryStore, createWebhookQueue, systemClock, type WebhookQueue } from '@platen/webhooks';
+import { createDeliveryStore, createWebhookQueue, type WebhookQueue } from '@platen/webhooks';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
@@ -55,7 +55,7 @@ const insertRender = (accountId: string, webhookUrl: string | null = null) =>
 
 /** The render's event fanned out as the worker would: one delivery per target. */
 function announce(accountId: string, renderId: string, webhookUrl: string | null) {
-  return createDeliveryStore({ db, clock: systemClock }).createForEvent({
+  return createDeliveryStore({ db, clock: createSystemClock() }).createForEvent({
     accountId,
     renderId,
     eventType: 'render.succeeded',
@@ -65,7 +65,7 @@ function announce(accountId: string, renderId: string, webhookUrl: string | null
 }
 
 async function recordFailedAttempt(deliveryId: string, statusCode: number): Promise<void> {
-  const deliveries = createDeliveryStore({ db, clock: systemClock });
+  const deliveries = createDeliveryStore({ db, clock: createSystemClock() });
   const delivery = await deliveries.find(deliveryId);
   await deliveries.recordAttempt(
     delivery!,

@@ -1,9 +1,8 @@
 // Accounts own keys, users and a credit balance. Emails are unique case-insensitively (an index on
 // lower(email)); initial credits enter through the ledger like any grant, so the ledger sums to the balance.
-import { ApiError, type Account } from '@platen/contracts';
+import { ApiError, type Account, type Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Clock } from './clock.js';
 import { recordGrant } from './credit-ledger.js';
 import { iso, isoOrNull } from './iso-time.js';
 import { isResourceId } from './resource-id.js';

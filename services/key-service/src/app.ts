@@ -9,9 +9,8 @@ import {
   type Logger,
   type SessionTokens,
 } from '@platen/http';
-import type { RateLimits } from '@platen/contracts';
+import type { RateLimits, Clock } from '@platen/contracts';
 import express, { Router, type Express } from 'express';
-import type { Clock } from './clock.js';
 import type { KeyVerifier } from './key-verifier.js';
 import type { Readiness } from './readiness.js';
 import { accountRoutes } from './routes/accounts.js';

@@ -11,10 +11,9 @@
 // A refund takes the same row lock. A refund of a render never charged records a zero refund, and a
 // charge of that render arriving later (one its caller gave up waiting for) is refused: no account
 // pays for a render that was called off.
-import { ApiError, type CreditChangeResponse } from '@platen/contracts';
+import { ApiError, type CreditChangeResponse, type Clock } from '@platen/contracts';
 import type { CreditEntryKind, Database } from '@platen/db';
 import type { Kysely, Transaction } from 'kysely';
-import type { Clock } from './clock.js';
 import { iso } from './iso-time.js';
 import { decodeCursor, toPage, type Page } from './page-cursor.js';
 import { isResourceId } from './resource-id.js';

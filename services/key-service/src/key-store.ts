@@ -9,10 +9,10 @@ import {
   type ApiKeySummary,
   type CreatedApiKey,
   type KeyStatus,
+  type Clock,
 } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { Clock } from './clock.js';
 import { iso, isoOrNull } from './iso-time.js';
 import { effectiveRevokedAt, keyStatus } from './key-status.js';
 import { decodeCursor, toPage, type Page } from './page-cursor.js';

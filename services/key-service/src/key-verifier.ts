@@ -3,10 +3,15 @@
 // one comparison of two 32-byte buffers; an unknown lookup id reads and compares a decoy row instead, so a
 // wrong secret and an unknown id cost the same and answer the same. Read-only: usage is batched elsewhere.
 import { timingSafeEqual } from 'node:crypto';
-import { hashApiKeySecret, parseApiKey, type RateLimits, type VerifyKeyResponse } from '@platen/contracts';
+import {
+  hashApiKeySecret,
+  parseApiKey,
+  type RateLimits,
+  type VerifyKeyResponse,
+  type Clock,
+} from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
-import type { Clock } from './clock.js';
 import { isoOrNull } from './iso-time.js';
 import { effectiveRevokedAt, keyStatus } from './key-status.js';
 

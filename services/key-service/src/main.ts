@@ -1,11 +1,11 @@
 // The key-service process: read config once, migrate schema `keys`, serve the internal API, and shut
 // down cleanly on SIGTERM/SIGINT. Redis may come and go; the process keeps reconnecting, never crashes.
 import { keyServiceConfigSchema, parseEnvOrExit } from '@platen/config';
+import { createSystemClock } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
 import { createLogger, createSessionTokens, listen } from '@platen/http';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
-import { createSystemClock } from './clock.js';
 import { boundHasher } from './hash-slots.js';
 import { createKeyVerifier } from './key-verifier.js';
 import { createPasswordHasher } from './password-hasher.js';

@@ -1,9 +1,9 @@
 // The key-service's domain, wired once from its dependencies: the HTTP API and the CLI share it,
 // so an operator command and an API call go through the same rules.
+import type { Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
 import { createAccountStore, type AccountStore } from './account-store.js';
-import type { Clock } from './clock.js';
 import { createCreditLedger, type CreditLedger } from './credit-ledger.js';
 import { createKeyStore, type KeyStore } from './key-store.js';
 import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';

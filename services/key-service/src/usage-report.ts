@@ -1,9 +1,8 @@
 // Per-key daily usage of an account (requests, renders, credits), as the usage flusher wrote it to
 // keys.key_usage: what the dashboard charts. Days are UTC; only days with activity have rows.
-import type { UsageReport } from '@platen/contracts';
+import type { UsageReport, Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import { sql, type Kysely } from 'kysely';
-import type { Clock } from './clock.js';
 import { isResourceId } from './resource-id.js';
 
 export const MAX_USAGE_DAYS = 90;

@@ -1,11 +1,10 @@
 // Dashboard users: signing up creates an account and its one user together; an operator can also give
 // an existing account its user (or a new password). A wrong password and an unknown email give the
 // same answer after the same argon2 work, so logins do not reveal who exists.
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
 import { insertAccount } from './account-store.js';
-import type { Clock } from './clock.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { isResourceId } from './resource-id.js';
 import { isUniqueViolation } from './unique-violation.js';

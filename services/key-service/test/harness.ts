@@ -1,11 +1,10 @@
 // Per-suite world for key-service tests: its own Postgres database (migrated) and Redis prefix,
 // the domain wired as main.ts wires it, and a clock the test moves by hand.
-import type { RateLimits } from '@platen/contracts';
+import type { RateLimits, Clock } from '@platen/contracts';
 import { createDb, migrateSchema, type Database } from '@platen/db';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../src/clock.js';
 import { createKeyVerifier, type KeyVerifier } from '../src/key-verifier.js';
 import { createPasswordHasher } from '../src/password-hasher.js';
 import { createRevocationPublisher } from '../src/revocation-publisher.js';

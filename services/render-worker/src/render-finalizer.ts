@@ -3,8 +3,8 @@
 // the row to `failed` refunds; a re-run of an already failed render settles the refund again, which
 // the key-service answers with `applied: false` if it had been applied. A confirmed refund is written
 // on the render (credits_refunded) before render.finished, so the event's payload shows it too.
+import type { Clock } from '@platen/contracts';
 import type { Logger } from 'pino';
-import type { Clock } from './clock.js';
 import type { CreditsClient } from './credits-client.js';
 import type { RenderFailure } from './failure-codes.js';
 import type { RenderRecord, RenderStore } from './render-store.js';

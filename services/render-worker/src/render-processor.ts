@@ -6,7 +6,7 @@
 // failure or the last attempt (or a job BullMQ failed itself), calls `onFinalFailure` once, which fails
 // the render for good (refunded once).
 import type { Compositor, ExportOptions, SmartObjectInput } from '@platen/compositor';
-import { exportOptionsSchema } from '@platen/contracts';
+import { exportOptionsSchema, type Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { LoadedTemplate, StoredRenderInput } from '@platen/mockups';
 import { storedRenderInputsSchema } from '@platen/mockups';
@@ -25,7 +25,6 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AccountAdmission } from './account-admission.js';
 import { createArtworkLoader, type FetchAsset } from './artwork-loader.js';
-import type { Clock } from './clock.js';
 import { RefundFailedError, type CreditsClient } from './credits-client.js';
 import type { ComposeSlots } from './compose-slots.js';
 import { classifyFailure, type RenderFailure } from './failure-codes.js';

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
 import { renderWorkerSlots, type RenderWorkerConfig } from '@platen/config';
+import { createSystemClock, type Clock } from '@platen/contracts';
 import { createDb, type Database } from '@platen/db';
 import { createServiceTokenSigner } from '@platen/http';
 import {
@@ -29,7 +30,6 @@ import type { Kysely } from 'kysely';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createAccountAdmission } from './account-admission.js';
-import { createSystemClock, type Clock } from './clock.js';
 import { createComposeSlots } from './compose-slots.js';
 import { createCreditsClient } from './credits-client.js';
 import { createFinishedAnnouncer } from './finished-announcer.js';

@@ -1,10 +1,9 @@
 // The worker's reads and writes of `renders.renders`. Status only moves forward
 // (queued → processing → succeeded | failed) and every final write is conditional, so a duplicate
 // or zombie attempt can never turn a failed render into a success or the reverse.
-import type { RenderWarning } from '@platen/contracts';
+import type { RenderWarning, Clock } from '@platen/contracts';
 import type { Database, RenderRowStatus } from '@platen/db';
 import { sql, type Kysely } from 'kysely';
-import type { Clock } from './clock.js';
 import type { RenderFailure } from './failure-codes.js';
 
 export interface RenderRecord {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { createSystemClock } from '@platen/contracts';
 import { createLogger } from '@platen/http';
 import { toStoredPendingImport, type PendingImport } from '@platen/mockups';
 import { makeTestPsd } from '@platen/psd-import';
@@ -17,7 +18,7 @@ import {
   templateThumbnailKey,
 } from '@platen/storage';
 import { waitFor } from '@platen/testing';
-import { createEndpointStore, createRetrySchedule, systemClock } from '@platen/webhooks';
+import { createEndpointStore, createRetrySchedule } from '@platen/webhooks';
 import sharp from 'sharp';
 import { Webhook } from 'standardwebhooks';
 import { startRenderService, type RunningRenderService } from '../src/render-service.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
   await harness.worker.pause();
   assets = await startAssetServer('127.0.0.1');
   receiver = await startWebhookReceiver();
-  const endpoint = await createEndpointStore({ db: harness.db, clock: systemClock }).create(
+  const endpoint = await createEndpointStore({ db: harness.db, clock: createSystemClock() }).create(
     harness.accountId,
     {
       url: `${receiver.origin}/mockups`,

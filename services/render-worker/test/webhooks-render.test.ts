@@ -4,6 +4,7 @@
 // render sends nothing twice.
 import { randomUUID } from 'node:crypto';
 import { createDemoArtwork } from '@platen/compositor';
+import { createSystemClock } from '@platen/contracts';
 import { createLogger } from '@platen/http';
 import { RENDER_JOB_NAME } from '@platen/queue';
 import { createResultUrlSigner, renderResultKey } from '@platen/storage';
@@ -13,7 +14,6 @@ import {
   createSecretStore,
   createWebhookQueue,
   enqueueRenderEvent,
-  systemClock,
 } from '@platen/webhooks';
 import { Webhook } from 'standardwebhooks';
 import { startRenderService, type RunningRenderService } from '../src/render-service.js';
@@ -83,7 +83,7 @@ async function webhookColumns(renderId: string) {
 }
 
 const accountSecret = () =>
-  createSecretStore({ db: harness.db, clock: systemClock }).current(harness.accountId);
+  createSecretStore({ db: harness.db, clock: createSystemClock() }).current(harness.accountId);
 
 describe('a render with a webhook_url', () => {
   it('POSTs render.succeeded with the render object, a signed result URL and a valid signature', async () => {

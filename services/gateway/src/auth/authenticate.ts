@@ -1,10 +1,9 @@
 // The API-key middleware of every /api/v1 route: headers → local format and checksum check (no I/O)
 // → verified-key cache or key-service → the error rows of docs/api.md. The key itself is never logged:
 // only its hint (prefix + first 8 characters), and only once it has the shape of a key.
-import { ApiError, apiKeyHint, parseApiKey, type RateLimits } from '@platen/contracts';
+import { ApiError, apiKeyHint, parseApiKey, type RateLimits, type Clock } from '@platen/contracts';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
 import { readCredentials } from './credentials.js';
 import type { KeyResolver } from './key-resolver.js';
 import { effectiveStatus } from './verified-key-cache.js';

@@ -1,5 +1,4 @@
-import type { VerifyKeyResponse } from '@platen/contracts';
-import type { Clock } from '../clock.js';
+import type { VerifyKeyResponse, Clock } from '@platen/contracts';
 import { createKeyResolver } from './key-resolver.js';
 import { KeyServiceUnavailableError, type KeyVerifier } from '@platen/key-service-client';
 import { createVerifiedKeyCache } from './verified-key-cache.js';

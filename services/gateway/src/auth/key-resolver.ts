@@ -1,7 +1,7 @@
 // Turns a well-formed key into what the key-service knows about it: from the verified-key cache when
 // fresh, else one verify call shared by every concurrent request for the same key. A cached verdict
 // outlives its freshness only while the key-service is unreachable.
-import type { Clock } from '../clock.js';
+import type { Clock } from '@platen/contracts';
 import { KeyServiceUnavailableError, type KeyVerifier } from '@platen/key-service-client';
 import { hashKey, verifiedKeyFrom, type VerifiedKey, type VerifiedKeyCache } from './verified-key-cache.js';
 

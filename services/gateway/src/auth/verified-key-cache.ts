@@ -2,9 +2,8 @@
 // Invariants: a key's status is recomputed from the clock at every use (revocation and expiry are
 // exact to the millisecond), and an untrusted cache (revocation channel down) answers nothing.
 import { createHash } from 'node:crypto';
-import type { KeyStatus, RateLimits, VerifyKeyResponse } from '@platen/contracts';
+import type { KeyStatus, RateLimits, VerifyKeyResponse, Clock } from '@platen/contracts';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
 
 export interface VerifiedKey {
   keyId: string;

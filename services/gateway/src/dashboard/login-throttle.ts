@@ -6,9 +6,8 @@
 // elsewhere, or a neighbour behind the same NAT, cannot lock the owner out. A correct password gives
 // its reserved attempt back. Sign-ups have their own per-address limit. Redis down: refuse (503).
 import { createHash } from 'node:crypto';
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../clock.js';
 
 export interface LoginThrottleLimits {
   /** Failed logins per email per window (addresses that logged in to it before are exempt). */

@@ -5,12 +5,11 @@
 // an active user stays signed in while a closed tab's session dies within the token's TTL. Logout puts
 // the session id on a Redis deny list until the last token it could have had expires.
 import { timingSafeEqual } from 'node:crypto';
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import { SESSION_MAX_LIFETIME_SECONDS, type SessionClaims, type SessionTokens } from '@platen/http';
 import type { CookieOptions, Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
 import type { SignedInUser } from '@platen/contracts';
 import type { AccountService } from '@platen/key-service-client';
 

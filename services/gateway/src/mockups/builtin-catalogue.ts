@@ -2,9 +2,9 @@
 // installs a new sample revision, so each replica re-reads them at most every `maxAgeMs` (one query,
 // shared by the requests that find the copy old) and serves every list and lookup from the copy.
 // A re-seed by another replica is therefore visible within `maxAgeMs`.
+import type { Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
-import type { Clock } from '../clock.js';
 import { selectLiveMockups, type StoredMockup } from './mockup-columns.js';
 import { compareMockups } from './mockup-order.js';
 

@@ -4,12 +4,11 @@
 // Reads come from memory where that stays exact: built-ins from builtin-catalogue.ts, the account's
 // own from own-mockups.ts when the caller knows the account's catalogue version (the rate-limit round
 // trip reads it); without a version the account's own are read with SQL. Writes bump the version.
-import type { Mockup } from '@platen/contracts';
+import { createSystemClock, type Clock, type Mockup } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { ObjectStorage } from '@platen/storage';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
-import { createSystemClock, type Clock } from '../clock.js';
 import { createBuiltInCatalogue } from './builtin-catalogue.js';
 import { createMockupRecords, type CatalogueVersions } from '@platen/mockups';
 import { selectLiveMockups, type StoredMockup } from './mockup-columns.js';

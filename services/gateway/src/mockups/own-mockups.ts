@@ -3,10 +3,10 @@
 // the copy is younger than `maxAgeMs`, so a change through any replica is seen on the next request,
 // and a writer that forgot to bump the version is seen within `maxAgeMs`. Accounts with more than
 // `maxRows` mockups are not held (their pages are read with SQL): null.
+import type { Clock } from '@platen/contracts';
 import type { Database } from '@platen/db';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { Clock } from '../clock.js';
 import { selectLiveMockups, type StoredMockup } from './mockup-columns.js';
 import { compareMockups } from './mockup-order.js';
 

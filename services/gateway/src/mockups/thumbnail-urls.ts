@@ -2,8 +2,8 @@
 // reused. Time is cut into windows of W seconds; a URL made in a window expires W + TTL after the
 // window started, so whenever within the window it is served it is valid for at least the TTL (and at
 // most TTL + W): never served expired, never shorter-lived than configured.
+import type { Clock } from '@platen/contracts';
 import type { ObjectStorage } from '@platen/storage';
-import type { Clock } from '../clock.js';
 
 /** Presigned S3 URLs cannot live longer than this. */
 const MAX_URL_LIFETIME_SECONDS = 7 * 24 * 3600;

@@ -6,11 +6,10 @@
 // the row and its key are deleted; a failed enqueue refunds, marks the row failed and releases the
 // key, answering 503: a client never pays for a render that does not exist.
 import { randomUUID } from 'node:crypto';
-import { ApiError, type CreateRenderRequest, type Mockup } from '@platen/contracts';
+import { ApiError, type CreateRenderRequest, type Mockup, type Clock } from '@platen/contracts';
 import { toStoredRenderInput } from '@platen/mockups';
 import { renderInputKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
 import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
 import type { CreditsClient } from '@platen/key-service-client';
 import { outputSize, renderCredits } from './credits-rule.js';

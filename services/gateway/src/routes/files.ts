@@ -1,11 +1,10 @@
 // GET /files/<key>?expires=&signature=: a stored object (a render result, a thumbnail) for whoever
 // holds a signed URL, no API key. A tampered or expired signature is 403 FORBIDDEN in the envelope.
-import { ApiError } from '@platen/contracts';
+import { ApiError, type Clock } from '@platen/contracts';
 import type { AnyRouteSpec } from '@platen/http';
 import type { ObjectStorage, UrlSigner } from '@platen/storage';
 import type { Router } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
 
 /** Documented by hand: the key spans several path segments, which the route registry's paths cannot express. */
 export const FILES_ROUTE_SPEC: AnyRouteSpec = {

@@ -2,10 +2,10 @@
 // started embedded and stopped again), quiet migrations of `keys` and `renders`, and Redis only for
 // commands that revoke or rotate, and only when one is configured or running (else nobody listens).
 import type { LocalStackConfig } from '@platen/config';
+import type { Clock } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
 import { openPostgres, openRedis, type OpenedService } from '@platen/local-stack';
 import { Redis } from 'ioredis';
-import type { Clock } from '../clock.js';
 import {
   createRevocationPublisher,
   createSilentRevocationPublisher,

@@ -2,7 +2,7 @@
 // prepare step that checks the flags (and reads a password) before anything is opened; the prepared
 // command then runs against the same domain stores the HTTP API uses and returns the one JSON object
 // it prints.
-import type { Clock } from '../clock.js';
+import type { Clock } from '@platen/contracts';
 import type { Stores } from '../stores.js';
 import type { CliInput, CliOutput } from './cli-io.js';
 import type { Flags, FlagSpec } from './flags.js';

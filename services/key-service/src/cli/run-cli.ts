@@ -1,9 +1,8 @@
 // `platen <command>`: prints one JSON object as the last stdout line and returns 0; on bad input one
 // line `platen: <message>` on stderr and 2 (usage) or 1 (anything else), with nothing changed.
 // `--help` (on the CLI, a group or a command) prints help on stdout and returns 0.
-import { ApiError } from '@platen/contracts';
+import { ApiError, createSystemClock, type Clock } from '@platen/contracts';
 import { ConfigError, localStackConfigSchema, parseEnv, type Env } from '@platen/config';
-import { createSystemClock, type Clock } from '../clock.js';
 import type { CliInput, CliOutput } from './cli-io.js';
 import { openCliSession, type CliSession } from './cli-session.js';
 import { resolveCommand } from './commands.js';

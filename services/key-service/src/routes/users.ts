@@ -5,11 +5,10 @@
 // Refresh trades a valid token for a later one while the user exists, its account is enabled and the
 // session's maximum lifetime is not over.
 import { randomUUID } from 'node:crypto';
-import { ApiError, logInRequestSchema, signUpRequestSchema } from '@platen/contracts';
+import { ApiError, logInRequestSchema, signUpRequestSchema, type Clock } from '@platen/contracts';
 import { type Logger, parseInput, sendData, type SessionTokens } from '@platen/http';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Clock } from '../clock.js';
 import type { UserIdentity, UserStore } from '../user-store.js';
 
 const refreshRequestSchema = z.object({ token: z.string().min(1).max(4096) });

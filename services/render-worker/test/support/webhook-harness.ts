@@ -2,6 +2,7 @@
 // the stores, and webhook workers started per test with their own outbound allow list, deadline,
 // clock and a retry schedule in milliseconds. Deliveries are created as the render-event fan-out does.
 import { randomUUID } from 'node:crypto';
+import { createSystemClock, type Clock } from '@platen/contracts';
 import { createDb, migrateSchema, type Database } from '@platen/db';
 import { createLogger } from '@platen/http';
 import { createOutboundClient } from '@platen/outbound';
@@ -21,8 +22,6 @@ import {
   createWebhookQueue,
   createWebhookSender,
   enqueueDelivery,
-  systemClock,
-  type Clock,
   type DeliveryStore,
   type EndpointStore,
   type SecretStore,
@@ -76,9 +75,9 @@ export async function startWebhookHarness(label: string): Promise<WebhookHarness
   const redis = new Redis(testRedis.url, { maxRetriesPerRequest: null });
   const queue = createWebhookQueue(redis, testRedis.prefix);
   const logger = createLogger({ name: 'webhook-test', level: 'silent' });
-  const deliveries = createDeliveryStore({ db, clock: systemClock });
-  const endpoints = createEndpointStore({ db, clock: systemClock });
-  const secrets = createSecretStore({ db, clock: systemClock });
+  const deliveries = createDeliveryStore({ db, clock: createSystemClock() });
+  const endpoints = createEndpointStore({ db, clock: createSystemClock() });
+  const secrets = createSecretStore({ db, clock: createSystemClock() });
   const accountId = randomUUID();
   const workers: Worker[] = [];
 
@@ -99,7 +98,7 @@ export async function startWebhookHarness(label: string): Promise<WebhookHarness
     startWorker({
       allow = ['127.0.0.1/32'],
       timeoutMs = 2_000,
-      clock = systemClock,
+      clock = createSystemClock(),
       delaysMs = [200, 200],
     } = {}) {
       const schedule = createRetrySchedule({ delaysMs, jitter: 0 });
