@@ -5,3 +5,4 @@ export * from './public-api.js';
 export * from './page-cursor.js';
 export * from './storable-text.js';
 export * from './dashboard-api.js';
+export * from './artwork-placement.js';
