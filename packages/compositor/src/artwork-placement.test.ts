@@ -3,6 +3,7 @@
 // artwork by hand: resized to the frame, placed, over the background, on the template.
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
+import { AssetTooLargeError } from './compositor-errors.js';
 import { createCompositor } from './compositor.js';
 import { createKernelPool } from './kernel-pool.js';
 import type { SmartObjectInput, TemplateManifestInput } from './template-model.js';
@@ -159,5 +160,61 @@ describe('artwork placement in a render', () => {
       sharp({ create: { width: 20, height: 20, channels: 4, background: '#336699' } }),
     );
     expect(maxDifference(out, await onTemplate(design))).toBe(0);
+  });
+
+  it('tiles from the frame’s corner when the frame starts off the smart object', async () => {
+    const art = await gradient(10, 6);
+    const out = await render({
+      asset: art,
+      fit: 'tile',
+      tile_scale: 20,
+      size: { width: 30, height: 30 },
+      position: { top: -4, left: -7 },
+      background: '#ffffff',
+    });
+    // 20 % of 30 px: 6 × 4 px tiles (6 × 3.6 rounded), repeating from (-7, -4).
+    const tile = await sharp(art).resize(6, 4, { fit: 'fill' }).png().toBuffer();
+    const plane = await rgba(
+      sharp({ create: { width: 30, height: 30, channels: 4, background: '#ffffff' } }).composite([
+        { input: tile, tile: true, gravity: 'northwest' },
+      ]),
+    );
+    const design = await rgba(
+      sharp(plane, { raw: { width: 30, height: 30, channels: 4 } }).extract({
+        left: 7,
+        top: 4,
+        width: 20,
+        height: 20,
+      }),
+    );
+    expect(maxDifference(out, await onTemplate(design))).toBeLessThanOrEqual(1);
+  });
+
+  it('decodes only the visible part of a tile far larger than the smart object', async () => {
+    const art = await gradient(10, 10);
+    const out = await render({
+      asset: art,
+      fit: 'tile',
+      size: { width: 20_000, height: 20_000 },
+      position: { top: -10_000, left: -10_000 },
+    });
+    const part = await rgba(
+      sharp(art)
+        .resize(20_000, 20_000, { fit: 'fill' })
+        .extract({ left: 10_000, top: 10_000, width: 20, height: 20 }),
+    );
+    expect(maxDifference(out, await onTemplate(part))).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses a tile whose seam shows when the whole tile would be wider than 8192 px', async () => {
+    await expect(
+      render({
+        asset: await gradient(10, 10),
+        fit: 'tile',
+        tile_scale: 50,
+        size: { width: 20_000, height: 20 },
+        position: { top: 0, left: -9_990 },
+      }),
+    ).rejects.toBeInstanceOf(AssetTooLargeError);
   });
 });

@@ -4,7 +4,7 @@
 import { adjustmentFilters, type ArtworkLayout } from './artwork-layout.js';
 import type { Region } from './raster.js';
 import { intersect } from './raster.js';
-import type { ArtworkPiece, DecodedArtwork, SharpMedia } from './sharp-media.js';
+import type { ArtworkPiece, DecodedPiece, SharpMedia } from './sharp-media.js';
 import { rgbOf } from './template-preparer.js';
 import type { SmartObjectInput } from './template-model.js';
 
@@ -29,7 +29,7 @@ export interface PlacementGeometry {
 }
 
 export interface PlacedArtwork {
-  art: DecodedArtwork;
+  art: DecodedPiece;
   layout: ArtworkLayout;
   /** The size, in work pixels, the artwork (or one tile) is drawn at: for the fit warnings. */
   drawn: { width: number; height: number };
@@ -60,27 +60,25 @@ export async function placeArtwork(
     height: Math.max(1, Math.round(design.height * sy)),
   };
   const visible = intersect({ x: 0, y: 0, ...canvas }, frame);
-  let piece: ArtworkPiece;
-  let origin: { x: number; y: number };
-  if (input.fit === 'tile') {
-    const width = Math.max(1, Math.round((frame.width * (input.tile_scale ?? 100)) / 100));
-    piece = { rotate: input.rotate, scale: { fit: 'tile', width } };
-    origin = { x: frame.x, y: frame.y };
-  } else {
-    // Only the part on the canvas is decoded (one pixel when none is: the artwork is still checked).
-    const shown = visible ?? { x: frame.x, y: frame.y, width: 1, height: 1 };
-    piece = {
-      rotate: input.rotate,
-      scale: { fit: input.fit, width: frame.width, height: frame.height },
-      window: { left: shown.x - frame.x, top: shown.y - frame.y, width: shown.width, height: shown.height },
-    };
-    origin = { x: shown.x, y: shown.y };
-  }
+  // Only the part on the canvas is decoded (one pixel when none is: the artwork is still checked).
+  const shown = visible ?? { x: frame.x, y: frame.y, width: 1, height: 1 };
+  const part = { left: shown.x - frame.x, top: shown.y - frame.y, width: shown.width, height: shown.height };
+  const tileWidth = Math.max(1, Math.round((frame.width * (input.tile_scale ?? 100)) / 100));
+  const piece: ArtworkPiece =
+    input.fit === 'tile'
+      ? { rotate: input.rotate, scale: { fit: 'tile', width: tileWidth, visible: part } }
+      : {
+          rotate: input.rotate,
+          scale: { fit: input.fit, width: frame.width, height: frame.height },
+          window: part,
+        };
   const art = await media.decodeArtworkPiece(input.asset, piece);
   const layout: ArtworkLayout = {
     canvas,
     region: visible ?? { x: 0, y: 0, width: 0, height: 0 },
-    origin,
+    // A fitted piece is the visible window itself; a tile repeats from where sharp says it starts.
+    origin:
+      input.fit === 'tile' ? { x: frame.x + art.at.x, y: frame.y + art.at.y } : { x: shown.x, y: shown.y },
     ...(input.background === undefined ? {} : { background: rgbOf(input.background) }),
   };
   if (input.adjustments) {
@@ -88,6 +86,12 @@ export async function placeArtwork(
     const opacity = (input.adjustments.opacity ?? 100) / 100;
     if (filters.length > 0 || opacity < 1) layout.adjust = { filters, opacity, scale: sx };
   }
-  const drawn = input.fit === 'tile' ? { width: art.width, height: art.height } : frame;
+  const drawn =
+    input.fit === 'tile'
+      ? {
+          width: tileWidth,
+          height: Math.max(1, Math.round((tileWidth * art.source.height) / art.source.width)),
+        }
+      : frame;
   return { art, layout, drawn };
 }

@@ -47,11 +47,26 @@ export interface ArtworkPlacement {
 export interface ArtworkPiece {
   /** Clockwise degrees, applied before scaling; the corners it uncovers are transparent. */
   rotate: number;
-  /** Fitted into a frame of this size, or (`tile`) scaled to this width keeping its aspect ratio. */
+  /** Fitted into a frame of this size, or (`tile`) scaled to this width keeping its aspect ratio
+   * and repeated from the frame's corner; `visible` is the part of the frame on the canvas, from
+   * that corner: only the tile's columns and rows it shows are decoded where it shows no seam. */
   scale:
-    { fit: 'cover' | 'contain' | 'fill'; width: number; height: number } | { fit: 'tile'; width: number };
-  /** Only this part of the scaled artwork is decoded and returned (default: all of it). */
-  window?: { left: number; top: number; width: number; height: number };
+    | { fit: 'cover' | 'contain' | 'fill'; width: number; height: number }
+    | { fit: 'tile'; width: number; visible: PieceWindow };
+  /** Only this part of the fitted artwork is decoded and returned (default: all of it). */
+  window?: PieceWindow;
+}
+
+export interface PieceWindow {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface DecodedPiece extends DecodedArtwork {
+  /** For a tile: where its pixel (0, 0) repeats from, relative to the frame's corner. */
+  at: { x: number; y: number };
 }
 
 export interface EncodeOptions {
@@ -94,7 +109,7 @@ export interface SharpMedia {
    * letterboxed or rotated in). `source` is the artwork's own size, upright, from its header. */
   decodeArtwork(input: Buffer, placement: ArtworkPlacement): Promise<DecodedArtwork>;
   /** User artwork, auto-oriented, rotated and scaled as `piece` says, as straight RGBA. */
-  decodeArtworkPiece(input: Buffer, piece: ArtworkPiece): Promise<DecodedArtwork>;
+  decodeArtworkPiece(input: Buffer, piece: ArtworkPiece): Promise<DecodedPiece>;
   /** The composed canvas (RGB, or straight RGBA), resized and encoded once. */
   encode(canvas: EncodeInput, options: EncodeOptions): Promise<EncodedImage>;
 }
@@ -215,10 +230,15 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
         const bound = Math.ceil(1.5 * Math.max(scale.width, scale.fit === 'tile' ? 0 : scale.height));
         const { meta, source, size } = await openArtwork(input, rotate, bound);
         let pipeline: Sharp;
+        let part = window;
+        let at = { x: 0, y: 0 };
         if (scale.fit === 'tile') {
           const height = Math.max(1, Math.round((scale.width * size.height) / size.width));
-          if (height > MAX_PIECE_SIDE) throw new AssetTooLargeError(`One tile would be ${height} px tall`);
           pipeline = source.resize(scale.width, height, { fit: 'fill' });
+          const x = tileSpan(scale.width, scale.visible.left, scale.visible.width);
+          const y = tileSpan(height, scale.visible.top, scale.visible.height);
+          part = { left: x.from, top: y.from, width: x.size, height: y.size };
+          at = { x: x.at, y: y.at };
         } else {
           pipeline = source.resize(scale.width, scale.height, {
             fit: scale.fit,
@@ -228,9 +248,9 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
         }
         pipeline = pipeline.ensureAlpha();
         // After resize(): libvips computes only the window's pixels of a frame however large.
-        if (window) pipeline = pipeline.extract(window);
+        if (part) pipeline = pipeline.extract(part);
         const decoded = await raw(pipeline, 4);
-        return { ...decoded, opaque: false, channels: 4, source: upright(meta) };
+        return { ...decoded, opaque: false, channels: 4, source: upright(meta), at };
       } catch (error) {
         throw artworkError(error);
       }
@@ -271,8 +291,20 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
   };
 }
 
-/** A tile's side beyond this is refused (a 1×10,000 px artwork tiled across a wide frame). */
-const MAX_PIECE_SIDE = 16_384;
+/** A whole tile's side beyond this is refused (a 1×10,000 px artwork tiled across a wide frame). */
+const MAX_PIECE_SIDE = 8192;
+
+/**
+ * The columns (or rows) of a tile of `side` px that a span of `length` px, `offset` px from where
+ * the tiles start, shows: only those when the span crosses no seam (then `at` is where they start),
+ * else the whole tile, which must then be at most MAX_PIECE_SIDE.
+ */
+function tileSpan(side: number, offset: number, length: number): { from: number; size: number; at: number } {
+  const from = offset % side;
+  if (from + length <= side) return { from, size: length, at: offset };
+  if (side > MAX_PIECE_SIDE) throw new AssetTooLargeError(`One tile would be ${side} px across`);
+  return { from: 0, size: side, at: 0 };
+}
 
 /** EXIF orientations 5–8 are quarter turns: autoOrient swaps the sides. */
 function upright(meta: { orientation?: number; width?: number; height?: number }): {
