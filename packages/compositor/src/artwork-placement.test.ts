@@ -217,4 +217,25 @@ describe('artwork placement in a render', () => {
       }),
     ).rejects.toBeInstanceOf(AssetTooLargeError);
   });
+
+  it.each([
+    ['a negative size', { size: { width: -1, height: 5 } }, 'size must be positive'],
+    [
+      'a position that is not a number',
+      { position: { top: Number.NaN, left: 0 } },
+      'position must be numbers',
+    ],
+    ['a zero tile_scale', { fit: 'tile' as const, tile_scale: 0 }, 'tile_scale must be positive'],
+    ['a background that is not #rrggbb', { background: 'blue' }, 'background blue is not #rrggbb'],
+    [
+      'an adjustment that is not a number',
+      { adjustments: { blur: Number.POSITIVE_INFINITY } },
+      'adjustments must be numbers',
+    ],
+  ])('refuses %s as RENDER_FAILED, naming it', async (_what, input, message) => {
+    await expect(render({ asset: await gradient(4, 4), ...input })).rejects.toMatchObject({
+      code: 'RENDER_FAILED',
+      message,
+    });
+  });
 });
