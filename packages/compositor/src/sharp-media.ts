@@ -43,6 +43,32 @@ export interface ArtworkPlacement {
   canvas: { width: number; height: number };
 }
 
+/** The request's artwork scaled for a layout (artwork-layout.ts lays it out); in work pixels. */
+export interface ArtworkPiece {
+  /** Clockwise degrees, applied before scaling; the corners it uncovers are transparent. */
+  rotate: number;
+  /** Fitted into a frame of this size, or (`tile`) scaled to this width keeping its aspect ratio
+   * and repeated from the frame's corner; `visible` is the part of the frame on the canvas, from
+   * that corner: only the tile's columns and rows it shows are decoded where it shows no seam. */
+  scale:
+    | { fit: 'cover' | 'contain' | 'fill'; width: number; height: number }
+    | { fit: 'tile'; width: number; visible: PieceWindow };
+  /** Only this part of the fitted artwork is decoded and returned (default: all of it). */
+  window?: PieceWindow;
+}
+
+export interface PieceWindow {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+export interface DecodedPiece extends DecodedArtwork {
+  /** For a tile: where its pixel (0, 0) repeats from, relative to the frame's corner. */
+  at: { x: number; y: number };
+}
+
 export interface EncodeOptions {
   format: ExportFormat;
   width: number;
@@ -82,6 +108,8 @@ export interface SharpMedia {
    * RGB (`channels: 3`, `opaque`) when no pixel can be transparent (no alpha channel, nothing
    * letterboxed or rotated in). `source` is the artwork's own size, upright, from its header. */
   decodeArtwork(input: Buffer, placement: ArtworkPlacement): Promise<DecodedArtwork>;
+  /** User artwork, auto-oriented, rotated and scaled as `piece` says, as straight RGBA. */
+  decodeArtworkPiece(input: Buffer, piece: ArtworkPiece): Promise<DecodedPiece>;
   /** The composed canvas (RGB, or straight RGBA), resized and encoded once. */
   encode(canvas: EncodeInput, options: EncodeOptions): Promise<EncodedImage>;
 }
@@ -122,6 +150,33 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
     }
   };
 
+  /** The artwork's header checked, and a pipeline of it upright and turned (at about `bound` px). */
+  const openArtwork = async (input: Buffer, rotate: number, bound: number) => {
+    if (webpFrames(input, MAX_IMAGE_FRAMES) > MAX_IMAGE_FRAMES) throw tooManyFrames();
+    const meta = await sharp(input, decodeOptions).metadata();
+    const { format, pages = 1 } = meta;
+    if (!ARTWORK_FORMATS.has(format)) throw new AssetNotAnImageError(`unsupported image format: ${format}`);
+    if (pages > MAX_IMAGE_FRAMES) throw tooManyFrames();
+    const turn = ((rotate % 360) + 360) % 360;
+    let source: Sharp = sharp(input, { ...decodeOptions, autoOrient: true });
+    let size = upright(meta);
+    if (turn !== 0) {
+      // Rotate at about the size the box needs (shrink-on-load still applies), then fit that.
+      const rotated = await raw(
+        source
+          .resize(bound, bound, { fit: 'inside', withoutEnlargement: true })
+          .ensureAlpha()
+          .rotate(turn, { background: TRANSPARENT }),
+        4,
+      );
+      source = sharp(rotated.data, {
+        raw: { width: rotated.width, height: rotated.height, channels: 4 },
+      });
+      size = { width: rotated.width, height: rotated.height };
+    }
+    return { meta, turn, source, size };
+  };
+
   return {
     decodeLayer: (input, name) =>
       templateImage(name, input, () =>
@@ -136,30 +191,12 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
       }),
 
     async decodeArtwork(input, placement) {
+      const { box, canvas, fit } = placement;
+      if (fit === 'tile') throw new RenderFailedError('tiles are laid out from a piece');
       try {
-        if (webpFrames(input, MAX_IMAGE_FRAMES) > MAX_IMAGE_FRAMES) throw tooManyFrames();
-        const meta = await sharp(input, decodeOptions).metadata();
-        const { format, hasAlpha, pages = 1 } = meta;
-        if (!ARTWORK_FORMATS.has(format))
-          throw new AssetNotAnImageError(`unsupported image format: ${format}`);
-        if (pages > MAX_IMAGE_FRAMES) throw tooManyFrames();
-        const { box, canvas, fit } = placement;
-        const turn = ((placement.rotate % 360) + 360) % 360;
-        let source: Sharp = sharp(input, { ...decodeOptions, autoOrient: true });
-        if (turn !== 0) {
-          // Rotate at about the size the box needs (shrink-on-load still applies), then fit that.
-          const bound = Math.ceil(1.5 * Math.max(box.width, box.height));
-          const rotated = await raw(
-            source
-              .resize(bound, bound, { fit: 'inside', withoutEnlargement: true })
-              .ensureAlpha()
-              .rotate(turn, { background: TRANSPARENT }),
-            4,
-          );
-          source = sharp(rotated.data, {
-            raw: { width: rotated.width, height: rotated.height, channels: 4 },
-          });
-        }
+        const bound = Math.ceil(1.5 * Math.max(box.width, box.height));
+        const { meta, turn, source } = await openArtwork(input, placement.rotate, bound);
+        const { hasAlpha } = meta;
         const right = canvas.width - box.left - box.width;
         const bottom = canvas.height - box.top - box.height;
         const extended = box.left > 0 || box.top > 0 || right > 0 || bottom > 0;
@@ -181,14 +218,39 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
             background: TRANSPARENT,
           });
         }
-        // EXIF orientations 5–8 are quarter turns: autoOrient swaps the sides.
-        const turned = (meta.orientation ?? 1) >= 5;
-        const upright = {
-          width: (turned ? meta.height : meta.width) ?? 1,
-          height: (turned ? meta.width : meta.height) ?? 1,
-        };
         const decoded = await raw(pipeline, opaque ? 3 : 4);
-        return { ...decoded, opaque, channels: opaque ? 3 : 4, source: upright };
+        return { ...decoded, opaque, channels: opaque ? 3 : 4, source: upright(meta) };
+      } catch (error) {
+        throw artworkError(error);
+      }
+    },
+
+    async decodeArtworkPiece(input, { rotate, scale, window }) {
+      try {
+        const bound = Math.ceil(1.5 * Math.max(scale.width, scale.fit === 'tile' ? 0 : scale.height));
+        const { meta, source, size } = await openArtwork(input, rotate, bound);
+        let pipeline: Sharp;
+        let part = window;
+        let at = { x: 0, y: 0 };
+        if (scale.fit === 'tile') {
+          const height = Math.max(1, Math.round((scale.width * size.height) / size.width));
+          pipeline = source.resize(scale.width, height, { fit: 'fill' });
+          const x = tileSpan(scale.width, scale.visible.left, scale.visible.width);
+          const y = tileSpan(height, scale.visible.top, scale.visible.height);
+          part = { left: x.from, top: y.from, width: x.size, height: y.size };
+          at = { x: x.at, y: y.at };
+        } else {
+          pipeline = source.resize(scale.width, scale.height, {
+            fit: scale.fit,
+            position: 'centre',
+            background: TRANSPARENT,
+          });
+        }
+        pipeline = pipeline.ensureAlpha();
+        // After resize(): libvips computes only the window's pixels of a frame however large.
+        if (part) pipeline = pipeline.extract(part);
+        const decoded = await raw(pipeline, 4);
+        return { ...decoded, opaque: false, channels: 4, source: upright(meta), at };
       } catch (error) {
         throw artworkError(error);
       }
@@ -226,6 +288,33 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
         throw new RenderFailedError(`encoding ${format} failed`, { cause: error });
       }
     },
+  };
+}
+
+/** A whole tile's side beyond this is refused (a 1×10,000 px artwork tiled across a wide frame). */
+const MAX_PIECE_SIDE = 8192;
+
+/**
+ * The columns (or rows) of a tile of `side` px that a span of `length` px, `offset` px from where
+ * the tiles start, shows: only those when the span crosses no seam (then `at` is where they start),
+ * else the whole tile, which must then be at most MAX_PIECE_SIDE.
+ */
+function tileSpan(side: number, offset: number, length: number): { from: number; size: number; at: number } {
+  const from = offset % side;
+  if (from + length <= side) return { from, size: length, at: offset };
+  if (side > MAX_PIECE_SIDE) throw new AssetTooLargeError(`One tile would be ${side} px across`);
+  return { from: 0, size: side, at: 0 };
+}
+
+/** EXIF orientations 5–8 are quarter turns: autoOrient swaps the sides. */
+function upright(meta: { orientation?: number; width?: number; height?: number }): {
+  width: number;
+  height: number;
+} {
+  const turned = (meta.orientation ?? 1) >= 5;
+  return {
+    width: (turned ? meta.height : meta.width) ?? 1,
+    height: (turned ? meta.width : meta.height) ?? 1,
   };
 }
 

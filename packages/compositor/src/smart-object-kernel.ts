@@ -2,6 +2,8 @@
 // mesh, displaced), mask it, re-apply the shading over it, blend it onto the canvas. Each row
 // stays in cache, and no region-sized intermediate image is allocated; the pixels are exactly
 // those of warping the whole region first and then masking, shading and blending it.
+import type { ArtworkLayout } from './artwork-layout.js';
+import { layOutArtwork } from './artwork-layout.js';
 import type { Canvas, Writable } from './blend-modes.js';
 import { applyMask, compositeClipped, compositeOnto, writableArea, writableRow } from './blend-modes.js';
 import type { SmartFilter } from './filters/filter-model.js';
@@ -34,6 +36,8 @@ export interface SmartObjectDraw {
   mask?: PlacedGrey;
   displacement?: DisplacementMap;
   shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
+  /** `art` is the request's artwork still to be laid out on the design canvas (see artwork-layout). */
+  layout?: ArtworkLayout;
   /** Smart filters run over `art` before it is warped; `scale` is artwork pixels per design pixel. */
   filters?: { list: readonly SmartFilter[]; scale: number };
 }
@@ -84,7 +88,8 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
   let area = writable && intersect(writable, step.region);
   if (area && step.mapping.type === 'mesh') area = intersect(area, step.mapping.field.region);
   if (!area) return;
-  const art = step.filters ? filterArtwork(step.art, step.filters.list, step.filters.scale) : step.art;
+  const laid = step.layout ? layOutArtwork(step.art, step.layout) : step.art;
+  const art = step.filters ? filterArtwork(laid, step.filters.list, step.filters.scale) : laid;
   const source = warpSource(art);
   const row: Writable<PlacedRgba> = {
     x: area.x,

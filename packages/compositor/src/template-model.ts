@@ -198,8 +198,25 @@ export function assetNamesOf(manifest: TemplateManifest): Set<string> {
   return names;
 }
 
-export const FIT_MODES = ['cover', 'contain', 'fill'] as const;
+/** `tile` repeats the artwork over its frame, each tile `tile_scale` % of the frame's width. */
+export const FIT_MODES = ['cover', 'contain', 'fill', 'tile'] as const;
 export type FitMode = (typeof FIT_MODES)[number];
+
+/** Adjustments run on the artwork alone (not its background), in the order listed here. */
+export interface ArtworkAdjustments {
+  /** Photoshop Brightness/Contrast, −150 to 150 and −50 to 100. */
+  brightness?: number;
+  contrast?: number;
+  /** Photoshop Hue/Saturation: degrees −180 to 180, saturation −100 to 100. */
+  hue?: number;
+  saturation?: number;
+  /** Photoshop Vibrance, −100 to 100. */
+  vibrance?: number;
+  /** Gaussian blur radius in the smart object's design pixels, 0 to 250. */
+  blur?: number;
+  /** 0–100: multiplies the artwork's alpha. */
+  opacity?: number;
+}
 
 /** The artwork for one smart object of a render. */
 export interface SmartObjectInput {
@@ -213,6 +230,15 @@ export interface SmartObjectInput {
   color?: string;
   /** Name of one of the smart object's print areas; the whole design area when absent. */
   print_area?: string;
+  /** The frame the artwork is fitted into, in design pixels (default: the whole area). */
+  size?: { width: number; height: number };
+  /** The frame's top-left corner from the area's, in design pixels (default: centred). */
+  position?: { top: number; left: number };
+  /** With fit `tile`: one tile's width as a percentage of the frame's width (default 100). */
+  tile_scale?: number;
+  /** `#rrggbb` under the artwork, over the whole design area (default: transparent). */
+  background?: string;
+  adjustments?: ArtworkAdjustments;
 }
 
 export const EXPORT_FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;

@@ -1,6 +1,8 @@
 // One render of a prepared template: validate the inputs against its smart objects, decode each
 // artwork at the resolution its place needs, run the compose task on the pool (the static canvas
 // copied, only the smart objects' regions recomposed), encode once.
+import type { PlacedArtwork } from './artwork-placement.js';
+import { needsLayout, placeArtwork } from './artwork-placement.js';
 import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
 import { freshCanvasBuffers } from './canvas-buffers.js';
 import type { ComposeStep } from './compose-task.js';
@@ -14,6 +16,9 @@ import type { PreparedLayer, PreparedSmartObject, PreparedTemplate } from './tem
 import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
+
+/** The decoded artwork of a smart object and, when the request laid it out, how. */
+type Placed = { art: DecodedArtwork; drawn: { width: number; height: number } } | PlacedArtwork;
 
 /** Work rasters never exceed this side: beyond it bilinear sampling gains nothing visible. */
 const MAX_WORK_SIDE = 8192;
@@ -49,7 +54,7 @@ export async function renderTemplate(
   const colors = colorsOf(prepared, byUuid);
   const outputScale = output.width / prepared.width;
   // Placements of one smart object usually need the artwork at the same size: decode it once.
-  const decodes = new Map<string, Promise<DecodedArtwork>>();
+  const decodes = new Map<string, Promise<Placed>>();
   const drawn = await Promise.all(
     prepared.steps.flatMap((step) => {
       const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
@@ -220,6 +225,7 @@ function inputsBySmartObject(
     if (byUuid.has(input.uuid)) throw new RenderFailedError(`smart object ${input.uuid} given twice`);
     if (!FIT_MODES.includes(input.fit)) throw new RenderFailedError(`unknown fit ${String(input.fit)}`);
     if (!Number.isFinite(input.rotate)) throw new RenderFailedError('rotate must be a number of degrees');
+    checkLayout(input);
     byUuid.set(input.uuid, input);
   }
   for (const [uuid, layer] of known) {
@@ -227,6 +233,23 @@ function inputsBySmartObject(
       throw new RenderFailedError(`smart object ${uuid} requires an asset`);
   }
   return byUuid;
+}
+
+/** The layout fields are validated at the API's edge; these guard the pixel code's own assumptions. */
+function checkLayout({ size, position, tile_scale, background, adjustments }: SmartObjectInput): void {
+  const finite = (...values: number[]) => values.every((value) => Number.isFinite(value));
+  if (size && !(finite(size.width, size.height) && size.width > 0 && size.height > 0))
+    throw new RenderFailedError('size must be positive');
+  if (position && !finite(position.top, position.left))
+    throw new RenderFailedError('position must be numbers');
+  if (tile_scale !== undefined && !(finite(tile_scale) && tile_scale > 0))
+    throw new RenderFailedError('tile_scale must be positive');
+  if (background !== undefined && !hexColorSchema.safeParse(background).success)
+    throw new RenderFailedError(`background ${background} is not #rrggbb`);
+  const { brightness, contrast, hue, saturation, vibrance, blur, opacity } = adjustments ?? {};
+  const amounts = [brightness, contrast, hue, saturation, vibrance, blur, opacity];
+  if (!finite(...amounts.filter((value) => value !== undefined)))
+    throw new RenderFailedError('adjustments must be numbers');
 }
 
 /** The product colour of each smart object that takes one, in layer order ('' for white: no change). */
@@ -252,7 +275,7 @@ function colorsOf(prepared: PreparedTemplate, byUuid: Map<string, SmartObjectInp
 /** Decodes the artwork at the resolution its place on the canvas needs and builds its step. */
 async function smartStep(
   media: SharpMedia,
-  decodes: Map<string, Promise<DecodedArtwork>>,
+  decodes: Map<string, Promise<Placed>>,
   step: PreparedSmartObject,
   input: SmartObjectInput,
   outputScale: number,
@@ -283,25 +306,33 @@ async function smartStep(
     width: Math.max(1, Math.min(workWidth - left, Math.round(area.width * sx))),
     height: Math.max(1, Math.min(workHeight - top, Math.round(area.height * sy))),
   };
+  const canvas = { width: workWidth, height: workHeight };
   const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${box.left},${box.top},${box.width},${box.height}`;
   let decoding = decodes.get(decodeKey);
   if (!decoding) {
-    decoding = media.decodeArtwork(input.asset, {
-      fit: input.fit,
-      rotate: input.rotate,
-      box,
-      canvas: { width: workWidth, height: workHeight },
-    });
+    decoding = needsLayout(input)
+      ? placeArtwork(media, input, { area, canvas, sx, sy })
+      : media
+          .decodeArtwork(input.asset, { fit: input.fit, rotate: input.rotate, box, canvas })
+          .then((art) => ({
+            art,
+            drawn: box,
+          }));
     decodes.set(decodeKey, decoding);
   }
-  const art = await decoding;
+  const placed = await decoding;
+  const { art, drawn } = placed;
   const warnings = artworkFitWarnings({
     smartObject: layer,
     artwork: art.source,
     rotate: input.rotate,
-    fit: input.fit,
-    area,
-    placed: { width: box.width * outputScale, height: box.height * outputScale },
+    // One tile is the artwork stretched to its own aspect ratio: only enlargement can be a problem.
+    fit: input.fit === 'tile' ? 'fill' : input.fit,
+    area:
+      'layout' in placed
+        ? { width: Math.round(drawn.width / sx), height: Math.round(drawn.height / sy) }
+        : area,
+    placed: { width: drawn.width * outputScale, height: drawn.height * outputScale },
   });
 
   let mapping: Extract<ComposeStep, { kind: 'smart' }>['mapping'];
@@ -332,6 +363,7 @@ async function smartStep(
     ...(step.mask ? { mask: step.mask } : {}),
     ...(step.displacement ? { displacement: step.displacement } : {}),
     ...(step.shading ? { shading: step.shading } : {}),
+    ...('layout' in placed ? { layout: placed.layout } : {}),
     // Run on the kernel thread, per placement (Photoshop keeps filters on the layer); the blur
     // radius is in design pixels, the artwork is at work size.
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),

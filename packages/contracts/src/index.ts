@@ -6,3 +6,4 @@ export * from './page-cursor.js';
 export * from './storable-text.js';
 export * from './dashboard-api.js';
 export * from './clock.js';
+export * from './artwork-placement.js';

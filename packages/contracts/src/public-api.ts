@@ -1,6 +1,7 @@
 // The public API's shapes (docs/api.md), written once: they validate requests, type the handlers
 // and generate /openapi.json. Field names are snake_case; times are ISO-8601 UTC strings.
 import { z } from 'zod';
+import { adjustmentLayersSchema, assetPlacementFields, patternSchema } from './artwork-placement.js';
 import { INLINE_DATA_EXAMPLE, parseInlineData } from './inline-data.js';
 import { jsonProblem, MAX_JSON_DEPTH, STORABLE_TEXT, storableText } from './storable-text.js';
 
@@ -222,7 +223,7 @@ export const assetSchema = z
       .meta({
         description: `Image bytes as base64, or as a data URI (${INLINE_DATA_EXAMPLE}) whose prefix is stripped`,
       }),
-    fit: z.enum(FIT_MODES).default('cover'),
+    ...assetPlacementFields,
     rotate: z.number().min(-360).max(360).default(0),
   })
   .strict()
@@ -237,6 +238,8 @@ export const renderSmartObjectInputSchema = z
     asset: assetSchema,
     /** Product color (e.g. the t-shirt's fabric), where the template allows one. */
     color: hexColor.optional(),
+    pattern: patternSchema.optional(),
+    adjustment_layers: adjustmentLayersSchema.optional(),
   })
   .strict();
 

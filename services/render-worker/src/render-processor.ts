@@ -291,5 +291,10 @@ function toCompositorInputs(inputs: StoredRenderInput[], artwork: Buffer[]): Sma
     rotate: input.asset.rotate,
     ...(input.color === undefined ? {} : { color: input.color }),
     ...(input.print_area === undefined ? {} : { print_area: input.print_area }),
+    ...(input.asset.size === undefined ? {} : { size: input.asset.size }),
+    ...(input.asset.position === undefined ? {} : { position: input.asset.position }),
+    ...(input.asset.tile_scale === undefined ? {} : { tile_scale: input.asset.tile_scale }),
+    ...(input.asset.background === undefined ? {} : { background: input.asset.background }),
+    ...(input.adjustment_layers === undefined ? {} : { adjustments: input.adjustment_layers }),
   }));
 }
