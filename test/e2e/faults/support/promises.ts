@@ -4,8 +4,7 @@
 // output object per render in storage; one webhook-id per render at the receiver.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '@platen/testing';
-import type { LedgerEntry } from './key-service-admin.js';
+import { waitFor, type LedgerEntry } from '@platen/testing';
 import type { Attempt } from './load-driver.js';
 import type { RenderView } from './render-account.js';
 import type { WebhookReceiver } from './webhook-receiver.js';
