@@ -5,4 +5,5 @@ export * from './wait-for.js';
 export * from './workspace-build.js';
 export * from './key-service-process.js';
 export * from './key-service-admin.js';
+export * from './webhook-receiver.js';
 export * from './hostile-images.js';
