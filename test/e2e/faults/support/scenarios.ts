@@ -3,11 +3,10 @@
 // see (answers, renders, ledger, storage, webhooks) as lists of broken promises plus figures. The
 // long (*.fault.ts) and the fast (*.test.ts) suites run the same scenarios at different sizes; the
 // tests assert on the outcome. Nothing here asserts a timing.
-import { startWebhookReceiver, type WebhookReceiver } from '@platen/testing';
+import { startWebhookReceiver, type PrivateDatastore, type WebhookReceiver } from '@platen/testing';
 import type { FaultStack } from './fault-stack.js';
 import { seconds } from './figures.js';
 import { acceptedRenders, request, startLoad, tally, type Attempt } from './load-driver.js';
-import type { PrivateDatastore } from './private-datastores.js';
 import {
   chargeViolations,
   outputObjects,
