@@ -51,9 +51,11 @@ export function createServiceProcesses({ cwd, stopGraceMs = 30_000 }) {
   return { start, stop, stopAll };
 }
 
-export async function waitHealthy(proc, url, timeoutMs) {
+/** Polls `url` until it answers 2xx; throws if the process exits, the time is up or `signal` aborts. */
+export async function waitHealthy(proc, url, timeoutMs, signal) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited:\n${proc.output()}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });

@@ -11,22 +11,10 @@ import { writeFile } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import process from 'node:process';
-import { fileURLToPath, URL } from 'node:url';
 import { generateApiKey, parseApiKey } from '@platen/contracts';
-import { createServiceTokenSigner } from '@platen/http';
-import {
-  createServiceProcesses,
-  databaseUrl,
-  freePort,
-  onPostgresServer,
-  waitHealthy,
-  removeRunData,
-} from '../child-services.mjs';
+import { startPlatenStack } from '../platen-stack.mjs';
 import { describe, kolmogorovSmirnov, mannWhitney } from './stats.mjs';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const N = Math.max(10, Number(process.env.BENCH_N ?? 2000));
 const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 300));
 const RESULTS_FILE = process.env.BENCH_RESULTS_FILE;
@@ -34,11 +22,7 @@ const REQUEST_TIMEOUT_MS = 5_000;
 const KEY_PREFIX = 'sm_';
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-const id = randomBytes(4).toString('hex');
-const dbName = `platen_bench_auth_${id}`;
-const redisPrefix = `platen-bench-auth-${id}`;
-const secret = randomBytes(24).toString('hex');
-const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 15_000 });
+let stack;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 function log(message) {
@@ -116,30 +100,17 @@ const fmt = (n, digits = 1) =>
 const exp = (p) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 
 async function main() {
-  await onPostgresServer(PG_SERVER, `create database ${dbName}`);
-  const port = await freePort();
-  const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl(PG_SERVER, dbName),
-    REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    SERVICE_JWT_SECRET: secret,
-    KEY_SERVICE_HOST: '127.0.0.1',
-    KEY_SERVICE_PORT: String(port),
-    KEY_PREFIX,
+  stack = await startPlatenStack({
+    name: 'auth',
+    log,
+    gateway: false,
+    keyServiceEnv: { KEY_PREFIX },
+    account: { credits: 0, key: { name: 'timing' } },
+    stopGraceMs: 15_000,
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitHealthy(keyService, `${baseUrl}/healthz`, 60_000);
-  const token = await createServiceTokenSigner(secret, 'bench')();
-  const internal = async (path, body) => {
-    const { status, body: answer } = await post(baseUrl, `/internal/v1${path}`, token, body);
-    if (status >= 300) throw new Error(`${path}: ${status} ${JSON.stringify(answer)}`);
-    return answer.data;
-  };
-
-  const account = await internal('/accounts', { email: `bench-${id}@example.com`, credits: 0 });
-  const { key: validKey } = await internal(`/accounts/${account.id}/keys`, { name: 'timing' });
+  const baseUrl = stack.keyServiceUrl;
+  const token = await stack.serviceToken();
+  const validKey = stack.apiKey;
   const { lookupId } = parseApiKey(validKey, KEY_PREFIX);
   const series = {
     'wrong secret': () => keyWithLookupId(lookupId),
@@ -221,8 +192,7 @@ async function main() {
 
 async function cleanup() {
   agent.destroy();
-  await services.stopAll();
-  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
+  await stack?.stop();
 }
 
 try {

@@ -6,36 +6,22 @@
 // infra/bench/RESULTS.md. Bounded: every request times out, and the whole run has a deadline.
 //
 //   npm run build && node infra/bench/e2e-render/run.mjs [--seconds 20] [--clients 8] [--no-write]
-import { randomBytes } from 'node:crypto';
 import { Buffer } from 'node:buffer';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { performance } from 'node:perf_hooks';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { URL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createServiceTokenSigner } from '@platen/http';
 import sharp from 'sharp';
-import {
-  createServiceProcesses,
-  databaseUrl,
-  freePort,
-  onPostgresServer,
-  waitHealthy,
-  removeRunData,
-} from '../child-services.mjs';
+import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { ARTWORK_SIDE, createBenchArtwork } from '../render/artwork.mjs';
 import { percentile } from '../render/measure.mjs';
 import { E2E_SUBSECTION, writeSubsection } from '../render/results-file.mjs';
 
-const { fetch, AbortSignal } = globalThis;
+const { fetch, AbortController, AbortSignal } = globalThis;
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RESULTS_PATH = join(ROOT, 'infra/bench/RESULTS.md');
-const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SIZE = 1000;
 const WAIT_S = 30;
 /** A request gives up this long after it was sent (the ?wait plus upload and slack). */
@@ -52,27 +38,12 @@ const USAGE = `usage: node infra/bench/e2e-render/run.mjs [options]   (run \`npm
   --seconds N        length of the throughput run (default 20)
   --no-write         print only; do not write RESULTS.md`;
 
-const id = randomBytes(4).toString('hex');
-const dbName = `platen_bench_e2e_${id}`;
-const redisPrefix = `platen-bench-e2e-${id}`;
-const secret = randomBytes(24).toString('hex');
-const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 30_000 });
-let storageDir;
+/** Aborted at the deadline: a stack still starting then cleans up after itself. */
+const abort = new AbortController();
+/** The stack, once its start has begun: cleanup() waits for a start in progress, then stops it. */
+let starting;
 
 const log = (message) => process.stderr.write(`[bench:e2e-render] ${message}\n`);
-
-async function internal(keyServiceUrl, path, body) {
-  const token = await createServiceTokenSigner(secret, 'bench')();
-  const response = await fetch(`${keyServiceUrl}/internal/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const payload = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(payload)}`);
-  return payload.data;
-}
 
 /** One render, POSTed with ?wait; resolves with its client-side wall time once it has succeeded. */
 async function renderOnce(url, headers, body) {
@@ -132,58 +103,15 @@ async function main() {
 
   const began = Date.now();
   const loadStart = loadavg();
-  await onPostgresServer(PG_SERVER, `create database ${dbName}`);
-  storageDir = await mkdtemp(join(tmpdir(), 'platen-bench-e2e-'));
-  const common = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl(PG_SERVER, dbName),
-    REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    SERVICE_JWT_SECRET: secret,
-    STORAGE_DIR: storageDir,
-  };
-  const ksPort = await freePort();
-  const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
-    ...common,
-    KEY_SERVICE_HOST: '127.0.0.1',
-    KEY_SERVICE_PORT: String(ksPort),
+  starting = startPlatenStack({
+    name: 'e2e',
+    log,
+    workers,
+    workerConcurrency: concurrency,
+    stopGraceMs: 30_000,
+    signal: abort.signal,
   });
-  const keyServiceUrl = `http://127.0.0.1:${ksPort}`;
-  await waitHealthy(keyService, `${keyServiceUrl}/healthz`, 60_000);
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  log('starting the gateway (it installs the sample mockups: generating them takes a while)');
-  const gateway = services.start('gateway', ['services/gateway/dist/main.js'], {
-    ...common,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    KEY_SERVICE_URL: keyServiceUrl,
-    PUBLIC_BASE_URL: url,
-    // The benchmark's key is unlimited; the per-account ceiling would cap it instead.
-    ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
-  });
-  await waitHealthy(gateway, `${url}/readyz`, 180_000);
-  for (let i = 0; i < workers; i++) {
-    const metricsPort = await freePort();
-    const worker = services.start(`render-worker ${i + 1}`, ['services/render-worker/dist/main.js'], {
-      ...common,
-      KEY_SERVICE_URL: keyServiceUrl,
-      METRICS_PORT: String(metricsPort),
-      PUBLIC_BASE_URL: url,
-      ...(concurrency ? { WORKER_CONCURRENCY: String(concurrency) } : {}),
-    });
-    await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000);
-  }
-
-  const account = await internal(keyServiceUrl, '/accounts', {
-    email: `bench-${id}@example.com`,
-    credits: 1_000_000_000,
-  });
-  const { key } = await internal(keyServiceUrl, `/accounts/${account.id}/keys`, {
-    name: 'bench',
-    rate_limits: { per_minute: 1_000_000_000, per_day: 1_000_000_000 },
-  });
+  const { url, apiKey: key } = await starting;
   const headers = { 'x-api-key': key };
   const listed = await (
     await fetch(`${url}/api/v1/mockups`, { headers, signal: AbortSignal.timeout(10_000) })
@@ -298,13 +226,13 @@ function report(r) {
 }
 
 async function cleanup() {
-  await services.stopAll();
-  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
-  if (storageDir) await rm(storageDir, { recursive: true, force: true });
+  const stack = await starting?.catch(() => undefined);
+  await stack?.stop();
 }
 
 const deadline = setTimeout(() => {
   log(`deadline of ${DEADLINE_MS / 60_000} min passed: stopping`);
+  abort.abort(new Error('the deadline passed'));
   void cleanup().finally(() => process.exit(1));
 }, DEADLINE_MS);
 try {

@@ -6,33 +6,20 @@
 // Usage: npm run bench:gateway   (BENCH_SECONDS=15 seconds per GET target, split in BENCH_ROUNDS=3
 // alternating rounds; BENCH_CONNECTIONS=64; BENCH_RENDER_SECONDS=10 and BENCH_RENDER_MAX=20000 bound
 // the renders created; BENCH_PROFILE=0 skips the profile pass; BENCH_RESULTS_FILE writes elsewhere)
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
-import { fileURLToPath, URL } from 'node:url';
-import { createServiceTokenSigner } from '@platen/http';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import {
-  createServiceProcesses,
-  databaseUrl,
-  freePort,
-  onPostgresServer,
-  waitHealthy,
-  removeRunData,
-} from '../child-services.mjs';
+import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { interleave, run, summarise } from './load-rounds.mjs';
 import { writeGatewaySection } from './results-section.mjs';
 
 const { fetch } = globalThis;
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const RESULTS = process.env.BENCH_RESULTS_FILE ?? join(ROOT, 'infra/bench/RESULTS.md');
-const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const RENDER_SECONDS = Number(process.env.BENCH_RENDER_SECONDS ?? 10);
@@ -46,28 +33,11 @@ const GOALS = { ratio: 0.5, p99Ms: 25, rendersPerSecond: 1000 };
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
-const id = randomBytes(4).toString('hex');
-const dbName = `platen_bench_gw_${id}`;
-const redisPrefix = `platen-bench-gw-${id}`;
-const secret = randomBytes(24).toString('hex');
-const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 15_000 });
-let storageDir;
+let stack;
 let profileDir;
 
 function log(message) {
   process.stderr.write(`[bench:gateway] ${message}\n`);
-}
-
-async function internal(keyServiceUrl, path, body) {
-  const token = await createServiceTokenSigner(secret, 'bench')();
-  const response = await fetch(`${keyServiceUrl}/internal/v1${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
-  });
-  const payload = await response.json();
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(payload)}`);
-  return payload.data;
 }
 
 function cannon(options) {
@@ -76,12 +46,12 @@ function cannon(options) {
 
 /** Transactions committed or rolled back in the bench database so far (Postgres' statistics). */
 async function pgTransactions() {
-  const client = new pg.Client({ connectionString: PG_SERVER });
+  const client = new pg.Client({ connectionString: stack.pgServer });
   await client.connect();
   try {
     const { rows } = await client.query(
       'select xact_commit + xact_rollback as n from pg_stat_database where datname = $1',
-      [dbName],
+      [stack.dbName],
     );
     return Number(rows[0]?.n ?? NaN);
   } finally {
@@ -101,7 +71,7 @@ async function pgPerRequest(work) {
 
 /** Renders stored for the account and the credits they were charged (every request that got through). */
 async function storedRenders(accountId) {
-  const client = new pg.Client({ connectionString: databaseUrl(PG_SERVER, dbName) });
+  const client = new pg.Client({ connectionString: stack.databaseUrl });
   await client.connect();
   try {
     const { rows } = await client.query(
@@ -115,22 +85,8 @@ async function storedRenders(accountId) {
   }
 }
 
-async function balanceOf(keyServiceUrl, accountId) {
-  const token = await createServiceTokenSigner(secret, 'bench')();
-  const response = await fetch(`${keyServiceUrl}/internal/v1/accounts/${accountId}/credits`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return (await response.json()).data.balance;
-}
-
-async function startGateway(env, extraArgs = []) {
-  const port = await freePort();
-  const gateway = services.start('gateway', [...extraArgs, 'services/gateway/dist/main.js'], {
-    ...env,
-    PORT: String(port),
-  });
-  await waitHealthy(gateway, `http://127.0.0.1:${port}/readyz`, 150_000);
-  return { gateway, url: `http://127.0.0.1:${port}` };
+async function balanceOf(accountId) {
+  return (await stack.internal(`/accounts/${accountId}/credits`)).balance;
 }
 
 /**
@@ -182,36 +138,16 @@ const fmt = (n, digits = 0) =>
 
 async function main() {
   const began = Date.now();
-  await onPostgresServer(PG_SERVER, `create database ${dbName}`);
-  storageDir = await mkdtemp(join(tmpdir(), 'platen-bench-gw-'));
-  const commonEnv = {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: databaseUrl(PG_SERVER, dbName),
-    REDIS_URL,
-    REDIS_PREFIX: redisPrefix,
-    SERVICE_JWT_SECRET: secret,
-  };
-  const ksPort = await freePort();
-  const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
-    ...commonEnv,
-    KEY_SERVICE_HOST: '127.0.0.1',
-    KEY_SERVICE_PORT: String(ksPort),
+  stack = await startPlatenStack({
+    name: 'gw',
+    log,
+    account: { credits: INITIAL_CREDITS },
+    stopGraceMs: 15_000,
   });
-  const keyServiceUrl = `http://127.0.0.1:${ksPort}`;
-  await waitHealthy(keyService, `${keyServiceUrl}/healthz`, 60_000);
-  const gatewayEnv = {
-    ...commonEnv,
-    HOST: '127.0.0.1',
-    KEY_SERVICE_URL: keyServiceUrl,
-    STORAGE_DIR: storageDir,
-    PUBLIC_BASE_URL: 'http://127.0.0.1:8080',
-    // The benchmark's keys are unlimited; the per-account ceiling would cap them instead.
-    ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
-  };
-  log('starting gateway (installs the built-in mockups: generating them takes a while)');
-  let { gateway, url } = await startGateway(gatewayEnv);
-  const hello = services.start('hello', ['infra/bench/gateway/hello-server.mjs'], {});
+  let { url } = stack;
+  let gateway = stack.processes.gateway;
+  const keyService = stack.processes.keyService;
+  const hello = stack.services.start('hello', ['infra/bench/gateway/hello-server.mjs'], {});
   const helloPort = await new Promise((resolve) => {
     const check = () => {
       const match = /^(\d+)$/m.exec(hello.output());
@@ -221,14 +157,8 @@ async function main() {
     check();
   });
 
-  const account = await internal(keyServiceUrl, '/accounts', {
-    email: `bench-${id}@example.com`,
-    credits: INITIAL_CREDITS,
-  });
-  const { key } = await internal(keyServiceUrl, `/accounts/${account.id}/keys`, {
-    name: 'bench',
-    rate_limits: { per_minute: 1_000_000_000, per_day: 1_000_000_000 },
-  });
+  const account = { id: stack.accountId };
+  const key = stack.apiKey;
   const headers = { 'x-api-key': key };
   const mockups = await (await fetch(`${url}/api/v1/mockups`, { headers })).json();
   const poster = mockups.data.find((m) => m.slug === 'poster-on-wall') ?? mockups.data[0];
@@ -279,13 +209,13 @@ async function main() {
       },
       pids,
     );
-  const balanceBefore = await balanceOf(keyServiceUrl, account.id);
+  const balanceBefore = await balanceOf(account.id);
   const { result: renderResult, perRequest: pgPerRender } = await pgPerRequest(() =>
     renderRun(RENDER_SECONDS),
   );
   const renders = summarise(renderResult);
   // Requests still in flight when autocannon stops are answered unseen: count what the database holds.
-  const charged = balanceBefore - (await balanceOf(keyServiceUrl, account.id));
+  const charged = balanceBefore - (await balanceOf(account.id));
   const stored = await storedRenders(account.id);
   log(
     `POST /api/v1/renders: ${fmt(renders.rps)} req/s; ${fmt(stored.n)} renders stored for ${fmt(stored.credits)} credits, ${fmt(charged)} credits charged`,
@@ -304,12 +234,12 @@ async function main() {
     log(
       `goal missed (${misses.join(', ')}): profiling the gateway (${PROFILE_S} s GET, then ${PROFILE_S} s POST)`,
     );
-    await services.stop(gateway);
+    await stack.services.stop(gateway);
     profileDir = await mkdtemp(join(tmpdir(), 'platen-bench-gw-prof-'));
-    ({ gateway, url } = await startGateway(gatewayEnv, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]));
+    ({ proc: gateway, url } = await stack.startGateway(['--cpu-prof', `--cpu-prof-dir=${profileDir}`]));
     await cannon({ url: `${url}/api/v1/mockups`, headers, duration: PROFILE_S });
     await renderRun(PROFILE_S);
-    await services.stop(gateway);
+    await stack.services.stop(gateway);
     // The profile ends at shutdown, about a second after the POST run.
     profiles = [
       ['GET /api/v1/mockups', await topFrames(profileDir, 2 * PROFILE_S + 1, PROFILE_S + 1.5)],
@@ -354,9 +284,8 @@ async function main() {
 }
 
 async function cleanup() {
-  await services.stopAll();
-  await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
-  for (const dir of [storageDir, profileDir]) if (dir) await rm(dir, { recursive: true, force: true });
+  await stack?.stop();
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
 }
 
 try {

@@ -6,35 +6,21 @@
 // given rate, short probes first find the highest rate the machine sustains: GET p99 under 100 ms, no
 // errors, and the renders keep up (the backlog does not grow). Everything is bounded by a deadline
 // and cleaned up. Writes a section of infra/bench/RESULTS.md and the queue-depth plot (PNG).
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, setPriority, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { clearTimeout, setTimeout } from 'node:timers';
-import { fileURLToPath, URL } from 'node:url';
-import { createServiceTokenSigner } from '@platen/http';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import {
-  createServiceProcesses,
-  databaseUrl,
-  freePort,
-  onPostgresServer,
-  removeRunData,
-  waitHealthy,
-} from '../child-services.mjs';
 import { writeSection } from '../gateway/results-section.mjs';
 import { cpuSeconds } from '../gateway/process-cpu.mjs';
 import { writeQueuePlot } from './plot.mjs';
 import { queueDepth, rendersByStatus, rssBytes } from './samplers.mjs';
+import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
 
-const { fetch, AbortSignal } = globalThis;
+const { fetch, AbortController, AbortSignal } = globalThis;
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const PG_SERVER = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const GET_P99_LIMIT_MS = 100;
 const TINY_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -74,14 +60,12 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     results: process.env.LOAD_RESULTS_FILE ?? join(ROOT, 'infra/bench/RESULTS.md'),
     plot: process.env.LOAD_PLOT_FILE ?? join(ROOT, 'infra/bench', plotFile),
   };
-  const id = randomBytes(4).toString('hex');
-  const dbName = `platen_bench_${name}_${id}`;
-  const redisPrefix = `platen-bench-${name}-${id}`;
-  const secret = randomBytes(24).toString('hex');
-  const services = createServiceProcesses({ cwd: ROOT, stopGraceMs: 20_000 });
   const running = new Set();
   const clients = [];
-  let storageDir;
+  /** Aborted at the deadline: a stack still starting then cleans up after itself. */
+  const abort = new AbortController();
+  /** The stack, once its start has begun: cleanup() waits for a start in progress, then stops it. */
+  let starting;
   const log = (message) => process.stderr.write(`[bench:${name}] ${message}\n`);
 
   // Start-up, a rate search of at most ~12 probes with their drains, the run and its drain.
@@ -90,83 +74,30 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
   let deadlineTimer;
   const deadline = new Promise((_resolve, reject) => {
     deadlineTimer = setTimeout(() => {
+      abort.abort(new Error('the deadline passed'));
       for (const stop of running) stop();
       reject(new Error(`deadline of ${deadlineMs / 1000} s passed`));
     }, deadlineMs);
   });
 
-  async function internal(keyServiceUrl, path, body) {
-    const token = await createServiceTokenSigner(secret, 'bench')();
-    const response = await fetch(`${keyServiceUrl}/internal/v1${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const payload = await response.json();
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${JSON.stringify(payload)}`);
-    return payload.data;
-  }
-
   async function main() {
     const began = Date.now();
-    await onPostgresServer(PG_SERVER, `create database ${dbName}`);
-    storageDir = await mkdtemp(join(tmpdir(), `platen-bench-${name}-`));
-    const common = {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: databaseUrl(PG_SERVER, dbName),
-      REDIS_URL,
-      REDIS_PREFIX: redisPrefix,
-      SERVICE_JWT_SECRET: secret,
-      STORAGE_DIR: storageDir,
-    };
-    const ksPort = await freePort();
-    const keyService = services.start('key-service', ['services/key-service/dist/main.js'], {
-      ...common,
-      KEY_SERVICE_HOST: '127.0.0.1',
-      KEY_SERVICE_PORT: String(ksPort),
-    });
-    const keyServiceUrl = `http://127.0.0.1:${ksPort}`;
-    await waitHealthy(keyService, `${keyServiceUrl}/healthz`, 60_000);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    log('starting the gateway (it installs the sample mockups: generating them takes a while)');
-    const gateway = services.start('gateway', ['services/gateway/dist/main.js'], {
-      ...common,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      KEY_SERVICE_URL: keyServiceUrl,
-      PUBLIC_BASE_URL: url,
-      // The load's keys are unlimited; the per-account ceiling would cap them instead.
-      ACCOUNT_RATE_LIMIT_PER_MINUTE: '1000000000',
-    });
-    await waitHealthy(gateway, `${url}/readyz`, 180_000);
-    const workers = [];
-    for (let i = 0; i < config.workers; i++) {
-      const metricsPort = await freePort();
-      const worker = services.start(`render-worker ${i + 1}`, ['services/render-worker/dist/main.js'], {
-        ...common,
-        KEY_SERVICE_URL: keyServiceUrl,
-        METRICS_PORT: String(metricsPort),
-        PUBLIC_BASE_URL: url,
-      });
-      await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000);
+    starting = startPlatenStack({
+      name,
+      log,
+      workers: config.workers,
       // Renders are batch work: on a machine shared with the API they yield the CPU to it, as
       // separate worker machines would (LOAD_WORKER_NICE=0 lets them compete).
-      if (config.workerNice > 0) setPriority(worker.child.pid, config.workerNice);
-      workers.push(worker);
-    }
+      workerNice: config.workerNice,
+      stopGraceMs: 20_000,
+      signal: abort.signal,
+    });
+    const stack = await starting;
+    const { url, apiKey: key, redisPrefix } = stack;
+    const { keyService, gateway, workers } = stack.processes;
     const processes = [keyService, gateway, ...workers];
+    const account = { id: stack.accountId };
 
-    const account = await internal(keyServiceUrl, '/accounts', {
-      email: `bench-${name}-${id}@example.com`,
-      credits: 1_000_000_000,
-    });
-    const { key } = await internal(keyServiceUrl, `/accounts/${account.id}/keys`, {
-      name: `bench ${name}`,
-      rate_limits: { per_minute: 1_000_000_000, per_day: 1_000_000_000 },
-    });
     const headers = { 'x-api-key': key };
     const listed = await (
       await fetch(`${url}/api/v1/mockups`, { headers, signal: AbortSignal.timeout(10_000) })
@@ -180,9 +111,9 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       export_options: { format: 'jpeg', size: config.renderSize },
     });
 
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+    const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: 1 });
     clients.push(() => redis.disconnect());
-    const db = new pg.Client({ connectionString: common.DATABASE_URL });
+    const db = new pg.Client({ connectionString: stack.databaseUrl });
     await db.connect();
     clients.push(() => db.end());
     const bull = `${redisPrefix}:bull`;
@@ -399,9 +330,8 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     clearTimeout(deadlineTimer);
     for (const stop of running) stop();
     for (const close of clients) await Promise.resolve(close()).catch(() => undefined);
-    await services.stopAll();
-    await removeRunData({ redisUrl: REDIS_URL, redisPrefix, pgServer: PG_SERVER, dbName, log });
-    if (storageDir) await rm(storageDir, { recursive: true, force: true });
+    const stack = await starting?.catch(() => undefined);
+    await stack?.stop();
   }
 
   try {

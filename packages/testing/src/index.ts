@@ -4,4 +4,7 @@ export * from './free-port.js';
 export * from './wait-for.js';
 export * from './workspace-build.js';
 export * from './key-service-process.js';
+export * from './key-service-admin.js';
+export * from './webhook-receiver.js';
+export * from './private-datastores.js';
 export * from './hostile-images.js';

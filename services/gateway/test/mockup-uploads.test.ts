@@ -10,13 +10,12 @@ import { Readable } from 'node:stream';
 import { createDb, type Database } from '@platen/db';
 import { fromStoredPendingImport } from '@platen/mockups';
 import { createImportQueue, type ImportQueue } from '@platen/queue';
-import { waitFor } from '@platen/testing';
+import { startPrivateRedis, waitFor } from '@platen/testing';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-client.js';
 import { Browser } from './support/dashboard-browser.js';
 import { postMultipart, psdHeader } from './support/multipart.js';
-import { startPrivateRedis } from './support/redis-server.js';
 import { STACK_START_TIMEOUT_MS, TestStack, type TestGateway } from './support/test-stack.js';
 
 jest.setTimeout(120_000);
@@ -303,7 +302,7 @@ describe('when the import queue is down', () => {
       expect(await rowsOf(owner.id)).toEqual([]);
       expect(sameFiles(await storedUploads(), before)).toBe(true);
     } finally {
-      await redis.kill();
+      await redis.destroy();
     }
   });
 });

@@ -3,10 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@platen/contracts';
 import { usageDirtySet, usageKey } from '@platen/queue';
-import { createTestRedis } from '@platen/testing';
+import { createTestRedis, startPrivateRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
 import { createRateLimiter } from '../src/rate-limit.js';
-import { startPrivateRedis } from './support/redis-server.js';
 
 const testRedis = createTestRedis('gw-limiter');
 const redis = new Redis(testRedis.url);
@@ -93,7 +92,7 @@ describe('the rate limiter', () => {
       expect(decisions.filter((d) => d.allowed)).toHaveLength(9);
     } finally {
       client.disconnect();
-      await privateRedis.kill();
+      await privateRedis.destroy();
     }
   });
 

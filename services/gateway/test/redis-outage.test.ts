@@ -1,8 +1,7 @@
 // Redis dies under a gateway: rate limiting fails closed with 503 SERVICE_UNAVAILABLE, and the
 // gateway recovers by itself when Redis is back (the empty new Redis gets the script again). The
 // Redis killed here is a private redis-server; the machine's shared one is never touched.
-import { waitFor } from '@platen/testing';
-import { startPrivateRedis, type PrivateRedis } from './support/redis-server.js';
+import { startPrivateRedis, waitFor, type PrivateDatastore } from '@platen/testing';
 import {
   get,
   STACK_START_TIMEOUT_MS,
@@ -14,7 +13,7 @@ import {
 jest.setTimeout(90_000);
 
 const stack = new TestStack('gw-redis-outage');
-let privateRedis: PrivateRedis | undefined;
+let privateRedis: PrivateDatastore | undefined;
 let gateway: TestGateway;
 let key: string;
 
@@ -27,7 +26,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.teardown();
-  await privateRedis?.kill();
+  await privateRedis?.destroy();
 });
 
 function use(): Promise<Answer> {

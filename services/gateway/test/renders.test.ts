@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRenderQueue, type RenderQueue } from '@platen/queue';
+import { startPrivateRedis } from '@platen/testing';
 import { Redis } from 'ioredis';
 import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-client.js';
 import { insertAccountMockup, withDb } from './support/mockup-rows.js';
-import { startPrivateRedis } from './support/redis-server.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
 import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
@@ -352,7 +352,7 @@ describe('credits', () => {
       const listed = await api.get('/api/v1/renders');
       expect(listed.body.data).toEqual([shown.body.data]);
     } finally {
-      await redis.kill();
+      await redis.destroy();
     }
   });
 

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { createSystemClock, MAX_WEBHOOK_ENDPOINTS } from '@platen/contracts';
 import { createDb, type Database } from '@platen/db';
+import { startPrivateRedis } from '@platen/testing';
 import { createDeliveryStore, createWebhookQueue, type WebhookQueue } from '@platen/webhooks';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { apiClient, issuePaths, type ApiClient } from './support/api-client.js';
-import { startPrivateRedis } from './support/redis-server.js';
 import { insertFinishedRender } from './support/render-rows.js';
 import { STACK_START_TIMEOUT_MS, stubResolver, TestStack, type TestGateway } from './support/test-stack.js';
 
@@ -507,7 +507,7 @@ describe('redelivering a render’s webhook', () => {
       expect(answer.status).toBe(503);
       expect(answer.body).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     } finally {
-      await redis.kill();
+      await redis.destroy();
     }
     const row = await db
       .selectFrom('renders.webhook_deliveries')

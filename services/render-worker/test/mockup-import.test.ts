@@ -17,7 +17,7 @@ import {
   templateOutlineKey,
   templateThumbnailKey,
 } from '@platen/storage';
-import { waitFor } from '@platen/testing';
+import { startWebhookReceiver, waitFor, type WebhookReceiver } from '@platen/testing';
 import { createEndpointStore, createRetrySchedule } from '@platen/webhooks';
 import sharp from 'sharp';
 import { Webhook } from 'standardwebhooks';
@@ -25,7 +25,6 @@ import { startRenderService, type RunningRenderService } from '../src/render-ser
 import { startAssetServer, type AssetServer } from './support/asset-server.js';
 import { startHarness, type Harness } from './support/harness.js';
 import { serviceConfig } from './support/service-config.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(90_000);
 

@@ -1,10 +1,9 @@
 // Webhook deliveries for real: the webhook worker on a suite's own Redis prefix and database, POSTing
 // to a local receiver on 127.0.0.1 through the SSRF-safe client, verified with the published
 // `standardwebhooks` library. Retry delays are injected in milliseconds; nothing asserts timings.
-import { waitFor } from '@platen/testing';
+import { startWebhookReceiver, waitFor, type WebhookReceiver } from '@platen/testing';
 import { Webhook } from 'standardwebhooks';
 import { startWebhookHarness, type WebhookHarness } from './support/webhook-harness.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(30_000);
 

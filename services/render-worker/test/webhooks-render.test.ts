@@ -8,7 +8,7 @@ import { createSystemClock } from '@platen/contracts';
 import { createLogger } from '@platen/http';
 import { RENDER_JOB_NAME } from '@platen/queue';
 import { createResultUrlSigner, renderResultKey } from '@platen/storage';
-import { waitFor } from '@platen/testing';
+import { startWebhookReceiver, waitFor, type WebhookReceiver } from '@platen/testing';
 import {
   createRetrySchedule,
   createSecretStore,
@@ -21,7 +21,6 @@ import { startAssetServer, type AssetServer } from './support/asset-server.js';
 import { SERVICE_SECRET, startHarness, urlInput, type Harness } from './support/harness.js';
 import { serviceConfig } from './support/service-config.js';
 import { TINY_ID, TINY_SO } from './support/tiny-template.js';
-import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 jest.setTimeout(60_000);
 

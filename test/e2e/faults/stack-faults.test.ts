@@ -12,11 +12,7 @@ import {
   keyServiceOutageSuite,
   workerKillSuite,
 } from './support/fault-suites.js';
-import {
-  startPrivatePostgres,
-  startPrivateRedis,
-  type PrivateDatastore,
-} from './support/private-datastores.js';
+import { startPrivatePostgres, startPrivateRedis, type PrivateDatastore } from '@platen/testing';
 import {
   datastoreRestartedUnderLoad,
   gatewaySigtermUnderLoad,

@@ -8,15 +8,16 @@ import { join } from 'node:path';
 import { gatewayConfigSchema, parseEnv } from '@platen/config';
 import type { Resolver } from '@platen/outbound';
 import {
+  createKeyServiceAdmin,
   createTestDatabase,
   createTestRedis,
   waitFor,
+  type KeyServiceAdmin,
   type TestDatabase,
   type TestRedis,
 } from '@platen/testing';
 import { pino } from 'pino';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../src/gateway.js';
-import { createKeyServiceAdmin, type KeyServiceAdmin } from './key-service-admin.js';
 import { startKeyService, type KeyServiceProcess } from './key-service-process.js';
 import { installSampleMockups } from './mockup-rows.js';
 
@@ -66,6 +67,7 @@ export class TestStack {
   readonly serviceSecret = randomBytes(24).toString('hex');
   private databaseOrUndefined: TestDatabase | undefined;
   private keyServiceOrUndefined: KeyServiceProcess | undefined;
+  private adminOrUndefined: KeyServiceAdmin | undefined;
   private readonly gateways: RunningGateway[] = [];
   private storageDirOrUndefined: string | undefined;
 
@@ -83,8 +85,12 @@ export class TestStack {
     return this.keyServiceOrUndefined;
   }
 
+  /** One client per suite, so the accounts it creates are numbered apart. */
   get admin(): KeyServiceAdmin {
-    return createKeyServiceAdmin(this.keyService.url, this.serviceSecret);
+    this.adminOrUndefined ??= createKeyServiceAdmin(this.keyService.url, this.serviceSecret, {
+      issuer: 'gateway-tests',
+    });
+    return this.adminOrUndefined;
   }
 
   /** The local storage root every gateway of this suite shares. */

@@ -1,8 +1,7 @@
 // The REAL key-service (the shared launcher of packages/testing) against the suite's database and
-// Redis prefix, plus the operator calls these tests need: an account, a charge (as the
-// gateway makes it when it accepts a render), the balance and the ledger.
-import { createServiceTokenSigner } from '@platen/http';
-import { startKeyServiceProcess } from '@platen/testing';
+// Redis prefix, plus the operator calls these tests need (the shared admin client): an account, a
+// charge (as the gateway makes it when it accepts a render), the balance and the ledger.
+import { createKeyServiceAdmin, startKeyServiceProcess, type KeyServiceAdmin } from '@platen/testing';
 
 export interface KeyServiceSettings {
   databaseUrl: string;
@@ -11,18 +10,8 @@ export interface KeyServiceSettings {
   serviceSecret: string;
 }
 
-export interface LedgerEntry {
-  kind: 'grant' | 'charge' | 'refund';
-  amount: number;
-  render_id: string | null;
-}
-
-export interface KeyService {
+export interface KeyService extends Pick<KeyServiceAdmin, 'createAccount' | 'charge' | 'balance' | 'ledger'> {
   url: string;
-  createAccount(credits: number): Promise<string>;
-  charge(accountId: string, renderId: string, amount?: number): Promise<void>;
-  balance(accountId: string): Promise<number>;
-  ledger(accountId: string): Promise<LedgerEntry[]>;
   /** SIGKILL: unreachable from now on, until restart(). */
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -31,37 +20,15 @@ export interface KeyService {
 
 export async function startKeyService(settings: KeyServiceSettings): Promise<KeyService> {
   const keyService = await startKeyServiceProcess(settings);
-  const { url } = keyService;
-  const token = createServiceTokenSigner(settings.serviceSecret, 'render-worker-tests');
-
-  async function call<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${url}/internal/v1${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token()}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const payload = (await response.json()) as { success: boolean; data: T };
-    if (!response.ok || !payload.success) {
-      throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(payload)}`);
-    }
-    return payload.data;
-  }
-
-  let accounts = 0;
+  const admin = createKeyServiceAdmin(keyService.url, settings.serviceSecret, {
+    issuer: 'render-worker-tests',
+  });
   return {
-    url,
-    async createAccount(credits) {
-      const email = `worker-test-${process.pid}-${Date.now()}-${++accounts}@example.com`;
-      return (await call<{ id: string }>('POST', '/accounts', { email, credits })).id;
-    },
-    async charge(accountId, renderId, amount = 1) {
-      await call('POST', `/accounts/${accountId}/credits/charge`, { render_id: renderId, amount });
-    },
-    async balance(accountId) {
-      return (await call<{ balance: number }>('GET', `/accounts/${accountId}/credits`)).balance;
-    },
-    ledger: (accountId) => call<LedgerEntry[]>('GET', `/accounts/${accountId}/ledger?limit=100`),
+    url: keyService.url,
+    createAccount: (credits) => admin.createAccount(credits),
+    charge: (accountId, renderId, amount) => admin.charge(accountId, renderId, amount),
+    balance: (accountId) => admin.balance(accountId),
+    ledger: (accountId) => admin.ledger(accountId),
     kill: () => keyService.kill(),
     restart: () => keyService.restart(),
     stop: () => keyService.stop(),

@@ -7,17 +7,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
+  createKeyServiceAdmin,
   createTestDatabase,
   deleteKeysWithPrefix,
   ensureWorkspaceBuilt,
   freePort,
   TEST_REDIS_URL,
+  type KeyServiceAdmin,
   type TestDatabase,
 } from '@platen/testing';
-import { createKeyServiceAdmin, type KeyServiceAdmin } from './key-service-admin.js';
 import { createServiceProcess, type ServiceProcess } from './service-process.js';
 
 export const SERVICE_SECRET = 'fault-tests-service-secret-of-32-chars!!';
+const UNLIMITED_KEY = { per_minute: 1_000_000, per_day: 100_000_000 };
 /** Building the three services when stale, plus starting them (the gateway installs the samples). */
 export const STACK_START_TIMEOUT_MS = 600_000;
 
@@ -125,7 +127,11 @@ export async function startFaultStack(options: FaultStackOptions): Promise<Fault
     keyService,
     gateway,
     workers,
-    admin: createKeyServiceAdmin(keyServiceUrl, SERVICE_SECRET),
+    admin: createKeyServiceAdmin(keyServiceUrl, SERVICE_SECRET, {
+      issuer: 'fault-tests',
+      // Rate limits out of the way: the load is the point, not the limiter.
+      keyDefaults: { name: 'fault tests', rate_limits: UNLIMITED_KEY },
+    }),
     addWorker,
     outputs: () =>
       all()

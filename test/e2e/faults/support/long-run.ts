@@ -1,7 +1,7 @@
 // The set-up every long fault file (*.fault.ts) shares: its own stack of real processes, on a
 // private Redis and/or Postgres when the fault restarts one, torn down with everything it started.
 import { startFaultStack, STACK_START_TIMEOUT_MS, type FaultStack } from './fault-stack.js';
-import { startPrivatePostgres, startPrivateRedis, type PrivateDatastore } from './private-datastores.js';
+import { startPrivatePostgres, startPrivateRedis, type PrivateDatastore } from '@platen/testing';
 
 export interface LongRun {
   stack(): FaultStack;

@@ -4,11 +4,9 @@
 // output object per render in storage; one webhook-id per render at the receiver.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { waitFor } from '@platen/testing';
-import type { LedgerEntry } from './key-service-admin.js';
+import { waitFor, type LedgerEntry, type WebhookReceiver } from '@platen/testing';
 import type { Attempt } from './load-driver.js';
 import type { RenderView } from './render-account.js';
-import type { WebhookReceiver } from './webhook-receiver.js';
 
 export function unsucceeded(renders: RenderView[], accepted: readonly string[]): string[] {
   const byId = new Map(renders.map((render) => [render.uuid, render]));

@@ -3,10 +3,10 @@
 // see (answers, renders, ledger, storage, webhooks) as lists of broken promises plus figures. The
 // long (*.fault.ts) and the fast (*.test.ts) suites run the same scenarios at different sizes; the
 // tests assert on the outcome. Nothing here asserts a timing.
+import { startWebhookReceiver, type PrivateDatastore, type WebhookReceiver } from '@platen/testing';
 import type { FaultStack } from './fault-stack.js';
 import { seconds } from './figures.js';
 import { acceptedRenders, request, startLoad, tally, type Attempt } from './load-driver.js';
-import type { PrivateDatastore } from './private-datastores.js';
 import {
   chargeViolations,
   outputObjects,
@@ -17,7 +17,9 @@ import {
   webhookViolations,
 } from './promises.js';
 import { createRenderAccount, type RenderAccount, type RenderView } from './render-account.js';
-import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+
+/** Where the scenarios' renders send their webhooks: any path of the receiver answers 200. */
+const hooksUrl = (receiver: WebhookReceiver) => `${receiver.origin}/hooks/renders`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -131,7 +133,7 @@ export async function workerKilledMidQueue(
     const load = startLoad({
       url: `${stack.gatewayUrl}/api/v1/renders`,
       headers: account.headers,
-      body: () => account.renderBody(receiver.url),
+      body: () => account.renderBody(hooksUrl(receiver)),
       clients: 8,
       maxRequests: count,
       deadlineMs: 120_000,
@@ -154,7 +156,7 @@ export async function workerKilledMidQueue(
       `- ${count} renders submitted by 8 clients (each with a webhook_url), ${stack.workers.length} render-workers (WORKER_CONCURRENCY 2); ${describeTally(attempts)}.`,
       `- Worker 1 SIGKILLed ${seconds(killedAt - began)} after the first submission, with ${unfinishedAtKill} renders not yet finished; ${interrupted} renders were started again by another worker (attempts > 1).`,
       `- All ${accepted.length} accepted renders final ${seconds(verdict.finalAt - killedAt)} after the kill (a stalled render job waits for its lock to lapse: lockDuration 10 s + stalledInterval 5 s); every webhook received ${seconds(verdict.webhooksAt! - killedAt)} after it.`,
-      `- Webhooks: ${receiver.total()} deliveries for ${receiver.deliveries().size} renders (${webhookRetries(receiver)} retries, same webhook-id); ${outputObjects(stack.storageDir).leftoverTemps} leftover temp files in storage.`,
+      `- Webhooks: ${receiver.received().length} deliveries for ${receiver.deliveries().size} renders (${webhookRetries(receiver)} retries, same webhook-id); ${outputObjects(stack.storageDir).leftoverTemps} leftover temp files in storage.`,
       `- The scenario took ${seconds(Date.now() - began)}, the killed worker's restart included.`,
     ];
     return {
@@ -214,7 +216,7 @@ export async function datastoreRestartedUnderLoad(
     const load = startLoad({
       url: `${stack.gatewayUrl}/api/v1/renders`,
       headers: account.headers,
-      body: () => account.renderBody(receiver.url),
+      body: () => account.renderBody(hooksUrl(receiver)),
       clients: options.clients,
       pauseMs: options.pauseMs,
       maxRequests: 5_000,
@@ -250,7 +252,7 @@ export async function datastoreRestartedUnderLoad(
       `- ${options.clients} clients submitting renders (webhook_url set, ${options.pauseMs} ms pause between a client's requests): ${attempts.length} requests over ${seconds(options.leadMs)} before, the outage and ${seconds(options.tailMs)} after recovery; ${describeTally(attempts)}.`,
       `- ${options.what} stopped in ${seconds(stoppedAt - stopping)}, down ${seconds(options.outageMs)}, started again in ${seconds(backAt - stoppedAt - options.outageMs)}; ${duringOutage.length} requests sent meanwhile: ${describeTally(duringOutage) || 'none'}.`,
       `- ${refused} answers 503 in all; first request accepted again ${recoveredAt === undefined ? 'never (within 60 s)' : `${seconds(recoveredAt - backAt)} after ${options.what} was back`}; no service restarted${restartedProcesses.length ? ` except ${restartedProcesses.join(', ')}` : ''}.`,
-      `- ${accepted.length} accepted renders all final, ${verdict.renders.filter((r) => r.attempts > 1).length} of them run more than once; ${receiver.total()} webhook deliveries (${webhookRetries(receiver)} retries). The scenario took ${seconds(Date.now() - began)}.`,
+      `- ${accepted.length} accepted renders all final, ${verdict.renders.filter((r) => r.attempts > 1).length} of them run more than once; ${receiver.received().length} webhook deliveries (${webhookRetries(receiver)} retries). The scenario took ${seconds(Date.now() - began)}.`,
     ];
     return {
       ...verdict,

