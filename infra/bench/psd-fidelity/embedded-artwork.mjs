@@ -1,0 +1,74 @@
+// The artwork a smart object showed in Photoshop: the file embedded in the document for its placed
+// layer, as image bytes a render accepts. PNG and JPEG go in as they are (what a user would upload);
+// an embedded PSD/PSB goes in as its own Photoshop image (photoshop-reference.mjs), an SVG as sharp
+// rasterises it at the placed size. Smart objects are matched to placed layers by their layer path.
+import { Buffer } from 'node:buffer';
+import sharp from 'sharp';
+import { toLayerName } from '@platen/compositor';
+import { photoshopReference, readDocument } from './photoshop-reference.mjs';
+
+/** Placed layers of the document by the path the importer names them with (`Group / Layer`). */
+export function placedLayersByPath(psd) {
+  const found = new Map();
+  const walk = (layers, parent) => {
+    for (const layer of layers ?? []) {
+      const own = toLayerName(layer.name ?? 'Layer', 'Layer');
+      const path = parent ? `${parent} / ${own}` : own;
+      if (layer.hidden) continue;
+      if (layer.children) walk(layer.children, path);
+      else if (layer.placedLayer) found.set(toLayerName(path, 'Layer'), layer);
+    }
+  };
+  walk(psd.children, '');
+  return found;
+}
+
+/**
+ * For each smart object of the manifest: { uuid, name, required, file, artwork?, note? }, `artwork`
+ * being the bytes to render it with (absent when the file is not in the document or not decodable).
+ */
+export async function artworkFor(psd, manifest) {
+  const placed = placedLayersByPath(psd);
+  const files = new Map((psd.linkedFiles ?? []).map((file) => [file.id, file]));
+  const seen = new Map();
+  for (const layer of manifest.layers) {
+    if (layer.type !== 'smart_object' || seen.has(layer.uuid)) continue;
+    const source = placed.get(layer.layer_name);
+    const file = source ? files.get(source.placedLayer.id) : undefined;
+    const entry = { uuid: layer.uuid, name: layer.name, required: layer.required, size: layer.size };
+    if (!source) entry.note = `no placed layer at "${layer.layer_name}"`;
+    else if (!file) entry.note = 'its file is not in the linked-files table';
+    else if (!file.data) entry.note = `"${file.name}" is linked from outside the document`;
+    else Object.assign(entry, { file: file.name, ...(await decodable(file, layer.size)) });
+    seen.set(layer.uuid, entry);
+  }
+  return [...seen.values()];
+}
+
+async function decodable(file, size) {
+  const bytes = Buffer.from(file.data);
+  const head = bytes.subarray(0, 4).toString('latin1');
+  if (head === '8BPS') {
+    const inner = photoshopReference(readDocument(bytes));
+    const { data, width, height } = inner.image;
+    const artwork = await sharp(data, { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
+    const note =
+      inner.kind === 'composite' ? undefined : `embedded document has no composite: its layers flattened`;
+    return { artwork, ...(note ? { note } : {}) };
+  }
+  if (/^\s*<(\?xml|svg)/i.test(bytes.subarray(0, 64).toString('utf8'))) {
+    const artwork = await sharp(bytes, { density: 72 })
+      .resize(Math.round(size.width), Math.round(size.height), { fit: 'fill' })
+      .png()
+      .toBuffer();
+    return { artwork, note: 'SVG rasterised by sharp (librsvg) at the placed size' };
+  }
+  try {
+    await sharp(bytes).metadata();
+    return { artwork: bytes };
+  } catch {
+    return { note: `"${file.name}" (${head.replace(/[^\x20-\x7e]/g, '.')}) is not an image sharp decodes` };
+  }
+}
