@@ -32,25 +32,24 @@ export function createFidelityCheck({ parse, compositor, demoArtwork, classify }
   }
 
   return async function check(bytes) {
-    const psd = readDocument(bytes);
-    const reference = photoshopReference(psd);
-    const result = {
-      size: `${psd.width}×${psd.height}`,
-      reference: reference.kind,
-      caveats: reference.caveats,
-      warnings: [],
-      notes: [],
-    };
     let imported;
     try {
       // A copy: the worker's parser transfers the bytes to its thread, detaching them here.
       imported = await importLikeTheWorker(Buffer.from(bytes), randomUUID());
     } catch (error) {
       const failure = classify(error);
-      return { ...result, status: 'refused', code: failure.code, message: failure.message };
+      return { status: 'refused', code: failure.code, message: failure.message, warnings: [], notes: [] };
     }
-    result.status = 'ready';
-    result.warnings = imported.warnings;
+    const psd = readDocument(bytes);
+    const reference = photoshopReference(psd);
+    const result = {
+      status: 'ready',
+      size: `${psd.width}×${psd.height}`,
+      reference: reference.kind,
+      caveats: reference.caveats,
+      warnings: imported.warnings,
+      notes: [],
+    };
     const smartObjects = await artworkFor(psd, imported.manifest);
     result.smartObjects = smartObjects.map(({ artwork, ...rest }) => ({
       ...rest,
