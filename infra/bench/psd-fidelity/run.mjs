@@ -2,8 +2,8 @@
 // imported by the render-worker's own parser thread (services/render-worker/dist/psd-parser.js) and
 // checked as the import job checks it, then rendered with each smart object's embedded file and
 // compared with Photoshop's composite (fidelity-check.mjs). Writes per file a side-by-side PNG
-// (Photoshop | Platen | difference × 4) and a JSON report into --out ($TMPDIR/platen-psd-fidelity), prints the table, and with
-// --write replaces the "## PSD fidelity" section of infra/bench/RESULTS.md.
+// (Photoshop | Platen | difference × 4) and a JSON report into --out ($TMPDIR/platen-psd-fidelity),
+// prints the table, and with --write replaces the "## PSD fidelity" section of infra/bench/RESULTS.md.
 //
 //   npm run bench:psd-fidelity                     (about a minute; needs the build)
 //   node infra/bench/psd-fidelity/run.mjs --write [--out DIR] [--only NAME]
