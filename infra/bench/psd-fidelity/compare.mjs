@@ -43,6 +43,20 @@ export function compareImages(reference, render) {
   return { mad: sum / (pixels * 3), offShare: off / pixels };
 }
 
+/** The part of an image inside a box (clipped to the image). */
+export function crop({ data, width, height }, box) {
+  const left = Math.max(0, Math.floor(box.left));
+  const top = Math.max(0, Math.floor(box.top));
+  const w = Math.min(width, Math.ceil(box.right)) - left;
+  const h = Math.min(height, Math.ceil(box.bottom)) - top;
+  if (w <= 0 || h <= 0) return undefined;
+  const out = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    out.set(data.subarray(((top + y) * width + left) * 4, ((top + y) * width + left + w) * 4), y * w * 4);
+  }
+  return { data: out, width: w, height: h };
+}
+
 /** Encoded image bytes → straight RGBA. */
 export async function decodeRgba(bytes) {
   const { data, info } = await sharp(bytes).ensureAlpha().raw().toBuffer({ resolveWithObject: true });

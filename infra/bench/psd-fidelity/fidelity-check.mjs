@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { smartObjectsOf, templateManifestSchema } from '@platen/compositor';
-import { compareImages, decodeRgba, sideBySide } from './compare.mjs';
+import { compareImages, crop, decodeRgba, sideBySide } from './compare.mjs';
 import { artworkFor } from './embedded-artwork.mjs';
 import { photoshopReference, readDocument } from './photoshop-reference.mjs';
 
@@ -74,7 +74,42 @@ export function createFidelityCheck({ parse, compositor, demoArtwork, classify }
     result.renderWarnings = render.warnings;
     const platen = await decodeRgba(render.data);
     Object.assign(result, compareImages(reference.image, platen));
+    result.worstLayers = worstLayers(psd, reference.image, platen);
     result.sideBySide = await sideBySide(reference.image, platen);
     return result;
   };
+}
+
+/** Where the difference lies: MAD inside each visible layer's box, the worst WORST_LAYERS first. */
+const WORST_LAYERS = 5;
+function worstLayers(psd, reference, platen) {
+  const rows = [];
+  const walk = (layers, parent) => {
+    for (const layer of layers ?? []) {
+      if (layer.hidden) continue;
+      const name = parent ? `${parent} / ${layer.name}` : (layer.name ?? '');
+      if (layer.children) {
+        walk(layer.children, name);
+        continue;
+      }
+      const box = {
+        left: layer.left ?? 0,
+        top: layer.top ?? 0,
+        right: layer.right ?? 0,
+        bottom: layer.bottom ?? 0,
+      };
+      const a = crop(reference, box);
+      const b = crop(platen, box);
+      if (!a || !b) continue;
+      const { mad } = compareImages(a, b);
+      rows.push({
+        layer: name,
+        blendMode: layer.blendMode ?? 'normal',
+        placed: Boolean(layer.placedLayer),
+        mad: Math.round(mad * 100) / 100,
+      });
+    }
+  };
+  walk(psd.children, '');
+  return rows.sort((x, y) => y.mad - x.mad).slice(0, WORST_LAYERS);
 }

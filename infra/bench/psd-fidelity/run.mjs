@@ -67,15 +67,20 @@ const codes = (warnings) => {
   for (const { code } of warnings) counts.set(code, (counts.get(code) ?? 0) + 1);
   return [...counts].map(([code, n]) => (n > 1 ? `${code} ×${n}` : code)).join(', ') || '—';
 };
+const worst = (row) => {
+  const layer = row.worstLayers?.[0];
+  return layer && layer.mad > 0 ? `${layer.layer.replaceAll('|', '/')}: ${layer.mad.toFixed(2)}` : '—';
+};
 const status = (row) =>
   row.status === 'refused' ? `refused ${row.code}` : row.renderError ? `ready, render failed` : 'ready';
-const reference = (row) => (row.reference === 'composite' ? 'composite' : 'layers (no composite)');
+const reference = (row) =>
+  row.reference === undefined ? '—' : row.reference === 'composite' ? 'composite' : 'layers (no composite)';
 const table = [
-  '| file | size | status | Photoshop image | MAD | off > 16 | import warnings |',
-  '|---|---|---|---|---|---|---|',
+  '| file | size | status | Photoshop image | MAD | off > 16 | worst layer (MAD in its box) | import warnings |',
+  '|---|---|---|---|---|---|---|---|',
   ...rows.map(
     (row) =>
-      `| ${row.name} | ${row.size} | ${status(row)} | ${reference(row)} | ${row.mad === undefined ? '—' : row.mad.toFixed(2)} | ${row.offShare === undefined ? '—' : pct(row.offShare)} | ${codes(row.warnings)} |`,
+      `| ${row.name} | ${row.size ?? '—'} | ${status(row)} | ${reference(row)} | ${row.mad === undefined ? '—' : row.mad.toFixed(2)} | ${row.offShare === undefined ? '—' : pct(row.offShare)} | ${worst(row)} | ${codes(row.warnings)} |`,
   ),
 ];
 const compared = rows.filter((row) => row.mad !== undefined);
@@ -88,7 +93,12 @@ const summary = [
 console.log(`\n${table.join('\n')}\n\n${summary.join('\n')}`);
 if (args.write) {
   const body = [
-    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), Node ${process.version}, \`npm run bench:psd-fidelity\`. Side-by-side PNGs (Photoshop | Platen | difference × 4) and per-file JSON in \`infra/bench/psd-fidelity/out/\` (not committed).`,
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus()[0]?.model.trim()} (${os.cpus().length} cores), Node ${process.version}, load ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(
+        ' ',
+      )}, \`npm run bench:psd-fidelity\`. Side-by-side PNGs (Photoshop | Platen | difference × 4) and per-file JSON in \`$TMPDIR/platen-psd-fidelity/\` (not committed). MAD: mean absolute difference over R, G, B in levels (0–255), both images flattened on white.`,
     '',
     ...table,
     '',
