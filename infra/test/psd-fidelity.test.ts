@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
 import { createPsdParser } from '../../services/render-worker/src/psd-parser.js';
 import { classifyImportFailure } from '../../services/render-worker/src/import-failure.js';
-import { compareImages, decodeRgba, sideBySide } from '../bench/psd-fidelity/compare.mjs';
+import { compareImages, crop, decodeRgba, sideBySide } from '../bench/psd-fidelity/compare.mjs';
 import { createFidelityCheck } from '../bench/psd-fidelity/fidelity-check.mjs';
 import { photoshopReference, readDocument } from '../bench/psd-fidelity/photoshop-reference.mjs';
 
@@ -53,6 +53,13 @@ describe('the comparison', () => {
     expect(compareImages(clearBlack, clearRed).mad).toBe(0);
     const halfBlack = { data: new Uint8Array([0, 0, 0, 128]), width: 1, height: 1 };
     expect(compareImages(clearBlack, halfBlack).mad).toBe(128);
+  });
+
+  it('measures one layer inside its box, clipped to the canvas', () => {
+    const image = grey([0, 10, 20, 30, 40, 50, 60, 70], 4);
+    expect(crop(image, { left: 1, top: 0, right: 3, bottom: 2 })).toEqual(grey([10, 20, 50, 60], 2));
+    expect(crop(image, { left: 3, top: 1, right: 9, bottom: 9 })).toEqual(grey([70], 1));
+    expect(crop(image, { left: 5, top: 0, right: 9, bottom: 1 })).toBeUndefined();
   });
 
   it('refuses images of different sizes rather than compare them', () => {
