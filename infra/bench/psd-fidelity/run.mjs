@@ -85,9 +85,12 @@ const table = [
 ];
 const compared = rows.filter((row) => row.mad !== undefined);
 const atGoal = compared.filter((row) => row.mad <= GOAL_MAD);
+// A file over the goal that the import did not warn about is a difference nobody was told of.
+const unwarned = compared.filter((row) => row.mad > GOAL_MAD && row.warnings.length === 0);
 const summary = [
   `${rows.length} files: ${rows.filter((row) => row.status === 'ready').length} ready, ${rows.filter((row) => row.status === 'refused').length} refused, ${rows.filter((row) => row.renderError).length} ready but not rendering.`,
   `MAD ≤ ${GOAL_MAD}: ${atGoal.length} / ${compared.length} compared (${pct(atGoal.length / Math.max(1, compared.length))}); against Photoshop's composite: ${atGoal.filter((row) => row.reference === 'composite').length} / ${compared.filter((row) => row.reference === 'composite').length}.`,
+  `Over MAD ${GOAL_MAD} without any import warning: ${unwarned.map((row) => row.name).join(', ') || 'none'}.`,
   `Median MAD ${median(compared.map((row) => row.mad)).toFixed(2)}; pixels off by > ${OFF_LEVELS} levels: ${pct(median(compared.map((row) => row.offShare)))} median.`,
 ];
 console.log(`\n${table.join('\n')}\n\n${summary.join('\n')}`);
