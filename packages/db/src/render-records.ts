@@ -1,0 +1,209 @@
+// The one writer of `renders.renders`: every INSERT, UPDATE and DELETE of a render row is issued here,
+// so RENDER_CHANGES below is the whole truth about how a render may change. Each write is conditional
+// on the row being in a state the change may start from; a refused write changes nothing and throws
+// IllegalRenderChangeError. Everyone else reads rows freely and calls these operations to change them.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from './database.js';
+import type { RenderRowStatus, RendersTable, WebhookRowStatus } from './database-renders.js';
+
+export type RenderRecordRow = Selectable<RendersTable>;
+
+/** What can happen to a render row: a new status, or a change that keeps its status. */
+export type RenderChange = Exclude<RenderRowStatus, 'queued'> | 'refunded' | 'discarded';
+
+/**
+ * The statuses each change may start from. Status moves forward only (queued → processing →
+ * succeeded | failed); processing → processing is a retried attempt, counted again; a queued render
+ * fails when it cannot be queued or its job gives up before it starts. Only a failed render records a
+ * refund (or a render failing at that moment), and only a queued one (never charged) is discarded.
+ */
+export const RENDER_CHANGES = {
+  processing: ['queued', 'processing'],
+  succeeded: ['processing'],
+  failed: ['queued', 'processing'],
+  refunded: ['failed'],
+  discarded: ['queued'],
+} as const satisfies Record<RenderChange, readonly RenderRowStatus[]>;
+
+/** The render is not in a state `change` may start from (`from` null: there is no such render). */
+export class IllegalRenderChangeError extends Error {
+  readonly code = 'ILLEGAL_RENDER_CHANGE';
+  constructor(
+    readonly renderId: string,
+    readonly from: RenderRowStatus | null,
+    readonly change: RenderChange,
+  ) {
+    super(`render ${renderId}: cannot be ${change} from ${from ?? 'nowhere (no such render)'}`);
+    this.name = 'IllegalRenderChangeError';
+  }
+}
+
+/** A render as the gateway accepts it; it starts queued, unrefunded, unattempted. */
+export interface NewRenderRecord {
+  id: string;
+  account_id: string;
+  key_id: string | null;
+  mockup_id: string;
+  inputs: unknown[];
+  export_options: Record<string, unknown>;
+  webhook_url: string | null;
+  metadata: Record<string, unknown> | null;
+  credits_charged: number;
+  created_at: Date;
+}
+
+export interface RenderOutput {
+  key: string;
+  width: number;
+  height: number;
+  format: string;
+  bytes: number;
+  /** In docs/api.md's public shape. */
+  warnings: unknown[];
+}
+
+export interface RenderFailureRecord {
+  code: string;
+  message: string;
+  /** The key-service already confirmed the refund: the render shows its credits given back. */
+  refunded?: boolean;
+}
+
+/** Which render; with accountId, another account's render is treated as not there. */
+export interface RenderRef {
+  id: string;
+  accountId?: string;
+}
+
+export interface RenderRecords {
+  createQueued(render: NewRenderRecord): Promise<RenderRecordRow>;
+  /** Counts an attempt; started_at keeps the first start. */
+  markProcessing(ref: RenderRef, at: Date): Promise<RenderRecordRow>;
+  markSucceeded(ref: RenderRef, output: RenderOutput, at: Date): Promise<void>;
+  markFailed(ref: RenderRef, failure: RenderFailureRecord, at: Date): Promise<void>;
+  /** Records the refund the key-service confirmed: always the full charge, so repeating it is harmless. */
+  recordRefund(ref: RenderRef): Promise<void>;
+  /** Deletes a render that was never charged nor queued; a render already gone is fine. */
+  discard(ref: RenderRef): Promise<void>;
+  /**
+   * Mirrors the delivery to the render's own webhook_url on its `webhook_*` columns. Only the webhook
+   * delivery store calls this: those columns are a copy of its delivery row, never set elsewhere.
+   * `ifUnset`: only when no delivery was mirrored yet.
+   */
+  mirrorOwnWebhook(
+    renderId: string,
+    state: { status: WebhookRowStatus; attempts?: number },
+    options?: { ifUnset?: boolean },
+  ): Promise<void>;
+}
+
+/** `db` may be a transaction, so a change can commit together with the caller's other writes. */
+export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRecords {
+  function rows(ref: RenderRef, change: RenderChange) {
+    let query = db
+      .updateTable('renders.renders')
+      .where('id', '=', ref.id)
+      .where('status', 'in', RENDER_CHANGES[change]);
+    if (ref.accountId !== undefined) query = query.where('account_id', '=', ref.accountId);
+    return query;
+  }
+
+  /** Why a conditional write matched no row: the render's current status, read after the fact. */
+  async function refusal(ref: RenderRef, change: RenderChange): Promise<IllegalRenderChangeError> {
+    let query = db.selectFrom('renders.renders').select('status').where('id', '=', ref.id);
+    if (ref.accountId !== undefined) query = query.where('account_id', '=', ref.accountId);
+    const current = await query.executeTakeFirst();
+    return new IllegalRenderChangeError(ref.id, current?.status ?? null, change);
+  }
+
+  async function applied(ref: RenderRef, change: RenderChange, result: { numUpdatedRows: bigint }) {
+    if (result.numUpdatedRows === 0n) throw await refusal(ref, change);
+  }
+
+  return {
+    createQueued: (render) =>
+      db
+        .insertInto('renders.renders')
+        .values({
+          ...render,
+          status: 'queued',
+          inputs: JSON.stringify(render.inputs),
+          export_options: JSON.stringify(render.export_options),
+          metadata: render.metadata === null ? null : JSON.stringify(render.metadata),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    async markProcessing(ref, at) {
+      const row = await rows(ref, 'processing')
+        .set((eb) => ({
+          status: 'processing',
+          attempts: eb('attempts', '+', 1),
+          started_at: eb.fn.coalesce('started_at', eb.val(at)),
+        }))
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw await refusal(ref, 'processing');
+      return row;
+    },
+
+    async markSucceeded(ref, output, at) {
+      const result = await rows(ref, 'succeeded')
+        .set({
+          status: 'succeeded',
+          result_key: output.key,
+          result_width: output.width,
+          result_height: output.height,
+          result_format: output.format,
+          result_bytes: output.bytes,
+          result_warnings: JSON.stringify(output.warnings),
+          error_code: null,
+          error_message: null,
+          completed_at: at,
+        })
+        .executeTakeFirst();
+      await applied(ref, 'succeeded', result);
+    },
+
+    async markFailed(ref, failure, at) {
+      const result = await rows(ref, 'failed')
+        .set({
+          status: 'failed',
+          error_code: failure.code,
+          error_message: failure.message,
+          completed_at: at,
+          ...(failure.refunded === true ? { credits_refunded: sql<number>`credits_charged` } : {}),
+        })
+        .executeTakeFirst();
+      await applied(ref, 'failed', result);
+    },
+
+    async recordRefund(ref) {
+      const result = await rows(ref, 'refunded')
+        .set({ credits_refunded: sql<number>`credits_charged` })
+        .executeTakeFirst();
+      await applied(ref, 'refunded', result);
+    },
+
+    async discard(ref) {
+      let query = db
+        .deleteFrom('renders.renders')
+        .where('id', '=', ref.id)
+        .where('status', 'in', RENDER_CHANGES.discarded);
+      if (ref.accountId !== undefined) query = query.where('account_id', '=', ref.accountId);
+      const result = await query.executeTakeFirst();
+      if (result.numDeletedRows > 0n) return;
+      const refused = await refusal(ref, 'discarded');
+      if (refused.from !== null) throw refused;
+    },
+
+    async mirrorOwnWebhook(renderId, { status, attempts }, { ifUnset = false } = {}) {
+      let query = db
+        .updateTable('renders.renders')
+        .set({ webhook_status: status, ...(attempts === undefined ? {} : { webhook_attempts: attempts }) })
+        .where('id', '=', renderId);
+      if (ifUnset) query = query.where('webhook_status', 'is', null);
+      await query.execute();
+    },
+  };
+}
