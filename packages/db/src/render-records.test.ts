@@ -114,7 +114,7 @@ describe('render records', () => {
     const refusal = await refusalOf(
       records.markFailed({ id }, { code: 'RENDER_FAILED', message: 'late' }, LATER),
     );
-    expect(refusal).toMatchObject({ renderId: id, from: 'succeeded', change: 'failed' });
+    expect(refusal).toMatchObject({ renderId: id, from: 'succeeded', change: 'fail' });
     expect(await read(id)).toMatchObject({
       status: 'succeeded',
       error_code: null,
@@ -125,7 +125,7 @@ describe('render records', () => {
   it('refuses to succeed a render that never started processing', async () => {
     const id = await queued();
     const refusal = await refusalOf(records.markSucceeded({ id }, OUTPUT, LATER));
-    expect(refusal).toMatchObject({ from: 'queued', change: 'succeeded' });
+    expect(refusal).toMatchObject({ from: 'queued', change: 'succeed' });
     expect((await read(id)).status).toBe('queued');
   });
 
@@ -133,7 +133,7 @@ describe('render records', () => {
     const id = await queued();
     await records.markFailed({ id }, { code: 'RENDER_FAILED', message: 'could not be queued' }, AT);
     const refusal = await refusalOf(records.markProcessing({ id }, LATER));
-    expect(refusal).toMatchObject({ from: 'failed', change: 'processing' });
+    expect(refusal).toMatchObject({ from: 'failed', change: 'start' });
     expect(await read(id)).toMatchObject({ status: 'failed', attempts: 0 });
   });
 
@@ -141,7 +141,7 @@ describe('render records', () => {
     const id = await queued();
     expect(await refusalOf(records.recordRefund({ id }))).toMatchObject({
       from: 'queued',
-      change: 'refunded',
+      change: 'refund',
     });
     expect((await read(id)).credits_refunded).toBe(0);
     await records.markFailed({ id }, { code: 'RENDER_FAILED', message: 'broke' }, AT);
@@ -161,7 +161,7 @@ describe('render records', () => {
     const refusal = await refusalOf(
       records.markFailed({ id, accountId: randomUUID() }, { code: 'RENDER_FAILED', message: 'x' }, AT),
     );
-    expect(refusal).toMatchObject({ from: null, change: 'failed' });
+    expect(refusal).toMatchObject({ from: null, change: 'fail' });
     expect((await read(id)).status).toBe('queued');
   });
 
@@ -175,9 +175,31 @@ describe('render records', () => {
     await records.markProcessing({ id: started }, AT);
     expect(await refusalOf(records.discard({ id: started, accountId }))).toMatchObject({
       from: 'processing',
-      change: 'discarded',
+      change: 'discard',
     });
     expect((await read(started)).status).toBe('processing');
+  });
+
+  it('fails a render the gateway could not queue, but not one a worker took meanwhile', async () => {
+    const unqueued = await queued();
+    await records.markUnqueuedFailed(
+      { id: unqueued, accountId },
+      { code: 'RENDER_FAILED', message: 'no queue' },
+      AT,
+    );
+    expect((await read(unqueued)).status).toBe('failed');
+
+    const taken = await queued();
+    await records.markProcessing({ id: taken }, AT);
+    const refusal = await refusalOf(
+      records.markUnqueuedFailed(
+        { id: taken, accountId },
+        { code: 'RENDER_FAILED', message: 'no queue' },
+        AT,
+      ),
+    );
+    expect(refusal).toMatchObject({ from: 'processing', change: 'failUnqueued' });
+    expect(await read(taken)).toMatchObject({ status: 'processing', error_code: null });
   });
 
   it('mirrors the own webhook delivery, and with ifUnset never overwrites an earlier mirror', async () => {

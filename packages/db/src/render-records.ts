@@ -8,22 +8,23 @@ import type { RenderRowStatus, RendersTable, WebhookRowStatus } from './database
 
 export type RenderRecordRow = Selectable<RendersTable>;
 
-/** What can happen to a render row: a new status, or a change that keeps its status. */
-export type RenderChange = Exclude<RenderRowStatus, 'queued'> | 'refunded' | 'discarded';
-
 /**
- * The statuses each change may start from. Status moves forward only (queued → processing →
- * succeeded | failed); processing → processing is a retried attempt, counted again; a queued render
- * fails when it cannot be queued or its job gives up before it starts. Only a failed render records a
- * refund (or a render failing at that moment), and only a queued one (never charged) is discarded.
+ * Every change a render row can go through: the statuses it may start from, and the status it leaves
+ * (null: the row goes). Status moves forward only (queued → processing → succeeded | failed); a
+ * retried attempt starts again from processing; a render the gateway could not queue fails only if
+ * no worker took it meanwhile; only a failed render records a refund, and only a queued one (never
+ * charged) is discarded.
  */
 export const RENDER_CHANGES = {
-  processing: ['queued', 'processing'],
-  succeeded: ['processing'],
-  failed: ['queued', 'processing'],
-  refunded: ['failed'],
-  discarded: ['queued'],
-} as const satisfies Record<RenderChange, readonly RenderRowStatus[]>;
+  start: { from: ['queued', 'processing'], to: 'processing' },
+  succeed: { from: ['processing'], to: 'succeeded' },
+  fail: { from: ['queued', 'processing'], to: 'failed' },
+  failUnqueued: { from: ['queued'], to: 'failed' },
+  refund: { from: ['failed'], to: 'failed' },
+  discard: { from: ['queued'], to: null },
+} as const satisfies Record<string, { from: readonly RenderRowStatus[]; to: RenderRowStatus | null }>;
+
+export type RenderChange = keyof typeof RENDER_CHANGES;
 
 /** The render is not in a state `change` may start from (`from` null: there is no such render). */
 export class IllegalRenderChangeError extends Error {
@@ -33,7 +34,7 @@ export class IllegalRenderChangeError extends Error {
     readonly from: RenderRowStatus | null,
     readonly change: RenderChange,
   ) {
-    super(`render ${renderId}: cannot be ${change} from ${from ?? 'nowhere (no such render)'}`);
+    super(`render ${renderId}: no ${change} from ${from ?? 'nowhere (no such render)'}`);
     this.name = 'IllegalRenderChangeError';
   }
 }
@@ -81,6 +82,8 @@ export interface RenderRecords {
   markProcessing(ref: RenderRef, at: Date): Promise<RenderRecordRow>;
   markSucceeded(ref: RenderRef, output: RenderOutput, at: Date): Promise<void>;
   markFailed(ref: RenderRef, failure: RenderFailureRecord, at: Date): Promise<void>;
+  /** Fails a render the gateway could not queue, unless a worker took it meanwhile (refused then). */
+  markUnqueuedFailed(ref: RenderRef, failure: RenderFailureRecord, at: Date): Promise<void>;
   /** Records the refund the key-service confirmed: always the full charge, so repeating it is harmless. */
   recordRefund(ref: RenderRef): Promise<void>;
   /** Deletes a render that was never charged nor queued; a render already gone is fine. */
@@ -103,7 +106,7 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
     let query = db
       .updateTable('renders.renders')
       .where('id', '=', ref.id)
-      .where('status', 'in', RENDER_CHANGES[change]);
+      .where('status', 'in', RENDER_CHANGES[change].from);
     if (ref.accountId !== undefined) query = query.where('account_id', '=', ref.accountId);
     return query;
   }
@@ -118,6 +121,24 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
 
   async function applied(ref: RenderRef, change: RenderChange, result: { numUpdatedRows: bigint }) {
     if (result.numUpdatedRows === 0n) throw await refusal(ref, change);
+  }
+
+  async function fail(
+    ref: RenderRef,
+    change: 'fail' | 'failUnqueued',
+    failure: RenderFailureRecord,
+    at: Date,
+  ): Promise<void> {
+    const result = await rows(ref, change)
+      .set({
+        status: RENDER_CHANGES[change].to,
+        error_code: failure.code,
+        error_message: failure.message,
+        completed_at: at,
+        ...(failure.refunded === true ? { credits_refunded: sql<number>`credits_charged` } : {}),
+      })
+      .executeTakeFirst();
+    await applied(ref, change, result);
   }
 
   return {
@@ -135,22 +156,22 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
         .executeTakeFirstOrThrow(),
 
     async markProcessing(ref, at) {
-      const row = await rows(ref, 'processing')
+      const row = await rows(ref, 'start')
         .set((eb) => ({
-          status: 'processing',
+          status: RENDER_CHANGES.start.to,
           attempts: eb('attempts', '+', 1),
           started_at: eb.fn.coalesce('started_at', eb.val(at)),
         }))
         .returningAll()
         .executeTakeFirst();
-      if (!row) throw await refusal(ref, 'processing');
+      if (!row) throw await refusal(ref, 'start');
       return row;
     },
 
     async markSucceeded(ref, output, at) {
-      const result = await rows(ref, 'succeeded')
+      const result = await rows(ref, 'succeed')
         .set({
-          status: 'succeeded',
+          status: RENDER_CHANGES.succeed.to,
           result_key: output.key,
           result_width: output.width,
           result_height: output.height,
@@ -162,38 +183,29 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
           completed_at: at,
         })
         .executeTakeFirst();
-      await applied(ref, 'succeeded', result);
+      await applied(ref, 'succeed', result);
     },
 
-    async markFailed(ref, failure, at) {
-      const result = await rows(ref, 'failed')
-        .set({
-          status: 'failed',
-          error_code: failure.code,
-          error_message: failure.message,
-          completed_at: at,
-          ...(failure.refunded === true ? { credits_refunded: sql<number>`credits_charged` } : {}),
-        })
-        .executeTakeFirst();
-      await applied(ref, 'failed', result);
-    },
+    markFailed: (ref, failure, at) => fail(ref, 'fail', failure, at),
+
+    markUnqueuedFailed: (ref, failure, at) => fail(ref, 'failUnqueued', failure, at),
 
     async recordRefund(ref) {
-      const result = await rows(ref, 'refunded')
+      const result = await rows(ref, 'refund')
         .set({ credits_refunded: sql<number>`credits_charged` })
         .executeTakeFirst();
-      await applied(ref, 'refunded', result);
+      await applied(ref, 'refund', result);
     },
 
     async discard(ref) {
       let query = db
         .deleteFrom('renders.renders')
         .where('id', '=', ref.id)
-        .where('status', 'in', RENDER_CHANGES.discarded);
+        .where('status', 'in', RENDER_CHANGES.discard.from);
       if (ref.accountId !== undefined) query = query.where('account_id', '=', ref.accountId);
       const result = await query.executeTakeFirst();
       if (result.numDeletedRows > 0n) return;
-      const refused = await refusal(ref, 'discarded');
+      const refused = await refusal(ref, 'discard');
       if (refused.from !== null) throw refused;
     },
 
