@@ -5,6 +5,7 @@ import type { WebhookEventType } from '@platen/contracts';
 import type { Database, WebhookDeliveryStatus } from '@platen/db';
 import type { Kysely } from 'kysely';
 import type { Clock } from './clock.js';
+import { mirrorOnRender } from './delivery-store.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 
 export interface WebhookEndpoint {
@@ -268,13 +269,7 @@ export function createEndpointStore({
             chosen.map((row) => row.id),
           )
           .execute();
-        if (own) {
-          await trx
-            .updateTable('renders.renders')
-            .set({ webhook_status: 'pending' })
-            .where('id', '=', renderId)
-            .execute();
-        }
+        if (own) await mirrorOnRender(trx, { render_id: renderId, endpoint_id: null }, { status: 'pending' });
         return chosen.map((row) => ({
           deliveryId: row.id,
           jobId: `${row.id}_r${row.attempts}`,
