@@ -146,11 +146,18 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
       db
         .insertInto('renders.renders')
         .values({
-          ...render,
+          // Named one by one: a caller's extra fields (a whole row, say) never reach the insert.
+          id: render.id,
+          account_id: render.account_id,
+          key_id: render.key_id,
+          mockup_id: render.mockup_id,
           status: 'queued',
           inputs: JSON.stringify(render.inputs),
           export_options: JSON.stringify(render.export_options),
+          webhook_url: render.webhook_url,
           metadata: render.metadata === null ? null : JSON.stringify(render.metadata),
+          credits_charged: render.credits_charged,
+          created_at: render.created_at,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),
