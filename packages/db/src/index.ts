@@ -2,3 +2,15 @@ export type * from './database.js';
 export type * from './database-renders.js';
 export { createDb, type CreateDbOptions } from './create-db.js';
 export { migrateSchema, MigrationError, MIGRATIONS, type SchemaName } from './migrate.js';
+export {
+  createRenderRecords,
+  IllegalRenderChangeError,
+  RENDER_CHANGES,
+  type NewRenderRecord,
+  type RenderChange,
+  type RenderFailureRecord,
+  type RenderOutput,
+  type RenderRecordRow,
+  type RenderRecords,
+  type RenderRef,
+} from './render-records.js';

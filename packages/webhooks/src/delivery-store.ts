@@ -3,7 +3,7 @@
 // recorded in the same transaction that moves the delivery on, updates the render's `webhook_*`
 // columns (for its own webhook_url) and the endpoint's health (410 Gone or 3 failing days disable it).
 import type { Clock } from '@platen/contracts';
-import type { Database, WebhookDeliveryStatus } from '@platen/db';
+import { createRenderRecords, type Database, type WebhookDeliveryStatus } from '@platen/db';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { webhookEventId } from './event-id.js';
 
@@ -117,12 +117,11 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
           .onConflict((oc) => oc.doNothing())
           .execute();
         if (webhookUrl !== null) {
-          await trx
-            .updateTable('renders.renders')
-            .set({ webhook_status: 'pending' })
-            .where('id', '=', subject.id)
-            .where('webhook_status', 'is', null)
-            .execute();
+          await createRenderRecords({ db: trx }).mirrorOwnWebhook(
+            subject.id,
+            { status: 'pending' },
+            { ifUnset: true },
+          );
         }
         const pending = await trx
           .selectFrom('renders.webhook_deliveries')
@@ -225,18 +224,18 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
   };
 }
 
-/** The render's `webhook` field follows the delivery to its own webhook_url. */
-async function mirrorOnRender(
+/**
+ * The render's `webhook` field follows the delivery to its own webhook_url: this store is the only
+ * writer of those columns (a redelivery marks them pending through here too), so they never disagree
+ * with the delivery row they copy.
+ */
+export async function mirrorOnRender(
   trx: Transaction<Database>,
-  delivery: DeliveryRecord,
-  state: { attempts: number; status: WebhookDeliveryStatus },
+  delivery: Pick<DeliveryRecord, 'render_id' | 'endpoint_id'>,
+  state: { attempts?: number; status: WebhookDeliveryStatus },
 ): Promise<void> {
   if (delivery.render_id === null || delivery.endpoint_id !== null) return;
-  await trx
-    .updateTable('renders.renders')
-    .set({ webhook_status: state.status, webhook_attempts: state.attempts })
-    .where('id', '=', delivery.render_id)
-    .execute();
+  await createRenderRecords({ db: trx }).mirrorOwnWebhook(delivery.render_id, state);
 }
 
 /** Healthy again on a 2xx; disabled on 410 or once every attempt has failed for 3 days (by the store's clock). */

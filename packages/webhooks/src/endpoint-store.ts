@@ -4,6 +4,7 @@
 import type { WebhookEventType, Clock } from '@platen/contracts';
 import type { Database, WebhookDeliveryStatus } from '@platen/db';
 import type { Kysely } from 'kysely';
+import { mirrorOnRender } from './delivery-store.js';
 import { generateWebhookSecret } from './webhook-signer.js';
 
 export interface WebhookEndpoint {
@@ -267,13 +268,7 @@ export function createEndpointStore({
             chosen.map((row) => row.id),
           )
           .execute();
-        if (own) {
-          await trx
-            .updateTable('renders.renders')
-            .set({ webhook_status: 'pending' })
-            .where('id', '=', renderId)
-            .execute();
-        }
+        if (own) await mirrorOnRender(trx, { render_id: renderId, endpoint_id: null }, { status: 'pending' });
         return chosen.map((row) => ({
           deliveryId: row.id,
           jobId: `${row.id}_r${row.attempts}`,

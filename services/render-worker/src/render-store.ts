@@ -1,9 +1,15 @@
-// The worker's reads and writes of `renders.renders`. Status only moves forward
-// (queued → processing → succeeded | failed) and every final write is conditional, so a duplicate
-// or zombie attempt can never turn a failed render into a success or the reverse.
-import type { RenderWarning, Clock } from '@platen/contracts';
-import type { Database, RenderRowStatus } from '@platen/db';
-import { sql, type Kysely } from 'kysely';
+// The worker's reads of `renders.renders`, and its changes through the table's owner
+// (@platen/db's render records, whose status machine refuses a change from a final status), so a
+// duplicate or zombie attempt can never turn a failed render into a success or the reverse.
+import type { Clock, RenderWarning } from '@platen/contracts';
+import {
+  createRenderRecords,
+  IllegalRenderChangeError,
+  type Database,
+  type RenderRecordRow,
+  type RenderRowStatus,
+} from '@platen/db';
+import type { Kysely } from 'kysely';
 import type { RenderFailure } from './failure-codes.js';
 
 export interface RenderRecord {
@@ -53,9 +59,18 @@ const COLUMNS = [
   'completed_at',
 ] as const;
 
-const OPEN: RenderRowStatus[] = ['queued', 'processing'];
+/** The owner's refusal means the render is final already (or gone): a duplicate or zombie attempt. */
+async function unlessRefused<T>(change: Promise<T>): Promise<T | undefined> {
+  try {
+    return await change;
+  } catch (error) {
+    if (error instanceof IllegalRenderChangeError) return undefined;
+    throw error;
+  }
+}
 
 export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: Clock }): RenderStore {
+  const records = createRenderRecords({ db });
   return {
     find: (id) => db.selectFrom('renders.renders').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
 
@@ -63,62 +78,37 @@ export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: 
       (await db.selectFrom('renders.renders').select('account_id').where('id', '=', id).executeTakeFirst())
         ?.account_id,
 
-    markProcessing: (id) =>
-      db
-        .updateTable('renders.renders')
-        .set((eb) => ({
-          status: 'processing',
-          attempts: eb('attempts', '+', 1),
-          started_at: eb.fn.coalesce('started_at', eb.val(clock.now())),
-        }))
-        .where('id', '=', id)
-        .where('status', 'in', OPEN)
-        .returning(COLUMNS)
-        .executeTakeFirst(),
-
-    async markSucceeded(id, result) {
-      const updated = await db
-        .updateTable('renders.renders')
-        .set({
-          status: 'succeeded',
-          result_key: result.key,
-          result_width: result.width,
-          result_height: result.height,
-          result_format: result.format,
-          result_bytes: result.bytes,
-          result_warnings: JSON.stringify(result.warnings),
-          error_code: null,
-          error_message: null,
-          completed_at: clock.now(),
-        })
-        .where('id', '=', id)
-        .where('status', 'in', OPEN)
-        .executeTakeFirst();
-      return updated.numUpdatedRows > 0n;
+    async markProcessing(id) {
+      const row = await unlessRefused(records.markProcessing({ id }, clock.now()));
+      return row && pick(row);
     },
 
-    async markFailed(id, failure) {
-      const updated = await db
-        .updateTable('renders.renders')
-        .set({
-          status: 'failed',
-          error_code: failure.code,
-          error_message: failure.message,
-          completed_at: clock.now(),
-        })
-        .where('id', '=', id)
-        .where('status', 'in', OPEN)
-        .executeTakeFirst();
-      return updated.numUpdatedRows > 0n;
-    },
+    markSucceeded: (id, result) => changed(records.markSucceeded({ id }, result, clock.now())),
+
+    markFailed: (id, { code, message }) =>
+      changed(records.markFailed({ id }, { code, message }, clock.now())),
 
     async markRefunded(id) {
-      await db
-        .updateTable('renders.renders')
-        .set({ credits_refunded: sql<number>`credits_charged` })
-        .where('id', '=', id)
-        .where('status', '=', 'failed')
-        .execute();
+      await unlessRefused(records.recordRefund({ id }));
     },
+  };
+}
+
+async function changed(change: Promise<void>): Promise<boolean> {
+  return (await unlessRefused(change.then(() => true))) ?? false;
+}
+
+function pick(row: RenderRecordRow): RenderRecord {
+  const { id, account_id, mockup_id, status, inputs, export_options, credits_charged, attempts } = row;
+  return {
+    id,
+    account_id,
+    mockup_id,
+    status,
+    inputs,
+    export_options,
+    credits_charged,
+    attempts,
+    completed_at: row.completed_at,
   };
 }

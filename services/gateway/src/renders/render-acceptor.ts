@@ -1,10 +1,11 @@
-// Accepting a render. Order, and why: (1) check the request against its mockup; (2) insert the row
-// (queued, with its price), claiming the Idempotency-Key in the same transaction; (3) park inline
-// artwork in storage and, at the same time, charge the credits (idempotent per render uuid); (4)
-// enqueue (jobId = render uuid). So there is never a charge without a row, nor a job without a charge
-// and its artwork. Undo on failure: if parking or the charge fails, the charge (if any) is refunded and
-// the row and its key are deleted; a failed enqueue refunds, marks the row failed and releases the
-// key, answering 503: a client never pays for a render that does not exist.
+// Accepting a render, in named phases: (1) admit: check the request against its mockup; (2) claim:
+// insert the row (queued, with its price), claiming the Idempotency-Key in the same transaction; (3)
+// parkAndCharge: park inline artwork in storage and, at the same time, charge the credits (idempotent
+// per render uuid); (4) queue: enqueue (jobId = render uuid); (5) countUsage. So there is never a
+// charge without a row, nor a job without a charge and its artwork. Each phase that can fail after
+// something was stored has its compensation: undoRefused (refund, remove parked artwork, discard the
+// row and its key) and undoUnqueued (refund, fail the row and release its key, remove parked
+// artwork), answering 503: a client never pays for a render that does not exist.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type CreateRenderRequest, type Mockup, type Clock } from '@platen/contracts';
 import { toStoredRenderInput } from '@platen/mockups';
@@ -63,14 +64,136 @@ function within<T>(ms: number, work: Promise<T>): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** What the admit phase found: the mockup, the artwork to park, the price. */
+interface Admitted {
+  template: Mockup;
+  artwork: InlineArtwork;
+  price: number;
+}
+
+type Claim = { kind: 'new'; row: RenderRow } | { kind: 'replay'; row: RenderRow } | { kind: 'lost' };
+
 export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   const { store, storage, credits, enqueue, usage, clock, logger, enqueueTimeoutMs = 5_000 } = deps;
   const settleLater = deps.settleLater ?? createSettleLater(logger);
 
-  async function removeParked(renderId: string, uuids: Iterable<string>): Promise<void> {
-    await Promise.all(
-      [...uuids].map((uuid) => storage.delete(renderInputKey(renderId, uuid)).catch(() => undefined)),
+  // Phase 1: nothing is stored or charged for a request its mockup or webhook_url refuses.
+  async function admit({ request, mockup }: AcceptRenderInput): Promise<Admitted> {
+    const artwork = checkAgainstMockup(request, mockup);
+    const template = mockup!; // checkAgainstMockup refuses an unknown mockup
+    if (request.webhook_url !== undefined) await deps.checkWebhookUrl(request.webhook_url, 'webhook_url');
+    return { template, artwork, price: renderCredits(outputSize(template, request.export_options.size)) };
+  }
+
+  // Phase 2: the queued row, claiming the Idempotency-Key in the same transaction.
+  async function claim(
+    { accountId, keyId, request, idempotency }: AcceptRenderInput,
+    { template, price }: Admitted,
+    now: Date,
+  ): Promise<Claim> {
+    const outcome = await store.create(
+      {
+        id: randomUUID(),
+        account_id: accountId,
+        key_id: keyId,
+        mockup_id: template.uuid,
+        inputs: request.smart_objects.map(toStoredRenderInput),
+        export_options: request.export_options,
+        webhook_url: request.webhook_url ?? null,
+        metadata: request.metadata ?? null,
+        credits_charged: price,
+        created_at: now,
+      },
+      idempotency,
     );
+    if (outcome.kind === 'conflict') throw new ApiError('IDEMPOTENCY_CONFLICT');
+    if (outcome.kind === 'claimed') return { kind: 'new', row: outcome.row };
+    const earlier = await store.find(accountId, outcome.renderId);
+    return earlier ? { kind: 'replay', row: earlier } : { kind: 'lost' };
+  }
+
+  // Phase 3: parking and charging are independent, so they run side by side; both must succeed
+  // before the enqueue. The charge still follows the row (never a charge without a row).
+  async function parkAndCharge(row: RenderRow, { artwork, price }: Admitted): Promise<void> {
+    const [parked, charged] = await Promise.allSettled([
+      park(row.id, artwork),
+      credits.charge(row.account_id, row.id, price),
+    ]);
+    if (parked.status === 'fulfilled' && charged.status === 'fulfilled') return;
+    if (parked.status === 'rejected') {
+      logger.warn({ err: parked.reason, render_id: row.id }, 'cannot park inline artwork');
+    }
+    await undoRefused(row, artwork, { charged: !isShortOfCredits(charged) });
+    throw charged.status === 'rejected' ? charged.reason : new ApiError('SERVICE_UNAVAILABLE');
+  }
+
+  // Phase 4: the job (jobId = render uuid), within enqueueTimeoutMs.
+  async function queue(row: RenderRow, { artwork }: Admitted): Promise<void> {
+    try {
+      await within(enqueueTimeoutMs, enqueue(row.id));
+    } catch (error) {
+      logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
+      await undoUnqueued(row, artwork);
+      throw new ApiError('SERVICE_UNAVAILABLE');
+    }
+  }
+
+  // Phase 5: counted on the key that asked; a miss is logged, never fails an accepted render.
+  async function countUsage(row: RenderRow, keyId: string | null, now: Date): Promise<void> {
+    if (keyId === null) return;
+    await usage(keyId, row.credits_charged, now).catch((error: unknown) => {
+      logger.warn({ err: error, render_id: row.id }, 'render usage not counted');
+    });
+  }
+
+  // Compensation of phase 3: refund (a timed-out charge may have been applied: refunding an
+  // uncharged render is a no-op), remove parked artwork, discard the row and its key.
+  async function undoRefused(row: RenderRow, artwork: InlineArtwork, { charged }: { charged: boolean }) {
+    if (charged) await refundCharge(row);
+    await removeParked(row.id, artwork.keys());
+    await discardRow(row);
+  }
+
+  // Compensation of phase 4: refund, fail the row and release its key, remove parked artwork.
+  async function undoUnqueued(row: RenderRow, artwork: InlineArtwork): Promise<void> {
+    const refunded = await refundCharge(row, () => store.markRefunded(row.account_id, row.id));
+    await failUnqueued(row, { refunded });
+    await removeParked(row.id, artwork.keys());
+  }
+
+  /** True when the refund is applied now; otherwise it is retried in the background, then `afterwards` runs. */
+  async function refundCharge(
+    row: RenderRow,
+    afterwards: () => Promise<void> = () => Promise.resolve(),
+  ): Promise<boolean> {
+    try {
+      await credits.refund(row.account_id, row.id);
+      return true;
+    } catch (error) {
+      logger.warn({ err: error, render_id: row.id }, 'credit refund failed: retrying in the background');
+      settleLater(`refund of render ${row.id}`, async () => {
+        await credits.refund(row.account_id, row.id);
+        await afterwards();
+      });
+      return false;
+    }
+  }
+
+  async function discardRow(row: RenderRow): Promise<void> {
+    await store.discard(row.account_id, row.id).catch((error: unknown) => {
+      logger.warn({ err: error, render_id: row.id }, 'cannot discard refused render: retrying');
+      settleLater(`discard of render ${row.id}`, () => store.discard(row.account_id, row.id));
+    });
+  }
+
+  async function failUnqueued(row: RenderRow, refund: { refunded: boolean }): Promise<void> {
+    const failedAt = clock.now();
+    await store.markUnqueued(row.account_id, row.id, failedAt, refund).catch((error: unknown) => {
+      logger.warn({ err: error, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
+      settleLater(`failing unqueued render ${row.id}`, () =>
+        store.markUnqueued(row.account_id, row.id, failedAt, refund),
+      );
+    });
   }
 
   async function park(renderId: string, artwork: InlineArtwork): Promise<void> {
@@ -81,126 +204,35 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
     );
   }
 
-  /** True when the refund is applied now; otherwise it is retried in the background, then `afterwards` runs. */
-  async function refundQuietly(
-    accountId: string,
-    renderId: string,
-    afterwards: () => Promise<void> = () => Promise.resolve(),
-  ): Promise<boolean> {
-    try {
-      await credits.refund(accountId, renderId);
-      return true;
-    } catch (error) {
-      logger.warn({ err: error, render_id: renderId }, 'credit refund failed: retrying in the background');
-      settleLater(`refund of render ${renderId}`, async () => {
-        await credits.refund(accountId, renderId);
-        await afterwards();
-      });
-      return false;
-    }
+  async function removeParked(renderId: string, uuids: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...uuids].map((uuid) => storage.delete(renderInputKey(renderId, uuid)).catch(() => undefined)),
+    );
   }
 
-  return async function accept({ accountId, keyId, request, mockup, idempotency }) {
-    const artwork = checkAgainstMockup(request, mockup);
-    const template = mockup!; // checkAgainstMockup refuses an unknown mockup
-    if (request.webhook_url !== undefined) await deps.checkWebhookUrl(request.webhook_url, 'webhook_url');
-    const price = renderCredits(outputSize(template, request.export_options.size));
+  return async function accept(input) {
+    const admitted = await admit(input);
     const now = clock.now();
-
-    for (let claim = 1; ; claim++) {
-      const row: RenderRow = {
-        id: randomUUID(),
-        account_id: accountId,
-        key_id: keyId,
-        mockup_id: template.uuid,
-        status: 'queued',
-        inputs: request.smart_objects.map(toStoredRenderInput),
-        export_options: request.export_options,
-        webhook_url: request.webhook_url ?? null,
-        metadata: request.metadata ?? null,
-        credits_charged: price,
-        credits_refunded: 0,
-        attempts: 0,
-        result_key: null,
-        result_width: null,
-        result_height: null,
-        result_format: null,
-        result_bytes: null,
-        result_warnings: null,
-        error_code: null,
-        error_message: null,
-        webhook_status: request.webhook_url ? 'pending' : null,
-        webhook_attempts: 0,
-        created_at: now,
-        started_at: null,
-        completed_at: null,
-      };
-      const outcome = await store.create(
-        {
-          ...row,
-          inputs: JSON.stringify(row.inputs),
-          export_options: JSON.stringify(row.export_options),
-          metadata: row.metadata ? JSON.stringify(row.metadata) : null,
-          result_warnings: null,
-        },
-        idempotency,
-      );
-      if (outcome.kind === 'conflict') throw new ApiError('IDEMPOTENCY_CONFLICT');
-      if (outcome.kind === 'replay') {
-        const earlier = await store.find(accountId, outcome.renderId);
-        if (earlier) return { row: earlier, replayed: true };
-        if (claim >= MAX_CLAIMS) throw new ApiError('SERVICE_UNAVAILABLE');
+    for (let attempt = 1; ; attempt++) {
+      const claimed = await claim(input, admitted, now);
+      if (claimed.kind === 'replay') return { row: claimed.row, replayed: true };
+      if (claimed.kind === 'lost') {
+        if (attempt >= MAX_CLAIMS) throw new ApiError('SERVICE_UNAVAILABLE');
         continue;
       }
-
-      // Parking and charging are independent: they run side by side, and both must succeed before
-      // the enqueue. The charge still follows the row (never a charge without a row); a charge whose
-      // parking failed is refunded, like a charge that timed out.
-      const [parked, charged] = await Promise.allSettled([
-        park(row.id, artwork),
-        credits.charge(accountId, row.id, price),
-      ]);
-      if (parked.status === 'rejected' || charged.status === 'rejected') {
-        const shortOfCredits =
-          charged.status === 'rejected' &&
-          charged.reason instanceof ApiError &&
-          charged.reason.code === 'INSUFFICIENT_CREDITS';
-        // A timed-out charge may have been applied: refunding an uncharged render is a no-op.
-        if (!shortOfCredits) await refundQuietly(accountId, row.id);
-        if (parked.status === 'rejected') {
-          logger.warn({ err: parked.reason, render_id: row.id }, 'cannot park inline artwork');
-        }
-        await removeParked(row.id, artwork.keys());
-        await store.discard(accountId, row.id).catch((error: unknown) => {
-          logger.warn({ err: error, render_id: row.id }, 'cannot discard refused render: retrying');
-          settleLater(`discard of render ${row.id}`, () => store.discard(accountId, row.id));
-        });
-        throw charged.status === 'rejected' ? charged.reason : new ApiError('SERVICE_UNAVAILABLE');
-      }
-
-      try {
-        await within(enqueueTimeoutMs, enqueue(row.id));
-      } catch (error) {
-        logger.warn({ err: error, render_id: row.id }, 'cannot enqueue render: refunding');
-        const refunded = await refundQuietly(accountId, row.id, () => store.markRefunded(accountId, row.id));
-        const failedAt = clock.now();
-        await store.markUnqueued(accountId, row.id, failedAt, { refunded }).catch((markError: unknown) => {
-          logger.warn({ err: markError, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
-          settleLater(`failing unqueued render ${row.id}`, () =>
-            store.markUnqueued(accountId, row.id, failedAt, { refunded }),
-          );
-        });
-        await removeParked(row.id, artwork.keys());
-        throw new ApiError('SERVICE_UNAVAILABLE');
-      }
-
+      await parkAndCharge(claimed.row, admitted);
+      await queue(claimed.row, admitted);
       deps.onAccepted?.();
-      if (keyId !== null) {
-        await usage(keyId, price, now).catch((error: unknown) => {
-          logger.warn({ err: error, render_id: row.id }, 'render usage not counted');
-        });
-      }
-      return { row, replayed: false };
+      await countUsage(claimed.row, input.keyId, now);
+      return { row: claimed.row, replayed: false };
     }
   };
+}
+
+function isShortOfCredits(charged: PromiseSettledResult<unknown>): boolean {
+  return (
+    charged.status === 'rejected' &&
+    charged.reason instanceof ApiError &&
+    charged.reason.code === 'INSUFFICIENT_CREDITS'
+  );
 }

@@ -1,20 +1,26 @@
-// The gateway's reads and writes of `renders.renders` and `renders.idempotency_keys`. Reads are
-// always scoped to the account: another account's render is simply not found.
-import type { Database, RenderRowStatus } from '@platen/db';
-import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { RendersTable } from '@platen/db';
+// The gateway's reads of `renders.renders`, its changes through the table's owner (@platen/db's
+// render records), and `renders.idempotency_keys`. Reads are always scoped to the account: another
+// account's render is simply not found.
+import {
+  createRenderRecords,
+  IllegalRenderChangeError,
+  type Database,
+  type NewRenderRecord,
+  type RenderRowStatus,
+  type RendersTable,
+} from '@platen/db';
+import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { ApiError } from '@platen/contracts';
 import { z } from 'zod';
 
 export type RenderRow = Selectable<RendersTable>;
-export type NewRenderRow = Insertable<RendersTable>;
 
 /** Idempotency keys older than this are forgotten: the key may be used again for a new render. */
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
 export type IdempotencyClaim =
-  { kind: 'claimed' } | { kind: 'replay'; renderId: string } | { kind: 'conflict' };
+  { kind: 'claimed'; row: RenderRow } | { kind: 'replay'; renderId: string } | { kind: 'conflict' };
 
 export interface RenderPage {
   rows: RenderRow[];
@@ -26,7 +32,10 @@ export interface RenderStore {
    * Inserts the render row, and first claims the Idempotency-Key when one is given, in one
    * transaction: a concurrent duplicate waits on the key until this commits, then sees the render.
    */
-  create(row: NewRenderRow, idempotency?: { key: string; requestHash: string }): Promise<IdempotencyClaim>;
+  create(
+    render: NewRenderRecord,
+    idempotency?: { key: string; requestHash: string },
+  ): Promise<IdempotencyClaim>;
   find(accountId: string, id: string): Promise<RenderRow | undefined>;
   list(query: {
     accountId: string;
@@ -37,11 +46,14 @@ export interface RenderStore {
   /** Undoes create() for a render that was never charged: the row and its idempotency key go. */
   discard(accountId: string, id: string): Promise<void>;
   /**
-   * A charged render that could not be queued: failed, its idempotency key released for a retry;
-   * `refunded` when the key-service already confirmed its refund.
+   * A charged render that could not be queued: failed (unless a worker took it meanwhile), its
+   * idempotency key released for a retry; `refunded` when the key-service already confirmed its refund.
    */
   markUnqueued(accountId: string, id: string, now: Date, refund: { refunded: boolean }): Promise<void>;
-  /** Records the refund the key-service confirmed: the render shows its credits given back. */
+  /**
+   * Records the refund the key-service confirmed: the render shows its credits given back. Throws
+   * IllegalRenderChangeError while the render is not failed yet, so a caller retrying later records it.
+   */
   markRefunded(accountId: string, id: string): Promise<void>;
 }
 
@@ -62,27 +74,26 @@ function decodeCursor(cursor: string): z.infer<typeof cursorSchema> {
 
 export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore {
   return {
-    async create(row, idempotency) {
+    async create(render, idempotency) {
       if (!idempotency) {
         // One statement, no transaction: three round trips fewer on the hot path.
-        await db.insertInto('renders.renders').values(row).execute();
-        return { kind: 'claimed' };
+        return { kind: 'claimed', row: await createRenderRecords({ db }).createQueued(render) };
       }
       return db.transaction().execute(async (trx) => {
         // An expired key is forgotten first, so it can be claimed again below.
         await trx
           .deleteFrom('renders.idempotency_keys')
-          .where('account_id', '=', row.account_id)
+          .where('account_id', '=', render.account_id)
           .where('key', '=', idempotency.key)
           .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`)
           .execute();
         const claimed = await trx
           .insertInto('renders.idempotency_keys')
           .values({
-            account_id: row.account_id,
+            account_id: render.account_id,
             key: idempotency.key,
             request_hash: idempotency.requestHash,
-            render_id: row.id,
+            render_id: render.id,
           })
           .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
           .returning('render_id')
@@ -91,15 +102,14 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
           const existing = await trx
             .selectFrom('renders.idempotency_keys')
             .select(['request_hash', 'render_id'])
-            .where('account_id', '=', row.account_id)
+            .where('account_id', '=', render.account_id)
             .where('key', '=', idempotency.key)
             .executeTakeFirstOrThrow();
           return existing.request_hash === idempotency.requestHash
             ? { kind: 'replay', renderId: existing.render_id }
             : { kind: 'conflict' };
         }
-        await trx.insertInto('renders.renders').values(row).execute();
-        return { kind: 'claimed' };
+        return { kind: 'claimed', row: await createRenderRecords({ db: trx }).createQueued(render) };
       });
     },
 
@@ -143,11 +153,7 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
           .where('account_id', '=', accountId)
           .where('render_id', '=', id)
           .execute();
-        await trx
-          .deleteFrom('renders.renders')
-          .where('id', '=', id)
-          .where('account_id', '=', accountId)
-          .execute();
+        await createRenderRecords({ db: trx }).discard({ id, accountId });
       });
     },
 
@@ -158,28 +164,23 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
           .where('account_id', '=', accountId)
           .where('render_id', '=', id)
           .execute();
-        await trx
-          .updateTable('renders.renders')
-          .set({
-            status: 'failed',
-            error_code: 'RENDER_FAILED',
-            error_message: 'The render could not be queued; its credits were refunded',
-            completed_at: now,
-            ...(refunded ? { credits_refunded: sql<number>`credits_charged` } : {}),
-          })
-          .where('id', '=', id)
-          .where('status', '=', 'queued')
-          .execute();
+        await createRenderRecords({ db: trx })
+          .markUnqueuedFailed(
+            { id, accountId },
+            {
+              code: 'RENDER_FAILED',
+              message: 'The render could not be queued; its credits were refunded',
+              refunded,
+            },
+            now,
+          )
+          .catch((error: unknown) => {
+            // A worker took the render meanwhile: it is the worker's to finish.
+            if (!(error instanceof IllegalRenderChangeError)) throw error;
+          });
       });
     },
 
-    async markRefunded(accountId, id) {
-      await db
-        .updateTable('renders.renders')
-        .set({ credits_refunded: sql<number>`credits_charged` })
-        .where('id', '=', id)
-        .where('account_id', '=', accountId)
-        .execute();
-    },
+    markRefunded: (accountId, id) => createRenderRecords({ db }).recordRefund({ id, accountId }),
   };
 }
