@@ -413,7 +413,7 @@ describe('importPsd: appearance', () => {
             { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
-        { name: 'Brighter', adjustment: { type: 'brightness/contrast', brightness: 20, contrast: 0 } },
+        { name: 'Posterized', adjustment: { type: 'posterize', levels: 4 } },
         {
           name: 'Faded group',
           opacity: 0.5,
@@ -426,8 +426,7 @@ describe('importPsd: appearance', () => {
       ],
     });
     expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Multiplied group', code: 'GROUP_BLEND_APPROXIMATED' }),
-      expect.objectContaining({ layer: 'Brighter', code: 'ADJUSTMENT_SKIPPED' }),
+      expect.objectContaining({ layer: 'Posterized', code: 'ADJUSTMENT_SKIPPED' }),
       expect.objectContaining({ layer: 'Faded group', code: 'GROUP_OPACITY_APPROXIMATED' }),
     ]);
     const dot = templateManifestSchema
@@ -615,7 +614,7 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
     ]);
   });
 
-  it('still warns for a group whose blend mode applies to more than one layer', async () => {
+  it('makes a group whose blend mode applies to more than one layer an isolated group, without a warning', async () => {
     const result = await imported({
       width: W,
       height: H,
@@ -630,12 +629,17 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
         },
       ],
     });
-    expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Group', code: 'GROUP_BLEND_APPROXIMATED' }),
-    ]);
+    expect(result.warnings).toEqual([]);
+    const group = templateManifestSchema.parse(result.manifest).layers.at(-1);
+    expect(group).toMatchObject({
+      type: 'group',
+      name: 'Group',
+      blend_mode: 'luminosity',
+      layers: [{ name: 'Group / Tint' }, { name: 'Group / Tint 2' }],
+    });
   });
 
-  it('warns for a normal group of several layers only when one of them blends with what is below it', async () => {
+  it('flattens a normal group of several layers unless one of them blends with what is below it', async () => {
     const group = (name: string, second: PsdBlendMode) => ({
       name,
       blendMode: 'normal' as const,
@@ -649,8 +653,16 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
       smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
       above: [group('Plain', 'normal'), group('Dissolving', 'dissolve'), group('Multiplying', 'multiply')],
     });
-    expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Multiplying', code: 'GROUP_BLEND_APPROXIMATED' }),
+    expect(result.warnings).toEqual([]);
+    const layers = templateManifestSchema.parse(result.manifest).layers;
+    expect(layers.map((layer) => [layer.type, layer.name])).toEqual([
+      ['image', 'Background'],
+      ['smart_object', 'Art'],
+      ['image', 'Plain / Tint'],
+      ['image', 'Plain / Tint 2'],
+      ['image', 'Dissolving / Tint'],
+      ['image', 'Dissolving / Tint 2'],
+      ['group', 'Multiplying'],
     ]);
   });
 });
