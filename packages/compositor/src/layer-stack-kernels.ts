@@ -16,7 +16,7 @@ import {
 } from './blend-modes.js';
 import type { AdjustmentFilter } from './filters/filter-model.js';
 import { applySmartFilters } from './filters/filter-stack.js';
-import type { PlacedGrey } from './raster.js';
+import type { PlacedGrey, Region } from './raster.js';
 import { intersect } from './raster.js';
 import { RGB_BLEND_FUNCTIONS } from './rgb-blend-modes.js';
 import type { BlendMode } from './template-model.js';
@@ -84,11 +84,16 @@ export function adjustCanvas(canvas: Canvas, step: AdjustmentDraw): void {
 export interface GroupDraw<Step> {
   steps: Step[];
   blend: BlendMode;
+  /** Composed over the canvas, then faded in by opacity × mask (blend unused). */
+  passThrough?: boolean;
   opacity: number;
   mask?: PlacedGrey;
 }
 
-/** Composes the group's steps (with `run`) over transparency inside the writable area, then blends the result. */
+/**
+ * Composes the group's steps (with `run`) over transparency inside the writable area, then blends
+ * the result; a pass-through group's over a copy of the canvas, then mixed back in.
+ */
 export function composeGroup<Step>(
   canvas: Canvas,
   group: GroupDraw<Step>,
@@ -97,6 +102,10 @@ export function composeGroup<Step>(
   let area = writableArea(canvas);
   if (area && group.mask) area = intersect(area, group.mask);
   if (!area || group.opacity <= 0) return;
+  if (group.passThrough) {
+    composePassThrough(canvas, area, group, run);
+    return;
+  }
   const layer: Canvas = {
     ...area,
     channels: 4,
@@ -112,4 +121,51 @@ export function composeGroup<Step>(
     group.opacity,
     group.mask,
   );
+}
+
+function composePassThrough<Step>(
+  canvas: Canvas,
+  area: Region,
+  group: GroupDraw<Step>,
+  run: (target: Canvas, steps: Step[]) => void,
+): void {
+  const cx = canvas.x ?? 0;
+  const cy = canvas.y ?? 0;
+  const stride = canvas.channels ?? 4;
+  const dst = canvas.data;
+  const inner: Canvas = {
+    ...area,
+    channels: stride,
+    clip: area,
+    ...(canvas.clipRows ? { clipRows: canvas.clipRows } : {}),
+    data: new Uint8ClampedArray(area.width * area.height * stride),
+  };
+  for (let y = 0; y < area.height; y++) {
+    const from = ((area.y + y - cy) * canvas.width + (area.x - cx)) * stride;
+    inner.data.set(dst.subarray(from, from + area.width * stride), y * area.width * stride);
+  }
+  run(inner, group.steps);
+  // Mixed with premultiplied colours: a pixel the group made transparent fades like an opaque one.
+  for (let y = area.y; y < area.y + area.height; y++) {
+    const [x0, x1] = writableRow(canvas, y, area.x, area.x + area.width);
+    for (let x = x0; x < x1; x++) {
+      const t = group.mask ? (group.opacity * greyAt(group.mask, x, y, 0)) / 255 : group.opacity;
+      if (t <= 0) continue;
+      const d = ((y - cy) * canvas.width + (x - cx)) * stride;
+      const s = ((y - area.y) * area.width + (x - area.x)) * stride;
+      const src = inner.data;
+      if (stride === 3) {
+        for (let c = 0; c < 3; c++) dst[d + c] = dst[d + c]! + (src[s + c]! - dst[d + c]!) * t;
+        continue;
+      }
+      const ab = dst[d + 3]! / 255;
+      const ag = src[s + 3]! / 255;
+      const ao = ab + (ag - ab) * t;
+      for (let c = 0; c < 3; c++) {
+        const premultiplied = dst[d + c]! * ab + (src[s + c]! * ag - dst[d + c]! * ab) * t;
+        dst[d + c] = ao > 0 ? premultiplied / ao : 0;
+      }
+      dst[d + 3] = ao * 255;
+    }
+  }
 }

@@ -193,6 +193,29 @@ describe('layer stack: adjustment layers and isolated groups', () => {
     expect(worst(raw, (x, y) => (x < W / 2 && inBox(BOX, x, y) ? ART : bgAt(x, y)))).toBeLessThanOrEqual(1);
   });
 
+  it('fades a pass-through group in as a whole: its adjustment still reaches the backdrop', async () => {
+    const { raw } = await render([
+      background,
+      {
+        type: 'group',
+        name: 'Through',
+        pass_through: true,
+        opacity: 0.6,
+        mask: { asset: 'left.png' },
+        layers: [
+          smartObject(),
+          { type: 'adjustment', name: 'Invert', filters: [{ kind: 'invert', params: {} }] },
+        ],
+      },
+    ]);
+    expect(
+      worst(raw, (x, y) => {
+        const inverted = withArt(x, y).map((v) => 255 - v);
+        return mix(bgAt(x, y), inverted, x < W / 2 ? 0.6 : 0);
+      }),
+    ).toBeLessThanOrEqual(1);
+  });
+
   it('keeps an adjustment inside an isolated group to the layers of that group', async () => {
     const { raw } = await render([
       background,

@@ -136,8 +136,10 @@ const GROUP_DEPTH_MAX = 16;
 export const TEMPLATE_LAYERS_MAX = 200;
 
 /**
- * An isolated group: its layers are composed on their own, over transparency (so their blend
- * modes and adjustments see only each other), and the result is blended as one layer.
+ * A group. Isolated (the default): its layers are composed on their own, over transparency (so
+ * their blend modes and adjustments see only each other), and the result is blended as one layer.
+ * Pass-through: its layers are composed over what is under the group, as if they were not grouped,
+ * and the result is faded in by the group's opacity and mask (`blend_mode` is not used).
  */
 export const groupLayerSchema = z.object({
   type: z.literal('group'),
@@ -146,6 +148,7 @@ export const groupLayerSchema = z.object({
     return z.array(templateLayerSchema).min(1).max(TEMPLATE_LAYERS_MAX);
   },
   blend_mode: blendModeSchema.default('normal'),
+  pass_through: z.boolean().default(false),
   opacity,
   mask: placedImageSchema.optional(),
 });
@@ -154,6 +157,7 @@ export interface GroupLayer {
   name: string;
   layers: TemplateLayer[];
   blend_mode: BlendMode;
+  pass_through: boolean;
   opacity: number;
   mask?: PlacedImage | undefined;
 }
@@ -162,6 +166,7 @@ export interface GroupLayerInput {
   name: string;
   layers: TemplateLayerInput[];
   blend_mode?: BlendMode | undefined;
+  pass_through?: boolean | undefined;
   opacity?: number | undefined;
   mask?: z.input<typeof placedImageSchema> | undefined;
 }

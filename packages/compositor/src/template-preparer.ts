@@ -77,18 +77,19 @@ export interface PreparedAdjustment {
   mask?: PlacedGrey;
 }
 
-/** An isolated group with a smart object inside: recomposed by renders. */
+/** A pass-through group, or an isolated group with a smart object inside (recomposed by renders). */
 export interface PreparedGroup {
   kind: 'group';
   steps: PreparedStep[];
+  passThrough?: boolean;
   blend: BlendMode;
   opacity: number;
   mask?: PlacedGrey;
 }
 
 export type PreparedStep = PreparedLayer | PreparedSmartObject | PreparedAdjustment | PreparedGroup;
-/** What never changes between renders. */
-type StaticStep = PreparedLayer | PreparedAdjustment;
+/** What never changes between renders (a group here holds no smart object). */
+type StaticStep = PreparedLayer | PreparedAdjustment | PreparedGroup;
 
 export interface PreparedTemplate {
   key: string;
@@ -411,6 +412,11 @@ async function prepareGroup(
   const children = await prepareLayers(prep, group.layers);
   const mask = group.mask ? cropGrey(await decoder.grey(group.mask), canvas, 0) : undefined;
   const blending = { blend: group.blend_mode, opacity: group.opacity, ...(mask ? { mask } : {}) };
+  if (group.pass_through) {
+    // Its layers meet what is under the group: only runs of normal layers can be merged.
+    const steps = await mergeNormalRuns(prep, children);
+    return steps.length > 0 ? { kind: 'group', passThrough: true, steps, ...blending } : null;
+  }
   const { below, above } = splitAtFirstDynamic(children);
   if (above.length === 0) {
     const image = await composeLayer(pool, canvas, below.map(staticStepOf));
@@ -439,7 +445,7 @@ async function composeLayer(
 
 /** A step a render must recompose: a smart object or a group holding one. */
 function isDynamic(step: PreparedStep): step is PreparedSmartObject | PreparedGroup {
-  return step.kind === 'smart' || step.kind === 'group';
+  return step.kind === 'smart' || (step.kind === 'group' && smartStepsOf(step.steps).length > 0);
 }
 
 /** The static steps under the first dynamic one (flattened once), and the rest. */
@@ -537,6 +543,9 @@ function defaultColorsOf(steps: readonly PreparedStep[]): string[] {
 }
 
 function staticStepOf(step: StaticStep): ComposeStep {
+  if (step.kind === 'group') {
+    return { ...groupBlending(step), kind: 'group', steps: staticStepsOf(step.steps, []) };
+  }
   return step.kind === 'layer' ? layerStep(step) : adjustStep(step);
 }
 
@@ -579,10 +588,16 @@ export function staticStepsOf(steps: readonly PreparedStep[], colors: readonly s
 
 export function groupBlending(group: PreparedGroup): {
   blend: BlendMode;
+  passThrough?: boolean;
   opacity: number;
   mask?: PlacedGrey;
 } {
-  return { blend: group.blend, opacity: group.opacity, ...(group.mask ? { mask: group.mask } : {}) };
+  return {
+    blend: group.blend,
+    ...(group.passThrough ? { passThrough: true } : {}),
+    opacity: group.opacity,
+    ...(group.mask ? { mask: group.mask } : {}),
+  };
 }
 
 const WHITE = '#ffffff';

@@ -427,12 +427,20 @@ describe('importPsd: appearance', () => {
     });
     expect(result.warnings).toEqual([
       expect.objectContaining({ layer: 'Posterized', code: 'ADJUSTMENT_SKIPPED' }),
-      expect.objectContaining({ layer: 'Faded group', code: 'GROUP_OPACITY_APPROXIMATED' }),
     ]);
-    const dot = templateManifestSchema
+    // The faded pass-through group is faded as a whole, its layers at their own opacity.
+    const faded = templateManifestSchema
       .parse(result.manifest)
-      .layers.find((layer) => layer.name === 'Faded group / Dot');
-    expect(dot).toMatchObject({ type: 'image', opacity: 0.502 });
+      .layers.find((layer) => layer.name === 'Faded group');
+    expect(faded).toMatchObject({
+      type: 'group',
+      pass_through: true,
+      opacity: 0.502,
+      layers: [
+        { name: 'Faded group / Dot', opacity: 1 },
+        { name: 'Faded group / Dot 2', opacity: 1 },
+      ],
+    });
   });
 });
 

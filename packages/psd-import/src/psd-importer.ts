@@ -98,7 +98,8 @@ interface OpenGroup {
   layer: {
     type: 'group';
     name: string;
-    blend_mode: StaticLayer['blend_mode'];
+    blend_mode?: StaticLayer['blend_mode'];
+    pass_through?: true;
     opacity: number;
     mask?: { asset: string; x: number; y: number };
   };
@@ -330,6 +331,10 @@ async function walkLayers(
     if (layer.hidden) continue;
     const layerOpacity = (layer.opacity ?? 1) * opacity;
 
+    if (layer.children && layer.clipping) {
+      await addClippedGroup(walk, layer, path, layerOpacity, psd);
+      continue;
+    }
     if (layer.children) {
       const blend = layer.blendMode ?? 'pass through';
       const sole = soleLayerOf(layer);
@@ -342,18 +347,8 @@ async function walkLayers(
         continue;
       }
       const masked = !!layer.mask?.imageData && !layer.mask.disabled;
-      if (blend === 'pass through') {
-        if ((layer.opacity ?? 1) < 1) {
-          warn(
-            walk,
-            path,
-            'GROUP_OPACITY_APPROXIMATED',
-            "The pass-through group's opacity is applied to each of its layers instead of the group as a whole.",
-          );
-        }
-        if (masked)
-          warn(walk, path, 'GROUP_MASK_SKIPPED', "The pass-through group's mask is not reproduced.");
-        await walkLayers(walk, layer.children, path, layerOpacity, psd);
+      if (blend === 'pass through' && (layer.opacity ?? 1) >= 1 && !masked) {
+        await walkLayers(walk, layer.children, path, opacity, psd);
         continue;
       }
       // A plain normal group whose layers would draw the same over the backdrop as over
@@ -409,29 +404,95 @@ function needsIsolation(layers: Layer[]): boolean {
   });
 }
 
-/** An isolated group: its layers walked into the group's own list, composed on their own. */
-async function addGroup(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+/** A group walked into its own list: isolated (composed on its own), or pass-through with its own
+ * opacity or mask (composed over what is under it, then faded in). */
+async function addGroup(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+  clippedTo?: OpenGroup,
+): Promise<void> {
   const index = ++walk.names;
-  const mask = await maskFor(walk, layer, walk.canvas, `group-${index}-mask.png`);
+  const mask = clippedTo
+    ? await alphaMask(walk, clippedTo.clipBase!.pixels, `group-${index}-mask.png`)
+    : await maskFor(walk, layer, walk.canvas, `group-${index}-mask.png`);
+  const passThrough = !clippedTo && (layer.blendMode ?? 'pass through') === 'pass through';
   const group: OpenGroup = {
     kind: 'group',
     layer: {
       type: 'group',
       name: toLayerName(path, 'Group'),
-      blend_mode: blendOf(walk, layer, path),
+      ...(passThrough ? { pass_through: true } : { blend_mode: blendOf(walk, layer, path) }),
       opacity: round(opacity),
       ...(mask ? { mask } : {}),
     },
     entries: [],
   };
-  const outer = walk.entries;
+  const outer = clippedTo ? clippedTo.entries : walk.entries;
+  const saved = walk.entries;
   outer.push(group);
   walk.entries = group.entries;
   try {
     await walkLayers(walk, layer.children ?? [], path, 1, psd);
   } finally {
-    walk.entries = outer;
+    walk.entries = saved;
   }
+}
+
+/**
+ * A group clipped to a pixel layer: composed on its own inside the clipping group, shown through
+ * the base's alpha as its mask (exact where the base is opaque or empty).
+ */
+async function addClippedGroup(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+): Promise<void> {
+  const base = clipBaseOf(walk);
+  if (base?.kind !== 'image' && !(base?.kind === 'group' && base.clipBase)) {
+    warn(
+      walk,
+      path,
+      'CLIPPING_SKIPPED',
+      'The group is clipped to nothing a group can be clipped to here (a pixel layer).',
+    );
+    return;
+  }
+  const group = clipGroupOf(walk, base);
+  const approximations = [
+    ...(partlyTransparent(group.clipBase!.pixels)
+      ? ['drawn over partly transparent pixels of its base as over opaque ones']
+      : []),
+    ...((layer.blendMode ?? 'pass through') === 'pass through'
+      ? ['its pass-through blending is drawn as normal']
+      : []),
+    ...(layer.mask?.imageData && !layer.mask.disabled ? ['its own mask is left out'] : []),
+  ];
+  if (approximations.length > 0) {
+    warn(
+      walk,
+      path,
+      'CLIPPING_APPROXIMATED',
+      `The clipped group is drawn approximately: ${approximations.join('; ')}.`,
+    );
+  }
+  await addGroup(walk, layer, path, opacity, psd, group);
+}
+
+/** A grey mask asset from an image's alpha (hidden outside it). */
+async function alphaMask(walk: Walk, pixels: Rgba & { box: Box }, name: string) {
+  const grey = new Uint8ClampedArray(pixels.data.length);
+  for (let i = 0; i < grey.length; i += 4) grey[i] = pixels.data[i + 3]!;
+  const made = await maskPng(
+    { box: pixels.box, grey: { ...pixels, data: grey }, defaultColor: 0 },
+    pixels.box,
+  );
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
 }
 
 /** An adjustment layer, or (clipped) one applied to the layer it is clipped to only. */
