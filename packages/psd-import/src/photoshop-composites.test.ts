@@ -83,6 +83,16 @@ describe("Photoshop's composites of real documents", () => {
     expect(mad).toBeLessThan(bound);
   });
 
+  it('names every fill or shape layer that stores no pixels instead of leaving it out silently', async () => {
+    const { warnings } = await compare('adjustment-fillers.psd');
+    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
+      ['Color Fill 1', 'FILL_SKIPPED'],
+      ['Polygon 1', 'FILL_SKIPPED'],
+      ['Polygon 2', 'FILL_SKIPPED'],
+      ['Ellipse 1', 'FILL_SKIPPED'],
+    ]);
+  });
+
   it.each([
     ['brightnesscontrast_rgb.psd', 'Brightness/Contrast'],
     ['huesaturation_colorize_rgb.psd', 'Hue/Saturation'],

@@ -675,6 +675,70 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
   });
 });
 
+describe('importPsd: layer stack', () => {
+  it('renders a smart object in a faded multiply group under an Invert adjustment as the formulas say', async () => {
+    const so = { name: 'Art', x: 20, y: 30, width: 200, height: 100 };
+    const CORNER = [0, 128, 255];
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [so],
+      group: {
+        name: 'Print',
+        blendMode: 'multiply',
+        opacity: 0.8,
+        // Screen over the group's transparency: its own colour, whatever is under the group.
+        inside: [
+          {
+            name: 'Corner',
+            blendMode: 'screen',
+            left: 0,
+            top: 0,
+            right: 10,
+            bottom: 10,
+            imageData: solidPixels(10, 10, CORNER as [number, number, number]),
+          },
+        ],
+      },
+      above: [{ name: 'Grade', opacity: 0.25, adjustment: { type: 'invert' } }],
+    });
+    expect(result.warnings).toEqual([]);
+    expect(templateManifestSchema.parse(result.manifest).layers.map((layer) => layer.type)).toEqual([
+      'image',
+      'group',
+      'adjustment',
+    ]);
+    const plain = golden({ position: { x: 20, y: 30, width: 200, height: 100 }, quad: null });
+    const [ours, art] = await Promise.all([
+      render(result.manifest, result.assets),
+      render(plain.manifest, plain.assets),
+    ]);
+    // Per pixel: the artwork (or the corner) multiplied onto the background at 80 %, then inverted at 25 %.
+    const expected: Raw = { width: W, data: Buffer.alloc(ours.data.length) };
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const inside = x >= so.x && x < so.x + so.width && y >= so.y && y < so.y + so.height;
+        const corner = x < 10 && y < 10;
+        for (let c = 0; c < 3; c++) {
+          const i = (y * W + x) * 3 + c;
+          const bg = BACKGROUND[c]!;
+          const group = inside ? art.data[i]! : corner ? CORNER[c]! : null;
+          const grouped = group === null ? bg : bg + ((bg * group) / 255 - bg) * 0.8;
+          expected.data[i] = Math.round(grouped + (255 - 2 * grouped) * 0.25);
+        }
+      }
+    }
+    expect(meanAbsDiff(ours, expected)).toBeLessThan(0.5);
+    for (const [x, y] of [
+      [60, 80],
+      [5, 5],
+    ] as const) {
+      expect(rgbAt(ours, x, y)).toEqual(rgbAt(expected, x, y));
+    }
+  });
+});
+
 describe('importPsd: refusals', () => {
   const expectCode = async (promise: Promise<unknown>, code: string) => {
     const error: unknown = await promise.then(

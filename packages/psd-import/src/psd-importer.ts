@@ -704,6 +704,17 @@ function addEffects(
 
 async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
   const own = pixelsOf(layer);
+  if (!own && layer.vectorFill) {
+    // Photoshop usually stores a fill or shape layer's pixels; without them it draws the layer
+    // from its fill settings and vector mask, which are not rasterised here.
+    warn(
+      walk,
+      path,
+      'FILL_SKIPPED',
+      `The ${layer.vectorFill.type === 'color' ? 'colour' : layer.vectorFill.type === 'pattern' ? 'pattern' : 'gradient'} fill layer stores no pixels: it is not drawn.`,
+    );
+    return;
+  }
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
