@@ -71,16 +71,16 @@ describe('layer stack: adjustment layers and isolated groups', () => {
     ]);
   });
 
-  async function render(layers: TemplateLayerInput[]) {
+  async function render(layers: TemplateLayerInput[], using = compositor) {
     const manifest = templateManifestSchema.parse({ width: W, height: H, layers });
-    const prepared = await compositor.prepare({ id: 'stack', version: ++version, manifest }, assets);
+    const prepared = await using.prepare({ id: 'stack', version: ++version, manifest }, assets);
     const inputs = smartObjectsOf(manifest).map((so) => ({
       uuid: so.uuid,
       asset: artwork,
       fit: 'fill' as const,
       rotate: 0,
     }));
-    const { data } = await compositor.render(prepared, inputs, { format: 'png' });
+    const { data } = await using.render(prepared, inputs, { format: 'png' });
     const raw = await sharp(data).removeAlpha().raw().toBuffer();
     return { raw, prepared };
   }
@@ -231,6 +231,33 @@ describe('layer stack: adjustment layers and isolated groups', () => {
     expect(
       worst(raw, (x, y) => (inBox(BOX, x, y) ? ART.map((v) => 255 - v) : bgAt(x, y))),
     ).toBeLessThanOrEqual(1);
+  });
+
+  it('draws the same pixels on a kernel thread (groups and adjustments cross to it intact)', async () => {
+    // The built worker: `npx tsc -p packages/compositor/tsconfig.build.json` first.
+    const pool = createKernelPool({
+      threads: 1,
+      workerUrl: new URL('../dist/kernel-worker.js', import.meta.url),
+    });
+    try {
+      const threaded = createCompositor({ pool, cacheBytes: 10_000_000 });
+      const layers: TemplateLayerInput[] = [
+        background,
+        {
+          type: 'group',
+          name: 'Group',
+          blend_mode: 'multiply',
+          opacity: 0.8,
+          layers: [tint(), smartObject({ blend_mode: 'screen' })],
+        },
+        { type: 'adjustment', name: 'Invert', filters: [{ kind: 'invert', params: {} }], opacity: 0.3 },
+      ];
+      const [inline, onThread] = await Promise.all([render(layers), render(layers, threaded)]);
+      expect(onThread.raw.equals(inline.raw)).toBe(true);
+      expect(worst(onThread.raw, (x, y) => bgAt(x, y))).toBeGreaterThan(10);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('refuses a blur in an adjustment layer, groups nested too deep and too many layers in groups', () => {
