@@ -432,15 +432,55 @@ async function prepareGroup(
   };
 }
 
-/** Steps composed over transparency on the canvas, cropped to what they cover (null: nothing). */
+/**
+ * Static steps composed over transparency, cropped to what they cover (null: nothing). Composed
+ * over the bounds of their layers only (adjustments change no pixel outside them), not the canvas.
+ */
 async function composeLayer(
   pool: KernelPool,
   canvas: Region,
   steps: ComposeStep[],
 ): Promise<PlacedRgba | null> {
-  if (steps.length === 0) return null;
-  const data = await pool.compose({ width: canvas.width, height: canvas.height, base: null, steps });
-  return cropToContent({ ...canvas, data });
+  const bounds = boundsOf(steps);
+  const area = bounds && intersect(canvas, bounds);
+  if (!area) return null;
+  const data = await pool.compose({
+    width: area.width,
+    height: area.height,
+    base: null,
+    steps: steps.map((step) => shiftStep(step, area.x, area.y)),
+  });
+  return cropToContent({ ...area, data });
+}
+
+/** Where static steps can leave pixels: their images' bounds. */
+function boundsOf(steps: readonly ComposeStep[]): Region | null {
+  let bounds: Region | null = null;
+  for (const step of steps) {
+    const own = step.kind === 'layer' ? step.image : step.kind === 'group' ? boundsOf(step.steps) : null;
+    if (own) bounds = bounds ? union(bounds, own) : own;
+  }
+  return bounds;
+}
+
+/** A static step moved by (−dx, −dy): onto a raster whose top-left is canvas (dx, dy). */
+function shiftStep(step: ComposeStep, dx: number, dy: number): ComposeStep {
+  const mask = 'mask' in step && step.mask ? { mask: shift(step.mask, dx, dy) } : {};
+  switch (step.kind) {
+    case 'layer': {
+      // Row spans are in canvas coordinates: left behind rather than shifted.
+      const { rows: _rows, ...image } = step.image;
+      return { ...step, image: shift(image, dx, dy), ...mask };
+    }
+    case 'adjust':
+      return { ...step, ...mask };
+    case 'group':
+      return { ...step, steps: step.steps.map((child) => shiftStep(child, dx, dy)), ...mask };
+    case 'color':
+      return { ...step, mask: shift(step.mask, dx, dy) };
+    case 'smart':
+      throw new RenderFailedError('a smart object cannot be pre-composed');
+  }
 }
 
 /** A step a render must recompose: a smart object or a group holding one. */
