@@ -83,6 +83,41 @@ describe("Photoshop's composites of real documents", () => {
     expect(mad).toBeLessThan(bound);
   });
 
+  // Three translucent circles over transparency in each mode (and a pass-through group). Dissolve
+  // (a random pattern), hard mix and vivid light (MAD 9 and 13 against Photoshop over the circles'
+  // half-transparent overlaps) are left out: they do not match yet.
+  it.each([
+    'color-burn',
+    'color-dodge',
+    'color',
+    'darken',
+    'darker-color',
+    'difference',
+    'divide',
+    'exclusion',
+    'hard-light',
+    'hue',
+    'lighten',
+    'lighter-color',
+    'linear-burn',
+    'linear-dodge',
+    'linear-light',
+    'luminosity',
+    'multiply',
+    'normal',
+    'overlay',
+    'pass-through',
+    'pin-light',
+    'saturation',
+    'screen',
+    'soft-light',
+    'subtract',
+  ])('blends layers in %s as Photoshop did', async (mode) => {
+    const { mad, warnings } = await compare(`blend-modes/${mode}.psd`);
+    expect(warnings).toEqual([]);
+    expect(mad).toBeLessThan(0.25);
+  });
+
   it('names every fill or shape layer that stores no pixels instead of leaving it out silently', async () => {
     const { warnings } = await compare('adjustment-fillers.psd');
     expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
