@@ -6,6 +6,8 @@ import type { Canvas } from './blend-modes.js';
 import { compositeOnto, multiplyColor } from './blend-modes.js';
 import type { PixelRaster, PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
 import { copyPixels, intersect } from './raster.js';
+import type { AdjustmentDraw, GroupDraw } from './layer-stack-kernels.js';
+import { adjustCanvas, composeGroup } from './layer-stack-kernels.js';
 import type { SmartObjectDraw } from './smart-object-kernel.js';
 import { drawSmartObject } from './smart-object-kernel.js';
 import type { BlendMode } from './template-model.js';
@@ -13,7 +15,9 @@ import type { BlendMode } from './template-model.js';
 export type ComposeStep =
   | { kind: 'layer'; image: PlacedRgba; blend: BlendMode; opacity: number; mask?: PlacedGrey }
   | { kind: 'color'; rgb: [number, number, number]; mask: PlacedGrey }
-  | ({ kind: 'smart' } & SmartObjectDraw);
+  | ({ kind: 'smart' } & SmartObjectDraw)
+  | ({ kind: 'adjust' } & AdjustmentDraw)
+  | ({ kind: 'group' } & GroupDraw<ComposeStep>);
 
 export interface ComposeTask {
   width: number;
@@ -62,10 +66,16 @@ export function runComposeTask(task: ComposeTask): Uint8Array {
     ...(task.rows ? { clipRows: task.rows } : {}),
     data: new Uint8ClampedArray(out.buffer, out.byteOffset, size),
   };
-  for (const step of task.steps) {
+  runSteps(canvas, task.steps);
+  return out;
+}
+
+function runSteps(canvas: Canvas, steps: ComposeStep[]): void {
+  for (const step of steps) {
     if (step.kind === 'layer') compositeOnto(canvas, step.image, step.blend, step.opacity, step.mask);
     else if (step.kind === 'color') multiplyColor(canvas, step.rgb, step.mask);
+    else if (step.kind === 'adjust') adjustCanvas(canvas, step);
+    else if (step.kind === 'group') composeGroup(canvas, step, runSteps);
     else drawSmartObject(canvas, step);
   }
-  return out;
 }

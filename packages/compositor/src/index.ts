@@ -30,5 +30,12 @@ export {
   smartFiltersSchema,
   SMART_FILTERS_MAX,
   FILTER_BLEND_MODES,
+  adjustmentFilterSchema,
+  adjustmentFiltersSchema,
 } from './filters/filter-model.js';
-export type { SmartFilter, SmartFilterInput, SmartFilterKind } from './filters/filter-model.js';
+export type {
+  AdjustmentFilter,
+  SmartFilter,
+  SmartFilterInput,
+  SmartFilterKind,
+} from './filters/filter-model.js';

@@ -5,7 +5,7 @@
 // file): one artwork drawn at each, so they must agree on what a render sees (size, required, print areas).
 import { BLEND_MODES, RENDER_SMART_OBJECTS_MAX, storableText, toStorableText } from '@platen/contracts';
 import { z } from 'zod';
-import { smartFiltersSchema } from './filters/filter-model.js';
+import { adjustmentFiltersSchema, smartFiltersSchema } from './filters/filter-model.js';
 
 // The blend modes are part of the public contract (a mockup's smart objects report theirs).
 export { BLEND_MODES, RENDER_SMART_OBJECTS_MAX } from '@platen/contracts';
@@ -116,16 +116,119 @@ export const smartObjectLayerSchema = z.object({
 });
 export type SmartObjectLayer = z.infer<typeof smartObjectLayerSchema>;
 
-export const templateLayerSchema = z.discriminatedUnion('type', [staticLayerSchema, smartObjectLayerSchema]);
-export type TemplateLayer = z.infer<typeof templateLayerSchema>;
+/**
+ * An adjustment layer: its filters run over what is under it in its group (the canvas at the top
+ * level), and the result replaces those colours with the layer's blend mode, opacity and mask; the
+ * alpha under it is kept (transparent stays transparent).
+ */
+export const adjustmentLayerSchema = z.object({
+  type: z.literal('adjustment'),
+  name: layerName,
+  filters: adjustmentFiltersSchema,
+  blend_mode: blendModeSchema.default('normal'),
+  opacity,
+  mask: placedImageSchema.optional(),
+});
+export type AdjustmentLayer = z.infer<typeof adjustmentLayerSchema>;
+
+const GROUP_DEPTH_MAX = 16;
+/** Layers of every depth a manifest may hold (groups not counted). */
+export const TEMPLATE_LAYERS_MAX = 200;
+
+/**
+ * A group. Isolated (the default): its layers are composed on their own, over transparency (so
+ * their blend modes and adjustments see only each other), and the result is blended as one layer.
+ * Pass-through: its layers are composed over what is under the group, as if they were not grouped,
+ * and the result is faded in by the group's opacity and mask (`blend_mode` is not used).
+ */
+export const groupLayerSchema = z.object({
+  type: z.literal('group'),
+  name: layerName,
+  get layers() {
+    return z.array(templateLayerSchema).min(1).max(TEMPLATE_LAYERS_MAX);
+  },
+  blend_mode: blendModeSchema.default('normal'),
+  pass_through: z.boolean().default(false),
+  opacity,
+  mask: placedImageSchema.optional(),
+});
+export interface GroupLayer {
+  type: 'group';
+  name: string;
+  layers: TemplateLayer[];
+  blend_mode: BlendMode;
+  pass_through: boolean;
+  opacity: number;
+  mask?: PlacedImage | undefined;
+}
+export interface GroupLayerInput {
+  type: 'group';
+  name: string;
+  layers: TemplateLayerInput[];
+  blend_mode?: BlendMode | undefined;
+  pass_through?: boolean | undefined;
+  opacity?: number | undefined;
+  mask?: z.input<typeof placedImageSchema> | undefined;
+}
+
+export type TemplateLayer = StaticLayer | SmartObjectLayer | AdjustmentLayer | GroupLayer;
+export type TemplateLayerInput =
+  | z.input<typeof staticLayerSchema>
+  | z.input<typeof smartObjectLayerSchema>
+  | z.input<typeof adjustmentLayerSchema>
+  | GroupLayerInput;
+
+export const templateLayerSchema: z.ZodType<TemplateLayer, TemplateLayerInput> = z.discriminatedUnion(
+  'type',
+  [staticLayerSchema, smartObjectLayerSchema, adjustmentLayerSchema, groupLayerSchema],
+);
+
+/** A layer as far as nesting goes: groups hold `layers`. */
+interface Nested {
+  type: string;
+  layers?: readonly Nested[];
+}
+
+/** Every layer under `layers`, groups' layers included, depth first in layer order. */
+export function* allLayersOf(layers: readonly Nested[]): Generator<Nested> {
+  for (const layer of layers) {
+    yield layer;
+    if (layer.layers) yield* allLayersOf(layer.layers);
+  }
+}
+
+function depthOf(layers: readonly Nested[]): number {
+  let deepest = 0;
+  for (const layer of layers) {
+    if (layer.layers) deepest = Math.max(deepest, 1 + depthOf(layer.layers));
+  }
+  return deepest;
+}
 
 export const templateManifestSchema = z
   .object({
     width: dimension,
     height: dimension,
-    layers: z.array(templateLayerSchema).min(1).max(200),
+    layers: z.array(templateLayerSchema).min(1).max(TEMPLATE_LAYERS_MAX),
   })
   .superRefine((manifest, ctx) => {
+    const count = [...allLayersOf(manifest.layers)].filter((layer) => layer.type !== 'group').length;
+    if (count > TEMPLATE_LAYERS_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the template has ${count} layers; at most ${TEMPLATE_LAYERS_MAX} are allowed`,
+        path: ['layers'],
+      });
+      return;
+    }
+    if (depthOf(manifest.layers) > GROUP_DEPTH_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `groups nest at most ${GROUP_DEPTH_MAX} deep`,
+        path: ['layers'],
+      });
+      return;
+    }
     const first = new Map<string, SmartObjectLayer>();
     for (const layer of smartObjectPlacementsOf(manifest)) {
       const seen = first.get(layer.uuid);
@@ -156,15 +259,15 @@ export type TemplateManifestInput = z.input<typeof templateManifestSchema>;
 /** Layer images by asset name: PNG, JPEG or WebP bytes. */
 export type TemplateAssets = Map<string, Buffer>;
 
-/** Every smart object layer in layer order, placements of one smart object included. */
-export function smartObjectPlacementsOf(manifest: {
-  layers: readonly { type: string }[];
-}): SmartObjectLayer[] {
-  return manifest.layers.filter((layer): layer is SmartObjectLayer => layer.type === 'smart_object');
+/** Every smart object layer in layer order (groups' included), placements of one smart object included. */
+export function smartObjectPlacementsOf(manifest: { layers: readonly Nested[] }): SmartObjectLayer[] {
+  return [...allLayersOf(manifest.layers)].filter(
+    (layer) => layer.type === 'smart_object',
+  ) as unknown as SmartObjectLayer[];
 }
 
 /** One entry per smart object (its bottom-most placement), in the order they first appear. */
-export function smartObjectsOf(manifest: { layers: readonly { type: string }[] }): SmartObjectLayer[] {
+export function smartObjectsOf(manifest: { layers: readonly Nested[] }): SmartObjectLayer[] {
   const seen = new Set<string>();
   return smartObjectPlacementsOf(manifest).filter((layer) => {
     if (seen.has(layer.uuid)) return false;
@@ -185,9 +288,13 @@ function samePlacementContract(a: SmartObjectLayer, b: SmartObjectLayer): boolea
 /** Every asset name the manifest refers to. */
 export function assetNamesOf(manifest: TemplateManifest): Set<string> {
   const names = new Set<string>();
-  for (const layer of manifest.layers) {
+  for (const layer of allLayersOf(manifest.layers) as unknown as Iterable<TemplateLayer>) {
     if (layer.type === 'image') {
       names.add(layer.asset);
+      if (layer.mask) names.add(layer.mask.asset);
+      continue;
+    }
+    if (layer.type === 'adjustment' || layer.type === 'group') {
       if (layer.mask) names.add(layer.mask.asset);
       continue;
     }

@@ -1,8 +1,9 @@
-// Turns a manifest plus its images into what renders reuse: every layer decoded once, the static
-// layers below the first smart object flattened into one base, runs of normal static layers above
-// merged, maps cropped to the region each smart object can touch, mesh fields rasterised, and the
-// whole static canvas (every static layer, default product colours) composed once: a render only
-// recomposes the smart objects' regions and copies the rest.
+// Turns a manifest plus its images into what renders reuse: every layer decoded once, groups
+// without a smart object composed into one layer, the static layers below the first smart object
+// flattened into one base (per group too), runs of normal static layers above merged, maps cropped
+// to the region each smart object can touch, mesh fields rasterised, and the whole static canvas
+// (every static layer and adjustment, default product colours) composed once: a render only
+// recomposes the smart objects' regions (adjustments and groups above them included) and copies the rest.
 import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
@@ -25,13 +26,17 @@ import {
 } from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
 import { smartObjectRows } from './smart-object-kernel.js';
+import type { AdjustmentFilter } from './filters/filter-model.js';
 import type {
+  AdjustmentLayer,
   BlendMode,
+  GroupLayer,
   PlacedImage,
   Quad,
   SmartObjectLayer,
   StaticLayer,
   TemplateAssets,
+  TemplateLayer,
   TemplateManifest,
 } from './template-model.js';
 import { assetNamesOf } from './template-model.js';
@@ -63,6 +68,29 @@ export interface PreparedSmartObject {
   content?: PreparedLayer;
 }
 
+/** An adjustment layer over what is under it (see layer-stack-kernels.ts). */
+export interface PreparedAdjustment {
+  kind: 'adjust';
+  filters: AdjustmentFilter[];
+  blend: BlendMode;
+  opacity: number;
+  mask?: PlacedGrey;
+}
+
+/** A pass-through group, or an isolated group with a smart object inside (recomposed by renders). */
+export interface PreparedGroup {
+  kind: 'group';
+  steps: PreparedStep[];
+  passThrough?: boolean;
+  blend: BlendMode;
+  opacity: number;
+  mask?: PlacedGrey;
+}
+
+export type PreparedStep = PreparedLayer | PreparedSmartObject | PreparedAdjustment | PreparedGroup;
+/** What never changes between renders (a group here holds no smart object). */
+type StaticStep = PreparedLayer | PreparedAdjustment | PreparedGroup;
+
 export interface PreparedTemplate {
   key: string;
   width: number;
@@ -79,7 +107,8 @@ export interface PreparedTemplate {
   /** The static layers below the first smart object, where renders replay the steps from: the
    * smart objects' regions, or the whole canvas when product colours may differ from `canvas`'s. */
   base: PixelRaster;
-  steps: (PreparedLayer | PreparedSmartObject)[];
+  /** Layer order; smart objects may sit inside groups. */
+  steps: PreparedStep[];
   /** Bytes held, for the cache bound. */
   bytes: number;
 }
@@ -220,6 +249,13 @@ export interface PrepareInput {
   pool: KernelPool;
 }
 
+/** What the preparation phases share: the canvas, decoded assets and the pool. */
+interface Preparation {
+  canvas: Region;
+  decoder: Decoder;
+  pool: KernelPool;
+}
+
 export async function prepareTemplate({
   key,
   manifest,
@@ -227,86 +263,247 @@ export async function prepareTemplate({
   media,
   pool,
 }: PrepareInput): Promise<PreparedTemplate> {
-  for (const name of assetNamesOf(manifest)) {
-    if (!assets.has(name)) throw new RenderFailedError(`template asset "${name}" is missing`);
-  }
-  const decoder = createDecoder(assets, media);
+  checkAssets(manifest, assets);
   const canvas: Region = { x: 0, y: 0, width: manifest.width, height: manifest.height };
-
-  const prepareStatic = async (layer: StaticLayer): Promise<PreparedLayer | null> => {
-    const decoded = await decoder.rgba(layer);
-    const visible = intersect(canvas, decoded);
-    const image = visible ? cropToContent(cropRgba(decoded, visible)) : null;
-    if (!image) return null;
-    const mask = layer.mask ? cropGrey(await decoder.grey(layer.mask), image, 0) : undefined;
-    return {
-      kind: 'layer',
-      image,
-      blend: layer.blend_mode,
-      opacity: layer.opacity,
-      ...(mask ? { mask } : {}),
-    };
-  };
-
-  const prepareSmart = async (layer: SmartObjectLayer): Promise<PreparedSmartObject | null> => {
-    const geometry = geometryOf(layer, canvas);
-    if (!geometry) return null;
-    const { region } = geometry;
-    const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
-    if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);
-    if (layer.displacement) {
-      prepared.displacement = {
-        map: cropGrey(await decoder.grey(layer.displacement), region, 128),
-        strength: layer.displacement.strength,
-      };
-    }
-    if (layer.shading) {
-      const image = cropToContent(cropRgba(await decoder.rgba(layer.shading), region));
-      if (image)
-        prepared.shading = { image, blend: layer.shading.blend_mode, opacity: layer.shading.opacity };
-    }
-    if (layer.content && !layer.required) {
-      const content = await prepareStatic({
-        type: 'image',
-        name: layer.name,
-        ...layer.content,
-        blend_mode: layer.blend_mode,
-        opacity: layer.opacity,
-        ...(layer.mask ? { mask: layer.mask } : {}),
-      });
-      if (content) prepared.content = content;
-    }
-    if (layer.color) {
-      const visible = cropGrey(await decoder.grey(layer.color.mask), canvas, 0);
-      prepared.color = {
-        mask: cropGreyToContent(visible) ?? { x: 0, y: 0, width: 0, height: 0, data: new Uint8Array(0) },
-        default: hexToKey(layer.color.default),
-        allowed: layer.color.allowed ? new Set(layer.color.allowed.map(hexToKey)) : null,
-      };
-    }
-    return prepared;
-  };
-
-  const firstSmart = manifest.layers.findIndex((layer) => layer.type === 'smart_object');
-  const belowCount = firstSmart === -1 ? manifest.layers.length : firstSmart;
-  const prepared = await Promise.all(
-    manifest.layers.map((layer) => (layer.type === 'image' ? prepareStatic(layer) : prepareSmart(layer))),
-  );
-
-  const below = prepared.slice(0, belowCount).filter((step): step is PreparedLayer => step !== null);
+  const prep: Preparation = { canvas, decoder: createDecoder(assets, media), pool };
+  const prepared = await prepareLayers(prep, manifest.layers);
+  const { below, above } = splitAtFirstDynamic(prepared);
   const flatBase = await pool.compose({
     width: canvas.width,
     height: canvas.height,
     base: null,
-    steps: below.map(layerStep),
+    steps: below.map(staticStepOf),
   });
+  const steps = (await mergeNormalRuns(prep, above)).map(shareStep);
+  const opaque = isOpaque(flatBase);
+  const channels = opaque ? 3 : 4;
+  const defaults = defaultColorsOf(steps);
+  const staticCanvas = await composeStaticCanvas(prep, flatBase, channels, staticStepsOf(steps, defaults));
+  const base = replayBaseOf(prep, flatBase, channels, steps, staticCanvas);
+  const distinctBase = base.data !== staticCanvas;
+  return {
+    key,
+    width: canvas.width,
+    height: canvas.height,
+    opaque,
+    channels,
+    canvas: staticCanvas,
+    canvasColors: colorKeyOf(defaults),
+    base,
+    steps,
+    bytes:
+      staticCanvas.byteLength +
+      (distinctBase ? base.data.byteLength : 0) +
+      steps.reduce((sum, step) => sum + stepBytes(step), 0),
+  };
+}
 
-  // Above the first smart object, consecutive normal layers merge into one (source-over is
-  // associative); a layer with another blend mode must meet the pixels under it, so it stays.
-  const steps: (PreparedLayer | PreparedSmartObject)[] = [];
+function checkAssets(manifest: TemplateManifest, assets: TemplateAssets): void {
+  for (const name of assetNamesOf(manifest)) {
+    if (!assets.has(name)) throw new RenderFailedError(`template asset "${name}" is missing`);
+  }
+}
+
+/** Every layer decoded and cropped to what it can show; groups without a smart object composed. */
+async function prepareLayers(prep: Preparation, layers: readonly TemplateLayer[]): Promise<PreparedStep[]> {
+  const prepared = await Promise.all(
+    layers.map((layer): Promise<PreparedStep | null> => {
+      switch (layer.type) {
+        case 'image':
+          return prepareStatic(prep, layer);
+        case 'smart_object':
+          return prepareSmart(prep, layer);
+        case 'adjustment':
+          return prepareAdjustment(prep, layer);
+        case 'group':
+          return prepareGroup(prep, layer);
+      }
+    }),
+  );
+  return prepared.filter((step): step is PreparedStep => step !== null);
+}
+
+async function prepareStatic(
+  { canvas, decoder }: Preparation,
+  layer: StaticLayer,
+): Promise<PreparedLayer | null> {
+  const decoded = await decoder.rgba(layer);
+  const visible = intersect(canvas, decoded);
+  const image = visible ? cropToContent(cropRgba(decoded, visible)) : null;
+  if (!image) return null;
+  const mask = layer.mask ? cropGrey(await decoder.grey(layer.mask), image, 0) : undefined;
+  return {
+    kind: 'layer',
+    image,
+    blend: layer.blend_mode,
+    opacity: layer.opacity,
+    ...(mask ? { mask } : {}),
+  };
+}
+
+async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise<PreparedSmartObject | null> {
+  const { canvas, decoder } = prep;
+  const geometry = geometryOf(layer, canvas);
+  if (!geometry) return null;
+  const { region } = geometry;
+  const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
+  if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);
+  if (layer.displacement) {
+    prepared.displacement = {
+      map: cropGrey(await decoder.grey(layer.displacement), region, 128),
+      strength: layer.displacement.strength,
+    };
+  }
+  if (layer.shading) {
+    const image = cropToContent(cropRgba(await decoder.rgba(layer.shading), region));
+    if (image) prepared.shading = { image, blend: layer.shading.blend_mode, opacity: layer.shading.opacity };
+  }
+  if (layer.content && !layer.required) {
+    const content = await prepareStatic(prep, {
+      type: 'image',
+      name: layer.name,
+      ...layer.content,
+      blend_mode: layer.blend_mode,
+      opacity: layer.opacity,
+      ...(layer.mask ? { mask: layer.mask } : {}),
+    });
+    if (content) prepared.content = content;
+  }
+  if (layer.color) {
+    const visible = cropGrey(await decoder.grey(layer.color.mask), canvas, 0);
+    prepared.color = {
+      mask: cropGreyToContent(visible) ?? { x: 0, y: 0, width: 0, height: 0, data: new Uint8Array(0) },
+      default: hexToKey(layer.color.default),
+      allowed: layer.color.allowed ? new Set(layer.color.allowed.map(hexToKey)) : null,
+    };
+  }
+  return prepared;
+}
+
+async function prepareAdjustment(
+  { canvas, decoder }: Preparation,
+  layer: AdjustmentLayer,
+): Promise<PreparedAdjustment | null> {
+  if (layer.opacity <= 0) return null;
+  const mask = layer.mask
+    ? cropGreyToContent(cropGrey(await decoder.grey(layer.mask), canvas, 0))
+    : undefined;
+  if (mask === null) return null;
+  return {
+    kind: 'adjust',
+    filters: layer.filters,
+    blend: layer.blend_mode,
+    opacity: layer.opacity,
+    ...(mask ? { mask } : {}),
+  };
+}
+
+/**
+ * A group with a smart object inside stays a group (renders recompose it), its static layers below
+ * the first smart object flattened and normal runs merged; any other group is composed here, once,
+ * into one layer with the group's blend mode, opacity and mask.
+ */
+async function prepareGroup(
+  prep: Preparation,
+  group: GroupLayer,
+): Promise<PreparedLayer | PreparedGroup | null> {
+  const { canvas, decoder, pool } = prep;
+  if (group.opacity <= 0) return null;
+  const children = await prepareLayers(prep, group.layers);
+  const mask = group.mask ? cropGrey(await decoder.grey(group.mask), canvas, 0) : undefined;
+  const blending = { blend: group.blend_mode, opacity: group.opacity, ...(mask ? { mask } : {}) };
+  if (group.pass_through) {
+    // Its layers meet what is under the group: only runs of normal layers can be merged.
+    const steps = await mergeNormalRuns(prep, children);
+    return steps.length > 0 ? { kind: 'group', passThrough: true, steps, ...blending } : null;
+  }
+  const { below, above } = splitAtFirstDynamic(children);
+  if (above.length === 0) {
+    const image = await composeLayer(pool, canvas, below.map(staticStepOf));
+    if (!image) return null;
+    return { kind: 'layer', image, ...blending, ...(mask ? { mask: cropGrey(mask, image, 0) } : {}) };
+  }
+  const flat = below.length > 0 ? await composeLayer(pool, canvas, below.map(staticStepOf)) : null;
+  const steps = await mergeNormalRuns(prep, above);
+  return {
+    kind: 'group',
+    steps: flat ? [{ kind: 'layer', image: flat, blend: 'normal', opacity: 1 }, ...steps] : steps,
+    ...blending,
+  };
+}
+
+/**
+ * Static steps composed over transparency, cropped to what they cover (null: nothing). Composed
+ * over the bounds of their layers only (adjustments change no pixel outside them), not the canvas.
+ */
+async function composeLayer(
+  pool: KernelPool,
+  canvas: Region,
+  steps: ComposeStep[],
+): Promise<PlacedRgba | null> {
+  const bounds = boundsOf(steps);
+  const area = bounds && intersect(canvas, bounds);
+  if (!area) return null;
+  const data = await pool.compose({
+    width: area.width,
+    height: area.height,
+    base: null,
+    steps: steps.map((step) => shiftStep(step, area.x, area.y)),
+  });
+  return cropToContent({ ...area, data });
+}
+
+/** Where static steps can leave pixels: their images' bounds. */
+function boundsOf(steps: readonly ComposeStep[]): Region | null {
+  let bounds: Region | null = null;
+  for (const step of steps) {
+    const own = step.kind === 'layer' ? step.image : step.kind === 'group' ? boundsOf(step.steps) : null;
+    if (own) bounds = bounds ? union(bounds, own) : own;
+  }
+  return bounds;
+}
+
+/** A static step moved by (−dx, −dy): onto a raster whose top-left is canvas (dx, dy). */
+function shiftStep(step: ComposeStep, dx: number, dy: number): ComposeStep {
+  const mask = 'mask' in step && step.mask ? { mask: shift(step.mask, dx, dy) } : {};
+  switch (step.kind) {
+    case 'layer': {
+      // Row spans are in canvas coordinates: left behind rather than shifted.
+      const { rows: _rows, ...image } = step.image;
+      return { ...step, image: shift(image, dx, dy), ...mask };
+    }
+    case 'adjust':
+      return { ...step, ...mask };
+    case 'group':
+      return { ...step, steps: step.steps.map((child) => shiftStep(child, dx, dy)), ...mask };
+    case 'color':
+      return { ...step, mask: shift(step.mask, dx, dy) };
+    case 'smart':
+      throw new RenderFailedError('a smart object cannot be pre-composed');
+  }
+}
+
+/** A step a render must recompose: a smart object or a group holding one. */
+function isDynamic(step: PreparedStep): step is PreparedSmartObject | PreparedGroup {
+  return step.kind === 'smart' || (step.kind === 'group' && smartStepsOf(step.steps).length > 0);
+}
+
+/** The static steps under the first dynamic one (flattened once), and the rest. */
+function splitAtFirstDynamic(steps: PreparedStep[]): { below: StaticStep[]; above: PreparedStep[] } {
+  const first = steps.findIndex(isDynamic);
+  const count = first === -1 ? steps.length : first;
+  return { below: steps.slice(0, count) as StaticStep[], above: steps.slice(count) };
+}
+
+/**
+ * Consecutive normal layers merge into one (source-over is associative); a layer with another blend
+ * mode must meet the pixels under it, so it stays, and so do adjustments, smart objects and groups.
+ */
+async function mergeNormalRuns({ pool }: Preparation, steps: PreparedStep[]): Promise<PreparedStep[]> {
+  const out: PreparedStep[] = [];
   let run: PreparedLayer[] = [];
   const flushRun = async () => {
-    if (run.length === 1) steps.push(run[0]!);
+    if (run.length === 1) out.push(run[0]!);
     if (run.length > 1) {
       const area = run.map((layer) => layer.image as Region).reduce(union);
       const merged = await pool.compose({
@@ -322,93 +519,125 @@ export async function prepareTemplate({
         ),
       });
       const image = cropToContent({ ...area, data: merged });
-      if (image) steps.push({ kind: 'layer', image, blend: 'normal', opacity: 1 });
+      if (image) out.push({ kind: 'layer', image, blend: 'normal', opacity: 1 });
     }
     run = [];
   };
-  for (const step of prepared.slice(belowCount)) {
-    if (!step) continue;
+  for (const step of steps) {
     if (step.kind === 'layer' && step.blend === 'normal') {
       run.push(step);
       continue;
     }
     await flushRun();
-    steps.push(step);
+    out.push(step);
   }
   await flushRun();
+  return out;
+}
 
-  const shared = steps.map(shareStep);
-  const opaque = isOpaque(flatBase);
-  const channels = opaque ? 3 : 4;
+/** Every static layer with the default product colours over the flattened base. */
+async function composeStaticCanvas(
+  { canvas, pool }: Preparation,
+  flatBase: Uint8Array | Uint8ClampedArray,
+  channels: 3 | 4,
+  staticSteps: ComposeStep[],
+): Promise<Uint8Array> {
+  if (staticSteps.length === 0) return sharedCopy(channels === 4 ? flatBase : dropAlpha(flatBase));
   const whole: PixelRaster = { ...canvas, channels: 4, data: flatBase };
-  const smart = shared.filter((step): step is PreparedSmartObject => step.kind === 'smart');
-  const colored = smart.some((step) => step.color);
-  const defaults = defaultColorsOf(shared);
-  const staticSteps = staticStepsOf(shared, defaults);
-
-  const staticCanvas = sharedCopy(
-    staticSteps.length === 0
-      ? channels === 4
-        ? flatBase
-        : dropAlpha(flatBase)
-      : await pool.compose({ ...canvas, channels, base: null, start: whole, steps: staticSteps }),
+  return sharedCopy(
+    await pool.compose({ ...canvas, channels, base: null, start: whole, steps: staticSteps }),
   );
-  let base: PixelRaster;
-  if (staticSteps.length === 0 || smart.length === 0) {
-    // Nothing static above the smart objects (or nothing to replay): the static canvas is the base.
-    base = { ...canvas, channels, data: staticCanvas };
-  } else {
-    // Another product colour needs the whole base (for a new static canvas), else the regions do.
-    const area = colored ? canvas : smart.map((step) => step.region).reduce(union);
-    const crop = cropRgba({ ...canvas, data: flatBase }, area);
-    base = { ...crop, channels, data: sharedCopy(channels === 4 ? crop.data : dropAlpha(crop.data)) };
+}
+
+/** Where renders replay their steps from: the static canvas when nothing static lies above the
+ * smart objects, else the flattened base (the whole of it when product colours may change). */
+function replayBaseOf(
+  { canvas }: Preparation,
+  flatBase: Uint8Array | Uint8ClampedArray,
+  channels: 3 | 4,
+  steps: PreparedStep[],
+  staticCanvas: Uint8Array,
+): PixelRaster {
+  const smart = smartStepsOf(steps);
+  if (smart.length === 0 || staticStepsOf(steps, defaultColorsOf(steps)).length === 0) {
+    return { ...canvas, channels, data: staticCanvas };
   }
-  const distinctBase = base.data !== staticCanvas;
-  return {
-    key,
-    width: canvas.width,
-    height: canvas.height,
-    opaque,
-    channels,
-    canvas: staticCanvas,
-    canvasColors: colorKeyOf(defaults),
-    base,
-    steps: shared,
-    bytes:
-      staticCanvas.byteLength +
-      (distinctBase ? base.data.byteLength : 0) +
-      shared.reduce((sum, step) => sum + stepBytes(step), 0),
-  };
+  const colored = smart.some((step) => step.color);
+  const area = colored ? canvas : smart.map((step) => step.region).reduce(union);
+  const crop = cropRgba({ ...canvas, data: flatBase }, area);
+  return { ...crop, channels, data: sharedCopy(channels === 4 ? crop.data : dropAlpha(crop.data)) };
+}
+
+/** Every smart object step in layer order, those inside groups included. */
+export function smartStepsOf(steps: readonly PreparedStep[]): PreparedSmartObject[] {
+  return steps.flatMap((step) =>
+    step.kind === 'smart' ? [step] : step.kind === 'group' ? smartStepsOf(step.steps) : [],
+  );
 }
 
 /** The default product colour of each smart object that takes one ('' for white: no change). */
-function defaultColorsOf(steps: (PreparedLayer | PreparedSmartObject)[]): string[] {
-  return steps.flatMap((step) =>
-    step.kind === 'smart' && step.color ? [step.color.default === WHITE ? '' : step.color.default] : [],
+function defaultColorsOf(steps: readonly PreparedStep[]): string[] {
+  return smartStepsOf(steps).flatMap((step) =>
+    step.color ? [step.color.default === WHITE ? '' : step.color.default] : [],
   );
+}
+
+function staticStepOf(step: StaticStep): ComposeStep {
+  if (step.kind === 'group') {
+    return { ...groupBlending(step), kind: 'group', steps: staticStepsOf(step.steps, []) };
+  }
+  return step.kind === 'layer' ? layerStep(step) : adjustStep(step);
+}
+
+export function adjustStep(step: PreparedAdjustment): ComposeStep {
+  return {
+    kind: 'adjust',
+    filters: step.filters,
+    blend: step.blend,
+    opacity: step.opacity,
+    ...(step.mask ? { mask: step.mask } : {}),
+  };
 }
 
 /**
  * The steps that make the static canvas for the given product colours (one per colour-taking smart
- * object, in layer order; '' = none): static layers, colour fills and the smart objects' own
- * content, no artwork.
+ * object, in layer order; '' = none): static layers, adjustments, groups, colour fills and the
+ * smart objects' own content, no artwork.
  */
-export function staticStepsOf(
-  steps: (PreparedLayer | PreparedSmartObject)[],
-  colors: readonly string[],
-): ComposeStep[] {
-  const out: ComposeStep[] = [];
-  let next = 0;
-  for (const step of steps) {
-    if (step.kind === 'layer') {
-      out.push(layerStep(step));
-    } else if (step.color) {
-      const hex = colors[next++] ?? '';
-      if (hex !== '') out.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
+export function staticStepsOf(steps: readonly PreparedStep[], colors: readonly string[]): ComposeStep[] {
+  const next = { index: 0 };
+  const walk = (list: readonly PreparedStep[]): ComposeStep[] => {
+    const out: ComposeStep[] = [];
+    for (const step of list) {
+      if (step.kind === 'layer') out.push(layerStep(step));
+      else if (step.kind === 'adjust') out.push(adjustStep(step));
+      else if (step.kind === 'group')
+        out.push({ ...groupBlending(step), kind: 'group', steps: walk(step.steps) });
+      else {
+        if (step.color) {
+          const hex = colors[next.index++] ?? '';
+          if (hex !== '') out.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
+        }
+        if (step.content) out.push(layerStep(step.content));
+      }
     }
-    if (step.kind === 'smart' && step.content) out.push(layerStep(step.content));
-  }
-  return out;
+    return out;
+  };
+  return walk(steps);
+}
+
+export function groupBlending(group: PreparedGroup): {
+  blend: BlendMode;
+  passThrough?: boolean;
+  opacity: number;
+  mask?: PlacedGrey;
+} {
+  return {
+    blend: group.blend,
+    ...(group.passThrough ? { passThrough: true } : {}),
+    opacity: group.opacity,
+    ...(group.mask ? { mask: group.mask } : {}),
+  };
 }
 
 const WHITE = '#ffffff';
@@ -426,7 +655,15 @@ function shareGrey(map: PlacedGrey): PlacedGrey {
 }
 
 /** Moves every cached raster into shared memory so kernel threads read it without a copy. */
-function shareStep(step: PreparedLayer | PreparedSmartObject): PreparedLayer | PreparedSmartObject {
+function shareStep(step: PreparedStep): PreparedStep {
+  if (step.kind === 'adjust') return { ...step, ...(step.mask ? { mask: shareGrey(step.mask) } : {}) };
+  if (step.kind === 'group') {
+    return {
+      ...step,
+      steps: step.steps.map(shareStep),
+      ...(step.mask ? { mask: shareGrey(step.mask) } : {}),
+    };
+  }
   if (step.kind === 'layer') {
     return { ...step, image: shareRgba(step.image), ...(step.mask ? { mask: shareGrey(step.mask) } : {}) };
   }
@@ -446,7 +683,11 @@ function shareStep(step: PreparedLayer | PreparedSmartObject): PreparedLayer | P
   return shared;
 }
 
-function stepBytes(step: PreparedLayer | PreparedSmartObject): number {
+function stepBytes(step: PreparedStep): number {
+  if (step.kind === 'adjust') return step.mask?.data.byteLength ?? 0;
+  if (step.kind === 'group') {
+    return (step.mask?.data.byteLength ?? 0) + step.steps.reduce((sum, child) => sum + stepBytes(child), 0);
+  }
   if (step.kind === 'layer') return step.image.data.byteLength + (step.mask?.data.byteLength ?? 0);
   return (
     (step.geometry.type === 'mesh'

@@ -12,8 +12,20 @@ import type { KernelPool } from './kernel-pool.js';
 import { sharedCopy, union, unionRows } from './raster.js';
 import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
 import type { DecodedArtwork, EncodedImage, SharpMedia } from './sharp-media.js';
-import type { PreparedLayer, PreparedSmartObject, PreparedTemplate } from './template-preparer.js';
-import { colorKeyOf, rgbOf, staticStepsOf } from './template-preparer.js';
+import type {
+  PreparedLayer,
+  PreparedSmartObject,
+  PreparedStep,
+  PreparedTemplate,
+} from './template-preparer.js';
+import {
+  adjustStep,
+  colorKeyOf,
+  groupBlending,
+  rgbOf,
+  smartStepsOf,
+  staticStepsOf,
+} from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 
@@ -56,9 +68,9 @@ export async function renderTemplate(
   // Placements of one smart object usually need the artwork at the same size: decode it once.
   const decodes = new Map<string, Promise<Placed>>();
   const drawn = await Promise.all(
-    prepared.steps.flatMap((step) => {
-      const input = step.kind === 'smart' ? byUuid.get(step.layer.uuid) : undefined;
-      return step.kind === 'smart' && input ? [smartStep(media, decodes, step, input, outputScale)] : [];
+    smartStepsOf(prepared.steps).flatMap((step) => {
+      const input = byUuid.get(step.layer.uuid);
+      return input ? [smartStep(media, decodes, step, input, outputScale)] : [];
     }),
   );
   const smart = new Map(drawn.map(({ step, draw }) => [step, draw] as const));
@@ -144,26 +156,38 @@ function staticCanvasFor(
   return staticCanvases ? staticCanvases.get(prepared, colorKey, build) : build();
 }
 
-/** Every step in layer order: static layers, colour fills, and the smart objects that got artwork. */
+/** Every step in layer order: static layers, adjustments, groups, colour fills, and the smart
+ * objects that got artwork. */
 function stepsOf(
   prepared: PreparedTemplate,
   colors: string[],
   smart: Map<PreparedSmartObject, ComposeStep>,
 ): ComposeStep[] {
-  const steps: ComposeStep[] = [];
-  let next = 0;
-  for (const step of prepared.steps) {
-    if (step.kind === 'layer') {
-      steps.push(layerStepOf(step));
-      continue;
+  const next = { index: 0 };
+  const walk = (list: readonly PreparedStep[]): ComposeStep[] => {
+    const steps: ComposeStep[] = [];
+    for (const step of list) {
+      if (step.kind === 'layer') {
+        steps.push(layerStepOf(step));
+        continue;
+      }
+      if (step.kind === 'adjust') {
+        steps.push(adjustStep(step));
+        continue;
+      }
+      if (step.kind === 'group') {
+        steps.push({ ...groupBlending(step), kind: 'group', steps: walk(step.steps) });
+        continue;
+      }
+      const hex = step.color ? colors[next.index++]! : '';
+      if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
+      const draw = smart.get(step);
+      if (draw) steps.push(draw);
+      else if (step.content) steps.push(layerStepOf(step.content));
     }
-    const hex = step.color ? colors[next++]! : '';
-    if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
-    const draw = smart.get(step);
-    if (draw) steps.push(draw);
-    else if (step.content) steps.push(layerStepOf(step.content));
-  }
-  return steps;
+    return steps;
+  };
+  return walk(prepared.steps);
 }
 
 function layerStepOf(layer: PreparedLayer): ComposeStep {
@@ -216,9 +240,7 @@ function inputsBySmartObject(
   prepared: PreparedTemplate,
   inputs: SmartObjectInput[],
 ): Map<string, SmartObjectInput> {
-  const known = new Map(
-    prepared.steps.flatMap((step) => (step.kind === 'smart' ? [[step.layer.uuid, step.layer] as const] : [])),
-  );
+  const known = new Map(smartStepsOf(prepared.steps).map((step) => [step.layer.uuid, step.layer] as const));
   const byUuid = new Map<string, SmartObjectInput>();
   for (const input of inputs) {
     if (!known.has(input.uuid)) throw new RenderFailedError(`unknown smart object ${input.uuid}`);
@@ -255,8 +277,7 @@ function checkLayout({ size, position, tile_scale, background, adjustments }: Sm
 /** The product colour of each smart object that takes one, in layer order ('' for white: no change). */
 function colorsOf(prepared: PreparedTemplate, byUuid: Map<string, SmartObjectInput>): string[] {
   const colors: string[] = [];
-  for (const step of prepared.steps) {
-    if (step.kind !== 'smart') continue;
+  for (const step of smartStepsOf(prepared.steps)) {
     const input = byUuid.get(step.layer.uuid);
     if (input?.color !== undefined && !step.color) {
       throw new RenderFailedError(`smart object ${step.layer.uuid} does not take a product colour`);

@@ -413,7 +413,7 @@ describe('importPsd: appearance', () => {
             { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
-        { name: 'Brighter', adjustment: { type: 'brightness/contrast', brightness: 20, contrast: 0 } },
+        { name: 'Posterized', adjustment: { type: 'posterize', levels: 4 } },
         {
           name: 'Faded group',
           opacity: 0.5,
@@ -426,14 +426,21 @@ describe('importPsd: appearance', () => {
       ],
     });
     expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Multiplied group', code: 'GROUP_BLEND_APPROXIMATED' }),
-      expect.objectContaining({ layer: 'Brighter', code: 'ADJUSTMENT_SKIPPED' }),
-      expect.objectContaining({ layer: 'Faded group', code: 'GROUP_OPACITY_APPROXIMATED' }),
+      expect.objectContaining({ layer: 'Posterized', code: 'ADJUSTMENT_SKIPPED' }),
     ]);
-    const dot = templateManifestSchema
+    // The faded pass-through group is faded as a whole, its layers at their own opacity.
+    const faded = templateManifestSchema
       .parse(result.manifest)
-      .layers.find((layer) => layer.name === 'Faded group / Dot');
-    expect(dot).toMatchObject({ type: 'image', opacity: 0.502 });
+      .layers.find((layer) => layer.name === 'Faded group');
+    expect(faded).toMatchObject({
+      type: 'group',
+      pass_through: true,
+      opacity: 0.502,
+      layers: [
+        { name: 'Faded group / Dot', opacity: 1 },
+        { name: 'Faded group / Dot 2', opacity: 1 },
+      ],
+    });
   });
 });
 
@@ -615,7 +622,7 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
     ]);
   });
 
-  it('still warns for a group whose blend mode applies to more than one layer', async () => {
+  it('makes a group whose blend mode applies to more than one layer an isolated group, without a warning', async () => {
     const result = await imported({
       width: W,
       height: H,
@@ -630,12 +637,17 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
         },
       ],
     });
-    expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Group', code: 'GROUP_BLEND_APPROXIMATED' }),
-    ]);
+    expect(result.warnings).toEqual([]);
+    const group = templateManifestSchema.parse(result.manifest).layers.at(-1);
+    expect(group).toMatchObject({
+      type: 'group',
+      name: 'Group',
+      blend_mode: 'luminosity',
+      layers: [{ name: 'Group / Tint' }, { name: 'Group / Tint 2' }],
+    });
   });
 
-  it('warns for a normal group of several layers only when one of them blends with what is below it', async () => {
+  it('flattens a normal group of several layers unless one of them blends with what is below it', async () => {
     const group = (name: string, second: PsdBlendMode) => ({
       name,
       blendMode: 'normal' as const,
@@ -649,9 +661,81 @@ describe('importPsd: all 27 Photoshop blend modes', () => {
       smartObjects: [{ name: 'Art', x: 20, y: 30, width: 200, height: 100 }],
       above: [group('Plain', 'normal'), group('Dissolving', 'dissolve'), group('Multiplying', 'multiply')],
     });
-    expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Multiplying', code: 'GROUP_BLEND_APPROXIMATED' }),
+    expect(result.warnings).toEqual([]);
+    const layers = templateManifestSchema.parse(result.manifest).layers;
+    expect(layers.map((layer) => [layer.type, layer.name])).toEqual([
+      ['image', 'Background'],
+      ['smart_object', 'Art'],
+      ['image', 'Plain / Tint'],
+      ['image', 'Plain / Tint 2'],
+      ['image', 'Dissolving / Tint'],
+      ['image', 'Dissolving / Tint 2'],
+      ['group', 'Multiplying'],
     ]);
+  });
+});
+
+describe('importPsd: layer stack', () => {
+  it('renders a smart object in a faded multiply group under an Invert adjustment as the formulas say', async () => {
+    const so = { name: 'Art', x: 20, y: 30, width: 200, height: 100 };
+    const CORNER = [0, 128, 255];
+    const result = await imported({
+      width: W,
+      height: H,
+      background: BACKGROUND,
+      smartObjects: [so],
+      group: {
+        name: 'Print',
+        blendMode: 'multiply',
+        opacity: 0.8,
+        // Screen over the group's transparency: its own colour, whatever is under the group.
+        inside: [
+          {
+            name: 'Corner',
+            blendMode: 'screen',
+            left: 0,
+            top: 0,
+            right: 10,
+            bottom: 10,
+            imageData: solidPixels(10, 10, CORNER as [number, number, number]),
+          },
+        ],
+      },
+      above: [{ name: 'Grade', opacity: 0.25, adjustment: { type: 'invert' } }],
+    });
+    expect(result.warnings).toEqual([]);
+    expect(templateManifestSchema.parse(result.manifest).layers.map((layer) => layer.type)).toEqual([
+      'image',
+      'group',
+      'adjustment',
+    ]);
+    const plain = golden({ position: { x: 20, y: 30, width: 200, height: 100 }, quad: null });
+    const [ours, art] = await Promise.all([
+      render(result.manifest, result.assets),
+      render(plain.manifest, plain.assets),
+    ]);
+    // Per pixel: the artwork (or the corner) multiplied onto the background at 80 %, then inverted at 25 %.
+    const expected: Raw = { width: W, data: Buffer.alloc(ours.data.length) };
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const inside = x >= so.x && x < so.x + so.width && y >= so.y && y < so.y + so.height;
+        const corner = x < 10 && y < 10;
+        for (let c = 0; c < 3; c++) {
+          const i = (y * W + x) * 3 + c;
+          const bg = BACKGROUND[c]!;
+          const group = inside ? art.data[i]! : corner ? CORNER[c]! : null;
+          const grouped = group === null ? bg : bg + ((bg * group) / 255 - bg) * 0.8;
+          expected.data[i] = Math.round(grouped + (255 - 2 * grouped) * 0.25);
+        }
+      }
+    }
+    expect(meanAbsDiff(ours, expected)).toBeLessThan(0.5);
+    for (const [x, y] of [
+      [60, 80],
+      [5, 5],
+    ] as const) {
+      expect(rgbAt(ours, x, y)).toEqual(rgbAt(expected, x, y));
+    }
   });
 });
 

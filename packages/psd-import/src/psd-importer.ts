@@ -1,19 +1,29 @@
 // A PSD/PSB → the compositor's template manifest, its layer images and per-layer warnings.
 // Walks the layers bottom to top: every placed layer (embedded or linked) becomes a smart object
 // with its corners (perspective kept), warp, blend mode, opacity, mask and a clipped layer above it
-// as its shading; visible pixel layers become static image layers with their blend mode, opacity and
-// mask. What cannot be reproduced exactly (adjustment layers, effects, preset warps' exact curves, group blending,
-// blend modes the compositor lacks) is drawn as closely as possible or left out, and said in a warning.
+// as its shading; visible pixel layers (fill layers too: Photoshop stores their pixels) become static
+// image layers with their blend mode, opacity and mask; adjustment layers become adjustment layers;
+// a group with its own blend mode, opacity or mask (or whose layers must only see each other)
+// becomes an isolated group, a pass-through one is flattened; a clipped adjustment goes into a group
+// with its base layer. What cannot be reproduced exactly (some adjustment kinds, effects, preset
+// warps' exact curves, pass-through groups' opacity and masks) is drawn as closely as possible or
+// left out, and said in a warning.
 // Placed layers of one file (Photoshop instances) are one smart object with several placements. A
 // smart object is required when its file is embedded in the document; one whose file is linked
 // from outside (or missing) is optional and keeps the placed layer's own pixels when left out.
 import {
+  FILTER_BLEND_MODES,
   RENDER_SMART_OBJECTS_MAX,
+  SMART_FILTERS_MAX,
   toLayerName,
+  type AdjustmentLayer,
+  type SmartFilter,
   type SmartObjectLayer,
   type StaticLayer,
+  type TemplateLayerInput,
   type TemplateManifestInput,
 } from '@platen/compositor';
+import { mapAdjustment } from './adjustment-layers.js';
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { toBlendMode } from './blend-modes.js';
@@ -59,7 +69,6 @@ const MAX_LAYERS = 200;
 const RGB = 3;
 const GREYSCALE = 1;
 
-type ManifestLayer = StaticLayer | SmartObjectLayer;
 type Input<T> = Omit<T, 'blend_mode' | 'opacity' | 'required' | 'print_areas'> & Partial<T>;
 
 /** A static layer whose pixels are still open: clipped layers above it are drawn into them. */
@@ -79,7 +88,35 @@ interface OpenSmartObject {
   content?: { asset: string; pixels: Rgba & { box: Box } };
 }
 
-type Entry = OpenImage | OpenSmartObject;
+interface OpenAdjustment {
+  kind: 'adjustment';
+  layer: Input<AdjustmentLayer>;
+}
+
+/** An isolated group; `entries` fill while its layers are walked. */
+interface OpenGroup {
+  kind: 'group';
+  layer: {
+    type: 'group';
+    name: string;
+    blend_mode?: StaticLayer['blend_mode'];
+    pass_through?: true;
+    opacity: number;
+    mask?: { asset: string; x: number; y: number };
+  };
+  entries: Entry[];
+  /** Made for a clipping group: its first entry is the base layer, the rest are clipped to it. */
+  clipBase?: OpenImage;
+}
+
+type Entry = OpenImage | OpenSmartObject | OpenAdjustment | OpenGroup;
+
+/** Every entry, groups' entries included, in layer order. */
+function allEntriesOf(entries: Entry[]): Entry[] {
+  return entries.flatMap((entry) =>
+    entry.kind === 'group' ? [entry, ...allEntriesOf(entry.entries)] : [entry],
+  );
+}
 
 /** What every placement of one file shares. */
 interface SmartObjectFile {
@@ -90,7 +127,10 @@ interface SmartObjectFile {
 }
 
 interface Walk {
+  /** The list layers are added to: the document's, or the isolated group being walked. */
   entries: Entry[];
+  /** The canvas, which group and adjustment masks cover. */
+  canvas: Box;
   assets: Map<string, Buffer>;
   warnings: ImportWarning[];
   /** Distinct smart objects so far (their index makes their uuid). */
@@ -181,9 +221,34 @@ function parse(bytes: Buffer, maxPixels: number): Psd {
 }
 
 export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promise<ImportedPsd> {
+  const { imported, smartObjects, required } = await importLayers(bytes, options);
+  if (smartObjects === 0) {
+    throw new PsdImportError(
+      'PSD_NO_SMART_OBJECTS',
+      'The document has no visible smart object (placed layer) to put artwork into.',
+    );
+  }
+  if (required > RENDER_SMART_OBJECTS_MAX) {
+    throw new PsdImportError(
+      'PSD_TOO_MANY_SMART_OBJECTS',
+      `The document has ${required} embedded smart objects a render must fill, but a render fills at most ${RENDER_SMART_OBJECTS_MAX}; merge some, or make layers that show the same artwork instances of one smart object (duplicate the layer rather than placing the file again).`,
+    );
+  }
+  return imported;
+}
+
+/**
+ * The document's layers as a manifest, whether or not it has a smart object (importPsd refuses
+ * one without; tests render such documents to compare them with Photoshop's composite).
+ */
+export async function importLayers(
+  bytes: Buffer,
+  options: ImportPsdOptions,
+): Promise<{ imported: ImportedPsd; smartObjects: number; required: number }> {
   const psd = parse(bytes, options.maxPixels ?? DEFAULT_MAX_PIXELS);
   const walk: Walk = {
     entries: [],
+    canvas: { x: 0, y: 0, width: psd.width, height: psd.height },
     assets: new Map(),
     warnings: [],
     smartObjects: 0,
@@ -196,44 +261,45 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
     embedded: embeddedFilesOf(psd),
   };
   await walkLayers(walk, psd.children ?? [], '', 1, psd);
-  if (walk.smartObjects === 0) {
-    throw new PsdImportError(
-      'PSD_NO_SMART_OBJECTS',
-      'The document has no visible smart object (placed layer) to put artwork into.',
-    );
-  }
-  const required = [...walk.files.values()].filter((file) => file.required).length;
-  if (required > RENDER_SMART_OBJECTS_MAX) {
-    throw new PsdImportError(
-      'PSD_TOO_MANY_SMART_OBJECTS',
-      `The document has ${required} embedded smart objects a render must fill, but a render fills at most ${RENDER_SMART_OBJECTS_MAX}; merge some, or make layers that show the same artwork instances of one smart object (duplicate the layer rather than placing the file again).`,
-    );
-  }
-  if (walk.entries.length > MAX_LAYERS) {
+  const count = allEntriesOf(walk.entries).filter((entry) => entry.kind !== 'group').length;
+  if (count > MAX_LAYERS) {
     throw new PsdImportError(
       'PSD_UNSUPPORTED',
-      `The document has ${walk.entries.length} visible layers; merge some to stay within ${MAX_LAYERS}.`,
+      `The document has ${count} visible layers; merge some to stay within ${MAX_LAYERS}.`,
     );
   }
-  const layers: ManifestLayer[] = [];
-  for (const entry of walk.entries) {
-    if (entry.kind === 'smart_object') {
-      layers.push(entry.layer as SmartObjectLayer);
-      continue;
-    }
-    walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
-    layers.push(entry.layer as StaticLayer);
-  }
-  for (const entry of walk.entries) {
+  const layers = await manifestLayersOf(walk, walk.entries);
+  for (const entry of allEntriesOf(walk.entries)) {
     if (entry.kind === 'smart_object' && entry.content) {
       walk.assets.set(entry.content.asset, await encodeRgba(entry.content.pixels));
     }
   }
   return {
-    manifest: { width: psd.width, height: psd.height, layers },
-    assets: walk.assets,
-    warnings: walk.warnings,
+    imported: {
+      manifest: { width: psd.width, height: psd.height, layers },
+      assets: walk.assets,
+      warnings: walk.warnings,
+    },
+    smartObjects: walk.smartObjects,
+    required: [...walk.files.values()].filter((file) => file.required).length,
   };
+}
+
+/** The manifest's layers, images encoded; a group left empty is dropped. */
+async function manifestLayersOf(walk: Walk, entries: Entry[]): Promise<TemplateLayerInput[]> {
+  const layers: TemplateLayerInput[] = [];
+  for (const entry of entries) {
+    if (entry.kind === 'smart_object') layers.push(entry.layer);
+    else if (entry.kind === 'adjustment') layers.push(entry.layer);
+    else if (entry.kind === 'group') {
+      const children = await manifestLayersOf(walk, entry.entries);
+      if (children.length > 0) layers.push({ ...entry.layer, layers: children });
+    } else {
+      walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
+      layers.push(entry.layer);
+    }
+  }
+  return layers;
 }
 
 /**
@@ -266,6 +332,10 @@ async function walkLayers(
     if (layer.hidden) continue;
     const layerOpacity = (layer.opacity ?? 1) * opacity;
 
+    if (layer.children && layer.clipping) {
+      await addClippedGroup(walk, layer, path, layerOpacity, psd);
+      continue;
+    }
     if (layer.children) {
       const blend = layer.blendMode ?? 'pass through';
       const sole = soleLayerOf(layer);
@@ -277,41 +347,22 @@ async function walkLayers(
         await walkLayers(walk, [child], path, layerOpacity, psd);
         continue;
       }
-      if (blend !== 'pass through' && blend !== 'normal') {
-        warn(
-          walk,
-          path,
-          'GROUP_BLEND_APPROXIMATED',
-          `The group's "${blend}" blend mode is not reproduced; its layers blend on their own.`,
-        );
-      } else if (blend === 'normal' && blendsWithBackdrop(layer.children)) {
-        warn(
-          walk,
-          path,
-          'GROUP_BLEND_APPROXIMATED',
-          "The group's normal blend mode keeps its layers' blend modes inside the group in Photoshop; here they blend with what is under the group.",
-        );
-      } else if ((layer.opacity ?? 1) < 1) {
-        warn(
-          walk,
-          path,
-          'GROUP_OPACITY_APPROXIMATED',
-          "The group's opacity is applied to each of its layers instead of the group as a whole.",
-        );
+      const masked = !!layer.mask?.imageData && !layer.mask.disabled;
+      if (blend === 'pass through' && (layer.opacity ?? 1) >= 1 && !masked) {
+        await walkLayers(walk, layer.children, path, opacity, psd);
+        continue;
       }
-      if (layer.mask?.imageData && !layer.mask.disabled) {
-        warn(walk, path, 'GROUP_MASK_SKIPPED', "The group's mask is not reproduced.");
+      // A plain normal group whose layers would draw the same over the backdrop as over
+      // transparency is flattened: renders keep the flat path.
+      if (blend === 'normal' && (layer.opacity ?? 1) >= 1 && !masked && !needsIsolation(layer.children)) {
+        await walkLayers(walk, layer.children, path, layerOpacity, psd);
+        continue;
       }
-      await walkLayers(walk, layer.children, path, layerOpacity, psd);
+      await addGroup(walk, layer, path, layerOpacity, psd);
       continue;
     }
     if (layer.adjustment) {
-      warn(
-        walk,
-        path,
-        'ADJUSTMENT_SKIPPED',
-        `The "${layer.adjustment.type}" adjustment layer is not reproduced.`,
-      );
+      await addAdjustment(walk, layer, path, layerOpacity);
       continue;
     }
     if (hasEffects(layer) && !effectsToBake(layer)) {
@@ -341,17 +392,226 @@ function soleLayerOf(group: Layer): Layer | undefined {
 }
 
 /**
- * Whether a visible layer under `layers` has a mode that reads the colours below it: in a normal
- * (isolated) group those are the group's own, not the backdrop's as here. Normal and dissolve
- * layers look the same either way.
+ * Whether a visible layer under `layers` reads the colours below it (an adjustment, or a mode other
+ * than normal and dissolve): in an isolated group those are the group's own, not the backdrop's.
  */
-function blendsWithBackdrop(layers: Layer[]): boolean {
+function needsIsolation(layers: Layer[]): boolean {
   return layers.some((layer) => {
-    if (layer.hidden || layer.adjustment) return false;
+    if (layer.hidden) return false;
+    if (layer.adjustment) return true;
     const blend = layer.blendMode ?? (layer.children ? 'pass through' : 'normal');
     if (blend !== 'normal' && blend !== 'dissolve' && blend !== 'pass through') return true;
-    return layer.children ? blendsWithBackdrop(layer.children) : false;
+    return layer.children ? needsIsolation(layer.children) : false;
   });
+}
+
+/** A group walked into its own list: isolated (composed on its own), or pass-through with its own
+ * opacity or mask (composed over what is under it, then faded in). */
+async function addGroup(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+  clippedTo?: OpenGroup,
+): Promise<void> {
+  const index = ++walk.names;
+  const mask = clippedTo
+    ? await alphaMask(walk, clippedTo.clipBase!.pixels, `group-${index}-mask.png`)
+    : await maskFor(walk, layer, walk.canvas, `group-${index}-mask.png`);
+  const passThrough = !clippedTo && (layer.blendMode ?? 'pass through') === 'pass through';
+  const group: OpenGroup = {
+    kind: 'group',
+    layer: {
+      type: 'group',
+      name: toLayerName(path, 'Group'),
+      ...(passThrough ? { pass_through: true } : { blend_mode: blendOf(walk, layer, path) }),
+      opacity: round(opacity),
+      ...(mask ? { mask } : {}),
+    },
+    entries: [],
+  };
+  const outer = clippedTo ? clippedTo.entries : walk.entries;
+  const saved = walk.entries;
+  outer.push(group);
+  walk.entries = group.entries;
+  try {
+    await walkLayers(walk, layer.children ?? [], path, 1, psd);
+  } finally {
+    walk.entries = saved;
+  }
+}
+
+/**
+ * A group clipped to a pixel layer: composed on its own inside the clipping group, shown through
+ * the base's alpha as its mask (exact where the base is opaque or empty).
+ */
+async function addClippedGroup(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  opacity: number,
+  psd: Psd,
+): Promise<void> {
+  const base = clipBaseOf(walk);
+  if (base?.kind !== 'image' && !(base?.kind === 'group' && base.clipBase)) {
+    warn(
+      walk,
+      path,
+      'CLIPPING_SKIPPED',
+      'The group is clipped to nothing a group can be clipped to here (a pixel layer).',
+    );
+    return;
+  }
+  const group = clipGroupOf(walk, base);
+  const approximations = [
+    ...(partlyTransparent(group.clipBase!.pixels)
+      ? ['drawn over partly transparent pixels of its base as over opaque ones']
+      : []),
+    ...((layer.blendMode ?? 'pass through') === 'pass through'
+      ? ['its pass-through blending is drawn as normal']
+      : []),
+    ...(layer.mask?.imageData && !layer.mask.disabled ? ['its own mask is left out'] : []),
+  ];
+  if (approximations.length > 0) {
+    warn(
+      walk,
+      path,
+      'CLIPPING_APPROXIMATED',
+      `The clipped group is drawn approximately: ${approximations.join('; ')}.`,
+    );
+  }
+  await addGroup(walk, layer, path, opacity, psd, group);
+}
+
+/** A grey mask asset from an image's alpha (hidden outside it). */
+async function alphaMask(walk: Walk, pixels: Rgba & { box: Box }, name: string) {
+  const grey = new Uint8ClampedArray(pixels.data.length);
+  for (let i = 0; i < grey.length; i += 4) grey[i] = pixels.data[i + 3]!;
+  const made = await maskPng(
+    { box: pixels.box, grey: { ...pixels, data: grey }, defaultColor: 0 },
+    pixels.box,
+  );
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
+}
+
+/** An adjustment layer, or (clipped) one applied to the layer it is clipped to only. */
+async function addAdjustment(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
+  const mapped = mapAdjustment(layer.adjustment!);
+  if (mapped.kind === 'skipped') {
+    warn(walk, path, 'ADJUSTMENT_SKIPPED', `The adjustment layer is not reproduced: ${mapped.reason}.`);
+    return;
+  }
+  if (mapped.approximated) {
+    warn(
+      walk,
+      path,
+      'ADJUSTMENT_APPROXIMATED',
+      `The adjustment layer is drawn approximately: ${mapped.approximated}.`,
+    );
+  }
+  const blend = blendOf(walk, layer, path);
+  if (blend === 'dissolve') {
+    warn(
+      walk,
+      path,
+      'BLEND_MODE_APPROXIMATED',
+      'The "dissolve" blend mode of an adjustment layer is drawn as normal.',
+    );
+  }
+  const index = ++walk.names;
+  const mask = await maskFor(walk, layer, walk.canvas, `adjustment-${index}-mask.png`);
+  const entry: OpenAdjustment = {
+    kind: 'adjustment',
+    layer: {
+      type: 'adjustment',
+      name: toLayerName(path, 'Adjustment'),
+      filters: [mapped.filter],
+      blend_mode: blend === 'dissolve' ? 'normal' : blend,
+      opacity: round(opacity),
+      ...(mask ? { mask } : {}),
+    },
+  };
+  if (!layer.clipping) {
+    walk.entries.push(entry);
+    return;
+  }
+  const base = clipBaseOf(walk);
+  if (base?.kind === 'image' || base?.kind === 'group') {
+    clipGroupOf(walk, base).entries.push(entry);
+    return;
+  }
+  if (base?.kind === 'smart_object') {
+    // Per-pixel adjustments give the same colours before the artwork is warped as after.
+    const so = base.layer;
+    const filters = so.filters ?? [];
+    const filterBlend = (FILTER_BLEND_MODES as readonly string[]).includes(
+      entry.layer.blend_mode ?? 'normal',
+    );
+    if (!so.shading && !mask && filterBlend && filters.length < SMART_FILTERS_MAX) {
+      so.filters = [
+        ...filters,
+        { ...mapped.filter, opacity: round(opacity), blend_mode: entry.layer.blend_mode } as SmartFilter,
+      ];
+      return;
+    }
+    warn(
+      walk,
+      path,
+      'CLIPPING_SKIPPED',
+      `The adjustment clipped to "${so.name}" is not reproduced: only one without a mask, below any other clipped layer and in a per-channel blend mode is.`,
+    );
+    return;
+  }
+  if (base?.kind === 'adjustment') {
+    // An adjustment base covers everything under it (within its mask): the clipped one applies
+    // there too, after it.
+    const baseMask = base.layer.mask;
+    if (mask && baseMask) {
+      warn(
+        walk,
+        path,
+        'CLIPPING_APPROXIMATED',
+        'The adjustment clipped to another adjustment is drawn within its own mask, not within both masks.',
+      );
+    }
+    const within = mask ?? baseMask;
+    walk.entries.push({ ...entry, layer: { ...entry.layer, ...(within ? { mask: within } : {}) } });
+    return;
+  }
+  warn(walk, path, 'CLIPPING_SKIPPED', 'The adjustment is clipped to nothing that is imported.');
+}
+
+/** The entry a clipped layer is clipped to: the last one, a layer's effects aside. */
+function clipBaseOf(walk: Walk): Entry | undefined {
+  const base = [...walk.entries].reverse().find((entry) => entry.kind !== 'image' || !entry.effect);
+  if (base?.kind === 'group' && !base.clipBase) return undefined;
+  return base;
+}
+
+/**
+ * The isolated group standing for a clipping group: the base image drawn normally inside it, the
+ * base's blend mode, opacity and mask on the group (Photoshop blends clipped layers as a group).
+ */
+function clipGroupOf(walk: Walk, base: OpenImage | OpenGroup): OpenGroup {
+  if (base.kind === 'group') return base;
+  const { blend_mode, opacity, mask, ...rest } = base.layer;
+  const inner: OpenImage = { ...base, layer: { ...rest, blend_mode: 'normal', opacity: 1 } };
+  const group: OpenGroup = {
+    kind: 'group',
+    layer: {
+      type: 'group',
+      name: base.layer.name,
+      blend_mode: blend_mode ?? 'normal',
+      opacity: opacity ?? 1,
+      ...(mask ? { mask } : {}),
+    },
+    entries: [inner],
+    clipBase: inner,
+  };
+  walk.entries[walk.entries.lastIndexOf(base)] = group;
+  return group;
 }
 
 function hasEffects(layer: Layer): boolean {
@@ -445,6 +705,17 @@ function addEffects(
 
 async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
   const own = pixelsOf(layer);
+  if (!own && layer.vectorFill) {
+    // Photoshop usually stores a fill or shape layer's pixels; without them it draws the layer
+    // from its fill settings and vector mask, which are not rasterised here.
+    warn(
+      walk,
+      path,
+      'FILL_SKIPPED',
+      `The ${layer.vectorFill.type === 'color' ? 'colour' : layer.vectorFill.type === 'pattern' ? 'pattern' : 'gradient'} fill layer stores no pixels: it is not drawn.`,
+    );
+    return;
+  }
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
@@ -577,7 +848,7 @@ function fileOf(
 async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
   const pixels = pixelsOf(layer);
   if (!pixels || fullyTransparent(pixels)) return;
-  const base = [...walk.entries].reverse().find((entry) => entry.kind !== 'image' || !entry.effect);
+  const base = clipBaseOf(walk);
   if (base?.kind === 'smart_object') {
     const so = base.layer;
     if (so.shading || layer.placedLayer) {
@@ -600,19 +871,66 @@ async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Pr
     };
     return;
   }
-  if (base?.kind === 'image') {
-    if (layer.blendMode && layer.blendMode !== 'normal') {
+  const blend = blendOf(walk, layer, path);
+  if (base?.kind === 'image' && blend === 'normal') {
+    clipOnto(base.pixels, pixels, opacity);
+    return;
+  }
+  if (base?.kind === 'image' || (base?.kind === 'group' && base.clipBase)) {
+    // Drawn inside the clipping group with its own mode, its alpha cut to the base's: exact where
+    // the base is opaque or empty (Photoshop keeps the base's alpha where it is partly transparent).
+    const group = clipGroupOf(walk, base);
+    const under = group.clipBase!.pixels;
+    if (partlyTransparent(under)) {
       warn(
         walk,
         path,
         'CLIPPING_APPROXIMATED',
-        `The clipped layer's "${layer.blendMode}" blend mode is drawn as normal.`,
+        'The clipped layer is drawn over the partly transparent pixels of its base as over opaque ones.',
       );
     }
-    clipOnto(base.pixels, pixels, opacity);
+    const index = ++walk.names;
+    const cut = cutToAlpha(pixels, under);
+    group.entries.push({
+      kind: 'image',
+      pixels: cut,
+      layer: {
+        type: 'image',
+        name: toLayerName(path, 'Layer'),
+        asset: `layer-${index}.png`,
+        x: cut.box.x,
+        y: cut.box.y,
+        blend_mode: blend,
+        opacity: round(opacity),
+      },
+    });
     return;
   }
   warn(walk, path, 'CLIPPING_SKIPPED', 'The layer is clipped to nothing that is imported.');
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+function partlyTransparent(pixels: Rgba): boolean {
+  for (let i = 3; i < pixels.data.length; i += 4) {
+    const alpha = pixels.data[i]!;
+    if (alpha !== 0 && alpha !== 255) return true;
+  }
+  return false;
+}
+
+/** `over`'s pixels with their alpha multiplied by `base`'s at the same canvas position. */
+function cutToAlpha(over: Rgba & { box: Box }, base: Rgba & { box: Box }): Rgba & { box: Box } {
+  const data = new Uint8ClampedArray(over.data);
+  for (let y = 0; y < over.height; y++) {
+    const by = over.box.y + y - base.box.y;
+    for (let x = 0; x < over.width; x++) {
+      const bx = over.box.x + x - base.box.x;
+      const inside = by >= 0 && by < base.height && bx >= 0 && bx < base.width;
+      const alpha = inside ? base.data[(by * base.width + bx) * 4 + 3]! : 0;
+      const i = (y * over.width + x) * 4 + 3;
+      data[i] = (data[i]! * alpha) / 255;
+    }
+  }
+  return { ...over, data };
+}

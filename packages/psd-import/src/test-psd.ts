@@ -49,6 +49,8 @@ export interface TestPsdOptions {
   /** Layers above the smart objects (or, with `below`, under them), as ag-psd layers. */
   above?: Layer[];
   below?: Layer[];
+  /** Puts the smart objects in a group with these settings, its `inside` layers above them there. */
+  group?: Omit<Layer, 'children'> & { inside?: Layer[] };
 }
 
 export function solidPixels(width: number, height: number, [r, g, b]: Rgb, alpha = 255) {
@@ -154,6 +156,8 @@ function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [
 
 export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
   const { width, height } = options;
+  const placed = options.smartObjects.map(smartObjectLayer);
+  const { inside = [], ...group } = options.group ?? {};
   const children: Layer[] = [
     {
       name: 'Background',
@@ -164,12 +168,12 @@ export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
       imageData: solidPixels(width, height, options.background ?? [255, 255, 255]),
     },
     ...(options.below ?? []),
-    ...options.smartObjects.map(smartObjectLayer),
+    ...(options.group ? [{ opened: true, ...group, children: [...placed, ...inside] }] : placed),
     ...(options.above ?? []),
   ];
   const listed = new Map<string, { id: string; name: string; external: boolean }>();
   options.smartObjects.forEach((so, index) => {
-    const id = children[1 + (options.below?.length ?? 0) + index]!.placedLayer!.id;
+    const id = placed[index]!.placedLayer!.id;
     if ((so.linked || so.external) && !so.missing && !listed.has(id)) {
       listed.set(id, { id, name: `${so.name}.png`, external: so.external ?? false });
     }

@@ -106,6 +106,23 @@ export type SmartFilter = z.infer<typeof smartFilterSchema>;
 export type SmartFilterInput = z.input<typeof smartFilterSchema>;
 export type SmartFilterKind = SmartFilter['kind'];
 
+/** The kinds an adjustment layer can hold: per-pixel colour changes only (no blur, which would
+ * need pixels outside the region a render recomposes). */
+export const adjustmentFilterSchema = z.discriminatedUnion('kind', [
+  filterOf('curves'),
+  filterOf('levels'),
+  filterOf('hue_saturation'),
+  filterOf('brightness_contrast'),
+  filterOf('exposure'),
+  filterOf('vibrance'),
+  filterOf('color_balance'),
+  filterOf('black_white'),
+  filterOf('invert'),
+  filterOf('photo_filter'),
+]);
+export type AdjustmentFilter = z.infer<typeof adjustmentFilterSchema>;
+export const adjustmentFiltersSchema = z.array(adjustmentFilterSchema).min(1).max(4);
+
 /** Bounded: each filter is a full pass over the artwork. */
 export const SMART_FILTERS_MAX = 16;
 export const smartFiltersSchema = z.array(smartFilterSchema).max(SMART_FILTERS_MAX);

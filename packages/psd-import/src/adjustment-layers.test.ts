@@ -1,0 +1,126 @@
+// ag-psd's adjustment layers → the compositor's adjustment filters: every field lands where the
+// kernel reads it, colours are converted right, and what is not reproduced is named.
+import { adjustmentFilterSchema } from '@platen/compositor';
+import { labToSrgb, mapAdjustment } from './adjustment-layers.js';
+
+const mapped = (adjustment: Parameters<typeof mapAdjustment>[0]) => {
+  const result = mapAdjustment(adjustment);
+  if (result.kind !== 'mapped') throw new Error(`skipped: ${result.reason}`);
+  // What the importer writes must pass the manifest's own schema.
+  expect(adjustmentFilterSchema.safeParse(result.filter).success).toBe(true);
+  return result;
+};
+
+describe('mapAdjustment', () => {
+  it("maps Levels' Photoshop fields onto the kernel's per channel, the RGB one as composite", () => {
+    const channel = {
+      shadowInput: 10,
+      highlightInput: 240,
+      midtoneInput: 1.3,
+      shadowOutput: 5,
+      highlightOutput: 250,
+    };
+    expect(
+      mapped({ type: 'levels', rgb: channel, blue: { ...channel, shadowInput: 30 } }).filter,
+    ).toMatchObject({
+      kind: 'levels',
+      params: {
+        composite: { in_black: 10, in_white: 240, gamma: 1.3, out_black: 5, out_white: 250 },
+        blue: { in_black: 30 },
+      },
+    });
+  });
+
+  it('skips Levels whose black input is not below its white input, saying why', () => {
+    const channel = {
+      shadowInput: 200,
+      highlightInput: 100,
+      midtoneInput: 1,
+      shadowOutput: 0,
+      highlightOutput: 255,
+    };
+    expect(mapAdjustment({ type: 'levels', rgb: channel })).toMatchObject({ kind: 'skipped' });
+  });
+
+  it("reads Hue/Saturation's colorize settings from where ag-psd puts them (the master range's a–d)", () => {
+    const master = { a: 256, b: -118, c: 45, d: 14, hue: 0, saturation: 0, lightness: 0 };
+    const result = mapped({ type: 'hue/saturation', master });
+    expect(result.filter).toMatchObject({
+      kind: 'hue_saturation',
+      params: { colorize: true, hue: 242, saturation: 45, lightness: 14 },
+    });
+    expect(result.approximated).toMatch(/Colorize/);
+  });
+
+  it('applies the master range of Hue/Saturation and names the colour ranges it leaves out', () => {
+    const range = { a: 315, b: 345, c: 15, d: 45, hue: 0, saturation: 0, lightness: 0 };
+    const master = { a: 0, b: 0, c: 25, d: 0, hue: -27, saturation: 10, lightness: 5 };
+    const plain = mapped({ type: 'hue/saturation', master, reds: range });
+    expect(plain.filter).toMatchObject({
+      params: { colorize: false, hue: -27, saturation: 10, lightness: 5 },
+    });
+    expect(plain.approximated).toBeUndefined();
+    expect(
+      mapped({ type: 'hue/saturation', master, reds: { ...range, saturation: 40 } }).approximated,
+    ).toMatch(/per-colour ranges/);
+  });
+
+  it('maps Colour Balance, Black & White (naming a tint it leaves out), Vibrance and Exposure', () => {
+    expect(
+      mapped({
+        type: 'color balance',
+        midtones: { cyanRed: 20, magentaGreen: -10, yellowBlue: 5 },
+        preserveLuminosity: false,
+      }).filter,
+    ).toMatchObject({ params: { shadows: [0, 0, 0], midtones: [20, -10, 5], preserve_luminosity: false } });
+    const tinted = mapped({
+      type: 'black & white',
+      reds: 70,
+      useTint: true,
+      tintColor: { r: 225, g: 211, b: 179 },
+    });
+    expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60 } });
+    expect(tinted.approximated).toMatch(/tint/);
+    expect(mapped({ type: 'vibrance', vibrance: 30 }).filter).toMatchObject({
+      params: { vibrance: 30, saturation: 0 },
+    });
+    expect(mapped({ type: 'exposure', exposure: 1.5, offset: -0.1, gamma: 0.8 }).filter).toMatchObject({
+      params: { exposure: 1.5, offset: -0.1, gamma: 0.8 },
+    });
+  });
+
+  it("converts a Photo Filter's Lab colour (as ag-psd scales it) to sRGB and its density to percent", () => {
+    // Photoshop's Lab is D50: sRGB red is L 54.29, a 80.80, b 69.89 there.
+    const result = mapped({
+      type: 'photo filter',
+      color: { l: 0.5429, a: 80.8 / 127, b: 69.89 / 127 },
+      density: 0.4,
+      preserveLuminosity: true,
+    });
+    expect(result.filter).toMatchObject({
+      kind: 'photo_filter',
+      params: { density: 40, preserve_luminosity: true },
+    });
+    const [r, g, b] = (result.filter.params as { color: number[] }).color;
+    expect(r).toBeGreaterThan(250);
+    expect(g).toBeLessThan(6);
+    expect(b).toBeLessThan(6);
+  });
+
+  it('converts Lab white, black and mid grey to sRGB', () => {
+    expect(labToSrgb(100, 0, 0)).toEqual([255, 255, 255]);
+    expect(labToSrgb(0, 0, 0)).toEqual([0, 0, 0]);
+    expect(labToSrgb(53.39, 0, 0)).toEqual([128, 128, 128].map((v) => expect.closeTo(v, 0) as number));
+  });
+
+  it('skips legacy Brightness/Contrast and kinds without a kernel, naming them', () => {
+    expect(mapAdjustment({ type: 'brightness/contrast', brightness: 10, useLegacy: true })).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/legacy/) as string,
+    });
+    expect(mapAdjustment({ type: 'threshold', level: 128 })).toMatchObject({
+      kind: 'skipped',
+      reason: expect.stringMatching(/threshold/) as string,
+    });
+  });
+});

@@ -1,0 +1,218 @@
+// An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
+// filters use). A kind without an equal is skipped with the reason; one reproduced only in part
+// (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
+import type { AdjustmentFilter } from '@platen/compositor';
+import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
+
+export type MappedAdjustment =
+  { kind: 'mapped'; filter: AdjustmentFilter; approximated?: string } | { kind: 'skipped'; reason: string };
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+const CURVE_POINTS_MAX = 32;
+const HUE_RANGES = ['reds', 'yellows', 'greens', 'cyans', 'blues', 'magentas'] as const;
+
+type Params<K extends AdjustmentFilter['kind']> = Extract<AdjustmentFilter, { kind: K }>['params'];
+
+function filterOf<K extends AdjustmentFilter['kind']>(kind: K, params: Params<K>): AdjustmentFilter {
+  return { kind, params, opacity: 1, blend_mode: 'normal' } as AdjustmentFilter;
+}
+
+export function mapAdjustment(adjustment: PsdAdjustment): MappedAdjustment {
+  switch (adjustment.type) {
+    case 'invert':
+      return { kind: 'mapped', filter: filterOf('invert', {}) };
+    case 'brightness/contrast': {
+      // The legacy formula is a different curve (a plain shift and stretch).
+      if (adjustment.useLegacy) return { kind: 'skipped', reason: 'the legacy Brightness/Contrast formula' };
+      const brightness = clamp(adjustment.brightness ?? 0, -150, 150);
+      const contrast = clamp(adjustment.contrast ?? 0, -50, 100);
+      return {
+        kind: 'mapped',
+        filter: filterOf('brightness_contrast', { brightness, contrast }),
+        // Photoshop's curve is unpublished; the kernel follows GIMP's model of it (off by tens of
+        // levels against Photoshop's composites).
+        ...(brightness !== 0 || contrast !== 0
+          ? { approximated: "Photoshop's Brightness/Contrast curve is modelled, not reproduced" }
+          : {}),
+      };
+    }
+    case 'levels': {
+      const params: Params<'levels'> = {};
+      const channels = {
+        composite: adjustment.rgb,
+        red: adjustment.red,
+        green: adjustment.green,
+        blue: adjustment.blue,
+      };
+      for (const [name, channel] of Object.entries(channels)) {
+        if (!channel) continue;
+        if (channel.shadowInput >= channel.highlightInput) {
+          return { kind: 'skipped', reason: 'input levels whose black point is not below their white point' };
+        }
+        params[name as keyof typeof channels] = {
+          in_black: clamp(channel.shadowInput, 0, 255),
+          in_white: clamp(channel.highlightInput, 0, 255),
+          gamma: clamp(channel.midtoneInput, 0.1, 9.99),
+          out_black: clamp(channel.shadowOutput, 0, 255),
+          out_white: clamp(channel.highlightOutput, 0, 255),
+        };
+      }
+      return { kind: 'mapped', filter: filterOf('levels', params) };
+    }
+    case 'curves': {
+      const params: Params<'curves'> = {};
+      const channels = {
+        composite: adjustment.rgb,
+        red: adjustment.red,
+        green: adjustment.green,
+        blue: adjustment.blue,
+      };
+      for (const [name, channel] of Object.entries(channels)) {
+        if (!channel) continue;
+        if (channel.length < 2 || channel.length > CURVE_POINTS_MAX) {
+          return { kind: 'skipped', reason: `a curve of ${channel.length} points` };
+        }
+        params[name as keyof typeof channels] = channel.map((p) => [
+          clamp(p.input, 0, 255),
+          clamp(p.output, 0, 255),
+        ]);
+      }
+      return { kind: 'mapped', filter: filterOf('curves', params) };
+    }
+    case 'exposure':
+      return {
+        kind: 'mapped',
+        filter: filterOf('exposure', {
+          exposure: clamp(adjustment.exposure ?? 0, -20, 20),
+          offset: clamp(adjustment.offset ?? 0, -0.5, 0.5),
+          gamma: clamp(adjustment.gamma ?? 1, 0.01, 9.99),
+        }),
+      };
+    case 'vibrance':
+      return {
+        kind: 'mapped',
+        filter: filterOf('vibrance', {
+          vibrance: clamp(adjustment.vibrance ?? 0, -100, 100),
+          saturation: clamp(adjustment.saturation ?? 0, -100, 100),
+        }),
+      };
+    case 'hue/saturation':
+      return hueSaturationOf(adjustment);
+    case 'color balance': {
+      const shift = (v: typeof adjustment.shadows): [number, number, number] =>
+        v
+          ? [clamp(v.cyanRed, -100, 100), clamp(v.magentaGreen, -100, 100), clamp(v.yellowBlue, -100, 100)]
+          : [0, 0, 0];
+      return {
+        kind: 'mapped',
+        filter: filterOf('color_balance', {
+          shadows: shift(adjustment.shadows),
+          midtones: shift(adjustment.midtones),
+          highlights: shift(adjustment.highlights),
+          preserve_luminosity: adjustment.preserveLuminosity ?? true,
+        }),
+      };
+    }
+    case 'black & white': {
+      const weight = (v: number | undefined, fallback: number) => clamp(v ?? fallback, -200, 300);
+      return {
+        kind: 'mapped',
+        filter: filterOf('black_white', {
+          reds: weight(adjustment.reds, 40),
+          yellows: weight(adjustment.yellows, 60),
+          greens: weight(adjustment.greens, 40),
+          cyans: weight(adjustment.cyans, 60),
+          blues: weight(adjustment.blues, 20),
+          magentas: weight(adjustment.magentas, 80),
+        }),
+        ...(adjustment.useTint ? { approximated: 'its tint is not applied (the result stays grey)' } : {}),
+      };
+    }
+    case 'photo filter': {
+      const rgb = rgbOf(adjustment.color);
+      if (!rgb) return { kind: 'skipped', reason: 'a filter colour not given as RGB or Lab' };
+      return {
+        kind: 'mapped',
+        filter: filterOf('photo_filter', {
+          color: rgb,
+          density: clamp((adjustment.density ?? 0.25) * 100, 0, 100),
+          preserve_luminosity: adjustment.preserveLuminosity ?? true,
+        }),
+      };
+    }
+    default:
+      return { kind: 'skipped', reason: `"${adjustment.type}" has no equal in the compositor` };
+  }
+}
+
+/**
+ * ag-psd reads the colorize settings as the master range's a–d: a holds the colorize flag (its
+ * high byte), b–d the colorize hue, saturation and lightness.
+ */
+function hueSaturationOf(adjustment: Extract<PsdAdjustment, { type: 'hue/saturation' }>): MappedAdjustment {
+  const master = adjustment.master;
+  const colorize = ((master?.a ?? 0) & 0xff00) !== 0;
+  const params = colorize
+    ? {
+        // Stored as -180 … 180.
+        hue: (((master?.b ?? 0) % 360) + 360) % 360,
+        saturation: clamp(master?.c ?? 25, 0, 100),
+        lightness: clamp(master?.d ?? 0, -100, 100),
+        colorize: true,
+      }
+    : {
+        hue: clamp(master?.hue ?? 0, -180, 180),
+        saturation: clamp(master?.saturation ?? 0, -100, 100),
+        lightness: clamp(master?.lightness ?? 0, -100, 100),
+        colorize: false,
+      };
+  const ranged =
+    !colorize &&
+    HUE_RANGES.some((range) => {
+      const channel = adjustment[range];
+      return channel && (channel.hue !== 0 || channel.saturation !== 0 || channel.lightness !== 0);
+    });
+  return {
+    kind: 'mapped',
+    filter: filterOf('hue_saturation', params),
+    ...(ranged ? { approximated: 'its per-colour ranges are not applied (the master range is)' } : {}),
+    // The kernel's colorize follows GIMP's model: several levels off Photoshop's composites.
+    ...(colorize ? { approximated: "Photoshop's Colorize is modelled, not reproduced" } : {}),
+  };
+}
+
+/** A colour as 0–255 sRGB: ag-psd gives RGB, or Lab (Photoshop's, D50) scaled to about ±1. */
+function rgbOf(color: Color | undefined): [number, number, number] | undefined {
+  if (!color) return undefined;
+  if ('r' in color) return [clamp(color.r, 0, 255), clamp(color.g, 0, 255), clamp(color.b, 0, 255)];
+  if (!('l' in color)) return undefined;
+  // ag-psd scales Lab read with a colour space to L/100 and a, b/127 (/128 when negative); a
+  // version 3 photo filter stores it unscaled.
+  const scaled = Math.abs(color.l) <= 1 && Math.abs(color.a) <= 1 && Math.abs(color.b) <= 1;
+  const L = scaled ? color.l * 100 : color.l;
+  const a = scaled ? color.a * (color.a < 0 ? 128 : 127) : color.a;
+  const b = scaled ? color.b * (color.b < 0 ? 128 : 127) : color.b;
+  return labToSrgb(L, a, b);
+}
+
+/** CIE Lab (D50) → 8-bit sRGB, out-of-gamut colours clipped. */
+export function labToSrgb(L: number, a: number, b: number): [number, number, number] {
+  const fy = (L + 16) / 116;
+  const fx = fy + a / 500;
+  const fz = fy - b / 200;
+  const inverse = (t: number) => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 16) / (24389 / 27));
+  const X = 0.96422 * inverse(fx);
+  const Y = 1 * inverse(fy);
+  const Z = 0.82521 * inverse(fz);
+  // XYZ (D50) → linear sRGB, Bradford-adapted (Lindbloom's matrix).
+  const linear = [
+    3.1338561 * X - 1.6168667 * Y - 0.4906146 * Z,
+    -0.9787684 * X + 1.9161415 * Y + 0.033454 * Z,
+    0.0719453 * X - 0.2289914 * Y + 1.4052427 * Z,
+  ];
+  const encode = (c: number) => {
+    const v = clamp(c, 0, 1);
+    return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055));
+  };
+  return [encode(linear[0]!), encode(linear[1]!), encode(linear[2]!)];
+}

@@ -1,0 +1,144 @@
+// Real Photoshop documents (psd-tools' test files, test/fixtures/psd/psd-tools-layers) imported and
+// rendered, compared with the composite Photoshop saved in each: adjustment layers (masked, clipped,
+// inside groups), fill layers and isolated groups must draw as Photoshop drew them, and what is
+// still approximated must say so per layer.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createCompositor,
+  createKernelPool,
+  templateManifestSchema,
+  type Compositor,
+} from '@platen/compositor';
+import { readPsd } from 'ag-psd';
+import sharp from 'sharp';
+import { setUpAgPsd } from './ag-psd-setup.js';
+import { importLayers, type ImportWarning } from './psd-importer.js';
+
+const FIXTURES = join(__dirname, '../../../test/fixtures/psd/psd-tools-layers');
+
+let compositor: Compositor;
+
+beforeAll(() => {
+  compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 });
+});
+
+/**
+ * Mean absolute difference per channel between the render and Photoshop's composite, colours
+ * weighted by alpha (a transparent pixel's colour is nobody's), and the warnings.
+ */
+async function compare(file: string): Promise<{ mad: number; warnings: ImportWarning[] }> {
+  const bytes = readFileSync(join(FIXTURES, file));
+  const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
+  const manifest = templateManifestSchema.parse(imported.manifest);
+  const prepared = await compositor.prepare({ id: file, version: 1, manifest }, imported.assets);
+  const { data } = await compositor.render(prepared, [], { format: 'png' });
+  const ours = await sharp(data).ensureAlpha().raw().toBuffer();
+  setUpAgPsd();
+  const photoshop = readPsd(bytes, { useImageData: true, skipLayerImageData: true, skipThumbnail: true })
+    .imageData!.data;
+  expect(ours.length).toBe(photoshop.length);
+  const weighted = (pixels: ArrayLike<number>, i: number, c: number) =>
+    c === 3 ? pixels[i + 3]! : (pixels[i + c]! * pixels[i + 3]!) / 255;
+  let sum = 0;
+  for (let i = 0; i < ours.length; i += 4) {
+    for (let c = 0; c < 4; c++) sum += Math.abs(weighted(ours, i, c) - weighted(photoshop, i, c));
+  }
+  return { mad: sum / ours.length, warnings: imported.warnings };
+}
+
+describe("Photoshop's composites of real documents", () => {
+  it.each([
+    ['adjustment-mask.psd', 'an adjustment layer with a mask', 0.1],
+    ['invert_rgb.psd', 'Invert under a mask', 0.1],
+    ['curves_rgb.psd', 'Curves per channel under masks', 0.1],
+    ['levels_rgb.psd', 'Levels per channel under masks', 0.5],
+    // A few mid-tones differ by several levels (up to 19 in one channel); the cause is not pinned down.
+    ['exposure_rgb.psd', 'Exposure with offset and gamma under masks', 2],
+    ['adjustment_backdrop_test.psd', 'adjustments over adjustments, masked, one clipped to another', 0.5],
+    ['adjustment_clipping.psd', 'adjustments clipped to a fill layer with a mask', 0.1],
+    ['clip-adjustment.psd', 'a Hue/Saturation clipped to a layer over transparency', 0.1],
+    ['adjustment_nested_composition_2.psd', 'an adjustment inside a pass-through group', 0.1],
+    ['adjustment_nested_composition_3.psd', 'a masked adjustment inside a pass-through group', 0.1],
+    // Darken layers under curves nested three pass-through groups deep: some pixels differ by up to
+    // 11 levels; the cause is not pinned down.
+    ['adjustment_nested_composition_4.psd', 'adjustments in nested pass-through groups', 2.5],
+    ['adjustment_nested_composition_5.psd', 'adjustments in nested isolated groups blended with screen', 0.2],
+    ['solid-color-fill.psd', 'a solid colour fill layer', 0.1],
+    ['gradient-fill.psd', 'a gradient fill layer', 0.1],
+    ['pattern-fill.psd', 'a pattern fill layer', 0.1],
+    ['transparency-group.psd', 'isolated normal groups with opacity over transparency', 0.1],
+    // Both hold an Exposure layer: a level or few off in places, as exposure_rgb.psd is.
+    ['passthrough_opacity.psd', 'a pass-through group at half opacity holding an adjustment', 1],
+    [
+      'adjustment_nested_composition_1.psd',
+      'a masked pass-through group in a divide group in a normal one',
+      1,
+    ],
+    ['group-clipping.psd', 'a group (with a clipping group inside) clipped to a layer', 0.1],
+  ])('draws %s (%s) as Photoshop did, without a warning', async (file, _what, bound) => {
+    const { mad, warnings } = await compare(file);
+    expect(warnings).toEqual([]);
+    expect(mad).toBeLessThan(bound);
+  });
+
+  // Three translucent circles over transparency in each mode (and a pass-through group). Dissolve
+  // (a random pattern), hard mix and vivid light (MAD 9 and 13 against Photoshop over the circles'
+  // half-transparent overlaps) are left out: they do not match yet.
+  it.each([
+    'color-burn',
+    'color-dodge',
+    'color',
+    'darken',
+    'darker-color',
+    'difference',
+    'divide',
+    'exclusion',
+    'hard-light',
+    'hue',
+    'lighten',
+    'lighter-color',
+    'linear-burn',
+    'linear-dodge',
+    'linear-light',
+    'luminosity',
+    'multiply',
+    'normal',
+    'overlay',
+    'pass-through',
+    'pin-light',
+    'saturation',
+    'screen',
+    'soft-light',
+    'subtract',
+  ])('blends layers in %s as Photoshop did', async (mode) => {
+    const { mad, warnings } = await compare(`blend-modes/${mode}.psd`);
+    expect(warnings).toEqual([]);
+    expect(mad).toBeLessThan(0.25);
+  });
+
+  it('names every fill or shape layer that stores no pixels instead of leaving it out silently', async () => {
+    const { warnings } = await compare('adjustment-fillers.psd');
+    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
+      ['Color Fill 1', 'FILL_SKIPPED'],
+      ['Polygon 1', 'FILL_SKIPPED'],
+      ['Polygon 2', 'FILL_SKIPPED'],
+      ['Ellipse 1', 'FILL_SKIPPED'],
+    ]);
+  });
+
+  it.each([
+    ['brightnesscontrast_rgb.psd', 'Brightness/Contrast'],
+    ['huesaturation_colorize_rgb.psd', 'Hue/Saturation'],
+  ])('says per layer that %s is approximated (its %s curve is modelled)', async (file, name) => {
+    const { warnings } = await compare(file);
+    expect(warnings.length).toBe(4);
+    for (const warning of warnings) {
+      expect(warning).toMatchObject({
+        code: 'ADJUSTMENT_APPROXIMATED',
+        layer: expect.stringContaining(name) as string,
+      });
+    }
+  });
+});
