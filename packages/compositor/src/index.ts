@@ -32,9 +32,11 @@ export {
   FILTER_BLEND_MODES,
   adjustmentFilterSchema,
   adjustmentFiltersSchema,
+  modelledFilterReason,
 } from './filters/filter-model.js';
 export type {
   AdjustmentFilter,
+  FilterKindAndParams,
   SmartFilter,
   SmartFilterInput,
   SmartFilterKind,

@@ -1,7 +1,7 @@
 // ag-psd's adjustment layers → the compositor's adjustment filters: every field lands where the
 // kernel reads it, colours are converted right, and what is not reproduced is named.
 import { adjustmentFilterSchema } from '@platen/compositor';
-import { labToSrgb, mapAdjustment } from './adjustment-layers.js';
+import { mapAdjustment } from './adjustment-layers.js';
 
 const mapped = (adjustment: Parameters<typeof mapAdjustment>[0]) => {
   const result = mapAdjustment(adjustment);
@@ -89,6 +89,21 @@ describe('mapAdjustment', () => {
     });
   });
 
+  it('says which kinds only model Photoshop, where they act, and not for an exact kernel', () => {
+    expect(mapped({ type: 'vibrance', vibrance: 30 }).approximated).toMatch(/Vibrance is modelled/);
+    expect(mapped({ type: 'vibrance', vibrance: 0, saturation: 0 }).approximated).toBeUndefined();
+    expect(
+      mapped({ type: 'color balance', midtones: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 } })
+        .approximated,
+    ).toMatch(/Color Balance is modelled/);
+    expect(mapped({ type: 'brightness/contrast', brightness: 20, contrast: 0 }).approximated).toMatch(
+      /Brightness\/Contrast curve/,
+    );
+    const master = { a: 0, b: 0, c: 25, d: 0, hue: -27, saturation: 10, lightness: 5 };
+    expect(mapped({ type: 'hue/saturation', master }).approximated).toBeUndefined();
+    expect(mapped({ type: 'exposure', exposure: 1.5 }).approximated).toBeUndefined();
+  });
+
   it("converts a Photo Filter's Lab colour (as ag-psd scales it) to sRGB and its density to percent", () => {
     // Photoshop's Lab is D50: sRGB red is L 54.29, a 80.80, b 69.89 there.
     const result = mapped({
@@ -105,12 +120,6 @@ describe('mapAdjustment', () => {
     expect(r).toBeGreaterThan(250);
     expect(g).toBeLessThan(6);
     expect(b).toBeLessThan(6);
-  });
-
-  it('converts Lab white, black and mid grey to sRGB', () => {
-    expect(labToSrgb(100, 0, 0)).toEqual([255, 255, 255]);
-    expect(labToSrgb(0, 0, 0)).toEqual([0, 0, 0]);
-    expect(labToSrgb(53.39, 0, 0)).toEqual([128, 128, 128].map((v) => expect.closeTo(v, 0) as number));
   });
 
   it('skips legacy Brightness/Contrast and kinds without a kernel, naming them', () => {

@@ -1,8 +1,9 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
 // filters use). A kind without an equal is skipped with the reason; one reproduced only in part
 // (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
-import type { AdjustmentFilter } from '@platen/compositor';
+import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
+import { labToRgb } from './descriptor-color.js';
 
 export type MappedAdjustment =
   { kind: 'mapped'; filter: AdjustmentFilter; approximated?: string } | { kind: 'skipped'; reason: string };
@@ -18,6 +19,14 @@ function filterOf<K extends AdjustmentFilter['kind']>(kind: K, params: Params<K>
 }
 
 export function mapAdjustment(adjustment: PsdAdjustment): MappedAdjustment {
+  const mapped = mapKind(adjustment);
+  if (mapped.kind === 'skipped') return mapped;
+  // A kernel that only models Photoshop's formula says so, beside what the mapping left out.
+  const reasons = [mapped.approximated, modelledFilterReason(mapped.filter)].filter(Boolean);
+  return reasons.length > 0 ? { ...mapped, approximated: reasons.join('; ') } : mapped;
+}
+
+function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
   switch (adjustment.type) {
     case 'invert':
       return { kind: 'mapped', filter: filterOf('invert', {}) };
@@ -29,11 +38,6 @@ export function mapAdjustment(adjustment: PsdAdjustment): MappedAdjustment {
       return {
         kind: 'mapped',
         filter: filterOf('brightness_contrast', { brightness, contrast }),
-        // Photoshop's curve is unpublished; the kernel follows GIMP's model of it (off by tens of
-        // levels against Photoshop's composites).
-        ...(brightness !== 0 || contrast !== 0
-          ? { approximated: "Photoshop's Brightness/Contrast curve is modelled, not reproduced" }
-          : {}),
       };
     }
     case 'levels': {
@@ -176,8 +180,6 @@ function hueSaturationOf(adjustment: Extract<PsdAdjustment, { type: 'hue/saturat
     kind: 'mapped',
     filter: filterOf('hue_saturation', params),
     ...(ranged ? { approximated: 'its per-colour ranges are not applied (the master range is)' } : {}),
-    // The kernel's colorize follows GIMP's model: several levels off Photoshop's composites.
-    ...(colorize ? { approximated: "Photoshop's Colorize is modelled, not reproduced" } : {}),
   };
 }
 
@@ -192,27 +194,5 @@ function rgbOf(color: Color | undefined): [number, number, number] | undefined {
   const L = scaled ? color.l * 100 : color.l;
   const a = scaled ? color.a * (color.a < 0 ? 128 : 127) : color.a;
   const b = scaled ? color.b * (color.b < 0 ? 128 : 127) : color.b;
-  return labToSrgb(L, a, b);
-}
-
-/** CIE Lab (D50) → 8-bit sRGB, out-of-gamut colours clipped. */
-export function labToSrgb(L: number, a: number, b: number): [number, number, number] {
-  const fy = (L + 16) / 116;
-  const fx = fy + a / 500;
-  const fz = fy - b / 200;
-  const inverse = (t: number) => (t ** 3 > 216 / 24389 ? t ** 3 : (116 * t - 16) / (24389 / 27));
-  const X = 0.96422 * inverse(fx);
-  const Y = 1 * inverse(fy);
-  const Z = 0.82521 * inverse(fz);
-  // XYZ (D50) → linear sRGB, Bradford-adapted (Lindbloom's matrix).
-  const linear = [
-    3.1338561 * X - 1.6168667 * Y - 0.4906146 * Z,
-    -0.9787684 * X + 1.9161415 * Y + 0.033454 * Z,
-    0.0719453 * X - 0.2289914 * Y + 1.4052427 * Z,
-  ];
-  const encode = (c: number) => {
-    const v = clamp(c, 0, 1);
-    return Math.round(255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055));
-  };
-  return [encode(linear[0]!), encode(linear[1]!), encode(linear[2]!)];
+  return labToRgb(L, a, b);
 }

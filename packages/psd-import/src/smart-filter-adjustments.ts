@@ -3,11 +3,11 @@
 // Black & White 'BanW', Photo Filter 'photoFilter') → the compositor's filter kind and parameters.
 // These are the kinds ag-psd 31 drops; the values are clamped to the compositor's (Photoshop's
 // dialog) ranges, and a setting the compositor cannot reproduce is returned as a reason instead.
-import type { SmartFilter } from '@platen/compositor';
+import type { FilterKindAndParams } from '@platen/compositor';
 import { z } from 'zod';
 import { descriptorColorToRgb } from './descriptor-color.js';
 
-export type FilterKindParams = Pick<SmartFilter, 'kind' | 'params'>;
+export type FilterKindParams = FilterKindAndParams;
 /** Why a known kind is not applied, e.g. "its per-colour ranges are not reproduced". */
 export interface NotReproduced {
   reason: string;

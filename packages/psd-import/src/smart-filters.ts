@@ -4,7 +4,13 @@
 // ag-psd parses right (Curves, Brightness/Contrast, Gaussian Blur, Invert) keep ag-psd's parse, the
 // adjustments it drops are read from their descriptors, and any other enabled filter is named in a
 // warning. A disabled filter is left out silently, as Photoshop does not draw it.
-import { FILTER_BLEND_MODES, SMART_FILTERS_MAX, toLayerName, type SmartFilter } from '@platen/compositor';
+import {
+  FILTER_BLEND_MODES,
+  modelledFilterReason,
+  SMART_FILTERS_MAX,
+  toLayerName,
+  type SmartFilter,
+} from '@platen/compositor';
 import type { Filter, PlacedLayerFilter } from 'ag-psd';
 import { BlnM } from 'ag-psd/dist/descriptor.js';
 import { z } from 'zod';
@@ -38,16 +44,6 @@ export interface SmartFilterWarning {
   code: 'SMART_FILTERS_SKIPPED' | 'SMART_FILTERS_APPROXIMATED' | 'SMART_FILTER_MASK_IGNORED';
   message: string;
 }
-
-// Kinds the compositor draws with a published model of Photoshop's adjustment (GIMP's, CamanJS's:
-// see the compositor's README), not Photoshop's own unpublished formula: imported, but they warn.
-const MODELLED_KINDS: ReadonlySet<SmartFilter['kind']> = new Set([
-  'hue_saturation',
-  'brightness_contrast',
-  'vibrance',
-  'color_balance',
-  'photo_filter',
-]);
 
 type CurveChannel = 'composite' | 'red' | 'green' | 'blue';
 type Points = [number, number][];
@@ -230,7 +226,7 @@ export function mapSmartFilters(
       mapped.skipped.push({ name, reason: `only the first ${SMART_FILTERS_MAX} smart filters are applied` });
       continue;
     }
-    if (MODELLED_KINDS.has(kind.kind)) mapped.approximated.push(name);
+    if (modelledFilterReason(kind)) mapped.approximated.push(name);
     mapped.filters.push({
       ...kind,
       opacity: Math.round(clamp(entry.opacity, 0, 1) * 1000) / 1000,

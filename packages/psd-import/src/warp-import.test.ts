@@ -336,7 +336,7 @@ describe('importPsd: custom and split warps', () => {
     });
     expect(flat.warnings).toEqual([]);
     expect(smartObjectsOf(templateManifestSchema.parse(flat.manifest))[0]!.mesh).toBeUndefined();
-  });
+  }, 30_000); // the reference surface and two imports take seconds on a loaded CI core
 
   it('warns, naming the problem, for a split warp whose grid does not match its point count', async () => {
     const result = await imported({

@@ -126,3 +126,39 @@ export const adjustmentFiltersSchema = z.array(adjustmentFilterSchema).min(1).ma
 /** Bounded: each filter is a full pass over the artwork. */
 export const SMART_FILTERS_MAX = 16;
 export const smartFiltersSchema = z.array(smartFilterSchema).max(SMART_FILTERS_MAX);
+
+/** A filter's kind with its parameters, whatever its opacity and blend mode. */
+export type FilterKindAndParams = {
+  [K in SmartFilterKind]: Pick<Extract<SmartFilter, { kind: K }>, 'kind' | 'params'>;
+}[SmartFilterKind];
+
+/**
+ * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
+ * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
+ * Gaussian Blur, Hue/Saturation's master range). The others follow a published model of an
+ * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
+ */
+export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
+  switch (filter.kind) {
+    case 'brightness_contrast':
+      return filter.params.brightness !== 0 || filter.params.contrast !== 0
+        ? "Photoshop's Brightness/Contrast curve is modelled, not reproduced"
+        : undefined;
+    case 'hue_saturation':
+      return filter.params.colorize ? "Photoshop's Colorize is modelled, not reproduced" : undefined;
+    case 'vibrance':
+      return filter.params.vibrance !== 0 || filter.params.saturation !== 0
+        ? "Photoshop's Vibrance is modelled, not reproduced"
+        : undefined;
+    case 'color_balance':
+      return [filter.params.shadows, filter.params.midtones, filter.params.highlights].some((shift) =>
+        shift.some((v) => v !== 0),
+      )
+        ? "Photoshop's Color Balance is modelled, not reproduced"
+        : undefined;
+    case 'photo_filter':
+      return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
+    default:
+      return undefined;
+  }
+}
