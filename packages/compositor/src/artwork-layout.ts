@@ -3,7 +3,7 @@
 // (or repeated as tiles from the frame's corner), over an optional background colour. Pure pixels;
 // runs on the kernel thread before the smart filters and the warp.
 import type { SmartFilter } from './filters/filter-model.js';
-import { applySmartFilters } from './filters/filter-stack.js';
+import { applySmartFilters, rgbToRgba } from './filters/filter-stack.js';
 import type { RgbaImage, Region } from './raster.js';
 import { intersect } from './raster.js';
 import type { ArtworkAdjustments } from './template-model.js';
@@ -106,15 +106,4 @@ function drawRepeated(
 function mod(value: number, size: number): number {
   const r = value % size;
   return r < 0 ? r + size : r;
-}
-
-function rgbToRgba(rgb: Uint8Array | Uint8ClampedArray): Uint8ClampedArray {
-  const out = new Uint8ClampedArray((rgb.length / 3) * 4);
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i]!;
-    out[j + 1] = rgb[i + 1]!;
-    out[j + 2] = rgb[i + 2]!;
-    out[j + 3] = 255;
-  }
-  return out;
 }

@@ -231,7 +231,7 @@ export function mapSmartFilters(
       ...kind,
       opacity: Math.round(clamp(entry.opacity, 0, 1) * 1000) / 1000,
       blend_mode: blend,
-    } as SmartFilter);
+    });
   }
   mapped.unreadable = unreadable;
   const maskEnabled = raw?.success ? raw.data.filterMaskEnable : (stack?.maskEnabled ?? false);

@@ -89,7 +89,8 @@ function filterOf<K extends keyof Kinds>(kind: K) {
   return z.object({ kind: z.literal(kind), params: filterParams[kind], ...blending });
 }
 
-export const smartFilterSchema = z.discriminatedUnion('kind', [
+/** Per-pixel colour changes: what both a smart filter and an adjustment layer may hold. */
+const perPixelFilters = [
   filterOf('curves'),
   filterOf('levels'),
   filterOf('hue_saturation'),
@@ -100,6 +101,10 @@ export const smartFilterSchema = z.discriminatedUnion('kind', [
   filterOf('black_white'),
   filterOf('invert'),
   filterOf('photo_filter'),
+] as const;
+
+export const smartFilterSchema = z.discriminatedUnion('kind', [
+  ...perPixelFilters,
   filterOf('gaussian_blur'),
 ]);
 export type SmartFilter = z.infer<typeof smartFilterSchema>;
@@ -108,18 +113,7 @@ export type SmartFilterKind = SmartFilter['kind'];
 
 /** The kinds an adjustment layer can hold: per-pixel colour changes only (no blur, which would
  * need pixels outside the region a render recomposes). */
-export const adjustmentFilterSchema = z.discriminatedUnion('kind', [
-  filterOf('curves'),
-  filterOf('levels'),
-  filterOf('hue_saturation'),
-  filterOf('brightness_contrast'),
-  filterOf('exposure'),
-  filterOf('vibrance'),
-  filterOf('color_balance'),
-  filterOf('black_white'),
-  filterOf('invert'),
-  filterOf('photo_filter'),
-]);
+export const adjustmentFilterSchema = z.discriminatedUnion('kind', [...perPixelFilters]);
 export type AdjustmentFilter = z.infer<typeof adjustmentFilterSchema>;
 export const adjustmentFiltersSchema = z.array(adjustmentFilterSchema).min(1).max(4);
 

@@ -88,7 +88,8 @@ export function filterArtwork(art: Artwork, filters: readonly SmartFilter[], sca
   return { ...out, channels: 4, opaque };
 }
 
-function rgbToRgba(rgb: Uint8Array | Uint8ClampedArray): Uint8ClampedArray {
+/** Three-channel pixels with an opaque alpha added. */
+export function rgbToRgba(rgb: Uint8Array | Uint8ClampedArray): Uint8ClampedArray {
   const out = new Uint8ClampedArray((rgb.length / 3) * 4);
   for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
     out[j] = rgb[i]!;
