@@ -67,6 +67,10 @@ const filterParams = {
     magentas: percent(-200, 300).default(80),
   }),
   invert: z.object({}),
+  /** the artwork filled with its mean colour (alpha-weighted), alpha kept. */
+  average: z.object({}),
+  /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
+  grayscale: z.object({}),
   photo_filter: z.object({
     color: z.tuple([level, level, level]),
     density: percent(0, 100).default(25),
@@ -99,6 +103,8 @@ export const smartFilterSchema = z.discriminatedUnion('kind', [
   filterOf('color_balance'),
   filterOf('black_white'),
   filterOf('invert'),
+  filterOf('average'),
+  filterOf('grayscale'),
   filterOf('photo_filter'),
   filterOf('gaussian_blur'),
 ]);
