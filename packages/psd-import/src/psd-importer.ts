@@ -29,7 +29,7 @@ import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
-import { documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
+import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
 
@@ -203,6 +203,8 @@ export async function importPsd(bytes: Buffer, options: ImportPsdOptions): Promi
       'The document has no visible smart object (placed layer) to put artwork into.',
     );
   }
+  const colorMode = colorModeWarning(psd.colorMode, psd.imageResources?.xmpMetadata);
+  if (colorMode) warn(walk, '', 'COLOR_MODE_APPROXIMATED', colorMode);
   const required = [...walk.files.values()].filter((file) => file.required).length;
   if (required > RENDER_SMART_OBJECTS_MAX) {
     throw new PsdImportError(
