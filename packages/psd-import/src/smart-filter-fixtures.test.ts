@@ -48,10 +48,18 @@ describe('importPsd on Photoshop files with smart filters', () => {
     expect(warnings).toEqual([{ layer: 'Layer 1 (merged)', ...MASK_IGNORED }]);
   });
 
-  it('imports an Average smart filter', async () => {
+  it("imports an Average smart filter, saying its mean is close to but not exactly Photoshop's", async () => {
     const { filters, warnings } = await importFixture('smart-filter.psd');
     expect(filters).toEqual([{ kind: 'average', params: {}, opacity: 1, blend_mode: 'normal' }]);
-    expect(warnings).toEqual([{ layer: 'temmie', ...MASK_IGNORED }]);
+    expect(warnings).toEqual([
+      {
+        layer: 'temmie',
+        code: 'SMART_FILTERS_APPROXIMATED',
+        message:
+          'Smart filter "Average" is drawn with a published model of Photoshop\'s formula: colours may differ slightly.',
+      },
+      { layer: 'temmie', ...MASK_IGNORED },
+    ]);
   });
 
   it('names the filter it does not apply (Liquify), and no mask warning with nothing applied', async () => {

@@ -41,7 +41,10 @@ export interface SmartFilterWarning {
 
 // Kinds the compositor draws with a published model of Photoshop's adjustment (GIMP's, CamanJS's:
 // see the compositor's README), not Photoshop's own unpublished formula: imported, but they warn.
+// Average is the alpha-weighted mean, which on ag-psd's Photoshop file gives (138, 119, 126) where
+// Photoshop stored (138, 129, 133): close, not its formula.
 const MODELLED_KINDS: ReadonlySet<SmartFilter['kind']> = new Set([
+  'average',
   'hue_saturation',
   'brightness_contrast',
   'vibrance',
