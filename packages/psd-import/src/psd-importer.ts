@@ -39,6 +39,7 @@ import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
+import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
 
@@ -67,7 +68,7 @@ export const DEFAULT_MAX_PIXELS = 100_000_000;
 /** The compositor's limit on layers per template. */
 const MAX_LAYERS = 200;
 const RGB = 3;
-const GREYSCALE = 1;
+const GREYSCALE = GREYSCALE_MODE;
 
 type Input<T> = Omit<T, 'blend_mode' | 'opacity' | 'required' | 'print_areas'> & Partial<T>;
 
@@ -261,6 +262,8 @@ export async function importLayers(
     embedded: embeddedFilesOf(psd),
   };
   await walkLayers(walk, psd.children ?? [], '', 1, psd);
+  const colorMode = colorModeWarning(psd.colorMode, psd.imageResources?.xmpMetadata);
+  if (colorMode) warn(walk, '', 'COLOR_MODE_APPROXIMATED', colorMode);
   const count = allEntriesOf(walk.entries).filter((entry) => entry.kind !== 'group').length;
   if (count > MAX_LAYERS) {
     throw new PsdImportError(
@@ -777,6 +780,8 @@ async function addSmartObject(
   }
   const smartFilters = mapSmartFilters(placed.filter, smartFilterDescriptorOf(placed));
   for (const warning of smartFilterWarnings(smartFilters)) warn(walk, path, warning.code, warning.message);
+  const { filters, skipped } = documentFilters(psd.colorMode, smartFilters.filters);
+  if (skipped) warn(walk, path, 'SMART_FILTERS_SKIPPED', skipped);
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
   const file = fileOf(walk, placed.id, layer, size);
@@ -810,7 +815,7 @@ async function addSmartObject(
       position,
       quad: corners,
       ...(mesh ? { mesh } : {}),
-      ...(smartFilters.filters.length ? { filters: smartFilters.filters } : {}),
+      ...(filters.length ? { filters } : {}),
       blend_mode: blendOf(walk, layer, path),
       opacity: round(opacity),
       required: file.required,

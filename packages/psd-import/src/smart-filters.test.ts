@@ -193,12 +193,12 @@ describe('mapSmartFilters', () => {
       type: 'brightness/contrast',
       filter: { brightness: 10, contrast: 10, useLegacy: true },
     };
-    const average: Filter = { ...base, name: 'Average', type: 'average' };
-    const mapped = mapSmartFilters(stack([motionBlur, legacy, average, invert], { maskEnabled: true }));
+    const findEdges: Filter = { ...base, name: 'Find Edges', type: 'find edges' };
+    const mapped = mapSmartFilters(stack([motionBlur, legacy, findEdges, invert], { maskEnabled: true }));
     expect(smartFilterWarnings(mapped)).toEqual([
       {
         code: 'SMART_FILTERS_SKIPPED',
-        message: 'Smart filters "Motion Blur", "Average" are not applied to the artwork.',
+        message: 'Smart filters "Motion Blur", "Find Edges" are not applied to the artwork.',
       },
       {
         code: 'SMART_FILTERS_SKIPPED',

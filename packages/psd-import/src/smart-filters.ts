@@ -1,7 +1,7 @@
 // A placed layer's smart filters → the template's `filters`, in the order Photoshop stores them
 // (the order it applies them: the first runs first), each with its opacity and blend mode. Every
 // filter comes from Photoshop's own list (the raw `filterFX` descriptor), so none is lost: the kinds
-// ag-psd parses right (Curves, Brightness/Contrast, Gaussian Blur, Invert) keep ag-psd's parse, the
+// ag-psd parses right (Curves, Brightness/Contrast, Gaussian Blur, Invert, Average) keep ag-psd's parse, the
 // adjustments it drops are read from their descriptors, and any other enabled filter is named in a
 // warning. A disabled filter is left out silently, as Photoshop does not draw it.
 import {
@@ -59,6 +59,8 @@ function paramsOf(filter: Filter): FilterKindParams | NotReproduced | undefined 
   switch (filter.type) {
     case 'invert':
       return { kind: 'invert', params: {} };
+    case 'average':
+      return { kind: 'average', params: {} };
     case 'brightness/contrast':
       if (filter.filter.useLegacy) return { reason: 'its legacy formula is not reproduced' };
       return {

@@ -67,6 +67,10 @@ const filterParams = {
     magentas: percent(-200, 300).default(80),
   }),
   invert: z.object({}),
+  /** the artwork filled with its mean colour (alpha-weighted), alpha kept. */
+  average: z.object({}),
+  /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
+  grayscale: z.object({}),
   photo_filter: z.object({
     color: z.tuple([level, level, level]),
     density: percent(0, 100).default(25),
@@ -100,19 +104,22 @@ const perPixelFilters = [
   filterOf('color_balance'),
   filterOf('black_white'),
   filterOf('invert'),
+  filterOf('grayscale'),
   filterOf('photo_filter'),
 ] as const;
 
+// Average and blur need the whole artwork, not one pixel: smart filters only.
 export const smartFilterSchema = z.discriminatedUnion('kind', [
   ...perPixelFilters,
+  filterOf('average'),
   filterOf('gaussian_blur'),
 ]);
 export type SmartFilter = z.infer<typeof smartFilterSchema>;
 export type SmartFilterInput = z.input<typeof smartFilterSchema>;
 export type SmartFilterKind = SmartFilter['kind'];
 
-/** The kinds an adjustment layer can hold: per-pixel colour changes only (no blur, which would
- * need pixels outside the region a render recomposes). */
+/** The kinds an adjustment layer can hold: per-pixel colour changes only (no blur or average,
+ * which need pixels outside the region a render recomposes). */
 export const adjustmentFilterSchema = z.discriminatedUnion('kind', [...perPixelFilters]);
 export type AdjustmentFilter = z.infer<typeof adjustmentFilterSchema>;
 export const adjustmentFiltersSchema = z.array(adjustmentFilterSchema).min(1).max(4);
@@ -150,6 +157,10 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       )
         ? "Photoshop's Color Balance is modelled, not reproduced"
         : undefined;
+    case 'average':
+      // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
+      // stored (138, 129, 133); close, not its formula.
+      return "Photoshop's Average is modelled, not reproduced";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     default:

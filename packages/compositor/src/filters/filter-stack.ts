@@ -5,6 +5,7 @@ import type { SeparableBlendMode } from '../blend-modes.js';
 import { blendFunction } from '../blend-modes.js';
 import type { RgbaImage } from '../raster.js';
 import type { Artwork } from '../warp-kernels.js';
+import { average } from './average.js';
 import { blackWhite } from './black-white.js';
 import { brightnessContrast } from './brightness-contrast.js';
 import { colorBalance } from './color-balance.js';
@@ -12,6 +13,7 @@ import { curves } from './curves.js';
 import { exposure } from './exposure.js';
 import type { SmartFilter } from './filter-model.js';
 import { gaussianBlur } from './gaussian-blur.js';
+import { grayscale } from './grayscale.js';
 import { hueSaturation } from './hue-saturation.js';
 import { invert } from './invert.js';
 import { levels } from './levels.js';
@@ -38,6 +40,10 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return blackWhite(image, filter.params);
     case 'invert':
       return invert(image);
+    case 'average':
+      return average(image);
+    case 'grayscale':
+      return grayscale(image);
     case 'photo_filter':
       return photoFilter(image, filter.params);
     case 'gaussian_blur':
