@@ -379,15 +379,16 @@ const MIRROR_X: PresetStyle[] = [
   'fisheye',
   'inflate',
   'squeeze',
-  'cylinder',
 ];
+/** The presets driven by one bend; the cylinder has handles instead (tested on its own below). */
+const BEND_PRESETS = PRESET_STYLES.filter((style) => style !== 'cylinder');
 const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
 const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
 
 function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Warp {
   return {
     style: style as Warp['style'],
-    ...(style === 'cylinder' ? { values: [value] } : { value }),
+    value,
     rotate: 'horizontal',
     bounds: {
       top: { value: 0, units: 'Pixels' },
@@ -427,7 +428,7 @@ function bendOf(mesh: Mesh): number {
 }
 
 describe('importPsd: preset warps', () => {
-  it.each(PRESET_STYLES.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
+  it.each(BEND_PRESETS.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
     'bends "%s" at %i %%, keeps its symmetry and says the curve is approximated',
     async (style, bend) => {
       const { mesh, result } = await presetMesh(presetWarp(style, bend));
@@ -459,7 +460,7 @@ describe('importPsd: preset warps', () => {
     },
   );
 
-  it.each(PRESET_STYLES)(
+  it.each(BEND_PRESETS)(
     'leaves "%s" at bend 0 with no distortion as no warp and no warning',
     async (style) => {
       const { mesh, result } = await presetMesh(presetWarp(style, 0));
@@ -497,5 +498,71 @@ describe('importPsd: preset warps', () => {
     const n = mesh!.cols;
     const height = (c: number) => mesh!.points[n * (n + 1) + c]![1] - mesh!.points[c]![1];
     expect(height(n)).toBeGreaterThan(height(0) * 1.3);
+  });
+});
+
+/** The cylinder as Photoshop 2021+ stores it: bounds (left, bottom, right, top), then its 3 handles. */
+function cylinderWarp(handles: number[], extra: Partial<Warp> = {}): Warp {
+  return { ...presetWarp('cylinder', 0), values: [0, 100, 100, 0, ...handles], ...extra };
+}
+const DEFAULT_HANDLES = [0.5, 0.5, 0.5708295036764706];
+
+describe('importPsd: the cylinder preset', () => {
+  it('wraps the content round a cylinder as Photoshop does, and reproduces it without a warning', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES));
+    expect(result.warnings).toEqual([]);
+    // The 100×100 content at (100, 60): a content column at u lands at x = 100 + 100·(1 − cos πu)/2
+    // and drops by 25·sin πu (the rim a quarter of the width deep), the envelope centred on the
+    // content, so its corners start 12.5 px above it; every column keeps the content's height.
+    const { cols, rows, points } = mesh!;
+    for (let c = 0; c <= cols; c++) {
+      const u = c / cols;
+      const x = 100 + (100 * (1 - Math.cos(Math.PI * u))) / 2;
+      const top = points[c]!;
+      const bottom = points[rows * (cols + 1) + c]!;
+      expect(top[0]).toBeCloseTo(x, 2);
+      expect(top[1]).toBeCloseTo(60 - 12.5 + 25 * Math.sin(Math.PI * u), 2);
+      expect(bottom[1] - top[1]).toBeCloseTo(100, 6);
+    }
+  });
+
+  it('warns when its handles are off the shape Photoshop was seen to draw, and still wraps', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp([0.3, 0.5, 0.5708295036764706]));
+    expect(result.warnings.map(({ layer, code }) => [layer, code])).toEqual([['Art', 'WARP_APPROXIMATED']]);
+    expect(result.warnings[0]!.message).toContain('"cylinder" warp preset');
+    expect(result.warnings[0]!.message).toContain('handles moved');
+    expect(bendOf(mesh!)).toBeGreaterThan(3);
+  });
+
+  it('warns when the stored handles cannot be read (an older or foreign writer)', async () => {
+    const { result } = await presetMesh({ ...cylinderWarp([]), values: [60] });
+    expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+  });
+
+  it('turns a vertical cylinder, the horizontal one with x and y exchanged, and says so', async () => {
+    const horizontal = (await presetMesh(cylinderWarp(DEFAULT_HANDLES))).mesh!;
+    const { mesh: vertical, result } = await presetMesh(
+      cylinderWarp(DEFAULT_HANDLES, { rotate: 'vertical' }),
+    );
+    expect(result.warnings[0]!.message).toContain('vertical axis');
+    expect([vertical!.cols, vertical!.rows]).toEqual([horizontal.rows, horizontal.cols]);
+    const [hx, hy] = horizontal.points[0]!;
+    const [vx, vy] = vertical!.points[0]!;
+    for (let r = 0; r <= horizontal.rows; r++) {
+      for (let c = 0; c <= horizontal.cols; c++) {
+        const h = horizontal.points[r * (horizontal.cols + 1) + c]!;
+        const v = vertical!.points[c * (vertical!.cols + 1) + r]!;
+        expect(v[0] - vx).toBeCloseTo(h[1] - hy, 6);
+        expect(v[1] - vy).toBeCloseTo(h[0] - hx, 6);
+      }
+    }
+  });
+
+  it('tapers with a distortion and says the curve is then approximated', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES, { perspective: 50 }));
+    expect(result.warnings[0]!.message).toContain('a distortion');
+    const { cols, rows, points } = mesh!;
+    const height = (c: number) => points[rows * (cols + 1) + c]![1] - points[c]![1];
+    expect(height(cols)).toBeGreaterThan(height(0) * 1.3);
   });
 });
