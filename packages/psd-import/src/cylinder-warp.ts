@@ -1,15 +1,20 @@
 // Photoshop's cylinder warp preset (Photoshop 2021+) as a grid of cubic Bézier patches. Photoshop
 // wraps the content round the front half of an upright cylinder seen from slightly above: content
 // column u ∈ [0, 1] sits at angle πu round it, so it lands at (1 − cos πu) / 2 of the width (the
-// sides foreshorten) and drops by e · sin πu, where e is how deep the rim's ellipse looks; every
-// column keeps the content's height, so the envelope is e taller than the content, centred on it.
+// sides foreshorten) and drops by e · sin πu, where e is how deep the rim's ellipse looks (both as
+// two Bézier patches, below); every column keeps the content's height, so the envelope is e taller
+// than the content, centred on it.
 // Measured on Photoshop's own composite (ag-psd's cylinder test file), the default rim is a quarter
 // of the width deep (e = W/4), the ellipse's minor axis half its major one.
 import type { Point } from '@platen/compositor';
 import type { ControlGrid, Rect } from './warp-envelope.js';
 
-/** Patches across: against the true curve each one errs by well under a hundredth of a pixel. */
-export const CYLINDER_PATCHES = 8;
+/**
+ * Patches across. Photoshop's own drawing is two patches, one per half, each the cubic Hermite of
+ * its half of the curve: on its composite that is closer (MAD 0.75 inside the layer) than a finer
+ * grid that follows the true curve more closely (8 patches: 1.19), so Photoshop's is reproduced.
+ */
+export const CYLINDER_PATCHES = 2;
 
 /**
  * Photoshop 2021+ stores the cylinder as `warpValues`: the warp's bounds (left, bottom, right, top),

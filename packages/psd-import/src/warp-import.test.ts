@@ -511,18 +511,31 @@ describe('importPsd: the cylinder preset', () => {
   it('wraps the content round a cylinder as Photoshop does, and reproduces it without a warning', async () => {
     const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES));
     expect(result.warnings).toEqual([]);
-    // The 100×100 content at (100, 60): a content column at u lands at x = 100 + 100·(1 − cos πu)/2
-    // and drops by 25·sin πu (the rim a quarter of the width deep), the envelope centred on the
-    // content, so its corners start 12.5 px above it; every column keeps the content's height.
+    // Column u of the 100×100 content at (100, 60) goes round the cylinder: x = (1 − cos πu)/2 of the
+    // width, dropping by 25·sin πu (the rim a quarter of the width deep), centred on the content so
+    // the corners start 12.5 px above it. Photoshop draws it as one cubic per half whose arms follow
+    // the curve's tangents: left half (0, 0), (0, π/6), (½ − π/12, 1), (½, 1) in (x, drop) units.
+    const cubic = (t: number, a: number, b: number, c: number, d: number) =>
+      (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d;
+    const reference = (u: number): [number, number] => {
+      const t = 2 * Math.min(u, 1 - u);
+      const x = cubic(t, 0, 0, 0.5 - Math.PI / 12, 0.5);
+      const drop = cubic(t, 0, Math.PI / 6, 1, 1);
+      return [u <= 0.5 ? x : 1 - x, drop];
+    };
     const { cols, rows, points } = mesh!;
     for (let c = 0; c <= cols; c++) {
       const u = c / cols;
-      const x = 100 + (100 * (1 - Math.cos(Math.PI * u))) / 2;
+      const [x, drop] = reference(u);
       const top = points[c]!;
       const bottom = points[rows * (cols + 1) + c]!;
-      expect(top[0]).toBeCloseTo(x, 2);
-      expect(top[1]).toBeCloseTo(60 - 12.5 + 25 * Math.sin(Math.PI * u), 2);
+      expect(top[0]).toBeCloseTo(100 + 100 * x, 6);
+      expect(top[1]).toBeCloseTo(60 - 12.5 + 25 * drop, 6);
       expect(bottom[1] - top[1]).toBeCloseTo(100, 6);
+      // ... which strays from the true cylinder by under 3 % of the rim's depth (Photoshop's own
+      // top edge lies the same 1–2 px above a true ellipse near its ends).
+      expect(Math.abs(top[0] - (100 + 50 * (1 - Math.cos(Math.PI * u))))).toBeLessThan(0.03 * 25);
+      expect(Math.abs(top[1] - (47.5 + 25 * Math.sin(Math.PI * u)))).toBeLessThan(0.03 * 25);
     }
   });
 
