@@ -25,18 +25,18 @@ const DEFAULT_HANDLES = [0.5, 0.5, 0.5708295036764706] as const;
 export interface CylinderParameters {
   /** The rim ellipse's minor axis over its major one (the rim is `ratio · width / 2` deep). */
   ratio: number;
-  /** False when a handle is off Photoshop's default: the depth is then an extrapolation. */
-  verified: boolean;
+  /** Photoshop's default handles (reproduced), moved ones or none readable (both extrapolated). */
+  handles: 'default' | 'moved' | 'unread';
 }
 
 /** The cylinder's parameters from Photoshop's `warpValues`, the defaults when they are absent. */
 export function cylinderParameters(values: readonly number[] | undefined): CylinderParameters {
   const handles = values?.slice(4, 7);
   if (!handles || handles.length !== 3 || handles.some((v) => !Number.isFinite(v))) {
-    return { ratio: DEFAULT_HANDLES[0], verified: false };
+    return { ratio: DEFAULT_HANDLES[0], handles: 'unread' };
   }
-  const verified = handles.every((v, k) => Math.abs(v - DEFAULT_HANDLES[k]!) < 1e-3);
-  return { ratio: Math.max(0, Math.min(1, handles[0]!)), verified };
+  const atDefault = handles.every((v, k) => Math.abs(v - DEFAULT_HANDLES[k]!) < 1e-3);
+  return { ratio: Math.max(0, Math.min(1, handles[0]!)), handles: atDefault ? 'default' : 'moved' };
 }
 
 /** The cylinder's control grid over `rect`: CYLINDER_PATCHES patches across, one down. */

@@ -194,7 +194,7 @@ function cylinderEnvelope(
   horizontal: number,
   vertical: number,
 ): EnvelopeOutcome {
-  const { ratio, verified } = cylinderParameters(warp.values);
+  const { ratio, handles } = cylinderParameters(warp.values);
   const rotated = warp.rotate === 'vertical';
   const frame = rotated ? { left: rect.top, top: rect.left, width: rect.height, height: rect.width } : rect;
   const upright = cylinderGrid(frame, ratio);
@@ -212,12 +212,18 @@ function cylinderEnvelope(
       return [rect.left + tx * rect.width, rect.top + ty * rect.height];
     });
   }
-  if (verified && !rotated && !distorted) return { kind: 'grid', grid };
+  if (handles === 'default' && !rotated && !distorted) return { kind: 'grid', grid };
   return {
     kind: 'grid',
     grid,
     approximation: `the "cylinder" warp preset is drawn as Photoshop draws its default shape; with ${
-      distorted ? 'a distortion' : rotated ? 'a vertical axis' : 'its handles moved'
+      distorted
+        ? 'a distortion'
+        : rotated
+          ? 'a vertical axis'
+          : handles === 'moved'
+            ? 'its handles moved'
+            : 'its handles unreadable'
     } Photoshop's exact curve may differ`,
   };
 }

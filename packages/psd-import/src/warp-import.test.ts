@@ -550,6 +550,7 @@ describe('importPsd: the cylinder preset', () => {
   it('warns when the stored handles cannot be read (an older or foreign writer)', async () => {
     const { result } = await presetMesh({ ...cylinderWarp([]), values: [60] });
     expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+    expect(result.warnings[0]!.message).toContain('handles unreadable');
   });
 
   it('turns a vertical cylinder, the horizontal one with x and y exchanged, and says so', async () => {
