@@ -4,6 +4,7 @@
 // distortion. Invariant: a grid has 3·n + 1 points per row and 3·m + 1 rows (patches share edges),
 // and `slicesX`/`slicesY` hold the content positions of the n + 1 / m + 1 patch boundaries.
 import type { Point } from '@platen/compositor';
+import { cylinderGrid, cylinderParameters } from './cylinder-warp.js';
 
 export interface WarpInput {
   style?: string;
@@ -67,7 +68,7 @@ export const PRESET_STYLES = [
 ] as const;
 export type PresetStyle = (typeof PRESET_STYLES)[number];
 
-interface Rect {
+export interface Rect {
   left: number;
   top: number;
   width: number;
@@ -163,10 +164,10 @@ export function envelopeOf(
     return { kind: 'unsupported', reason: `the "${warp.style}" warp style is not known` };
   }
   const style = warp.style as PresetStyle;
-  // Photoshop 2021+ keeps the cylinder's parameters in a list; its first entry is the bend.
-  const bend = clampPercent(warp.values?.[0] ?? warp.value ?? 0);
   const horizontal = clampPercent(warp.perspective ?? 0);
   const vertical = clampPercent(warp.perspectiveOther ?? 0);
+  if (style === 'cylinder') return cylinderEnvelope(warp, rect, horizontal, vertical);
+  const bend = clampPercent(warp.value ?? 0);
   if (bend === 0 && horizontal === 0 && vertical === 0) return { kind: 'none' };
   const unit = presetEnvelope(style, bend, horizontal, vertical, warp.rotate === 'vertical');
   const grid: ControlGrid = {
@@ -181,6 +182,73 @@ export function envelopeOf(
     grid,
     approximation: `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion; Photoshop's exact curve may differ slightly`,
   };
+}
+
+/**
+ * The cylinder, reproduced as Photoshop draws it at its default handles (cylinder-warp.ts); other
+ * handle positions, a distortion or a vertical cylinder are extrapolated and say so.
+ */
+function cylinderEnvelope(
+  warp: WarpInput,
+  rect: Rect,
+  horizontal: number,
+  vertical: number,
+): EnvelopeOutcome {
+  const { ratio, handles } = cylinderParameters(warp.values);
+  const rotated = warp.rotate === 'vertical';
+  const frame = rotated ? { left: rect.top, top: rect.left, width: rect.height, height: rect.width } : rect;
+  const upright = cylinderGrid(frame, ratio);
+  const grid: ControlGrid = rotated
+    ? { ...transposed(upright), slicesX: upright.slicesY, slicesY: upright.slicesX }
+    : upright;
+  const distorted = horizontal !== 0 || vertical !== 0;
+  if (distorted) {
+    grid.points = grid.points.map(([x, y]) => {
+      const [tx, ty] = taper(
+        [(x - rect.left) / rect.width, (y - rect.top) / rect.height],
+        horizontal,
+        vertical,
+      );
+      return [rect.left + tx * rect.width, rect.top + ty * rect.height];
+    });
+  }
+  if (handles === 'default' && !rotated && !distorted) return { kind: 'grid', grid };
+  return {
+    kind: 'grid',
+    grid,
+    approximation: `the "cylinder" warp preset is drawn as Photoshop draws its default shape; with ${
+      distorted
+        ? 'a distortion'
+        : rotated
+          ? 'a vertical axis'
+          : handles === 'moved'
+            ? 'its handles moved'
+            : 'its handles unreadable'
+    } Photoshop's exact curve may differ`,
+  };
+}
+
+/** A grid's points in column-major order as rows: the grid of the same surface with x and y exchanged. */
+function transposed(grid: ControlGrid): Pick<ControlGrid, 'cols' | 'rows' | 'points'> {
+  const points: Point[] = [];
+  for (let i = 0; i < grid.cols; i++) {
+    for (let j = 0; j < grid.rows; j++) {
+      const [x, y] = grid.points[j * grid.cols + i]!;
+      points.push([y, x]);
+    }
+  }
+  return { cols: grid.rows, rows: grid.cols, points };
+}
+
+/**
+ * The distortions as a perspective-like taper of a unit-square point (horizontal distortion: one
+ * side taller than the other; vertical distortion: the top wider than the bottom or the reverse):
+ * at full distortion the far side is half as tall (or wide) as the near one is.
+ */
+function taper([x, y]: Point, horizontal: number, vertical: number): Point {
+  const sy = 1 + (horizontal * (x - 0.5)) / 1.5;
+  const sx = 1 + (vertical * (y - 0.5)) / 1.5;
+  return [0.5 + (x - 0.5) * sx, 0.5 + (y - 0.5) * sy];
 }
 
 const clampPercent = (value: number) =>
@@ -202,7 +270,9 @@ const inner = (k: number) => k === 1 || k === 2;
 /** Outward unit direction from the centre along one axis: −1, −⅓, ⅓, 1 for k = 0..3. */
 const side = (k: number) => (2 * k) / 3 - 1;
 
-const PRESETS: Record<PresetStyle, Displacement> = {
+/** The bend-driven presets; the cylinder has its own geometry (cylinder-warp.ts). */
+type BendPreset = Exclude<PresetStyle, 'cylinder'>;
+const PRESETS: Record<BendPreset, Displacement> = {
   // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
   arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
   // Only the bottom edge bows (downwards for a positive bend), fading to nothing at the top.
@@ -258,9 +328,6 @@ const PRESETS: Record<PresetStyle, Displacement> = {
     const y = j / 3 - 0.5;
     return [x * Math.cos(angle) - y * Math.sin(angle) - x, x * Math.sin(angle) + y * Math.cos(angle) - y];
   },
-  // Wrapped round a cylinder seen from the front: every row sags, and the inner columns spread
-  // outwards (the sides foreshorten).
-  cylinder: (i, _j, b) => [inner(i) ? b * 0.1 * side(i) : 0, inner(i) ? b * A * 0.5 : 0],
 };
 
 /**
@@ -269,7 +336,7 @@ const PRESETS: Record<PresetStyle, Displacement> = {
  * vertical distortion: the top wider than the bottom or the reverse), as Photoshop's sliders do.
  */
 export function presetEnvelope(
-  style: PresetStyle,
+  style: BendPreset,
   bend: number,
   horizontal: number,
   vertical: number,
@@ -290,10 +357,7 @@ export function presetEnvelope(
         x = i / 3 + dx;
         y = j / 3 + dy;
       }
-      // Taper: at full distortion the far side is half as tall (or wide) as the near one is.
-      const sy = 1 + (horizontal * (x - 0.5)) / 1.5;
-      const sx = 1 + (vertical * (y - 0.5)) / 1.5;
-      points.push([0.5 + (x - 0.5) * sx, 0.5 + (y - 0.5) * sy]);
+      points.push(taper([x, y], horizontal, vertical));
     }
   }
   return points;

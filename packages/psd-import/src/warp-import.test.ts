@@ -20,6 +20,9 @@ import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
 import { PRESET_STYLES, type PresetStyle } from './warp-envelope.js';
 
+// Each test imports a document and renders it: seconds each on a loaded two-core CI machine.
+jest.setTimeout(30_000);
+
 const W = 320;
 const H = 240;
 const BG: [number, number, number] = [200, 200, 200];
@@ -336,7 +339,7 @@ describe('importPsd: custom and split warps', () => {
     });
     expect(flat.warnings).toEqual([]);
     expect(smartObjectsOf(templateManifestSchema.parse(flat.manifest))[0]!.mesh).toBeUndefined();
-  }, 30_000); // the reference surface and two imports take seconds on a loaded CI core
+  });
 
   it('warns, naming the problem, for a split warp whose grid does not match its point count', async () => {
     const result = await imported({
@@ -379,15 +382,16 @@ const MIRROR_X: PresetStyle[] = [
   'fisheye',
   'inflate',
   'squeeze',
-  'cylinder',
 ];
+/** The presets driven by one bend; the cylinder has handles instead (tested on its own below). */
+const BEND_PRESETS = PRESET_STYLES.filter((style) => style !== 'cylinder');
 const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
 const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
 
 function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Warp {
   return {
     style: style as Warp['style'],
-    ...(style === 'cylinder' ? { values: [value] } : { value }),
+    value,
     rotate: 'horizontal',
     bounds: {
       top: { value: 0, units: 'Pixels' },
@@ -427,7 +431,7 @@ function bendOf(mesh: Mesh): number {
 }
 
 describe('importPsd: preset warps', () => {
-  it.each(PRESET_STYLES.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
+  it.each(BEND_PRESETS.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
     'bends "%s" at %i %%, keeps its symmetry and says the curve is approximated',
     async (style, bend) => {
       const { mesh, result } = await presetMesh(presetWarp(style, bend));
@@ -459,7 +463,7 @@ describe('importPsd: preset warps', () => {
     },
   );
 
-  it.each(PRESET_STYLES)(
+  it.each(BEND_PRESETS)(
     'leaves "%s" at bend 0 with no distortion as no warp and no warning',
     async (style) => {
       const { mesh, result } = await presetMesh(presetWarp(style, 0));
@@ -497,5 +501,85 @@ describe('importPsd: preset warps', () => {
     const n = mesh!.cols;
     const height = (c: number) => mesh!.points[n * (n + 1) + c]![1] - mesh!.points[c]![1];
     expect(height(n)).toBeGreaterThan(height(0) * 1.3);
+  });
+});
+
+/** The cylinder as Photoshop 2021+ stores it: bounds (left, bottom, right, top), then its 3 handles. */
+function cylinderWarp(handles: number[], extra: Partial<Warp> = {}): Warp {
+  return { ...presetWarp('cylinder', 0), values: [0, 100, 100, 0, ...handles], ...extra };
+}
+const DEFAULT_HANDLES = [0.5, 0.5, 0.5708295036764706];
+
+describe('importPsd: the cylinder preset', () => {
+  it('wraps the content round a cylinder as Photoshop does, and reproduces it without a warning', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES));
+    expect(result.warnings).toEqual([]);
+    // Column u of the 100×100 content at (100, 60) goes round the cylinder: x = (1 − cos πu)/2 of the
+    // width, dropping by 25·sin πu (the rim a quarter of the width deep), centred on the content so
+    // the corners start 12.5 px above it. Photoshop draws it as one cubic per half whose arms follow
+    // the curve's tangents: left half (0, 0), (0, π/6), (½ − π/12, 1), (½, 1) in (x, drop) units.
+    const cubic = (t: number, a: number, b: number, c: number, d: number) =>
+      (1 - t) ** 3 * a + 3 * (1 - t) ** 2 * t * b + 3 * (1 - t) * t ** 2 * c + t ** 3 * d;
+    const reference = (u: number): [number, number] => {
+      const t = 2 * Math.min(u, 1 - u);
+      const x = cubic(t, 0, 0, 0.5 - Math.PI / 12, 0.5);
+      const drop = cubic(t, 0, Math.PI / 6, 1, 1);
+      return [u <= 0.5 ? x : 1 - x, drop];
+    };
+    const { cols, rows, points } = mesh!;
+    for (let c = 0; c <= cols; c++) {
+      const u = c / cols;
+      const [x, drop] = reference(u);
+      const top = points[c]!;
+      const bottom = points[rows * (cols + 1) + c]!;
+      expect(top[0]).toBeCloseTo(100 + 100 * x, 6);
+      expect(top[1]).toBeCloseTo(60 - 12.5 + 25 * drop, 6);
+      expect(bottom[1] - top[1]).toBeCloseTo(100, 6);
+      // ... which strays from the true cylinder by under 3 % of the rim's depth (Photoshop's own
+      // top edge lies the same 1–2 px above a true ellipse near its ends).
+      expect(Math.abs(top[0] - (100 + 50 * (1 - Math.cos(Math.PI * u))))).toBeLessThan(0.03 * 25);
+      expect(Math.abs(top[1] - (47.5 + 25 * Math.sin(Math.PI * u)))).toBeLessThan(0.03 * 25);
+    }
+  });
+
+  it('warns when its handles are off the shape Photoshop was seen to draw, and still wraps', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp([0.3, 0.5, 0.5708295036764706]));
+    expect(result.warnings.map(({ layer, code }) => [layer, code])).toEqual([['Art', 'WARP_APPROXIMATED']]);
+    expect(result.warnings[0]!.message).toContain('"cylinder" warp preset');
+    expect(result.warnings[0]!.message).toContain('handles moved');
+    expect(bendOf(mesh!)).toBeGreaterThan(3);
+  });
+
+  it('warns when the stored handles cannot be read (an older or foreign writer)', async () => {
+    const { result } = await presetMesh({ ...cylinderWarp([]), values: [60] });
+    expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+    expect(result.warnings[0]!.message).toContain('handles unreadable');
+  });
+
+  it('turns a vertical cylinder, the horizontal one with x and y exchanged, and says so', async () => {
+    const horizontal = (await presetMesh(cylinderWarp(DEFAULT_HANDLES))).mesh!;
+    const { mesh: vertical, result } = await presetMesh(
+      cylinderWarp(DEFAULT_HANDLES, { rotate: 'vertical' }),
+    );
+    expect(result.warnings[0]!.message).toContain('vertical axis');
+    expect([vertical!.cols, vertical!.rows]).toEqual([horizontal.rows, horizontal.cols]);
+    const [hx, hy] = horizontal.points[0]!;
+    const [vx, vy] = vertical!.points[0]!;
+    for (let r = 0; r <= horizontal.rows; r++) {
+      for (let c = 0; c <= horizontal.cols; c++) {
+        const h = horizontal.points[r * (horizontal.cols + 1) + c]!;
+        const v = vertical!.points[c * (vertical!.cols + 1) + r]!;
+        expect(v[0] - vx).toBeCloseTo(h[1] - hy, 6);
+        expect(v[1] - vy).toBeCloseTo(h[0] - hx, 6);
+      }
+    }
+  });
+
+  it('tapers with a distortion and says the curve is then approximated', async () => {
+    const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES, { perspective: 50 }));
+    expect(result.warnings[0]!.message).toContain('a distortion');
+    const { cols, rows, points } = mesh!;
+    const height = (c: number) => points[rows * (cols + 1) + c]![1] - points[c]![1];
+    expect(height(cols)).toBeGreaterThan(height(0) * 1.3);
   });
 });
