@@ -41,7 +41,7 @@ const cases: [BlendMode, number, number][] = [
   ['vivid-light', 0, 128], // burn(.6, .4) = 0; dodge(.2, .6) = .5
   ['linear-light', 0, 204], // .6 + .4 − 1; .2 + 1.6 − 1
   ['pin-light', 102, 153], // min(.6, .4); max(.2, .6)
-  ['hard-mix', 0, 255], // .6 + .2 < 1; .2 + .8 ≥ 1
+  ['hard-mix', 0, 0], // .6 + .2 < 1; .2 + .8 = 1 is not > 1
   // Grey on grey: hue, saturation and color keep the backdrop's grey, luminosity takes the source's.
   ['hue', 153, 51],
   ['saturation', 153, 51],
@@ -64,6 +64,21 @@ describe('blend modes', () => {
     compositeOnto(b, layer(204, 204, 204), mode, 1);
     expect([a.data[0], b.data[0]]).toEqual([first, second]);
     expect([a.data[3], b.data[3]]).toEqual([255, 255]);
+  });
+
+  // The pairs (backdrop, source) in bytes and Photoshop's result, read off the composite it saved in
+  // test/fixtures/psd/corpus/psd-tools_rgb-blend-modes.psd (opaque pixels of the blended layer).
+  it.each([
+    ['vivid-light', 255, 0, 0], // a black source burns even white
+    ['vivid-light', 0, 255, 255], // a white source dodges even black
+    ['hard-mix', 44, 211, 0], // b + s = 1: not above, so 0
+    ['hard-mix', 44, 212, 255],
+    ['hard-mix', 255, 0, 255], // a white backdrop stays white
+    ['hard-mix', 0, 255, 0], // a black one stays black
+  ] as const)('%s of backdrop %d and source %d is %d, as in Photoshop', (mode, backdrop, source, result) => {
+    const canvas = pixel(backdrop, backdrop, backdrop);
+    compositeOnto(canvas, layer(source, source, source), mode, 1);
+    expect(canvas.data[0]).toBe(result);
   });
 
   it('keeps the W3C soft-light curve (sqrt branch for light sources)', () => {
