@@ -102,6 +102,19 @@ describe('blend modes', () => {
     expect(Array.from(canvas.data)).toEqual([200, 100, 50, 128]);
   });
 
+  it('dissolves the pixel alpha but not the mask, which blends the shown pixels (as Photoshop)', () => {
+    // An opaque source through a half mask: every pixel shows, mixed half and half.
+    const canvas: Writable<RgbaImage> = { width: 64, height: 1, data: new Uint8ClampedArray(64 * 4) };
+    for (let i = 3; i < canvas.data.length; i += 4) canvas.data[i] = 255;
+    const red: PlacedRgba = { x: 0, y: 0, width: 64, height: 1, data: new Uint8ClampedArray(64 * 4) };
+    for (let i = 0; i < red.data.length; i += 4) red.data.set([255, 0, 0, 255], i);
+    const half = { x: 0, y: 0, width: 64, height: 1, data: new Uint8Array(64).fill(128) };
+    compositeOnto(canvas, red, 'dissolve', 1, half);
+    const reds = new Set<number>();
+    for (let i = 0; i < canvas.data.length; i += 4) reds.add(canvas.data[i]!);
+    expect([...reds]).toEqual([128]);
+  });
+
   it('clips a layer to the mask: hidden where the mask is black or absent', () => {
     const canvas: Writable<RgbaImage> = { width: 3, height: 1, data: new Uint8ClampedArray(12).fill(0) };
     for (let i = 3; i < 12; i += 4) canvas.data[i] = 255;

@@ -365,17 +365,15 @@ const rgbSpans = Object.fromEntries(
 ) as Record<RgbBlendMode, Span>;
 
 /**
- * Dissolve, as Photoshop does it: the layer's opacity (not the pixel's alpha) is what dissolves. A
- * pixel whose threshold is below the opacity is composited normally at full opacity, keeping its
- * own alpha and mask (so anti-aliased edges stay soft); the others leave the canvas untouched.
+ * Dissolve, as Photoshop does it: the pixel's alpha × opacity dissolves (a pixel shows, opaque,
+ * where its threshold is below that), but a mask does not: where a pixel shows it is composited
+ * normally through the mask, so a soft mask edge (as a shape's vector mask) stays soft.
  */
 const spanDissolve: Span = (dst, stride, d, src, s, count, scale, mask, m, _blend, x, y) => {
-  const opacity = scale * 255;
   for (let k = 0; k < count; k++, d += stride, s += 4) {
     const alpha = src[s + 3]!;
-    if (alpha === 0 || dissolveThreshold(x + k, y) >= opacity) continue;
-    let as = alpha * INV;
-    if (mask !== null) as *= mask[m + k]! * INV;
+    if (alpha === 0 || dissolveThreshold(x + k, y) >= alpha * scale) continue;
+    const as = mask === null ? 1 : mask[m + k]! * INV;
     if (as <= 0) continue;
     if (stride === 4) {
       blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, null);
@@ -551,16 +549,14 @@ function clippedRgbSpan(blend: RgbBlendFunction): ClippedSpan {
   };
 }
 
-/** Dissolve as a clipping layer: the opacity dissolves, the pixel's alpha blends (see spanDissolve). */
 const clippedDissolve: ClippedSpan = (dst, d, src, s, count, opacity, _blend, x, y) => {
   for (let k = 0; k < count; k++, d += 4, s += 4) {
     if (dst[d + 3] === 0) continue;
-    const as = src[s + 3]! * INV;
-    if (as === 0 || dissolveThreshold(x + k, y) >= opacity) continue;
-    const keep = 1 - as;
-    dst[d] = src[s]! * as + dst[d]! * keep;
-    dst[d + 1] = src[s + 1]! * as + dst[d + 1]! * keep;
-    dst[d + 2] = src[s + 2]! * as + dst[d + 2]! * keep;
+    const as = src[s + 3]! * INV * opacity;
+    if (as === 0 || dissolveThreshold(x + k, y) >= as) continue;
+    dst[d] = src[s]!;
+    dst[d + 1] = src[s + 1]!;
+    dst[d + 2] = src[s + 2]!;
   }
 };
 

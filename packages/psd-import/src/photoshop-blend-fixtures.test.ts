@@ -37,24 +37,31 @@ function photoshopComposite(bytes: Buffer): Rgba {
 }
 
 /**
- * The document's layers (Photoshop's stored pixels, blend mode and opacity) as a template, rendered.
- * The import path itself refuses these files (they have no smart object), so the manifest is built
- * here with the importer's own blend-mode mapping.
+ * The document's layers as a template, rendered. Each is a shape (a colour fill clipped by a vector
+ * mask), drawn as Photoshop draws it: Photoshop's stored pixels, opaque, under a mask holding their
+ * alpha (the vector mask's coverage), with the layer's blend mode and opacity. The import path
+ * itself refuses these files (they have no smart object), so the manifest is built here, with the
+ * importer's blend-mode mapping.
  */
 async function platenRender(bytes: Buffer): Promise<Rgba> {
   const psd = readDocument(bytes);
   const assets = new Map<string, Buffer>();
   const layers = [];
   for (const [index, layer] of (psd.children ?? []).entries()) {
-    const { width, height, data } = layer.imageData!;
-    const asset = `layer-${index}`;
-    assets.set(asset, await encodeRgba({ width, height, data: data as Uint8ClampedArray }));
+    const { width, height } = layer.imageData!;
+    const pixels = layer.imageData!.data as Uint8ClampedArray;
+    const fill = new Uint8ClampedArray(pixels);
+    for (let i = 3; i < fill.length; i += 4) fill[i] = 255;
+    const [x, y] = [layer.left ?? 0, layer.top ?? 0];
+    assets.set(`fill-${index}`, await encodeRgba({ width, height, data: fill }));
+    assets.set(`mask-${index}`, await encodeRgba({ width, height, data: pixels }));
     layers.push({
       type: 'image' as const,
-      name: layer.name ?? asset,
-      asset,
-      x: layer.left ?? 0,
-      y: layer.top ?? 0,
+      name: layer.name ?? `layer ${index}`,
+      asset: `fill-${index}`,
+      x,
+      y,
+      mask: { asset: `mask-${index}`, x, y },
       blend_mode: toBlendMode(layer.blendMode)!,
       opacity: layer.opacity ?? 1,
     });
@@ -104,7 +111,8 @@ describe('blend modes against the composite Photoshop saved', () => {
     // Photoshop's noise is its own, so the pattern differs; what can match is how much shows and
     // how a shown pixel looks. The noise depends on the position alone (in Photoshop and here), so
     // the three layers, all at 50 %, show through the same pixels: a pixel is either transparent or
-    // the three ellipses composited normally at full opacity, soft edges included.
+    // the three ellipses composited normally at full opacity. The vector masks' soft edges do not
+    // dissolve (a pixel's own alpha would: see the compositor's blend-formulas.test.ts).
     const bytes = readFileSync(join(FIXTURES, 'dissolve.psd'));
     let photoshop: Rgba;
     let platen: Rgba;
