@@ -5,7 +5,7 @@
 // exercise the ends of vivid light and hard mix, where Photoshop departs from the textbook formulas.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPsd } from 'ag-psd';
+import { readPsd, type Layer } from 'ag-psd';
 import sharp from 'sharp';
 import { createCompositor, createKernelPool, templateManifestSchema } from '@platen/compositor';
 import { setUpAgPsd } from './ag-psd-setup.js';
@@ -45,28 +45,38 @@ function photoshopComposite(bytes: Buffer): Rgba {
  */
 async function platenRender(bytes: Buffer): Promise<Rgba> {
   const psd = readDocument(bytes);
+  return renderLayers(psd.width, psd.height, psd.children ?? [], { vectorMasks: true });
+}
+
+/** Layers from Photoshop's stored pixels, `vectorMasks`: their alpha as a mask over an opaque fill. */
+async function renderLayers(
+  width: number,
+  height: number,
+  psdLayers: Layer[],
+  { vectorMasks }: { vectorMasks: boolean },
+): Promise<Rgba> {
   const assets = new Map<string, Buffer>();
   const layers = [];
-  for (const [index, layer] of (psd.children ?? []).entries()) {
-    const { width, height } = layer.imageData!;
+  for (const [index, layer] of psdLayers.entries()) {
+    const size = { width: layer.imageData!.width, height: layer.imageData!.height };
     const pixels = layer.imageData!.data as Uint8ClampedArray;
     const fill = new Uint8ClampedArray(pixels);
-    for (let i = 3; i < fill.length; i += 4) fill[i] = 255;
+    if (vectorMasks) for (let i = 3; i < fill.length; i += 4) fill[i] = 255;
     const [x, y] = [layer.left ?? 0, layer.top ?? 0];
-    assets.set(`fill-${index}`, await encodeRgba({ width, height, data: fill }));
-    assets.set(`mask-${index}`, await encodeRgba({ width, height, data: pixels }));
+    assets.set(`fill-${index}`, await encodeRgba({ ...size, data: fill }));
+    if (vectorMasks) assets.set(`mask-${index}`, await encodeRgba({ ...size, data: pixels }));
     layers.push({
       type: 'image' as const,
       name: layer.name ?? `layer ${index}`,
       asset: `fill-${index}`,
       x,
       y,
-      mask: { asset: `mask-${index}`, x, y },
+      ...(vectorMasks ? { mask: { asset: `mask-${index}`, x, y } } : {}),
       blend_mode: toBlendMode(layer.blendMode)!,
       opacity: layer.opacity ?? 1,
     });
   }
-  const manifest = templateManifestSchema.parse({ width: psd.width, height: psd.height, layers });
+  const manifest = templateManifestSchema.parse({ width, height, layers });
   // A new version each time: the compositor caches prepared templates by id and version.
   const prepared = await compositor.prepare({ id: 'blend-fixture', version: ++version, manifest }, assets);
   const out = await compositor.render(prepared, [], { format: 'png' });
@@ -166,5 +176,43 @@ describe('blend modes against the composite Photoshop saved', () => {
       expect(edges).toBeGreaterThan(20);
       expect(worst).toBeLessThanOrEqual(2);
     });
+  });
+
+  it("dissolves a smart object's soft edge pixel by pixel, as Photoshop (rgb-blend-modes.psd)", async () => {
+    // The corpus file's "Dissolve" tile: a smart object (a duck with an anti-aliased edge, no mask)
+    // dissolving at 100 % over an opaque rectangle, drawn from Photoshop's stored layer pixels.
+    const bytes = readFileSync(join(FIXTURES, '..', 'corpus', 'psd-tools_rgb-blend-modes.psd'));
+    const psd = readDocument(bytes);
+    const tile = psd.children![0]!.children!.find((group) => group.name === 'Dissolve')!;
+    const [rect, duck] = tile.children! as [Layer, Layer];
+    const platen = await renderLayers(psd.width, psd.height, [rect, duck], { vectorMasks: false });
+    const photoshop = photoshopComposite(bytes);
+    const at = (layer: Layer, x: number, y: number) => {
+      const i = ((y - layer.top!) * layer.imageData!.width + x - layer.left!) * 4;
+      return [...layer.imageData!.data.subarray(i, i + 4)];
+    };
+    const tally = (image: Rgba) => {
+      const counts = { duck: 0, backdrop: 0, mixed: 0, alphaSum: 0 };
+      for (let y = duck.top!; y < duck.bottom!; y++) {
+        for (let x = duck.left!; x < duck.right!; x++) {
+          const d = at(duck, x, y);
+          if (d[3] === 0 || d[3] === 255) continue;
+          counts.alphaSum += d[3]! / 255;
+          const p = [...image.data.subarray((y * psd.width + x) * 4, (y * psd.width + x) * 4 + 3)];
+          const near = (q: number[]) => p.every((v, c) => Math.abs(v - q[c]!) <= 2);
+          if (near(d)) counts.duck++;
+          else if (near(at(rect, x, y))) counts.backdrop++;
+          else counts.mixed++;
+        }
+      }
+      return counts;
+    };
+    for (const counts of [tally(photoshop), tally(platen)]) {
+      // Each edge pixel wholly duck or wholly rectangle; about alpha of them duck (222 pixels).
+      const edge = counts.duck + counts.backdrop + counts.mixed;
+      expect(edge).toBe(222);
+      expect(counts.mixed).toBe(0);
+      expect(Math.abs(counts.duck - counts.alphaSum)).toBeLessThan(25);
+    }
   });
 });
