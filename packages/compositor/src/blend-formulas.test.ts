@@ -1,7 +1,8 @@
 // Every blend mode, rendered by the compositor, against its published formula written out here
 // independently (W3C Compositing and Blending Level 1; Photoshop's formulas for subtract … lighter
-// color): a horizontal gradient backdrop under a vertical gradient source, opaque and at half alpha,
-// through each path a layer takes (flattened static layers, static layers above a smart object, the
+// color, with the ends of vivid light and hard mix as Photoshop's composites show them): a
+// horizontal gradient backdrop under a vertical gradient source, opaque and at half alpha, through
+// each path a layer takes (flattened static layers, static layers above a smart object, the
 // smart object itself, its clipped shading).
 import sharp from 'sharp';
 import { createCompositor, type Compositor } from './compositor.js';
@@ -54,10 +55,13 @@ const separable: Partial<Record<BlendMode, (b: number, s: number, bByte: number,
     'linear-burn': (b, s) => clamp(b + s - 1),
     subtract: (b, s) => Math.max(0, b - s),
     divide: (b, s) => (s === 0 ? (b === 0 ? 0 : 1) : Math.min(1, b / s)),
-    'vivid-light': (b, s) => (s <= 0.5 ? burn(b, 2 * s) : dodge(b, 2 * (s - 0.5))),
+    // Photoshop tests the source's ends first (measured on its composites).
+    'vivid-light': (b, s) =>
+      s === 0 ? 0 : s === 1 ? 1 : s <= 0.5 ? burn(b, 2 * s) : dodge(b, 2 * (s - 0.5)),
     'linear-light': (b, s) => clamp(b + 2 * s - 1),
     'pin-light': (b, s) => (s <= 0.5 ? Math.min(b, 2 * s) : Math.max(b, 2 * s - 1)),
-    'hard-mix': (_b, _s, bByte, sByte) => (bByte + sByte >= 255 ? 1 : 0),
+    // Photoshop: 1 only where b + s > 1, but white and black backdrops stay as they are.
+    'hard-mix': (_b, _s, bByte, sByte) => (bByte === 255 ? 1 : bByte === 0 ? 0 : bByte + sByte > 255 ? 1 : 0),
   };
 
 const lum = ([r, g, b]: number[]) => 0.3 * r! + 0.59 * g! + 0.11 * b!;
@@ -142,12 +146,17 @@ type Path = 'flattened layer' | 'layer above a smart object' | 'smart object' | 
 const PATHS: Path[] = ['flattened layer', 'layer above a smart object', 'smart object', 'shading'];
 
 /** A template where `mode` blends the source gradient onto the backdrop gradient along `path`. */
-function template(path: Path, mode: BlendMode): { manifest: TemplateManifestInput; artwork?: string } {
+function template(
+  path: Path,
+  mode: BlendMode,
+  opacity = 1,
+): { manifest: TemplateManifestInput; artwork?: string } {
   const layer = (asset: string, blend_mode: BlendMode = 'normal') => ({
     type: 'image' as const,
     name: asset,
     asset,
     blend_mode,
+    opacity: blend_mode === 'normal' ? 1 : opacity,
   });
   switch (path) {
     case 'flattened layer':
@@ -165,7 +174,7 @@ function template(path: Path, mode: BlendMode): { manifest: TemplateManifestInpu
         manifest: {
           width: SIZE,
           height: SIZE,
-          layers: [layer('backdrop'), smartObject({ blend_mode: mode })],
+          layers: [layer('backdrop'), smartObject({ blend_mode: mode, opacity })],
         },
         artwork: 'source',
       };
@@ -174,7 +183,7 @@ function template(path: Path, mode: BlendMode): { manifest: TemplateManifestInpu
         manifest: {
           width: SIZE,
           height: SIZE,
-          layers: [smartObject({ shading: { asset: 'source', blend_mode: mode } })],
+          layers: [smartObject({ shading: { asset: 'source', blend_mode: mode, opacity } })],
         },
         artwork: 'backdrop',
       };
@@ -200,9 +209,9 @@ describe('every blend mode against its published formula, on a gradient pair', (
     path: Path,
     mode: BlendMode,
     alpha: number,
-    { backdropAlpha = 255, withAlpha = false } = {},
+    { backdropAlpha = 255, withAlpha = false, opacity = 1 } = {},
   ): Promise<Buffer> {
-    const { manifest, artwork } = template(path, mode);
+    const { manifest, artwork } = template(path, mode, opacity);
     const assets = new Map([
       ['backdrop', images.get(backdropAlpha === 255 ? 'backdrop' : `backdrop@${backdropAlpha}`)!],
       ['source', images.get(`source@${alpha}`)!],
@@ -284,11 +293,17 @@ describe('every blend mode against its published formula, on a gradient pair', (
   });
 
   describe('dissolve', () => {
+    // As in Photoshop (see psd-import's photoshop-blend-fixtures.test.ts): the pixel's alpha ×
+    // the layer's opacity dissolves; a shown pixel is the source's, whole.
     it.each(PATHS)(
-      'as a %s shows whole source or backdrop pixels, the source on about αs of them',
+      'as a %s shows whole source or backdrop pixels, the source on about αs × opacity of them',
       async (path) => {
-        for (const alpha of [255, 128]) {
-          const rgb = await render(path, 'dissolve', alpha);
+        for (const [alpha, opacity] of [
+          [255, 1],
+          [128, 1],
+          [255, 128 / 255],
+        ] as const) {
+          const rgb = await render(path, 'dissolve', alpha, { opacity });
           let fromSource = 0;
           for (let y = 0; y < SIZE; y++) {
             for (let x = 0; x < SIZE; x++) {
@@ -300,19 +315,20 @@ describe('every blend mode against its published formula, on a gradient pair', (
             }
           }
           const share = fromSource / (SIZE * SIZE);
-          if (alpha === 255) expect(share).toBe(1);
+          if (alpha === 255 && opacity === 1) expect(share).toBe(1);
           // 4096 pixels: the share's standard deviation is under 0.008.
-          else expect(Math.abs(share - alpha / 255)).toBeLessThan(0.03);
+          else expect(Math.abs(share - (alpha / 255) * opacity)).toBeLessThan(0.03);
         }
       },
     );
 
     it('gives the same pixels on every render, whichever path draws the layer', async () => {
-      const first = await render('smart object', 'dissolve', 128);
-      expect((await render('smart object', 'dissolve', 128)).equals(first)).toBe(true);
-      expect((await render('flattened layer', 'dissolve', 128)).equals(first)).toBe(true);
-      expect((await render('layer above a smart object', 'dissolve', 128)).equals(first)).toBe(true);
-      expect((await render('shading', 'dissolve', 128)).equals(first)).toBe(true);
+      const half = { opacity: 128 / 255 };
+      const first = await render('smart object', 'dissolve', 255, half);
+      expect((await render('smart object', 'dissolve', 255, half)).equals(first)).toBe(true);
+      expect((await render('flattened layer', 'dissolve', 255, half)).equals(first)).toBe(true);
+      expect((await render('layer above a smart object', 'dissolve', 255, half)).equals(first)).toBe(true);
+      expect((await render('shading', 'dissolve', 255, half)).equals(first)).toBe(true);
     });
   });
 });

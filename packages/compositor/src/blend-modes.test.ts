@@ -41,7 +41,7 @@ const cases: [BlendMode, number, number][] = [
   ['vivid-light', 0, 128], // burn(.6, .4) = 0; dodge(.2, .6) = .5
   ['linear-light', 0, 204], // .6 + .4 − 1; .2 + 1.6 − 1
   ['pin-light', 102, 153], // min(.6, .4); max(.2, .6)
-  ['hard-mix', 0, 255], // .6 + .2 < 1; .2 + .8 ≥ 1
+  ['hard-mix', 0, 0], // .6 + .2 < 1; .2 + .8 = 1 is not > 1
   // Grey on grey: hue, saturation and color keep the backdrop's grey, luminosity takes the source's.
   ['hue', 153, 51],
   ['saturation', 153, 51],
@@ -66,6 +66,21 @@ describe('blend modes', () => {
     expect([a.data[3], b.data[3]]).toEqual([255, 255]);
   });
 
+  // The pairs (backdrop, source) in bytes and Photoshop's result, read off the composite it saved in
+  // test/fixtures/psd/corpus/psd-tools_rgb-blend-modes.psd (opaque pixels of the blended layer).
+  it.each([
+    ['vivid-light', 255, 0, 0], // a black source burns even white
+    ['vivid-light', 0, 255, 255], // a white source dodges even black
+    ['hard-mix', 44, 211, 0], // b + s = 1: not above, so 0
+    ['hard-mix', 44, 212, 255],
+    ['hard-mix', 255, 0, 255], // a white backdrop stays white
+    ['hard-mix', 0, 255, 0], // a black one stays black
+  ] as const)('%s of backdrop %d and source %d is %d, as in Photoshop', (mode, backdrop, source, result) => {
+    const canvas = pixel(backdrop, backdrop, backdrop);
+    compositeOnto(canvas, layer(source, source, source), mode, 1);
+    expect(canvas.data[0]).toBe(result);
+  });
+
   it('keeps the W3C soft-light curve (sqrt branch for light sources)', () => {
     const softLight = blendFunction('soft-light');
     expect(softLight(0.6, 0.8)).toBeCloseTo(0.6 + 0.6 * (Math.sqrt(0.6) - 0.6), 12);
@@ -85,6 +100,19 @@ describe('blend modes', () => {
     const canvas = pixel(0, 0, 0, 0);
     compositeOnto(canvas, layer(200, 100, 50, 128), 'multiply', 1);
     expect(Array.from(canvas.data)).toEqual([200, 100, 50, 128]);
+  });
+
+  it('dissolves the pixel alpha but not the mask, which blends the shown pixels (as Photoshop)', () => {
+    // An opaque source through a half mask: every pixel shows, mixed half and half.
+    const canvas: Writable<RgbaImage> = { width: 64, height: 1, data: new Uint8ClampedArray(64 * 4) };
+    for (let i = 3; i < canvas.data.length; i += 4) canvas.data[i] = 255;
+    const red: PlacedRgba = { x: 0, y: 0, width: 64, height: 1, data: new Uint8ClampedArray(64 * 4) };
+    for (let i = 0; i < red.data.length; i += 4) red.data.set([255, 0, 0, 255], i);
+    const half = { x: 0, y: 0, width: 64, height: 1, data: new Uint8Array(64).fill(128) };
+    compositeOnto(canvas, red, 'dissolve', 1, half);
+    const reds = new Set<number>();
+    for (let i = 0; i < canvas.data.length; i += 4) reds.add(canvas.data[i]!);
+    expect([...reds]).toEqual([128]);
   });
 
   it('clips a layer to the mask: hidden where the mask is black or absent', () => {

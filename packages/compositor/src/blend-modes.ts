@@ -48,8 +48,19 @@ const hardLight: BlendFunction = (cb, cs) => (cs <= 0.5 ? cb * 2 * cs : screen(c
 
 const colorDodge: BlendFunction = (cb, cs) => (cb === 0 ? 0 : cs >= 1 ? 1 : min(1, cb / (1 - cs)));
 const colorBurn: BlendFunction = (cb, cs) => (cb >= 1 ? 1 : cs <= 0 ? 0 : 1 - min(1, (1 - cb) / cs));
-// b + s ≥ 1 on the 8-bit grid: two byte fractions that sum to 1 may add up to 1 − ε in floats.
-const HARD_MIX_EDGE = 1 - 0.5 / 255;
+// Vivid light and hard mix as Photoshop draws them (measured on its composites, see
+// photoshop-blend-fixtures.test.ts in psd-import): vivid light tests the source's ends first, so a
+// black source turns even white black and a white one turns even black white; hard mix is 1 where
+// b + s > 1 strictly (b + s = 1 gives 0), except that a white backdrop stays white and a black one
+// black. HARD_MIX_EDGE is b + s > 1 on the 8-bit grid, where byte fractions summing to 1 may add up
+// to 1 ± ε in floats.
+const vividLight: BlendFunction = (cb, cs) => {
+  if (cs <= 0) return 0;
+  if (cs >= 1) return 1;
+  return cs <= 0.5 ? colorBurn(cb, 2 * cs) : colorDodge(cb, 2 * (cs - 0.5));
+};
+const HARD_MIX_EDGE = 1 + 0.5 / 255;
+const hardMix: BlendFunction = (cb, cs) => (cb >= 1 ? 1 : cb <= 0 ? 0 : cb + cs > HARD_MIX_EDGE ? 1 : 0);
 
 /** The modes blended channel by channel. */
 export type SeparableBlendMode = Exclude<BlendMode, RgbBlendMode | 'dissolve'>;
@@ -75,10 +86,10 @@ const functions: Record<SeparableBlendMode, BlendFunction> = {
   'linear-burn': (cb, cs) => max(0, cb + cs - 1),
   subtract: (cb, cs) => max(0, cb - cs),
   divide: (cb, cs) => (cs <= 0 ? (cb <= 0 ? 0 : 1) : min(1, cb / cs)),
-  'vivid-light': (cb, cs) => (cs <= 0.5 ? colorBurn(cb, 2 * cs) : colorDodge(cb, 2 * (cs - 0.5))),
+  'vivid-light': vividLight,
   'linear-light': (cb, cs) => min(1, max(0, cb + 2 * cs - 1)),
   'pin-light': (cb, cs) => (cs <= 0.5 ? min(cb, 2 * cs) : max(cb, 2 * cs - 1)),
-  'hard-mix': (cb, cs) => (cb + cs >= HARD_MIX_EDGE ? 1 : 0),
+  'hard-mix': hardMix,
 };
 
 export function isSeparable(mode: BlendMode): mode is SeparableBlendMode {
@@ -353,18 +364,25 @@ const rgbSpans = Object.fromEntries(
   Object.entries(RGB_BLEND_FUNCTIONS).map(([mode, blend]) => [mode, rgbSpan(blend)]),
 ) as Record<RgbBlendMode, Span>;
 
-/** Dissolve: each pixel is all source (opaque) where its threshold is below αs, else untouched. */
+/**
+ * Dissolve, as Photoshop does it: the pixel's alpha × opacity dissolves (a pixel shows, opaque,
+ * where its threshold is below that), but a mask does not: where a pixel shows it is composited
+ * normally through the mask, so a soft mask edge (as a shape's vector mask) stays soft.
+ */
 const spanDissolve: Span = (dst, stride, d, src, s, count, scale, mask, m, _blend, x, y) => {
   for (let k = 0; k < count; k++, d += stride, s += 4) {
     const alpha = src[s + 3]!;
-    if (alpha === 0) continue;
-    let as = alpha * scale;
-    if (mask !== null) as *= mask[m + k]! * INV;
-    if (as <= 0 || dissolveThreshold(x + k, y) >= as) continue;
-    dst[d] = src[s]!;
-    dst[d + 1] = src[s + 1]!;
-    dst[d + 2] = src[s + 2]!;
-    if (stride === 4) dst[d + 3] = 255;
+    if (alpha === 0 || dissolveThreshold(x + k, y) >= alpha * scale) continue;
+    const as = mask === null ? 1 : mask[m + k]! * INV;
+    if (as <= 0) continue;
+    if (stride === 4) {
+      blendPixel(dst, d, src[s]!, src[s + 1]!, src[s + 2]!, as, null);
+      continue;
+    }
+    const keep = 1 - as;
+    dst[d] = src[s]! * as + dst[d]! * keep;
+    dst[d + 1] = src[s + 1]! * as + dst[d + 1]! * keep;
+    dst[d + 2] = src[s + 2]! * as + dst[d + 2]! * keep;
   }
 };
 

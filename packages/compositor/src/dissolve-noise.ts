@@ -1,6 +1,9 @@
 // The dissolve blend mode's threshold: a pseudo-random value in [0, 1) per canvas pixel, fixed by
 // its position alone, so a render is reproducible and a pixel gets the same value whichever tile,
-// row or worker draws it. A pixel shows the source where threshold < αs, the backdrop elsewhere.
+// row or worker draws it. A pixel shows the source where threshold < its alpha × the layer's
+// opacity, the backdrop elsewhere, so that share of the layer's pixels show. Photoshop's noise is
+// also fixed by position (every dissolving layer of a document shows through the same pixels, as
+// here), but its generator is not published: the density matches, the pattern never does.
 
 /** A well-mixed hash of (x, y) (murmur3's finaliser) scaled to [0, 1). */
 export function dissolveThreshold(x: number, y: number): number {
