@@ -4,6 +4,7 @@ import { initializeCanvas, readPsd } from 'ag-psd';
 import sharp from 'sharp';
 import { enlargeRgba } from './enlarge.js';
 import type { RgbaImage } from './raster.js';
+import { createSharpMedia } from './sharp-media.js';
 
 const corpus = path.join(__dirname, '../../../test/fixtures/psd/corpus');
 
@@ -135,5 +136,63 @@ describe('enlarging artwork', () => {
     );
     expect(mine).toBeLessThan(2.3);
     expect(sharper).toBeGreaterThan(4);
+  });
+
+  it('is what a render decodes artwork the fit enlarges with (fill, contain)', async () => {
+    const media = createSharpMedia({ limitInputPixels: 1e6 });
+    const pixels = Array.from({ length: 12 }, (_, p) => [
+      (p * 83) % 256,
+      (p * 29) % 256,
+      p % 2 ? 250 : 5,
+      255,
+    ]);
+    const src: RgbaImage = { width: 4, height: 3, data: new Uint8ClampedArray(pixels.flat()) };
+    const png = await sharp(Buffer.from(src.data), { raw: { width: 4, height: 3, channels: 4 } })
+      .png()
+      .toBuffer();
+    const largest = (
+      got: ArrayLike<number>,
+      channels: number,
+      want: Float64Array,
+      width: number,
+      x0: number,
+    ) => {
+      let most = 0;
+      for (let y = 0; y < 9; y++)
+        for (let x = 0; x < width; x++)
+          for (let c = 0; c < 3; c++)
+            most = Math.max(
+              most,
+              Math.abs(got[(y * 12 + x0 + x) * channels + c]! - want[(y * width + x) * 4 + c]!),
+            );
+      return most;
+    };
+    const box = { left: 0, top: 0, width: 12, height: 9 };
+    const fill = await media.decodeArtwork(png, {
+      fit: 'fill',
+      rotate: 0,
+      box,
+      canvas: { width: 12, height: 9 },
+    });
+    expect(largest(fill.data, fill.channels, resampled(src, 12, 9, 0.4, 0.6), 12, 0)).toBeLessThanOrEqual(1);
+    // contain: 3× to 12 × 9 exactly; a 9-wide box would pad.
+    const contain = await media.decodeArtwork(png, {
+      fit: 'contain',
+      rotate: 0,
+      box,
+      canvas: { width: 12, height: 9 },
+    });
+    expect(
+      largest(contain.data, contain.channels, resampled(src, 12, 9, 0.4, 0.6), 12, 0),
+    ).toBeLessThanOrEqual(1);
+    const tall = { left: 0, top: 0, width: 12, height: 12 };
+    const padded = await media.decodeArtwork(png, {
+      fit: 'contain',
+      rotate: 0,
+      box: tall,
+      canvas: { width: 12, height: 12 },
+    });
+    expect(padded.data[3]).toBe(0);
+    expect(padded.data[(6 * 12 + 6) * 4 + 3]).toBe(255);
   });
 });
