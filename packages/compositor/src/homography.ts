@@ -77,8 +77,12 @@ export function invertMatrix3(m: Matrix3): Matrix3 {
     -(a * h - b * g),
     a * e - b * d,
   ].map((value) => value / det);
-  // Normalise so h22 = 1 where possible: keeps the per-pixel numbers well scaled.
-  const norm = inv[8] !== 0 ? inv[8]! : 1;
+  // Normalise so |h22| = 1 where possible: keeps the per-pixel numbers well scaled. Never flip the
+  // sign: the exact inverse gives w = 1 / w' > 0 wherever the forward map has w' > 0 (all of a
+  // rectToQuad rectangle), and the kernels skip points with w ≤ 0 as beyond the horizon. Dividing
+  // by a negative h22 (a quad whose horizon passes between it and the canvas origin) made them skip
+  // the whole quad.
+  const norm = inv[8] !== 0 ? Math.abs(inv[8]!) : 1;
   return inv.map((value) => value / norm) as unknown as Matrix3;
 }
 

@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import type { Sharp, SharpOptions } from 'sharp';
 import { AssetNotAnImageError, AssetTooLargeError, RenderFailedError } from './compositor-errors.js';
+import { enlargeRgba } from './enlarge.js';
 import type { ExportFormat, FitMode } from './template-model.js';
 
 export interface SharpMediaOptions {
@@ -177,6 +178,46 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
     return { meta, turn, source, size };
   };
 
+  /**
+   * The opened artwork enlarged here to the size the fit scales it to, when the fit enlarges it
+   * both ways (libvips would use Catmull-Rom, sharper than Photoshop: see enlarge.ts); otherwise
+   * the source as it is. The resize that follows then only crops or pads.
+   */
+  const enlargedFor = async (
+    opened: { source: Sharp; size: { width: number; height: number } },
+    box: { width: number; height: number },
+    fit: 'cover' | 'contain' | 'fill',
+    hasAlpha: boolean,
+  ): Promise<Sharp> => {
+    const { source, size } = opened;
+    let sx = box.width / size.width;
+    let sy = box.height / size.height;
+    if (fit !== 'fill') sx = sy = fit === 'cover' ? Math.max(sx, sy) : Math.min(sx, sy);
+    if (!(sx > 1 && sy > 1)) return source;
+    // cover overfills the box (the resize then crops), contain underfills it (the resize pads).
+    const side = (artwork: number, boxSide: number, scale: number) => {
+      if (fit === 'fill') return boxSide;
+      const scaled = Math.round(artwork * scale);
+      return fit === 'cover' ? Math.max(boxSide, scaled) : Math.min(boxSide, scaled);
+    };
+    const width = side(size.width, box.width, sx);
+    const height = side(size.height, box.height, sy);
+    const original = await raw(source.ensureAlpha(), 4);
+    const enlarged = enlargeRgba({ ...original, data: new Uint8ClampedArray(original.data) }, width, height);
+    if (hasAlpha) {
+      const bytes = Buffer.from(enlarged.data.buffer, enlarged.data.byteOffset, enlarged.data.byteLength);
+      return sharp(bytes, { raw: { width, height, channels: 4 } });
+    }
+    // Opaque artwork stays 3 channels (sharp's removeAlpha() would clash with a later ensureAlpha()).
+    const rgb = Buffer.alloc(width * height * 3);
+    for (let p = 0, q = 0; q < rgb.length; p += 4, q += 3) {
+      rgb[q] = enlarged.data[p]!;
+      rgb[q + 1] = enlarged.data[p + 1]!;
+      rgb[q + 2] = enlarged.data[p + 2]!;
+    }
+    return sharp(rgb, { raw: { width, height, channels: 3 } });
+  };
+
   return {
     decodeLayer: (input, name) =>
       templateImage(name, input, () =>
@@ -195,8 +236,10 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
       if (fit === 'tile') throw new RenderFailedError('tiles are laid out from a piece');
       try {
         const bound = Math.ceil(1.5 * Math.max(box.width, box.height));
-        const { meta, turn, source } = await openArtwork(input, placement.rotate, bound);
+        const opened = await openArtwork(input, placement.rotate, bound);
+        const { meta, turn } = opened;
         const { hasAlpha } = meta;
+        const source = await enlargedFor(opened, box, fit, hasAlpha === true || turn !== 0);
         const right = canvas.width - box.left - box.width;
         const bottom = canvas.height - box.top - box.height;
         const extended = box.left > 0 || box.top > 0 || right > 0 || bottom > 0;

@@ -96,6 +96,46 @@ describe('perspective warp', () => {
     expect(px(out, 6, 1)[3]).toBe(0);
   });
 
+  it('draws a quad whose horizon passes between it and the origin, edges covered by their area share', () => {
+    // ag-psd_werps.psd's "distort" placement, a tenth of its size: the inverse homography's h22
+    // came out negative, and every pixel the edge sampler handles was dropped as beyond the horizon.
+    const quad: FourPoints = [
+      [33.54, 67.97],
+      [55.37, 67.97],
+      [62.7, 95.71],
+      [33.54, 89.8],
+    ];
+    const blue = image(20, 20, () => [0, 0, 100, 255]);
+    const region = { x: 30, y: 64, width: 36, height: 36 };
+    const out = warpPerspective(blue, inverseFor(blue, quad), region);
+    // The share of each pixel inside the quad, by 32 × 32 point samples (the quad is convex).
+    const inside = (x: number, y: number) =>
+      quad.every(([ax, ay], k) => {
+        const [bx, by] = quad[(k + 1) % 4]!;
+        return (bx - ax) * (y - ay) - (by - ay) * (x - ax) >= 0;
+      });
+    let edgePixels = 0;
+    let totalError = 0;
+    for (let y = 0; y < region.height; y++) {
+      for (let x = 0; x < region.width; x++) {
+        let hits = 0;
+        for (let j = 0; j < 32; j++)
+          for (let i = 0; i < 32; i++)
+            if (inside(region.x + x + (i + 0.5) / 32, region.y + y + (j + 0.5) / 32)) hits++;
+        const want = (hits / 1024) * 255;
+        const got = px(out, x, y);
+        expect(Math.abs(got[3]! - want)).toBeLessThanOrEqual(40);
+        if (got[3]! > 0) expect(got.slice(0, 3)).toEqual([0, 0, 100]);
+        if (want > 0 && want < 255) {
+          edgePixels++;
+          totalError += Math.abs(got[3]! - want);
+        }
+      }
+    }
+    expect(edgePixels).toBeGreaterThan(80);
+    expect(totalError / edgePixels).toBeLessThan(8);
+  });
+
   it('samples on premultiplied alpha: no colour bleeds in from transparent pixels', () => {
     const src = image(2, 1, (x) => (x === 0 ? [255, 0, 0, 255] : [0, 255, 0, 0]));
     const out = warpPerspective(src, inverseFor(src, rect(0, 0, 4, 1)), { x: 0, y: 0, width: 4, height: 1 });
