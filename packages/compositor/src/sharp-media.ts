@@ -7,6 +7,9 @@ import { AssetNotAnImageError, AssetTooLargeError, RenderFailedError } from './c
 import { enlargeRgba } from './enlarge.js';
 import type { ExportFormat, FitMode } from './template-model.js';
 
+/** The largest enlargement done by enlarge.ts's cubic rather than by libvips. */
+const ENLARGE_HERE_MAX_PIXELS = 4_000_000;
+
 export interface SharpMediaOptions {
   /** Images declaring more pixels are refused before decoding (a decompression bomb). */
   limitInputPixels: number;
@@ -202,6 +205,9 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
     };
     const width = side(size.width, box.width, sx);
     const height = side(size.height, box.height, sy);
+    // The cubic runs in JavaScript on this thread (about 80 ms a megapixel): past this size the
+    // event loop would stall for seconds, so libvips' sharper Catmull-Rom enlarges instead.
+    if (width * height > ENLARGE_HERE_MAX_PIXELS) return source;
     const original = await raw(source.ensureAlpha(), 4);
     const enlarged = enlargeRgba({ ...original, data: new Uint8ClampedArray(original.data) }, width, height);
     if (hasAlpha) {
