@@ -5,7 +5,7 @@
 // layers by their layer path.
 import { Buffer } from 'node:buffer';
 import sharp from 'sharp';
-import { toLayerName } from '@platen/compositor';
+import { smartObjectsOf, toLayerName } from '@platen/compositor';
 import { photoshopReference, readDocument } from './photoshop-reference.mjs';
 
 /** Placed layers of the document by the path the importer names them with (`Group / Layer`). */
@@ -32,8 +32,8 @@ export async function artworkFor(psd, manifest) {
   const placed = placedLayersByPath(psd);
   const files = new Map((psd.linkedFiles ?? []).map((file) => [file.id, file]));
   const seen = new Map();
-  for (const layer of manifest.layers) {
-    if (layer.type !== 'smart_object' || seen.has(layer.uuid)) continue;
+  // smartObjectsOf looks inside groups too (isolated groups are layers of their own).
+  for (const layer of smartObjectsOf(manifest)) {
     const source = placed.get(layer.layer_name);
     const file = source ? files.get(source.placedLayer.id) : undefined;
     const entry = { uuid: layer.uuid, name: layer.name, required: layer.required, size: layer.size };
