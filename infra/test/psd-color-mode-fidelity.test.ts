@@ -1,26 +1,10 @@
 // Photoshop's own images of two corpus files against Platen's render: a greyscale document shows
 // its placed colour artwork in grey, and an Average smart filter fills the artwork with its mean.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
-import { createPsdParser } from '../../services/render-worker/src/psd-parser.js';
-import { classifyImportFailure } from '../../services/render-worker/src/import-failure.js';
-import { createFidelityCheck } from '../bench/psd-fidelity/fidelity-check.mjs';
-
-const CORPUS = path.join(__dirname, '../../test/fixtures/psd/corpus');
-const corpusFile = (name: string) => readFileSync(path.join(CORPUS, name));
+import { corpusFile, createCorpusCheck } from './support/corpus-check.js';
 
 describe('corpus files rendered as Photoshop drew them', () => {
-  const pool = createKernelPool({ threads: 0 });
-  const compositor = createCompositor({ pool, cacheBytes: 64 * 1024 * 1024 });
-  const parser = createPsdParser({ maxPixels: 100_000_000, threaded: false });
-  const check = createFidelityCheck({
-    parse: (bytes, mockupId) => parser.parse(bytes, mockupId),
-    compositor,
-    demoArtwork: () => createDemoArtwork(),
-    classify: classifyImportFailure,
-  });
-  afterAll(() => pool.close());
+  const { check, close } = createCorpusCheck();
+  afterAll(close);
 
   it('draws a colour PNG placed in a greyscale document in grey, as in its composite', async () => {
     const result = await check(corpusFile('psd-tools_gray-blend-modes.psd'));

@@ -3,15 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
-import { createPsdParser } from '../../services/render-worker/src/psd-parser.js';
-import { classifyImportFailure } from '../../services/render-worker/src/import-failure.js';
 import { compareImages, crop, decodeRgba, sideBySide } from '../bench/psd-fidelity/compare.mjs';
-import { createFidelityCheck } from '../bench/psd-fidelity/fidelity-check.mjs';
 import { photoshopReference, readDocument } from '../bench/psd-fidelity/photoshop-reference.mjs';
-
-const CORPUS = path.join(__dirname, '../../test/fixtures/psd/corpus');
-const corpusFile = (name: string) => readFileSync(path.join(CORPUS, name));
+import { CORPUS, corpusFile, createCorpusCheck } from './support/corpus-check.js';
 
 interface Rgba {
   data: Uint8Array;
@@ -96,16 +90,8 @@ describe("Photoshop's image of a document", () => {
 });
 
 describe('a corpus file through the worker import and a render', () => {
-  const pool = createKernelPool({ threads: 0 });
-  const compositor = createCompositor({ pool, cacheBytes: 64 * 1024 * 1024 });
-  const parser = createPsdParser({ maxPixels: 100_000_000, threaded: false });
-  const check = createFidelityCheck({
-    parse: (bytes, mockupId) => parser.parse(bytes, mockupId),
-    compositor,
-    demoArtwork: () => createDemoArtwork(),
-    classify: classifyImportFailure,
-  });
-  afterAll(() => pool.close());
+  const { check, close } = createCorpusCheck();
+  afterAll(close);
 
   it('renders an embedded PNG smart object as Photoshop did', async () => {
     const result = await check(corpusFile('psd-tools_layers_smartobject-layer.psd'));
