@@ -67,6 +67,44 @@ export interface RendersTable {
   created_at: CreatedAt;
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
+  /** The batch this render belongs to (null: a single render). */
+  batch_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The batch item's or request's label, copied into the result and the archive's file names. */
+  export_label: ColumnType<string | null, string | null | undefined, never>;
+  /** Print files asked for: `[{smart_object_uuid, dpi}]`; null: none. */
+  print_files: JSONColumnType<unknown[]> | null;
+  /** A succeeded render's print files: `[{smart_object_uuid, key, width, height, dpi}]`; null: none. */
+  result_print_files: JSONColumnType<unknown[]> | null;
+}
+
+export type BatchRowStatus = 'processing' | 'finished';
+
+/** A batch of renders; its counts are read from its renders (batch_id), never kept twice. */
+export interface BatchesTable {
+  id: string;
+  account_id: string;
+  key_id: string | null;
+  status: ColumnType<BatchRowStatus, BatchRowStatus | undefined, BatchRowStatus>;
+  render_count: number;
+  credits_charged: number;
+  /** Where `batch.finished` (and, unless render_webhooks is false, each render's events) go. */
+  webhook_url: string | null;
+  /** False: the batch's renders send no events of their own; only `batch.finished`. */
+  render_webhooks: ColumnType<boolean, boolean | undefined, never>;
+  metadata: JSONColumnType<Record<string, unknown>> | null;
+  /** Ids of the batch's inline artworks, parked under batchArtworkKey(batch, id) until it finishes. */
+  artwork_ids: ColumnType<string[], string[] | undefined, never>;
+  created_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+export interface BatchIdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  /** SHA-256 of the canonical request: same key + other body → 409. */
+  request_hash: string;
+  batch_id: string;
+  created_at: CreatedAt;
 }
 
 export interface IdempotencyKeysTable {
@@ -118,6 +156,8 @@ export interface WebhookDeliveriesTable {
   render_id: string | null;
   /** Set instead of render_id for `mockup.*` events. */
   mockup_id: string | null;
+  /** Set instead of render_id for `batch.*` events. */
+  batch_id: ColumnType<string | null, string | null | undefined, never>;
   endpoint_id: string | null;
   url: string;
   event_type: string;
@@ -145,6 +185,8 @@ export interface RendersDatabase {
   'renders.mockups': MockupsTable;
   'renders.renders': RendersTable;
   'renders.idempotency_keys': IdempotencyKeysTable;
+  'renders.batches': BatchesTable;
+  'renders.batch_idempotency_keys': BatchIdempotencyKeysTable;
   'renders.webhook_secrets': WebhookSecretsTable;
   'renders.webhook_endpoints': WebhookEndpointsTable;
   'renders.webhook_deliveries': WebhookDeliveriesTable;

@@ -21,6 +21,8 @@ describe('migrations', () => {
         'renders/0004_mockup_imports',
         'renders/0005_render_refunds',
         'renders/0006_render_warnings',
+        'renders/0007_batches',
+        'renders/0008_print_files',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
@@ -33,6 +35,8 @@ describe('migrations', () => {
         'keys.credit_ledger',
         'keys.key_usage',
         'keys.users',
+        'renders.batch_idempotency_keys',
+        'renders.batches',
         'renders.idempotency_keys',
         'renders.mockups',
         'renders.renders',
