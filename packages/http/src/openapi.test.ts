@@ -109,9 +109,10 @@ function referringDocument(): Record<string, unknown> {
 }
 
 describe('OpenAPI document from route declarations', () => {
-  it('is the document the string rewrite of $refs built, key for key and in the same order', () => {
-    // openapi.golden.json was written by the implementation that rewrote "#/$defs/..." in the
-    // stringified schema (before issue #23); compact JSON compares values and key order.
+  it('is the golden document, key for key and in the same order', () => {
+    // openapi.golden.json: the string rewrite of "#/$defs/..." (before issue #23) wrote it first; since
+    // then only the naming changed: a schema met again in the same form keeps its name (no duplicate
+    // `ItemInput` equal to `Item`), and `ItemInput` is the input form, referring to `ColorInput`.
     const golden = readFileSync(new URL('./openapi.golden.json', import.meta.url), 'utf8');
     expect(JSON.stringify(referringDocument())).toBe(JSON.stringify(JSON.parse(golden)));
   });
@@ -124,6 +125,13 @@ describe('OpenAPI document from route declarations', () => {
     expect(new Set(refs)).toEqual(new Set(['Color', 'ColorInput', 'Item', 'ItemInput']));
     for (const name of refs) expect(doc.components.schemas).toHaveProperty([name!]);
     expect(doc.components.schemas.Item!.properties!.color).toEqual({ $ref: '#/components/schemas/Color' });
+  });
+
+  it('names a schema met again in the same form as before, so no two components are the same', () => {
+    const schemas = (referringDocument() as Doc).components.schemas;
+    const bodies = Object.values(schemas).map((schema) => JSON.stringify(schema));
+    expect(new Set(bodies).size).toBe(bodies.length);
+    expect((schemas.ItemInput as { required: string[] }).required).not.toContain('tags');
   });
 
   it('leaves a string that only looks like a $defs reference as it is', () => {

@@ -61,15 +61,23 @@ export function buildOpenApiDocument(
     }) as JsonSchema & {
       $defs?: Record<string, JsonSchema>;
     };
-    const names = new Map<string, string>();
-    for (const [id, definition] of Object.entries(json.$defs ?? {})) {
-      const existing = components[id];
-      // `existing` has its refs pointing at components already and `definition` still at $defs, so a
-      // definition that refers to another never compares equal: met again (even as output) it becomes
-      // `${id}Input`. The served document has always named them so (RenderInput is Render); naming
-      // them by what differs is a change to the document, to be made on its own.
-      const name = existing && JSON.stringify(existing) !== JSON.stringify(definition) ? `${id}Input` : id;
-      names.set(id, name);
+    const definitions = Object.entries(json.$defs ?? {});
+    // A definition keeps its id when, with its refs pointed at components, it is the component already
+    // registered under that id; otherwise (an input form with other defaults) it becomes `${id}Input`.
+    // Renaming one definition can make another that refers to it differ, so names settle by iteration.
+    const names = new Map<string, string>(definitions.map(([id]) => [id, id]));
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const [id, definition] of definitions) {
+        const existing = components[id];
+        const same =
+          !existing || JSON.stringify(existing) === JSON.stringify(pointRefsAtComponents(definition, names));
+        const name = same ? id : `${id}Input`;
+        if (names.get(id) !== name) {
+          names.set(id, name);
+          changed = true;
+        }
+      }
     }
     const toComponentRefs = (value: JsonSchema) => pointRefsAtComponents(value, names);
     for (const [id, definition] of Object.entries(json.$defs ?? {}))

@@ -350,6 +350,18 @@ describe('/openapi.json and /docs', () => {
     );
   });
 
+  it('names each schema once: no two components are the same (generated clients get one type each)', async () => {
+    const doc = (await get(`${gateway.url}/openapi.json`)).body as {
+      components: { schemas: Record<string, unknown> };
+    };
+    const byBody = new Map<string, string[]>();
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      const body = JSON.stringify(schema);
+      byBody.set(body, [...(byBody.get(body) ?? []), name]);
+    }
+    expect([...byBody.values()].filter((names) => names.length > 1)).toEqual([]);
+  });
+
   it('lists the public API first and the operational routes after it', async () => {
     const doc = (await get(`${gateway.url}/openapi.json`)).body as {
       tags: Array<{ name: string }>;
