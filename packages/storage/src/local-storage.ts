@@ -3,7 +3,7 @@
 // type sits beside it in `<key>.content-type`, except the default type, which is what a missing sidecar
 // means (parking render artwork, the hot path, then writes one file, not two).
 import { createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -49,6 +49,13 @@ async function writeContentType(path: string, contentType: string, freshDir: boo
   });
 }
 
+function readContentType(path: string): Promise<string> {
+  return readFile(path + CONTENT_TYPE_SUFFIX, 'utf8').catch((error: unknown) => {
+    if (isMissing(error)) return DEFAULT_CONTENT_TYPE;
+    throw error;
+  });
+}
+
 export function createLocalStorage({
   root,
   publicBaseUrl,
@@ -87,16 +94,26 @@ export function createLocalStorage({
     async get(key) {
       const path = pathOf(key);
       try {
-        const [body, contentType] = await Promise.all([
-          readFile(path),
-          readFile(path + CONTENT_TYPE_SUFFIX, 'utf8').catch((error: unknown) => {
-            if (isMissing(error)) return DEFAULT_CONTENT_TYPE;
-            throw error;
-          }),
-        ]);
+        const [body, contentType] = await Promise.all([readFile(path), readContentType(path)]);
         return { body, contentType };
       } catch (error) {
         if (isMissing(error)) return null;
+        throw error;
+      }
+    },
+    async getStream(key) {
+      const path = pathOf(key);
+      // Opened first: a missing file is known (null) before the stream is handed out.
+      const handle = await open(path, 'r').catch((error: unknown) => {
+        if (isMissing(error)) return null;
+        throw error;
+      });
+      if (!handle) return null;
+      try {
+        const contentType = await readContentType(path);
+        return { body: handle.createReadStream(), contentType };
+      } catch (error) {
+        await handle.close();
         throw error;
       }
     },

@@ -7,6 +7,12 @@ export interface StoredObject {
   contentType: string;
 }
 
+/** An object read as a stream: the caller reads `body` to its end or destroys it (it holds a file or a socket). */
+export interface StoredObjectStream {
+  body: Readable;
+  contentType: string;
+}
+
 export interface ObjectStorage {
   put(key: string, body: Buffer, contentType: string): Promise<void>;
   /**
@@ -15,6 +21,11 @@ export interface ObjectStorage {
    */
   putStream(key: string, body: Readable, contentType: string): Promise<{ bytes: number }>;
   get(key: string): Promise<StoredObject | null>;
+  /**
+   * Reads an object without holding it in memory (many results streamed into one archive). A missing
+   * object is null before any byte is read, so the caller can tell "not there" from "failed mid-way".
+   */
+  getStream(key: string): Promise<StoredObjectStream | null>;
   delete(key: string): Promise<void>;
   /** A URL the holder can GET without an API key until `expiresInSeconds` from now. */
   signedUrl(key: string, expiresInSeconds: number): Promise<string>;

@@ -9,6 +9,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { assertStorageKey, type ObjectStorage } from './object-storage.js';
 
@@ -35,6 +36,8 @@ export function createS3Storage({
     return keyPrefix + key;
   };
   const options = () => ({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  const isNoSuchKey = (error: unknown) =>
+    error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey';
   return {
     async put(key, body, contentType) {
       await s3.send(
@@ -85,8 +88,28 @@ export function createS3Storage({
         const body = Buffer.from(await result.Body.transformToByteArray());
         return { body, contentType: result.ContentType ?? 'application/octet-stream' };
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+        if (isNoSuchKey(error)) return null;
         throw error;
+      }
+    },
+    async getStream(key) {
+      // The timeout covers the answer's headers only: the body is read at the pace of whoever the
+      // caller streams it to (a client downloading an archive), which may take longer than any one call.
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new Error('S3 GetObject timed out')), timeoutMs);
+      try {
+        const result = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: fullKey(key) }), {
+          abortSignal: controller.signal,
+        });
+        if (!result.Body) return null;
+        // Node's HTTP handler answers with a node stream; anything else means another runtime's handler.
+        if (!(result.Body instanceof Readable)) throw new Error('S3 GetObject body is not a node stream');
+        return { body: result.Body, contentType: result.ContentType ?? 'application/octet-stream' };
+      } catch (error) {
+        if (isNoSuchKey(error)) return null;
+        throw error;
+      } finally {
+        clearTimeout(timer);
       }
     },
     async delete(key) {

@@ -40,6 +40,9 @@ import { createRenderStore } from './renders/render-store.js';
 import { createRenderUsage } from './renders/render-usage.js';
 import { createRenderView } from './renders/render-view.js';
 import type { RenderWaiter } from './renders/render-waiter.js';
+import { createArchivePlans } from './batches/archive-plan.js';
+import { createBatchArchiveWriter } from './batches/batch-archive.js';
+import { registerBatchArchiveRoute } from './routes/batch-archive.js';
 import { registerDashboardApi } from './routes/dashboard-api.js';
 import { DASHBOARD_PAGE_SPECS, registerDashboardPage } from './routes/dashboard-page.js';
 import { registerDocsRoutes } from './routes/docs.js';
@@ -219,6 +222,14 @@ export function createApp(deps: AppDeps): GatewayApp {
     accept,
     view,
     waiter: deps.waiter,
+  });
+  registerBatchArchiveRoute({
+    registry,
+    router,
+    guard,
+    plans: createArchivePlans({ db }),
+    writeArchive: createBatchArchiveWriter({ storage, clock }),
+    logger,
   });
   registerWebhookRoutes({
     registry,

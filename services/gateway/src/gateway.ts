@@ -19,7 +19,7 @@ import {
   enqueueRender,
 } from '@platen/queue';
 import type { Resolver } from '@platen/outbound';
-import { createResultUrlSigner, createStorage } from '@platen/storage';
+import { createResultUrlSigner, createStorage, type ObjectStorage } from '@platen/storage';
 import { createWebhookQueue } from '@platen/webhooks';
 import type { Express } from 'express';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -65,6 +65,8 @@ export interface GatewayOptions {
   /** Resolves webhook URLs' host names when they are registered (default: the system resolver). */
   resolve?: Resolver;
   loginLimits?: Partial<LoginThrottleLimits>;
+  /** Wraps the storage driver made from config (a test that holds back one object's read). */
+  wrapStorage?: (storage: ObjectStorage) => ObjectStorage;
 }
 
 export interface RunningGateway {
@@ -82,7 +84,8 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   const prefix = config.REDIS_PREFIX;
   const db = createDb({ url: config.DATABASE_URL, applicationName: 'platen-gateway' });
   const urlSigner = createResultUrlSigner(config.SERVICE_JWT_SECRET);
-  const storage = createStorage(config, urlSigner);
+  const driver = createStorage(config, urlSigner);
+  const storage = options.wrapStorage ? options.wrapStorage(driver) : driver;
   try {
     await migrateSchema(db, 'renders');
     await seedBuiltInMockups({

@@ -1,5 +1,5 @@
 // Tenancy over the whole route list: every documented route that takes an id is called by Bob with
-// an id of Alice's (her mockup, render, webhook endpoint or key) and must answer 404 NOT_FOUND in the
+// an id of Alice's (her mockup, render, batch, webhook endpoint or key) and must answer 404 NOT_FOUND in the
 // envelope, exactly as for an id that does not exist; Alice, asking for the same ids, is not refused.
 // A new route with an id fails this test until it is added to the table below.
 import { randomUUID } from 'node:crypto';
@@ -17,22 +17,24 @@ jest.setTimeout(120_000);
 const stack = new TestStack('gw-tenancy');
 const HIGH_LIMITS = { rate_limits: { per_minute: 10_000, per_day: 100_000 } };
 
-type Resource = 'mockup' | 'render' | 'webhook' | 'key';
+type Resource = 'mockup' | 'render' | 'batch' | 'webhook' | 'key';
 interface Tenant {
   accountId: string;
+  key: string;
   api: ApiClient;
   browser: Browser;
   ids: Record<Resource, string>;
 }
 
 /** Which of Alice's things each route's id names, and the body a valid call would carry. */
-const TABLE: Record<string, { resource: Resource; body?: unknown }> = {
+const TABLE: Record<string, { resource: Resource; body?: unknown; binary?: boolean }> = {
   'GET /api/v1/mockups/{uuid}': { resource: 'mockup' },
   'PATCH /api/v1/mockups/{uuid}': { resource: 'mockup', body: { name: 'taken over' } },
   'DELETE /api/v1/mockups/{uuid}': { resource: 'mockup' },
   'GET /api/v1/templates/{id}': { resource: 'mockup' },
   'GET /api/v1/renders/{uuid}': { resource: 'render' },
   'POST /api/v1/renders/{uuid}/webhook/redeliver': { resource: 'render' },
+  'GET /api/v1/batches/{uuid}/archive': { resource: 'batch', binary: true },
   'GET /api/v1/webhooks/{id}': { resource: 'webhook' },
   'DELETE /api/v1/webhooks/{id}': { resource: 'webhook' },
   'GET /api/v1/webhooks/{id}/deliveries': { resource: 'webhook' },
@@ -67,11 +69,13 @@ async function tenant(label: string): Promise<Tenant> {
   const renderId = await insertDeliveredRender(accountId);
   return {
     accountId,
+    key,
     api,
     browser,
     ids: {
       mockup: mockup.uuid,
       render: renderId,
+      batch: await insertFinishedBatch(accountId),
       webhook: (webhook.body.data as { id: string }).id,
       key: keyId,
     },
@@ -96,10 +100,51 @@ async function insertDeliveredRender(accountId: string): Promise<string> {
   }
 }
 
+/** A finished batch with no renders (its archive holds manifest.json alone). */
+async function insertFinishedBatch(accountId: string): Promise<string> {
+  const db = createDb({ url: stack.database.url, maxConnections: 1 });
+  try {
+    const id = randomUUID();
+    await db
+      .insertInto('renders.batches')
+      .values({
+        id,
+        account_id: accountId,
+        key_id: null,
+        status: 'finished',
+        render_count: 0,
+        credits_charged: 0,
+        webhook_url: null,
+        metadata: null,
+        completed_at: new Date(),
+      })
+      .execute();
+    return id;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A route answering a file (a ZIP): the envelope is parsed only when the answer is JSON. */
+async function callBinary(who: Tenant, method: string, path: string): Promise<Answer> {
+  const response = await fetch(`${gateway.url}${path}`, {
+    method,
+    headers: { 'X-API-KEY': who.key },
+    signal: AbortSignal.timeout(60_000),
+  });
+  if (!response.headers.get('content-type')?.startsWith('application/json')) {
+    await response.arrayBuffer();
+    return { status: response.status, headers: response.headers, body: {} };
+  }
+  const body = (await response.json()) as Record<string, unknown>;
+  return { status: response.status, headers: response.headers, body };
+}
+
 function call(who: Tenant, route: string, id: string): Promise<Answer> {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{[a-z]+\}/, id);
-  const { body } = TABLE[route]!;
+  const { body, binary } = TABLE[route]!;
+  if (binary) return callBinary(who, method, path);
   if (path.startsWith('/dashboard/')) return who.browser.request(method, path, body);
   return who.api.send(method, path, body);
 }

@@ -7,6 +7,7 @@ function fakeStorage(nowMs: () => number): ObjectStorage {
     put: () => Promise.resolve(),
     putStream: () => Promise.resolve({ bytes: 0 }),
     get: () => Promise.resolve(null),
+    getStream: () => Promise.resolve(null),
     delete: () => Promise.resolve(),
     signedUrl: (key, expiresIn) =>
       Promise.resolve(`/files/${key}?expires=${Math.floor(nowMs() / 1000) + expiresIn}`),
