@@ -176,3 +176,24 @@ it('runs a batch to finished, refunds its failed render once and announces batch
     { timeoutMs: 10_000, what: 'the parked artwork removed' },
   );
 });
+
+it('sends each render’s own events to the batch’s webhook_url too, unless render_webhooks is false', async () => {
+  const answer = await api.send('POST', '/api/v1/renders/batch?wait=60', {
+    artworks: [{ id: 'art', data: TINY_PNG.toString('base64') }],
+    mockups: [TINY_ID],
+    webhook_url: `${receiver.origin}/with-renders`,
+  });
+
+  expect(answer.status).toBe(200);
+  const batch = answer.body.data as BatchView;
+  expect(batch).toMatchObject({ status: 'finished', counts: { total: 1, succeeded: 1 } });
+  expect(batch.renders[0]!.export_label).toBe('art');
+  const types = await waitFor(
+    () => {
+      const received = eventsAt('/with-renders').map((event) => event.type);
+      return received.length === 2 ? received.sort() : undefined;
+    },
+    { timeoutMs: 30_000, what: 'the render’s event and batch.finished' },
+  );
+  expect(types).toEqual(['batch.finished', 'render.succeeded']);
+});

@@ -4,10 +4,11 @@
 // renders visible as ordinary renders, Idempotency-Key, and another account's batch answering 404.
 // The batch running through real workers to `finished` is test/e2e/batch-run.test.ts.
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BATCH_RENDERS_MAX } from '@platen/contracts';
 import { batchArtworkKey } from '@platen/storage';
+import { startPrivateRedis } from '@platen/testing';
 import { apiClient, issuePaths, TINY_PNG, type ApiClient } from './support/api-client.js';
 import { insertAccountMockup, withDb } from './support/mockup-rows.js';
 import { BUILTIN_MOCKUPS } from './support/sample-mockups.js';
@@ -29,13 +30,14 @@ let gateway: TestGateway;
 
 interface Account {
   id: string;
+  key: string;
   api: ApiClient;
 }
 
 async function account(credits: number): Promise<Account> {
   const id = await stack.admin.createAccount(credits);
   const { key } = await stack.admin.createKey(id, HIGH_LIMITS);
-  return { id, api: apiClient(gateway.url, key) };
+  return { id, key, api: apiClient(gateway.url, key) };
 }
 
 function itemsBody(overrides: Record<string, unknown> = {}) {
@@ -411,5 +413,58 @@ describe('reading batches', () => {
     });
     expect((first.body.data as Array<Record<string, unknown>>)[0]).not.toHaveProperty('renders');
     expect((await api.get('/api/v1/batches?cursor=nonsense')).status).toBe(400);
+  });
+});
+
+describe('a batch a later phase cannot complete', () => {
+  it('answers 503 when the artwork cannot be parked, charging and storing nothing, and releases the key', async () => {
+    const { id, api } = await account(10);
+    const parked = join(stack.storageDir, 'batches');
+    const aside = `${parked}.aside`;
+    const hadParked = await stat(parked).then(
+      () => true,
+      () => false,
+    );
+    if (hadParked) await rename(parked, aside);
+    await writeFile(parked, 'a file where the batches directory belongs');
+    const body = itemsBody({ artworks: [{ id: 'front', data: TINY_PNG.toString('base64') }] });
+    const headers = { 'Idempotency-Key': `park-${randomUUID()}` };
+    try {
+      const answer = await api.send('POST', '/api/v1/renders/batch', body, headers);
+      expect(answer.status).toBe(503);
+      expect(answer.body).toMatchObject({ success: false, code: 'SERVICE_UNAVAILABLE' });
+      expect(await balanceOf(id)).toBe(10);
+      expect(await storedFor(id)).toEqual({ batches: 0, renders: 0 });
+    } finally {
+      await rm(parked, { force: true });
+      if (hadParked) await rename(aside, parked);
+    }
+    // The key went with the batch: the same request now goes through, charged once.
+    expect((await api.send('POST', '/api/v1/renders/batch', body, headers)).status).toBe(202);
+    expect(await balanceOf(id)).toBe(8);
+  });
+
+  it('answers 503 when the renders cannot be queued: each refunded and failed, the batch finished', async () => {
+    const redis = await startPrivateRedis();
+    try {
+      const broken = await stack.startGateway({ queueRedisUrl: redis.url });
+      await redis.kill();
+      const { id, key, api } = await account(10);
+      const answer = await apiClient(broken.url, key).send('POST', '/api/v1/renders/batch', itemsBody());
+      expect(answer.status).toBe(503);
+      expect(answer.body.code).toBe('SERVICE_UNAVAILABLE');
+      expect(await balanceOf(id)).toBe(10);
+
+      const [batch] = (await api.get('/api/v1/batches')).body.data as Array<{ uuid: string }>;
+      const shown = await api.get(`/api/v1/batches/${batch!.uuid}`);
+      expect(shown.body.data).toMatchObject({
+        status: 'finished',
+        counts: { total: 2, failed: 2 },
+        credits_charged: 0,
+        credits_refunded: 2,
+      });
+    } finally {
+      await redis.destroy();
+    }
   });
 });
