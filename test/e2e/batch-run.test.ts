@@ -157,6 +157,16 @@ it('runs a batch to finished, refunds its failed render once and announces batch
     { event_type: 'batch.finished', batch_id: batch.uuid, render_id: null, status: 'delivered' },
     { event_type: 'batch.finished', batch_id: batch.uuid, render_id: null, status: 'delivered' },
   ]);
+  const endpointId = (endpoint.body.data as { id: string }).id;
+  const logged = await api.get(`/api/v1/webhooks/${endpointId}/deliveries`);
+  expect(logged.body.data).toEqual([
+    expect.objectContaining({
+      type: 'batch.finished',
+      batch_uuid: batch.uuid,
+      render_uuid: null,
+      status: 'delivered',
+    }),
+  ]);
   for (const path of ['/own', '/endpoint']) {
     const events = eventsAt(path);
     expect(events.map((event) => event.type)).toEqual(['batch.finished']);

@@ -453,6 +453,7 @@ export const webhookDeliverySchema = z
     type: z.enum(WEBHOOK_EVENT_TYPES),
     render_uuid: uuidSchema.nullable(),
     mockup_uuid: uuidSchema.nullable().meta({ description: 'Set for mockup.* events' }),
+    batch_uuid: uuidSchema.nullable().meta({ description: 'Set for batch.* events' }),
     url: z.string(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES),
     attempts: z.number().int(),
