@@ -353,6 +353,19 @@ describe('Idempotency-Key', () => {
     expect(await storedFor(id)).toEqual({ batches: 1, renders: 2 });
   });
 
+  it('makes one batch, charged once, of the same request sent five times at once', async () => {
+    const { id, api } = await account(20);
+    const headers = { 'Idempotency-Key': `batch-${randomUUID()}` };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => api.send('POST', '/api/v1/renders/batch', itemsBody(), headers)),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((answer) => (answer.body.data as { uuid: string }).uuid)).size).toBe(1);
+    expect(await balanceOf(id)).toBe(18);
+    expect(await storedFor(id)).toEqual({ batches: 1, renders: 2 });
+  });
+
   it('answers 409 IDEMPOTENCY_CONFLICT to the same key with another body, creating nothing', async () => {
     const { id, api } = await account(10);
     const headers = { 'Idempotency-Key': `batch-${randomUUID()}` };
@@ -387,6 +400,19 @@ describe('reading batches', () => {
       (await owner.api.get(`/api/v1/batches/${uuid}`)).body.data as { renders: Array<{ uuid: string }> }
     ).renders[0]!.uuid;
     expect((await stranger.api.get(`/api/v1/renders/${renderOfBatch}`)).status).toBe(404);
+  });
+
+  it('answers ?wait=N with the batch as it is (202 on create, 200 on read) when it does not finish in time', async () => {
+    const { api } = await account(10);
+    const created = await api.send('POST', '/api/v1/renders/batch?wait=1', itemsBody());
+    expect(created.status).toBe(202);
+    expect(created.body.data).toMatchObject({ status: 'processing', counts: { queued: 2 } });
+
+    const uuid = (created.body.data as { uuid: string }).uuid;
+    const read = await api.get(`/api/v1/batches/${uuid}?wait=1`);
+    expect(read.status).toBe(200);
+    expect(read.body.data).toMatchObject({ uuid, status: 'processing' });
+    expect((await api.get(`/api/v1/batches/${uuid}?wait=61`)).status).toBe(400);
   });
 
   it('lists the account’s batches newest first, page by page, without their renders', async () => {
