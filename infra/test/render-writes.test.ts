@@ -1,11 +1,13 @@
 // `renders.renders` has one writer, @platen/db's render records, so its status machine cannot be
 // bypassed; and its `webhook_*` columns are a copy that only the webhook delivery store asks for.
+// `renders.batches` (and its Idempotency-Key table) likewise has one writer, the batch records.
 // Scans the production source of every workspace (tests may still insert fixture rows directly).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './support/paths.js';
 
 const OWNER = 'packages/db/src/render-records.ts';
+const BATCH_OWNER = 'packages/db/src/batch-records.ts';
 const WEBHOOK_MIRROR_CALLER = 'packages/webhooks/src/delivery-store.ts';
 
 const QUERY_BUILDER_WRITE = /\b(?:insertInto|updateTable|deleteFrom|mergeInto)\(\s*['"`]renders\.renders\b/;
@@ -14,6 +16,16 @@ const SQL_WRITE = /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+rende
 /** True when the source text writes `renders.renders`, through kysely's builder or in raw SQL. */
 export function writesRenders(source: string): boolean {
   return QUERY_BUILDER_WRITE.test(source) || SQL_WRITE.test(source);
+}
+
+const BATCH_BUILDER_WRITE =
+  /\b(?:insertInto|updateTable|deleteFrom|mergeInto)\(\s*['"`]renders\.batch(?:es|_idempotency_keys)\b/;
+const BATCH_SQL_WRITE =
+  /\b(?:insert\s+into|update|delete\s+from|merge\s+into)\s+renders\.batch(?:es|_idempotency_keys)\b/i;
+
+/** True when the source text writes `renders.batches` or `renders.batch_idempotency_keys`. */
+export function writesBatches(source: string): boolean {
+  return BATCH_BUILDER_WRITE.test(source) || BATCH_SQL_WRITE.test(source);
 }
 
 function productionSources(dir: string): string[] {
@@ -72,5 +84,23 @@ describe('writers of renders.renders', () => {
       .filter(([file, text]) => file !== OWNER && /\.mirrorOwnWebhook\(/.test(text))
       .map(([file]) => file);
     expect(callers).toEqual([WEBHOOK_MIRROR_CALLER]);
+  });
+});
+
+describe('writers of renders.batches', () => {
+  const sources = workspaceSources();
+
+  it('recognises a write of the batch tables in each form', () => {
+    expect(writesBatches(`db.updateTable('renders.batches').set({ status: 'finished' })`)).toBe(true);
+    expect(writesBatches(`trx.insertInto("renders.batch_idempotency_keys")`)).toBe(true);
+    expect(writesBatches('sql`update renders.batches set status = ${s}`')).toBe(true);
+    expect(writesBatches(`db.selectFrom('renders.batches').selectAll()`)).toBe(false);
+    expect(writesBatches(`db.updateTable('renders.renders')`)).toBe(false);
+  });
+
+  it('has no writer but the batch records module', () => {
+    expect(sources.has(BATCH_OWNER)).toBe(true);
+    const writers = [...sources].filter(([, text]) => writesBatches(text)).map(([file]) => file);
+    expect(writers).toEqual([BATCH_OWNER]);
   });
 });

@@ -85,6 +85,29 @@ export const creditGrantRequestSchema = z.object({
   note: storableText({ max: 200 }).optional(),
 });
 
+/** The most charges one charge-many call carries: a batch's renders. */
+export const CHARGE_MANY_MAX = 500;
+
+/** A batch's charges: applied together or not at all, each still idempotent per render id. */
+export const chargeManyRequestSchema = z.object({
+  charges: z
+    .array(creditChangeRequestSchema)
+    .min(1)
+    .max(CHARGE_MANY_MAX)
+    .refine(
+      (charges) => new Set(charges.map((charge) => charge.render_id)).size === charges.length,
+      'must not repeat a render_id',
+    ),
+});
+export type ChargeManyRequest = z.infer<typeof chargeManyRequestSchema>;
+
+/** `applied`: how many of the charges were applied now (0 for a replay of the same set). */
+export const chargeManyResponseSchema = z.object({
+  applied: z.number().int().min(0),
+  balance: z.number().int(),
+});
+export type ChargeManyResponse = z.infer<typeof chargeManyResponseSchema>;
+
 /** Result of a charge or refund: `applied` is false when the same render id was already charged/refunded. */
 export const creditChangeResponseSchema = z.object({ applied: z.boolean(), balance: z.number().int() });
 export type CreditChangeResponse = z.infer<typeof creditChangeResponseSchema>;

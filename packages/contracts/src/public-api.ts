@@ -206,30 +206,33 @@ const httpUrl = z
   .max(2048)
   .meta({ description: 'http or https URL' });
 
+/** An artwork's source (exactly one of url or data) and placement: a render's asset, a batch's artwork. */
+const assetFields = {
+  url: httpUrl.nullable().optional(),
+  data: z
+    .string()
+    .max(34_000_000)
+    .transform((value, ctx) => {
+      const parsed = parseInlineData(value);
+      if (parsed.ok) return parsed.base64;
+      ctx.issues.push({ code: 'custom', message: parsed.message, input: value });
+      return z.NEVER;
+    })
+    .nullable()
+    .optional()
+    .meta({
+      description: `Image bytes as base64, or as a data URI (${INLINE_DATA_EXAMPLE}) whose prefix is stripped`,
+    }),
+  ...assetPlacementFields,
+  rotate: z.number().min(-360).max(360).default(0),
+};
+const hasOneSource = (asset: { url?: string | null | undefined; data?: string | null | undefined }) =>
+  (asset.url == null) !== (asset.data == null);
+
 export const assetSchema = z
-  .object({
-    url: httpUrl.nullable().optional(),
-    data: z
-      .string()
-      .max(34_000_000)
-      .transform((value, ctx) => {
-        const parsed = parseInlineData(value);
-        if (parsed.ok) return parsed.base64;
-        ctx.issues.push({ code: 'custom', message: parsed.message, input: value });
-        return z.NEVER;
-      })
-      .nullable()
-      .optional()
-      .meta({
-        description: `Image bytes as base64, or as a data URI (${INLINE_DATA_EXAMPLE}) whose prefix is stripped`,
-      }),
-    ...assetPlacementFields,
-    rotate: z.number().min(-360).max(360).default(0),
-  })
+  .object(assetFields)
   .strict()
-  .refine((asset) => (asset.url == null) !== (asset.data == null), {
-    message: 'exactly one of url or data is required',
-  })
+  .refine(hasOneSource, { message: 'exactly one of url or data is required' })
   .meta({ id: 'Asset' });
 
 export const renderSmartObjectInputSchema = z
@@ -255,6 +258,12 @@ const metadataSchema = z.record(z.string(), z.unknown()).superRefine((value, ctx
   }
 });
 
+/** A render's label (a batch item's, or a single render's): in the archive's file names. */
+export const EXPORT_LABEL_MAX = 100;
+export const exportLabelSchema = storableText({ min: 1, max: EXPORT_LABEL_MAX }).meta({
+  description: 'Your label for the render, shown on it and in a batch archive’s file names',
+});
+
 export const createRenderRequestSchema = z
   .object({
     mockup_uuid: uuidSchema,
@@ -262,6 +271,7 @@ export const createRenderRequestSchema = z
     export_options: exportOptionsSchema.default({ format: 'png', quality: 90 }),
     webhook_url: httpUrl.optional(),
     metadata: metadataSchema.optional(),
+    export_label: exportLabelSchema.optional(),
   })
   .strict()
   .meta({ id: 'CreateRenderRequest' });
@@ -350,6 +360,10 @@ export const renderSchema = z
       .meta({ description: 'Credits given back (a failed render is refunded once, in full); 0 if none' }),
     attempts: z.number().int(),
     metadata: z.record(z.string(), z.unknown()).nullable(),
+    batch_uuid: uuidSchema
+      .nullable()
+      .meta({ description: 'The batch the render belongs to; null: a single render' }),
+    export_label: z.string().nullable(),
     webhook: z
       .object({ url: z.string(), status: z.enum(WEBHOOK_DELIVERY_STATUSES), attempts: z.number().int() })
       .nullable(),
@@ -368,6 +382,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'render.failed',
   'mockup.ready',
   'mockup.failed',
+  'batch.finished',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 /** Registered endpoints per account (deleted ones do not count). */
@@ -438,6 +453,7 @@ export const webhookDeliverySchema = z
     type: z.enum(WEBHOOK_EVENT_TYPES),
     render_uuid: uuidSchema.nullable(),
     mockup_uuid: uuidSchema.nullable().meta({ description: 'Set for mockup.* events' }),
+    batch_uuid: uuidSchema.nullable().meta({ description: 'Set for batch.* events' }),
     url: z.string(),
     status: z.enum(WEBHOOK_DELIVERY_STATUSES),
     attempts: z.number().int(),
@@ -449,3 +465,167 @@ export const webhookDeliverySchema = z
   })
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDeliveryView = z.infer<typeof webhookDeliverySchema>;
+
+// ---- batches ---------------------------------------------------------------------------------
+
+/** The most renders one batch may make, after its cross product is expanded. */
+export const BATCH_RENDERS_MAX = 500;
+export const BATCH_ARTWORKS_MAX = 50;
+export const BATCH_MOCKUPS_MAX = 100;
+export const BATCH_COLORS_MAX = 50;
+
+const artworkIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+  .meta({ description: 'Your name for the artwork, unique in the batch' });
+
+/** One artwork of a batch: stored (inline data parked) once, used by any number of its renders. */
+export const batchArtworkSchema = z
+  .object({
+    id: artworkIdSchema,
+    ...assetFields,
+    pattern: patternSchema.optional(),
+    adjustment_layers: adjustmentLayersSchema.optional(),
+  })
+  .strict()
+  .refine(hasOneSource, { message: 'exactly one of url or data is required' })
+  .meta({ id: 'BatchArtwork' });
+export type BatchArtwork = z.infer<typeof batchArtworkSchema>;
+
+export const batchItemSchema = z
+  .object({
+    mockup_uuid: uuidSchema,
+    smart_objects: z
+      .array(
+        z
+          .object({
+            uuid: uuidSchema,
+            artwork: artworkIdSchema.meta({ description: 'The id of one of the batch’s artworks' }),
+            color: hexColor.optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(RENDER_SMART_OBJECTS_MAX),
+    color: hexColor
+      .optional()
+      .meta({ description: 'Product colour of every colourable smart object not given its own' }),
+    export_options: exportOptionsSchema.optional(),
+    export_label: exportLabelSchema.optional(),
+  })
+  .strict()
+  .meta({ id: 'BatchItem' });
+export type BatchItem = z.infer<typeof batchItemSchema>;
+
+function duplicates(values: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return values.flatMap((value, index) => {
+    const key = value.toLowerCase();
+    if (seen.has(key)) return [index];
+    seen.add(key);
+    return [];
+  });
+}
+
+export const createBatchRequestSchema = z
+  .object({
+    artworks: z.array(batchArtworkSchema).min(1).max(BATCH_ARTWORKS_MAX),
+    items: z
+      .array(batchItemSchema)
+      .min(1)
+      .max(BATCH_RENDERS_MAX, {
+        error: (issue) =>
+          `${(issue.input as unknown[]).length} renders asked for, more than the limit of ${BATCH_RENDERS_MAX} per batch`,
+      })
+      .optional(),
+    mockups: z.array(uuidSchema).min(1).max(BATCH_MOCKUPS_MAX).optional(),
+    colors: z.array(hexColor).min(1).max(BATCH_COLORS_MAX).optional(),
+    export_options: exportOptionsSchema.optional(),
+    webhook_url: httpUrl.optional(),
+    render_webhooks: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'false: the renders send no events of their own, only batch.finished' }),
+    metadata: metadataSchema.optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    for (const index of duplicates(body.artworks.map((artwork) => artwork.id))) {
+      ctx.addIssue({ code: 'custom', path: ['artworks', index, 'id'], message: 'artwork id given twice' });
+    }
+    if ((body.items === undefined) === (body.mockups === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['items'],
+        message: 'exactly one of items or mockups is required',
+      });
+    }
+    if (body.colors !== undefined && body.mockups === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['colors'], message: 'only with mockups' });
+    }
+    for (const index of duplicates(body.mockups ?? [])) {
+      ctx.addIssue({ code: 'custom', path: ['mockups', index], message: 'mockup given twice' });
+    }
+    for (const index of duplicates(body.colors ?? [])) {
+      ctx.addIssue({ code: 'custom', path: ['colors', index], message: 'colour given twice' });
+    }
+    const ids = new Set(body.artworks.map((artwork) => artwork.id));
+    body.items?.forEach((item, i) => {
+      item.smart_objects.forEach((input, j) => {
+        if (!ids.has(input.artwork)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', i, 'smart_objects', j, 'artwork'],
+            message: `no artwork with id ${input.artwork}`,
+          });
+        }
+      });
+    });
+  })
+  .meta({ id: 'CreateBatchRequest' });
+export type CreateBatchRequest = z.infer<typeof createBatchRequestSchema>;
+
+export const BATCH_STATUSES = ['processing', 'finished'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const batchRenderSchema = z
+  .object({
+    uuid: uuidSchema,
+    mockup_uuid: uuidSchema,
+    color: z.string().nullable(),
+    export_label: z.string().nullable(),
+    status: z.enum(RENDER_STATUSES),
+  })
+  .meta({ id: 'BatchRender' });
+export type BatchRender = z.infer<typeof batchRenderSchema>;
+
+export const batchSummarySchema = z
+  .object({
+    uuid: uuidSchema,
+    status: z.enum(BATCH_STATUSES),
+    counts: z.object({
+      total: z.number().int(),
+      queued: z.number().int(),
+      processing: z.number().int(),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+    }),
+    credits_charged: z
+      .number()
+      .int()
+      .meta({ description: 'What the batch costs the account, net of refunds of its failed renders' }),
+    credits_refunded: z.number().int().min(0),
+    webhook_url: z.string().nullable(),
+    render_webhooks: z.boolean(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    created_at: isoTime,
+    completed_at: isoTime.nullable(),
+    archive_url: z.string().meta({ description: '/api/v1/batches/{uuid}/archive' }),
+  })
+  .meta({ id: 'BatchSummary' });
+export type BatchSummary = z.infer<typeof batchSummarySchema>;
+
+export const batchSchema = batchSummarySchema
+  .extend({ renders: z.array(batchRenderSchema) })
+  .meta({ id: 'Batch' });
+export type Batch = z.infer<typeof batchSchema>;

@@ -14,3 +14,16 @@ export {
   type RenderRecords,
   type RenderRef,
 } from './render-records.js';
+export {
+  BATCH_IDEMPOTENCY_WINDOW_HOURS,
+  BatchCursorError,
+  batchTotalsOf,
+  createBatchRecords,
+  emptyBatchTotals,
+  type BatchClaim,
+  type BatchTotals,
+  type BatchPage,
+  type BatchRecordRow,
+  type BatchRecords,
+  type NewBatchRecord,
+} from './batch-records.js';

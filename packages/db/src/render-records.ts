@@ -51,6 +51,9 @@ export interface NewRenderRecord {
   metadata: Record<string, unknown> | null;
   credits_charged: number;
   created_at: Date;
+  /** The batch it belongs to (absent or null: a single render). */
+  batch_id?: string | null;
+  export_label?: string | null;
 }
 
 export interface RenderOutput {
@@ -78,6 +81,8 @@ export interface RenderRef {
 
 export interface RenderRecords {
   createQueued(render: NewRenderRecord): Promise<RenderRecordRow>;
+  /** A batch's renders, in one statement (call it in the batch's transaction). */
+  createQueuedMany(renders: NewRenderRecord[]): Promise<RenderRecordRow[]>;
   /** Counts an attempt; started_at keeps the first start. */
   markProcessing(ref: RenderRef, at: Date): Promise<RenderRecordRow>;
   markSucceeded(ref: RenderRef, output: RenderOutput, at: Date): Promise<void>;
@@ -88,6 +93,8 @@ export interface RenderRecords {
   recordRefund(ref: RenderRef): Promise<void>;
   /** Deletes a render that was never charged nor queued; a render already gone is fine. */
   discard(ref: RenderRef): Promise<void>;
+  /** discard() for every render of a refused batch; returns how many went (queued ones only). */
+  discardBatch(batchId: string, accountId: string): Promise<number>;
   /**
    * Mirrors the delivery to the render's own webhook_url on its `webhook_*` columns. Only the webhook
    * delivery store calls this: those columns are a copy of its delivery row, never set elsewhere.
@@ -143,24 +150,12 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
 
   return {
     createQueued: (render) =>
-      db
-        .insertInto('renders.renders')
-        .values({
-          // Named one by one: a caller's extra fields (a whole row, say) never reach the insert.
-          id: render.id,
-          account_id: render.account_id,
-          key_id: render.key_id,
-          mockup_id: render.mockup_id,
-          status: 'queued',
-          inputs: JSON.stringify(render.inputs),
-          export_options: JSON.stringify(render.export_options),
-          webhook_url: render.webhook_url,
-          metadata: render.metadata === null ? null : JSON.stringify(render.metadata),
-          credits_charged: render.credits_charged,
-          created_at: render.created_at,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+      db.insertInto('renders.renders').values(queuedRow(render)).returningAll().executeTakeFirstOrThrow(),
+
+    async createQueuedMany(renders) {
+      if (renders.length === 0) return [];
+      return db.insertInto('renders.renders').values(renders.map(queuedRow)).returningAll().execute();
+    },
 
     async markProcessing(ref, at) {
       const row = await rows(ref, 'start')
@@ -216,6 +211,16 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
       if (refused.from !== null) throw refused;
     },
 
+    async discardBatch(batchId, accountId) {
+      const result = await db
+        .deleteFrom('renders.renders')
+        .where('batch_id', '=', batchId)
+        .where('account_id', '=', accountId)
+        .where('status', 'in', RENDER_CHANGES.discard.from)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async mirrorOwnWebhook(renderId, { status, attempts }, { ifUnset = false } = {}) {
       let query = db
         .updateTable('renders.renders')
@@ -224,5 +229,24 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
       if (ifUnset) query = query.where('webhook_status', 'is', null);
       await query.execute();
     },
+  };
+}
+
+/** The insert of a new render: named one by one, so a caller's extra fields never reach the insert. */
+function queuedRow(render: NewRenderRecord) {
+  return {
+    id: render.id,
+    account_id: render.account_id,
+    key_id: render.key_id,
+    mockup_id: render.mockup_id,
+    status: 'queued' as const,
+    inputs: JSON.stringify(render.inputs),
+    export_options: JSON.stringify(render.export_options),
+    webhook_url: render.webhook_url,
+    metadata: render.metadata === null ? null : JSON.stringify(render.metadata),
+    credits_charged: render.credits_charged,
+    created_at: render.created_at,
+    batch_id: render.batch_id ?? null,
+    export_label: render.export_label ?? null,
   };
 }

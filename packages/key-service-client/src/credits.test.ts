@@ -87,6 +87,30 @@ describe('charging credits', () => {
   });
 });
 
+describe('charging a batch', () => {
+  const charges = [
+    { render_id: RENDER, amount: 3 },
+    { render_id: ACCOUNT, amount: 1 },
+  ];
+
+  it('posts every charge in one call with the service token', async () => {
+    await client().chargeMany(ACCOUNT, charges);
+    expect(calls).toEqual([
+      `POST /internal/v1/accounts/${ACCOUNT}/credits/charge-many Bearer tok ${JSON.stringify({ charges })}`,
+    ]);
+  });
+
+  it('is 402 INSUFFICIENT_CREDITS when the batch does not fit, 503 when the key-service fails', async () => {
+    statuses = [402, 500];
+    expect(await failure(client().chargeMany(ACCOUNT, charges))).toMatchObject({
+      code: 'INSUFFICIENT_CREDITS',
+    });
+    expect(await failure(client().chargeMany(ACCOUNT, charges))).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
+  });
+});
+
 describe('refunding credits', () => {
   const noWait = () => Promise.resolve();
 

@@ -63,6 +63,11 @@ export interface KeyVerifier {
 export interface CreditsClient {
   /** Rejects with ApiError INSUFFICIENT_CREDITS or SERVICE_UNAVAILABLE. */
   charge(accountId: string, renderId: string, amount: number): Promise<void>;
+  /**
+   * A batch's charges, all applied or none (idempotent per render id: sending the same set again
+   * applies nothing). Rejects with ApiError INSUFFICIENT_CREDITS or SERVICE_UNAVAILABLE.
+   */
+  chargeMany(accountId: string, charges: { render_id: string; amount: number }[]): Promise<void>;
   /** Gives back what the render was charged (applied: false if it never was, or was before). Rejects with RefundFailedError. */
   refund(accountId: string, renderId: string): Promise<RefundOutcome>;
 }
@@ -319,6 +324,21 @@ export function createKeyServiceClient({
         answer = await post(
           `/accounts/${segment(accountId)}/credits/charge`,
           { render_id: renderId, amount },
+          timeouts.credits,
+          true,
+        );
+      } catch (error) {
+        throw new ApiError('SERVICE_UNAVAILABLE', { cause: error });
+      }
+      if (answer.status === 402) throw new ApiError('INSUFFICIENT_CREDITS');
+      if (answer.status !== 200) throw new ApiError('SERVICE_UNAVAILABLE');
+    },
+    async chargeMany(accountId, charges) {
+      let answer: Answer;
+      try {
+        answer = await post(
+          `/accounts/${segment(accountId)}/credits/charge-many`,
+          { charges },
           timeouts.credits,
           true,
         );

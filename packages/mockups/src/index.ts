@@ -10,6 +10,13 @@ export { storedRenderInputSchema, storedRenderInputsSchema, toStoredRenderInput 
 export type { StoredRenderInput } from './render-inputs.js';
 export { templateFingerprint } from './template-fingerprint.js';
 export { toPublicRender } from './public-render.js';
+export {
+  batchArchivePath,
+  batchRenderColor,
+  toBatchSummary,
+  toPublicBatch,
+  toPublicBatchRender,
+} from './public-batch.js';
 export type { RenderRow } from './public-render.js';
 export {
   createCatalogueVersions,

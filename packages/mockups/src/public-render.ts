@@ -42,6 +42,8 @@ export async function toPublicRender(
     credits_refunded: row.credits_refunded,
     attempts: row.attempts,
     metadata: row.metadata,
+    batch_uuid: row.batch_id,
+    export_label: row.export_label,
     webhook: row.webhook_url
       ? { url: row.webhook_url, status: row.webhook_status ?? 'pending', attempts: row.webhook_attempts }
       : null,

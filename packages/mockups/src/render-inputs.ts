@@ -11,6 +11,8 @@ export const storedRenderInputSchema = z.object({
   asset: z.object({
     /** null: the artwork came as base64 `data` and lives at renderInputKey(render id, uuid). */
     url: z.string().nullable().default(null),
+    /** A batch render's artwork id: with url null, its bytes live at batchArtworkKey(batch, artwork_id). */
+    artwork_id: z.string().optional(),
     ...storedPlacementSchema.shape,
     rotate: z.number().min(-360).max(360).default(0),
   }),

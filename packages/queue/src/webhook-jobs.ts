@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { QUEUE_NAMES } from './names.js';
 import type { QueueJobs } from './job-worker.js';
 
-export const WEBHOOK_JOB_NAMES = { deliver: 'deliver', renderEvent: 'render-event' } as const;
+export const WEBHOOK_JOB_NAMES = {
+  deliver: 'deliver',
+  renderEvent: 'render-event',
+  batchEvent: 'batch-event',
+} as const;
 export type WebhookJobName = (typeof WEBHOOK_JOB_NAMES)[keyof typeof WEBHOOK_JOB_NAMES];
 
 /** ONE attempt of one delivery; jobId = delivery id. */
@@ -18,12 +22,17 @@ export const renderEventJobSchema = z.object({
 });
 export type RenderEventJob = z.infer<typeof renderEventJobSchema>;
 
-export type WebhookJob = DeliveryJob | RenderEventJob;
+/** A batch finished: `batch.finished` fanned out into delivery rows, its parked artwork removed. */
+export const batchEventJobSchema = z.object({ batch_id: z.uuid() });
+export type BatchEventJob = z.infer<typeof batchEventJobSchema>;
+
+export type WebhookJob = DeliveryJob | RenderEventJob | BatchEventJob;
 
 export const WEBHOOK_QUEUE_JOBS = {
   queue: QUEUE_NAMES.webhooks,
   jobs: {
     [WEBHOOK_JOB_NAMES.deliver]: deliveryJobSchema,
     [WEBHOOK_JOB_NAMES.renderEvent]: renderEventJobSchema,
+    [WEBHOOK_JOB_NAMES.batchEvent]: batchEventJobSchema,
   },
 } as const satisfies QueueJobs;

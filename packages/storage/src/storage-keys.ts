@@ -10,6 +10,11 @@ export function renderInputKey(renderId: string, smartObjectId: string): string 
   return `inputs/${renderId}/${smartObjectId}`;
 }
 
+/** A batch's inline artwork, parked once for all of the batch's renders; removed when the batch finishes. */
+export function batchArtworkKey(batchId: string, artworkId: string): string {
+  return `batches/${batchId}/artworks/${artworkId}`;
+}
+
 /** One layer image of a template at one version (a new version never overwrites an old one in use). */
 export function templateAssetKey(mockupId: string, version: number, assetName: string): string {
   return `templates/${mockupId}/v${version}/${assetName}`;

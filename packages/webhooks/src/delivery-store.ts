@@ -29,7 +29,18 @@ export interface MockupEvent {
   payload: Record<string, unknown>;
 }
 
-export type WebhookEvent = RenderEvent | MockupEvent;
+/** A batch finished (`batch.finished`): registered endpoints and the batch's own webhook_url. */
+export interface BatchEvent {
+  accountId: string;
+  batchId: string;
+  eventType: string;
+  /** The event's `data`: the batch object. */
+  payload: Record<string, unknown>;
+  /** The batch's webhook_url (signed with the account secret), if it has one. */
+  webhookUrl: string | null;
+}
+
+export type WebhookEvent = RenderEvent | MockupEvent | BatchEvent;
 
 export interface DeliveryRecord {
   id: string;
@@ -81,7 +92,9 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
       const subject =
         'renderId' in event
           ? { column: 'render_id' as const, id: event.renderId, webhookUrl: event.webhookUrl }
-          : { column: 'mockup_id' as const, id: event.mockupId, webhookUrl: null };
+          : 'batchId' in event
+            ? { column: 'batch_id' as const, id: event.batchId, webhookUrl: event.webhookUrl }
+            : { column: 'mockup_id' as const, id: event.mockupId, webhookUrl: null };
       const { webhookUrl } = subject;
       return db.transaction().execute(async (trx) => {
         const endpoints = await trx
@@ -116,7 +129,7 @@ export function createDeliveryStore({ db, clock }: { db: Kysely<Database>; clock
           )
           .onConflict((oc) => oc.doNothing())
           .execute();
-        if (webhookUrl !== null) {
+        if (webhookUrl !== null && subject.column === 'render_id') {
           await createRenderRecords({ db: trx }).mirrorOwnWebhook(
             subject.id,
             { status: 'pending' },

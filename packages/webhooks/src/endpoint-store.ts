@@ -32,6 +32,7 @@ export interface WebhookDelivery {
   event_type: string;
   render_id: string | null;
   mockup_id: string | null;
+  batch_id: string | null;
   endpoint_id: string | null;
   url: string;
   status: WebhookDeliveryStatus;
@@ -112,6 +113,7 @@ const DELIVERY_COLUMNS = [
   'event_type',
   'render_id',
   'mockup_id',
+  'batch_id',
   'endpoint_id',
   'url',
   'status',

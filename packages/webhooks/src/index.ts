@@ -7,6 +7,7 @@ export type { RetrySchedule, RetryScheduleOptions } from './retry-schedule.js';
 export {
   createWebhookQueue,
   enqueueDelivery,
+  enqueueBatchEvent,
   enqueueRenderEvent,
   RetryLaterError,
   WEBHOOK_BACKOFF_TYPE,
@@ -14,8 +15,13 @@ export {
 } from './webhook-queue.js';
 export type { WebhookQueue } from './webhook-queue.js';
 // Declared in packages/queue; still exported here so existing importers keep working.
-export { deliveryJobSchema, renderEventJobSchema, WEBHOOK_JOB_NAMES } from '@platen/queue';
-export type { DeliveryJob, RenderEventJob, WebhookJob, WebhookJobName } from '@platen/queue';
+export {
+  batchEventJobSchema,
+  deliveryJobSchema,
+  renderEventJobSchema,
+  WEBHOOK_JOB_NAMES,
+} from '@platen/queue';
+export type { BatchEventJob, DeliveryJob, RenderEventJob, WebhookJob, WebhookJobName } from '@platen/queue';
 export { webhookEventId } from './event-id.js';
 export { createDeliveryStore, ENDPOINT_DISABLE_AFTER_MS } from './delivery-store.js';
 export type {
@@ -25,6 +31,7 @@ export type {
   DeliveryStore,
   RenderEvent,
   MockupEvent,
+  BatchEvent,
   WebhookEvent,
 } from './delivery-store.js';
 export { createSecretStore, SECRET_ROTATION_OVERLAP_MS } from './secret-store.js';

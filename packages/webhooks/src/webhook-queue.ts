@@ -7,6 +7,7 @@ import {
   bullPrefix,
   QUEUE_NAMES,
   WEBHOOK_JOB_NAMES,
+  type BatchEventJob,
   type RenderEventJob,
   type WebhookJob,
   type WebhookJobName,
@@ -47,6 +48,14 @@ export async function enqueueRenderEvent(queue: WebhookQueue, event: RenderEvent
   await queue.add(WEBHOOK_JOB_NAMES.renderEvent, event, {
     ...RENDER_EVENT_JOB_OPTIONS,
     jobId: `render-event_${event.render_id}_${event.status}`,
+  });
+}
+
+/** One job per finished batch, however many of its renders' jobs saw it finished. */
+export async function enqueueBatchEvent(queue: WebhookQueue, event: BatchEventJob): Promise<void> {
+  await queue.add(WEBHOOK_JOB_NAMES.batchEvent, event, {
+    ...RENDER_EVENT_JOB_OPTIONS,
+    jobId: `batch-event_${event.batch_id}`,
   });
 }
 

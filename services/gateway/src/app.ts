@@ -2,7 +2,7 @@
 // no I/O here or at import time (connections are opened and closed by gateway.ts). Every route is
 // declared through one route registry, which validates its input and feeds /openapi.json.
 import { ApiError, type Clock } from '@platen/contracts';
-import type { Database } from '@platen/db';
+import { createBatchRecords, type Database } from '@platen/db';
 import {
   createRouteRegistry,
   errorHandler,
@@ -15,7 +15,12 @@ import {
 import type { RenderQueue } from '@platen/queue';
 import { createReachabilityCheck, type Resolver } from '@platen/outbound';
 import type { ObjectStorage, UrlSigner } from '@platen/storage';
-import { createEndpointStore, createSecretStore, type WebhookQueue } from '@platen/webhooks';
+import {
+  createEndpointStore,
+  createSecretStore,
+  enqueueBatchEvent,
+  type WebhookQueue,
+} from '@platen/webhooks';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
@@ -35,6 +40,7 @@ import { createMockupStore } from './mockups/mockup-store.js';
 import { createMockupUploads } from './mockups/mockup-uploads.js';
 import type { PsdUploadLimits } from './mockups/psd-upload.js';
 import { createRateLimiter, rateLimit, WINDOW_NAMES } from './rate-limit.js';
+import { createBatchAcceptor } from './batches/batch-acceptor.js';
 import { createRenderAcceptor } from './renders/render-acceptor.js';
 import { createRenderStore } from './renders/render-store.js';
 import { createRenderUsage } from './renders/render-usage.js';
@@ -43,6 +49,7 @@ import type { RenderWaiter } from './renders/render-waiter.js';
 import { createArchivePlans } from './batches/archive-plan.js';
 import { createBatchArchiveWriter } from './batches/batch-archive.js';
 import { registerBatchArchiveRoute } from './routes/batch-archive.js';
+import { registerBatchRoutes } from './routes/batches.js';
 import { registerDashboardApi } from './routes/dashboard-api.js';
 import { DASHBOARD_PAGE_SPECS, registerDashboardPage } from './routes/dashboard-page.js';
 import { registerDocsRoutes } from './routes/docs.js';
@@ -169,6 +176,20 @@ export function createApp(deps: AppDeps): GatewayApp {
     checkWebhookUrl,
     onAccepted: () => metrics.rendersAccepted.inc(),
   });
+  const batches = createBatchRecords({ db });
+  const acceptBatch = createBatchAcceptor({
+    batches,
+    renders,
+    storage,
+    credits: deps.credits,
+    enqueue: deps.enqueue,
+    queueBatchEvent: (batchId) => enqueueBatchEvent(deps.webhookQueue, { batch_id: batchId }),
+    usage: createRenderUsage({ redis, redisPrefix }),
+    clock,
+    logger,
+    checkWebhookUrl,
+    onAccepted: (count) => metrics.rendersAccepted.inc(count),
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -221,6 +242,16 @@ export function createApp(deps: AppDeps): GatewayApp {
     renders,
     accept,
     view,
+    waiter: deps.waiter,
+  });
+  registerBatchRoutes({
+    registry,
+    router,
+    guard,
+    jsonBody: jsonBody({ limit: RENDER_BODY_LIMIT }),
+    mockups,
+    batches,
+    accept: acceptBatch,
     waiter: deps.waiter,
   });
   registerBatchArchiveRoute({

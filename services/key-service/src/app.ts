@@ -55,6 +55,8 @@ export function createApp(deps: AppDeps): Express {
 
   const internal = Router();
   internal.use(requireServiceToken(serviceJwtSecret));
+  // A batch's charges (up to 500) are the one larger body; parsed here, the next parser skips it.
+  internal.use('/accounts/:id/credits/charge-many', jsonBody({ limit: '64kb' }));
   internal.use(jsonBody({ limit: '16kb' }));
   internal.use(keyRoutes({ keys: stores.keys, verifier, logger }));
   internal.use(accountRoutes({ accounts: stores.accounts, logger }));

@@ -11,7 +11,7 @@
 // A refund takes the same row lock. A refund of a render never charged records a zero refund, and a
 // charge of that render arriving later (one its caller gave up waiting for) is refused: no account
 // pays for a render that was called off.
-import { ApiError, type CreditChangeResponse, type Clock } from '@platen/contracts';
+import { ApiError, type ChargeManyResponse, type CreditChangeResponse, type Clock } from '@platen/contracts';
 import type { CreditEntryKind, Database } from '@platen/db';
 import type { Kysely, Transaction } from 'kysely';
 import { iso } from './iso-time.js';
@@ -35,6 +35,14 @@ export interface CreditLedger {
     input: { amount: number; note?: string | undefined },
   ): Promise<{ balance: number }>;
   charge(accountId: string, input: { render_id: string; amount: number }): Promise<CreditChangeResponse>;
+  /**
+   * A batch's charges in one transaction: all applied or none (402 when the ones not yet charged do
+   * not fit the balance). Idempotent per render id: a replay of the same set applies nothing.
+   */
+  chargeMany(
+    accountId: string,
+    charges: { render_id: string; amount: number }[],
+  ): Promise<ChargeManyResponse>;
   refund(accountId: string, input: { render_id: string }): Promise<CreditChangeResponse>;
   entries(
     accountId: string,
@@ -224,6 +232,68 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
     return { outcomes, balance };
   }
 
+  /** Under the account row's lock, like every charge and refund of the account. */
+  async function decideAllOrNothing(
+    trx: Transaction<Database>,
+    accountId: string,
+    charges: { render_id: string; amount: number }[],
+  ): Promise<ChargeManyResponse> {
+    const account = await trx
+      .selectFrom('keys.accounts')
+      .select('credits')
+      .where('id', '=', accountId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!account) throw new ApiError('NOT_FOUND');
+    const earlier = await trx
+      .selectFrom('keys.credit_ledger')
+      .select(['render_id', 'account_id', 'kind'])
+      .where(
+        'render_id',
+        'in',
+        charges.map((charge) => charge.render_id),
+      )
+      .execute();
+    const chargedTo = new Map(
+      earlier.filter((row) => row.kind === 'charge').map((row) => [row.render_id, row.account_id]),
+    );
+    const calledOff = earlier.some((row) => row.kind === 'refund' && !chargedTo.has(row.render_id));
+    if ([...chargedTo.values()].some((owner) => owner !== accountId)) {
+      throw new ApiError('CONFLICT', { message: 'a render was charged to another account' });
+    }
+    if (calledOff) {
+      throw new ApiError('CONFLICT', { message: 'a render was called off before it was charged' });
+    }
+    const due = charges.filter((charge) => !chargedTo.has(charge.render_id));
+    const total = due.reduce((sum, charge) => sum + charge.amount, 0);
+    if (due.length === 0) return { applied: 0, balance: account.credits };
+    if (total > account.credits) throw new ApiError('INSUFFICIENT_CREDITS');
+
+    const now = clock.now();
+    const inserted = await trx
+      .insertInto('keys.credit_ledger')
+      .values(
+        due.map((charge) => ({
+          account_id: accountId,
+          kind: 'charge' as const,
+          amount: -charge.amount,
+          render_id: charge.render_id,
+          created_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing())
+      .returning('id')
+      .execute();
+    if (inserted.length !== due.length) throw new ConcurrentChargeError();
+    const { credits } = await trx
+      .updateTable('keys.accounts')
+      .set((eb) => ({ credits: eb('credits', '-', total) }))
+      .where('id', '=', accountId)
+      .returning('credits')
+      .executeTakeFirstOrThrow();
+    return { applied: due.length, balance: credits };
+  }
+
   return {
     balance: (accountId) => currentBalance(db, accountId),
 
@@ -247,6 +317,17 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
         waitingCharges.set(accountId, [pending]);
         void drainCharges(accountId);
       });
+    },
+
+    async chargeMany(accountId, charges) {
+      if (!isResourceId(accountId)) throw new ApiError('NOT_FOUND');
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => decideAllOrNothing(trx, accountId, charges));
+        } catch (error) {
+          if (!(error instanceof ConcurrentChargeError) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
+        }
+      }
     },
 
     async refund(accountId, { render_id }) {

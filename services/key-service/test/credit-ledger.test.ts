@@ -246,3 +246,79 @@ describe('credits', () => {
     expect(await errorCode(h.stores.credits.refund(account.id, { render_id }))).toBe('NOT_FOUND');
   });
 });
+
+describe('charging a batch at once (chargeMany)', () => {
+  const charges = (amounts: number[]) => amounts.map((amount) => ({ render_id: randomUUID(), amount }));
+
+  it('applies every charge of a batch that fits, each as its own ledger charge', async () => {
+    const account = await newAccount(10);
+    const batch = charges([2, 3, 1]);
+
+    expect(await h.stores.credits.chargeMany(account.id, batch)).toEqual({ applied: 3, balance: 4 });
+
+    const rows = (await ledgerRows(account.id)).filter((row) => row.kind === 'charge');
+    expect(rows.map((row) => [row.render_id, row.amount]).sort()).toEqual(
+      batch.map((charge) => [charge.render_id, -charge.amount]).sort(),
+    );
+  });
+
+  it('refuses a batch that does not fit with 402 and applies none of it', async () => {
+    const account = await newAccount(5);
+
+    expect(await errorCode(h.stores.credits.chargeMany(account.id, charges([2, 2, 2])))).toBe(
+      'INSUFFICIENT_CREDITS',
+    );
+    expect(await h.stores.credits.balance(account.id)).toBe(5);
+    expect((await ledgerRows(account.id)).filter((row) => row.kind === 'charge')).toEqual([]);
+  });
+
+  it('applies nothing when the same batch is sent again, and answers without an error', async () => {
+    const account = await newAccount(10);
+    const batch = charges([2, 2]);
+    await h.stores.credits.chargeMany(account.id, batch);
+
+    expect(await h.stores.credits.chargeMany(account.id, batch)).toEqual({ applied: 0, balance: 6 });
+    expect(await ledgerSum(account.id)).toBe(6);
+  });
+
+  it('lets exactly one of two batches racing for a balance that fits one through, never below zero', async () => {
+    const account = await newAccount(6);
+    const outcomes = await Promise.all(
+      [charges([3, 3]), charges([2, 2, 2])].map((batch) =>
+        h.stores.credits.chargeMany(account.id, batch).then(
+          (result) => `applied ${result.applied}`,
+          (error: unknown) => (error instanceof ApiError ? error.code : 'crash'),
+        ),
+      ),
+    );
+
+    expect(outcomes.filter((o) => o.startsWith('applied'))).toHaveLength(1);
+    expect(outcomes.filter((o) => o === 'INSUFFICIENT_CREDITS')).toHaveLength(1);
+    expect(await h.stores.credits.balance(account.id)).toBe(0);
+    expect(await ledgerSum(account.id)).toBe(0);
+  });
+
+  it('refunds each render of a batch on its own, once', async () => {
+    const account = await newAccount(10);
+    const batch = charges([2, 3]);
+    await h.stores.credits.chargeMany(account.id, batch);
+
+    expect(await h.stores.credits.refund(account.id, { render_id: batch[1]!.render_id })).toEqual({
+      applied: true,
+      balance: 8,
+    });
+    expect(await h.stores.credits.refund(account.id, { render_id: batch[1]!.render_id })).toEqual({
+      applied: false,
+      balance: 8,
+    });
+  });
+
+  it('refuses a batch with a render charged to another account, changing nothing', async () => {
+    const [owner, other] = [await newAccount(5), await newAccount(5)];
+    const batch = charges([1, 1]);
+    await h.stores.credits.charge(other.id, batch[0]!);
+
+    expect(await errorCode(h.stores.credits.chargeMany(owner.id, batch))).toBe('CONFLICT');
+    expect(await h.stores.credits.balance(owner.id)).toBe(5);
+  });
+});

@@ -596,3 +596,35 @@ describe('usage', () => {
     expect(issuePaths(bad)).toEqual(['days']);
   });
 });
+
+describe('charge-many', () => {
+  it('charges a batch all at once, answers 402 for one that does not fit, 400 for a bad body', async () => {
+    const account = await newAccount(5);
+    const path = `/internal/v1/accounts/${account.id}/credits/charge-many`;
+    const batch = [
+      { render_id: randomUUID(), amount: 2 },
+      { render_id: randomUUID(), amount: 2 },
+    ];
+
+    expect((await call('POST', path, { charges: batch })).body.data).toEqual({ applied: 2, balance: 1 });
+    expect((await call('POST', path, { charges: batch })).body.data).toEqual({ applied: 0, balance: 1 });
+    expectError(
+      await call('POST', path, { charges: [{ render_id: randomUUID(), amount: 2 }] }),
+      402,
+      'INSUFFICIENT_CREDITS',
+    );
+    const repeated = await call('POST', path, { charges: [batch[0], batch[0]] });
+    expectError(repeated, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(repeated)).toEqual(['charges']);
+    expectError(await call('POST', path, { charges: [] }), 400, 'VALIDATION_ERROR');
+  });
+
+  it('takes the 500 charges of the largest batch in one body', async () => {
+    const account = await newAccount(500);
+    const charges = Array.from({ length: 500 }, () => ({ render_id: randomUUID(), amount: 1 }));
+
+    const answer = await call('POST', `/internal/v1/accounts/${account.id}/credits/charge-many`, { charges });
+
+    expect(answer.body.data).toEqual({ applied: 500, balance: 0 });
+  });
+});

@@ -1,8 +1,9 @@
 // The bytes of one smart object's artwork: fetched from its URL through the SSRF-safe client, or read
-// from where the gateway parked inline base64 (decoded) under renderInputKey. Both are size-capped.
+// from where the gateway parked inline base64 (decoded): under renderInputKey, or once for a whole
+// batch under batchArtworkKey (a batch render's input names its artwork_id). Both are size-capped.
 import type { StoredRenderInput } from '@platen/mockups';
 import type { ObjectStorage } from '@platen/storage';
-import { renderInputKey } from '@platen/storage';
+import { batchArtworkKey, renderInputKey } from '@platen/storage';
 import { RenderFailureError } from './render-failure.js';
 
 /** Fetches an artwork URL (caps, SSRF policy and timeouts are the fetcher's); rejects with OutboundError. */
@@ -19,6 +20,8 @@ export type ArtworkLoader = (
   renderId: string,
   input: StoredRenderInput,
   signal: AbortSignal,
+  /** The render's batch (null: a single render). */
+  batchId?: string | null,
 ) => Promise<Buffer>;
 
 export function createArtworkLoader({
@@ -26,9 +29,14 @@ export function createArtworkLoader({
   fetchAsset,
   maxInlineBytes,
 }: ArtworkLoaderDeps): ArtworkLoader {
-  return async (renderId, input, signal) => {
+  return async (renderId, input, signal, batchId = null) => {
     if (input.asset.url !== null) return fetchAsset(input.asset.url, signal);
-    const parked = await storage.get(renderInputKey(renderId, input.uuid));
+    const artworkId = input.asset.artwork_id;
+    const parked = await storage.get(
+      batchId !== null && artworkId !== undefined
+        ? batchArtworkKey(batchId, artworkId)
+        : renderInputKey(renderId, input.uuid),
+    );
     if (!parked) {
       throw new RenderFailureError(
         'RENDER_FAILED',

@@ -1,19 +1,24 @@
 // Where a render's final state leaves the worker: the webhook event is queued (`render-event` on the
 // `webhooks` queue, so a slow receiver never holds a render slot) and `render.finished` is published
-// for ?wait=N. Wraps the ResultPublisher the processor and finalizer already call at every final state.
+// for ?wait=N; a batch render's batch may finish. Wraps the ResultPublisher the processor and finalizer
+// already call at every final state.
 import type { RenderFinishedEvent } from '@platen/queue';
 import { enqueueRenderEvent, type WebhookQueue } from '@platen/webhooks';
 import type { Logger } from 'pino';
+import type { BatchFinisher } from './batch-finisher.js';
 import type { ResultPublisher } from './result-publisher.js';
 
 export function createFinishedAnnouncer({
   publisher,
   webhookQueue,
   logger,
+  batches,
 }: {
   publisher: ResultPublisher;
   webhookQueue: WebhookQueue;
   logger: Logger;
+  /** A batch render's final state may finish its batch. */
+  batches?: BatchFinisher;
 }): ResultPublisher {
   return {
     async publish(event: RenderFinishedEvent) {
@@ -29,6 +34,7 @@ export function createFinishedAnnouncer({
         throw queued.reason;
       }
       if (published.status === 'rejected') throw published.reason;
+      await batches?.settle(event.render_id);
     },
   };
 }

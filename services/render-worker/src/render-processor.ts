@@ -108,7 +108,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const started = clock.now().getTime();
 
     // A slow or dead artwork host costs this job's connection here, not one of the compose slots.
-    const artwork = await fetchAll(row.id, inputs, signal);
+    const artwork = await fetchAll(row, inputs, signal);
     const output = await composeSlots.run(
       row.account_id,
       async () => {
@@ -145,11 +145,11 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
   }
 
   /** All artwork in parallel; the first failure cancels the other downloads. */
-  async function fetchAll(renderId: string, inputs: StoredRenderInput[], signal: AbortSignal | undefined) {
+  async function fetchAll(row: RenderRecord, inputs: StoredRenderInput[], signal: AbortSignal | undefined) {
     const controller = new AbortController();
     const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
     try {
-      return await Promise.all(inputs.map((input) => loadArtwork(renderId, input, combined)));
+      return await Promise.all(inputs.map((input) => loadArtwork(row.id, input, combined, row.batch_id)));
     } finally {
       controller.abort();
     }

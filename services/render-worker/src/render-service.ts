@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { createCompositor, createDemoArtwork, createKernelPool } from '@platen/compositor';
 import { renderWorkerSlots, type RenderWorkerConfig } from '@platen/config';
 import { createSystemClock, type Clock } from '@platen/contracts';
-import { createDb, type Database } from '@platen/db';
+import { createBatchRecords, createDb, type Database } from '@platen/db';
 import { createServiceTokenSigner } from '@platen/http';
 import {
   builtInMockupsInstalled,
@@ -30,6 +30,8 @@ import type { Kysely } from 'kysely';
 import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createAccountAdmission } from './account-admission.js';
+import { createBatchFinisher } from './batch-finisher.js';
+import { createBatchWebhookEvents } from './batch-webhook-events.js';
 import { createComposeSlots } from './compose-slots.js';
 import { createCreditsClient } from './credits-client.js';
 import { createFinishedAnnouncer } from './finished-announcer.js';
@@ -126,6 +128,7 @@ export async function startRenderService(
       publisher: createResultPublisher({ redis, redisPrefix: config.REDIS_PREFIX }),
       webhookQueue,
       logger,
+      batches: createBatchFinisher({ db, webhookQueue, clock, logger }),
     }),
     logger,
     clock,
@@ -175,7 +178,10 @@ export async function startRenderService(
       renders: createRenderObjects({ db, storage, urlTtlSeconds: config.RESULT_URL_TTL_SECONDS }),
       deliveries,
       queue: webhookQueue,
+      batchSendsRenderEvents: async (batchId) =>
+        (await createBatchRecords({ db }).find(batchId))?.render_webhooks ?? true,
     }),
+    batchEvents: createBatchWebhookEvents({ db, storage, deliveries, queue: webhookQueue, logger }),
     schedule: webhookSchedule,
     logger,
     ...(options.webhooks?.concurrency === undefined ? {} : { concurrency: options.webhooks.concurrency }),

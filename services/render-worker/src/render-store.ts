@@ -22,6 +22,8 @@ export interface RenderRecord {
   credits_charged: number;
   attempts: number;
   completed_at: Date | null;
+  /** The batch it belongs to (null: a single render). */
+  batch_id: string | null;
 }
 
 export interface RenderResult {
@@ -57,6 +59,7 @@ const COLUMNS = [
   'credits_charged',
   'attempts',
   'completed_at',
+  'batch_id',
 ] as const;
 
 /** The owner's refusal means the render is final already (or gone): a duplicate or zombie attempt. */
@@ -110,5 +113,6 @@ function pick(row: RenderRecordRow): RenderRecord {
     credits_charged,
     attempts,
     completed_at: row.completed_at,
+    batch_id: row.batch_id,
   };
 }

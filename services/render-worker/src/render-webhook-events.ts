@@ -15,16 +15,21 @@ export function createRenderWebhookEvents({
   renders,
   deliveries,
   queue,
+  batchSendsRenderEvents = () => Promise.resolve(true),
 }: {
   renders: RenderObjects;
   deliveries: Pick<DeliveryStore, 'createForEvent'>;
   queue: WebhookQueue;
+  /** False for a batch created with render_webhooks: false (its renders send no events of their own). */
+  batchSendsRenderEvents?: (batchId: string) => Promise<boolean>;
 }): RenderWebhookEvents {
   return {
     async fanOut({ render_id, status }) {
       const loaded = await renders.load(render_id);
       // The row says otherwise (or is gone): nothing happened that this event would describe.
       if (!loaded || loaded.render.status !== status) return 0;
+      const batchId = loaded.render.batch_uuid;
+      if (batchId !== null && !(await batchSendsRenderEvents(batchId))) return 0;
       const pending = await deliveries.createForEvent({
         accountId: loaded.accountId,
         renderId: render_id,

@@ -5,6 +5,7 @@
 import {
   createJobWorker,
   WEBHOOK_QUEUE_JOBS,
+  type BatchEventJob,
   type DeliveryJob,
   type JobContext,
   type RenderEventJob,
@@ -18,6 +19,7 @@ import {
 } from '@platen/webhooks';
 import type { ConnectionOptions, Worker } from 'bullmq';
 import type { Logger } from 'pino';
+import type { BatchWebhookEvents } from './batch-webhook-events.js';
 import type { RenderWebhookEvents } from './render-webhook-events.js';
 
 /** Deliveries at once per process: mostly waiting on receivers, so more than render slots. */
@@ -28,6 +30,7 @@ export interface WebhookWorkerDeps {
   redisPrefix: string;
   deliverer: WebhookDeliverer;
   events: RenderWebhookEvents;
+  batchEvents: BatchWebhookEvents;
   /** The same schedule the deliverer uses; it also paces retries of unexpected errors. */
   schedule: RetrySchedule;
   logger: Logger;
@@ -36,7 +39,7 @@ export interface WebhookWorkerDeps {
 }
 
 export function createWebhookWorker(deps: WebhookWorkerDeps): Worker<WebhookJob, unknown, string> {
-  const { deliverer, events, logger } = deps;
+  const { deliverer, events, batchEvents, logger } = deps;
 
   async function deliver({ delivery_id: deliveryId }: DeliveryJob, { job }: JobContext) {
     const outcome = await deliverer.deliver(deliveryId);
@@ -69,11 +72,17 @@ export function createWebhookWorker(deps: WebhookWorkerDeps): Worker<WebhookJob,
     return { pending };
   }
 
+  async function batchFanOut(event: BatchEventJob) {
+    const pending = await batchEvents.fanOut(event);
+    logger.debug({ batch_id: event.batch_id, pending }, 'batch.finished fanned out');
+    return { pending };
+  }
+
   // Every failure is worth another attempt (a RetryLaterError brings its own delay) until the job's
   // attempts run out; a deliver job's own retry schedule is kept in Postgres by the deliverer.
   const worker = createJobWorker({
     declared: WEBHOOK_QUEUE_JOBS,
-    handlers: { deliver, 'render-event': fanOut },
+    handlers: { deliver, 'render-event': fanOut, 'batch-event': batchFanOut },
     onFinalFailure: ({ job, error }) => {
       logger.error({ err: error, job_id: job.id, job_name: job.name }, 'webhook job failed');
       return Promise.resolve();

@@ -56,7 +56,8 @@ export type RenderAcceptor = (input: AcceptRenderInput) => Promise<AcceptedRende
 /** A duplicate may find the key's render deleted by its first request (402, storage down): claim again. */
 const MAX_CLAIMS = 3;
 
-function within<T>(ms: number, work: Promise<T>): Promise<T> {
+/** `work`, or a rejection once `ms` pass (the batch acceptor's enqueues are bounded the same way). */
+export function within<T>(ms: number, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
@@ -103,6 +104,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         metadata: request.metadata ?? null,
         credits_charged: price,
         created_at: now,
+        export_label: request.export_label ?? null,
       },
       idempotency,
     );
@@ -229,7 +231,8 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   };
 }
 
-function isShortOfCredits(charged: PromiseSettledResult<unknown>): boolean {
+/** A charge refused for want of credits applied nothing: there is nothing to refund. */
+export function isShortOfCredits(charged: PromiseSettledResult<unknown>): boolean {
   return (
     charged.status === 'rejected' &&
     charged.reason instanceof ApiError &&

@@ -3,7 +3,8 @@
 import { usageDirtySet, usageKey, USAGE_FIELDS, USAGE_RETENTION_SECONDS, utcDay } from '@platen/queue';
 import type { Redis } from 'ioredis';
 
-export type RenderUsage = (keyId: string, credits: number, now: Date) => Promise<void>;
+/** `renders`: how many renders the credits are for (a batch counts all of its renders at once). */
+export type RenderUsage = (keyId: string, credits: number, now: Date, renders?: number) => Promise<void>;
 
 export function createRenderUsage({
   redis,
@@ -12,11 +13,11 @@ export function createRenderUsage({
   redis: Redis;
   redisPrefix: string;
 }): RenderUsage {
-  return async (keyId, credits, now) => {
+  return async (keyId, credits, now, renders = 1) => {
     const hash = usageKey(redisPrefix, keyId, utcDay(now));
     await redis
       .multi()
-      .hincrby(hash, USAGE_FIELDS.renders, 1)
+      .hincrby(hash, USAGE_FIELDS.renders, renders)
       .hincrby(hash, USAGE_FIELDS.credits, credits)
       .expire(hash, USAGE_RETENTION_SECONDS)
       .sadd(usageDirtySet(redisPrefix), hash)

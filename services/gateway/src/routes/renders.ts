@@ -66,7 +66,8 @@ export interface RenderRoutesDeps {
   waiter: RenderWaiter;
 }
 
-function idempotencyKeyOf(req: Request): string | undefined {
+/** The Idempotency-Key header, checked (renders and batches alike). */
+export function idempotencyKeyOf(req: Request): string | undefined {
   const key = req.get('idempotency-key');
   if (key === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {

@@ -87,6 +87,7 @@ export function toDeliveryView(delivery: WebhookDelivery): WebhookDeliveryView {
     type: delivery.event_type as WebhookEventType,
     render_uuid: delivery.render_id,
     mockup_uuid: delivery.mockup_id,
+    batch_uuid: delivery.batch_id,
     url: delivery.url,
     status: delivery.status,
     attempts: delivery.attempts,

@@ -1,6 +1,7 @@
-// An account's credits: balance, grant, and the charge/refund pair the gateway and worker call,
-// each idempotent by render id; the ledger newest first.
+// An account's credits: balance, grant, and the charge/refund pair the gateway and worker call (and
+// charge-many, a batch's charges all or nothing), each idempotent by render id; the ledger newest first.
 import {
+  chargeManyRequestSchema,
   creditChangeRequestSchema,
   creditGrantRequestSchema,
   creditRefundRequestSchema,
@@ -29,6 +30,11 @@ export function creditRoutes({ credits }: CreditRoutesDeps): Router {
   router.post('/accounts/:id/credits/charge', async (req, res) => {
     const input = parseInput(creditChangeRequestSchema, req.body);
     sendData(res, await credits.charge(req.params.id, input));
+  });
+
+  router.post('/accounts/:id/credits/charge-many', async (req, res) => {
+    const input = parseInput(chargeManyRequestSchema, req.body);
+    sendData(res, await credits.chargeMany(req.params.id, input.charges));
   });
 
   router.post('/accounts/:id/credits/refund', async (req, res) => {

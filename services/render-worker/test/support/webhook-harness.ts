@@ -121,6 +121,7 @@ export async function startWebhookHarness(label: string): Promise<WebhookHarness
           deliveries: store,
           queue,
         }),
+        batchEvents: { fanOut: () => Promise.resolve(0) },
         schedule,
         logger,
       });

@@ -1,0 +1,302 @@
+// The one writer of `renders.batches` and `renders.batch_idempotency_keys`. A batch is created with
+// all its renders (through the render records) and its Idempotency-Key claim in ONE transaction, so
+// there is never a batch without its renders nor a claimed key without its batch. A batch moves
+// processing → finished exactly once: finishIfDone is one conditional UPDATE that only the caller
+// who finished it gets a row back from, however many workers finish its last renders at once.
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from './database.js';
+import type { BatchesTable, RenderRowStatus } from './database-renders.js';
+import { createRenderRecords, type NewRenderRecord, type RenderRecordRow } from './render-records.js';
+
+export type BatchRecordRow = Selectable<BatchesTable>;
+
+/** A batch's Idempotency-Key is forgotten after this: the key may be used again for a new batch. */
+export const BATCH_IDEMPOTENCY_WINDOW_HOURS = 24;
+
+export interface NewBatchRecord {
+  id: string;
+  account_id: string;
+  key_id: string | null;
+  credits_charged: number;
+  webhook_url: string | null;
+  render_webhooks: boolean;
+  metadata: Record<string, unknown> | null;
+  /** Ids of its inline artworks, parked under batchArtworkKey until it finishes. */
+  artwork_ids: string[];
+  created_at: Date;
+}
+
+export type BatchClaim =
+  | { kind: 'claimed'; batch: BatchRecordRow; renders: RenderRecordRow[] }
+  | { kind: 'replay'; batchId: string }
+  | { kind: 'conflict' };
+
+export interface BatchPage {
+  rows: BatchRecordRow[];
+  nextCursor: string | null;
+}
+
+/** A batch's renders counted by status, and their credits (never stored twice: read from the renders). */
+export interface BatchTotals {
+  counts: Record<RenderRowStatus, number> & { total: number };
+  credits_charged: number;
+  credits_refunded: number;
+}
+
+export function emptyBatchTotals(): BatchTotals {
+  return {
+    counts: { total: 0, queued: 0, processing: 0, succeeded: 0, failed: 0 },
+    credits_charged: 0,
+    credits_refunded: 0,
+  };
+}
+
+/** The totals of renders already read (a batch's full view). */
+export function batchTotalsOf(
+  renders: Pick<RenderRecordRow, 'status' | 'credits_charged' | 'credits_refunded'>[],
+): BatchTotals {
+  const totals = emptyBatchTotals();
+  for (const render of renders) {
+    totals.counts[render.status] += 1;
+    totals.counts.total += 1;
+    totals.credits_charged += render.credits_charged;
+    totals.credits_refunded += render.credits_refunded;
+  }
+  return totals;
+}
+
+export interface BatchRecords {
+  /**
+   * Inserts the batch and its renders, first claiming the Idempotency-Key when one is given, in one
+   * transaction: a concurrent duplicate waits on the key until this commits, then sees the batch.
+   */
+  create(
+    batch: NewBatchRecord,
+    renders: NewRenderRecord[],
+    idempotency?: { key: string; requestHash: string },
+  ): Promise<BatchClaim>;
+  /** With accountId, another account's batch is not found. */
+  find(id: string, accountId?: string): Promise<BatchRecordRow | undefined>;
+  /** Newest first, by (created_at, id). */
+  list(query: { accountId: string; limit: number; cursor?: string | undefined }): Promise<BatchPage>;
+  /** The batch's renders by (created_at, id): the order asked for, as its renders' ids ascend in it. */
+  renders(batchId: string): Promise<RenderRecordRow[]>;
+  totals(batchIds: string[]): Promise<Map<string, BatchTotals>>;
+  /** processing → finished when none of its renders is queued or processing: the row, to the one caller that did it. */
+  finishIfDone(batchId: string, now: Date): Promise<BatchRecordRow | undefined>;
+  /** Undoes create() for a batch that was never charged: its renders, its key and itself go. */
+  discard(accountId: string, batchId: string): Promise<void>;
+  /** Lets the Idempotency-Key be used again (a batch that could not be queued whole). */
+  releaseIdempotencyKey(accountId: string, batchId: string): Promise<void>;
+}
+
+/** A cursor is the (created_at, id) of the last batch served, opaque to callers. */
+export class BatchCursorError extends Error {
+  constructor() {
+    super('not a cursor this API returned');
+    this.name = 'BatchCursorError';
+  }
+}
+
+function encodeCursor(row: BatchRecordRow): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: Date; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2) {
+      const [at, id] = value as unknown[];
+      const date = typeof at === 'string' ? new Date(at) : undefined;
+      if (date && !Number.isNaN(date.getTime()) && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) {
+        return { at: date, id };
+      }
+    }
+  } catch {
+    // falls through
+  }
+  throw new BatchCursorError();
+}
+
+/** `db` may be a transaction. */
+export function createBatchRecords({ db }: { db: Kysely<Database> }): BatchRecords {
+  async function insert(
+    trx: Kysely<Database>,
+    batch: NewBatchRecord,
+    renders: NewRenderRecord[],
+  ): Promise<{ batch: BatchRecordRow; renders: RenderRecordRow[] }> {
+    const row = await trx
+      .insertInto('renders.batches')
+      .values({
+        id: batch.id,
+        account_id: batch.account_id,
+        key_id: batch.key_id,
+        status: 'processing',
+        render_count: renders.length,
+        credits_charged: batch.credits_charged,
+        webhook_url: batch.webhook_url,
+        render_webhooks: batch.render_webhooks,
+        metadata: batch.metadata === null ? null : JSON.stringify(batch.metadata),
+        artwork_ids: batch.artwork_ids,
+        created_at: batch.created_at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const rows = await createRenderRecords({ db: trx }).createQueuedMany(
+      renders.map((render) => ({ ...render, batch_id: batch.id })),
+    );
+    return { batch: row, renders: rows };
+  }
+
+  return {
+    create(batch, renders, idempotency) {
+      return db.transaction().execute(async (trx) => {
+        if (!idempotency) return { kind: 'claimed', ...(await insert(trx, batch, renders)) };
+        await trx
+          .deleteFrom('renders.batch_idempotency_keys')
+          .where('account_id', '=', batch.account_id)
+          .where('key', '=', idempotency.key)
+          .where(
+            'created_at',
+            '<',
+            sql<Date>`now() - make_interval(hours => ${BATCH_IDEMPOTENCY_WINDOW_HOURS})`,
+          )
+          .execute();
+        const claimed = await trx
+          .insertInto('renders.batch_idempotency_keys')
+          .values({
+            account_id: batch.account_id,
+            key: idempotency.key,
+            request_hash: idempotency.requestHash,
+            batch_id: batch.id,
+          })
+          .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+          .returning('batch_id')
+          .executeTakeFirst();
+        if (!claimed) {
+          const existing = await trx
+            .selectFrom('renders.batch_idempotency_keys')
+            .select(['request_hash', 'batch_id'])
+            .where('account_id', '=', batch.account_id)
+            .where('key', '=', idempotency.key)
+            .executeTakeFirstOrThrow();
+          return existing.request_hash === idempotency.requestHash
+            ? { kind: 'replay', batchId: existing.batch_id }
+            : { kind: 'conflict' };
+        }
+        return { kind: 'claimed', ...(await insert(trx, batch, renders)) };
+      });
+    },
+
+    find(id, accountId) {
+      let query = db.selectFrom('renders.batches').selectAll().where('id', '=', id);
+      if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+      return query.executeTakeFirst();
+    },
+
+    async list({ accountId, limit, cursor }) {
+      let query = db.selectFrom('renders.batches').selectAll().where('account_id', '=', accountId);
+      if (cursor !== undefined) {
+        const after = decodeCursor(cursor);
+        query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.at, after.id)));
+      }
+      const rows = await query
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    renders: (batchId) =>
+      db
+        .selectFrom('renders.renders')
+        .selectAll()
+        .where('batch_id', '=', batchId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+
+    async totals(batchIds) {
+      const totals = new Map<string, BatchTotals>(batchIds.map((id) => [id, emptyBatchTotals()]));
+      if (batchIds.length === 0) return totals;
+      const rows = await db
+        .selectFrom('renders.renders')
+        .select((eb) => [
+          'batch_id',
+          'status',
+          eb.fn.countAll<string>().as('n'),
+          eb.fn.sum<string>('credits_charged').as('charged'),
+          eb.fn.sum<string>('credits_refunded').as('refunded'),
+        ])
+        .where('batch_id', 'in', batchIds)
+        .groupBy(['batch_id', 'status'])
+        .execute();
+      for (const row of rows) {
+        const entry = totals.get(row.batch_id!);
+        if (!entry) continue;
+        entry.counts[row.status] += Number(row.n);
+        entry.counts.total += Number(row.n);
+        entry.credits_charged += Number(row.charged);
+        entry.credits_refunded += Number(row.refunded);
+      }
+      return totals;
+    },
+
+    finishIfDone: (batchId, now) =>
+      db
+        .updateTable('renders.batches')
+        .set({ status: 'finished', completed_at: now })
+        .where('id', '=', batchId)
+        .where('status', '=', 'processing')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('renders.renders')
+                .select(sql`1`.as('one'))
+                .where('batch_id', '=', batchId)
+                .where('status', 'in', ['queued', 'processing']),
+            ),
+          ),
+        )
+        .returningAll()
+        .executeTakeFirst(),
+
+    async discard(accountId, batchId) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('renders.batch_idempotency_keys')
+          .where('account_id', '=', accountId)
+          .where('batch_id', '=', batchId)
+          .execute();
+        await createRenderRecords({ db: trx }).discardBatch(batchId, accountId);
+        await trx
+          .deleteFrom('renders.batches')
+          .where('id', '=', batchId)
+          .where('account_id', '=', accountId)
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('renders.renders')
+                  .select(sql`1`.as('one'))
+                  .where('batch_id', '=', batchId),
+              ),
+            ),
+          )
+          .execute();
+      });
+    },
+
+    async releaseIdempotencyKey(accountId, batchId) {
+      await db
+        .deleteFrom('renders.batch_idempotency_keys')
+        .where('account_id', '=', accountId)
+        .where('batch_id', '=', batchId)
+        .execute();
+    },
+  };
+}
