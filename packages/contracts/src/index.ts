@@ -7,3 +7,4 @@ export * from './storable-text.js';
 export * from './dashboard-api.js';
 export * from './clock.js';
 export * from './artwork-placement.js';
+export * from './print-files.js';
