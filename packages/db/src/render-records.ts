@@ -51,6 +51,8 @@ export interface NewRenderRecord {
   metadata: Record<string, unknown> | null;
   credits_charged: number;
   created_at: Date;
+  /** Print files asked for (`[{smart_object_uuid, dpi}]`); absent or null: none. */
+  print_files?: unknown[] | null;
 }
 
 export interface RenderOutput {
@@ -61,6 +63,8 @@ export interface RenderOutput {
   bytes: number;
   /** In docs/api.md's public shape. */
   warnings: unknown[];
+  /** The print files written (`[{smart_object_uuid, key, width, height, dpi}]`); absent: none asked for. */
+  print_files?: unknown[];
 }
 
 export interface RenderFailureRecord {
@@ -158,6 +162,7 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
           metadata: render.metadata === null ? null : JSON.stringify(render.metadata),
           credits_charged: render.credits_charged,
           created_at: render.created_at,
+          print_files: render.print_files ? JSON.stringify(render.print_files) : null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),
@@ -185,6 +190,7 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
           result_format: output.format,
           result_bytes: output.bytes,
           result_warnings: JSON.stringify(output.warnings),
+          result_print_files: output.print_files ? JSON.stringify(output.print_files) : null,
           error_code: null,
           error_message: null,
           completed_at: at,
