@@ -11,6 +11,7 @@ import {
 } from '@platen/db';
 import type { Kysely } from 'kysely';
 import type { RenderFailure } from './failure-codes.js';
+import type { StoredPrintFile } from './print-files.js';
 
 export interface RenderRecord {
   id: string;
@@ -22,6 +23,8 @@ export interface RenderRecord {
   credits_charged: number;
   attempts: number;
   completed_at: Date | null;
+  /** Print files asked for, as the gateway stored them; null: none. */
+  print_files: unknown[] | null;
 }
 
 export interface RenderResult {
@@ -31,6 +34,8 @@ export interface RenderResult {
   format: string;
   bytes: number;
   warnings: RenderWarning[];
+  /** The print files written, when the render asked for any. */
+  print_files?: StoredPrintFile[];
 }
 
 export interface RenderStore {
@@ -57,6 +62,7 @@ const COLUMNS = [
   'credits_charged',
   'attempts',
   'completed_at',
+  'print_files',
 ] as const;
 
 /** The owner's refusal means the render is final already (or gone): a duplicate or zombie attempt. */
@@ -110,5 +116,6 @@ function pick(row: RenderRecordRow): RenderRecord {
     credits_charged,
     attempts,
     completed_at: row.completed_at,
+    print_files: row.print_files,
   };
 }
