@@ -148,7 +148,7 @@ export function createCompositor(options: CompositorOptions): Compositor {
     render: (prepared, inputs, exportOptions) =>
       renderTemplate({ media, pool, staticCanvases, buffers }, prepared, inputs, exportOptions),
 
-    printFile: (prepared, input, dpi) => renderPrintFile(media, prepared, input, dpi),
+    printFile: (prepared, input, dpi) => renderPrintFile({ media, pool }, prepared, input, dpi),
 
     cache: {
       get entries() {

@@ -1,5 +1,5 @@
 // A print file: one smart object's artwork as it will be printed, laid out exactly as the render lays
-// it out on the design canvas (decodeOnCanvas + layOutArtwork: size, position, fit, tiles,
+// it out on the design canvas (decodeOnCanvas + layOutArtwork, on the kernel pool: size, position, fit, tiles,
 // background, rotation, adjustments) but before the smart filters and the warp, at the smart
 // object's physical print area and the requested DPI, as a PNG with that DPI in its pHYs chunk.
 import {
@@ -9,10 +9,10 @@ import {
   printFileSize,
   type PhysicalPrintArea,
 } from '@platen/contracts';
-import { layOutArtwork } from './artwork-layout.js';
 import { decodeOnCanvas, designAreaOf } from './artwork-placement.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
-import type { SharpMedia } from './sharp-media.js';
+import type { KernelPool } from './kernel-pool.js';
+import type { EncodeInput, SharpMedia } from './sharp-media.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { smartStepsOf } from './template-preparer.js';
 import type { SmartObjectInput, SmartObjectLayer } from './template-model.js';
@@ -31,7 +31,7 @@ export function physicalPrintAreaOf(layer: Pick<SmartObjectLayer, 'size' | 'prin
 }
 
 export async function renderPrintFile(
-  media: SharpMedia,
+  { media, pool }: { media: SharpMedia; pool: KernelPool },
   prepared: PreparedTemplate,
   input: SmartObjectInput,
   dpi: number,
@@ -50,12 +50,28 @@ export async function renderPrintFile(
       sx: canvas.width / layer.size.width,
       sy: canvas.height / layer.size.height,
     });
-    const art = 'layout' in placed ? layOutArtwork(placed.art, placed.layout) : placed.art;
-    const channels = art.channels ?? 4;
-    const encoded = await media.encode(
-      { data: art.data, width: art.width, height: art.height, channels, opaque: art.opaque === true },
-      { format: 'png', width: canvas.width, height: canvas.height, quality: 100, density: dpi },
-    );
+    // A layout is pixel work in JavaScript (tens of megapixels): on the kernel pool, off the event loop.
+    const art: EncodeInput =
+      'layout' in placed
+        ? {
+            data: await pool.compose({
+              ...canvas,
+              channels: 4,
+              base: null,
+              steps: [{ kind: 'layout', art: placed.art, layout: placed.layout }],
+            }),
+            ...canvas,
+            channels: 4,
+            opaque: placed.layout.background !== undefined,
+          }
+        : placed.art;
+    const encoded = await media.encode(art, {
+      format: 'png',
+      width: canvas.width,
+      height: canvas.height,
+      quality: 100,
+      density: dpi,
+    });
     return { data: encoded.data, width: encoded.width, height: encoded.height, dpi };
   } catch (error) {
     throw isCompositorError(error) ? error : new RenderFailedError('print file failed', { cause: error });
