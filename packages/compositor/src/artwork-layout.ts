@@ -40,11 +40,13 @@ export function adjustmentFilters(adjustments: ArtworkAdjustments): SmartFilter[
   return filters;
 }
 
-export function layOutArtwork(art: Artwork, layout: ArtworkLayout): Artwork {
+/** `into`: written instead of a new array (width × height × 4 bytes, all 0 unless a background fills it). */
+export function layOutArtwork(art: Artwork, layout: ArtworkLayout, into?: Uint8ClampedArray): Artwork {
   const { width, height } = layout.canvas;
   let piece: RgbaImage = (art.channels ?? 4) === 4 ? art : { ...art, data: rgbToRgba(art.data) };
   if (layout.adjust) piece = adjusted(piece, layout.adjust);
-  const out = new Uint8ClampedArray(width * height * 4);
+  if (into && into.length !== width * height * 4) throw new RangeError('into does not fit the canvas');
+  const out = into ?? new Uint8ClampedArray(width * height * 4);
   const bg = layout.background;
   if (bg) {
     for (let i = 0; i < out.length; i += 4) {

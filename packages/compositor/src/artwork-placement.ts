@@ -4,9 +4,10 @@
 import { adjustmentFilters, type ArtworkLayout } from './artwork-layout.js';
 import type { Region } from './raster.js';
 import { intersect } from './raster.js';
-import type { ArtworkPiece, DecodedPiece, SharpMedia } from './sharp-media.js';
+import { RenderFailedError } from './compositor-errors.js';
+import type { ArtworkPiece, DecodedArtwork, DecodedPiece, SharpMedia } from './sharp-media.js';
 import { rgbOf } from './template-preparer.js';
-import type { SmartObjectInput } from './template-model.js';
+import type { SmartObjectInput, SmartObjectLayer } from './template-model.js';
 
 /** Whether the input needs a layout; without one the artwork is fitted straight into its area. */
 export function needsLayout(input: SmartObjectInput): boolean {
@@ -94,4 +95,44 @@ export async function placeArtwork(
         }
       : frame;
   return { art, layout, drawn };
+}
+
+/** The decoded artwork of a smart object and, when the request laid it out, how. */
+export type PlacedOnCanvas =
+  { art: DecodedArtwork; drawn: { width: number; height: number } } | PlacedArtwork;
+
+/** The part of the design area the input's artwork is placed in: a named print area, or all of it. */
+export function designAreaOf(
+  layer: Pick<SmartObjectLayer, 'uuid' | 'size' | 'print_areas'>,
+  input: SmartObjectInput,
+): Region {
+  if (input.print_area === undefined) return { x: 0, y: 0, ...layer.size };
+  const found = layer.print_areas.find((candidate) => candidate.name === input.print_area);
+  if (!found)
+    throw new RenderFailedError(`smart object ${layer.uuid} has no print area "${input.print_area}"`);
+  return found;
+}
+
+/**
+ * The artwork on the smart object's design canvas at work size: fitted straight into its area, or
+ * decoded for a layout (the kernel, or a print file, then lays it out). The one place both the
+ * mockup render and its print files decide where the artwork goes.
+ */
+export async function decodeOnCanvas(
+  media: SharpMedia,
+  input: SmartObjectInput,
+  geometry: PlacementGeometry,
+): Promise<PlacedOnCanvas> {
+  if (needsLayout(input)) return placeArtwork(media, input, geometry);
+  const { area, canvas, sx, sy } = geometry;
+  const left = Math.min(canvas.width - 1, Math.round(area.x * sx));
+  const top = Math.min(canvas.height - 1, Math.round(area.y * sy));
+  const box = {
+    left,
+    top,
+    width: Math.max(1, Math.min(canvas.width - left, Math.round(area.width * sx))),
+    height: Math.max(1, Math.min(canvas.height - top, Math.round(area.height * sy))),
+  };
+  const art = await media.decodeArtwork(input.asset, { fit: input.fit, rotate: input.rotate, box, canvas });
+  return { art, drawn: box };
 }

@@ -6,18 +6,23 @@ import type { Canvas } from './blend-modes.js';
 import { compositeOnto, multiplyColor } from './blend-modes.js';
 import type { PixelRaster, PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
 import { copyPixels, intersect } from './raster.js';
+import type { ArtworkLayout } from './artwork-layout.js';
+import { layOutArtwork } from './artwork-layout.js';
 import type { AdjustmentDraw, GroupDraw } from './layer-stack-kernels.js';
 import { adjustCanvas, composeGroup } from './layer-stack-kernels.js';
 import type { SmartObjectDraw } from './smart-object-kernel.js';
 import { drawSmartObject } from './smart-object-kernel.js';
 import type { BlendMode } from './template-model.js';
+import type { Artwork } from './warp-kernels.js';
 
 export type ComposeStep =
   | { kind: 'layer'; image: PlacedRgba; blend: BlendMode; opacity: number; mask?: PlacedGrey }
   | { kind: 'color'; rgb: [number, number, number]; mask: PlacedGrey }
   | ({ kind: 'smart' } & SmartObjectDraw)
   | ({ kind: 'adjust' } & AdjustmentDraw)
-  | ({ kind: 'group' } & GroupDraw<ComposeStep>);
+  | ({ kind: 'group' } & GroupDraw<ComposeStep>)
+  /** A print file: the artwork laid out over the whole (RGBA, fresh) canvas, nothing under it. */
+  | { kind: 'layout'; art: Artwork; layout: ArtworkLayout };
 
 export interface ComposeTask {
   width: number;
@@ -76,6 +81,7 @@ function runSteps(canvas: Canvas, steps: ComposeStep[]): void {
     else if (step.kind === 'color') multiplyColor(canvas, step.rgb, step.mask);
     else if (step.kind === 'adjust') adjustCanvas(canvas, step);
     else if (step.kind === 'group') composeGroup(canvas, step, runSteps);
+    else if (step.kind === 'layout') layOutArtwork(step.art, step.layout, canvas.data);
     else drawSmartObject(canvas, step);
   }
 }

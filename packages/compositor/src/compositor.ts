@@ -9,6 +9,8 @@ import type { KernelPool } from './kernel-pool.js';
 import type { SharpMedia } from './sharp-media.js';
 import { configureSharp, createSharpMedia } from './sharp-media.js';
 import type { RenderWarning } from './render-warnings.js';
+import type { PrintFileOutput } from './print-file.js';
+import { renderPrintFile } from './print-file.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { prepareTemplate } from './template-preparer.js';
 import type { StaticCanvasCache } from './template-renderer.js';
@@ -63,6 +65,8 @@ export interface Compositor {
     inputs: SmartObjectInput[],
     exportOptions: ExportOptions,
   ): Promise<RenderOutput>;
+  /** The input's artwork as printed on its smart object, at `dpi` (see print-file.ts). */
+  printFile(prepared: PreparedTemplate, input: SmartObjectInput, dpi: number): Promise<PrintFileOutput>;
   readonly cache: { readonly entries: number; readonly bytes: number };
 }
 
@@ -143,6 +147,8 @@ export function createCompositor(options: CompositorOptions): Compositor {
 
     render: (prepared, inputs, exportOptions) =>
       renderTemplate({ media, pool, staticCanvases, buffers }, prepared, inputs, exportOptions),
+
+    printFile: (prepared, input, dpi) => renderPrintFile({ media, pool }, prepared, input, dpi),
 
     cache: {
       get entries() {

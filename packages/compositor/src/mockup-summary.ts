@@ -1,5 +1,7 @@
 // The public view of a template's smart objects (docs/api.md `smart_objects`), derived from the manifest
 // so the gateway never restates geometry by hand.
+import type { PhysicalPrintArea } from '@platen/contracts';
+import { physicalPrintAreaOf } from './print-file.js';
 import type { BlendMode, Quad, TemplateManifest } from './template-model.js';
 import { smartObjectPlacementsOf, smartObjectsOf } from './template-model.js';
 
@@ -22,6 +24,8 @@ export interface SmartObjectSummary {
   placements: SmartObjectPlacementSummary[];
   /** The product colour a render may set; null when the smart object takes none. */
   color: { default: string; allowed: string[] | null } | null;
+  /** The physical size the design area is printed at (print files). */
+  print_area: PhysicalPrintArea;
 }
 
 export function describeSmartObjects(manifest: TemplateManifest): SmartObjectSummary[] {
@@ -43,5 +47,6 @@ export function describeSmartObjects(manifest: TemplateManifest): SmartObjectSum
         quad: placement.quad,
       })),
     color: layer.color ? { default: layer.color.default, allowed: layer.color.allowed ?? null } : null,
+    print_area: physicalPrintAreaOf(layer),
   }));
 }

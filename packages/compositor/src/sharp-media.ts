@@ -78,6 +78,8 @@ export interface EncodeOptions {
   width: number;
   height: number;
   quality: number;
+  /** Pixels per inch recorded in the file (PNG pHYs, JPEG JFIF); absent: none recorded. */
+  density?: number;
 }
 
 export interface EncodeInput {
@@ -305,7 +307,7 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
       }
     },
 
-    async encode(canvas, { format, width, height, quality }) {
+    async encode(canvas, { format, width, height, quality, density }) {
       const bytes = Buffer.from(canvas.data.buffer, canvas.data.byteOffset, canvas.data.byteLength);
       const { channels } = canvas;
       let pipeline = sharp(bytes, { raw: { width: canvas.width, height: canvas.height, channels } });
@@ -330,6 +332,7 @@ export function createSharpMedia(options: SharpMediaOptions): SharpMedia {
           pipeline = pipeline.avif({ quality, effort: 2 });
           break;
       }
+      if (density !== undefined) pipeline = pipeline.withMetadata({ density });
       try {
         const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
         return { data, width: info.width, height: info.height, format };

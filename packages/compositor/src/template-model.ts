@@ -113,6 +113,11 @@ export const smartObjectLayerSchema = z.object({
     })
     .optional(),
   print_areas: z.array(printAreaSchema).max(50).default([]),
+  /** The physical size the whole design area (`size`) is printed at (print files); absent: `size`
+   * read at PRINT_AREA_FALLBACK_DPI (see print-file.ts). */
+  print_size: z
+    .object({ width_mm: z.number().positive().max(100_000), height_mm: z.number().positive().max(100_000) })
+    .optional(),
 });
 export type SmartObjectLayer = z.infer<typeof smartObjectLayerSchema>;
 

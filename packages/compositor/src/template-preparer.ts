@@ -479,7 +479,8 @@ function shiftStep(step: ComposeStep, dx: number, dy: number): ComposeStep {
     case 'color':
       return { ...step, mask: shift(step.mask, dx, dy) };
     case 'smart':
-      throw new RenderFailedError('a smart object cannot be pre-composed');
+    case 'layout':
+      throw new RenderFailedError(`a ${step.kind} step cannot be pre-composed`);
   }
 }
 

@@ -1,8 +1,8 @@
 // One render of a prepared template: validate the inputs against its smart objects, decode each
 // artwork at the resolution its place needs, run the compose task on the pool (the static canvas
 // copied, only the smart objects' regions recomposed), encode once.
-import type { PlacedArtwork } from './artwork-placement.js';
-import { needsLayout, placeArtwork } from './artwork-placement.js';
+import type { PlacedOnCanvas } from './artwork-placement.js';
+import { decodeOnCanvas, designAreaOf } from './artwork-placement.js';
 import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
 import { freshCanvasBuffers } from './canvas-buffers.js';
 import type { ComposeStep } from './compose-task.js';
@@ -11,7 +11,7 @@ import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
 import { sharedCopy, union, unionRows } from './raster.js';
 import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
-import type { DecodedArtwork, EncodedImage, SharpMedia } from './sharp-media.js';
+import type { EncodedImage, SharpMedia } from './sharp-media.js';
 import type {
   PreparedLayer,
   PreparedSmartObject,
@@ -28,9 +28,6 @@ import {
 } from './template-preparer.js';
 import type { ExportOptions, SmartObjectInput } from './template-model.js';
 import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
-
-/** The decoded artwork of a smart object and, when the request laid it out, how. */
-type Placed = { art: DecodedArtwork; drawn: { width: number; height: number } } | PlacedArtwork;
 
 /** Work rasters never exceed this side: beyond it bilinear sampling gains nothing visible. */
 const MAX_WORK_SIDE = 8192;
@@ -66,7 +63,7 @@ export async function renderTemplate(
   const colors = colorsOf(prepared, byUuid);
   const outputScale = output.width / prepared.width;
   // Placements of one smart object usually need the artwork at the same size: decode it once.
-  const decodes = new Map<string, Promise<Placed>>();
+  const decodes = new Map<string, Promise<PlacedOnCanvas>>();
   const drawn = await Promise.all(
     smartStepsOf(prepared.steps).flatMap((step) => {
       const input = byUuid.get(step.layer.uuid);
@@ -296,7 +293,7 @@ function colorsOf(prepared: PreparedTemplate, byUuid: Map<string, SmartObjectInp
 /** Decodes the artwork at the resolution its place on the canvas needs and builds its step. */
 async function smartStep(
   media: SharpMedia,
-  decodes: Map<string, Promise<Placed>>,
+  decodes: Map<string, Promise<PlacedOnCanvas>>,
   step: PreparedSmartObject,
   input: SmartObjectInput,
   outputScale: number,
@@ -312,33 +309,12 @@ async function smartStep(
   const sx = workWidth / layer.size.width;
   const sy = workHeight / layer.size.height;
 
-  let area = { x: 0, y: 0, width: layer.size.width, height: layer.size.height };
-  if (input.print_area !== undefined) {
-    const found = layer.print_areas.find((candidate) => candidate.name === input.print_area);
-    if (!found)
-      throw new RenderFailedError(`smart object ${layer.uuid} has no print area "${input.print_area}"`);
-    area = found;
-  }
-  const left = Math.min(workWidth - 1, Math.round(area.x * sx));
-  const top = Math.min(workHeight - 1, Math.round(area.y * sy));
-  const box = {
-    left,
-    top,
-    width: Math.max(1, Math.min(workWidth - left, Math.round(area.width * sx))),
-    height: Math.max(1, Math.min(workHeight - top, Math.round(area.height * sy))),
-  };
+  const area = designAreaOf(layer, input);
   const canvas = { width: workWidth, height: workHeight };
-  const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${box.left},${box.top},${box.width},${box.height}`;
+  const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${area.x},${area.y},${area.width},${area.height}`;
   let decoding = decodes.get(decodeKey);
   if (!decoding) {
-    decoding = needsLayout(input)
-      ? placeArtwork(media, input, { area, canvas, sx, sy })
-      : media
-          .decodeArtwork(input.asset, { fit: input.fit, rotate: input.rotate, box, canvas })
-          .then((art) => ({
-            art,
-            drawn: box,
-          }));
+    decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy });
     decodes.set(decodeKey, decoding);
   }
   const placed = await decoding;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { adjustmentLayersSchema, assetPlacementFields, patternSchema } from './artwork-placement.js';
 import { INLINE_DATA_EXAMPLE, parseInlineData } from './inline-data.js';
+import { physicalPrintAreaSchema, printFileRequestSchema, printFileSchema } from './print-files.js';
 import { jsonProblem, MAX_JSON_DEPTH, STORABLE_TEXT, storableText } from './storable-text.js';
 
 export const uuidSchema = z.uuid();
@@ -117,6 +118,7 @@ export const smartObjectSchema = z
     color: productColorSchema
       .nullable()
       .meta({ description: 'The product colour a render may set (`smart_objects[].color`); null: none' }),
+    print_area: physicalPrintAreaSchema,
   })
   .meta({ id: 'SmartObject' });
 export type SmartObject = z.infer<typeof smartObjectSchema>;
@@ -272,6 +274,18 @@ export const createRenderRequestSchema = z
     webhook_url: httpUrl.optional(),
     metadata: metadataSchema.optional(),
     export_label: exportLabelSchema.optional(),
+    print_files: z
+      .array(printFileRequestSchema)
+      .max(RENDER_SMART_OBJECTS_MAX)
+      .refine(
+        (files) => new Set(files.map((file) => file.smart_object_uuid)).size === files.length,
+        'must not name a smart object twice',
+      )
+      .optional()
+      .meta({
+        description:
+          'Print files to make besides the mockup: each a PNG of a smart object’s artwork as printed, at its print_area and dpi',
+      }),
   })
   .strict()
   .meta({ id: 'CreateRenderRequest' });
@@ -346,6 +360,9 @@ export const renderSchema = z
         format: z.enum(EXPORT_FORMATS),
         bytes: z.number().int(),
         warnings: z.array(renderWarningSchema),
+        print_files: z
+          .array(printFileSchema)
+          .meta({ description: 'The print files the request asked for (empty when none)' }),
       })
       .nullable(),
     error: z.object({ code: z.enum(RENDER_FAILURE_CODES), message: z.string() }).nullable(),

@@ -67,6 +67,7 @@ const mockup: Mockup = {
       required: true,
       color: { default: '#ffffff', allowed: ['#ffffff', '#1f2a44'] },
       placements: [{ layer_name: 'front', position: { x: 0, y: 0, width: 400, height: 400 }, quad: null }],
+      print_area: { width_mm: 141.11, height_mm: 141.11 },
     },
     {
       uuid: 'pocket',
@@ -79,6 +80,7 @@ const mockup: Mockup = {
       required: false,
       color: null,
       placements: [{ layer_name: 'pocket', position: { x: 0, y: 0, width: 100, height: 100 }, quad: null }],
+      print_area: { width_mm: 35.28, height_mm: 35.28 },
     },
   ],
 };

@@ -209,4 +209,30 @@ describe('render records', () => {
     await records.mirrorOwnWebhook(id, { status: 'pending' }, { ifUnset: true });
     expect(await read(id)).toMatchObject({ webhook_status: 'delivered', webhook_attempts: 1 });
   });
+  it('stores the print files asked for and, on success, those written; none when none were asked for', async () => {
+    const id = randomUUID();
+    const asked = [{ smart_object_uuid: randomUUID(), dpi: 300 }];
+    await records.createQueued({
+      id,
+      account_id: accountId,
+      key_id: null,
+      mockup_id: mockupId,
+      inputs: [{ uuid: asked[0]!.smart_object_uuid }],
+      export_options: { format: 'png' },
+      webhook_url: null,
+      metadata: null,
+      credits_charged: 3,
+      created_at: AT,
+      print_files: asked,
+    });
+    await records.markProcessing({ id }, AT);
+    const written = [{ ...asked[0]!, key: `renders/${id}/print/x.png`, width: 30, height: 20 }];
+    await records.markSucceeded({ id }, { ...OUTPUT, print_files: written }, LATER);
+    expect(await read(id)).toMatchObject({ print_files: asked, result_print_files: written });
+
+    const plain = await queued();
+    await records.markProcessing({ id: plain }, AT);
+    await records.markSucceeded({ id: plain }, OUTPUT, LATER);
+    expect(await read(plain)).toMatchObject({ print_files: null, result_print_files: null });
+  });
 });

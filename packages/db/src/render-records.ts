@@ -54,6 +54,8 @@ export interface NewRenderRecord {
   /** The batch it belongs to (absent or null: a single render). */
   batch_id?: string | null;
   export_label?: string | null;
+  /** Print files asked for (`[{smart_object_uuid, dpi}]`); absent or null: none. */
+  print_files?: unknown[] | null;
 }
 
 export interface RenderOutput {
@@ -64,6 +66,8 @@ export interface RenderOutput {
   bytes: number;
   /** In docs/api.md's public shape. */
   warnings: unknown[];
+  /** The print files written (`[{smart_object_uuid, key, width, height, dpi}]`); absent: none asked for. */
+  print_files?: unknown[];
 }
 
 export interface RenderFailureRecord {
@@ -180,6 +184,7 @@ export function createRenderRecords({ db }: { db: Kysely<Database> }): RenderRec
           result_format: output.format,
           result_bytes: output.bytes,
           result_warnings: JSON.stringify(output.warnings),
+          result_print_files: output.print_files ? JSON.stringify(output.print_files) : null,
           error_code: null,
           error_message: null,
           completed_at: at,
@@ -248,5 +253,6 @@ function queuedRow(render: NewRenderRecord) {
     created_at: render.created_at,
     batch_id: render.batch_id ?? null,
     export_label: render.export_label ?? null,
+    print_files: render.print_files ? JSON.stringify(render.print_files) : null,
   };
 }

@@ -1,6 +1,7 @@
 // A mockup row in docs/api.md's public shape (contracts' `mockupSchema`). The thumbnail URL is signed by
 // the caller (it knows the storage driver and the URL lifetime); the row only holds its key.
 import type { Mockup, MockupImportErrorCode } from '@platen/contracts';
+import { PRINT_AREA_FALLBACK_DPI, printAreaAt } from '@platen/contracts';
 import type { MockupStatus } from '@platen/db';
 
 /** The columns the public shape needs, as selected from `renders.mockups`. */
@@ -35,11 +36,14 @@ export function toPublicMockup(
     outline: outlineUrl,
     // Written by describeSmartObjects at install time: already the public shape, except that
     // mockups imported before product colours were listed have no `color` (they take none) and
-    // those imported before instances were grouped have no `placements` (they have one each).
+    // those imported before instances were grouped have no `placements` (they have one each), and
+    // those imported before print files have no `print_area` (their pixels at the fallback DPI, as
+    // the compositor reads a manifest without `print_size`).
     smart_objects: (row.smart_objects as Mockup['smart_objects']).map((so) => ({
       ...so,
       placements: so.placements ?? [{ layer_name: so.layer_name, position: so.position, quad: so.quad }],
       color: so.color ?? null,
+      print_area: so.print_area ?? printAreaAt(so.size, PRINT_AREA_FALLBACK_DPI),
     })),
     status: row.status,
     built_in: row.account_id === null,

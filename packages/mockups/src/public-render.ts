@@ -1,14 +1,45 @@
 // A render row in docs/api.md's public shape, for the gateway's answers and the worker's webhook payloads
 // alike. result.url is signed by the caller's storage at the moment of use, so it always carries a
 // fresh expiry.
-import type { Render, RenderFailureCode } from '@platen/contracts';
+import type { PrintFile, Render, RenderFailureCode } from '@platen/contracts';
 import type { RendersTable } from '@platen/db';
 import type { ObjectStorage } from '@platen/storage';
 import type { Selectable } from 'kysely';
+import { z } from 'zod';
 
 export type RenderRow = Selectable<RendersTable>;
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
+
+/** A succeeded render's print files as the worker recorded them (render-records' RenderOutput). */
+const storedPrintFilesSchema = z.array(
+  z.object({
+    smart_object_uuid: z.string(),
+    key: z.string(),
+    width: z.number(),
+    height: z.number(),
+    dpi: z.number(),
+  }),
+);
+
+async function signedPrintFiles(
+  stored: unknown,
+  storage: Pick<ObjectStorage, 'signedUrl'>,
+  urlTtlSeconds: number,
+): Promise<PrintFile[]> {
+  // Renders from before print files (or that asked for none) have none.
+  const parsed = storedPrintFilesSchema.safeParse(stored ?? []);
+  if (!parsed.success) return [];
+  return Promise.all(
+    parsed.data.map(async ({ smart_object_uuid, key, width, height, dpi }) => ({
+      smart_object_uuid,
+      url: await storage.signedUrl(key, urlTtlSeconds),
+      width,
+      height,
+      dpi,
+    })),
+  );
+}
 
 export async function toPublicRender(
   row: RenderRow,
@@ -32,6 +63,7 @@ export async function toPublicRender(
             bytes: row.result_bytes ?? 0,
             // Written by the worker in the public shape; renders from before warnings have none.
             warnings: (row.result_warnings ?? []) as NonNullable<Render['result']>['warnings'],
+            print_files: await signedPrintFiles(row.result_print_files, storage, urlTtlSeconds),
           }
         : null,
     error: row.error_code

@@ -26,6 +26,7 @@ import {
 import { mapAdjustment } from './adjustment-layers.js';
 import { readPsd, type Layer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
+import { printSizeOf } from './print-size.js';
 import { toBlendMode } from './blend-modes.js';
 import {
   bakeEffects,
@@ -785,6 +786,7 @@ async function addSmartObject(
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
   const file = fileOf(walk, placed.id, layer, size);
+  const printSize = printSizeOf(placed, psd, file.size);
   const placement = ++walk.placements;
   const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
@@ -812,6 +814,7 @@ async function addSmartObject(
       name: file.name,
       layer_name: toLayerName(path, 'Layer'),
       size: file.size,
+      ...(printSize ? { print_size: printSize } : {}),
       position,
       quad: corners,
       ...(mesh ? { mesh } : {}),

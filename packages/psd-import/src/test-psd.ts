@@ -15,6 +15,8 @@ export interface TestSmartObject {
   y: number;
   width: number;
   height: number;
+  /** The placed file's resolution in ppi (ag-psd writes 72 when none is given). */
+  resolution?: number;
   /** Canvas corners TL, TR, BR, BL (a perspective transform); default: the box. */
   corners?: [[number, number], [number, number], [number, number], [number, number]];
   /** 16 control points (4×4, row by row) in content pixels: a custom warp. */
@@ -96,6 +98,7 @@ function smartObjectLayer(so: TestSmartObject): Layer {
       ...(warp && so.nonAffine ? { nonAffineTransform: so.nonAffine.flat() } : {}),
       width: so.width,
       height: so.height,
+      ...(so.resolution ? { resolution: { units: 'Density', value: so.resolution } } : {}),
       ...(warp ? { warp } : {}),
     },
     ...(maskBox

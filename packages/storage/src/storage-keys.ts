@@ -5,6 +5,11 @@ export function renderResultKey(renderId: string, extension: string): string {
   return `renders/${renderId}.${extension}`;
 }
 
+/** A render's print file for one smart object (PNG), beside its result; a retry overwrites it. */
+export function renderPrintFileKey(renderId: string, smartObjectId: string): string {
+  return `renders/${renderId}/print/${smartObjectId}.png`;
+}
+
 /** Base64 artwork sent inline with a render request, parked here instead of in Postgres. */
 export function renderInputKey(renderId: string, smartObjectId: string): string {
   return `inputs/${renderId}/${smartObjectId}`;

@@ -30,6 +30,7 @@ import type { ComposeSlots } from './compose-slots.js';
 import { classifyFailure, type RenderFailure } from './failure-codes.js';
 import { templateLabel, type RenderMetrics } from './metrics.js';
 import { RenderFailureError } from './render-failure.js';
+import { makePrintFiles, parsePrintFiles, storePrintFiles } from './print-files.js';
 import { createRenderFinalizer } from './render-finalizer.js';
 import { createRenderStore, type RenderRecord } from './render-store.js';
 import type { ResultPublisher } from './result-publisher.js';
@@ -40,7 +41,7 @@ export interface RenderProcessorDeps {
   db: Kysely<Database>;
   storage: ObjectStorage;
   fetchAsset: FetchAsset;
-  compositor: Pick<Compositor, 'prepare' | 'render'>;
+  compositor: Pick<Compositor, 'prepare' | 'render' | 'printFile'>;
   /** Per-account share of this process's job slots (jobs over it are deferred, not attempted). */
   admission: AccountAdmission;
   /** The few CPU slots compositing runs in, shared round-robin between accounts. */
@@ -105,20 +106,29 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     if (!template) throw new RenderFailureError('RENDER_FAILED', 'The mockup no longer exists');
     const inputs = parseInputs(row.inputs);
     const exportOptions = parseExportOptions(row.export_options);
+    const printRequests = parsePrintFiles(row.print_files);
     const started = clock.now().getTime();
 
     // A slow or dead artwork host costs this job's connection here, not one of the compose slots.
     const artwork = await fetchAll(row, inputs, signal);
-    const output = await composeSlots.run(
+    const { output, printFiles } = await composeSlots.run(
       row.account_id,
       async () => {
         const prepared = await compositor.prepare(template.source, template.loadAssets);
-        return compositor.render(prepared, toCompositorInputs(inputs, artwork), exportOptions);
+        const compositorInputs = toCompositorInputs(inputs, artwork);
+        const rendered = await compositor.render(prepared, compositorInputs, exportOptions);
+        return {
+          output: rendered,
+          printFiles: await makePrintFiles(compositor, prepared, compositorInputs, printRequests),
+        };
       },
       signal,
     );
     const key = renderResultKey(row.id, output.format);
-    await storage.put(key, output.data, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
+    const [storedPrintFiles] = await Promise.all([
+      storePrintFiles(storage, row.id, printFiles),
+      storage.put(key, output.data, CONTENT_TYPES[output.format] ?? 'application/octet-stream'),
+    ]);
 
     const result = {
       key,
@@ -127,6 +137,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
       format: output.format,
       bytes: output.data.length,
       warnings: output.warnings,
+      ...(printRequests.length > 0 ? { print_files: storedPrintFiles } : {}),
     };
     if (await store.markSucceeded(row.id, result)) {
       metrics.renderDuration.observe(

@@ -11,6 +11,7 @@ import {
 } from '@platen/db';
 import type { Kysely } from 'kysely';
 import type { RenderFailure } from './failure-codes.js';
+import type { StoredPrintFile } from './print-files.js';
 
 export interface RenderRecord {
   id: string;
@@ -24,6 +25,8 @@ export interface RenderRecord {
   completed_at: Date | null;
   /** The batch it belongs to (null: a single render). */
   batch_id: string | null;
+  /** Print files asked for, as the gateway stored them; null: none. */
+  print_files: unknown[] | null;
 }
 
 export interface RenderResult {
@@ -33,6 +36,8 @@ export interface RenderResult {
   format: string;
   bytes: number;
   warnings: RenderWarning[];
+  /** The print files written, when the render asked for any. */
+  print_files?: StoredPrintFile[];
 }
 
 export interface RenderStore {
@@ -60,6 +65,7 @@ const COLUMNS = [
   'attempts',
   'completed_at',
   'batch_id',
+  'print_files',
 ] as const;
 
 /** The owner's refusal means the render is final already (or gone): a duplicate or zombie attempt. */
@@ -114,5 +120,6 @@ function pick(row: RenderRecordRow): RenderRecord {
     attempts,
     completed_at: row.completed_at,
     batch_id: row.batch_id,
+    print_files: row.print_files,
   };
 }

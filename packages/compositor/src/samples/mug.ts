@@ -175,6 +175,8 @@ export async function buildMug(): Promise<SampleDraft> {
           name: 'Wrap print',
           layer_name: 'Mug print',
           size: { width: 1300, height: 1000 },
+          // The side of an 11 oz mug the photo shows.
+          print_size: { width_mm: 208, height_mm: 160 },
           position: { x, y, width: ceil(max(...xs)) - x, height: ceil(max(...ys)) - y },
           quad: null,
           mesh: { cols: PRINT.cols, rows: PRINT.rows, points },

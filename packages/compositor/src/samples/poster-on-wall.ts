@@ -236,6 +236,8 @@ export async function buildPosterOnWall(): Promise<SampleDraft> {
           name: 'Poster',
           layer_name: 'Poster artwork',
           size: { width: 1800, height: 2400 },
+          // A 30 × 40 cm poster.
+          print_size: { width_mm: 300, height_mm: 400 },
           position: { x, y, width: ceil(max(...xs)) - x, height: ceil(max(...ys)) - y },
           quad,
           blend_mode: 'normal',

@@ -272,6 +272,8 @@ export async function buildTShirt(): Promise<SampleDraft> {
           name: 'Front print',
           layer_name: 'Front print',
           size: { width: 1200, height: 1500 },
+          // The usual 12 × 15 in DTG front print.
+          print_size: { width_mm: 304.8, height_mm: 381 },
           position: PRINT_POSITION,
           quad: null,
           blend_mode: 'normal',

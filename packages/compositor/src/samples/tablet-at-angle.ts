@@ -190,6 +190,8 @@ export async function buildTabletAtAngle(): Promise<SampleDraft> {
           name: 'Screen',
           layer_name: 'Screen content',
           size: { width: 1536, height: 2048 },
+          // A 9.7-inch screen (2048 × 1536 at 264 ppi).
+          print_size: { width_mm: 147.78, height_mm: 197.04 },
           position: { x, y, width: ceil(max(...xs)) - x, height: ceil(max(...ys)) - y },
           quad,
           blend_mode: 'normal',

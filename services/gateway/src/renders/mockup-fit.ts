@@ -1,6 +1,9 @@
 // A render request checked against its mockup: every smart object known and given once, every
-// required one present, inline artwork an image. Each problem names its field in details.issues.
+// required one present, inline artwork an image, every print file of a filled smart object and not
+// too large. Each problem names its field in details.issues.
 import {
+  PRINT_FILE_MAX_PIXELS,
+  printFileSize,
   validationError,
   type CreateRenderRequest,
   type Mockup,
@@ -43,6 +46,38 @@ export function checkAgainstMockup(request: CreateRenderRequest, mockup: Mockup 
       });
     }
   }
+  issues.push(...printFileIssues(request, known, given));
   if (issues.length > 0) throw validationError(issues);
   return artwork;
+}
+
+function printFileIssues(
+  request: CreateRenderRequest,
+  known: Map<string, Mockup['smart_objects'][number]>,
+  given: Set<string>,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  (request.print_files ?? []).forEach((file, index) => {
+    const so = known.get(file.smart_object_uuid);
+    const path = `print_files.${index}`;
+    if (!so) {
+      issues.push({ path: `${path}.smart_object_uuid`, message: 'not a smart object of this mockup' });
+      return;
+    }
+    if (!given.has(so.uuid)) {
+      issues.push({
+        path: `${path}.smart_object_uuid`,
+        message: 'this render gives the smart object no artwork to print',
+      });
+      return;
+    }
+    const { width, height } = printFileSize(so.print_area, file.dpi);
+    if (width * height > PRINT_FILE_MAX_PIXELS) {
+      issues.push({
+        path: `${path}.dpi`,
+        message: `the print file would be ${width}×${height} px, more than ${PRINT_FILE_MAX_PIXELS} pixels`,
+      });
+    }
+  });
+  return issues;
 }

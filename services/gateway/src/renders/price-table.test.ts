@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRICE_TABLE_RATIOS, PRICE_TABLE_SIZES, priceTable, priceTableMarkdown } from './price-table.js';
+import {
+  PRICE_TABLE_RATIOS,
+  PRICE_TABLE_SIZES,
+  priceTable,
+  priceTableMarkdown,
+  printFilePriceTableMarkdown,
+} from './price-table.js';
 
 const column = (label: string) => PRICE_TABLE_RATIOS.findIndex((ratio) => ratio.label === label);
 const creditsAt = (size: number, label: string) =>
@@ -36,5 +42,18 @@ describe('the price table', () => {
     const guide = readFileSync(join(__dirname, '../../../../docs/api.md'), 'utf8');
     const shown = /<!-- price-table:start[^>]*-->\n([\s\S]*?)\n<!-- price-table:end -->/.exec(guide)?.[1];
     expect(shown).toBe(priceTableMarkdown());
+  });
+});
+
+describe('the print file price table', () => {
+  it('shows what a print file costs on top of its render, per print area and dpi', () => {
+    const lines = printFilePriceTableMarkdown().split('\n');
+    expect(lines[0]).toBe('| print area | 150 dpi | 300 dpi | 600 dpi |');
+    // A4 at 300 dpi is 2480 × 3508 px = 8.7 MP: 3 credits; at 600 dpi 4961 × 7016 = 34.8 MP: 9.
+    expect(lines).toContain('| A4 (210 × 297 mm) | 1 | 3 | 9 |');
+    // 12 × 15 in at 600 dpi is 7200 × 9000 px = 64.8 MP: over the 50 MP a print file may have.
+    expect(lines.find((line) => line.startsWith('| DTG front'))).toBe(
+      '| DTG front, built-in t-shirt (12 × 15 in) | 2 | 5 | — |',
+    );
   });
 });

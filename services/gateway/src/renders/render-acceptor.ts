@@ -13,7 +13,7 @@ import { renderInputKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
 import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
 import type { CreditsClient } from '@platen/key-service-client';
-import { outputSize, renderCredits } from './credits-rule.js';
+import { outputSize, printFileCredits, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
 import type { RenderUsage } from './render-usage.js';
 import { createSettleLater, type SettleLater } from './settle-later.js';
@@ -83,7 +83,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
     const artwork = checkAgainstMockup(request, mockup);
     const template = mockup!; // checkAgainstMockup refuses an unknown mockup
     if (request.webhook_url !== undefined) await deps.checkWebhookUrl(request.webhook_url, 'webhook_url');
-    return { template, artwork, price: renderCredits(outputSize(template, request.export_options.size)) };
+    return { template, artwork, price: priceOf(request, template) };
   }
 
   // Phase 2: the queued row, claiming the Idempotency-Key in the same transaction.
@@ -105,6 +105,7 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
         credits_charged: price,
         created_at: now,
         export_label: request.export_label ?? null,
+        ...(request.print_files?.length ? { print_files: request.print_files } : {}),
       },
       idempotency,
     );
@@ -229,6 +230,16 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
       return { row: claimed.row, replayed: false };
     }
   };
+}
+
+/** The mockup at its output size, plus each print file at its own (checkAgainstMockup found each). */
+function priceOf(request: CreateRenderRequest, template: Mockup): number {
+  const areas = new Map(template.smart_objects.map((so) => [so.uuid, so.print_area] as const));
+  const printFiles = (request.print_files ?? []).reduce(
+    (sum, file) => sum + printFileCredits(areas.get(file.smart_object_uuid)!, file.dpi),
+    0,
+  );
+  return renderCredits(outputSize(template, request.export_options.size)) + printFiles;
 }
 
 /** A charge refused for want of credits applied nothing: there is nothing to refund. */

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { buildOpenApiDocument, type AnyRouteSpec, type RouteRegistry } from '@platen/http';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { priceTableMarkdown } from '../renders/price-table.js';
+import { PRINT_FILE_MAX_PIXELS } from '@platen/contracts';
+import { priceTableMarkdown, printFilePriceTableMarkdown } from '../renders/price-table.js';
 
 const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -55,6 +56,12 @@ The guide for clients (getting started, keys, rate limits, credits, \`?wait\`, i
 1 credit per started 4 output megapixels, at least 1. The output keeps the template's aspect ratio, with its longest side at \`export_options.size\` (the template's own size when left out), so the cost depends on both:
 
 ${priceTableMarkdown()}
+
+Each print file (\`print_files\`) costs, on top, as a render of its own pixel size: its smart object's \`print_area\` at its \`dpi\` (round(mm / 25.4 × dpi) px a side). For example:
+
+${printFilePriceTableMarkdown()}
+
+— : over the ${PRINT_FILE_MAX_PIXELS / 1_000_000} MP a print file may have (refused with 400).
 `;
 
 /** Public API routes first, then by tag group; the registry's order is kept within a group. */

@@ -70,6 +70,8 @@ export interface SubmitOptions {
   inline?: Record<string, Buffer>;
   /** The account charged for it (default: the harness's account). */
   accountId?: string;
+  /** Print files asked for, as the gateway stores them. */
+  printFiles?: { smart_object_uuid: string; dpi: number }[];
 }
 
 /** The worker's slots: today's production shape, sized small (2 / 2 / 2 unless a suite asks for more). */
@@ -231,6 +233,7 @@ export async function startHarness(
       attempts = 1,
       inline = {},
       accountId: owner = accountId,
+      printFiles,
     }) {
       const renderId = randomUUID();
       for (const [smartObjectId, bytes] of Object.entries(inline)) {
@@ -246,6 +249,7 @@ export async function startHarness(
           inputs: JSON.stringify(inputs),
           export_options: JSON.stringify(exportOptions),
           credits_charged: 1,
+          print_files: printFiles ? JSON.stringify(printFiles) : null,
         })
         .execute();
       // What the gateway does when it accepts a render: charge once, then enqueue.
