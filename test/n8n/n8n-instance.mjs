@@ -155,17 +155,26 @@ export async function createN8n({ installDir, userFolder, processes }) {
    */
   async function ownerSession() {
     const browserId = 'platen-n8n-test';
-    const setup = await fetch(`${webhookBase}rest/owner/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'browser-id': browserId },
-      body: JSON.stringify({
-        email: 'owner@example.com',
-        firstName: 'Platen',
-        lastName: 'Test',
-        password: 'Platen-n8n-test-1',
-      }),
-      signal: AbortSignal.timeout(30_000),
-    });
+    // /healthz answers before the REST controllers are mounted: until then this is a 404.
+    const setup = await poll(
+      async () => {
+        const response = await fetch(`${webhookBase}rest/owner/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'browser-id': browserId },
+          body: JSON.stringify({
+            email: 'owner@example.com',
+            firstName: 'Platen',
+            lastName: 'Test',
+            password: 'Platen-n8n-test-1',
+          }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (response.status !== 404) return response;
+        await response.body?.cancel();
+        return undefined;
+      },
+      { timeoutMs: READY_MS, intervalMs: 500, what: "n8n's REST API (POST /rest/owner/setup)" },
+    );
     const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
     if (setup.status !== 200 || !cookie) {
       throw new Error(`n8n owner setup answered ${setup.status}: ${(await setup.text()).slice(0, 500)}`);

@@ -465,6 +465,54 @@ async function main() {
         `(got ${JSON.stringify(endpoints.data.map(({ url, events }) => ({ url, events })))})`,
     );
 
+    // What the editor asks for: the credential's Test button and the node's dropdowns.
+    const rest = await n8n.ownerSession();
+    const testCredential = async (apiKey) => {
+      const { status, body } = await rest('POST', 'credentials/test', {
+        credentials: { ...nodeCredentialRef, type: 'platenApi', data: { apiKey, baseUrl: platen.baseUrl } },
+      });
+      return status === 200 ? JSON.parse(body).data : { status, body };
+    };
+    const tested = await testCredential(keys.main);
+    check(tested.status === 'OK', `the credential test passes with the key (got ${JSON.stringify(tested)})`);
+    const refused = await testCredential(`${keys.main.slice(0, -4)}AAAA`);
+    check(
+      refused.status === 'Error',
+      `the credential test fails with a mistyped key (got ${JSON.stringify(refused)})`,
+    );
+    const dropdown = async (methodName, path, currentNodeParameters) => {
+      const { status, body } = await rest('POST', 'dynamic-node-parameters/options', {
+        path,
+        methodName,
+        nodeTypeAndVersion: { name: PLATEN_NODE, version: 1 },
+        currentNodeParameters: { resource: 'render', operation: 'create', ...currentNodeParameters },
+        credentials: { platenApi: nodeCredentialRef },
+      });
+      if (status !== 200) throw new Error(`${methodName} answered ${status}: ${body.slice(0, 500)}`);
+      return JSON.parse(body).data;
+    };
+    const mockupOptions = await dropdown('getMockups', 'parameters.mockupUuid', { mockupUuid: '' });
+    check(
+      mockupOptions.some(
+        (option) => option.value === POSTER_MOCKUP && option.name === 'Framed poster on a wall',
+      ) && mockupOptions.length >= 4,
+      `the Mockup dropdown lists the mockups by name (got ${mockupOptions.map((option) => option.name).join(', ')})`,
+    );
+    const smartObjectOptions = await dropdown(
+      'getSmartObjects',
+      'parameters.smartObjects.smartObject[0].uuid',
+      {
+        mockupUuid: POSTER_MOCKUP,
+        smartObjects: { smartObject: [{ uuid: '' }] },
+      },
+    );
+    check(
+      smartObjectOptions.length === 1 &&
+        smartObjectOptions[0].value === POSTER_SMART_OBJECT &&
+        smartObjectOptions[0].name === 'Poster',
+      `the Smart Object dropdown lists the chosen mockup's smart objects (got ${JSON.stringify(smartObjectOptions)})`,
+    );
+
     const ops = await n8n.execute(operationsWorkflow.id);
     const slugs = itemsOf(ops, 'List mockups').map((item) => item.json.slug);
     check(
@@ -574,7 +622,6 @@ async function main() {
     );
 
     // Deactivating, as the editor's toggle does, deletes the endpoint in Platen.
-    const rest = await n8n.ownerSession();
     const deactivated = await rest('POST', `workflows/${nodeWorkflows.trigger.id}/deactivate`);
     check(
       deactivated.status === 200,
