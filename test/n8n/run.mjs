@@ -11,8 +11,9 @@
 // Then the same with the Platen community node (packages/n8n-nodes-platen), installed into n8n's
 // nodes folder from its npm tarball: a workflow running every operation of the "Platen" node (the
 // rendered image arriving as binary data), examples 4-6, the "Platen Trigger" registering its endpoint
-// on activation, firing on Platen's real render.succeeded and mockup.ready, and answering 401 to forged
-// or stale deliveries without a run; its batch meets a real 429 and waits it out.
+// on activation, firing on Platen's real render.succeeded and mockup.ready, answering 401 to forged
+// or stale deliveries without a run, and deleting its endpoint on deactivation; the credential test and
+// the dropdowns through the editor's REST API; its batch meets a real 429 and waits it out.
 // n8n is installed from npm into $TMPDIR/platen-n8n (reused later; minutes when cold). Needs the build
 // (`npm run build`). Progress on stderr; the last stdout line is a one-line summary; exit 1 on failure.
 import { Buffer } from 'node:buffer';
