@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 export default tseslint.config(
   {
@@ -41,6 +42,31 @@ export default tseslint.config(
         tsconfigRootDir: import.meta.dirname,
       },
     },
+  },
+  {
+    // The n8n community node: a CommonJS package with its own TypeScript project, and n8n's own rules for
+    // community packages, credentials and node descriptions.
+    files: ['packages/n8n-nodes-platen/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        project: './packages/n8n-nodes-platen/tsconfig.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
+    files: ['packages/n8n-nodes-platen/src/credentials/**/*.ts'],
+    plugins: { 'n8n-nodes-base': n8nNodesBase },
+    rules: {
+      ...n8nNodesBase.configs.credentials.rules,
+      // It wants n8n's own camelCase doc slugs; a community credential links a full URL (the rule above).
+      'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+    },
+  },
+  {
+    files: ['packages/n8n-nodes-platen/src/nodes/**/*.ts'],
+    plugins: { 'n8n-nodes-base': n8nNodesBase },
+    rules: n8nNodesBase.configs.nodes.rules,
   },
   {
     files: [

@@ -99,11 +99,11 @@ export async function createN8n({ installDir, userFolder, processes }) {
     return server;
   }
 
-  /** Finished executions of one workflow, oldest first, with their run data. */
-  async function executions(workflowId) {
-    const require = createRequire(join(installDir, 'package.json'));
+  const require = createRequire(join(installDir, 'package.json'));
+
+  /** Rows of one read-only query on n8n's own database. */
+  async function query(sql, params) {
     const sqlite3 = require('sqlite3');
-    const { parse } = require('flatted');
     const db = await new Promise((resolve, reject) => {
       const opened = new sqlite3.Database(
         join(userFolder, '.n8n', 'database.sqlite'),
@@ -112,32 +112,86 @@ export async function createN8n({ installDir, userFolder, processes }) {
       );
     });
     try {
-      const rows = await new Promise((resolve, reject) =>
-        db.all(
-          `SELECT e.id, e.mode, e.status, d.data FROM execution_entity e
-           JOIN execution_data d ON d.executionId = e.id
-           WHERE e.workflowId = ? AND e.status NOT IN ('new', 'running', 'waiting')
-           ORDER BY e.id`,
-          [workflowId],
-          (error, found) => (error ? reject(error) : resolve(found)),
-        ),
+      return await new Promise((resolve, reject) =>
+        db.all(sql, params, (error, found) => (error ? reject(error) : resolve(found))),
       );
-      return rows.map((row) => {
-        const data = parse(row.data);
-        return {
-          id: row.id,
-          mode: row.mode,
-          status: row.status,
-          runData: data.resultData.runData,
-          error: data.resultData.error,
-        };
-      });
     } finally {
       await new Promise((resolve) => db.close(() => resolve()));
     }
   }
 
-  return { webhookBase, cli, execute, startServer, executions };
+  /** Finished executions of one workflow, oldest first, with their run data. */
+  async function executions(workflowId) {
+    const { parse } = require('flatted');
+    const rows = await query(
+      `SELECT e.id, e.mode, e.status, d.data FROM execution_entity e
+       JOIN execution_data d ON d.executionId = e.id
+       WHERE e.workflowId = ? AND e.status NOT IN ('new', 'running', 'waiting')
+       ORDER BY e.id`,
+      [workflowId],
+    );
+    return rows.map((row) => {
+      const data = parse(row.data);
+      return {
+        id: row.id,
+        mode: row.mode,
+        status: row.status,
+        runData: data.resultData.runData,
+        error: data.resultData.error,
+      };
+    });
+  }
+
+  /** A workflow's static data (what its trigger nodes keep between runs, e.g. a webhook secret). */
+  async function staticData(workflowId) {
+    const [row] = await query('SELECT staticData FROM workflow_entity WHERE id = ?', [workflowId]);
+    return row?.staticData ? JSON.parse(row.staticData) : {};
+  }
+
+  /**
+   * The editor's REST API as the instance owner, on a running server: sets the owner up (a fresh n8n
+   * has none) and returns `rest(method, path, body)` carrying the session cookie. For what the CLI
+   * cannot do, such as deactivating a workflow the way the editor's toggle does (with its hooks).
+   */
+  async function ownerSession() {
+    const browserId = 'platen-n8n-test';
+    // /healthz answers before the REST controllers are mounted: until then this is a 404.
+    const setup = await poll(
+      async () => {
+        const response = await fetch(`${webhookBase}rest/owner/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'browser-id': browserId },
+          body: JSON.stringify({
+            email: 'owner@example.com',
+            firstName: 'Platen',
+            lastName: 'Test',
+            password: 'Platen-n8n-test-1',
+          }),
+          signal: AbortSignal.timeout(30_000),
+        });
+        if (response.status !== 404) return response;
+        await response.body?.cancel();
+        return undefined;
+      },
+      { timeoutMs: READY_MS, intervalMs: 500, what: "n8n's REST API (POST /rest/owner/setup)" },
+    );
+    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0];
+    if (setup.status !== 200 || !cookie) {
+      throw new Error(`n8n owner setup answered ${setup.status}: ${(await setup.text()).slice(0, 500)}`);
+    }
+    await setup.body?.cancel();
+    return async function rest(method, path, body) {
+      const response = await fetch(`${webhookBase}rest/${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'browser-id': browserId, cookie },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(60_000),
+      });
+      return { status: response.status, body: await response.text() };
+    };
+  }
+
+  return { webhookBase, cli, execute, startServer, executions, staticData, ownerSession };
 }
 
 /** Every item a node output on `output` over all its runs (a node in a loop runs more than once). */

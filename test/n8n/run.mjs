@@ -8,10 +8,16 @@
 //     minute (a per-key override, set through the key-service's internal API), and the run makes 4 at
 //     once (the mockup, then 3 renders). The second run uses another key of the same account, as
 //     idempotency keys belong to the account, so it need not wait out that minute again.
+// Then the same with the Platen community node (packages/n8n-nodes-platen), installed into n8n's
+// nodes folder from its npm tarball: a workflow running every operation of the "Platen" node (the
+// rendered image arriving as binary data), examples 4-6, the "Platen Trigger" registering its endpoint
+// on activation, firing on Platen's real render.succeeded and mockup.ready, answering 401 to forged
+// or stale deliveries without a run, and deleting its endpoint on deactivation; the credential test and
+// the dropdowns through the editor's REST API; its batch meets a real 429 and waits it out.
 // n8n is installed from npm into $TMPDIR/platen-n8n (reused later; minutes when cold). Needs the build
 // (`npm run build`). Progress on stderr; the last stdout line is a one-line summary; exit 1 on failure.
 import { Buffer } from 'node:buffer';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -23,6 +29,7 @@ import { createN8n, itemsOf } from './n8n-instance.mjs';
 import { startPlaten } from './platen-stack.mjs';
 import { poll } from './poll.mjs';
 import { createProcessRegistry, tailOf } from './processes.mjs';
+import { installPlatenNode, writePlatenCredentialFile } from './community-node.mjs';
 import { checkVerifierCode } from './verifier-check.mjs';
 import {
   baseUrlOf,
@@ -32,7 +39,7 @@ import {
   withBaseUrl,
   writeCredentialFile,
 } from './workflow-files.mjs';
-const { fetch, AbortSignal } = globalThis;
+const { fetch, AbortSignal, structuredClone } = globalThis;
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLES = join(REPO_ROOT, 'examples', 'n8n');
@@ -41,6 +48,18 @@ const FILES = {
   callback: '2-render-with-callback.json',
   batch: '3-batch-from-a-list.json',
 };
+const NODE_FILES = {
+  wait: '4-node-render-and-wait.json',
+  trigger: '5-node-trigger-on-render-events.json',
+  batch: '6-node-batch-from-a-list.json',
+};
+const NODE_OPERATIONS = join(REPO_ROOT, 'test', 'n8n', 'workflows', 'platen-node-operations.json');
+const UPLOAD_PSD = join(REPO_ROOT, 'test', 'fixtures', 'psd', 'corpus', 'ag-psd_smart-object-png.psd');
+const PLATEN_NODE = 'n8n-nodes-platen.platen';
+const PLATEN_TRIGGER = 'n8n-nodes-platen.platenTrigger';
+const TRIGGER_EVENTS = ['mockup.ready', 'render.failed', 'render.succeeded'];
+const POSTER_MOCKUP = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e01';
+const POSTER_SMART_OBJECT = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e11';
 const WEBHOOK_PATH = 'webhook/platen-render';
 const BATCH_PER_MINUTE = 3;
 const DELIVERY_MS = 120_000;
@@ -99,6 +118,10 @@ async function main() {
   const workflows = Object.fromEntries(
     Object.entries(FILES).map(([key, file]) => [key, loadWorkflow(EXAMPLES, file)]),
   );
+  const nodeWorkflows = Object.fromEntries(
+    Object.entries(NODE_FILES).map(([key, file]) => [key, loadWorkflow(EXAMPLES, file)]),
+  );
+  const operationsWorkflow = JSON.parse(readFileSync(NODE_OPERATIONS, 'utf8'));
 
   await step('the workflow files', async () => {
     for (const workflow of Object.values(workflows)) {
@@ -135,6 +158,31 @@ async function main() {
     );
   });
 
+  const nodeCredentialRef = await step('the Platen node workflow files', async () => {
+    const all = [...Object.values(nodeWorkflows), operationsWorkflow];
+    const refs = all.flatMap((workflow) =>
+      workflow.nodes
+        .filter((node) => node.type === PLATEN_NODE || node.type === PLATEN_TRIGGER)
+        .map((node) => node.credentials?.platenApi),
+    );
+    check(
+      refs.length > 0 && refs.every((ref) => ref?.id === refs[0].id && ref.name === 'Platen account'),
+      `every Platen node of ${all.length} workflows uses the one "Platen account" credential`,
+    );
+    check(
+      Object.values(nodeWorkflows).every((workflow) =>
+        workflow.nodes.every((node) => node.type !== 'n8n-nodes-base.httpRequest'),
+      ),
+      'the node examples call Platen through the Platen node only',
+    );
+    const trigger = nodeWorkflows.trigger.nodes.find((node) => node.type === PLATEN_TRIGGER);
+    check(
+      JSON.stringify([...trigger.parameters.events].sort()) === JSON.stringify(TRIGGER_EVENTS),
+      `the trigger example listens for ${TRIGGER_EVENTS.join(', ')}`,
+    );
+    return refs[0];
+  });
+
   // Under the temp folder: as root, the embedded Postgres runs as `postgres` and must reach it.
   platen = await startPlaten({ repoRoot: REPO_ROOT, dataDir: newTempDir('platen-n8n-data-'), processes });
   const install = await step(`n8n ${N8N_VERSION} from npm`, async () => {
@@ -162,7 +210,22 @@ async function main() {
     const batch = await platen.createLimitedKey(batchAccount.id, 'n8n batch', {
       per_minute: BATCH_PER_MINUTE,
     });
-    return { main, batch, batchOther };
+    // The node's batch gets an account of its own: idempotency keys belong to the account.
+    const nodeBatchAccount = await platen.cli(
+      'account',
+      'create',
+      '--email',
+      'n8n-node-batch@example.com',
+      '--credits',
+      '20',
+    );
+    const nodeBatch = await platen.createLimitedKey(nodeBatchAccount.id, 'n8n node batch', {
+      per_minute: BATCH_PER_MINUTE,
+    });
+    const nodeBatchOther = (
+      await platen.cli('key', 'create', '--account', 'n8n-node-batch@example.com', '--name', 'other')
+    ).key;
+    return { main, batch, batchOther, nodeBatch, nodeBatchOther };
   });
 
   const userFolder = newTempDir('platen-n8n-user-');
@@ -171,6 +234,25 @@ async function main() {
   const n8n = await createN8n({ installDir: install.dir, userFolder, processes });
   const credentialRef = platenCredentialOf(workflows.wait);
   const credentialFile = join(importDir, 'credential.json');
+  const nodeCredentialFile = join(importDir, 'platen-node-credential.json');
+  const writeNodeCredential = (apiKey) =>
+    writePlatenCredentialFile(nodeCredentialFile, nodeCredentialRef, { apiKey, baseUrl: platen.baseUrl });
+
+  await step('the Platen node: installed into n8n as a community package', async () => {
+    const { tarball, files } = await installPlatenNode({
+      repoRoot: REPO_ROOT,
+      userFolder,
+      packDir: newTempDir('platen-n8n-pack-'),
+      processes,
+    });
+    check(
+      files.includes('dist/nodes/Platen/Platen.node.js') &&
+        files.includes('dist/nodes/PlatenTrigger/PlatenTrigger.node.js') &&
+        files.includes('dist/credentials/PlatenApi.credentials.js') &&
+        files.every((file) => !file.startsWith('src/') && !file.startsWith('test/')),
+      `${tarball} holds the built nodes and credential, no sources or tests`,
+    );
+  });
 
   await step('import the workflows and the credential with the n8n CLI', async () => {
     for (const [key, workflow] of Object.entries(workflows)) {
@@ -184,6 +266,19 @@ async function main() {
     await n8n.cli(['import:workflow', '--separate', `--input=${join(importDir, 'workflows')}`]);
     await n8n.cli(['update:workflow', `--id=${workflows.callback.id}`, '--active=true']);
     check(true, 'n8n imported 3 workflows and the Header Auth credential');
+
+    mkdirSync(join(importDir, 'node-workflows'));
+    for (const [key, workflow] of Object.entries(nodeWorkflows)) {
+      writeFileSync(join(importDir, 'node-workflows', NODE_FILES[key]), JSON.stringify(workflow));
+    }
+    const operations = structuredClone(operationsWorkflow);
+    operations.nodes.find((node) => node.name === 'Read PSD').parameters.fileSelector = UPLOAD_PSD;
+    writeFileSync(join(importDir, 'node-workflows', 'operations.json'), JSON.stringify(operations));
+    writeNodeCredential(keys.main);
+    await n8n.cli(['import:credentials', `--input=${nodeCredentialFile}`]);
+    await n8n.cli(['import:workflow', '--separate', `--input=${join(importDir, 'node-workflows')}`]);
+    await n8n.cli(['update:workflow', `--id=${nodeWorkflows.trigger.id}`, '--active=true']);
+    check(true, 'n8n imported the 4 Platen node workflows and the Platen API credential');
   });
 
   await step('workflow 1: render and wait', async () => {
@@ -333,6 +428,242 @@ async function main() {
     check(
       listed.length === 3 && listed.every((render) => [...firstRenders.values()].includes(render.uuid)),
       `the account has exactly the 3 renders, all succeeded (got ${listed.length})`,
+    );
+  });
+
+  const triggerNode = nodeWorkflows.trigger.nodes.find((node) => node.type === PLATEN_TRIGGER);
+  const triggerUrl = `${n8n.webhookBase}webhook/${triggerNode.webhookId}/webhook`;
+  const checkImage = (item, property, what) => {
+    const render = item?.json;
+    check(render?.status === 'succeeded' && render.result, `${what}: the render succeeded`);
+    const image = item.binary?.[property];
+    check(image?.data, `${what}: the image arrived as binary data in "${property}"`);
+    const bytes = Buffer.from(image.data, 'base64');
+    const size = imageSize(bytes);
+    check(
+      size.format === render.result.format &&
+        size.width === render.result.width &&
+        size.height === render.result.height &&
+        bytes.length === render.result.bytes,
+      `${what}: a ${render.result.width}×${render.result.height} ${render.result.format} of ${render.result.bytes} bytes ` +
+        `(got ${size.width}×${size.height} ${size.format}, ${bytes.length} bytes)`,
+    );
+    return bytes;
+  };
+  const triggerRuns = async (matches) =>
+    (await n8n.executions(nodeWorkflows.trigger.id)).filter((execution) =>
+      matches(itemsOf(execution.runData, 'Platen Trigger')[0]?.json ?? {}),
+    );
+
+  await step('the Platen node: every operation, examples 4 and 5, and the Platen Trigger', async () => {
+    const server = await n8n.startServer();
+    const { body: endpoints } = await platen.api(keys.main, '/api/v1/webhooks');
+    check(
+      endpoints.data.length === 1 &&
+        endpoints.data[0].url === triggerUrl &&
+        JSON.stringify([...endpoints.data[0].events].sort()) === JSON.stringify(TRIGGER_EVENTS),
+      `the active Platen Trigger has one endpoint in Platen, at ${triggerUrl}, for its events ` +
+        `(got ${JSON.stringify(endpoints.data.map(({ url, events }) => ({ url, events })))})`,
+    );
+
+    // What the editor asks for: the credential's Test button and the node's dropdowns.
+    const rest = await n8n.ownerSession();
+    const testCredential = async (apiKey) => {
+      const { status, body } = await rest('POST', 'credentials/test', {
+        credentials: { ...nodeCredentialRef, type: 'platenApi', data: { apiKey, baseUrl: platen.baseUrl } },
+      });
+      return status === 200 ? JSON.parse(body).data : { status, body };
+    };
+    const tested = await testCredential(keys.main);
+    check(tested.status === 'OK', `the credential test passes with the key (got ${JSON.stringify(tested)})`);
+    const refused = await testCredential(`${keys.main.slice(0, -4)}AAAA`);
+    check(
+      refused.status === 'Error',
+      `the credential test fails with a mistyped key (got ${JSON.stringify(refused)})`,
+    );
+    const dropdown = async (methodName, path, currentNodeParameters) => {
+      const { status, body } = await rest('POST', 'dynamic-node-parameters/options', {
+        path,
+        methodName,
+        nodeTypeAndVersion: { name: PLATEN_NODE, version: 1 },
+        currentNodeParameters: { resource: 'render', operation: 'create', ...currentNodeParameters },
+        credentials: { platenApi: nodeCredentialRef },
+      });
+      if (status !== 200) throw new Error(`${methodName} answered ${status}: ${body.slice(0, 500)}`);
+      return JSON.parse(body).data;
+    };
+    const mockupOptions = await dropdown('getMockups', 'parameters.mockupUuid', { mockupUuid: '' });
+    check(
+      mockupOptions.some(
+        (option) => option.value === POSTER_MOCKUP && option.name === 'Framed poster on a wall',
+      ) && mockupOptions.length >= 4,
+      `the Mockup dropdown lists the mockups by name (got ${mockupOptions.map((option) => option.name).join(', ')})`,
+    );
+    const smartObjectOptions = await dropdown(
+      'getSmartObjects',
+      'parameters.smartObjects.smartObject[0].uuid',
+      {
+        mockupUuid: POSTER_MOCKUP,
+        smartObjects: { smartObject: [{ uuid: '' }] },
+      },
+    );
+    check(
+      smartObjectOptions.length === 1 &&
+        smartObjectOptions[0].value === POSTER_SMART_OBJECT &&
+        smartObjectOptions[0].name === 'Poster',
+      `the Smart Object dropdown lists the chosen mockup's smart objects (got ${JSON.stringify(smartObjectOptions)})`,
+    );
+
+    const ops = await n8n.execute(operationsWorkflow.id);
+    const slugs = itemsOf(ops, 'List mockups').map((item) => item.json.slug);
+    check(
+      ['poster-on-wall', 't-shirt', 'tablet-at-angle', 'mug'].every((slug) => slugs.includes(slug)),
+      `Mockup → Get Many (Return All) lists the built-in mockups (got ${slugs.join(', ')})`,
+    );
+    check(itemsOf(ops, 'First 2 mockups').length === 2, 'Mockup → Get Many with Limit 2 returns 2');
+    const mockup = itemsOf(ops, 'Get mockup')[0]?.json;
+    check(
+      mockup?.uuid === POSTER_MOCKUP &&
+        mockup.smart_objects.some((smartObject) => smartObject.uuid === POSTER_SMART_OBJECT),
+      'Mockup → Get returns the poster with its smart object',
+    );
+    const uploaded = itemsOf(ops, 'Upload PSD')[0]?.json;
+    check(
+      uploaded?.status === 'ready' &&
+        uploaded.name === 'Uploaded from n8n' &&
+        uploaded.built_in === false &&
+        uploaded.smart_objects.length > 0,
+      `Mockup → Upload PSD imported the PSD from binary data (got ${uploaded?.status} ${JSON.stringify(uploaded?.error)})`,
+    );
+    const rendered = itemsOf(ops, 'Render')[0];
+    const bytes = checkImage(rendered, 'image', 'Render → Create with Wait for Result');
+    check(rendered.json.metadata?.from === 'n8n node', 'the render carries the metadata set in the node');
+    const again = itemsOf(ops, 'Get render')[0];
+    check(
+      again?.json.uuid === rendered.json.uuid &&
+        Buffer.from(again.binary?.again?.data ?? '', 'base64').equals(bytes),
+      'Render → Get with Download Image returns the same render and the same image',
+    );
+    const listed = itemsOf(ops, 'List renders').map((item) => item.json);
+    check(
+      listed.some((render) => render.uuid === rendered.json.uuid) &&
+        listed.every((render) => render.status === 'succeeded'),
+      'Render → Get Many filtered on succeeded lists the render',
+    );
+
+    checkImage(itemsOf(await n8n.execute(nodeWorkflows.wait.id), 'Render')[0], 'image', 'example 4');
+
+    const submitted = itemsOf(await n8n.execute(nodeWorkflows.trigger.id), 'Submit render')[0]?.json;
+    check(
+      submitted?.uuid && submitted.result === null,
+      `example 5 queued render ${submitted?.uuid} without waiting`,
+    );
+    const [fired] = await poll(
+      async () => {
+        const runs = await triggerRuns(
+          (event) => event.type === 'render.succeeded' && event.data?.uuid === submitted.uuid,
+        );
+        return runs.length > 0 ? runs : undefined;
+      },
+      { timeoutMs: DELIVERY_MS, what: `the Platen Trigger to fire on render.succeeded of ${submitted.uuid}` },
+    );
+    check(
+      itemsOf(fired.runData, 'Render succeeded')[0]?.json?.render_uuid === submitted.uuid,
+      `the Platen Trigger fired on Platen's render.succeeded of ${submitted.uuid} and it was routed to "Render succeeded"`,
+    );
+    await poll(
+      async () => {
+        const runs = await triggerRuns(
+          (event) => event.type === 'mockup.ready' && event.data?.uuid === uploaded.uuid,
+        );
+        return runs.length > 0 ? runs : undefined;
+      },
+      { timeoutMs: DELIVERY_MS, what: `the Platen Trigger to fire on mockup.ready of ${uploaded.uuid}` },
+    );
+    check(true, `the Platen Trigger fired on mockup.ready of the uploaded mockup ${uploaded.uuid}`);
+
+    const secret = (await n8n.staticData(nodeWorkflows.trigger.id))['node:Platen Trigger']?.webhookSecret;
+    check(
+      typeof secret === 'string' && secret.startsWith('whsec_'),
+      'the trigger keeps its endpoint secret in static data',
+    );
+    const deliveries = testDeliveries(secret);
+    for (const delivery of deliveries) {
+      const response = await fetch(triggerUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...delivery.headers },
+        body: delivery.body,
+        signal: AbortSignal.timeout(30_000),
+      });
+      await response.body?.cancel();
+      const expected = delivery.expect === 'accepted' ? 200 : 401;
+      check(
+        response.status === expected,
+        `the Platen Trigger answers ${expected} to a ${delivery.name} delivery (got ${response.status})`,
+      );
+    }
+    const valid = deliveries.find((delivery) => delivery.expect === 'accepted');
+    const [validRun] = await poll(
+      async () => {
+        const runs = await triggerRuns((event) => event.webhook_id === valid.id);
+        return runs.length > 0 ? runs : undefined;
+      },
+      { timeoutMs: EXECUTION_RECORD_MS, what: 'the run of the valid test delivery' },
+    );
+    check(
+      validRun.runData['Render failed'] !== undefined,
+      'the valid render.failed delivery was routed to "Render failed"',
+    );
+    const forged = deliveries
+      .filter((delivery) => delivery.expect !== 'accepted')
+      .map((delivery) => delivery.id);
+    check(
+      (await triggerRuns((event) => forged.includes(event.webhook_id))).length === 0,
+      `none of the ${forged.length} forged or stale deliveries started a run`,
+    );
+
+    // Deactivating, as the editor's toggle does, deletes the endpoint in Platen.
+    const deactivated = await rest('POST', `workflows/${nodeWorkflows.trigger.id}/deactivate`);
+    check(
+      deactivated.status === 200,
+      `n8n deactivated the trigger workflow (got ${deactivated.status} ${deactivated.body.slice(0, 300)})`,
+    );
+    const { body: after } = await platen.api(keys.main, '/api/v1/webhooks');
+    check(after.data.length === 0, `deactivation deleted the endpoint in Platen (${after.data.length} left)`);
+    const stale = await fetch(triggerUrl, {
+      method: 'POST',
+      body: '{}',
+      signal: AbortSignal.timeout(30_000),
+    });
+    await stale.body?.cancel();
+    check(stale.status === 404, `the inactive trigger's URL answers 404 (got ${stale.status})`);
+    await server.stop();
+  });
+
+  await step('the Platen node: batch from a list (example 6)', async () => {
+    const renders = (runData) =>
+      new Map(
+        itemsOf(runData, 'Render each item').map((item) => [item.json.metadata?.item_id, item.json.uuid]),
+      );
+    writeNodeCredential(keys.nodeBatch);
+    await n8n.cli(['import:credentials', `--input=${nodeCredentialFile}`]);
+    const first = renders(await n8n.execute(nodeWorkflows.batch.id));
+    check(
+      first.size === 4 && new Set(first.values()).size === 4,
+      `one render for each of 4 items with a key limited to ${BATCH_PER_MINUTE} requests a minute: ` +
+        `the node met 429 and waited out Retry-After (got ${JSON.stringify([...first])})`,
+    );
+    writeNodeCredential(keys.nodeBatchOther);
+    await n8n.cli(['import:credentials', `--input=${nodeCredentialFile}`]);
+    const again = renders(await n8n.execute(nodeWorkflows.batch.id));
+    check(
+      again.size === 4 && [...first].every(([item, uuid]) => again.get(item) === uuid),
+      'running it again returns the same renders, not new ones (the same Idempotency-Key per item)',
+    );
+    const { body } = await platen.api(keys.nodeBatchOther, '/api/v1/renders?limit=100');
+    check(
+      body.data.length === 4 && body.data.every((render) => [...first.values()].includes(render.uuid)),
+      `the account has exactly the 4 renders (got ${body.data.length})`,
     );
   });
 
