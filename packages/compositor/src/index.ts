@@ -8,6 +8,7 @@ export type {
   TemplateSource,
   PreparedTemplate,
 } from './compositor.js';
+export type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
 export { createKernelPool } from './kernel-pool.js';
 export type { KernelPool, KernelPoolOptions } from './kernel-pool.js';
 export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './homography.js';
