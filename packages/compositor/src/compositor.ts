@@ -1,8 +1,11 @@
 // The pixel engine's front door: prepare a template once (decoded, pre-flattened, cached by
 // id+version in a byte-bounded LRU), then render artwork into it with one decode per artwork,
 // the kernels on the pool, and one encode at the end. The same LRU keeps the static canvas of
-// each product colour a template was rendered in.
+// each product colour a template was rendered in; a second LRU (artwork-cache.ts) keeps decoded
+// artwork by content, so renders repeating an artwork's bytes and placement do not decode again.
 import { LRUCache } from 'lru-cache';
+import type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
+import { cachedArtworkMedia } from './artwork-cache.js';
 import { createCanvasBuffers } from './canvas-buffers.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { KernelPool } from './kernel-pool.js';
@@ -34,6 +37,10 @@ export interface CompositorOptions {
   limitInputPixels?: number;
   /** libvips threads per image, process-wide (see configureSharp in sharp-media.ts); default 1. */
   sharpConcurrency?: number;
+  /** Decoded artwork kept by content (artwork-cache.ts), in bytes of pixels; default 0: off. */
+  artworkCacheBytes?: number;
+  /** Told of every artwork decode asked for: answered from the artwork cache, or decoded. */
+  onArtworkLookup?: (result: ArtworkCacheLookup) => void;
 }
 
 export interface TemplateSource {
@@ -68,12 +75,20 @@ export interface Compositor {
   /** The input's artwork as printed on its smart object, at `dpi` (see print-file.ts). */
   printFile(prepared: PreparedTemplate, input: SmartObjectInput, dpi: number): Promise<PrintFileOutput>;
   readonly cache: { readonly entries: number; readonly bytes: number };
+  readonly artworkCache: ArtworkCacheStats;
 }
 
 export function createCompositor(options: CompositorOptions): Compositor {
   const { pool } = options;
   configureSharp({ concurrency: options.sharpConcurrency ?? 1 });
-  const media: SharpMedia = createSharpMedia({ limitInputPixels: options.limitInputPixels ?? 100_000_000 });
+  const artwork = cachedArtworkMedia(
+    createSharpMedia({ limitInputPixels: options.limitInputPixels ?? 100_000_000 }),
+    {
+      maxBytes: options.artworkCacheBytes ?? 0,
+      ...(options.onArtworkLookup ? { onLookup: options.onArtworkLookup } : {}),
+    },
+  );
+  const media: SharpMedia = artwork.media;
   // Bounded by decoded bytes, not entries: one template's layers range from kilobytes to tens of
   // megabytes. Keys: `t:<id>@<version>` for templates, `c:<id>@<version>|<colours>` for canvases.
   const cache = new LRUCache<string, CacheEntry>({
@@ -158,5 +173,6 @@ export function createCompositor(options: CompositorOptions): Compositor {
         return cache.calculatedSize;
       },
     },
+    artworkCache: artwork.stats,
   };
 }

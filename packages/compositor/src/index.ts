@@ -12,6 +12,7 @@ export { physicalPrintAreaOf } from './print-file.js';
 // Importers record a smart object's physical size (`print_size`) the way the API reports it.
 export { printAreaAt } from '@platen/contracts';
 export type { PrintFileOutput } from './print-file.js';
+export type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
 export { createKernelPool } from './kernel-pool.js';
 export type { KernelPool, KernelPoolOptions } from './kernel-pool.js';
 export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './homography.js';

@@ -12,7 +12,7 @@ import type { PlacedGrey, PlacedRgba, Region, RgbaImage } from './raster.js';
 import type { Quad } from './template-model.js';
 
 // Local aliases: these loops also run in vm contexts (jest), where global lookups are slow.
-const { ceil, floor, fround, max, min, sqrt } = Math;
+const { abs, ceil, floor, fround, max, min, sqrt } = Math;
 
 // The samplers and row loops below are unrolled by hand (taps, channels and the homography written
 // out; the interior, edge and bicubic cases in separate functions) because they are the render's
@@ -390,6 +390,7 @@ export function perspectiveInteriorRow(
   const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inverse;
   const scale = displacement ? displacement.strength / 127.5 : 0;
   const yc = y + 0.5;
+  const mayEnlarge = displacement !== undefined || rowMayEnlarge(inverse, yc, x0 + 0.5, x1 - 0.5);
   let deferred = false;
   for (let x = x0; x < x1; x++, d += stride) {
     const shift = displacement === undefined ? 0 : shiftAt(displacement, scale, x, y);
@@ -406,14 +407,7 @@ export function perspectiveInteriorRow(
       continue;
     }
     // Enlarged here (the same test as perspectiveRow's, so both give the same bytes): bicubic.
-    const ax = h0 - u * h6;
-    const ay = h1 - u * h7;
-    const bx = h3 - v * h6;
-    const by = h4 - v * h7;
-    if (
-      (ax * ax + ay * ay) * iw * iw < BICUBIC_BELOW_SQUARED ||
-      (bx * bx + by * by) * iw * iw < BICUBIC_BELOW_SQUARED
-    ) {
+    if (mayEnlarge && enlargedAt(h0, h1, h3, h4, h6, h7, u, v, iw)) {
       sampleBicubic(dst, d, pm, sc, true, width, height, u, v);
       if (stride === 4) dst[d + 3] = 255;
       continue;
@@ -436,6 +430,59 @@ export function perspectiveInteriorRow(
     if (stride === 4) dst[d + 3] = 255;
   }
   return deferred;
+}
+
+/** perspectiveRow's bicubic test for one pixel: |∇u| or |∇v| below BICUBIC_BELOW. */
+function enlargedAt(
+  h0: number,
+  h1: number,
+  h3: number,
+  h4: number,
+  h6: number,
+  h7: number,
+  u: number,
+  v: number,
+  iw: number,
+): boolean {
+  const ax = h0 - u * h6;
+  const ay = h1 - u * h7;
+  const bx = h3 - v * h6;
+  const by = h4 - v * h7;
+  return (
+    (ax * ax + ay * ay) * iw * iw < BICUBIC_BELOW_SQUARED ||
+    (bx * bx + by * by) * iw * iw < BICUBIC_BELOW_SQUARED
+  );
+}
+
+/**
+ * Whether any pixel centre from px0 to px1 on row centre yc can pass enlargedAt; when none can,
+ * perspectiveInteriorRow skips the test (most rows of a render whose artwork is not enlarged).
+ * With U and w the homography's numerator and denominator, ∂u/∂x = (h0·w − h6·U) / w² is a
+ * constant over w² on a row and ∂u/∂y = (h1·w − h7·U) / w² a linear function of x over w² (likewise
+ * for v), and w is linear in x: so |∇u|² is at least (the constant² + the linear part's least
+ * square) over w⁴ at whichever end it is largest. The margin keeps this bound clear of the
+ * per-pixel test's rounding: where it says no, enlargedAt says no.
+ */
+function rowMayEnlarge(inverse: Matrix3, yc: number, px0: number, px1: number): boolean {
+  const [h0, h1, h2, h3, h4, h5, h6, h7, h8] = inverse;
+  const w0 = h6 * px0 + h7 * yc + h8;
+  const w1 = h6 * px1 + h7 * yc + h8;
+  const u0 = h0 * px0 + h1 * yc + h2;
+  const u1 = h0 * px1 + h1 * yc + h2;
+  const v0 = h3 * px0 + h4 * yc + h5;
+  const v1 = h3 * px1 + h4 * yc + h5;
+  const w = max(abs(w0), abs(w1));
+  const bound = BICUBIC_BELOW_SQUARED * w * w * w * w * (1 + 1e-6);
+  const gu =
+    leastSquare(h0 * w0 - h6 * u0, h0 * w1 - h6 * u1) + leastSquare(h1 * w0 - h7 * u0, h1 * w1 - h7 * u1);
+  const gv =
+    leastSquare(h3 * w0 - h6 * v0, h3 * w1 - h6 * v1) + leastSquare(h4 * w0 - h7 * v0, h4 * w1 - h7 * v1);
+  return !(gu > bound && gv > bound);
+}
+
+/** The least square of a linear function between its values at the ends of an interval. */
+function leastSquare(a: number, b: number): number {
+  return (a > 0 && b < 0) || (a < 0 && b > 0) ? 0 : min(a * a, b * b);
 }
 
 /**

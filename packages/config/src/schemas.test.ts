@@ -111,6 +111,24 @@ describe('render worker slots', () => {
   });
 });
 
+describe('artwork cache', () => {
+  it('keeps 256 MiB of decoded artwork unless ARTWORK_CACHE_BYTES says otherwise (0: off)', () => {
+    expect(parseEnv(renderWorkerConfigSchema, valid).ARTWORK_CACHE_BYTES).toBe(268_435_456);
+    expect(
+      parseEnv(renderWorkerConfigSchema, { ...valid, ARTWORK_CACHE_BYTES: '0' }).ARTWORK_CACHE_BYTES,
+    ).toBe(0);
+  });
+
+  it('refuses a negative or fractional ARTWORK_CACHE_BYTES, naming it', () => {
+    expect(() => parseEnv(renderWorkerConfigSchema, { ...valid, ARTWORK_CACHE_BYTES: '-1' })).toThrow(
+      /ARTWORK_CACHE_BYTES/,
+    );
+    expect(() => parseEnv(renderWorkerConfigSchema, { ...valid, ARTWORK_CACHE_BYTES: '1.5' })).toThrow(
+      /ARTWORK_CACHE_BYTES/,
+    );
+  });
+});
+
 describe('storage configuration', () => {
   it('defaults to the local driver', () => {
     expect(parseEnv(gatewayConfigSchema, valid).STORAGE_DRIVER).toBe('local');

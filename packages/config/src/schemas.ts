@@ -186,6 +186,13 @@ export const renderWorkerConfigSchema = z
     /** Interface of the metrics listener (/metrics, /healthz); `npm start` passes 127.0.0.1. */
     METRICS_HOST: z.string().default('0.0.0.0'),
     MOCKUP_MAX_PIXELS: mockupMaxPixels,
+    /** Decoded artwork kept in memory by content (bytes of pixels; 0: off): renders repeating an artwork decode it once. */
+    ARTWORK_CACHE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 ** 3)
+      .default(256 * 1024 ** 2),
   })
   .superRefine(requireBucketForS3)
   .superRefine((config, ctx) => requireFetchSlotsForOthers(renderWorkerSlots(config), ctx));

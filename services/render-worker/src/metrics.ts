@@ -1,6 +1,8 @@
 // The worker's Prometheus metrics, on a registry of its own (no global state): jobs by outcome,
-// render duration by template, and how long jobs waited in the queue before a worker took them.
-import { Counter, Histogram, Registry } from 'prom-client';
+// render duration by template, how long jobs waited in the queue before a worker took them, and
+// how often the artwork cache spared a decode.
+import type { ArtworkCacheStats } from '@platen/compositor';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled' | 'deferred';
 
@@ -9,6 +11,7 @@ export interface RenderMetrics {
   jobs: Counter<'outcome'>;
   renderDuration: Histogram<'template'>;
   queueWait: Histogram;
+  artworkCacheLookups: Counter<'result'>;
 }
 
 export function createRenderMetrics(registry = new Registry()): RenderMetrics {
@@ -33,7 +36,25 @@ export function createRenderMetrics(registry = new Registry()): RenderMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers: [registry],
     }),
+    artworkCacheLookups: new Counter({
+      name: 'render_artwork_cache_lookups_total',
+      help: 'Artwork decodes asked for, by result (hit: answered from the decoded-artwork cache or a decode already running; miss: decoded)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
   };
+}
+
+/** The decoded-artwork cache's size, read when /metrics is scraped. */
+export function registerArtworkCacheSize(registry: Registry, stats: ArtworkCacheStats): void {
+  new Gauge({
+    name: 'render_artwork_cache_bytes',
+    help: 'Bytes of decoded artwork held by the artwork cache (ARTWORK_CACHE_BYTES bounds it)',
+    registers: [registry],
+    collect() {
+      this.set(stats.bytes);
+    },
+  });
 }
 
 /** Bounded label values: built-in slugs are few and fixed; uploads would be unbounded. */

@@ -39,7 +39,7 @@ import { createImportWorker } from './import-worker.js';
 import { createMockupWebhookEvents } from './mockup-events.js';
 import { createMockupImporter } from './mockup-importer.js';
 import { createPsdParser } from './psd-parser.js';
-import { createRenderMetrics } from './metrics.js';
+import { createRenderMetrics, registerArtworkCacheSize } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createRenderObjects } from './render-object.js';
 import { createRenderProcessor } from './render-processor.js';
@@ -103,12 +103,15 @@ export async function startRenderService(
   const pool = createKernelPool({
     threads: options.kernelThreads ?? Math.min(concurrency, availableParallelism()),
   });
+  const metrics = createRenderMetrics();
   const compositor = createCompositor({
     pool,
     cacheBytes: TEMPLATE_CACHE_BYTES,
     limitInputPixels: LIMIT_INPUT_PIXELS,
+    artworkCacheBytes: config.ARTWORK_CACHE_BYTES,
+    onArtworkLookup: (result) => metrics.artworkCacheLookups.inc({ result }),
   });
-  const metrics = createRenderMetrics();
+  registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
   collectDefaultMetrics({ register: metrics.registry });
   const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
 

@@ -66,6 +66,31 @@ describe('metrics on METRICS_PORT', () => {
   });
 });
 
+describe('artwork cache', () => {
+  it('decodes artwork whose bytes it has seen for the same template once, and says so on /metrics', async () => {
+    const service = await startService();
+    try {
+      assets.image('/same-art.png', artwork);
+      // Fetched twice: two jobs bring two copies of the same bytes.
+      for (let i = 0; i < 2; i++) {
+        const renderId = await harness.submit({
+          inputs: [urlInput(TINY_SO, `${assets.origin}/same-art.png`)],
+        });
+        expect((await harness.waitUntilFinal(renderId)).status).toBe('succeeded');
+      }
+
+      const text = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+
+      expect(assets.hits('/same-art.png')).toBe(2);
+      expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="miss"\} 1$/m);
+      expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="hit"\} 1$/m);
+      expect(Number(/^render_artwork_cache_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('lets the render in hand finish within the grace period', async () => {
     const service = await startService();
