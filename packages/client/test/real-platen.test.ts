@@ -3,12 +3,20 @@
 // user does first: list mockups, render with wait, upload a PSD, verify a real webhook delivery, and
 // read a typed error. 429 on the real limiter shows the client reading a real Retry-After.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createPlatenClient, PlatenApiError, WebhookVerificationError, type Render } from '@platen/client';
 import { makeTestPsd } from '@platen/psd-import';
-import { REPO_ROOT, startWebhookReceiver, waitFor, type WebhookReceiver } from '@platen/testing';
+import {
+  ensureWorkspaceBuilt,
+  REPO_ROOT,
+  startWebhookReceiver,
+  waitFor,
+  type WebhookReceiver,
+} from '@platen/testing';
 import {
   startFaultStack,
   STACK_START_TIMEOUT_MS,
@@ -25,8 +33,12 @@ const posterRender = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+// A shared, busy machine: calls through the real stack get room; none of them asserts a time.
+jest.setTimeout(120_000);
+
 let stack: FaultStack | undefined;
 let receiver: WebhookReceiver | undefined;
+let artworkServer: Server | undefined;
 let apiKey = '';
 let accountId = '';
 const client = () => createPlatenClient({ baseUrl: stack!.gatewayUrl, apiKey });
@@ -36,9 +48,15 @@ beforeAll(async () => {
   accountId = await stack.admin.createAccount(50);
   apiKey = (await stack.admin.createKey(accountId)).key;
   receiver = await startWebhookReceiver();
+  // Artwork by URL: served on loopback, which this stack's workers are allowed to fetch from.
+  artworkServer = createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from(ARTWORK, 'base64')),
+  );
+  await new Promise<void>((resolve) => artworkServer!.listen(0, '127.0.0.1', resolve));
 }, STACK_START_TIMEOUT_MS);
 
 afterAll(async () => {
+  await new Promise<void>((resolve) => (artworkServer ? artworkServer.close(() => resolve()) : resolve()));
   await receiver?.close();
   await stack?.teardown();
 }, 120_000);
@@ -156,4 +174,31 @@ describe('@platen/client against a running Platen', () => {
     );
     expect(JSON.parse(stdout)).toEqual(served);
   });
+
+  it('runs the docs/client.md quick start as written and prints the render’s status and image link', async () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/client.md'), 'utf8');
+    const code = /```js\n([\s\S]*?)\n```/.exec(doc.slice(doc.indexOf('## Quick start')))?.[1];
+    expect(code).toContain("from '@platen/client'");
+    // Where a reader saves it: inside the checkout, so that `@platen/client` resolves to the workspace.
+    await ensureWorkspaceBuilt({ workspace: 'packages/client', timeoutMs: 300_000 });
+    mkdirSync(path.join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    const dir = mkdtempSync(path.join(REPO_ROOT, 'test-artifacts', 'client-quick-start-'));
+    try {
+      writeFileSync(path.join(dir, 'quick-start.mjs'), code!);
+      const { port } = artworkServer!.address() as AddressInfo;
+      const { stdout } = await promisify(execFile)(process.execPath, ['quick-start.mjs'], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? '/usr/bin:/bin',
+          PLATEN_URL: stack!.gatewayUrl,
+          PLATEN_KEY: apiKey,
+          ARTWORK_URL: `http://127.0.0.1:${port}/art.png`,
+        },
+        timeout: 150_000,
+      });
+      expect(stdout.trim()).toMatch(new RegExp(`^succeeded ${stack!.gatewayUrl}/files/\\S+$`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 320_000);
 });

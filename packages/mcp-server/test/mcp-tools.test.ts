@@ -25,6 +25,9 @@ const POSTER_SMART_OBJECT = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e11';
 const PNG = readFileSync(path.join(REPO_ROOT, 'packages/compositor/examples/mug.png'));
 const PNG_SIGNATURE = '89504e470d0a1a0a';
 
+// A shared, busy machine: calls through the real stack get room; none of them asserts a time.
+jest.setTimeout(120_000);
+
 let stack: FaultStack | undefined;
 let artworkServer: Server | undefined;
 let artworkUrl = '';
@@ -57,6 +60,19 @@ function textOf(result: CallToolResult): string {
 }
 
 const jsonOf = <T>(result: CallToolResult) => JSON.parse(textOf(result)) as T;
+
+/** The host configuration in docs/mcp.md's quick start, as a reader copies it. */
+function quickStartConfig(): { command: string; args: string[]; env: Record<string, string> } {
+  const doc = readFileSync(path.join(REPO_ROOT, 'docs/mcp.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Quick start'));
+  const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
+  if (!block) throw new Error('docs/mcp.md: no json block in the quick start');
+  return (
+    JSON.parse(block) as {
+      mcpServers: { platen: { command: string; args: string[]; env: Record<string, string> } };
+    }
+  ).mcpServers.platen;
+}
 
 beforeAll(async () => {
   stack = await startFaultStack({ label: 'mcp', workers: 1, workerConcurrency: 1 });
@@ -188,16 +204,18 @@ describe('platen-mcp tools against a running Platen', () => {
 });
 
 describe('platen-mcp as a process and over HTTP', () => {
-  it('serves the tools over stdio as the built platen-mcp, configured by PLATEN_API_KEY and PLATEN_BASE_URL', async () => {
-    const main = path.join(REPO_ROOT, 'packages/mcp-server/dist/main.js');
+  it('runs the docs/mcp.md quick start as written: the host configuration starts platen-mcp on stdio', async () => {
+    const config = quickStartConfig();
     await ensureWorkspaceBuilt({ workspace: 'packages/mcp-server', timeoutMs: 300_000 });
     const client = new Client({ name: 'platen-mcp-tests', version: '1.0.0' });
     await client.connect(
       new StdioClientTransport({
-        command: process.execPath,
-        args: [main],
+        command: config.command === 'node' ? process.execPath : config.command,
+        args: config.args.map((arg) => arg.replace('/path/to/platen', REPO_ROOT)),
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
+          ...config.env,
+          // The placeholders a reader replaces: their key and their Platen.
           PLATEN_API_KEY: apiKey,
           PLATEN_BASE_URL: stack!.gatewayUrl,
         },
@@ -206,6 +224,7 @@ describe('platen-mcp as a process and over HTTP', () => {
     );
     open.push(client);
 
+    expect(Object.keys(config.env).sort()).toEqual(['PLATEN_API_KEY', 'PLATEN_BASE_URL']);
     const result = await call(client, 'get_mockup', { id: 'mug' });
     expect(jsonOf<{ slug: string }>(result).slug).toBe('mug');
   }, 320_000);
