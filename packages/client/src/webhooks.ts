@@ -42,7 +42,7 @@ export function createWebhooksApi(transport: Transport): WebhooksApi {
   return {
     verify: (headers, body, secret, options) => verifyWebhook(headers, body, secret, options),
     secret: () => data<WebhookSecret>('GET', '/api/v1/webhooks/secret'),
-    rotateSecret: () => data<WebhookSecret>('POST', '/api/v1/webhooks/secret/rotate', { json: {} }),
+    rotateSecret: () => data<WebhookSecret>('POST', '/api/v1/webhooks/secret/rotate'),
     create: (body) => data<CreatedWebhookEndpoint>('POST', '/api/v1/webhooks', { json: body }),
     list: (query = {}) => iteratePages<WebhookEndpoint>(transport, '/api/v1/webhooks', { ...query }),
     get: (id) => data<WebhookEndpoint>('GET', endpoint(id)),
@@ -52,8 +52,6 @@ export function createWebhooksApi(transport: Transport): WebhooksApi {
     deliveriesPage: (id, query = {}) =>
       fetchPage<WebhookDelivery>(transport, `${endpoint(id)}/deliveries`, { ...query }),
     redeliver: (renderUuid) =>
-      data<WebhookDelivery[]>('POST', `/api/v1/renders/${encodeURIComponent(renderUuid)}/webhook/redeliver`, {
-        json: {},
-      }),
+      data<WebhookDelivery[]>('POST', `/api/v1/renders/${encodeURIComponent(renderUuid)}/webhook/redeliver`),
   };
 }

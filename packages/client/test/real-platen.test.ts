@@ -123,6 +123,25 @@ describe('@platen/client against a running Platen', () => {
     ).rejects.toThrow(WebhookVerificationError);
   }, 180_000);
 
+  it('registers, lists, reads and deletes a webhook endpoint, and rotates the account secret', async () => {
+    const created = await client().webhooks.create({
+      url: `${receiver!.origin}/endpoint`,
+      events: ['render.succeeded', 'mockup.ready'],
+    });
+    expect(created.secret).toMatch(/^whsec_/);
+    const listed = [];
+    for await (const endpoint of client().webhooks.list()) listed.push(endpoint.id);
+    expect(listed).toEqual([created.id]);
+    expect((await client().webhooks.get(created.id)).events).toEqual(['render.succeeded', 'mockup.ready']);
+    expect(await client().webhooks.delete(created.id)).toEqual({ id: created.id, deleted: true });
+    await expect(client().webhooks.get(created.id)).rejects.toMatchObject({ status: 404, code: 'NOT_FOUND' });
+
+    const before = await client().webhooks.secret();
+    const rotated = await client().webhooks.rotateSecret();
+    expect(rotated.secret).not.toBe(before.secret);
+    expect(rotated.previous_secret_expires_at).not.toBeNull();
+  });
+
   it('uploads a PSD as a stream and waits for its import', async () => {
     const psd = await makeTestPsd({
       width: 400,
