@@ -73,6 +73,7 @@ export default tseslint.config(
       'packages/config/src/**',
       // A process's entry point hands its environment to packages/config; tests build child environments.
       'services/*/src/main.ts',
+      'packages/mcp-server/src/main.ts',
       'services/*/src/cli.ts',
       'services/*/test/**',
       '**/*.test.ts',

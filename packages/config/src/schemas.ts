@@ -244,3 +244,14 @@ export const localStackConfigSchema = z.object({
   REDIS_SERVER_BIN: z.string().default('redis-server'),
 });
 export type LocalStackConfig = z.infer<typeof localStackConfigSchema>;
+
+/** platen-mcp (packages/mcp-server): an MCP server that calls a Platen gateway with one API key. */
+export const mcpServerConfigSchema = z.object({
+  PLATEN_API_KEY: z.string({ error: 'is required: an API key (sm_…)' }),
+  PLATEN_BASE_URL: url(['http:', 'https:']).default('http://localhost:8080'),
+  /** stdio (what MCP hosts start) or http (streamable HTTP on PLATEN_MCP_HOST:PLATEN_MCP_PORT, path /mcp). */
+  PLATEN_MCP_TRANSPORT: z.enum(['stdio', 'http']).default('stdio'),
+  PLATEN_MCP_HOST: z.string().default('127.0.0.1'),
+  PLATEN_MCP_PORT: port(3333),
+});
+export type McpServerConfig = z.infer<typeof mcpServerConfigSchema>;
