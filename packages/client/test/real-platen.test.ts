@@ -90,6 +90,36 @@ describe('@platen/client against a running Platen', () => {
     expect(listed.map((one) => one.uuid)).toEqual([render.uuid]);
   }, 180_000);
 
+  it('makes a batch, waits for it to finish, lists it and downloads its archive', async () => {
+    const batch = await client().batches.create(
+      {
+        artworks: [
+          { id: 'front', data: ARTWORK },
+          { id: 'back', data: ARTWORK, fit: 'contain' },
+        ],
+        mockups: [POSTER],
+        export_options: { format: 'png', size: 400 },
+      },
+      { wait: 120 },
+    );
+    expect(batch.status).toBe('finished');
+    expect(batch.counts).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+    expect(batch.renders.map((render) => render.export_label).sort()).toEqual(['back', 'front']);
+    const render = await client().renders.get(batch.renders[0]!.uuid);
+    expect(render.batch_uuid).toBe(batch.uuid);
+
+    const listed = [];
+    for await (const summary of client().batches.list({ limit: 1 })) listed.push(summary.uuid);
+    expect(listed).toContain(batch.uuid);
+
+    const archive = await client().batches.archive(batch.uuid);
+    expect(archive.headers.get('content-type')).toBe('application/zip');
+    const zip = Buffer.from(await archive.arrayBuffer());
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    const names = zip.toString('latin1');
+    for (const name of ['manifest.json', 'front-1.png', 'back-1.png']) expect(names).toContain(name);
+  });
+
   it('throws PlatenApiError with code, details and request_id for a bad request', async () => {
     const error = await client()
       .renders.create(posterRender({ mockup_uuid: '00000000-0000-4000-8000-000000000000' }))

@@ -124,6 +124,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/batches/{uuid}/archive': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a batch as a ZIP: every succeeded result and manifest.json */
+    get: operations['getApiV1BatchesUuidArchive'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/webhooks/secret': {
     parameters: {
       query?: never;
@@ -222,6 +239,57 @@ export interface paths {
     put?: never;
     /** Send a finished render’s event again (same webhook-id): to its webhook_url, and to each registered endpoint whose delivery failed */
     post: operations['postApiV1RendersUuidWebhookRedeliver'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/renders/batch': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create a batch of renders (items, or mockups × colours × artworks) */
+    post: operations['postApiV1RendersBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/batches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the account’s batches, newest first */
+    get: operations['getApiV1Batches'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/batches/{uuid}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a batch with its renders */
+    get: operations['getApiV1BatchesUuid'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -765,6 +833,7 @@ export interface components {
       placements: components['schemas']['SmartObjectPlacement'][];
       /** @description The product colour a render may set (`smart_objects[].color`); null: none */
       color: components['schemas']['ProductColor'] | null;
+      print_area: components['schemas']['PrintArea'];
     };
     SmartObjectPlacement: {
       layer_name: string;
@@ -780,6 +849,11 @@ export interface components {
       default: string;
       /** @description The colours offered; null: any colour */
       allowed: string[] | null;
+    };
+    /** @description The physical size the smart object’s whole design area (`size`) is printed at; a print file at `dpi` is round(width_mm / 25.4 × dpi) × round(height_mm / 25.4 × dpi) px */
+    PrintArea: {
+      width_mm: number;
+      height_mm: number;
     };
     MockupImportError: {
       /** @enum {string} */
@@ -803,77 +877,6 @@ export interface components {
       layer: string;
       code: string;
       message: string;
-    };
-    MockupInput: {
-      /** Format: uuid */
-      uuid: string;
-      slug: string;
-      name: string;
-      width: number;
-      height: number;
-      thumbnail: string | null;
-      /** @description The thumbnail with each smart object outlined and numbered (imported mockups) */
-      outline: string | null;
-      smart_objects: components['schemas']['SmartObjectInput'][];
-      /** @enum {string} */
-      status: 'processing' | 'ready' | 'failed';
-      built_in: boolean;
-      error: components['schemas']['MockupImportError'] | null;
-      warnings: components['schemas']['MockupImportWarning'][];
-      /** Format: date-time */
-      created_at: string;
-    };
-    SmartObjectInput: {
-      /** Format: uuid */
-      uuid: string;
-      name: string;
-      layer_name: string;
-      size: {
-        width: number;
-        height: number;
-      };
-      position: {
-        x: number;
-        y: number;
-        width: number;
-        height: number;
-      };
-      quad: [[number, number], [number, number], [number, number], [number, number]] | null;
-      /** @enum {string} */
-      blend_mode:
-        | 'normal'
-        | 'multiply'
-        | 'screen'
-        | 'overlay'
-        | 'darken'
-        | 'lighten'
-        | 'color-dodge'
-        | 'color-burn'
-        | 'hard-light'
-        | 'soft-light'
-        | 'difference'
-        | 'exclusion'
-        | 'linear-dodge'
-        | 'linear-burn'
-        | 'subtract'
-        | 'divide'
-        | 'vivid-light'
-        | 'linear-light'
-        | 'pin-light'
-        | 'hard-mix'
-        | 'hue'
-        | 'saturation'
-        | 'color'
-        | 'luminosity'
-        | 'darker-color'
-        | 'lighter-color'
-        | 'dissolve';
-      /** @description Whether a render must fill it; one left out of a render shows its own content (the placed layer as the document shows it) */
-      required: boolean;
-      /** @description Every place the artwork is drawn, bottom to top (several for instances of one file); the first is `layer_name`, `position` and `quad` */
-      placements: components['schemas']['SmartObjectPlacement'][];
-      /** @description The product colour a render may set (`smart_objects[].color`); null: none */
-      color: components['schemas']['ProductColor'] | null;
     };
     CreateMockupFromPsdRequest: {
       /**
@@ -1637,6 +1640,10 @@ export interface components {
               width: number;
               height: number;
             }[];
+            print_size?: {
+              width_mm: number;
+              height_mm: number;
+            };
           }
       )[];
     };
@@ -1659,6 +1666,8 @@ export interface components {
         format: 'png' | 'jpeg' | 'webp' | 'avif';
         bytes: number;
         warnings: components['schemas']['RenderWarning'][];
+        /** @description The print files the request asked for (empty when none) */
+        print_files: components['schemas']['PrintFile'][];
       } | null;
       error: {
         /** @enum {string} */
@@ -1679,6 +1688,9 @@ export interface components {
       metadata: {
         [key: string]: unknown;
       } | null;
+      /** @description The batch the render belongs to; null: a single render */
+      batch_uuid: string | null;
+      export_label: string | null;
       webhook: {
         url: string;
         /** @enum {string} */
@@ -1696,51 +1708,15 @@ export interface components {
        */
       smart_object_uuid?: string;
     };
-    RenderInput: {
+    PrintFile: {
       /** Format: uuid */
-      uuid: string;
-      /** @enum {string} */
-      status: 'queued' | 'processing' | 'succeeded' | 'failed';
-      /** Format: uuid */
-      mockup_uuid: string;
-      /** Format: date-time */
-      created_at: string;
-      started_at: string | null;
-      completed_at: string | null;
-      result: {
-        url: string;
-        width: number;
-        height: number;
-        /** @enum {string} */
-        format: 'png' | 'jpeg' | 'webp' | 'avif';
-        bytes: number;
-        warnings: components['schemas']['RenderWarning'][];
-      } | null;
-      error: {
-        /** @enum {string} */
-        code:
-          | 'ASSET_FETCH_FAILED'
-          | 'ASSET_TOO_LARGE'
-          | 'ASSET_NOT_AN_IMAGE'
-          | 'ASSET_FORBIDDEN_ADDRESS'
-          | 'ASSET_TIMEOUT'
-          | 'RENDER_FAILED';
-        message: string;
-      } | null;
-      /** @description What the render costs the account: 0 once a failed render was refunded */
-      credits_charged: number;
-      /** @description Credits given back (a failed render is refunded once, in full); 0 if none */
-      credits_refunded: number;
-      attempts: number;
-      metadata: {
-        [key: string]: unknown;
-      } | null;
-      webhook: {
-        url: string;
-        /** @enum {string} */
-        status: 'pending' | 'delivered' | 'failed';
-        attempts: number;
-      } | null;
+      smart_object_uuid: string;
+      /** @description Signed URL of the PNG (expires like result.url) */
+      url: string;
+      width: number;
+      height: number;
+      /** @description Also recorded in the PNG (pHYs) */
+      dpi: number;
     };
     CreateRenderRequest: {
       /** Format: uuid */
@@ -1768,6 +1744,10 @@ export interface components {
       metadata?: {
         [key: string]: unknown;
       };
+      /** @description Your label for the render, shown on it and in a batch archive’s file names */
+      export_label?: string;
+      /** @description Print files to make besides the mockup: each a PNG of a smart object’s artwork as printed, at its print_area and dpi */
+      print_files?: components['schemas']['PrintFileRequest'][];
     };
     Asset: {
       url?: string | null;
@@ -1820,6 +1800,12 @@ export interface components {
       /** @default 90 */
       quality?: number;
     };
+    PrintFileRequest: {
+      /** Format: uuid */
+      smart_object_uuid: string;
+      /** @default 300 */
+      dpi?: number;
+    };
     GenerateMockupRequest: {
       template_id: string;
       /**
@@ -1859,7 +1845,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       url: string;
-      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed')[];
+      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed' | 'batch.finished')[];
       description: string | null;
       /** Format: date-time */
       created_at: string;
@@ -1876,14 +1862,14 @@ export interface components {
        * @description http or https URL
        */
       url: string;
-      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed')[];
+      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed' | 'batch.finished')[];
       description?: string | null;
     };
     WebhookEndpoint: {
       /** Format: uuid */
       id: string;
       url: string;
-      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed')[];
+      events: ('render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed' | 'batch.finished')[];
       description: string | null;
       /** Format: date-time */
       created_at: string;
@@ -1898,10 +1884,12 @@ export interface components {
       /** @description The webhook-id header: one per event, the same on every retry */
       webhook_id: string;
       /** @enum {string} */
-      type: 'render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed';
+      type: 'render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed' | 'batch.finished';
       render_uuid: string | null;
       /** @description Set for mockup.* events */
       mockup_uuid: string | null;
+      /** @description Set for batch.* events */
+      batch_uuid: string | null;
       url: string;
       /** @enum {string} */
       status: 'pending' | 'delivered' | 'failed';
@@ -1920,26 +1908,134 @@ export interface components {
       duration_ms: number;
       error: string | null;
     };
-    WebhookDeliveryInput: {
+    Batch: {
       /** Format: uuid */
-      id: string;
-      /** @description The webhook-id header: one per event, the same on every retry */
-      webhook_id: string;
+      uuid: string;
       /** @enum {string} */
-      type: 'render.succeeded' | 'render.failed' | 'mockup.ready' | 'mockup.failed';
-      render_uuid: string | null;
-      /** @description Set for mockup.* events */
-      mockup_uuid: string | null;
-      url: string;
-      /** @enum {string} */
-      status: 'pending' | 'delivered' | 'failed';
-      attempts: number;
-      next_attempt_at: string | null;
-      last_status_code: number | null;
+      status: 'processing' | 'finished';
+      counts: {
+        total: number;
+        queued: number;
+        processing: number;
+        succeeded: number;
+        failed: number;
+      };
+      /** @description What the batch costs the account, net of refunds of its failed renders */
+      credits_charged: number;
+      credits_refunded: number;
+      webhook_url: string | null;
+      render_webhooks: boolean;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
       /** Format: date-time */
       created_at: string;
-      delivered_at: string | null;
-      attempt_log: components['schemas']['WebhookAttempt'][];
+      completed_at: string | null;
+      /** @description /api/v1/batches/{uuid}/archive */
+      archive_url: string;
+      renders: components['schemas']['BatchRender'][];
+    };
+    BatchRender: {
+      /** Format: uuid */
+      uuid: string;
+      /** Format: uuid */
+      mockup_uuid: string;
+      color: string | null;
+      export_label: string | null;
+      /** @enum {string} */
+      status: 'queued' | 'processing' | 'succeeded' | 'failed';
+    };
+    CreateBatchRequest: {
+      artworks: components['schemas']['BatchArtwork'][];
+      items?: components['schemas']['BatchItem'][];
+      mockups?: string[];
+      colors?: string[];
+      export_options?: components['schemas']['ExportOptions'];
+      /**
+       * Format: uri
+       * @description http or https URL
+       */
+      webhook_url?: string;
+      /**
+       * @description false: the renders send no events of their own, only batch.finished
+       * @default true
+       */
+      render_webhooks?: boolean;
+      metadata?: {
+        [key: string]: unknown;
+      };
+    };
+    BatchArtwork: {
+      /** @description Your name for the artwork, unique in the batch */
+      id: string;
+      url?: string | null;
+      /** @description Image bytes as base64, or as a data URI (data:image/png;base64,iVBORw0KGgo…) whose prefix is stripped */
+      data?: string | null;
+      /**
+       * @description cover (default), contain, fill (stretch is the same), or tile; with size and no fit: fill
+       * @enum {string}
+       */
+      fit?: 'cover' | 'contain' | 'fill' | 'tile' | 'stretch';
+      /** @description The frame the artwork is drawn into, in the smart object’s pixels */
+      size?: {
+        width: number;
+        height: number;
+      };
+      /** @description The frame’s top-left corner in the smart object’s pixels (default: centred) */
+      position?: {
+        top: number;
+        left: number;
+      };
+      /** @description With fit tile: one tile’s width in percent of the frame’s width (default 100) */
+      tile_scale?: number;
+      /** @description Colour under the artwork over the whole smart object (default: transparent) */
+      background?: string;
+      /** @default 0 */
+      rotate?: number;
+      pattern?: components['schemas']['Pattern'];
+      adjustment_layers?: components['schemas']['AdjustmentLayers'];
+    };
+    BatchItem: {
+      /** Format: uuid */
+      mockup_uuid: string;
+      smart_objects: {
+        /** Format: uuid */
+        uuid: string;
+        /** @description The id of one of the batch’s artworks */
+        artwork: string;
+        color?: string;
+      }[];
+      /** @description Product colour of every colourable smart object not given its own */
+      color?: string;
+      export_options?: components['schemas']['ExportOptions'];
+      /** @description Your label for the render, shown on it and in a batch archive’s file names */
+      export_label?: string;
+    };
+    BatchSummary: {
+      /** Format: uuid */
+      uuid: string;
+      /** @enum {string} */
+      status: 'processing' | 'finished';
+      counts: {
+        total: number;
+        queued: number;
+        processing: number;
+        succeeded: number;
+        failed: number;
+      };
+      /** @description What the batch costs the account, net of refunds of its failed renders */
+      credits_charged: number;
+      credits_refunded: number;
+      webhook_url: string | null;
+      render_webhooks: boolean;
+      metadata: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      created_at: string;
+      completed_at: string | null;
+      /** @description /api/v1/batches/{uuid}/archive */
+      archive_url: string;
     };
     DashboardMe: {
       user: {
@@ -1966,33 +2062,6 @@ export interface components {
     LogInRequest: {
       email: string;
       password: string;
-    };
-    CreateRenderRequestInput: {
-      /** Format: uuid */
-      mockup_uuid: string;
-      smart_objects: {
-        /** Format: uuid */
-        uuid: string;
-        asset: components['schemas']['Asset'];
-        color?: string;
-        pattern?: components['schemas']['Pattern'];
-        adjustment_layers?: components['schemas']['AdjustmentLayers'];
-      }[];
-      /**
-       * @default {
-       *       "format": "png",
-       *       "quality": 90
-       *     }
-       */
-      export_options?: components['schemas']['ExportOptions'];
-      /**
-       * Format: uri
-       * @description http or https URL
-       */
-      webhook_url?: string;
-      metadata?: {
-        [key: string]: unknown;
-      };
     };
     Error: {
       /** @constant */
@@ -2074,7 +2143,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'];
+            data: components['schemas']['Mockup'];
           };
         };
       };
@@ -2146,7 +2215,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'][];
+            data: components['schemas']['Mockup'][];
             next_cursor: string | null;
           };
         };
@@ -2182,7 +2251,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'];
+            data: components['schemas']['Mockup'];
           };
         };
       };
@@ -2263,7 +2332,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'];
+            data: components['schemas']['Mockup'];
           };
         };
       };
@@ -2316,7 +2385,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'];
+            data: components['schemas']['Mockup'];
           };
         };
       };
@@ -2353,7 +2422,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'][];
+            data: components['schemas']['Render'][];
             next_cursor: string | null;
           };
         };
@@ -2409,7 +2478,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'];
+            data: components['schemas']['Render'];
           };
         };
       };
@@ -2496,7 +2565,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'];
+            data: components['schemas']['Render'];
           };
         };
       };
@@ -2509,7 +2578,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'];
+            data: components['schemas']['Render'];
           };
         };
       };
@@ -2589,12 +2658,63 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'];
+            data: components['schemas']['Render'];
           };
         };
       };
       /** @description NOT_FOUND: Not found */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiV1BatchesUuidArchive: {
+    parameters: {
+      query?: {
+        partial?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        uuid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description application/zip, streamed: `<mockup slug>[-<colour hex>][-<export_label>]-<n>.<ext>` per succeeded render and manifest.json (BatchArchiveManifest) listing every render */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/zip': string;
+        };
+      };
+      /** @description VALIDATION_ERROR: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_FOUND: Not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description CONFLICT: Conflict */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -2883,7 +3003,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['WebhookDeliveryInput'][];
+            data: components['schemas']['WebhookDelivery'][];
           };
         };
       };
@@ -2916,6 +3036,189 @@ export interface operations {
       };
       /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
       503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postApiV1RendersBatch: {
+    parameters: {
+      query?: {
+        wait?: number;
+      };
+      header?: {
+        /** @description Same key + same body within 24 h returns the same batch, charged once; another body: 409 */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateBatchRequest'];
+      };
+    };
+    responses: {
+      /** @description With ?wait=N: the batch finished within N seconds */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            success: true;
+            data: components['schemas']['Batch'];
+          };
+        };
+      };
+      /** @description Accepted; Location: /api/v1/batches/{uuid} */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            success: true;
+            data: components['schemas']['Batch'];
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description INSUFFICIENT_CREDITS: Insufficient credits */
+      402: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description IDEMPOTENCY_CONFLICT: Idempotency-Key was already used with a different request */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description PAYLOAD_TOO_LARGE: Payload too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description UNSUPPORTED_MEDIA_TYPE: Unsupported media type: send application/json */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description SERVICE_UNAVAILABLE: Service temporarily unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiV1Batches: {
+    parameters: {
+      query?: {
+        limit?: number;
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of batches */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            success: true;
+            data: components['schemas']['BatchSummary'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApiV1BatchesUuid: {
+    parameters: {
+      query?: {
+        wait?: number;
+      };
+      header?: never;
+      path: {
+        uuid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The batch */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @constant */
+            success: true;
+            data: components['schemas']['Batch'];
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR: Request validation failed */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description NOT_FOUND: Not found */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -3649,7 +3952,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'][];
+            data: components['schemas']['Render'][];
             next_cursor: string | null;
           };
         };
@@ -3683,7 +3986,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['CreateRenderRequestInput'];
+        'application/json': components['schemas']['CreateRenderRequest'];
       };
     };
     responses: {
@@ -3696,7 +3999,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['RenderInput'];
+            data: components['schemas']['Render'];
           };
         };
       };
@@ -3813,6 +4116,8 @@ export interface operations {
                 format: 'png' | 'jpeg' | 'webp' | 'avif';
                 bytes: number;
                 warnings: components['schemas']['RenderWarning'][];
+                /** @description The print files the request asked for (empty when none) */
+                print_files: components['schemas']['PrintFile'][];
               } | null;
               error: {
                 /** @enum {string} */
@@ -3833,13 +4138,16 @@ export interface operations {
               metadata: {
                 [key: string]: unknown;
               } | null;
+              /** @description The batch the render belongs to; null: a single render */
+              batch_uuid: string | null;
+              export_label: string | null;
               webhook: {
                 url: string;
                 /** @enum {string} */
                 status: 'pending' | 'delivered' | 'failed';
                 attempts: number;
               } | null;
-              webhook_deliveries: components['schemas']['WebhookDeliveryInput'][];
+              webhook_deliveries: components['schemas']['WebhookDelivery'][];
             };
           };
         };
@@ -3885,7 +4193,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'][];
+            data: components['schemas']['Mockup'][];
             next_cursor: string | null;
           };
         };
@@ -3932,7 +4240,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['MockupInput'];
+            data: components['schemas']['Mockup'];
           };
         };
       };
@@ -4374,7 +4682,7 @@ export interface operations {
           'application/json': {
             /** @constant */
             success: true;
-            data: components['schemas']['WebhookDeliveryInput'][];
+            data: components['schemas']['WebhookDelivery'][];
             next_cursor: string | null;
           };
         };
