@@ -118,14 +118,36 @@ describe("Photoshop's composites of real documents", () => {
     expect(mad).toBeLessThan(0.25);
   });
 
-  it('names every fill or shape layer that stores no pixels instead of leaving it out silently', async () => {
-    const { warnings } = await compare('adjustment-fillers.psd');
-    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
-      ['Color Fill 1', 'FILL_SKIPPED'],
-      ['Polygon 1', 'FILL_SKIPPED'],
-      ['Polygon 2', 'FILL_SKIPPED'],
-      ['Ellipse 1', 'FILL_SKIPPED'],
+  it('draws fill and shape layers that store no pixels, naming only the strokes it leaves out', async () => {
+    // A colour fill over the canvas, two polygons (colour, and a three-stop linear gradient) and a
+    // pattern-filled ellipse. The composite Photoshop saved in this file is blank (white), so the
+    // shapes are checked against their own settings: fill colour inside, the colour fill around.
+    const bytes = readFileSync(join(FIXTURES, 'adjustment-fillers.psd'));
+    const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
+    expect(imported.warnings.map(({ layer, code, message }) => [layer, code, message])).toEqual([
+      ['Polygon 1', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
+      ['Polygon 2', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
     ]);
+    const manifest = templateManifestSchema.parse(imported.manifest);
+    const prepared = await compositor.prepare({ id: 'fillers', version: 1, manifest }, imported.assets);
+    const { data, info } = await sharp((await compositor.render(prepared, [], { format: 'png' })).data)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3),
+    ];
+    expect(at(10, 500)).toEqual([102, 102, 102]);
+    expect(at(124, 130)).toEqual([16, 9, 100]);
+    // The gradient runs from blue at the bottom through red to yellow at the top (angle 90°).
+    const [top, bottom] = [at(330, 235), at(330, 360)];
+    expect(top[0]).toBeGreaterThan(200);
+    expect(top[1]).toBeGreaterThan(150);
+    expect(bottom[2]).toBeGreaterThan(100);
+    // The ellipse's pattern: diagonal black lines on white.
+    const row = Array.from({ length: 16 }, (_, i) => at(340 + i, 90)[0]!);
+    expect(Math.min(...row)).toBeLessThan(60);
+    expect(Math.max(...row)).toBeGreaterThan(200);
   });
 
   it.each([

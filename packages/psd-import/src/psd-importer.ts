@@ -1,8 +1,9 @@
 // A PSD/PSB → the compositor's template manifest, its layer images and per-layer warnings.
 // Walks the layers bottom to top: every placed layer (embedded or linked) becomes a smart object
 // with its corners (perspective kept), warp, blend mode, opacity, mask and a clipped layer above it
-// as its shading; visible pixel layers (fill layers too: Photoshop stores their pixels) become static
-// image layers with their blend mode, opacity and mask; adjustment layers become adjustment layers;
+// as its shading; visible pixel layers become static image layers with their blend mode, opacity,
+// fill opacity and mask (a fill or shape layer that stores no pixels is drawn from its fill and
+// vector mask first, fill-layers.ts); adjustment layers become adjustment layers;
 // a group with its own blend mode, opacity or mask (or whose layers must only see each other)
 // becomes an isolated group, a pass-through one is flattened; a clipped adjustment goes into a group
 // with its base layer. What cannot be reproduced exactly (some adjustment kinds, effects, preset
@@ -39,6 +40,7 @@ import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
+import { drawFillLayer } from './fill-layers.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
@@ -372,7 +374,7 @@ async function walkLayers(
       warn(walk, path, 'EFFECTS_SKIPPED', 'Layer effects (shadows, strokes, glows…) are not reproduced.');
     }
     if (layer.clipping) {
-      await clip(walk, layer, path, layerOpacity);
+      await clip(walk, layer, path, layerOpacity * (layer.fillOpacity ?? 1), psd);
       continue;
     }
     if (layer.placedLayer) {
@@ -707,18 +709,7 @@ function addEffects(
 }
 
 async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
-  const own = pixelsOf(layer);
-  if (!own && layer.vectorFill) {
-    // Photoshop usually stores a fill or shape layer's pixels; without them it draws the layer
-    // from its fill settings and vector mask, which are not rasterised here.
-    warn(
-      walk,
-      path,
-      'FILL_SKIPPED',
-      `The ${layer.vectorFill.type === 'color' ? 'colour' : layer.vectorFill.type === 'pattern' ? 'pattern' : 'gradient'} fill layer stores no pixels: it is not drawn.`,
-    );
-    return;
-  }
+  const own = await layerPixelsOf(walk, layer, path, psd);
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
@@ -727,6 +718,9 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
   addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   const pixels = baked?.pixels ?? own;
+  // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
+  // opacity has its effects skipped, so this is exact).
+  const fill = baked ? 1 : (layer.fillOpacity ?? 1);
   walk.entries.push({
     kind: 'image',
     pixels,
@@ -737,11 +731,48 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       x: pixels.box.x,
       y: pixels.box.y,
       blend_mode: blendOf(walk, layer, path),
-      opacity: round(opacity),
+      opacity: round(opacity * fill),
       ...(mask ? { mask } : {}),
     },
   });
   addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+}
+
+/**
+ * A layer's pixels: those Photoshop stored, or for a fill or shape layer that stores none, its fill
+ * drawn through its vector mask (what cannot be drawn warned about).
+ */
+async function layerPixelsOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  psd: Psd,
+): Promise<(Rgba & { box: Box }) | undefined> {
+  const own = pixelsOf(layer);
+  if (own || !layer.vectorFill) return own;
+  const kind =
+    layer.vectorFill.type === 'color'
+      ? 'colour'
+      : layer.vectorFill.type === 'pattern'
+        ? 'pattern'
+        : 'gradient';
+  const drawn = await drawFillLayer(layer, psd);
+  if (drawn.kind === 'skipped') {
+    warn(walk, path, 'FILL_SKIPPED', `The ${kind} fill layer is not drawn: ${drawn.reason}.`);
+    return undefined;
+  }
+  if (drawn.approximated.length > 0) {
+    warn(
+      walk,
+      path,
+      'FILL_APPROXIMATED',
+      `The ${kind} fill layer is drawn approximately: ${drawn.approximated.join('; ')}.`,
+    );
+  }
+  if (layer.vectorStroke?.strokeEnabled) {
+    warn(walk, path, 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is).");
+  }
+  return drawn.pixels;
 }
 
 async function addSmartObject(
@@ -850,8 +881,8 @@ function fileOf(
 }
 
 /** A clipped layer: the smart object's shading, or drawn into the pixel layer it is clipped to. */
-async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
-  const pixels = pixelsOf(layer);
+async function clip(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+  const pixels = await layerPixelsOf(walk, layer, path, psd);
   if (!pixels || fullyTransparent(pixels)) return;
   const base = clipBaseOf(walk);
   if (base?.kind === 'smart_object') {
