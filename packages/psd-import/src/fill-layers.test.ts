@@ -215,10 +215,10 @@ describe('fill layers without stored pixels', () => {
     ]);
   });
 
-  it('says a radial gradient is drawn from its documented geometry, not one checked against Photoshop', async () => {
+  it('says a diamond gradient is drawn from a geometry not confirmed against Photoshop', async () => {
     const { warnings } = await render(
       documentWith({
-        name: 'Radial',
+        name: 'Diamond',
         vectorFill: {
           type: 'solid',
           name: 'Custom',
@@ -228,12 +228,18 @@ describe('fill layers without stored pixels', () => {
             { location: 1, midpoint: 0.5, color: { r: 255, g: 255, b: 255 } },
           ],
           opacityStops: [],
-          style: 'radial',
+          style: 'diamond',
         },
       }),
     );
-    expect(warnings).toMatchObject([{ layer: 'Radial', code: 'FILL_APPROXIMATED' }]);
-    expect(warnings[0]!.message).toMatch(/radial gradient's geometry/);
+    expect(warnings).toEqual([
+      {
+        layer: 'Diamond',
+        code: 'FILL_APPROXIMATED',
+        message:
+          "The gradient fill layer is drawn approximately: the diamond gradient's geometry is not yet confirmed against Photoshop's pixels.",
+      },
+    ]);
   });
 });
 
@@ -261,6 +267,32 @@ describe('real Photoshop shape layers, drawn from their settings, against the pi
       expect(drawn.approximated).toEqual([]);
       expect(madAgainstStored(layer, drawn.pixels, psd)).toBeLessThan(bound);
     }
+  });
+});
+
+describe('a real radial gradient fill (the one Photoshop file with one)', () => {
+  it("matches Photoshop's pixels inside the shape, and still says its geometry is not confirmed", async () => {
+    const psd = readPsd(readFileSync(join(FIXTURES, 'ag-psd-radial-gradient.psd')), { useImageData: true });
+    const layer = psd.children!.find((child) => child.vectorFill)!;
+    const drawn = await drawFillLayer(layer, psd);
+    if (drawn.kind !== 'drawn' || !drawn.pixels) throw new Error('not drawn');
+    expect(drawn.approximated).toEqual([
+      "the radial gradient's geometry is not yet confirmed against Photoshop's pixels",
+    ]);
+    // Photoshop's stored pixels include the shape's stroke: compare 8 pixels inside its edge.
+    const stored = layer.imageData!;
+    const { pixels } = { pixels: drawn.pixels };
+    let sum = 0;
+    let count = 0;
+    for (let y = 8; y < stored.height - 8; y++) {
+      for (let x = 8; x < stored.width - 8; x++) {
+        const i = (y * stored.width + x) * 4;
+        const j = ((y + layer.top! - pixels.box.y) * pixels.width + (x + layer.left! - pixels.box.x)) * 4;
+        for (let c = 0; c < 3; c++) sum += Math.abs(stored.data[i + c]! - pixels.data[j + c]!);
+        count += 3;
+      }
+    }
+    expect(sum / count).toBeLessThan(1);
   });
 });
 

@@ -41,6 +41,7 @@ export async function drawFillLayer(layer: Layer, psd: Psd): Promise<FillLayer> 
   const content = await drawFillContent(fill, area, {
     canvas,
     layerBox: shape.width > 0 && shape.height > 0 ? shape : canvas,
+    shape: paths.length > 0,
     patterns: psd.patterns ?? [],
   });
   if (content.kind === 'skipped') return content;

@@ -127,6 +127,11 @@ describe("Photoshop's composites of real documents", () => {
     expect(imported.warnings.map(({ layer, code, message }) => [layer, code, message])).toEqual([
       ['Polygon 1', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
       ['Polygon 2', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
+      [
+        'Ellipse 1',
+        'FILL_APPROXIMATED',
+        "The pattern fill layer is drawn approximately: its pattern is tiled from the document's origin; Photoshop may start it where the shape was drawn.",
+      ],
     ]);
     const manifest = templateManifestSchema.parse(imported.manifest);
     const prepared = await compositor.prepare({ id: 'fillers', version: 1, manifest }, imported.assets);
