@@ -185,6 +185,41 @@ describe('fill layers without stored pixels', () => {
     expect(maxDifference(pixels, at)).toBeLessThanOrEqual(1);
   });
 
+  it("draws a shape's stroke over its fill: a 3 px inside stroke along a rectangle's edge", async () => {
+    const knots = [
+      [8, 6],
+      [40, 6],
+      [40, 30],
+      [8, 30],
+    ].map(([x, y]) => ({ linked: false, points: [x!, y!, x!, y!, x!, y!] }));
+    const { pixels, warnings } = await render(
+      documentWith({
+        name: 'Outlined',
+        vectorFill: { type: 'color', color: { r: 20, g: 120, b: 220 } },
+        vectorMask: { paths: [{ open: false, operation: 'combine', fillRule: 'even-odd', knots }] },
+        vectorStroke: {
+          strokeEnabled: true,
+          fillEnabled: true,
+          lineWidth: { value: 3, units: 'Pixels' },
+          lineAlignment: 'inside',
+          lineJoinType: 'miter',
+          lineCapType: 'butt',
+          lineDashSet: [],
+          opacity: 1,
+          blendMode: 'normal',
+          content: { type: 'color', color: { r: 230, g: 30, b: 10 } },
+        },
+      }),
+    );
+    expect(warnings).toEqual([]);
+    const at = (x: number, y: number) => {
+      if (x < 8 || x >= 40 || y < 6 || y >= 30) return [255, 255, 255];
+      const edge = Math.min(x - 8, 39 - x, y - 6, 29 - y);
+      return edge < 3 ? [230, 30, 10] : [20, 120, 220];
+    };
+    expect(maxDifference(pixels, at)).toBeLessThanOrEqual(1);
+  });
+
   it('names what it cannot draw: a pattern missing from the document, a noise gradient', async () => {
     const missing = await render(
       documentWith({
@@ -250,24 +285,30 @@ describe('real Photoshop shape layers, drawn from their settings, against the pi
     ['intersect-group.psd', 'ellipses intersected', 0.5],
     ['exclude-group.psd', 'ellipses excluded', 0.5],
     ['ag-psd-shapes.psd', 'rectangles, rounded rectangles, ellipses and a pin with a hole', 0.2],
-  ])('draws %s (%s) within MAD %s of Photoshop', async (file, _what, bound) => {
-    const psd = readPsd(readFileSync(join(FIXTURES, file)), { useImageData: true, skipThumbnail: true });
-    const layers: Layer[] = [];
-    const collect = (list: Layer[] | undefined) => {
-      for (const layer of list ?? []) {
-        if (layer.vectorFill && layer.imageData && !layer.vectorStroke?.strokeEnabled) layers.push(layer);
-        collect(layer.children);
+    ['combine.psd', 'three ellipses combined, outlined by a 1 px inside stroke', 1],
+    ['../psd-tools-layers/transparency-group.psd', 'rectangles with a 1 px inside stroke, ellipses', 0.05],
+  ])(
+    'draws %s (%s) within MAD %s of Photoshop',
+    async (file, _what, bound) => {
+      const psd = readPsd(readFileSync(join(FIXTURES, file)), { useImageData: true, skipThumbnail: true });
+      const layers: Layer[] = [];
+      const collect = (list: Layer[] | undefined) => {
+        for (const layer of list ?? []) {
+          if (layer.vectorFill && layer.imageData) layers.push(layer);
+          collect(layer.children);
+        }
+      };
+      collect(psd.children);
+      expect(layers.length).toBeGreaterThan(0);
+      for (const layer of layers) {
+        const drawn = await drawFillLayer(layer, psd);
+        if (drawn.kind !== 'drawn') throw new Error(`${layer.name}: ${drawn.reason}`);
+        expect(drawn.approximated).toEqual([]);
+        expect(madAgainstStored(layer, drawn.pixels, psd)).toBeLessThan(bound);
       }
-    };
-    collect(psd.children);
-    expect(layers.length).toBeGreaterThan(0);
-    for (const layer of layers) {
-      const drawn = await drawFillLayer(layer, psd);
-      if (drawn.kind !== 'drawn') throw new Error(`${layer.name}: ${drawn.reason}`);
-      expect(drawn.approximated).toEqual([]);
-      expect(madAgainstStored(layer, drawn.pixels, psd)).toBeLessThan(bound);
-    }
-  });
+    },
+    60_000,
+  );
 });
 
 describe('a real radial gradient fill (the one Photoshop file with one)', () => {

@@ -315,7 +315,7 @@ export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
 }
 
 /** A one-channel image over a canvas box. */
-interface Plane {
+export interface Plane {
   box: Box;
   alpha: Float32Array;
 }
@@ -414,7 +414,7 @@ export function boxBlur(alpha: Float32Array, width: number, height: number, radi
 }
 
 /** A stroke's alpha: the band within `size` pixels outside, inside or across the layer's edge. */
-function strokeShape(
+export function strokeShape(
   layer: Placed,
   canvas: { width: number; height: number },
   size: number,

@@ -118,15 +118,18 @@ describe("Photoshop's composites of real documents", () => {
     expect(mad).toBeLessThan(0.25);
   });
 
-  it('draws fill and shape layers that store no pixels, naming only the strokes it leaves out', async () => {
-    // A colour fill over the canvas, two polygons (colour, and a three-stop linear gradient) and a
-    // pattern-filled ellipse. The composite Photoshop saved in this file is blank (white), so the
+  it('draws fill and shape layers that store no pixels, naming only what it approximates', async () => {
+    // A colour fill over the canvas, two polygons (colour, and a three-stop linear gradient, each
+    // with an inside stroke, the second one dashed) and a pattern-filled ellipse. The composite Photoshop saved in this file is blank (white), so the
     // shapes are checked against their own settings: fill colour inside, the colour fill around.
     const bytes = readFileSync(join(FIXTURES, 'adjustment-fillers.psd'));
     const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
     expect(imported.warnings.map(({ layer, code, message }) => [layer, code, message])).toEqual([
-      ['Polygon 1', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
-      ['Polygon 2', 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is)."],
+      [
+        'Polygon 2',
+        'FILL_APPROXIMATED',
+        "The gradient fill layer is drawn approximately: the stroke's dashes are drawn as a solid line.",
+      ],
       [
         'Ellipse 1',
         'FILL_APPROXIMATED',
@@ -144,6 +147,8 @@ describe("Photoshop's composites of real documents", () => {
     ];
     expect(at(10, 500)).toEqual([102, 102, 102]);
     expect(at(124, 130)).toEqual([16, 9, 100]);
+    // Polygon 1's 1 px dark grey stroke runs along its top edge (y 58.2–59.3 at x 124).
+    expect(Math.max(...at(124, 59))).toBeLessThan(60);
     // The gradient runs from blue at the bottom through red to yellow at the top (angle 90°).
     const [top, bottom] = [at(330, 235), at(330, 360)];
     expect(top[0]).toBeGreaterThan(200);
@@ -153,7 +158,7 @@ describe("Photoshop's composites of real documents", () => {
     const row = Array.from({ length: 16 }, (_, i) => at(340 + i, 90)[0]!);
     expect(Math.min(...row)).toBeLessThan(60);
     expect(Math.max(...row)).toBeGreaterThan(200);
-  });
+  }, 30_000);
 
   it.each([
     ['brightnesscontrast_rgb.psd', 'Brightness/Contrast'],

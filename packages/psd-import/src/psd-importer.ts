@@ -769,9 +769,6 @@ async function layerPixelsOf(
       `The ${kind} fill layer is drawn approximately: ${drawn.approximated.join('; ')}.`,
     );
   }
-  if (layer.vectorStroke?.strokeEnabled) {
-    warn(walk, path, 'FILL_APPROXIMATED', "The shape's stroke is not drawn (its fill is).");
-  }
   return drawn.pixels;
 }
 
