@@ -311,6 +311,49 @@ describe('real Photoshop shape layers, drawn from their settings, against the pi
   );
 });
 
+describe('vector masks on pixel layers', () => {
+  it('cuts a pixel layer by its vector mask, and names a mask too large to draw instead of dropping it', async () => {
+    const square = (x0: number, y0: number, x1: number, y1: number) =>
+      [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ].map(([x, y]) => ({ linked: false, points: [x!, y!, x!, y!, x!, y!] }));
+    const layer = (paths: { x0: number; y0: number; x1: number; y1: number }[]): Layer => ({
+      name: 'Masked',
+      top: 0,
+      left: 0,
+      imageData: solidPixels(W, H, [200, 0, 0]),
+      vectorMask: {
+        paths: paths.map(({ x0, y0, x1, y1 }) => ({
+          open: false,
+          operation: 'combine' as const,
+          fillRule: 'even-odd' as const,
+          knots: square(x0, y0, x1, y1),
+        })),
+      },
+    });
+    const cut = await render(documentWith(layer([{ x0: 10, y0: 10, x1: 30, y1: 20 }])));
+    expect(cut.warnings).toEqual([]);
+    const inside = (x: number, y: number) => x >= 10 && x < 30 && y >= 10 && y < 20;
+    expect(
+      maxDifference(cut.pixels, (x, y) => (inside(x, y) ? [200, 0, 0] : [255, 255, 255])),
+    ).toBeLessThanOrEqual(1);
+
+    const many = Array.from({ length: 1001 }, (_, i) => ({ x0: i % 60, y0: 1, x1: (i % 60) + 1, y1: 2 }));
+    const crafted = await render(documentWith(layer(many)));
+    expect(crafted.warnings).toEqual([
+      {
+        layer: 'Masked',
+        code: 'VECTOR_MASK_SKIPPED',
+        message: 'The vector mask is not applied: its vector mask has more paths than an import draws.',
+      },
+    ]);
+    expect(maxDifference(crafted.pixels, () => [200, 0, 0])).toBe(0);
+  }, 30_000);
+});
+
 describe('a real radial gradient fill (the one Photoshop file with one)', () => {
   it("matches Photoshop's pixels inside the shape, and still says its geometry is not confirmed", async () => {
     const psd = readPsd(readFileSync(join(FIXTURES, 'ag-psd-radial-gradient.psd')), { useImageData: true });

@@ -115,6 +115,8 @@ export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   const effects = layer.effects;
   if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
   if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
+  // A vector mask cuts the layer's own pixels (a shape layer's is already in them).
+  if (layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill) return undefined;
   if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
   return effects;
 }

@@ -77,6 +77,7 @@ describe("Photoshop's composites of real documents", () => {
       1,
     ],
     ['group-clipping.psd', 'a group (with a clipping group inside) clipped to a layer', 0.1],
+    ['mask-density-vectormask.psd', 'pixel layers under vector masks of 25, 50, 75 and 100 % density', 0.1],
   ])('draws %s (%s) as Photoshop did, without a warning', async (file, _what, bound) => {
     const { mad, warnings } = await compare(file);
     expect(warnings).toEqual([]);

@@ -41,6 +41,7 @@ import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { drawFillLayer } from './fill-layers.js';
+import { rasteriseVectorMask, type Coverage } from './vector-mask.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
@@ -352,7 +353,7 @@ async function walkLayers(
         await walkLayers(walk, [child], path, layerOpacity, psd);
         continue;
       }
-      const masked = !!layer.mask?.imageData && !layer.mask.disabled;
+      const masked = hasMask(layer);
       if (blend === 'pass through' && (layer.opacity ?? 1) >= 1 && !masked) {
         await walkLayers(walk, layer.children, path, opacity, psd);
         continue;
@@ -387,7 +388,7 @@ async function walkLayers(
 
 /** The group's only visible layer, when the group is exactly that layer drawn with its own mode. */
 function soleLayerOf(group: Layer): Layer | undefined {
-  if (group.mask?.imageData && !group.mask.disabled) return undefined;
+  if (hasMask(group)) return undefined;
   const visible = (group.children ?? []).filter((child) => !child.hidden);
   const sole = visible.length === 1 ? visible[0]! : undefined;
   // Dissolve drops pixels before the group's opacity or mode applies: not one layer's mode.
@@ -423,7 +424,7 @@ async function addGroup(
   const index = ++walk.names;
   const mask = clippedTo
     ? await alphaMask(walk, clippedTo.clipBase!.pixels, `group-${index}-mask.png`)
-    : await maskFor(walk, layer, walk.canvas, `group-${index}-mask.png`);
+    : await maskFor(walk, layer, path, walk.canvas, `group-${index}-mask.png`);
   const passThrough = !clippedTo && (layer.blendMode ?? 'pass through') === 'pass through';
   const group: OpenGroup = {
     kind: 'group',
@@ -476,7 +477,7 @@ async function addClippedGroup(
     ...((layer.blendMode ?? 'pass through') === 'pass through'
       ? ['its pass-through blending is drawn as normal']
       : []),
-    ...(layer.mask?.imageData && !layer.mask.disabled ? ['its own mask is left out'] : []),
+    ...(hasMask(layer) ? ['its own mask is left out'] : []),
   ];
   if (approximations.length > 0) {
     warn(
@@ -526,7 +527,7 @@ async function addAdjustment(walk: Walk, layer: Layer, path: string, opacity: nu
     );
   }
   const index = ++walk.names;
-  const mask = await maskFor(walk, layer, walk.canvas, `adjustment-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, path, walk.canvas, `adjustment-${index}-mask.png`);
   const entry: OpenAdjustment = {
     kind: 'adjustment',
     layer: {
@@ -636,14 +637,68 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
   return 'normal' as const;
 }
 
-async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
+/**
+ * The layer's mask asset: its raster mask times its vector mask (a fill or shape layer's vector
+ * mask is already in its pixels, stored or drawn), or undefined when it has neither.
+ */
+async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
   const mask = layer.mask;
-  if (!mask || mask.disabled || !mask.imageData) return undefined;
-  const grey = mask.imageData as Rgba;
-  const box = { x: mask.left ?? 0, y: mask.top ?? 0, width: grey.width, height: grey.height };
-  const made = await maskPng({ box, grey, defaultColor: mask.defaultColor ?? 0 }, cover);
+  const raster = mask && !mask.disabled && mask.imageData && !rasterisedVector(layer) ? mask : undefined;
+  const vector = ownVectorMask(layer);
+  let coverage: Coverage | undefined;
+  if (vector) {
+    const density = Math.max(0, Math.min(1, mask?.vectorMaskDensity ?? 1));
+    const drawn = await rasteriseVectorMask(vector, walk.canvas, density);
+    if (drawn.kind === 'skipped') {
+      warn(walk, path, 'VECTOR_MASK_SKIPPED', `The vector mask is not applied: ${drawn.reason}.`);
+    } else if (drawn.kind === 'coverage') {
+      coverage = drawn.coverage;
+      if ((mask?.vectorMaskFeather ?? 0) > 0) {
+        warn(
+          walk,
+          path,
+          'VECTOR_MASK_APPROXIMATED',
+          "The vector mask's feather is not drawn (its edge stays sharp).",
+        );
+      }
+    }
+  }
+  if (!raster && !coverage) return undefined;
+  const grey = raster?.imageData as Rgba | undefined;
+  const box =
+    raster && grey
+      ? { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height }
+      : cover;
+  const made = await maskPng(
+    { box, grey, defaultColor: raster ? (raster.defaultColor ?? 0) : 255 },
+    cover,
+    coverage,
+  );
   walk.assets.set(name, made.png);
   return { asset: name, x: made.x, y: made.y };
+}
+
+/** A vector mask that hides part of the layer's own pixels (not a fill or shape layer's outline). */
+function ownVectorMask(layer: Layer) {
+  const vector = layer.vectorMask;
+  return vector && !vector.disable && !layer.vectorFill ? vector : undefined;
+}
+
+/** Whether the layer has a raster or vector mask that hides part of it. */
+function hasMask(layer: Layer): boolean {
+  const mask = layer.mask;
+  return (!!mask?.imageData && !mask.disabled && !rasterisedVector(layer)) || !!ownVectorMask(layer);
+}
+
+/**
+ * Whether the layer's mask channel is Photoshop's own rasterisation of its vector paths ("from
+ * vector data", without the vector mask's density): the paths are drawn here instead (a shape
+ * layer's are in its pixels). With no paths the channel is a mask painted by hand (psd-tools'
+ * vector-mask3.psd flags one so).
+ */
+function rasterisedVector(layer: Layer): boolean {
+  const paths = layer.vectorMask?.paths.filter((path) => path.knots.length > 1) ?? [];
+  return !!layer.mask?.fromVectorData && paths.length > 0;
 }
 
 /** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
@@ -713,7 +768,7 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, path, own.box, `layer-${index}-mask.png`);
   const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
   addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
@@ -814,7 +869,7 @@ async function addSmartObject(
   const position = boxAround(mesh ? mesh.points : corners);
   const file = fileOf(walk, placed.id, layer, size);
   const placement = ++walk.placements;
-  const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
+  const mask = await maskFor(walk, layer, path, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
   // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
