@@ -250,6 +250,21 @@ describe('fill layers without stored pixels', () => {
     ]);
   });
 
+  it("stops drawing fills once the import's fill budget is spent, saying so", async () => {
+    const psd = readPsd(
+      documentWith({ name: 'Colour', vectorFill: { type: 'color', color: { r: 1, g: 2, b: 3 } } }),
+      { useImageData: true },
+    );
+    const layer = psd.children!.find((child) => child.vectorFill)!;
+    const budget = { pixels: W * H + 10 };
+    expect(await drawFillLayer(layer, psd, budget)).toMatchObject({ kind: 'drawn' });
+    expect(budget.pixels).toBe(10);
+    expect(await drawFillLayer(layer, psd, budget)).toEqual({
+      kind: 'skipped',
+      reason: "the document's fill layers cover more pixels than an import draws",
+    });
+  });
+
   it('says a diamond gradient is drawn from a geometry not confirmed against Photoshop', async () => {
     const { warnings } = await render(
       documentWith({

@@ -14,8 +14,15 @@ export type FillLayer =
 
 /** The largest area one fill layer is drawn over (its planes take about 8 bytes a pixel). */
 export const FILL_AREA_MAX = 50_000_000;
+/** What all the fill layers of one import may draw together (their pixels stay until encoded). */
+export const FILL_BUDGET = 100_000_000;
 
-export async function drawFillLayer(layer: Layer, psd: Psd): Promise<FillLayer> {
+/** Draws the layer; `budget.pixels` (what the import's fills may still cover) is spent on it. */
+export async function drawFillLayer(
+  layer: Layer,
+  psd: Psd,
+  budget: { pixels: number } = { pixels: FILL_BUDGET },
+): Promise<FillLayer> {
   const fill = layer.vectorFill!;
   const canvas: Box = { x: 0, y: 0, width: psd.width, height: psd.height };
   const vector = layer.vectorMask;
@@ -37,6 +44,10 @@ export async function drawFillLayer(layer: Layer, psd: Psd): Promise<FillLayer> 
   if (area.width * area.height > FILL_AREA_MAX) {
     return { kind: 'skipped', reason: 'it covers more pixels than an import draws' };
   }
+  if (area.width * area.height > budget.pixels) {
+    return { kind: 'skipped', reason: "the document's fill layers cover more pixels than an import draws" };
+  }
+  budget.pixels -= area.width * area.height;
   // "Align with layer" spans the shape's bounds; a fill without a shape spans the canvas.
   const paths = vector && !vector.disable ? vector.paths.filter((path) => path.knots.length > 1) : [];
   const shape = paths.length > 0 && !vector?.invert ? boundsOf(paths) : canvas;

@@ -40,7 +40,7 @@ import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
-import { drawFillLayer } from './fill-layers.js';
+import { drawFillLayer, FILL_BUDGET } from './fill-layers.js';
 import { rasteriseVectorMask, type Coverage } from './vector-mask.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
@@ -148,6 +148,8 @@ interface Walk {
   effects: number;
   /** Pixels the layer effects still left to draw may cover. */
   effectBudget: { pixels: number };
+  /** Pixels the fill layers without stored pixels still left to draw may cover. */
+  fillBudget: { pixels: number };
   uuidOf: ImportPsdOptions['smartObjectUuid'];
   /** Whether the file with this id is embedded in the document. */
   embedded: (fileId: string) => boolean;
@@ -261,6 +263,7 @@ export async function importLayers(
     names: 0,
     effects: 0,
     effectBudget: { pixels: EFFECT_BUDGET },
+    fillBudget: { pixels: FILL_BUDGET },
     uuidOf: options.smartObjectUuid,
     embedded: embeddedFilesOf(psd),
   };
@@ -811,7 +814,7 @@ async function layerPixelsOf(
       : layer.vectorFill.type === 'pattern'
         ? 'pattern'
         : 'gradient';
-  const drawn = await drawFillLayer(layer, psd);
+  const drawn = await drawFillLayer(layer, psd, walk.fillBudget);
   if (drawn.kind === 'skipped') {
     warn(walk, path, 'FILL_SKIPPED', `The ${kind} fill layer is not drawn: ${drawn.reason}.`);
     return undefined;
