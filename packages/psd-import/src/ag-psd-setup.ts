@@ -1,7 +1,9 @@
 // ag-psd decodes layer pixels into ImageData-like objects; in Node there is no canvas, so it gets a
 // plain constructor for them (`useImageData` then keeps them as bytes, never a canvas). Its placed
-// layer reader also keeps each smart filter stack's raw descriptor (smart-filter-descriptors.ts).
+// layer reader also keeps each smart filter stack's raw descriptor (smart-filter-descriptors.ts), and
+// its pattern fill reader a pattern's scale and angle (fill-descriptors.ts).
 import { initializeCanvas } from 'ag-psd';
+import { recordFillDescriptors } from './fill-descriptors.js';
 import { recordSmartFilterDescriptors } from './smart-filter-descriptors.js';
 
 let ready = false;
@@ -20,5 +22,6 @@ export function setUpAgPsd(): void {
     }),
   );
   recordSmartFilterDescriptors();
+  recordFillDescriptors();
   ready = true;
 }

@@ -11,7 +11,6 @@ import type { BlendMode } from '@platen/compositor';
 import type {
   Color,
   EffectContour,
-  EffectSolidGradient,
   Layer,
   LayerEffectGradientOverlay,
   LayerEffectShadow,
@@ -19,6 +18,7 @@ import type {
   UnitsValue,
 } from 'ag-psd';
 import { toBlendMode } from './blend-modes.js';
+import { rampOf } from './gradient-ramp.js';
 import type { Box, Rgba } from './pixels.js';
 
 export type Placed = Rgba & { box: Box };
@@ -115,6 +115,8 @@ export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   const effects = layer.effects;
   if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
   if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
+  // A vector mask cuts the layer's own pixels (a shape layer's is already in them).
+  if (layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill) return undefined;
   if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
   return effects;
 }
@@ -205,7 +207,7 @@ export function bakeEffects(
     } else if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
       skip('gradient overlay', `only solid linear and reflected gradients are supported`);
     } else {
-      const ramp = rampOf(gradient);
+      const ramp = rampOf(gradient, rgbOf);
       if (!ramp) {
         skip('gradient overlay', 'its colours cannot be read');
         continue;
@@ -315,7 +317,7 @@ export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
 }
 
 /** A one-channel image over a canvas box. */
-interface Plane {
+export interface Plane {
   box: Box;
   alpha: Float32Array;
 }
@@ -414,7 +416,7 @@ export function boxBlur(alpha: Float32Array, width: number, height: number, radi
 }
 
 /** A stroke's alpha: the band within `size` pixels outside, inside or across the layer's edge. */
-function strokeShape(
+export function strokeShape(
   layer: Placed,
   canvas: { width: number; height: number },
   size: number,
@@ -570,47 +572,6 @@ function innerShape(
     );
   }
   return plane;
-}
-
-/** A gradient's colour and alpha from 0..1 along it. */
-function rampOf(
-  gradient: EffectSolidGradient,
-): ((t: number) => [number, number, number, number]) | undefined {
-  const colors = gradient.colorStops.map((stop) => ({ ...stop, rgb: rgbOf(stop.color) }));
-  if (colors.length === 0 || colors.some((stop) => !stop.rgb)) return undefined;
-  const opacities = gradient.opacityStops.length
-    ? gradient.opacityStops
-    : [{ location: 0, midpoint: 0.5, opacity: 1 }];
-  colors.sort((a, b) => a.location - b.location);
-  const alphas = [...opacities].sort((a, b) => a.location - b.location);
-  // Sampled once: 4096 steps are finer than 8-bit colour can show.
-  const steps = 4096;
-  const table = Array.from({ length: steps + 1 }, (_, i): [number, number, number, number] => {
-    const t = i / steps;
-    const rgb = [0, 1, 2].map((c) => between(colors, t, (stop) => stop.rgb![c]!));
-    return [rgb[0]!, rgb[1]!, rgb[2]!, between(alphas, t, (stop) => stop.opacity)];
-  });
-  return (t) => table[Math.round(Math.max(0, Math.min(1, t)) * steps)]!;
-}
-
-/** A value between stops (sorted by location) at t, linear on each side of a stop pair's midpoint. */
-function between<T extends { location: number; midpoint: number }>(
-  stops: T[],
-  t: number,
-  value: (stop: T) => number,
-): number {
-  const sorted = stops;
-  const first = sorted[0]!;
-  const last = sorted.at(-1)!;
-  if (t <= first.location) return value(first);
-  if (t >= last.location) return value(last);
-  const next = sorted.findIndex((stop) => stop.location >= t);
-  const a = sorted[next - 1]!;
-  const b = sorted[next]!;
-  const u = b.location > a.location ? (t - a.location) / (b.location - a.location) : 1;
-  const m = Math.max(0.01, Math.min(0.99, b.midpoint ?? 0.5));
-  const w = u < m ? (0.5 * u) / m : 0.5 + (0.5 * (u - m)) / (1 - m);
-  return value(a) + (value(b) - value(a)) * w;
 }
 
 /**

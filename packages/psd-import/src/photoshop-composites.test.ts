@@ -77,6 +77,7 @@ describe("Photoshop's composites of real documents", () => {
       1,
     ],
     ['group-clipping.psd', 'a group (with a clipping group inside) clipped to a layer', 0.1],
+    ['mask-density-vectormask.psd', 'pixel layers under vector masks of 25, 50, 75 and 100 % density', 0.1],
   ])('draws %s (%s) as Photoshop did, without a warning', async (file, _what, bound) => {
     const { mad, warnings } = await compare(file);
     expect(warnings).toEqual([]);
@@ -118,15 +119,47 @@ describe("Photoshop's composites of real documents", () => {
     expect(mad).toBeLessThan(0.25);
   });
 
-  it('names every fill or shape layer that stores no pixels instead of leaving it out silently', async () => {
-    const { warnings } = await compare('adjustment-fillers.psd');
-    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
-      ['Color Fill 1', 'FILL_SKIPPED'],
-      ['Polygon 1', 'FILL_SKIPPED'],
-      ['Polygon 2', 'FILL_SKIPPED'],
-      ['Ellipse 1', 'FILL_SKIPPED'],
+  it('draws fill and shape layers that store no pixels, naming only what it approximates', async () => {
+    // A colour fill over the canvas, two polygons (colour, and a three-stop linear gradient, each
+    // with an inside stroke, the second one dashed) and a pattern-filled ellipse. The composite Photoshop saved in this file is blank (white), so the
+    // shapes are checked against their own settings: fill colour inside, the colour fill around.
+    const bytes = readFileSync(join(FIXTURES, 'adjustment-fillers.psd'));
+    const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
+    expect(imported.warnings.map(({ layer, code, message }) => [layer, code, message])).toEqual([
+      [
+        'Polygon 2',
+        'FILL_APPROXIMATED',
+        "The gradient fill layer is drawn approximately: the stroke's dashes are drawn as a solid line.",
+      ],
+      [
+        'Ellipse 1',
+        'FILL_APPROXIMATED',
+        "The pattern fill layer is drawn approximately: its pattern is tiled from the document's origin; Photoshop may start it where the shape was drawn.",
+      ],
     ]);
-  });
+    const manifest = templateManifestSchema.parse(imported.manifest);
+    const prepared = await compositor.prepare({ id: 'fillers', version: 1, manifest }, imported.assets);
+    const { data, info } = await sharp((await compositor.render(prepared, [], { format: 'png' })).data)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3),
+    ];
+    expect(at(10, 500)).toEqual([102, 102, 102]);
+    expect(at(124, 130)).toEqual([16, 9, 100]);
+    // Polygon 1's 1 px dark grey stroke runs along its top edge (y 58.2–59.3 at x 124).
+    expect(Math.max(...at(124, 59))).toBeLessThan(60);
+    // The gradient runs from blue at the bottom through red to yellow at the top (angle 90°).
+    const [top, bottom] = [at(330, 235), at(330, 360)];
+    expect(top[0]).toBeGreaterThan(200);
+    expect(top[1]).toBeGreaterThan(150);
+    expect(bottom[2]).toBeGreaterThan(100);
+    // The ellipse's pattern: diagonal black lines on white.
+    const row = Array.from({ length: 16 }, (_, i) => at(340 + i, 90)[0]!);
+    expect(Math.min(...row)).toBeLessThan(60);
+    expect(Math.max(...row)).toBeGreaterThan(200);
+  }, 30_000);
 
   it.each([
     ['brightnesscontrast_rgb.psd', 'Brightness/Contrast'],

@@ -34,6 +34,8 @@ export function fullyTransparent(pixels: Rgba): boolean {
 export async function maskPng(
   mask: { box: Box; grey: Rgba | undefined; defaultColor: number },
   cover: Box,
+  /** A vector mask's coverage (0..1) the grey is multiplied by; it hides everything outside its box. */
+  vector?: { box: Box; alpha: Float32Array },
 ): Promise<{ png: Buffer; x: number; y: number }> {
   const x = Math.min(mask.box.x, cover.x);
   const y = Math.min(mask.box.y, cover.y);
@@ -46,6 +48,17 @@ export async function maskPng(
       const to = (row + mask.box.y - y) * width + (mask.box.x - x);
       for (let col = 0; col < source.width; col++)
         grey[to + col] = source.data[(row * source.width + col) * 4]!;
+    }
+  }
+  if (vector) {
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++) {
+        const vx = col + x - vector.box.x;
+        const vy = row + y - vector.box.y;
+        const inside = vx >= 0 && vy >= 0 && vx < vector.box.width && vy < vector.box.height;
+        const i = row * width + col;
+        grey[i] = Math.round(grey[i]! * (inside ? vector.alpha[vy * vector.box.width + vx]! : 0));
+      }
     }
   }
   const png = await sharp(grey, { raw: { width, height, channels: 1 } })

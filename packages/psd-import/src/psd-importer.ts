@@ -1,8 +1,9 @@
 // A PSD/PSB → the compositor's template manifest, its layer images and per-layer warnings.
 // Walks the layers bottom to top: every placed layer (embedded or linked) becomes a smart object
 // with its corners (perspective kept), warp, blend mode, opacity, mask and a clipped layer above it
-// as its shading; visible pixel layers (fill layers too: Photoshop stores their pixels) become static
-// image layers with their blend mode, opacity and mask; adjustment layers become adjustment layers;
+// as its shading; visible pixel layers become static image layers with their blend mode, opacity,
+// fill opacity and mask (a fill or shape layer that stores no pixels is drawn from its fill and
+// vector mask first, fill-layers.ts); adjustment layers become adjustment layers;
 // a group with its own blend mode, opacity or mask (or whose layers must only see each other)
 // becomes an isolated group, a pass-through one is flattened; a clipped adjustment goes into a group
 // with its base layer. What cannot be reproduced exactly (some adjustment kinds, effects, preset
@@ -40,6 +41,8 @@ import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
+import { drawFillLayer, FILL_BUDGET } from './fill-layers.js';
+import { rasteriseVectorMask, type Coverage } from './vector-mask.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
@@ -146,6 +149,8 @@ interface Walk {
   effects: number;
   /** Pixels the layer effects still left to draw may cover. */
   effectBudget: { pixels: number };
+  /** Pixels the fill layers without stored pixels still left to draw may cover. */
+  fillBudget: { pixels: number };
   uuidOf: ImportPsdOptions['smartObjectUuid'];
   /** Whether the file with this id is embedded in the document. */
   embedded: (fileId: string) => boolean;
@@ -259,6 +264,7 @@ export async function importLayers(
     names: 0,
     effects: 0,
     effectBudget: { pixels: EFFECT_BUDGET },
+    fillBudget: { pixels: FILL_BUDGET },
     uuidOf: options.smartObjectUuid,
     embedded: embeddedFilesOf(psd),
   };
@@ -351,7 +357,7 @@ async function walkLayers(
         await walkLayers(walk, [child], path, layerOpacity, psd);
         continue;
       }
-      const masked = !!layer.mask?.imageData && !layer.mask.disabled;
+      const masked = hasMask(layer);
       if (blend === 'pass through' && (layer.opacity ?? 1) >= 1 && !masked) {
         await walkLayers(walk, layer.children, path, opacity, psd);
         continue;
@@ -373,7 +379,7 @@ async function walkLayers(
       warn(walk, path, 'EFFECTS_SKIPPED', 'Layer effects (shadows, strokes, glows…) are not reproduced.');
     }
     if (layer.clipping) {
-      await clip(walk, layer, path, layerOpacity);
+      await clip(walk, layer, path, layerOpacity * (layer.fillOpacity ?? 1), psd);
       continue;
     }
     if (layer.placedLayer) {
@@ -386,7 +392,7 @@ async function walkLayers(
 
 /** The group's only visible layer, when the group is exactly that layer drawn with its own mode. */
 function soleLayerOf(group: Layer): Layer | undefined {
-  if (group.mask?.imageData && !group.mask.disabled) return undefined;
+  if (hasMask(group)) return undefined;
   const visible = (group.children ?? []).filter((child) => !child.hidden);
   const sole = visible.length === 1 ? visible[0]! : undefined;
   // Dissolve drops pixels before the group's opacity or mode applies: not one layer's mode.
@@ -422,7 +428,7 @@ async function addGroup(
   const index = ++walk.names;
   const mask = clippedTo
     ? await alphaMask(walk, clippedTo.clipBase!.pixels, `group-${index}-mask.png`)
-    : await maskFor(walk, layer, walk.canvas, `group-${index}-mask.png`);
+    : await maskFor(walk, layer, path, walk.canvas, `group-${index}-mask.png`);
   const passThrough = !clippedTo && (layer.blendMode ?? 'pass through') === 'pass through';
   const group: OpenGroup = {
     kind: 'group',
@@ -475,7 +481,7 @@ async function addClippedGroup(
     ...((layer.blendMode ?? 'pass through') === 'pass through'
       ? ['its pass-through blending is drawn as normal']
       : []),
-    ...(layer.mask?.imageData && !layer.mask.disabled ? ['its own mask is left out'] : []),
+    ...(hasMask(layer) ? ['its own mask is left out'] : []),
   ];
   if (approximations.length > 0) {
     warn(
@@ -525,7 +531,7 @@ async function addAdjustment(walk: Walk, layer: Layer, path: string, opacity: nu
     );
   }
   const index = ++walk.names;
-  const mask = await maskFor(walk, layer, walk.canvas, `adjustment-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, path, walk.canvas, `adjustment-${index}-mask.png`);
   const entry: OpenAdjustment = {
     kind: 'adjustment',
     layer: {
@@ -635,14 +641,68 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
   return 'normal' as const;
 }
 
-async function maskFor(walk: Walk, layer: Layer, cover: Box, name: string) {
+/**
+ * The layer's mask asset: its raster mask times its vector mask (a fill or shape layer's vector
+ * mask is already in its pixels, stored or drawn), or undefined when it has neither.
+ */
+async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
   const mask = layer.mask;
-  if (!mask || mask.disabled || !mask.imageData) return undefined;
-  const grey = mask.imageData as Rgba;
-  const box = { x: mask.left ?? 0, y: mask.top ?? 0, width: grey.width, height: grey.height };
-  const made = await maskPng({ box, grey, defaultColor: mask.defaultColor ?? 0 }, cover);
+  const raster = mask && !mask.disabled && mask.imageData && !rasterisedVector(layer) ? mask : undefined;
+  const vector = ownVectorMask(layer);
+  let coverage: Coverage | undefined;
+  if (vector) {
+    const density = Math.max(0, Math.min(1, mask?.vectorMaskDensity ?? 1));
+    const drawn = await rasteriseVectorMask(vector, walk.canvas, density);
+    if (drawn.kind === 'skipped') {
+      warn(walk, path, 'VECTOR_MASK_SKIPPED', `The vector mask is not applied: ${drawn.reason}.`);
+    } else if (drawn.kind === 'coverage') {
+      coverage = drawn.coverage;
+      if ((mask?.vectorMaskFeather ?? 0) > 0) {
+        warn(
+          walk,
+          path,
+          'VECTOR_MASK_APPROXIMATED',
+          "The vector mask's feather is not drawn (its edge stays sharp).",
+        );
+      }
+    }
+  }
+  if (!raster && !coverage) return undefined;
+  const grey = raster?.imageData as Rgba | undefined;
+  const box =
+    raster && grey
+      ? { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height }
+      : cover;
+  const made = await maskPng(
+    { box, grey, defaultColor: raster ? (raster.defaultColor ?? 0) : 255 },
+    cover,
+    coverage,
+  );
   walk.assets.set(name, made.png);
   return { asset: name, x: made.x, y: made.y };
+}
+
+/** A vector mask that hides part of the layer's own pixels (not a fill or shape layer's outline). */
+function ownVectorMask(layer: Layer) {
+  const vector = layer.vectorMask;
+  return vector && !vector.disable && !layer.vectorFill ? vector : undefined;
+}
+
+/** Whether the layer has a raster or vector mask that hides part of it. */
+function hasMask(layer: Layer): boolean {
+  const mask = layer.mask;
+  return (!!mask?.imageData && !mask.disabled && !rasterisedVector(layer)) || !!ownVectorMask(layer);
+}
+
+/**
+ * Whether the layer's mask channel is Photoshop's own rasterisation of its vector paths ("from
+ * vector data", without the vector mask's density): the paths are drawn here instead (a shape
+ * layer's are in its pixels). With no paths the channel is a mask painted by hand (psd-tools'
+ * vector-mask3.psd flags one so).
+ */
+function rasterisedVector(layer: Layer): boolean {
+  const paths = layer.vectorMask?.paths.filter((path) => path.knots.length > 1) ?? [];
+  return !!layer.mask?.fromVectorData && paths.length > 0;
 }
 
 /** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
@@ -708,26 +768,18 @@ function addEffects(
 }
 
 async function addImage(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
-  const own = pixelsOf(layer);
-  if (!own && layer.vectorFill) {
-    // Photoshop usually stores a fill or shape layer's pixels; without them it draws the layer
-    // from its fill settings and vector mask, which are not rasterised here.
-    warn(
-      walk,
-      path,
-      'FILL_SKIPPED',
-      `The ${layer.vectorFill.type === 'color' ? 'colour' : layer.vectorFill.type === 'pattern' ? 'pattern' : 'gradient'} fill layer stores no pixels: it is not drawn.`,
-    );
-    return;
-  }
+  const own = await layerPixelsOf(walk, layer, path, psd);
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, own.box, `layer-${index}-mask.png`);
+  const mask = await maskFor(walk, layer, path, own.box, `layer-${index}-mask.png`);
   const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
   addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
   const pixels = baked?.pixels ?? own;
+  // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
+  // opacity has its effects skipped, so this is exact).
+  const fill = baked ? 1 : (layer.fillOpacity ?? 1);
   walk.entries.push({
     kind: 'image',
     pixels,
@@ -738,11 +790,45 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       x: pixels.box.x,
       y: pixels.box.y,
       blend_mode: blendOf(walk, layer, path),
-      opacity: round(opacity),
+      opacity: round(opacity * fill),
       ...(mask ? { mask } : {}),
     },
   });
   addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+}
+
+/**
+ * A layer's pixels: those Photoshop stored, or for a fill or shape layer that stores none, its fill
+ * drawn through its vector mask (what cannot be drawn warned about).
+ */
+async function layerPixelsOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  psd: Psd,
+): Promise<(Rgba & { box: Box }) | undefined> {
+  const own = pixelsOf(layer);
+  if (own || !layer.vectorFill) return own;
+  const kind =
+    layer.vectorFill.type === 'color'
+      ? 'colour'
+      : layer.vectorFill.type === 'pattern'
+        ? 'pattern'
+        : 'gradient';
+  const drawn = await drawFillLayer(layer, psd, walk.fillBudget);
+  if (drawn.kind === 'skipped') {
+    warn(walk, path, 'FILL_SKIPPED', `The ${kind} fill layer is not drawn: ${drawn.reason}.`);
+    return undefined;
+  }
+  if (drawn.approximated.length > 0) {
+    warn(
+      walk,
+      path,
+      'FILL_APPROXIMATED',
+      `The ${kind} fill layer is drawn approximately: ${drawn.approximated.join('; ')}.`,
+    );
+  }
+  return drawn.pixels;
 }
 
 async function addSmartObject(
@@ -788,7 +874,7 @@ async function addSmartObject(
   const file = fileOf(walk, placed.id, layer, size);
   const printSize = printSizeOf(placed, psd, file.size);
   const placement = ++walk.placements;
-  const mask = await maskFor(walk, layer, position, `smart-object-${placement}-mask.png`);
+  const mask = await maskFor(walk, layer, path, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
   // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
@@ -853,8 +939,8 @@ function fileOf(
 }
 
 /** A clipped layer: the smart object's shading, or drawn into the pixel layer it is clipped to. */
-async function clip(walk: Walk, layer: Layer, path: string, opacity: number): Promise<void> {
-  const pixels = pixelsOf(layer);
+async function clip(walk: Walk, layer: Layer, path: string, opacity: number, psd: Psd): Promise<void> {
+  const pixels = await layerPixelsOf(walk, layer, path, psd);
   if (!pixels || fullyTransparent(pixels)) return;
   const base = clipBaseOf(walk);
   if (base?.kind === 'smart_object') {
