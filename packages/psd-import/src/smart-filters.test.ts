@@ -159,14 +159,14 @@ describe('mapSmartFilters', () => {
       skipped: [],
       approximated: [],
       unreadable: 0,
-      maskIgnored: false,
+      masked: false,
     });
     expect(mapSmartFilters(stack([motionBlur, invert], { enabled: false }))).toEqual({
       filters: [],
       skipped: [],
       approximated: [],
       unreadable: 0,
-      maskIgnored: false,
+      masked: false,
     });
   });
 
@@ -213,7 +213,7 @@ describe('mapSmartFilters', () => {
   });
 
   it('reports that an enabled filter mask is not applied', () => {
-    expect(mapSmartFilters(stack([invert], { maskEnabled: true })).maskIgnored).toBe(true);
+    expect(mapSmartFilters(stack([invert], { maskEnabled: true })).masked).toBe(true);
   });
 });
 
@@ -300,7 +300,7 @@ describe("mapSmartFilters with Photoshop's own list (the filterFX descriptor)", 
     ).toEqual([]);
     expect(
       mapSmartFilters(undefined, rawStack([rawItem('Exposure', exposure)], { filterMaskEnable: true }))
-        .maskIgnored,
+        .masked,
     ).toBe(true);
   });
 });
