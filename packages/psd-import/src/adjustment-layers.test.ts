@@ -49,7 +49,8 @@ describe('mapAdjustment', () => {
       kind: 'hue_saturation',
       params: { colorize: true, hue: 242, saturation: 45, lightness: 14 },
     });
-    expect(result.approximated).toMatch(/Colorize/);
+    // Colorize matches Photoshop's composites (photoshop-composites.test.ts): no warning.
+    expect(result.approximated).toBeUndefined();
   });
 
   it('applies the master range of Hue/Saturation and names the colour ranges it leaves out', () => {

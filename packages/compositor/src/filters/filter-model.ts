@@ -181,18 +181,17 @@ export type FilterKindAndParams = {
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
  * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
- * Gaussian Blur, Hue/Saturation's master range, Posterize, Threshold; Channel Mixer is a plain
- * weighted sum). The others follow a published model of an
+ * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold; Channel Mixer
+ * is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
  */
 export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
   switch (filter.kind) {
     case 'brightness_contrast':
+      // psd-tools' model: within a few levels of Photoshop's composites, up to 13 off.
       return filter.params.brightness !== 0 || filter.params.contrast !== 0
         ? "Photoshop's Brightness/Contrast curve is modelled, not reproduced"
         : undefined;
-    case 'hue_saturation':
-      return filter.params.colorize ? "Photoshop's Colorize is modelled, not reproduced" : undefined;
     case 'vibrance':
       return filter.params.vibrance !== 0 || filter.params.saturation !== 0
         ? "Photoshop's Vibrance is modelled, not reproduced"
