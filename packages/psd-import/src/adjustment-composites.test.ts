@@ -1,6 +1,7 @@
 // Real Photoshop documents with Posterize and Threshold adjustment layers (psd-tools' test files,
-// test/fixtures/psd/psd-tools-adjustments) imported and rendered, compared with the composite
-// Photoshop saved in each: the adjustments must draw as Photoshop drew them, without a warning.
+// test/fixtures/psd/psd-tools-adjustments) and ag-psd's stack of every adjustment kind
+// (test/fixtures/psd/ag-psd-adjustments) imported and rendered, compared with the composite
+// Photoshop saved in each.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import sharp from 'sharp';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { importLayers, type ImportWarning } from './psd-importer.js';
 
-const FIXTURES = join(__dirname, '../../../test/fixtures/psd/psd-tools-adjustments');
+const FIXTURES = join(__dirname, '../../../test/fixtures/psd');
 
 let compositor: Compositor;
 
@@ -24,8 +25,14 @@ beforeAll(() => {
 });
 
 /** Mean absolute difference per channel (0–255) from Photoshop's composite, the share of channel
- * values off by more than 2 levels, and the import's warnings. */
-async function compare(file: string): Promise<{ mad: number; off: number; warnings: ImportWarning[] }> {
+ * values off by more than 2 levels, the import's warnings, and both images (RGBA). */
+async function compare(file: string): Promise<{
+  mad: number;
+  off: number;
+  warnings: ImportWarning[];
+  ours: Buffer;
+  photoshop: ArrayLike<number>;
+}> {
   const bytes = readFileSync(join(FIXTURES, file));
   const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
   const manifest = templateManifestSchema.parse(imported.manifest);
@@ -49,13 +56,15 @@ async function compare(file: string): Promise<{ mad: number; off: number; warnin
     mad: sum / ((ours.length / 4) * 3),
     off: off / ((ours.length / 4) * 3),
     warnings: imported.warnings,
+    ours,
+    photoshop,
   };
 }
 
 describe("Photoshop's composites of adjustment layers", () => {
   it.each([
-    ['posterize_rgb.psd', 'Posterize at 21, 13, 7 and 3 levels'],
-    ['threshold_rgb.psd', 'Threshold at 232, 172, 115 and 60'],
+    ['psd-tools-adjustments/posterize_rgb.psd', 'Posterize at 21, 13, 7 and 3 levels'],
+    ['psd-tools-adjustments/threshold_rgb.psd', 'Threshold at 232, 172, 115 and 60'],
   ])('draws %s (%s) as Photoshop did, without a warning', async (file) => {
     const { mad, off, warnings } = await compare(file);
     expect(warnings).toEqual([]);
@@ -63,5 +72,34 @@ describe("Photoshop's composites of adjustment layers", () => {
       mad: 0,
       off: 0,
     });
+  });
+
+  it('draws every opaque pixel of the stack ending in Threshold, Gradient Map and Selective Color as Photoshop did', async () => {
+    // After Threshold every pixel is black or white; the Gradient Map's last stop (255, 124, 0)
+    // then loses 29 red and gains 12 green from Selective Color's absolute reds (cyan 15 %,
+    // magenta −14 %, yellow 33 %, black 6 %): Photoshop's composite is (226, 136, 0).
+    const { ours, photoshop, warnings } = await compare('ag-psd-adjustments/adjustment-layers.psd');
+    let opaque = 0;
+    let differing = 0;
+    for (let i = 0; i < ours.length; i += 4) {
+      if (photoshop[i + 3] !== 255) continue;
+      opaque++;
+      if (ours[i] !== photoshop[i] || ours[i + 1] !== photoshop[i + 1] || ours[i + 2] !== photoshop[i + 2]) {
+        differing++;
+      }
+    }
+    expect(opaque).toBeGreaterThan(1000);
+    expect(differing).toBe(0);
+    // Every modelled or skipped layer says so, and only those.
+    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
+      ['Brightness/Contrast 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Vibrance 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Color Balance 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Black & White 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Photo Filter 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Color Lookup 1', 'ADJUSTMENT_SKIPPED'],
+      ['Gradient Map 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Selective Color 1', 'ADJUSTMENT_APPROXIMATED'],
+    ]);
   });
 });
