@@ -19,7 +19,24 @@ async function maskPng(split: number, right: number): Promise<Buffer> {
     .toBuffer();
 }
 
-function manifest(filters: unknown[] | undefined, quad: boolean): TemplateManifestInput {
+type Placement = 'box' | 'quad' | 'mesh';
+
+/** A 2 × 1 mesh over the whole canvas: the warp kernels' mesh path. */
+const MESH = {
+  cols: 2,
+  rows: 1,
+  points: [
+    [0, 0],
+    [WIDTH / 2, 0],
+    [WIDTH, 0],
+    [0, HEIGHT],
+    [WIDTH / 2, HEIGHT],
+    [WIDTH, HEIGHT],
+  ],
+};
+
+function manifest(filters: unknown[] | undefined, placement: Placement): TemplateManifestInput {
+  const quad = placement === 'quad';
   return {
     width: WIDTH,
     height: HEIGHT,
@@ -41,6 +58,7 @@ function manifest(filters: unknown[] | undefined, quad: boolean): TemplateManife
               [0, HEIGHT],
             ]
           : null,
+        ...(placement === 'mesh' ? { mesh: MESH } : {}),
         ...(filters ? { filters } : {}),
         filter_mask: { asset: 'filter-mask.png', x: 0, y: 0 },
       },
@@ -55,7 +73,7 @@ describe('smart filter masks in a render', () => {
   async function render(
     filters: unknown[] | undefined,
     mask: Buffer,
-    quad = false,
+    placement: Placement = 'box',
   ): Promise<(x: number, y: number) => number[]> {
     const assets = new Map([
       [
@@ -67,7 +85,7 @@ describe('smart filter masks in a render', () => {
       ['filter-mask.png', mask],
     ]);
     const prepared = await compositor.prepare(
-      { id: 't', version: ++version, manifest: manifest(filters, quad) },
+      { id: 't', version: ++version, manifest: manifest(filters, placement) },
       assets,
     );
     const art = await sharp({ create: { width: WIDTH, height: HEIGHT, channels: 3, background: '#ff2010' } })
@@ -86,12 +104,13 @@ describe('smart filter masks in a render', () => {
   const invert = [{ kind: 'invert', params: {} }];
 
   it.each([
-    ['filling its box', false],
-    ['in perspective', true],
-  ])(
+    ['filling its box', 'box'],
+    ['in perspective', 'quad'],
+    ['on a mesh', 'mesh'],
+  ] as const)(
     'applies the filters only where the mask is white (%s), the artwork unfiltered elsewhere',
-    async (_what, quad) => {
-      const at = await render(invert, await maskPng(WIDTH / 2, 0), quad);
+    async (_what, placement) => {
+      const at = await render(invert, await maskPng(WIDTH / 2, 0), placement);
       // Inverted red on the left half, the artwork as given on the right half.
       for (const y of [2, 10, 17]) {
         for (const x of [2, 10, 19]) expect(at(x, y)).toEqual([0, 223, 239]);
