@@ -74,6 +74,19 @@ describe("Photoshop's composites of adjustment layers", () => {
     });
   });
 
+  it("draws legacy Brightness/Contrast (brightness 20, contrast 57) within a level of Photoshop's", async () => {
+    const { mad, warnings, ours, photoshop } = await compare(
+      'psd-tools-adjustments/brightnesscontrast_legacy_rgb.psd',
+    );
+    expect(warnings).toEqual([]);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i += 4) {
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours[i + c]! - photoshop[i + c]!));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(mad).toBeLessThan(0.1);
+  });
+
   it('draws every opaque pixel of the stack ending in Threshold, Gradient Map and Selective Color as Photoshop did', async () => {
     // After Threshold every pixel is black or white; the Gradient Map's last stop (255, 124, 0)
     // then loses 29 red and gains 12 green from Selective Color's absolute reds (cyan 15 %,

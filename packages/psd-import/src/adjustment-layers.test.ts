@@ -123,11 +123,16 @@ describe('mapAdjustment', () => {
     expect(b).toBeLessThan(6);
   });
 
-  it('skips legacy Brightness/Contrast and kinds without a kernel, naming them', () => {
-    expect(mapAdjustment({ type: 'brightness/contrast', brightness: 10, useLegacy: true })).toMatchObject({
-      kind: 'skipped',
-      reason: expect.stringMatching(/legacy/) as string,
-    });
+  it('maps legacy Brightness/Contrast onto its own formula, modelled only with contrast lowered', () => {
+    const raised = mapped({ type: 'brightness/contrast', brightness: 20, contrast: 57, useLegacy: true });
+    expect(raised.filter.params).toEqual({ brightness: 20, contrast: 57, legacy: true });
+    expect(raised.approximated).toBeUndefined();
+    const lowered = mapped({ type: 'brightness/contrast', brightness: -20, contrast: -80, useLegacy: true });
+    expect(lowered.filter.params).toEqual({ brightness: -20, contrast: -80, legacy: true });
+    expect(lowered.approximated).toMatch(/legacy/);
+  });
+
+  it('skips kinds without a kernel, naming them', () => {
     expect(
       mapAdjustment({ type: 'color lookup', lookupType: '3dlut', name: 'Candlelight.CUBE' }),
     ).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/Color Lookup/) as string });

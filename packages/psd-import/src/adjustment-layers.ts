@@ -34,8 +34,16 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
     case 'invert':
       return { kind: 'mapped', filter: filterOf('invert', {}) };
     case 'brightness/contrast': {
-      // The legacy formula is a different curve (a plain shift and stretch).
-      if (adjustment.useLegacy) return { kind: 'skipped', reason: 'the legacy Brightness/Contrast formula' };
+      if (adjustment.useLegacy) {
+        return {
+          kind: 'mapped',
+          filter: filterOf('brightness_contrast', {
+            brightness: clamp(adjustment.brightness ?? 0, -100, 100),
+            contrast: clamp(adjustment.contrast ?? 0, -100, 100),
+            legacy: true,
+          }),
+        };
+      }
       const brightness = clamp(adjustment.brightness ?? 0, -150, 150);
       const contrast = clamp(adjustment.contrast ?? 0, -50, 100);
       return {

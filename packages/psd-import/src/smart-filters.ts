@@ -62,7 +62,16 @@ function paramsOf(filter: Filter): FilterKindParams | NotReproduced | undefined 
     case 'average':
       return { kind: 'average', params: {} };
     case 'brightness/contrast':
-      if (filter.filter.useLegacy) return { reason: 'its legacy formula is not reproduced' };
+      if (filter.filter.useLegacy) {
+        return {
+          kind: 'brightness_contrast',
+          params: {
+            brightness: clamp(filter.filter.brightness, -100, 100),
+            contrast: clamp(filter.filter.contrast, -100, 100),
+            legacy: true,
+          },
+        };
+      }
       return {
         kind: 'brightness_contrast',
         params: {

@@ -57,10 +57,16 @@ const filterParams = {
     lightness: percent(-100, 100).default(0),
     colorize: z.boolean().default(false),
   }),
-  brightness_contrast: z.object({
-    brightness: percent(-150, 150).default(0),
-    contrast: percent(-50, 100).default(0),
-  }),
+  brightness_contrast: z
+    .object({
+      brightness: percent(-150, 150).default(0),
+      contrast: percent(-100, 100).default(0),
+      /** Photoshop's "Use Legacy" formula (brightness and contrast −100 … 100). */
+      legacy: z.boolean().optional(),
+    })
+    .refine((p) => (p.legacy ? Math.abs(p.brightness) <= 100 : p.contrast >= -50), {
+      message: 'legacy brightness is −100 … 100; contrast below −50 needs legacy',
+    }),
   exposure: z.object({
     exposure: percent(-20, 20).default(0),
     offset: percent(-0.5, 0.5).default(0),
@@ -188,6 +194,12 @@ export type FilterKindAndParams = {
 export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
   switch (filter.kind) {
     case 'brightness_contrast':
+      // Legacy: checked against Photoshop's composite with contrast raised; lowered is the model.
+      if (filter.params.legacy) {
+        return filter.params.contrast < 0
+          ? "Photoshop's legacy Brightness/Contrast with contrast lowered is modelled, not reproduced"
+          : undefined;
+      }
       // psd-tools' model: within a few levels of Photoshop's composites, up to 13 off.
       return filter.params.brightness !== 0 || filter.params.contrast !== 0
         ? "Photoshop's Brightness/Contrast curve is modelled, not reproduced"

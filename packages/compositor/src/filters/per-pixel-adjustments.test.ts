@@ -2,6 +2,7 @@
 // per-pixel references written from each formula on a gradient image (every channel ramps, alpha
 // too), and through the filter stack as a template would run them.
 import type { RgbaImage } from '../raster.js';
+import { brightnessContrast } from './brightness-contrast.js';
 import { channelMixer } from './channel-mixer.js';
 import { smartFilterSchema } from './filter-model.js';
 import { applySmartFilters } from './filter-stack.js';
@@ -191,5 +192,29 @@ describe('selective color', () => {
     const input = gradient();
     const out = selectiveColor(input, { method: 'relative', greens: [0, 0, 0, 0] });
     expect(Array.from(out.data)).toEqual(Array.from(input.data));
+  });
+});
+
+describe('legacy brightness/contrast', () => {
+  it.each([
+    [20, 57],
+    [-40, 30],
+    [10, -60],
+  ])('adds brightness %i, then stretches about 127 by contrast %i', (brightness, contrast) => {
+    const input = gradient();
+    const slope = contrast > 0 ? 100 / (100 - contrast) : (100 + contrast) / 100;
+    expectPerPixel(
+      brightnessContrast(input, { brightness, contrast, legacy: true }),
+      input,
+      (rgb) => rgb.map((v) => (v + brightness - 127) * slope + 127) as Rgb,
+    );
+  });
+
+  it('refuses a legacy brightness beyond ±100 and a non-legacy contrast below −50 in a template', () => {
+    const parse = (params: object) =>
+      smartFilterSchema.safeParse({ kind: 'brightness_contrast', params }).success;
+    expect(parse({ brightness: 120, contrast: 0, legacy: true })).toBe(false);
+    expect(parse({ brightness: 0, contrast: -80 })).toBe(false);
+    expect(parse({ brightness: 0, contrast: -80, legacy: true })).toBe(true);
   });
 });
