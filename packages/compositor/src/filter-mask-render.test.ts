@@ -66,8 +66,13 @@ function manifest(filters: unknown[] | undefined, placement: Placement): Templat
   } as TemplateManifestInput;
 }
 
+// Drawn on a kernel thread, as in production: the built worker (`npx tsc -p tsconfig.build.json` first).
+const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
+
 describe('smart filter masks in a render', () => {
-  const compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 10_000_000 });
+  const pool = createKernelPool({ threads: 1, workerUrl });
+  const compositor = createCompositor({ pool, cacheBytes: 10_000_000 });
+  afterAll(() => pool.close());
   let version = 0;
 
   async function render(
