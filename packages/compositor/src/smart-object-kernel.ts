@@ -40,6 +40,8 @@ export interface SmartObjectDraw {
   layout?: ArtworkLayout;
   /** Smart filters run over `art` before it is warped; `scale` is artwork pixels per design pixel. */
   filters?: { list: readonly SmartFilter[]; scale: number };
+  /** Where the filtered artwork shows over the unfiltered one (Photoshop's smart filter mask). */
+  filterMask?: PlacedGrey;
 }
 
 /** Beyond this many canvas pixels from the quad (after displacement) a pixel's coverage is 0. */
@@ -91,6 +93,9 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
   const laid = step.layout ? layOutArtwork(step.art, step.layout) : step.art;
   const art = step.filters ? filterArtwork(laid, step.filters.list, step.filters.scale) : laid;
   const source = warpSource(art);
+  // With a filter mask the unfiltered artwork is warped too, and the two mixed through the mask.
+  const unfiltered = step.filters && step.filterMask ? warpSource(laid) : undefined;
+  const plainRow = unfiltered ? new Uint8ClampedArray(area.width * 4) : undefined;
   const row: Writable<PlacedRgba> = {
     x: area.x,
     y: area.y,
@@ -104,7 +109,13 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
   // Pixels this far inside the quad are fully covered: with opaque artwork, nothing to mask,
   // shade or blend, they are written straight onto the canvas.
   const inset = 2 + Math.SQRT2 * strength;
-  const direct = source.opaque && !step.mask && !step.shading && step.blend === 'normal' && step.opacity >= 1;
+  const direct =
+    source.opaque &&
+    !step.mask &&
+    !unfiltered &&
+    !step.shading &&
+    step.blend === 'normal' &&
+    step.opacity >= 1;
   const stride = canvas.channels ?? 4;
   const { mapping } = step;
   for (let y = area.y; y < area.y + area.height; y++) {
@@ -170,6 +181,40 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
         );
       }
     }
+    if (unfiltered && plainRow && step.filterMask) {
+      plainRow.fill(0);
+      if (mapping.type === 'mesh') {
+        meshRow(
+          plainRow,
+          (rowFrom - area.x) * 4,
+          unfiltered,
+          mapping.field,
+          y,
+          rowFrom,
+          rowTo,
+          step.displacement,
+        );
+      } else {
+        const span: [number, number] | null = mapping.quad
+          ? quadSpan(mapping.quad, y + 0.5, margin)
+          : [rowFrom, rowTo];
+        const from = span ? Math.max(rowFrom, span[0]) : rowTo;
+        const to = span ? Math.min(rowTo, span[1]) : rowTo;
+        if (from < to) {
+          perspectiveRow(
+            plainRow,
+            (from - area.x) * 4,
+            unfiltered,
+            mapping.inverse,
+            y,
+            from,
+            to,
+            step.displacement,
+          );
+        }
+      }
+      mixThroughMask(row, plainRow, step.filterMask);
+    }
     if (step.mask) applyMask(row, step.mask);
     if (step.shading) compositeClipped(row, step.shading.image, step.shading.blend, step.shading.opacity);
     for (const [a, b] of buffered) {
@@ -181,5 +226,30 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
           step.opacity,
         );
     }
+  }
+}
+
+/**
+ * `filtered` (straight RGBA, one canvas row) becomes the filtered pixels through the grey mask over
+ * the `plain` ones: a per-pixel mix of the two, in premultiplied colour so a transparent pixel's
+ * colour counts for nothing.
+ */
+function mixThroughMask(filtered: Writable<PlacedRgba>, plain: Uint8ClampedArray, mask: PlacedGrey): void {
+  const out = filtered.data;
+  const y = filtered.y;
+  const inside = y >= mask.y && y < mask.y + mask.height;
+  const maskRow = (y - mask.y) * mask.width - mask.x;
+  for (let i = 0, x = filtered.x; i < out.length; i += 4, x++) {
+    const m = inside && x >= mask.x && x < mask.x + mask.width ? mask.data[maskRow + x]! / 255 : 1;
+    if (m === 1) continue;
+    const af = (out[i + 3]! / 255) * m;
+    const ap = (plain[i + 3]! / 255) * (1 - m);
+    const a = af + ap;
+    if (a <= 0) {
+      out[i] = out[i + 1] = out[i + 2] = out[i + 3] = 0;
+      continue;
+    }
+    for (let c = 0; c < 3; c++) out[i + c] = (out[i + c]! * af + plain[i + c]! * ap) / a;
+    out[i + 3] = a * 255;
   }
 }

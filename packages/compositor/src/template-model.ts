@@ -98,6 +98,9 @@ export const smartObjectLayerSchema = z.object({
    * blend mode, opacity and mask: the placed layer's own pixels. Absent: nothing is drawn. */
   content: placedImageSchema.optional(),
   mask: placedImageSchema.optional(),
+  /** Photoshop's smart filter mask (grey, canvas coordinates): the filtered artwork shows through
+   * it over the unfiltered artwork; outside its image the filters apply in full. */
+  filter_mask: placedImageSchema.optional(),
   /** Grey map: 128 is neutral, 0 and 255 shift the artwork by `strength` canvas pixels. */
   displacement: placedImageSchema.extend({ strength: z.number().min(0).max(200) }).optional(),
   /** Highlights and shadows re-applied over the artwork only (clipped to it). */
@@ -303,7 +306,15 @@ export function assetNamesOf(manifest: TemplateManifest): Set<string> {
       if (layer.mask) names.add(layer.mask.asset);
       continue;
     }
-    for (const ref of [layer.content, layer.mask, layer.displacement, layer.shading, layer.color?.mask]) {
+    const refs = [
+      layer.content,
+      layer.mask,
+      layer.filter_mask,
+      layer.displacement,
+      layer.shading,
+      layer.color?.mask,
+    ];
+    for (const ref of refs) {
       if (ref) names.add(ref.asset);
     }
   }

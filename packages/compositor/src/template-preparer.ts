@@ -61,6 +61,8 @@ export interface PreparedSmartObject {
   /** Canvas pixels along the artwork's longest top/bottom edge and left/right edge. */
   extent: { width: number; height: number };
   mask?: PlacedGrey;
+  /** Where the smart filters show, over `region` (255 outside the template's mask image). */
+  filterMask?: PlacedGrey;
   displacement?: { map: PlacedGrey; strength: number };
   shading?: { image: PlacedRgba; blend: BlendMode; opacity: number };
   color?: { mask: PlacedGrey; default: string; allowed: Set<string> | null };
@@ -348,6 +350,9 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
   const { region } = geometry;
   const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
   if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);
+  if (layer.filter_mask && layer.filters?.length) {
+    prepared.filterMask = cropGrey(await decoder.grey(layer.filter_mask), region, 255);
+  }
   if (layer.displacement) {
     prepared.displacement = {
       map: cropGrey(await decoder.grey(layer.displacement), region, 128),
@@ -676,6 +681,7 @@ function shareStep(step: PreparedStep): PreparedStep {
     shared.geometry = { type: 'mesh', field: { ...field, triangle } };
   }
   if (step.mask) shared.mask = shareGrey(step.mask);
+  if (step.filterMask) shared.filterMask = shareGrey(step.filterMask);
   if (step.displacement)
     shared.displacement = { ...step.displacement, map: shareGrey(step.displacement.map) };
   if (step.shading) shared.shading = { ...step.shading, image: shareRgba(step.shading.image) };
@@ -695,6 +701,7 @@ function stepBytes(step: PreparedStep): number {
       ? step.geometry.field.triangle.byteLength + step.geometry.field.coefficients.byteLength
       : 0) +
     (step.mask?.data.byteLength ?? 0) +
+    (step.filterMask?.data.byteLength ?? 0) +
     (step.displacement?.map.data.byteLength ?? 0) +
     (step.shading?.image.data.byteLength ?? 0) +
     (step.color?.mask.data.byteLength ?? 0) +

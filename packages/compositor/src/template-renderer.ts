@@ -364,6 +364,7 @@ async function smartStep(
     // Run on the kernel thread, per placement (Photoshop keeps filters on the layer); the blur
     // radius is in design pixels, the artwork is at work size.
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
+    ...(layer.filters?.length && step.filterMask ? { filterMask: step.filterMask } : {}),
   };
   return { step, draw, warnings };
 }

@@ -49,7 +49,8 @@ describe('mapAdjustment', () => {
       kind: 'hue_saturation',
       params: { colorize: true, hue: 242, saturation: 45, lightness: 14 },
     });
-    expect(result.approximated).toMatch(/Colorize/);
+    // Colorize matches Photoshop's composites (photoshop-composites.test.ts): no warning.
+    expect(result.approximated).toBeUndefined();
   });
 
   it('applies the master range of Hue/Saturation and names the colour ranges it leaves out', () => {
@@ -122,14 +123,93 @@ describe('mapAdjustment', () => {
     expect(b).toBeLessThan(6);
   });
 
-  it('skips legacy Brightness/Contrast and kinds without a kernel, naming them', () => {
-    expect(mapAdjustment({ type: 'brightness/contrast', brightness: 10, useLegacy: true })).toMatchObject({
-      kind: 'skipped',
-      reason: expect.stringMatching(/legacy/) as string,
+  it('maps legacy Brightness/Contrast onto its own formula, modelled only with contrast lowered', () => {
+    const raised = mapped({ type: 'brightness/contrast', brightness: 20, contrast: 57, useLegacy: true });
+    expect(raised.filter.params).toEqual({ brightness: 20, contrast: 57, legacy: true });
+    expect(raised.approximated).toBeUndefined();
+    const lowered = mapped({ type: 'brightness/contrast', brightness: -20, contrast: -80, useLegacy: true });
+    expect(lowered.filter.params).toEqual({ brightness: -20, contrast: -80, legacy: true });
+    expect(lowered.approximated).toMatch(/legacy/);
+  });
+
+  it('skips kinds without a kernel, naming them', () => {
+    expect(
+      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', name: 'Candlelight.CUBE' }),
+    ).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/Color Lookup/) as string });
+  });
+
+  it('maps Posterize and Threshold as reproduced, without a warning', () => {
+    const posterize = mapped({ type: 'posterize', levels: 7 });
+    expect(posterize.filter).toMatchObject({ kind: 'posterize', params: { levels: 7 } });
+    expect(posterize.approximated).toBeUndefined();
+    const threshold = mapped({ type: 'threshold', level: 182 });
+    expect(threshold.filter).toMatchObject({ kind: 'threshold', params: { level: 182 } });
+    expect(threshold.approximated).toBeUndefined();
+  });
+
+  it("maps Channel Mixer's rows, and a monochrome mix's grey row onto all three channels", () => {
+    const row = (red: number, green: number, blue: number, constant: number) => ({
+      red,
+      green,
+      blue,
+      constant,
     });
-    expect(mapAdjustment({ type: 'threshold', level: 128 })).toMatchObject({
-      kind: 'skipped',
-      reason: expect.stringMatching(/threshold/) as string,
+    const colour = mapped({
+      type: 'channel mixer',
+      red: row(80, 20, 0, 0),
+      green: row(0, 100, 0, -10),
+      blue: row(0, 30, 70, 5),
     });
+    expect(colour.filter.params).toEqual({
+      red: [80, 20, 0, 0],
+      green: [0, 100, 0, -10],
+      blue: [0, 30, 70, 5],
+    });
+    expect(colour.approximated).toBeUndefined();
+    const mono = mapped({
+      type: 'channel mixer',
+      monochrome: true,
+      gray: row(0, 100, 0, 0),
+      red: row(100, 0, 0, 0),
+    });
+    expect(mono.filter.params).toEqual({ red: [0, 100, 0, 0], green: [0, 100, 0, 0], blue: [0, 100, 0, 0] });
+  });
+
+  it("maps a Gradient Map's stops in order, and says its interpolation is modelled", () => {
+    const result = mapped({
+      type: 'gradient map',
+      gradientType: 'solid',
+      reverse: true,
+      colorStops: [
+        { location: 1, midpoint: 0.5, color: { r: 255, g: 124, b: 0 } },
+        { location: 0, midpoint: 0.3, color: { r: 41, g: 10, b: 89 } },
+      ],
+    });
+    expect(result.filter.params).toEqual({
+      reverse: true,
+      stops: [
+        { location: 0, midpoint: 0.3, color: [41, 10, 89] },
+        { location: 1, midpoint: 0.5, color: [255, 124, 0] },
+      ],
+    });
+    expect(result.approximated).toMatch(/Gradient Map/);
+    expect(mapAdjustment({ type: 'gradient map', gradientType: 'noise' })).toMatchObject({ kind: 'skipped' });
+  });
+
+  it("maps Selective Color's method and ink shifts per range, and says it is modelled when it acts", () => {
+    const zero = { c: 0, m: 0, y: 0, k: 0 };
+    const result = mapped({
+      type: 'selective color',
+      mode: 'absolute',
+      reds: { c: 15, m: -14, y: 33, k: 6 },
+      whites: zero,
+    });
+    expect(result.filter.params).toEqual({
+      method: 'absolute',
+      reds: [15, -14, 33, 6],
+      whites: [0, 0, 0, 0],
+    });
+    expect(result.approximated).toMatch(/Selective Color/);
+    expect(mapped({ type: 'selective color', mode: 'relative', reds: zero }).approximated).toBeUndefined();
   });
 });

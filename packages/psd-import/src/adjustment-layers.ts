@@ -1,6 +1,6 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
-// filters use). A kind without an equal is skipped with the reason; one reproduced only in part
-// (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
+// filters use). A kind without an equal (Color Lookup) is skipped with the reason; one reproduced
+// only in part (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
 import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
 import { labToRgb } from './descriptor-color.js';
@@ -11,6 +11,9 @@ export type MappedAdjustment =
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 const CURVE_POINTS_MAX = 32;
 const HUE_RANGES = ['reds', 'yellows', 'greens', 'cyans', 'blues', 'magentas'] as const;
+const SELECTIVE_RANGES = [...HUE_RANGES, 'whites', 'neutrals', 'blacks'] as const;
+const GRADIENT_STOPS_MAX = 32;
+type MixerRow = [number, number, number, number];
 
 type Params<K extends AdjustmentFilter['kind']> = Extract<AdjustmentFilter, { kind: K }>['params'];
 
@@ -31,8 +34,16 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
     case 'invert':
       return { kind: 'mapped', filter: filterOf('invert', {}) };
     case 'brightness/contrast': {
-      // The legacy formula is a different curve (a plain shift and stretch).
-      if (adjustment.useLegacy) return { kind: 'skipped', reason: 'the legacy Brightness/Contrast formula' };
+      if (adjustment.useLegacy) {
+        return {
+          kind: 'mapped',
+          filter: filterOf('brightness_contrast', {
+            brightness: clamp(adjustment.brightness ?? 0, -100, 100),
+            contrast: clamp(adjustment.contrast ?? 0, -100, 100),
+            legacy: true,
+          }),
+        };
+      }
       const brightness = clamp(adjustment.brightness ?? 0, -150, 150);
       const contrast = clamp(adjustment.contrast ?? 0, -50, 100);
       return {
@@ -144,9 +155,86 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
         }),
       };
     }
+    case 'posterize':
+      return {
+        kind: 'mapped',
+        filter: filterOf('posterize', { levels: Math.round(clamp(adjustment.levels ?? 4, 2, 255)) }),
+      };
+    case 'threshold':
+      return {
+        kind: 'mapped',
+        filter: filterOf('threshold', { level: Math.round(clamp(adjustment.level ?? 128, 1, 255)) }),
+      };
+    case 'channel mixer': {
+      const row = (channel: typeof adjustment.red, fallback: MixerRow): MixerRow =>
+        channel
+          ? [
+              clamp(channel.red, -200, 200),
+              clamp(channel.green, -200, 200),
+              clamp(channel.blue, -200, 200),
+              clamp(channel.constant, -200, 200),
+            ]
+          : fallback;
+      if (adjustment.monochrome) {
+        const gray = row(adjustment.gray, [40, 40, 20, 0]);
+        return { kind: 'mapped', filter: filterOf('channel_mixer', { red: gray, green: gray, blue: gray }) };
+      }
+      return {
+        kind: 'mapped',
+        filter: filterOf('channel_mixer', {
+          red: row(adjustment.red, [100, 0, 0, 0]),
+          green: row(adjustment.green, [0, 100, 0, 0]),
+          blue: row(adjustment.blue, [0, 0, 100, 0]),
+        }),
+      };
+    }
+    case 'gradient map':
+      return gradientMapOf(adjustment);
+    case 'selective color': {
+      const params: Params<'selective_color'> = { method: adjustment.mode ?? 'relative' };
+      for (const range of SELECTIVE_RANGES) {
+        const ink = adjustment[range];
+        if (!ink) continue;
+        params[range] = [
+          clamp(ink.c, -100, 100),
+          clamp(ink.m, -100, 100),
+          clamp(ink.y, -100, 100),
+          clamp(ink.k, -100, 100),
+        ];
+      }
+      return { kind: 'mapped', filter: filterOf('selective_color', params) };
+    }
+    case 'color lookup':
+      return {
+        kind: 'skipped',
+        reason: 'Color Lookup tables (3D LUT files and device-link profiles) are not read',
+      };
     default:
-      return { kind: 'skipped', reason: `"${adjustment.type}" has no equal in the compositor` };
+      // A kind newer than this importer.
+      return {
+        kind: 'skipped',
+        reason: `"${(adjustment as { type: string }).type}" has no equal in the compositor`,
+      };
   }
+}
+
+/** A solid gradient's colour stops, sorted; noise gradients and unreadable colours are skipped. */
+function gradientMapOf(adjustment: Extract<PsdAdjustment, { type: 'gradient map' }>): MappedAdjustment {
+  if (adjustment.gradientType === 'noise') return { kind: 'skipped', reason: 'a noise gradient' };
+  const stops: Params<'gradient_map'>['stops'] = [];
+  for (const stop of (adjustment.colorStops ?? []).slice(0, GRADIENT_STOPS_MAX)) {
+    const color = rgbOf(stop.color);
+    if (!color) return { kind: 'skipped', reason: 'a gradient colour not given as RGB or Lab' };
+    stops.push({ location: clamp(stop.location, 0, 1), midpoint: clamp(stop.midpoint, 0, 1), color });
+  }
+  if (stops.length === 0) return { kind: 'skipped', reason: 'a gradient without colour stops' };
+  // Photoshop draws a single stop as a flat colour.
+  if (stops.length === 1) stops.push({ ...stops[0]! });
+  stops.sort((a, b) => a.location - b.location);
+  return {
+    kind: 'mapped',
+    filter: filterOf('gradient_map', { stops, reverse: adjustment.reverse ?? false }),
+  };
 }
 
 /**

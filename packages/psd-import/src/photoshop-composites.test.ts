@@ -78,6 +78,8 @@ describe("Photoshop's composites of real documents", () => {
     ],
     ['group-clipping.psd', 'a group (with a clipping group inside) clipped to a layer', 0.1],
     ['mask-density-vectormask.psd', 'pixel layers under vector masks of 25, 50, 75 and 100 % density', 0.1],
+    // Four Colorize layers under masks: at most 3 levels off in places.
+    ['huesaturation_colorize_rgb.psd', 'Hue/Saturation Colorize with lightness up and down', 0.5],
   ])('draws %s (%s) as Photoshop did, without a warning', async (file, _what, bound) => {
     const { mad, warnings } = await compare(file);
     expect(warnings).toEqual([]);
@@ -161,17 +163,19 @@ describe("Photoshop's composites of real documents", () => {
     expect(Math.max(...row)).toBeGreaterThan(200);
   }, 30_000);
 
-  it.each([
-    ['brightnesscontrast_rgb.psd', 'Brightness/Contrast'],
-    ['huesaturation_colorize_rgb.psd', 'Hue/Saturation'],
-  ])('says per layer that %s is approximated (its %s curve is modelled)', async (file, name) => {
-    const { warnings } = await compare(file);
-    expect(warnings.length).toBe(4);
-    for (const warning of warnings) {
-      expect(warning).toMatchObject({
-        code: 'ADJUSTMENT_APPROXIMATED',
-        layer: expect.stringContaining(name) as string,
-      });
-    }
-  });
+  it.each([['brightnesscontrast_rgb.psd', 'Brightness/Contrast']])(
+    'says per layer that %s is approximated (its %s curve is modelled), drawn close to Photoshop',
+    async (file, name) => {
+      const { mad, warnings } = await compare(file);
+      // psd-tools' model of the curve: MAD 2.3 here (GIMP's formula was 27 off).
+      expect(mad).toBeLessThan(3);
+      expect(warnings.length).toBe(4);
+      for (const warning of warnings) {
+        expect(warning).toMatchObject({
+          code: 'ADJUSTMENT_APPROXIMATED',
+          layer: expect.stringContaining(name) as string,
+        });
+      }
+    },
+  );
 });

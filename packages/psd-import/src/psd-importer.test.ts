@@ -413,7 +413,10 @@ describe('importPsd: appearance', () => {
             { name: 'Dot 2', left: 8, top: 0, right: 12, bottom: 4, imageData: solidPixels(4, 4, [0, 0, 0]) },
           ],
         },
-        { name: 'Posterized', adjustment: { type: 'posterize', levels: 4 } },
+        {
+          name: 'Looked up',
+          adjustment: { type: 'color lookup', lookupType: '3dlut', name: 'Candlelight.CUBE' },
+        },
         {
           name: 'Faded group',
           opacity: 0.5,
@@ -426,7 +429,7 @@ describe('importPsd: appearance', () => {
       ],
     });
     expect(result.warnings).toEqual([
-      expect.objectContaining({ layer: 'Posterized', code: 'ADJUSTMENT_SKIPPED' }),
+      expect.objectContaining({ layer: 'Looked up', code: 'ADJUSTMENT_SKIPPED' }),
     ]);
     // The faded pass-through group is faded as a whole, its layers at their own opacity.
     const faded = templateManifestSchema

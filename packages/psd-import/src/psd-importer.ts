@@ -25,7 +25,7 @@ import {
   type TemplateManifestInput,
 } from '@platen/compositor';
 import { mapAdjustment } from './adjustment-layers.js';
-import { readPsd, type Layer, type Psd } from 'ag-psd';
+import { readPsd, type Layer, type PlacedLayer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { printSizeOf } from './print-size.js';
 import { toBlendMode } from './blend-modes.js';
@@ -39,6 +39,7 @@ import {
 } from './layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
+import { filterMaskOf, showsEverywhere } from './filter-mask.js';
 import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { drawFillLayer, FILL_BUDGET } from './fill-layers.js';
@@ -705,6 +706,28 @@ function rasterisedVector(layer: Layer): boolean {
   return !!layer.mask?.fromVectorData && paths.length > 0;
 }
 
+/**
+ * The smart filter mask as a grey asset covering the placement, or undefined when the document
+ * stores none that can be read (the caller warns). A mask white everywhere is applied by having
+ * none. In a greyscale document the filters start with the grey conversion, which the mask must not
+ * hold back, so a mask there is left out with its own warning (and counts as handled).
+ */
+async function filterMaskFor(
+  walk: Walk,
+  psd: Psd,
+  placed: PlacedLayer,
+  cover: Box,
+  name: string,
+): Promise<{ asset: string; x: number; y: number } | 'everywhere' | 'greyscale' | undefined> {
+  const mask = filterMaskOf(psd, placed);
+  if (!mask) return undefined;
+  if (showsEverywhere(mask)) return 'everywhere';
+  if ((psd.colorMode as number | undefined) === GREYSCALE_MODE) return 'greyscale';
+  const made = await maskPng(mask, cover);
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
+}
+
 /** A layer's effects drawn as far as they can be, each one left out or approximated warned about. */
 function bakedEffectsOf(
   walk: Walk,
@@ -866,14 +889,27 @@ async function addSmartObject(
     warn(walk, path, 'WARP_APPROXIMATED', `${warp.approximation}.`);
   }
   const smartFilters = mapSmartFilters(placed.filter, smartFilterDescriptorOf(placed));
-  for (const warning of smartFilterWarnings(smartFilters)) warn(walk, path, warning.code, warning.message);
-  const { filters, skipped } = documentFilters(psd.colorMode, smartFilters.filters);
-  if (skipped) warn(walk, path, 'SMART_FILTERS_SKIPPED', skipped);
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
   const position = boxAround(mesh ? mesh.points : corners);
+  const placement = ++walk.placements;
+  const filterMask = smartFilters.masked
+    ? await filterMaskFor(walk, psd, placed, position, `smart-object-${placement}-filter-mask.png`)
+    : undefined;
+  for (const warning of smartFilterWarnings(smartFilters, filterMask !== undefined)) {
+    warn(walk, path, warning.code, warning.message);
+  }
+  if (filterMask === 'greyscale') {
+    warn(
+      walk,
+      path,
+      'SMART_FILTER_MASK_IGNORED',
+      'The smart filter mask is not applied in a greyscale document: the smart filters apply to the whole artwork.',
+    );
+  }
+  const { filters, skipped } = documentFilters(psd.colorMode, smartFilters.filters);
+  if (skipped) warn(walk, path, 'SMART_FILTERS_SKIPPED', skipped);
   const file = fileOf(walk, placed.id, layer, size);
   const printSize = printSizeOf(placed, psd, file.size);
-  const placement = ++walk.placements;
   const mask = await maskFor(walk, layer, path, position, `smart-object-${placement}-mask.png`);
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
@@ -905,6 +941,7 @@ async function addSmartObject(
       quad: corners,
       ...(mesh ? { mesh } : {}),
       ...(filters.length ? { filters } : {}),
+      ...(filters.length && typeof filterMask === 'object' ? { filter_mask: filterMask } : {}),
       blend_mode: blendOf(walk, layer, path),
       opacity: round(opacity),
       required: file.required,

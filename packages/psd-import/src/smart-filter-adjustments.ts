@@ -1,6 +1,7 @@
 // An adjustment smart filter's descriptor (the `Fltr` object Photoshop stores, keyed by its classID:
 // Levels 'Lvls', Hue/Saturation 'HStr', Exposure 'Exps', Vibrance 'vibrance', Color Balance 'ClrB',
-// Black & White 'BanW', Photo Filter 'photoFilter') → the compositor's filter kind and parameters.
+// Black & White 'BanW', Photo Filter 'photoFilter', Posterize 'Pstr', Threshold 'Thrs', Channel Mixer
+// 'ChnM', Selective Color 'SlcC', Gradient Map 'GdMp') → the compositor's filter kind and parameters.
 // These are the kinds ag-psd 31 drops; the values are clamped to the compositor's (Photoshop's
 // dialog) ranges, and a setting the compositor cannot reproduce is returned as a reason instead.
 import type { FilterKindAndParams } from '@platen/compositor';
@@ -218,6 +219,145 @@ function photoFilter(descriptor: unknown): FilterKindParams | NotReproduced | un
   };
 }
 
+/** A percentage as ag-psd reads it: a plain number, or a unit double ('#Prc'). */
+const percentValue = z
+  .union([num, z.object({ value: num })])
+  .transform((v) => (typeof v === 'number' ? v : v.value));
+/** The value of an enumerated descriptor value, as ag-psd reads it ('Type.Value'). */
+const enumValue = z.string().transform((v) => v.slice(v.indexOf('.') + 1));
+
+const posterizeDescriptor = z.object({ Lvls: num.default(4) });
+
+function posterize(descriptor: unknown): FilterKindParams | undefined {
+  const parsed = posterizeDescriptor.safeParse(descriptor);
+  if (!parsed.success) return undefined;
+  return { kind: 'posterize', params: { levels: Math.round(clamp(parsed.data.Lvls, 2, 255)) } };
+}
+
+const thresholdDescriptor = z.object({ 'Lvl ': num.default(128) });
+
+function threshold(descriptor: unknown): FilterKindParams | undefined {
+  const parsed = thresholdDescriptor.safeParse(descriptor);
+  if (!parsed.success) return undefined;
+  return { kind: 'threshold', params: { level: Math.round(clamp(parsed.data['Lvl '], 1, 255)) } };
+}
+
+const mixerRow = z
+  .object({
+    'Rd  ': percentValue.default(0),
+    'Grn ': percentValue.default(0),
+    'Bl  ': percentValue.default(0),
+    Cnst: percentValue.default(0),
+  })
+  .transform(
+    (row) =>
+      [row['Rd  '], row['Grn '], row['Bl  '], row.Cnst].map((v) => clamp(v, -200, 200)) as [
+        number,
+        number,
+        number,
+        number,
+      ],
+  );
+const channelMixerDescriptor = z.object({
+  Mnch: z.boolean().default(false),
+  'Rd  ': mixerRow.optional(),
+  'Grn ': mixerRow.optional(),
+  'Bl  ': mixerRow.optional(),
+  'Gry ': mixerRow.optional(),
+});
+
+function channelMixer(descriptor: unknown): FilterKindParams | undefined {
+  const parsed = channelMixerDescriptor.safeParse(descriptor);
+  if (!parsed.success) return undefined;
+  const { Mnch: monochrome, 'Gry ': gray } = parsed.data;
+  if (monochrome) {
+    const row = gray ?? [40, 40, 20, 0];
+    return { kind: 'channel_mixer', params: { red: row, green: row, blue: row } };
+  }
+  return {
+    kind: 'channel_mixer',
+    params: {
+      red: parsed.data['Rd  '] ?? [100, 0, 0, 0],
+      green: parsed.data['Grn '] ?? [0, 100, 0, 0],
+      blue: parsed.data['Bl  '] ?? [0, 0, 100, 0],
+    },
+  };
+}
+
+const SELECTIVE_RANGES: Record<string, SelectiveRange> = {
+  'Rds ': 'reds',
+  Ylws: 'yellows',
+  Grns: 'greens',
+  Cyns: 'cyans',
+  'Bls ': 'blues',
+  Mgnt: 'magentas',
+  Whts: 'whites',
+  Ntrl: 'neutrals',
+  Blks: 'blacks',
+};
+type SelectiveRange =
+  'reds' | 'yellows' | 'greens' | 'cyans' | 'blues' | 'magentas' | 'whites' | 'neutrals' | 'blacks';
+const selectiveColorDescriptor = z.object({
+  Mthd: enumValue.default('Rltv'),
+  ClrC: z
+    .array(
+      z.object({
+        Clrs: enumValue,
+        'Cyn ': percentValue.default(0),
+        Mgnt: percentValue.default(0),
+        'Ylw ': percentValue.default(0),
+        Blck: percentValue.default(0),
+      }),
+    )
+    .max(ADJUSTMENTS_MAX)
+    .default([]),
+});
+
+function selectiveColor(descriptor: unknown): FilterKindParams | NotReproduced | undefined {
+  const parsed = selectiveColorDescriptor.safeParse(descriptor);
+  if (!parsed.success) return undefined;
+  const params: Extract<FilterKindParams, { kind: 'selective_color' }>['params'] = {
+    method: parsed.data.Mthd === 'Absl' ? 'absolute' : 'relative',
+  };
+  for (const entry of parsed.data.ClrC) {
+    const range = Object.hasOwn(SELECTIVE_RANGES, entry.Clrs) ? SELECTIVE_RANGES[entry.Clrs] : undefined;
+    if (!range) return { reason: 'it adjusts a colour range other than the nine of its dialog' };
+    params[range] = [entry['Cyn '], entry.Mgnt, entry['Ylw '], entry.Blck].map((v) =>
+      clamp(v, -100, 100),
+    ) as [number, number, number, number];
+  }
+  return { kind: 'selective_color', params };
+}
+
+/** Photoshop stores a stop's location in 4096ths of the gradient, its midpoint in percent. */
+const gradientMapDescriptor = z.object({
+  Rvrs: z.boolean().default(false),
+  Grad: z.object({
+    GrdF: enumValue.default('CstS'),
+    Clrs: z
+      .array(z.object({ 'Clr ': z.unknown(), Lctn: num.default(0), Mdpn: num.default(50) }))
+      .max(32)
+      .default([]),
+  }),
+});
+
+function gradientMap(descriptor: unknown): FilterKindParams | NotReproduced | undefined {
+  const parsed = gradientMapDescriptor.safeParse(descriptor);
+  if (!parsed.success) return undefined;
+  const { Rvrs: reverse, Grad: gradient } = parsed.data;
+  if (gradient.GrdF !== 'CstS') return { reason: 'its noise gradient is not reproduced' };
+  const stops = [];
+  for (const stop of gradient.Clrs) {
+    const color = descriptorColorToRgb(stop['Clr ']);
+    if (!color) return { reason: 'a gradient colour is in a colour model other than RGB, Lab or HSB' };
+    stops.push({ location: clamp(stop.Lctn / 4096, 0, 1), midpoint: clamp(stop.Mdpn / 100, 0, 1), color });
+  }
+  if (stops.length === 0) return { reason: 'its gradient has no colour stops' };
+  if (stops.length === 1) stops.push({ ...stops[0]! });
+  stops.sort((a, b) => a.location - b.location);
+  return { kind: 'gradient_map', params: { stops, reverse } };
+}
+
 const BY_CLASS: Record<string, (descriptor: unknown) => FilterKindParams | NotReproduced | undefined> = {
   Lvls: levels,
   HStr: hueSaturation,
@@ -226,6 +366,11 @@ const BY_CLASS: Record<string, (descriptor: unknown) => FilterKindParams | NotRe
   ClrB: colorBalance,
   BanW: blackWhite,
   photoFilter,
+  Pstr: posterize,
+  Thrs: threshold,
+  ChnM: channelMixer,
+  SlcC: selectiveColor,
+  GdMp: gradientMap,
 };
 
 /**

@@ -422,3 +422,154 @@ describe('importPsd names every smart filter it does not apply', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+// The adjustments added for issue #22, as Photoshop's action descriptors name their settings
+// (class and key IDs as psd-tools' terminology lists them). No Photoshop file storing them as smart
+// filters was found: these documents are written from the descriptor definitions.
+describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map smart filters', () => {
+  const percent = (v: number): DescriptorValue => ({ units: '#Prc', value: v });
+  const lum = ([r, g, b]: Rgb): number =>
+    Math.round(Math.fround(0.3) * r + Math.fround(0.59) * g + Math.fround(0.11) * b);
+
+  it('Posterize then Threshold, in order: bands cut to a level, then white from the level up', async () => {
+    const { filters, warnings, blocks } = await importAndRender(
+      smartFilterStack([
+        smartFilterItem('Posterize', settings('Pstr', { Lvls: long(3) })),
+        smartFilterItem('Threshold', settings('Thrs', { 'Lvl ': long(100) })),
+      ]),
+    );
+    expect(filters).toEqual([
+      { kind: 'posterize', params: { levels: 3 }, opacity: 1, blend_mode: 'normal' },
+      { kind: 'threshold', params: { level: 100 }, opacity: 1, blend_mode: 'normal' },
+    ]);
+    expect(warnings).toEqual([]);
+    const band = (v: number): number => Math.floor((Math.floor((v * 3) / 256) * 255) / 2);
+    expectClose(
+      blocks,
+      BLOCKS.map((rgb) => {
+        const v = lum(rgb.map(band) as Rgb) >= 100 ? 255 : 0;
+        return [v, v, v];
+      }),
+    );
+  });
+
+  it("Channel Mixer: each channel its row's percentages of red, green and blue plus the constant", async () => {
+    const row = (r: number, g: number, b: number, constant: number): DescriptorValue => ({
+      object: settings('ChMx', {
+        'Rd  ': percent(r),
+        'Grn ': percent(g),
+        'Bl  ': percent(b),
+        Cnst: percent(constant),
+      }),
+    });
+    const mixer = settings('ChnM', {
+      Mnch: { bool: false },
+      'Rd  ': row(60, 40, 0, 0),
+      'Grn ': row(0, 100, 0, 10),
+      'Bl  ': row(20, 0, 80, -5),
+    });
+    const { filters, warnings, blocks } = await importAndRender(
+      smartFilterStack([smartFilterItem('Channel Mixer', mixer)]),
+    );
+    expect(filters).toEqual([
+      {
+        kind: 'channel_mixer',
+        params: { red: [60, 40, 0, 0], green: [0, 100, 0, 10], blue: [20, 0, 80, -5] },
+        opacity: 1,
+        blend_mode: 'normal',
+      },
+    ]);
+    expect(warnings).toEqual([]);
+    expectClose(
+      blocks,
+      BLOCKS.map(([r, g, b]) => [0.6 * r + 0.4 * g, g + 25.5, 0.2 * r + 0.8 * b - 12.75]),
+    );
+  });
+
+  it('Selective Color: ink per colour range, and a warning that the formula is modelled', async () => {
+    const range = (name: string, c: number, m: number, y: number, k: number): DescriptorValue => ({
+      object: settings('ClrC', {
+        Clrs: { enum: ['Clrs', name] },
+        'Cyn ': percent(c),
+        Mgnt: percent(m),
+        'Ylw ': percent(y),
+        Blck: percent(k),
+      }),
+    });
+    const selective = settings('SlcC', {
+      Mthd: { enum: ['CrcM', 'Absl'] },
+      ClrC: { list: [range('Rds ', 40, 0, 0, 0), range('Bls ', 0, -30, 0, 0)] },
+    });
+    const { filters, warnings, blocks } = await importAndRender(
+      smartFilterStack([smartFilterItem('Selective Color', selective)]),
+    );
+    expect(filters).toEqual([
+      {
+        kind: 'selective_color',
+        params: { method: 'absolute', reds: [40, 0, 0, 0], blues: [0, -30, 0, 0] },
+        opacity: 1,
+        blend_mode: 'normal',
+      },
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual(['SMART_FILTERS_APPROXIMATED']);
+    // Absolute: cyan takes 40 % of the red channel's full range, weighted by how red the pixel is
+    // (max − mid), clipped to what the channel has; blue pixels gain 30 % green likewise.
+    expectClose(
+      blocks,
+      BLOCKS.map(([r, g, b]) => {
+        const [, mid, max] = [r, g, b].sort((x, y) => x - y) as Rgb;
+        const w = max - mid;
+        if (r === max) return [r + Math.round(Math.max(-r / 255, -0.4) * w), g, b];
+        if (b === max) return [r, g + Math.round(Math.min(1 - g / 255, 0.3) * w), b];
+        return [r, g, b];
+      }),
+    );
+  });
+
+  it('Gradient Map: luminosity to the colour along the gradient, reversed, warned as modelled', async () => {
+    const stop = (location: number, midpoint: number, r: number, g: number, b: number): DescriptorValue => ({
+      object: settings('Clrt', {
+        'Clr ': { object: settings('RGBC', { 'Rd  ': doub(r), 'Grn ': doub(g), 'Bl  ': doub(b) }) },
+        Type: { enum: ['Clry', 'UsrS'] },
+        Lctn: long(location),
+        Mdpn: long(midpoint),
+      }),
+    });
+    const map = settings('GdMp', {
+      Grad: {
+        object: settings('Grdn', {
+          'Nm  ': { text: 'Violet, Orange' },
+          GrdF: { enum: ['GrdF', 'CstS'] },
+          Intr: doub(4096),
+          Clrs: { list: [stop(0, 50, 41, 10, 89), stop(4096, 50, 255, 124, 0)] },
+        }),
+      },
+      Rvrs: { bool: true },
+    });
+    const { filters, warnings, blocks } = await importAndRender(
+      smartFilterStack([smartFilterItem('Gradient Map', map)]),
+    );
+    expect(filters).toEqual([
+      {
+        kind: 'gradient_map',
+        params: {
+          reverse: true,
+          stops: [
+            { location: 0, midpoint: 0.5, color: [41, 10, 89] },
+            { location: 1, midpoint: 0.5, color: [255, 124, 0] },
+          ],
+        },
+        opacity: 1,
+        blend_mode: 'normal',
+      },
+    ]);
+    expect(warnings.map((w) => w.code)).toEqual(['SMART_FILTERS_APPROXIMATED']);
+    expectClose(
+      blocks,
+      BLOCKS.map((rgb) => {
+        const t = 1 - lum(rgb) / 255;
+        return [41 + (255 - 41) * t, 10 + (124 - 10) * t, 89 + (0 - 89) * t];
+      }),
+    );
+  });
+});

@@ -1,21 +1,20 @@
 // Real Photoshop files with smart filters (ag-psd's test documents, see
-// test/fixtures/psd/ag-psd-filters/SOURCES.md): each stored filter is imported or named.
+// test/fixtures/psd/ag-psd-filters/SOURCES.md): each stored filter is imported or named, and each
+// file's filter mask (white everywhere, Photoshop's default) is read: no mask to carry, no warning.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { smartObjectsOf, templateManifestSchema } from '@platen/compositor';
 import { importPsd } from './psd-importer.js';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'psd', 'ag-psd-filters');
-const MASK_IGNORED = {
-  code: 'SMART_FILTER_MASK_IGNORED',
-  message: 'The smart filter mask is not read: the smart filters apply to the whole artwork.',
-};
 
 async function importFixture(file: string) {
   const result = await importPsd(readFileSync(join(FIXTURES, file)), {
     smartObjectUuid: () => '5a0f3f9c-7c3e-4a51-9d2c-1f2e3d4c5b6a',
   });
   const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
+  // A white filter mask changes nothing: it is read, not carried.
+  expect(so!.filter_mask).toBeUndefined();
   return { filters: so!.filters, warnings: result.warnings };
 }
 
@@ -26,7 +25,7 @@ describe('importPsd on Photoshop files with smart filters', () => {
       { kind: 'gaussian_blur', params: { radius: 3.5 }, opacity: 1, blend_mode: 'normal' },
       { kind: 'curves', params: {}, opacity: 1, blend_mode: 'normal' },
     ]);
-    expect(warnings).toEqual([{ layer: 'Ellipse 1', ...MASK_IGNORED }]);
+    expect(warnings).toEqual([]);
   });
 
   it("imports a Curves smart filter's points", async () => {
@@ -45,7 +44,7 @@ describe('importPsd on Photoshop files with smart filters', () => {
         blend_mode: 'normal',
       },
     ]);
-    expect(warnings).toEqual([{ layer: 'Layer 1 (merged)', ...MASK_IGNORED }]);
+    expect(warnings).toEqual([]);
   });
 
   it("imports an Average smart filter, saying its mean is close to but not exactly Photoshop's", async () => {
@@ -58,7 +57,6 @@ describe('importPsd on Photoshop files with smart filters', () => {
         message:
           'Smart filter "Average" is drawn with a published model of Photoshop\'s formula: colours may differ slightly.',
       },
-      { layer: 'temmie', ...MASK_IGNORED },
     ]);
   });
 

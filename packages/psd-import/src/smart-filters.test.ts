@@ -114,7 +114,7 @@ describe('mapSmartFilters', () => {
     ]);
   });
 
-  it('names each enabled filter it cannot apply: another kind, legacy contrast, a pencil curve, a non-pixel radius, a non-separable mode', () => {
+  it('names each enabled filter it cannot apply: another kind, a pencil curve, a non-pixel radius, a non-separable mode', () => {
     const legacy: Filter = {
       ...base,
       name: 'Brightness/Contrast',
@@ -131,12 +131,13 @@ describe('mapSmartFilters', () => {
     const mapped = mapSmartFilters(stack([motionBlur, legacy, pencil, blur(1, 'Points'), hueInvert, invert]));
     expect(mapped.skipped).toEqual([
       { name: 'Motion Blur' },
-      { name: 'Brightness/Contrast', reason: 'its legacy formula is not reproduced' },
       { name: 'Curves 2', reason: 'its pencil-drawn curve is not reproduced' },
       { name: 'Gaussian Blur', reason: 'its radius is in Points, not pixels' },
       { name: 'Invert 2', reason: 'its blend mode is not reproduced on a smart filter' },
     ]);
-    expect(mapped.filters.map((f) => f.kind)).toEqual(['invert']);
+    // Legacy Brightness/Contrast is applied with its own formula.
+    expect(mapped.filters.map((f) => f.kind)).toEqual(['brightness_contrast', 'invert']);
+    expect(mapped.filters[0]!.params).toEqual({ brightness: 10, contrast: 10, legacy: true });
   });
 
   it(`applies at most ${SMART_FILTERS_MAX} filters and names the ones beyond`, () => {
@@ -159,14 +160,14 @@ describe('mapSmartFilters', () => {
       skipped: [],
       approximated: [],
       unreadable: 0,
-      maskIgnored: false,
+      masked: false,
     });
     expect(mapSmartFilters(stack([motionBlur, invert], { enabled: false }))).toEqual({
       filters: [],
       skipped: [],
       approximated: [],
       unreadable: 0,
-      maskIgnored: false,
+      masked: false,
     });
   });
 
@@ -187,14 +188,14 @@ describe('mapSmartFilters', () => {
   });
 
   it('warns once for the kinds it lacks, once per filter with a reason, and for an ignored mask', () => {
-    const legacy: Filter = {
+    const pencil: Filter = {
       ...base,
-      name: 'Brightness/Contrast',
-      type: 'brightness/contrast',
-      filter: { brightness: 10, contrast: 10, useLegacy: true },
+      name: 'Curves 2',
+      type: 'curves',
+      filter: { presetKind: 'custom', adjustments: [{ channels: ['composite'], values: [0, 255] }] },
     };
     const findEdges: Filter = { ...base, name: 'Find Edges', type: 'find edges' };
-    const mapped = mapSmartFilters(stack([motionBlur, legacy, findEdges, invert], { maskEnabled: true }));
+    const mapped = mapSmartFilters(stack([motionBlur, pencil, findEdges, invert], { maskEnabled: true }));
     expect(smartFilterWarnings(mapped)).toEqual([
       {
         code: 'SMART_FILTERS_SKIPPED',
@@ -203,7 +204,7 @@ describe('mapSmartFilters', () => {
       {
         code: 'SMART_FILTERS_SKIPPED',
         message:
-          'Smart filter "Brightness/Contrast" is not applied to the artwork: its legacy formula is not reproduced.',
+          'Smart filter "Curves 2" is not applied to the artwork: its pencil-drawn curve is not reproduced.',
       },
       {
         code: 'SMART_FILTER_MASK_IGNORED',
@@ -213,7 +214,7 @@ describe('mapSmartFilters', () => {
   });
 
   it('reports that an enabled filter mask is not applied', () => {
-    expect(mapSmartFilters(stack([invert], { maskEnabled: true })).maskIgnored).toBe(true);
+    expect(mapSmartFilters(stack([invert], { maskEnabled: true })).masked).toBe(true);
   });
 });
 
@@ -300,7 +301,7 @@ describe("mapSmartFilters with Photoshop's own list (the filterFX descriptor)", 
     ).toEqual([]);
     expect(
       mapSmartFilters(undefined, rawStack([rawItem('Exposure', exposure)], { filterMaskEnable: true }))
-        .maskIgnored,
+        .masked,
     ).toBe(true);
   });
 });

@@ -36,8 +36,8 @@ export interface MappedSmartFilters {
   approximated: string[];
   /** Listed filters whose descriptor could not be read (or past the listing bound). */
   unreadable: number;
-  /** The stack has a filter mask, which is not read: the filters cover all the artwork. */
-  maskIgnored: boolean;
+  /** The applied filters show through an enabled filter mask (read by filter-mask.ts). */
+  masked: boolean;
 }
 
 export interface SmartFilterWarning {
@@ -62,7 +62,16 @@ function paramsOf(filter: Filter): FilterKindParams | NotReproduced | undefined 
     case 'average':
       return { kind: 'average', params: {} };
     case 'brightness/contrast':
-      if (filter.filter.useLegacy) return { reason: 'its legacy formula is not reproduced' };
+      if (filter.filter.useLegacy) {
+        return {
+          kind: 'brightness_contrast',
+          params: {
+            brightness: clamp(filter.filter.brightness, -100, 100),
+            contrast: clamp(filter.filter.contrast, -100, 100),
+            legacy: true,
+          },
+        };
+      }
       return {
         kind: 'brightness_contrast',
         params: {
@@ -200,7 +209,7 @@ export function mapSmartFilters(
     skipped: [],
     approximated: [],
     unreadable: 0,
-    maskIgnored: false,
+    masked: false,
   };
   const raw = descriptor === undefined ? undefined : rawStackSchema.safeParse(descriptor);
   const enabled = raw?.success ? raw.data.enab : stack?.enabled;
@@ -237,15 +246,16 @@ export function mapSmartFilters(
   }
   mapped.unreadable = unreadable;
   const maskEnabled = raw?.success ? raw.data.filterMaskEnable : (stack?.maskEnabled ?? false);
-  mapped.maskIgnored = maskEnabled && mapped.filters.length > 0;
+  mapped.masked = maskEnabled && mapped.filters.length > 0;
   return mapped;
 }
 
 /**
  * The layer's warnings: one naming every filter of a kind the compositor lacks, one per reason, one
- * naming the applied filters drawn with a model of Photoshop's formula.
+ * naming the applied filters drawn with a model of Photoshop's formula, and one for a filter mask
+ * the import could not apply (`maskApplied` false: none stored, or unreadable).
  */
-export function smartFilterWarnings(mapped: MappedSmartFilters): SmartFilterWarning[] {
+export function smartFilterWarnings(mapped: MappedSmartFilters, maskApplied = false): SmartFilterWarning[] {
   const warnings: SmartFilterWarning[] = [];
   const plain = mapped.skipped.filter((s) => s.reason === undefined).map((s) => `"${s.name}"`);
   if (plain.length) {
@@ -277,7 +287,7 @@ export function smartFilterWarnings(mapped: MappedSmartFilters): SmartFilterWarn
       message: `${mapped.unreadable} smart filter${many ? 's' : ''} could not be read and ${many ? 'are' : 'is'} not applied to the artwork.`,
     });
   }
-  if (mapped.maskIgnored) {
+  if (mapped.masked && !maskApplied) {
     warnings.push({
       code: 'SMART_FILTER_MASK_IGNORED',
       message: 'The smart filter mask is not read: the smart filters apply to the whole artwork.',

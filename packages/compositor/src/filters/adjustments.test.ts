@@ -134,22 +134,56 @@ describe('levels', () => {
 });
 
 describe('brightness/contrast', () => {
-  it('follows GIMP’s brightness then slant formula', () => {
-    const input = gradient();
-    const out = brightnessContrast(input, { brightness: 40, contrast: 30 });
-    const ref = (v: number): number => {
-      let x = v / 255;
-      x = x + (1 - x) * 0.2;
-      return ((x - 0.5) * Math.tan(1.3 * (Math.PI / 4)) + 0.5) * 255;
+  /** psd-tools' model written out: the contrast spline, then the brightness bump along the diagonal. */
+  function reference(brightness: number, contrast: number): (v: number) => number {
+    const b = brightness / 150;
+    const c = contrast / 100;
+    const spline = naturalSpline([
+      [0, 0],
+      [63, 63 - 25 * c],
+      [191, 191 + 25 * c],
+      [255, 255],
+    ]);
+    const moved = Array.from({ length: 256 }, (_, i) => {
+      const t = i / 255;
+      const a = Math.abs(b);
+      const h = 0.5 * (a * (1.65 * t ** 0.35 - t ** 10) + (1 - a) * (1.96 * t ** 0.4 + t ** 4) + t ** 1.25);
+      const bump = b * t * (1 - t) * h;
+      return [t - bump, spline(i) / 255 + bump] as const;
+    });
+    return (v) => {
+      const t = v / 255;
+      const k = moved.findIndex(([x]) => x >= t);
+      if (k <= 0) return clamp((k === 0 ? moved[0]![1] : moved[255]![1]) * 255);
+      const [x0, y0] = moved[k - 1]!;
+      const [x1, y1] = moved[k]!;
+      return clamp((y0 + ((y1 - y0) * (t - x0)) / (x1 - x0)) * 255);
     };
-    expectPerPixel(out, input, (r, g, b) => [ref(r), ref(g), ref(b)]);
+  }
+
+  it.each([
+    [40, 30],
+    [-60, -50],
+    [150, -21],
+    [-95, 100],
+  ])('follows the modelled curve at brightness %i, contrast %i', (brightness, contrast) => {
+    const input = gradient();
+    const ref = reference(brightness, contrast);
+    expectPerPixel(brightnessContrast(input, { brightness, contrast }), input, (r, g, b) => [
+      ref(r),
+      ref(g),
+      ref(b),
+    ]);
   });
 
-  it('darkens with negative brightness and flattens with negative contrast', () => {
+  it('brightens with positive brightness and steepens with positive contrast', () => {
     const input = gradient();
-    const out = brightnessContrast(input, { brightness: -60, contrast: -50 });
-    const ref = (v: number): number => ((v / 255) * 0.7 - 0.5) * Math.tan(0.5 * (Math.PI / 4)) * 255 + 127.5;
-    expectPerPixel(out, input, (r, g, b) => [ref(r), ref(g), ref(b)]);
+    const brighter = brightnessContrast(input, { brightness: 60, contrast: 0 });
+    const steeper = brightnessContrast(input, { brightness: 0, contrast: 60 });
+    // x = 3 → red 51, a shadow; x = 12 → red 204, a highlight (first row).
+    expect(brighter.data[3 * 4]).toBeGreaterThan(51);
+    expect(steeper.data[3 * 4]).toBeLessThan(51);
+    expect(steeper.data[12 * 4]).toBeGreaterThan(204);
   });
 });
 
@@ -220,12 +254,21 @@ describe('hue/saturation', () => {
     });
   });
 
-  it('colorizes with the given hue and saturation, keeping lightness, darkening below 0', () => {
+  it('colorizes with the given hue and saturation, moving the HSL lightness toward black below 0', () => {
     const input = gradient();
     const out = hueSaturation(input, { hue: 200, saturation: 60, lightness: -25, colorize: true });
     expectPerPixel(out, input, (r, g, b) => {
       const l = refHsl(r, g, b)[2];
-      return refRgb(200, 0.6, l).map((c) => 255 * c * 0.75) as Rgb;
+      return refRgb(200, 0.6, l * 0.75).map((c) => 255 * c) as Rgb;
+    });
+  });
+
+  it('colorizes toward white above 0', () => {
+    const input = gradient();
+    const out = hueSaturation(input, { hue: 30, saturation: 100, lightness: 40, colorize: true });
+    expectPerPixel(out, input, (r, g, b) => {
+      const l = refHsl(r, g, b)[2];
+      return refRgb(30, 1, l * 0.6 + 0.4).map((c) => 255 * c) as Rgb;
     });
   });
 });

@@ -20,6 +20,24 @@ const levelsChannel = z
   })
   .refine((l) => l.in_black < l.in_white, { message: 'in_black must be below in_white' });
 const colorShift = z.tuple([percent(-100, 100), percent(-100, 100), percent(-100, 100)]);
+const rgb = z.tuple([level, level, level]);
+/** [red %, green %, blue %, constant %] of one output channel. */
+const mixerRow = z.tuple([percent(-200, 200), percent(-200, 200), percent(-200, 200), percent(-200, 200)]);
+/** [cyan %, magenta %, yellow %, black %] added to one colour range. */
+const inkShift = z.tuple([percent(-100, 100), percent(-100, 100), percent(-100, 100), percent(-100, 100)]);
+const gradientStops = z
+  .array(
+    z.object({
+      location: z.number().finite().min(0).max(1),
+      midpoint: z.number().finite().min(0).max(1).default(0.5),
+      color: rgb,
+    }),
+  )
+  .min(2)
+  .max(32)
+  .refine((stops) => stops.every((stop, i) => i === 0 || stops[i - 1]!.location <= stop.location), {
+    message: 'stops must be sorted by location',
+  });
 const filterParams = {
   curves: z.object({
     composite: curvePoints.optional(),
@@ -39,10 +57,16 @@ const filterParams = {
     lightness: percent(-100, 100).default(0),
     colorize: z.boolean().default(false),
   }),
-  brightness_contrast: z.object({
-    brightness: percent(-150, 150).default(0),
-    contrast: percent(-50, 100).default(0),
-  }),
+  brightness_contrast: z
+    .object({
+      brightness: percent(-150, 150).default(0),
+      contrast: percent(-100, 100).default(0),
+      /** Photoshop's "Use Legacy" formula (brightness and contrast −100 … 100). */
+      legacy: z.boolean().optional(),
+    })
+    .refine((p) => (p.legacy ? Math.abs(p.brightness) <= 100 : p.contrast >= -50), {
+      message: 'legacy brightness is −100 … 100; contrast below −50 needs legacy',
+    }),
   exposure: z.object({
     exposure: percent(-20, 20).default(0),
     offset: percent(-0.5, 0.5).default(0),
@@ -72,9 +96,31 @@ const filterParams = {
   /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
   grayscale: z.object({}),
   photo_filter: z.object({
-    color: z.tuple([level, level, level]),
+    color: rgb,
     density: percent(0, 100).default(25),
     preserve_luminosity: z.boolean().default(true),
+  }),
+  posterize: z.object({ levels: z.number().int().min(2).max(255) }),
+  /** white where the luminosity reaches `level`, black elsewhere. */
+  threshold: z.object({ level: z.number().int().min(1).max(255) }),
+  /** luminosity → colour along the gradient (dark → first stop). */
+  gradient_map: z.object({ stops: gradientStops, reverse: z.boolean().default(false) }),
+  selective_color: z.object({
+    method: z.enum(['relative', 'absolute']).default('relative'),
+    reds: inkShift.optional(),
+    yellows: inkShift.optional(),
+    greens: inkShift.optional(),
+    cyans: inkShift.optional(),
+    blues: inkShift.optional(),
+    magentas: inkShift.optional(),
+    whites: inkShift.optional(),
+    neutrals: inkShift.optional(),
+    blacks: inkShift.optional(),
+  }),
+  channel_mixer: z.object({
+    red: mixerRow.default([100, 0, 0, 0]),
+    green: mixerRow.default([0, 100, 0, 0]),
+    blue: mixerRow.default([0, 0, 100, 0]),
   }),
   /** radius in the smart object's own (design) pixels; scaled with the artwork. */
   gaussian_blur: z.object({ radius: percent(0, 250) }),
@@ -106,6 +152,11 @@ const perPixelFilters = [
   filterOf('invert'),
   filterOf('grayscale'),
   filterOf('photo_filter'),
+  filterOf('posterize'),
+  filterOf('threshold'),
+  filterOf('gradient_map'),
+  filterOf('selective_color'),
+  filterOf('channel_mixer'),
 ] as const;
 
 // Average and blur need the whole artwork, not one pixel: smart filters only.
@@ -136,17 +187,23 @@ export type FilterKindAndParams = {
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
  * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
- * Gaussian Blur, Hue/Saturation's master range). The others follow a published model of an
+ * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold; Channel Mixer
+ * is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
  */
 export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
   switch (filter.kind) {
     case 'brightness_contrast':
+      // Legacy: checked against Photoshop's composite with contrast raised; lowered is the model.
+      if (filter.params.legacy) {
+        return filter.params.contrast < 0
+          ? "Photoshop's legacy Brightness/Contrast with contrast lowered is modelled, not reproduced"
+          : undefined;
+      }
+      // psd-tools' model: within a few levels of Photoshop's composites, up to 13 off.
       return filter.params.brightness !== 0 || filter.params.contrast !== 0
         ? "Photoshop's Brightness/Contrast curve is modelled, not reproduced"
         : undefined;
-    case 'hue_saturation':
-      return filter.params.colorize ? "Photoshop's Colorize is modelled, not reproduced" : undefined;
     case 'vibrance':
       return filter.params.vibrance !== 0 || filter.params.saturation !== 0
         ? "Photoshop's Vibrance is modelled, not reproduced"
@@ -163,6 +220,12 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       return "Photoshop's Average is modelled, not reproduced";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
+    case 'gradient_map':
+      return "Photoshop's Gradient Map interpolation is modelled (linear between stops), not reproduced";
+    case 'selective_color':
+      return Object.values(filter.params).some((shift) => Array.isArray(shift) && shift.some((v) => v !== 0))
+        ? "Photoshop's Selective Color is modelled, not reproduced"
+        : undefined;
     default:
       return undefined;
   }

@@ -8,16 +8,21 @@ import type { Artwork } from '../warp-kernels.js';
 import { average } from './average.js';
 import { blackWhite } from './black-white.js';
 import { brightnessContrast } from './brightness-contrast.js';
+import { channelMixer } from './channel-mixer.js';
 import { colorBalance } from './color-balance.js';
 import { curves } from './curves.js';
 import { exposure } from './exposure.js';
 import type { SmartFilter } from './filter-model.js';
 import { gaussianBlur } from './gaussian-blur.js';
+import { gradientMap } from './gradient-map.js';
 import { grayscale } from './grayscale.js';
 import { hueSaturation } from './hue-saturation.js';
 import { invert } from './invert.js';
 import { levels } from './levels.js';
 import { photoFilter } from './photo-filter.js';
+import { posterize } from './posterize.js';
+import { selectiveColor } from './selective-color.js';
+import { threshold } from './threshold.js';
 import { vibrance } from './vibrance.js';
 
 function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
@@ -46,6 +51,16 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return grayscale(image);
     case 'photo_filter':
       return photoFilter(image, filter.params);
+    case 'posterize':
+      return posterize(image, filter.params);
+    case 'threshold':
+      return threshold(image, filter.params);
+    case 'gradient_map':
+      return gradientMap(image, filter.params);
+    case 'selective_color':
+      return selectiveColor(image, filter.params);
+    case 'channel_mixer':
+      return channelMixer(image, filter.params);
     case 'gaussian_blur':
       return gaussianBlur(image, { radius: filter.params.radius * scale });
   }

@@ -1,6 +1,8 @@
 // Hue/Saturation (master range), GIMP's Photoshop-modelled formula: hue rotates the HSL hue,
 // saturation scales HSL saturation by (1 + saturation / 100), lightness then moves RGB toward
-// white (> 0) or black (< 0). Colorize replaces hue and saturation with the given ones.
+// white (> 0) or black (< 0). Colorize sets the given hue and saturation and moves the HSL lightness
+// itself toward 1 or 0 (psd-tools' reading of it; on Photoshop's composite of psd-tools'
+// huesaturation_colorize_rgb.psd MAD 0.47, at most 3 levels, where moving RGB after gave 9.2).
 import type { RgbaImage } from '../raster.js';
 import { mapPixels } from './channel-lut.js';
 import { hslToRgb, rgbToHsl } from './hsl.js';
@@ -27,11 +29,14 @@ export function hueSaturationPixel(
   rgbToHsl(r / 255, g / 255, b / 255, hsl);
   const l = hsl[2]!;
   if (p.colorize) {
-    hslToRgb((((p.hue / 360) % 1) + 1) % 1, Math.min(1, Math.max(0, p.saturation / 100)), l, out);
-  } else {
-    const hue = (((hsl[0]! + p.hue / 360) % 1) + 1) % 1;
-    hslToRgb(hue, Math.min(1, Math.max(0, hsl[1]! * (1 + p.saturation / 100))), l, out);
+    const k = p.lightness / 100;
+    const lit = k >= 0 ? l * (1 - k) + k : l * (1 + k);
+    hslToRgb((((p.hue / 360) % 1) + 1) % 1, Math.min(1, Math.max(0, p.saturation / 100)), lit, out);
+    for (let c = 0; c < 3; c++) out[c] = out[c]! * 255;
+    return;
   }
+  const hue = (((hsl[0]! + p.hue / 360) % 1) + 1) % 1;
+  hslToRgb(hue, Math.min(1, Math.max(0, hsl[1]! * (1 + p.saturation / 100))), l, out);
   const k = p.lightness / 100;
   for (let c = 0; c < 3; c++) {
     const v = out[c]!;

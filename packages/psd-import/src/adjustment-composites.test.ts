@@ -1,0 +1,118 @@
+// Real Photoshop documents with Posterize and Threshold adjustment layers (psd-tools' test files,
+// test/fixtures/psd/psd-tools-adjustments) and ag-psd's stack of every adjustment kind
+// (test/fixtures/psd/ag-psd-adjustments) imported and rendered, compared with the composite
+// Photoshop saved in each.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createCompositor,
+  createKernelPool,
+  templateManifestSchema,
+  type Compositor,
+} from '@platen/compositor';
+import { readPsd } from 'ag-psd';
+import sharp from 'sharp';
+import { setUpAgPsd } from './ag-psd-setup.js';
+import { importLayers, type ImportWarning } from './psd-importer.js';
+
+const FIXTURES = join(__dirname, '../../../test/fixtures/psd');
+
+let compositor: Compositor;
+
+beforeAll(() => {
+  compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 });
+});
+
+/** Mean absolute difference per channel (0–255) from Photoshop's composite, the share of channel
+ * values off by more than 2 levels, the import's warnings, and both images (RGBA). */
+async function compare(file: string): Promise<{
+  mad: number;
+  off: number;
+  warnings: ImportWarning[];
+  ours: Buffer;
+  photoshop: ArrayLike<number>;
+}> {
+  const bytes = readFileSync(join(FIXTURES, file));
+  const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
+  const manifest = templateManifestSchema.parse(imported.manifest);
+  const prepared = await compositor.prepare({ id: file, version: 1, manifest }, imported.assets);
+  const { data } = await compositor.render(prepared, [], { format: 'png' });
+  const ours = await sharp(data).ensureAlpha().raw().toBuffer();
+  setUpAgPsd();
+  const photoshop = readPsd(bytes, { useImageData: true, skipLayerImageData: true, skipThumbnail: true })
+    .imageData!.data;
+  expect(ours.length).toBe(photoshop.length);
+  let sum = 0;
+  let off = 0;
+  for (let i = 0; i < ours.length; i += 4) {
+    for (let c = 0; c < 3; c++) {
+      const d = Math.abs(ours[i + c]! - photoshop[i + c]!);
+      sum += d;
+      if (d > 2) off++;
+    }
+  }
+  return {
+    mad: sum / ((ours.length / 4) * 3),
+    off: off / ((ours.length / 4) * 3),
+    warnings: imported.warnings,
+    ours,
+    photoshop,
+  };
+}
+
+describe("Photoshop's composites of adjustment layers", () => {
+  it.each([
+    ['psd-tools-adjustments/posterize_rgb.psd', 'Posterize at 21, 13, 7 and 3 levels'],
+    ['psd-tools-adjustments/threshold_rgb.psd', 'Threshold at 232, 172, 115 and 60'],
+  ])('draws %s (%s) as Photoshop did, without a warning', async (file) => {
+    const { mad, off, warnings } = await compare(file);
+    expect(warnings).toEqual([]);
+    expect({ mad: Math.round(mad * 100) / 100, off: Math.round(off * 1000) / 1000 }).toEqual({
+      mad: 0,
+      off: 0,
+    });
+  });
+
+  it("draws legacy Brightness/Contrast (brightness 20, contrast 57) within a level of Photoshop's", async () => {
+    const { mad, warnings, ours, photoshop } = await compare(
+      'psd-tools-adjustments/brightnesscontrast_legacy_rgb.psd',
+    );
+    expect(warnings).toEqual([]);
+    let worst = 0;
+    for (let i = 0; i < ours.length; i += 4) {
+      for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(ours[i + c]! - photoshop[i + c]!));
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(mad).toBeLessThan(0.1);
+  });
+
+  it('draws every opaque pixel of the stack ending in Threshold, Gradient Map and Selective Color as Photoshop did', async () => {
+    // After Threshold every pixel is black or white; the Gradient Map's last stop (255, 124, 0)
+    // then loses 29 red and gains 12 green from Selective Color's absolute reds (cyan 15 %,
+    // magenta −14 %, yellow 33 %, black 6 %): Photoshop's composite is (226, 136, 0).
+    const { ours, photoshop, warnings } = await compare('ag-psd-adjustments/adjustment-layers.psd');
+    let opaque = 0;
+    let differing = 0;
+    for (let i = 0; i < ours.length; i += 4) {
+      if (photoshop[i + 3] !== 255) continue;
+      opaque++;
+      if (ours[i] !== photoshop[i] || ours[i + 1] !== photoshop[i + 1] || ours[i + 2] !== photoshop[i + 2]) {
+        differing++;
+      }
+    }
+    expect(opaque).toBeGreaterThan(1000);
+    expect(differing).toBe(0);
+    // Every modelled or skipped layer says so, and only those.
+    expect(warnings.map(({ layer, code }) => [layer, code])).toEqual([
+      ['Brightness/Contrast 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Vibrance 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Color Balance 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Black & White 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Photo Filter 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Color Lookup 1', 'ADJUSTMENT_SKIPPED'],
+      ['Gradient Map 1', 'ADJUSTMENT_APPROXIMATED'],
+      ['Selective Color 1', 'ADJUSTMENT_APPROXIMATED'],
+    ]);
+  });
+});
