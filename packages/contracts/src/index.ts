@@ -8,3 +8,4 @@ export * from './dashboard-api.js';
 export * from './clock.js';
 export * from './artwork-placement.js';
 export * from './batch-archive.js';
+export { isBase64 } from './inline-data.js';
