@@ -154,7 +154,7 @@ export async function startPlatenStack({
       // Renders are batch work: on a machine shared with the API they may yield the CPU to it, as
       // separate worker machines would.
       if (workerNice > 0) setPriority(worker.child.pid, workerNice);
-      workers.push(worker);
+      workers.push({ ...worker, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` });
     }
 
     signal?.throwIfAborted();

@@ -185,13 +185,26 @@ async function main() {
   const load = { ms: [], failures: [] };
   const e2eRounds = [];
   const aloneRounds = [];
+  const servicePids = {
+    gateway: (profiled?.proc ?? stack.processes.gateway).child.pid,
+    'key-service': stack.processes.keyService.child.pid,
+    ...Object.fromEntries(stack.processes.workers.map((w, i) => [`render-worker ${i + 1}`, w.child.pid])),
+  };
+  const alonePids = Object.fromEntries(compositors.map((c, i) => [`compositor alone ${i + 1}`, c.pid]));
+  const e2eCpu = {};
+  const aloneCpu = {};
   for (let round = 0; round < rounds; round++) {
+    let before = await cpuSnapshot(servicePids);
     e2eRounds.push(await endToEndRound(url, headers, bodies, clients, roundSeconds * 1000, load));
+    addCpu(e2eCpu, before, await cpuSnapshot(servicePids));
+    before = await cpuSnapshot(alonePids);
     aloneRounds.push(await aloneRound(compositors, roundSeconds * 1000));
+    addCpu(aloneCpu, before, await cpuSnapshot(alonePids));
     const e = e2eRounds.at(-1);
     const a = aloneRounds.at(-1);
     log(`round ${round + 1}: end to end ${rate(e).toFixed(1)}/s, compositor alone ${rate(a).toFixed(1)}/s`);
   }
+  const jobOutcomes = await workerJobOutcomes(stack.processes.workers);
   const e2eTotal = sumRounds(e2eRounds);
   const aloneTotal = sumRounds(aloneRounds);
   log(
@@ -212,6 +225,9 @@ async function main() {
     aloneRounds,
     e2eTotal,
     aloneTotal,
+    e2eCpu,
+    aloneCpu,
+    jobOutcomes,
     profiled: values.profile,
     loadStart,
     loadEnd: loadavg(),
@@ -261,9 +277,47 @@ function report(r) {
       : `- Throughput end to end: no render succeeded (${r.load.failures.length} failed: ${r.load.failures[0] ?? 'none started'}).`,
     `- Compositor alone, same cores, rounds alternating with the end-to-end ones: **${rate(r.aloneTotal).toFixed(1)} renders/s** (${r.workers} processes × ${r.concurrency ?? 2} in flight, the workers' compose slots; the worker's compositor set-up, the same templates, artwork bytes and export, no HTTP, queue, database or storage): ${r.aloneTotal.rendered} in ${(r.aloneTotal.ms / 1000).toFixed(1)} s.`,
     `- **End to end / compositor alone: ${((100 * rate(r.e2eTotal)) / rate(r.aloneTotal)).toFixed(0)} %** (goal of issue 24: ≥ 70 %). Per round, end to end / alone renders/s: ${r.e2eRounds.map((e, i) => `${rate(e).toFixed(1)} / ${rate(r.aloneRounds[i]).toFixed(1)}`).join(', ')}.${r.profiled ? ' Measured with the gateway and workers under `node --cpu-prof`.' : ''}`,
+    `- Worker jobs by outcome over the whole run (warm-up included): ${
+      Object.entries(r.jobOutcomes)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none reported'
+    }; a job \`deferred\` went back to the queue for 0.5 s or more because its worker already held the account's share of job slots (WORKER_ACCOUNT_JOBS).`,
+    '',
+    'CPU per render by process (user + system ms over the rounds, from /proc; every thread, so libvips too), the end-to-end rounds beside the compositor-alone ones:',
+    '',
+    '| process | CPU ms per render |',
+    '|---|---:|',
+    ...cpuRows(r.e2eCpu, r.e2eTotal.rendered),
+    ...cpuRows(r.aloneCpu, r.aloneTotal.rendered),
+    '',
     `- The whole run took ${r.durationS.toFixed(0)} s, start-up included.`,
   ].join('\n');
 }
+
+/** CPU ms (user + system, every thread) a process has used so far, from /proc (Linux); NaN elsewhere. */
+async function cpuMsOf(pid) {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** CPU ms of each named process and of this client process, taken before and after a stretch of work. */
+async function cpuSnapshot(pids) {
+  const entries = await Promise.all(
+    Object.entries(pids).map(async ([name, pid]) => [name, await cpuMsOf(pid)]),
+  );
+  const own = process.cpuUsage();
+  return { ...Object.fromEntries(entries), 'bench client': (own.user + own.system) / 1000 };
+}
+const addCpu = (total, before, after) => {
+  for (const name of Object.keys(after)) total[name] = (total[name] ?? 0) + after[name] - before[name];
+};
 
 const rate = ({ rendered, ms }) => (ms > 0 ? (1000 * rendered) / ms : 0);
 const sumRounds = (rounds) =>
@@ -321,7 +375,7 @@ async function startCompositorChild(setup) {
       child.send(message);
     });
   await call({ setup });
-  return { call };
+  return { call, pid: child.pid };
 }
 
 async function stopChildren() {
@@ -389,6 +443,26 @@ function mergeSummaries(summaries, top) {
     functions: rows('functions'),
     files: rows('files'),
   };
+}
+
+/** render_jobs_total by outcome, summed over the workers (whole run: warm-up and latency runs too). */
+async function workerJobOutcomes(workers) {
+  const outcomes = {};
+  for (const { metricsUrl } of workers) {
+    const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(10_000) })).text();
+    for (const [, outcome, n] of text.matchAll(/^render_jobs_total\{outcome="([^"]+)"\} (\d+)/gm))
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + Number(n);
+  }
+  return outcomes;
+}
+
+function cpuRows(cpu, rendered) {
+  const rows = Object.entries(cpu).map(([name, ms]) => [name, ms / Math.max(1, rendered)]);
+  const total = rows.reduce((sum, [, ms]) => sum + ms, 0);
+  return [
+    ...rows.map(([name, ms]) => `| ${name} | ${ms.toFixed(0)} |`),
+    `| **all of the above** | **${total.toFixed(0)}** |`,
+  ];
 }
 
 async function cleanup() {
