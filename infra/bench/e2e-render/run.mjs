@@ -45,6 +45,7 @@ const USAGE = `usage: node infra/bench/e2e-render/run.mjs [options]   (run \`npm
   --clients N        requests in flight for the throughput rounds (default 8)
   --rounds N         end-to-end rounds, each followed by a compositor-alone round (default 4)
   --round-seconds N  length of each round (default 6)
+  --account-jobs N   WORKER_ACCOUNT_JOBS of each worker (default: the worker's own, max(4, concurrency))
   --profile          run the gateway and workers under node --cpu-prof; print their summaries
   --no-write         print only; do not write RESULTS.md`;
 
@@ -98,6 +99,7 @@ async function main() {
       clients: { type: 'string', default: '8' },
       rounds: { type: 'string', default: '4' },
       'round-seconds': { type: 'string', default: '6' },
+      'account-jobs': { type: 'string' },
       profile: { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -112,6 +114,7 @@ async function main() {
   const workers = count('workers', 1, 8);
   const sequential = count('sequential', 1, 500);
   const clients = count('clients', 1, 64);
+  const accountJobs = values['account-jobs'] === undefined ? null : count('account-jobs', 1, 64);
   const rounds = count('rounds', 1, 20);
   const roundSeconds = count('round-seconds', 1, 60);
   const concurrency = values.concurrency === undefined ? null : count('concurrency', 1, 64);
@@ -128,6 +131,7 @@ async function main() {
     workers,
     workerConcurrency: concurrency,
     workerNodeArgs: profileArgs,
+    workerEnv: accountJobs === null ? {} : { WORKER_ACCOUNT_JOBS: String(accountJobs) },
     stopGraceMs: 30_000,
     signal: abort.signal,
   });
@@ -228,6 +232,7 @@ async function main() {
     e2eCpu,
     aloneCpu,
     jobOutcomes,
+    accountJobs,
     profiled: values.profile,
     loadStart,
     loadEnd: loadavg(),
@@ -266,7 +271,7 @@ function report(r) {
   return [
     `${E2E_SUBSECTION}: \`POST /api/v1/renders?wait=${WAIT_S}\` → \`succeeded\` (infra/bench/e2e-render/run.mjs, ${date} UTC)`,
     '',
-    `Key-service, gateway and ${r.workers} render-worker processes (WORKER_CONCURRENCY ${r.concurrency ?? 'default (2)'}) built from this tree, each a child process on 127.0.0.1, not pinned; local Postgres and Redis; local storage. ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}; load average ${r.loadStart.map((n) => n.toFixed(2)).join(' ')} at start, ${r.loadEnd.map((n) => n.toFixed(2)).join(' ')} at end (shared machine). Each request uploads the ${ARTWORK_SIDE}×${ARTWORK_SIDE} JPEG artwork of the render benchmark inline (${(r.artworkBytes / 2 ** 20).toFixed(2)} MB, base64 in the JSON body) into every smart object, fit \`cover\`, export JPEG q90 at ${SIZE} px; the time is the client's, from sending the POST to the 200 with the succeeded render (upload, auth, charge, queue, artwork parked and read back, compose, encode, storage, the wait's notification). Templates were warmed up first (every worker prepares a template on its first render of it).`,
+    `Key-service, gateway and ${r.workers} render-worker processes (WORKER_CONCURRENCY ${r.concurrency ?? 'default (2)'}, WORKER_ACCOUNT_JOBS ${r.accountJobs ?? 'default (4)'}) built from this tree, each a child process on 127.0.0.1, not pinned; local Postgres and Redis; local storage. ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, node ${process.version}; load average ${r.loadStart.map((n) => n.toFixed(2)).join(' ')} at start, ${r.loadEnd.map((n) => n.toFixed(2)).join(' ')} at end (shared machine). Each request uploads the ${ARTWORK_SIDE}×${ARTWORK_SIDE} JPEG artwork of the render benchmark inline (${(r.artworkBytes / 2 ** 20).toFixed(2)} MB, base64 in the JSON body) into every smart object, fit \`cover\`, export JPEG q90 at ${SIZE} px; the time is the client's, from sending the POST to the 200 with the succeeded render (upload, auth, charge, queue, artwork parked and read back, compose, encode, storage, the wait's notification). Templates were warmed up first (every worker prepares a template on its first render of it).`,
     '',
     '| template | renders, one at a time | p50 ms | p95 ms | result checked |',
     '|---|---:|---:|---:|---|',
