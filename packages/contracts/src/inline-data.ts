@@ -31,9 +31,9 @@ export function parseInlineData(value: string): InlineData {
 }
 
 /**
- * Base64 characters, then at most two '=': what /^[A-Za-z0-9+/]*={0,2}$/ accepts. That anchored
- * regex backtracks over each character and takes ~15× longer than searching for one character
- * outside the alphabet, which for a 12 MB artwork is the difference between ~200 and ~15 ms.
+ * Base64 characters, then at most two '=': what /^[A-Za-z0-9+/]*={0,2}$/ accepts. V8 runs that
+ * anchored regex ~9× slower than a search for one character outside the alphabet: for a 12 MB
+ * body of artwork, ~65 ms of CPU (about one compositor render) against ~7 ms.
  */
 export function isBase64(value: string): boolean {
   if (NOT_BASE64.test(value)) return false;
