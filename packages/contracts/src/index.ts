@@ -9,3 +9,4 @@ export * from './clock.js';
 export * from './artwork-placement.js';
 export * from './batch-archive.js';
 export * from './print-files.js';
+export { isBase64 } from './inline-data.js';

@@ -1,4 +1,4 @@
-import { parseInlineData } from './inline-data.js';
+import { isBase64, parseInlineData } from './inline-data.js';
 
 describe('inline artwork (asset.data)', () => {
   it('takes plain base64 as it is', () => {
@@ -36,5 +36,48 @@ describe('inline artwork (asset.data)', () => {
       ok: false,
       message: expect.stringContaining('or a data URI like data:image/png;base64,') as unknown,
     });
+  });
+});
+
+describe('isBase64', () => {
+  // The anchored regex it replaces, kept here as the definition it must agree with.
+  const DEFINITION = /^[A-Za-z0-9+/]*={0,2}$/;
+
+  it.each([
+    '',
+    'aGk=',
+    'aGk==',
+    'aGk===',
+    '=',
+    '==',
+    '===',
+    'a=b',
+    'ab==c',
+    'aGk =',
+    'aGk\n',
+    'aGk-_',
+    'aGké',
+    '/9j/4AAQ+',
+    '=aGk',
+  ])('agrees with /^[A-Za-z0-9+/]*={0,2}$/ on %j', (value) => {
+    expect(isBase64(value)).toBe(DEFINITION.test(value));
+  });
+
+  it('agrees with that regex on random strings over base64 characters, padding and a few others', () => {
+    const alphabet = 'AZaz09+/====-_ .\n';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 2000; i++) {
+      const length = Math.floor(next() * 8);
+      const value = Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect([value, isBase64(value)]).toEqual([value, DEFINITION.test(value)]);
+    }
+  });
+
+  it('accepts the base64 of a multi-megabyte artwork and refuses it with one stray character', () => {
+    const base64 = Buffer.alloc(3_000_000, 0xa5).toString('base64') + 'AQ==';
+
+    expect(isBase64(base64)).toBe(true);
+    expect(isBase64(`${base64.slice(0, 2_000_000)}!${base64.slice(2_000_000)}`)).toBe(false);
   });
 });

@@ -252,6 +252,11 @@ describe('JSON manifest upload', () => {
       'assets.background.png.data',
     ],
     [
+      'inline data that is not base64',
+      { assets: { ...body().assets, 'background.png': { data: `${TINY_PNG.toString('base64')}!` } } },
+      'assets.background.png.data',
+    ],
+    [
       'both url and data',
       { assets: { ...body().assets, 'mask.png': { url: 'https://a.example.com/m.png', data: 'AAAA' } } },
       'assets.mask.png',

@@ -190,6 +190,30 @@ describe('validation against the mockup (400 VALIDATION_ERROR naming the field, 
       'smart_objects.0.asset.data',
     ],
     [
+      'base64 of an image with one character outside the alphabet',
+      () => {
+        const base64 = TINY_PNG.toString('base64');
+        return renderBody({
+          smart_objects: [
+            { uuid: posterLayer, asset: { data: `${base64.slice(0, 20)}!${base64.slice(20)}` } },
+          ],
+        });
+      },
+      'smart_objects.0.asset.data',
+    ],
+    [
+      'base64 of an image with padding in the middle',
+      () => {
+        const base64 = TINY_PNG.toString('base64');
+        return renderBody({
+          smart_objects: [
+            { uuid: posterLayer, asset: { data: `${base64.slice(0, 20)}==${base64.slice(20)}` } },
+          ],
+        });
+      },
+      'smart_objects.0.asset.data',
+    ],
+    [
       'a data URI that is not of an image',
       () =>
         renderBody({

@@ -4,7 +4,14 @@
 // 202. If the job cannot be queued, the row and the stored upload are erased and the answer is 503:
 // a client never sees a mockup that will stay `processing` forever.
 import { randomUUID } from 'node:crypto';
-import { ApiError, mockupNameSchema, storableText, validationError, type Mockup } from '@platen/contracts';
+import {
+  ApiError,
+  isBase64,
+  mockupNameSchema,
+  storableText,
+  validationError,
+  type Mockup,
+} from '@platen/contracts';
 import {
   assetNamesOf,
   smartObjectLayerSchema,
@@ -30,11 +37,7 @@ const uploadAssetSchema = z
       .url({ protocol: /^https?$/ })
       .max(2048)
       .optional(),
-    data: z
-      .string()
-      .max(34_000_000)
-      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-      .optional(),
+    data: z.string().max(34_000_000).refine(isBase64, 'must be base64').optional(),
   })
   .strict()
   .refine((asset) => (asset.url === undefined) !== (asset.data === undefined), {
