@@ -107,6 +107,75 @@ const MAX_BATCH_ATTEMPTS = 3;
 
 class ConcurrentChargeError extends Error {}
 
+/** The account's balance, its row locked for the transaction (every charge and refund takes it). */
+async function lockAccount(trx: Transaction<Database>, accountId: string): Promise<number> {
+  const account = await trx
+    .selectFrom('keys.accounts')
+    .select('credits')
+    .where('id', '=', accountId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!account) throw new ApiError('NOT_FOUND');
+  return account.credits;
+}
+
+/** Who each render was charged to already, and the renders refunded without a charge (called off). */
+async function earlierEntries(
+  trx: Transaction<Database>,
+  charges: readonly { render_id: string }[],
+): Promise<{ chargedTo: Map<string | null, string>; calledOff: Set<string | null> }> {
+  const earlier = await trx
+    .selectFrom('keys.credit_ledger')
+    .select(['render_id', 'account_id', 'kind'])
+    .where('render_id', 'in', [...new Set(charges.map((charge) => charge.render_id))])
+    .execute();
+  const chargedTo = new Map(
+    earlier.filter((row) => row.kind === 'charge').map((row) => [row.render_id, row.account_id]),
+  );
+  const calledOff = new Set(
+    earlier
+      .filter((row) => row.kind === 'refund' && !chargedTo.has(row.render_id))
+      .map((row) => row.render_id),
+  );
+  return { chargedTo, calledOff };
+}
+
+/**
+ * Writes the charges and takes their total off the balance; answers the new balance. Only a charge of
+ * the same render to another account, committed meanwhile, can collide on the ledger (this account's
+ * charges all wait on its row lock): ConcurrentChargeError, so the caller decides again, seeing it.
+ */
+async function recordCharges(
+  trx: Transaction<Database>,
+  accountId: string,
+  charges: readonly { render_id: string; amount: number }[],
+  now: Date,
+): Promise<number> {
+  const inserted = await trx
+    .insertInto('keys.credit_ledger')
+    .values(
+      charges.map((charge) => ({
+        account_id: accountId,
+        kind: 'charge' as const,
+        amount: -charge.amount,
+        render_id: charge.render_id,
+        created_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing())
+    .returning('id')
+    .execute();
+  if (inserted.length !== charges.length) throw new ConcurrentChargeError();
+  const total = charges.reduce((sum, charge) => sum + charge.amount, 0);
+  const { credits } = await trx
+    .updateTable('keys.accounts')
+    .set((eb) => ({ credits: eb('credits', '-', total) }))
+    .where('id', '=', accountId)
+    .returning('credits')
+    .executeTakeFirstOrThrow();
+  return credits;
+}
+
 export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): CreditLedger {
   const db = deps.db;
   /** Per account with a batch running: the charges waiting for the next one. */
@@ -150,30 +219,10 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
     accountId: string,
     batch: PendingCharge[],
   ): Promise<{ outcomes: ChargeOutcome[]; balance: number }> {
-    const account = await trx
-      .selectFrom('keys.accounts')
-      .select('credits')
-      .where('id', '=', accountId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!account) throw new ApiError('NOT_FOUND');
-    const renderIds = [...new Set(batch.map((charge) => charge.render_id))];
-    const earlier = await trx
-      .selectFrom('keys.credit_ledger')
-      .select(['render_id', 'account_id', 'kind'])
-      .where('render_id', 'in', renderIds)
-      .execute();
-    const chargedTo = new Map(
-      earlier.filter((row) => row.kind === 'charge').map((row) => [row.render_id, row.account_id]),
-    );
-    /** Renders refunded without a charge: called off, never to be charged. */
-    const calledOff = new Set(
-      earlier
-        .filter((row) => row.kind === 'refund' && !chargedTo.has(row.render_id))
-        .map((row) => row.render_id),
-    );
+    const credits = await lockAccount(trx, accountId);
+    const { chargedTo, calledOff } = await earlierEntries(trx, batch);
 
-    let balance = account.credits;
+    let balance = credits;
     const outcomes: ChargeOutcome[] = [];
     const applied: PendingCharge[] = [];
     for (const charge of batch) {
@@ -200,35 +249,10 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
       }
     }
     if (applied.length === 0) return { outcomes, balance };
-
-    const now = clock.now();
-    const inserted = await trx
-      .insertInto('keys.credit_ledger')
-      .values(
-        applied.map((charge) => ({
-          account_id: accountId,
-          kind: 'charge' as const,
-          amount: -charge.amount,
-          render_id: charge.render_id,
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing())
-      .returning('id')
-      .execute();
-    // Only a charge of the same render to another account, committed meanwhile, can collide here
-    // (this account's charges all wait on its row lock): decide the batch again, seeing that charge.
-    if (inserted.length !== applied.length) throw new ConcurrentChargeError();
-    const total = account.credits - balance;
-    const updated = await trx
-      .updateTable('keys.accounts')
-      .set((eb) => ({ credits: eb('credits', '-', total) }))
-      .where('id', '=', accountId)
-      .where('credits', '>=', total)
-      .returning('credits')
-      .executeTakeFirst();
     // The row is locked and was read in this transaction: the balance cannot have changed.
-    if (updated?.credits !== balance) throw new Error('account balance changed under its row lock');
+    if ((await recordCharges(trx, accountId, applied, clock.now())) !== balance) {
+      throw new Error('account balance changed under its row lock');
+    }
     return { outcomes, balance };
   }
 
@@ -238,60 +262,19 @@ export function createCreditLedger({ clock, ...deps }: CreditLedgerDeps): Credit
     accountId: string,
     charges: { render_id: string; amount: number }[],
   ): Promise<ChargeManyResponse> {
-    const account = await trx
-      .selectFrom('keys.accounts')
-      .select('credits')
-      .where('id', '=', accountId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!account) throw new ApiError('NOT_FOUND');
-    const earlier = await trx
-      .selectFrom('keys.credit_ledger')
-      .select(['render_id', 'account_id', 'kind'])
-      .where(
-        'render_id',
-        'in',
-        charges.map((charge) => charge.render_id),
-      )
-      .execute();
-    const chargedTo = new Map(
-      earlier.filter((row) => row.kind === 'charge').map((row) => [row.render_id, row.account_id]),
-    );
-    const calledOff = earlier.some((row) => row.kind === 'refund' && !chargedTo.has(row.render_id));
+    const credits = await lockAccount(trx, accountId);
+    const { chargedTo, calledOff } = await earlierEntries(trx, charges);
     if ([...chargedTo.values()].some((owner) => owner !== accountId)) {
       throw new ApiError('CONFLICT', { message: 'a render was charged to another account' });
     }
-    if (calledOff) {
+    if (calledOff.size > 0) {
       throw new ApiError('CONFLICT', { message: 'a render was called off before it was charged' });
     }
     const due = charges.filter((charge) => !chargedTo.has(charge.render_id));
     const total = due.reduce((sum, charge) => sum + charge.amount, 0);
-    if (due.length === 0) return { applied: 0, balance: account.credits };
-    if (total > account.credits) throw new ApiError('INSUFFICIENT_CREDITS');
-
-    const now = clock.now();
-    const inserted = await trx
-      .insertInto('keys.credit_ledger')
-      .values(
-        due.map((charge) => ({
-          account_id: accountId,
-          kind: 'charge' as const,
-          amount: -charge.amount,
-          render_id: charge.render_id,
-          created_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['render_id', 'kind']).where('render_id', 'is not', null).doNothing())
-      .returning('id')
-      .execute();
-    if (inserted.length !== due.length) throw new ConcurrentChargeError();
-    const { credits } = await trx
-      .updateTable('keys.accounts')
-      .set((eb) => ({ credits: eb('credits', '-', total) }))
-      .where('id', '=', accountId)
-      .returning('credits')
-      .executeTakeFirstOrThrow();
-    return { applied: due.length, balance: credits };
+    if (due.length === 0) return { applied: 0, balance: credits };
+    if (total > credits) throw new ApiError('INSUFFICIENT_CREDITS');
+    return { applied: due.length, balance: await recordCharges(trx, accountId, due, clock.now()) };
   }
 
   return {
