@@ -6,12 +6,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './database.js';
 import type { BatchesTable, RenderRowStatus } from './database-renders.js';
+import { claimIdempotencyKey } from './idempotency-keys.js';
 import { createRenderRecords, type NewRenderRecord, type RenderRecordRow } from './render-records.js';
 
 export type BatchRecordRow = Selectable<BatchesTable>;
-
-/** A batch's Idempotency-Key is forgotten after this: the key may be used again for a new batch. */
-export const BATCH_IDEMPOTENCY_WINDOW_HOURS = 24;
 
 export interface NewBatchRecord {
   id: string;
@@ -152,38 +150,13 @@ export function createBatchRecords({ db }: { db: Kysely<Database> }): BatchRecor
     create(batch, renders, idempotency) {
       return db.transaction().execute(async (trx) => {
         if (!idempotency) return { kind: 'claimed', ...(await insert(trx, batch, renders)) };
-        await trx
-          .deleteFrom('renders.batch_idempotency_keys')
-          .where('account_id', '=', batch.account_id)
-          .where('key', '=', idempotency.key)
-          .where(
-            'created_at',
-            '<',
-            sql<Date>`now() - make_interval(hours => ${BATCH_IDEMPOTENCY_WINDOW_HOURS})`,
-          )
-          .execute();
-        const claimed = await trx
-          .insertInto('renders.batch_idempotency_keys')
-          .values({
-            account_id: batch.account_id,
-            key: idempotency.key,
-            request_hash: idempotency.requestHash,
-            batch_id: batch.id,
-          })
-          .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
-          .returning('batch_id')
-          .executeTakeFirst();
-        if (!claimed) {
-          const existing = await trx
-            .selectFrom('renders.batch_idempotency_keys')
-            .select(['request_hash', 'batch_id'])
-            .where('account_id', '=', batch.account_id)
-            .where('key', '=', idempotency.key)
-            .executeTakeFirstOrThrow();
-          return existing.request_hash === idempotency.requestHash
-            ? { kind: 'replay', batchId: existing.batch_id }
-            : { kind: 'conflict' };
-        }
+        const claim = await claimIdempotencyKey(trx, 'batch', {
+          ...idempotency,
+          accountId: batch.account_id,
+          id: batch.id,
+        });
+        if (claim.kind === 'replay') return { kind: 'replay', batchId: claim.id };
+        if (claim.kind === 'conflict') return claim;
         return { kind: 'claimed', ...(await insert(trx, batch, renders)) };
       });
     },

@@ -15,7 +15,6 @@ export {
   type RenderRef,
 } from './render-records.js';
 export {
-  BATCH_IDEMPOTENCY_WINDOW_HOURS,
   BatchCursorError,
   batchTotalsOf,
   createBatchRecords,
@@ -27,3 +26,8 @@ export {
   type BatchRecords,
   type NewBatchRecord,
 } from './batch-records.js';
+export {
+  claimIdempotencyKey,
+  IDEMPOTENCY_WINDOW_HOURS,
+  type IdempotencyClaim as IdempotencyKeyClaim,
+} from './idempotency-keys.js';

@@ -2,6 +2,7 @@
 // render records), and `renders.idempotency_keys`. Reads are always scoped to the account: another
 // account's render is simply not found.
 import {
+  claimIdempotencyKey,
   createRenderRecords,
   IllegalRenderChangeError,
   type Database,
@@ -10,14 +11,10 @@ import {
   type RendersTable,
 } from '@platen/db';
 import type { Kysely, Selectable } from 'kysely';
-import { sql } from 'kysely';
 import { ApiError } from '@platen/contracts';
 import { z } from 'zod';
 
 export type RenderRow = Selectable<RendersTable>;
-
-/** Idempotency keys older than this are forgotten: the key may be used again for a new render. */
-export const IDEMPOTENCY_WINDOW_HOURS = 24;
 
 export type IdempotencyClaim =
   { kind: 'claimed'; row: RenderRow } | { kind: 'replay'; renderId: string } | { kind: 'conflict' };
@@ -80,35 +77,13 @@ export function createRenderStore({ db }: { db: Kysely<Database> }): RenderStore
         return { kind: 'claimed', row: await createRenderRecords({ db }).createQueued(render) };
       }
       return db.transaction().execute(async (trx) => {
-        // An expired key is forgotten first, so it can be claimed again below.
-        await trx
-          .deleteFrom('renders.idempotency_keys')
-          .where('account_id', '=', render.account_id)
-          .where('key', '=', idempotency.key)
-          .where('created_at', '<', sql<Date>`now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`)
-          .execute();
-        const claimed = await trx
-          .insertInto('renders.idempotency_keys')
-          .values({
-            account_id: render.account_id,
-            key: idempotency.key,
-            request_hash: idempotency.requestHash,
-            render_id: render.id,
-          })
-          .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
-          .returning('render_id')
-          .executeTakeFirst();
-        if (!claimed) {
-          const existing = await trx
-            .selectFrom('renders.idempotency_keys')
-            .select(['request_hash', 'render_id'])
-            .where('account_id', '=', render.account_id)
-            .where('key', '=', idempotency.key)
-            .executeTakeFirstOrThrow();
-          return existing.request_hash === idempotency.requestHash
-            ? { kind: 'replay', renderId: existing.render_id }
-            : { kind: 'conflict' };
-        }
+        const claim = await claimIdempotencyKey(trx, 'render', {
+          ...idempotency,
+          accountId: render.account_id,
+          id: render.id,
+        });
+        if (claim.kind === 'replay') return { kind: 'replay', renderId: claim.id };
+        if (claim.kind === 'conflict') return claim;
         return { kind: 'claimed', row: await createRenderRecords({ db: trx }).createQueued(render) };
       });
     },
