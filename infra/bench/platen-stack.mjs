@@ -29,7 +29,8 @@ const UNLIMITED = 1_000_000_000;
 /**
  * name: short tag for the database, Redis prefix, storage dir and account (e.g. 'e2e', 'gw').
  * gateway: start one (default true). workers: render-workers (default 0), each with
- * WORKER_CONCURRENCY `workerConcurrency` when given and niced to `workerNice` when above 0.
+ * WORKER_CONCURRENCY `workerConcurrency` when given and niced to `workerNice` when above 0;
+ * workerNodeArgs: node options for every worker (e.g. --cpu-prof).
  * keyServiceEnv: more environment for the key-service. account: the credits and key options of
  * the account made at the end (default: 1e9 credits, a key with rate limits far above any load).
  * signal: aborts the start (the stack is cleaned up before the promise rejects).
@@ -41,6 +42,7 @@ export async function startPlatenStack({
   workers: workerCount = 0,
   workerConcurrency,
   workerNice = 0,
+  workerNodeArgs = [],
   keyServiceEnv = {},
   account: accountOptions = {},
   stopGraceMs = 20_000,
@@ -137,13 +139,17 @@ export async function startPlatenStack({
     const workers = [];
     for (let i = 0; i < workerCount; i++) {
       const metricsPort = await freePort();
-      const worker = services.start(`render-worker ${i + 1}`, ['services/render-worker/dist/main.js'], {
-        ...common,
-        KEY_SERVICE_URL: keyServiceUrl,
-        METRICS_PORT: String(metricsPort),
-        ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
-        ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
-      });
+      const worker = services.start(
+        `render-worker ${i + 1}`,
+        [...workerNodeArgs, 'services/render-worker/dist/main.js'],
+        {
+          ...common,
+          KEY_SERVICE_URL: keyServiceUrl,
+          METRICS_PORT: String(metricsPort),
+          ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
+          ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
+        },
+      );
       await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000, signal);
       // Renders are batch work: on a machine shared with the API they may yield the CPU to it, as
       // separate worker machines would.
