@@ -30,7 +30,8 @@ const UNLIMITED = 1_000_000_000;
  * name: short tag for the database, Redis prefix, storage dir and account (e.g. 'e2e', 'gw').
  * gateway: start one (default true). workers: render-workers (default 0), each with
  * WORKER_CONCURRENCY `workerConcurrency` when given and niced to `workerNice` when above 0;
- * workerNodeArgs: node options for every worker (e.g. --cpu-prof).
+ * workerNodeArgs: node options for every worker (e.g. --cpu-prof); workerEnv: more environment for
+ * every worker (e.g. WORKER_ACCOUNT_JOBS).
  * keyServiceEnv: more environment for the key-service. account: the credits and key options of
  * the account made at the end (default: 1e9 credits, a key with rate limits far above any load).
  * signal: aborts the start (the stack is cleaned up before the promise rejects).
@@ -43,6 +44,7 @@ export async function startPlatenStack({
   workerConcurrency,
   workerNice = 0,
   workerNodeArgs = [],
+  workerEnv = {},
   keyServiceEnv = {},
   account: accountOptions = {},
   stopGraceMs = 20_000,
@@ -148,6 +150,7 @@ export async function startPlatenStack({
           METRICS_PORT: String(metricsPort),
           ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
           ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
+          ...workerEnv,
         },
       );
       await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000, signal);
