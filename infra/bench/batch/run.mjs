@@ -352,18 +352,21 @@ async function profileRun({ stack, url, headers, pids, mockups, artwork, profile
   const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error('no worker wrote a .cpuprofile');
   const lines = [
-    `Written by \`npm run bench:batch -- --profile\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: the batch of 100 (the same items as "${SECTION}") with each render-worker under \`node --cpu-prof\`; the frames of the batch's last ${(batch.ms / 1000).toFixed(0)} s (wall-clock sampling of the worker's main thread: libvips work on its own threads shows up only as the waits for it). Load average ${loadavg()
+    `Written by \`npm run bench:batch -- --profile\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: the batch of 100 (the same items as "${SECTION}") with each render-worker under \`node --cpu-prof\`; the frames of the batch's last ${(batch.ms / 1000).toFixed(0)} s (wall-clock sampling of each JavaScript thread: the main thread, which fetches, decodes and encodes through libvips and talks to Postgres, Redis and storage, and the kernel threads, which compose; libvips' own threads are not sampled, their work shows on the main thread as \`(idle)\` waits). Load average ${loadavg()
       .map((n) => n.toFixed(2))
       .join(' ')} at end; the run took ${((Date.now() - began) / 1000).toFixed(0)} s.`,
   ];
-  for (const file of files) {
+  for (const file of files.sort()) {
+    // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the worker's main thread,
+    // the others the compositor's kernel threads.
+    const thread = Number(file.split('.')[4]);
     const summary = await summariseProfile(join(profileDir, file), {
       count: 15,
       lastSeconds: batch.ms / 1000,
     });
     lines.push(
       '',
-      `${file}: ${summary.seconds.toFixed(1)} s sampled.`,
+      `${thread === 0 ? 'Main thread' : `Kernel thread ${thread}`} (${file}): ${summary.seconds.toFixed(1)} s sampled.`,
       '',
       '| self | frame | | total | frame |',
       '|---:|---|---|---:|---|',
