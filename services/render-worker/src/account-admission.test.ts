@@ -48,4 +48,36 @@ describe('account admission', () => {
   it('refuses a share below one', () => {
     expect(() => createAccountAdmission({ perAccount: 0 })).toThrow(/positive integer/);
   });
+
+  it('offers a deferred job again when a job of its account leaves, oldest first, once each', async () => {
+    const admission = createAccountAdmission({ perAccount: 1 });
+    const offered: string[] = [];
+    const leave = admission.tryEnter('A')!;
+    admission.deferred('A', () => Promise.resolve(offered.push('first')));
+    admission.deferred('A', () => Promise.resolve(offered.push('second')));
+    admission.deferred('B', () => Promise.resolve(offered.push('other account')));
+    admission.tryEnter('B')!();
+
+    leave();
+    leave();
+    await Promise.resolve();
+    expect(offered).toEqual(['other account', 'first']);
+    admission.tryEnter('A')!();
+    await Promise.resolve();
+    expect(offered).toEqual(['other account', 'first', 'second']);
+  });
+
+  it('ignores an offer that fails (the job was offered already) and remembers a bounded number', async () => {
+    const admission = createAccountAdmission({ perAccount: 1 });
+    const offered: number[] = [];
+    admission.deferred('A', () => Promise.reject(new Error('job is not delayed')));
+    admission.tryEnter('A')!();
+    await Promise.resolve();
+    expect(admission.inHand('A')).toBe(0);
+    for (let i = 0; i < 100; i++) admission.deferred('A', () => Promise.resolve(offered.push(i)));
+
+    for (let i = 0; i < 70; i++) admission.tryEnter('A')!();
+    await Promise.resolve();
+    expect(offered).toEqual(Array.from({ length: 64 }, (_, i) => 36 + i));
+  });
 });

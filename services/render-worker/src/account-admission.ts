@@ -4,6 +4,9 @@
 // process's job slots, never all of them, and another account's render is picked up at once.
 // The count is per process on purpose: a SIGKILLed worker cannot leak it, and with N replicas an
 // account holds at most N × perAccount jobs while every replica keeps slots for the others.
+// A deferred job waits out a backoff, but it is also offered again as soon as one of its account's
+// jobs leaves this process (`deferred`): a batch that queues hundreds of one account's renders keeps
+// its share busy instead of idling until timers fire (bench:batch, infra/bench/RESULTS.md).
 
 export interface AccountAdmission {
   /** A release function when the account is under its share (call it exactly once), else undefined. */
@@ -15,7 +18,15 @@ export interface AccountAdmission {
   deferDelayMs(previousDeferrals: number): number;
   /** Jobs in hand for this account now. */
   inHand(accountId: string): number;
+  /**
+   * Remembers how to offer a just-deferred job of the account again; the next job of the account to
+   * leave calls it (oldest first). A failing offer (the job was offered already) is ignored.
+   */
+  deferred(accountId: string, offerAgain: () => Promise<unknown>): void;
 }
+
+/** Offers remembered per account: beyond these, deferred jobs wait for their backoff alone. */
+const MAX_OFFERS_PER_ACCOUNT = 64;
 
 export interface AccountAdmissionOptions {
   perAccount: number;
@@ -36,6 +47,14 @@ export function createAccountAdmission({
     throw new Error(`per-account jobs must be a positive integer, got ${perAccount}`);
   }
   const counts = new Map<string, number>();
+  const offers = new Map<string, Array<() => Promise<unknown>>>();
+
+  function offerOneAgain(accountId: string): void {
+    const waiting = offers.get(accountId);
+    const offer = waiting?.shift();
+    if (waiting?.length === 0) offers.delete(accountId);
+    if (offer) void offer().catch(() => undefined);
+  }
 
   return {
     tryEnter(accountId) {
@@ -49,6 +68,7 @@ export function createAccountAdmission({
         const left = (counts.get(accountId) ?? 1) - 1;
         if (left > 0) counts.set(accountId, left);
         else counts.delete(accountId);
+        offerOneAgain(accountId);
       };
     },
     deferDelayMs(previousDeferrals) {
@@ -56,5 +76,11 @@ export function createAccountAdmission({
       return Math.round(base * (0.75 + random() * 0.5));
     },
     inHand: (accountId) => counts.get(accountId) ?? 0,
+    deferred(accountId, offerAgain) {
+      const waiting = offers.get(accountId) ?? [];
+      if (waiting.length >= MAX_OFFERS_PER_ACCOUNT) waiting.shift();
+      waiting.push(offerAgain);
+      offers.set(accountId, waiting);
+    },
   };
 }

@@ -213,6 +213,8 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const delayMs = admission.deferDelayMs(deferrals);
     metrics.jobs.inc({ outcome: 'deferred' });
     log.debug({ account_id: accountId, delay_ms: delayMs }, 'account has its share of job slots: deferred');
+    // Promoting a delayed job moves it to the waiting list at once; one no longer delayed refuses.
+    admission.deferred(accountId, () => job.promote());
     return context.defer(delayMs);
   }
 
