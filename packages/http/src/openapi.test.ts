@@ -182,11 +182,13 @@ describe('OpenAPI document from route declarations', () => {
     expect(Object.keys(render.properties ?? {}).sort()).toEqual(
       [
         'attempts',
+        'batch_uuid',
         'completed_at',
         'created_at',
         'credits_charged',
         'credits_refunded',
         'error',
+        'export_label',
         'metadata',
         'mockup_uuid',
         'result',

@@ -34,6 +34,7 @@ const TABLE: Record<string, { resource: Resource; body?: unknown; binary?: boole
   'GET /api/v1/templates/{id}': { resource: 'mockup' },
   'GET /api/v1/renders/{uuid}': { resource: 'render' },
   'POST /api/v1/renders/{uuid}/webhook/redeliver': { resource: 'render' },
+  'GET /api/v1/batches/{uuid}': { resource: 'batch' },
   'GET /api/v1/batches/{uuid}/archive': { resource: 'batch', binary: true },
   'GET /api/v1/webhooks/{id}': { resource: 'webhook' },
   'DELETE /api/v1/webhooks/{id}': { resource: 'webhook' },
