@@ -270,6 +270,22 @@ describe('JSON manifest upload', () => {
     ]);
   });
 
+  it('answers a manifest nested 100,000 groups deep with a 400, and keeps answering', async () => {
+    const owner = await account();
+    const depth = 100_000;
+    // Written as text: JSON.stringify itself would recurse once per level.
+    const layers =
+      '{"type":"group","name":"Nest","layers":['.repeat(depth) +
+      JSON.stringify(manifest.layers[0]) +
+      ']}'.repeat(depth);
+    const raw = `{"name":"Deep","manifest":{"width":800,"height":600,"layers":[${layers}]},"assets":${JSON.stringify(body().assets)}}`;
+    const answer = await owner.api.send('POST', '/api/v1/mockups', raw);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('VALIDATION_ERROR');
+    expect(await rowsOf(owner.id)).toEqual([]);
+    expect((await owner.api.get('/api/v1/mockups?limit=1')).status).toBe(200);
+  });
+
   const invalid: [string, Record<string, unknown>, string][] = [
     [
       'a missing image',
