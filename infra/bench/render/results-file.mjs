@@ -10,10 +10,18 @@ export const PROFILE_SUBSECTION = '### Profile';
 export const E2E_SUBSECTION = '### End to end';
 /** Written by infra/bench/render/repeat-artwork.mjs (issue 24: the decoded-artwork cache). */
 export const REPEAT_SUBSECTION = '### Repeated artwork';
+/** Written by infra/bench/render/imported-templates.mjs (issue 22: imported templates' render time). */
+export const IMPORTED_SUBSECTION = '### Imported templates';
 /** Written by hand: a compositor change checked against an earlier compositor on the same renders. */
 export const REGRESSION_SUBSECTION = '### Regression check';
 /** Subsections other scripts (or modes) write: a run of the comparison keeps them, in this order. */
-const KEPT = [E2E_SUBSECTION, REPEAT_SUBSECTION, REGRESSION_SUBSECTION, PROFILE_SUBSECTION];
+const KEPT = [
+  E2E_SUBSECTION,
+  REPEAT_SUBSECTION,
+  IMPORTED_SUBSECTION,
+  REGRESSION_SUBSECTION,
+  PROFILE_SUBSECTION,
+];
 
 const HEADER = `# Benchmark results
 

@@ -139,7 +139,8 @@ export const adjustmentLayerSchema = z.object({
 });
 export type AdjustmentLayer = z.infer<typeof adjustmentLayerSchema>;
 
-const GROUP_DEPTH_MAX = 16;
+/** How deep groups may nest (a group at the top level is 1 deep). */
+export const GROUP_DEPTH_MAX = 16;
 /** Layers of every depth a manifest may hold (groups not counted). */
 export const TEMPLATE_LAYERS_MAX = 200;
 

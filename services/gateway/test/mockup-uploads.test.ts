@@ -235,6 +235,57 @@ describe('JSON manifest upload', () => {
     expect(layers[1]?.uuid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  const grouped = {
+    ...manifest,
+    layers: [
+      manifest.layers[0],
+      {
+        type: 'group',
+        name: 'Print',
+        blend_mode: 'multiply',
+        opacity: 0.5,
+        layers: [
+          manifest.layers[1],
+          { type: 'adjustment', name: 'Invert', filters: [{ kind: 'invert', params: {} }] },
+        ],
+      },
+    ],
+  };
+
+  it('accepts groups and adjustment layers, and gives a smart object inside a group its uuid', async () => {
+    const owner = await account();
+    const answer = await owner.api.send('POST', '/api/v1/mockups', body({ manifest: grouped }));
+    expect(answer.status).toBe(202);
+    const [row] = await rowsOf(owner.id);
+    const pending = fromStoredPendingImport(row!.manifest);
+    if (pending?.kind !== 'manifest') throw new Error('expected a manifest import');
+    const [, group] = pending.manifest.layers as { type: string; layers?: unknown[] }[];
+    expect(group).toMatchObject({ type: 'group', blend_mode: 'multiply', opacity: 0.5, pass_through: false });
+    expect(group?.layers).toEqual([
+      expect.objectContaining({
+        type: 'smart_object',
+        uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+      }),
+      expect.objectContaining({ type: 'adjustment', filters: [expect.objectContaining({ kind: 'invert' })] }),
+    ]);
+  });
+
+  it('answers a manifest nested 100,000 groups deep with a 400, and keeps answering', async () => {
+    const owner = await account();
+    const depth = 100_000;
+    // Written as text: JSON.stringify itself would recurse once per level.
+    const layers =
+      '{"type":"group","name":"Nest","layers":['.repeat(depth) +
+      JSON.stringify(manifest.layers[0]) +
+      ']}'.repeat(depth);
+    const raw = `{"name":"Deep","manifest":{"width":800,"height":600,"layers":[${layers}]},"assets":${JSON.stringify(body().assets)}}`;
+    const answer = await owner.api.send('POST', '/api/v1/mockups', raw);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('VALIDATION_ERROR');
+    expect(await rowsOf(owner.id)).toEqual([]);
+    expect((await owner.api.get('/api/v1/mockups?limit=1')).status).toBe(200);
+  });
+
   const invalid: [string, Record<string, unknown>, string][] = [
     [
       'a missing image',
@@ -275,6 +326,51 @@ describe('JSON manifest upload', () => {
       'a canvas over the pixel cap',
       { manifest: { ...manifest, width: 20_000, height: 20_000 } },
       'manifest.width',
+    ],
+    [
+      'a bad adjustment inside a group',
+      {
+        manifest: {
+          ...grouped,
+          layers: [
+            grouped.layers[0],
+            {
+              ...grouped.layers[1],
+              layers: [
+                manifest.layers[1],
+                { type: 'adjustment', name: 'Invert', filters: [{ kind: 'invert', params: {}, opacity: 2 }] },
+              ],
+            },
+          ],
+        },
+      },
+      'manifest.layers.1.layers.1.filters.0.opacity',
+    ],
+    [
+      'groups nested 17 deep',
+      {
+        manifest: {
+          ...manifest,
+          layers: [
+            manifest.layers[0],
+            Array.from({ length: 17 }).reduce<unknown>(
+              (inner) => ({ type: 'group', name: 'Nest', layers: [inner] }),
+              manifest.layers[1],
+            ),
+          ],
+        },
+      },
+      ['manifest.layers.1', ...Array<string>(16).fill('layers.0')].join('.'),
+    ],
+    [
+      'a group mask the assets do not give',
+      {
+        manifest: {
+          ...grouped,
+          layers: [grouped.layers[0], { ...grouped.layers[1], mask: { asset: 'group-mask.png' } }],
+        },
+      },
+      'assets.group-mask.png',
     ],
     ['no name', { name: '' }, 'name'],
   ];

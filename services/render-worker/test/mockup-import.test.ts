@@ -40,6 +40,28 @@ const png = (width: number, height: number, rgb: [number, number, number]) =>
     .png()
     .toBuffer();
 
+type Rgb = [number, number, number];
+
+/** A PNG whose every pixel is `pixel(x, y)`. */
+async function rawPng(width: number, height: number, pixel: (x: number, y: number) => Rgb) {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(pixel(x, y), (y * width + x) * 3);
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+/** `x,y: got → want` for every pixel (RGB) where two images differ. */
+function differingPixels(got: Buffer, want: Buffer, width = 40): string[] {
+  const differing: string[] = [];
+  for (let i = 0; i < want.length; i += 3) {
+    const [a, b] = [[...got.subarray(i, i + 3)], [...want.subarray(i, i + 3)]];
+    if (a.some((v, c) => v !== b[c]))
+      differing.push(`${(i / 3) % width},${Math.floor(i / 3 / width)}: ${a.join(',')} → ${b.join(',')}`);
+  }
+  return differing;
+}
+
 beforeAll(async () => {
   harness = await startHarness('mockup-import', { installTinyTemplate: false });
   await harness.worker.pause();
@@ -210,6 +232,88 @@ describe('a JSON manifest upload', () => {
     });
     expect((await finalRow(id)).status).toBe('ready');
     expect(await harness.storage.get(parkedKey)).toBeNull();
+  });
+
+  it('imports a group (multiply, 50 %) holding an image, a smart object and an invert layer, and renders it pixel for pixel', async () => {
+    const W = 40;
+    const H = 30;
+    const PHOTO_WIDTH = 20;
+    const BOX = { x: 24, y: 6, width: 12, height: 12 };
+    const ART: Rgb = [230, 10, 10];
+    const bgAt = (x: number, y: number): Rgb => [x * 6, y * 8, 128];
+    const photoAt = (x: number, y: number): Rgb => [200, 100 + x * 5, 50 + y * 6];
+    assets.image('/group-bg.png', await rawPng(W, H, bgAt));
+    assets.image('/group-photo.png', await rawPng(PHOTO_WIDTH, H, photoAt));
+    assets.image('/group-art.png', await png(BOX.width, BOX.height, ART));
+    const uuid = randomUUID();
+    const manifest = {
+      width: W,
+      height: H,
+      layers: [
+        { type: 'image', name: 'Wall', asset: 'bg.png' },
+        {
+          type: 'group',
+          name: 'Print',
+          blend_mode: 'multiply',
+          opacity: 0.5,
+          layers: [
+            { type: 'image', name: 'Photo', asset: 'photo.png' },
+            {
+              type: 'smart_object',
+              uuid,
+              name: 'Artwork',
+              layer_name: 'Artwork',
+              size: { width: BOX.width, height: BOX.height },
+              position: BOX,
+              quad: null,
+            },
+            { type: 'adjustment', name: 'Invert', filters: [{ kind: 'invert', params: {} }] },
+          ],
+        },
+      ],
+    };
+    const id = await upload(() => ({
+      kind: 'manifest',
+      manifest,
+      assets: {
+        'bg.png': { url: `${assets.origin}/group-bg.png` },
+        'photo.png': { url: `${assets.origin}/group-photo.png` },
+      },
+    }));
+    const row = await finalRow(id);
+    expect(row).toMatchObject({ status: 'ready', error_code: null });
+    expect(row.smart_objects).toEqual([expect.objectContaining({ uuid, name: 'Artwork' })]);
+
+    const renderId = await harness.submit({
+      mockupId: id,
+      inputs: [{ uuid, asset: { url: `${assets.origin}/group-art.png` }, fit: 'fill', rotate: 0 }] as never,
+    });
+    const render = await harness.waitUntilFinal(renderId);
+    expect(render.status).toBe('succeeded');
+    const output = await harness.storage.get(render.result_key!);
+    const { data, info } = await sharp(output!.body)
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([W, H]);
+
+    // The group is composed on its own: the photo and the artwork, inverted, over transparency;
+    // then multiplied onto the wall at half opacity where it has pixels.
+    const groupAt = (x: number, y: number): Rgb | undefined => {
+      const inBox = x >= BOX.x && x < BOX.x + BOX.width && y >= BOX.y && y < BOX.y + BOX.height;
+      const under = inBox ? ART : x < PHOTO_WIDTH ? photoAt(x, y) : undefined;
+      return under?.map((v) => 255 - v) as Rgb | undefined;
+    };
+    const expected = Buffer.alloc(W * H * 3);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const wall = bgAt(x, y);
+        const group = groupAt(x, y);
+        const pixel = group ? wall.map((b, c) => Math.round(b + 0.5 * ((b * group[c]!) / 255 - b))) : wall;
+        expected.set(pixel, (y * W + x) * 3);
+      }
+    }
+    expect(differingPixels(data, expected)).toEqual([]);
   });
 
   const failures: [string, (id: string) => PendingImport | Promise<PendingImport>, string][] = [

@@ -901,18 +901,695 @@ export interface components {
     TemplateManifest: {
       width: number;
       height: number;
-      layers: (
-        | {
-            /** @constant */
-            type: 'image';
-            name: string;
+      layers: components['schemas']['TemplateLayer'][];
+    };
+    TemplateLayer:
+      | {
+          /** @constant */
+          type: 'image';
+          name: string;
+          asset: string;
+          /** @default 0 */
+          x?: number;
+          /** @default 0 */
+          y?: number;
+          /**
+           * @default normal
+           * @enum {string}
+           */
+          blend_mode?:
+            | 'normal'
+            | 'multiply'
+            | 'screen'
+            | 'overlay'
+            | 'darken'
+            | 'lighten'
+            | 'color-dodge'
+            | 'color-burn'
+            | 'hard-light'
+            | 'soft-light'
+            | 'difference'
+            | 'exclusion'
+            | 'linear-dodge'
+            | 'linear-burn'
+            | 'subtract'
+            | 'divide'
+            | 'vivid-light'
+            | 'linear-light'
+            | 'pin-light'
+            | 'hard-mix'
+            | 'hue'
+            | 'saturation'
+            | 'color'
+            | 'luminosity'
+            | 'darker-color'
+            | 'lighter-color'
+            | 'dissolve';
+          /** @default 1 */
+          opacity?: number;
+          mask?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+          };
+        }
+      | {
+          /** @constant */
+          type: 'smart_object';
+          /** Format: uuid */
+          uuid?: string;
+          name: string;
+          layer_name: string;
+          size: {
+            width: number;
+            height: number;
+          };
+          position: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+          };
+          quad: [[number, number], [number, number], [number, number], [number, number]] | null;
+          mesh?: {
+            cols: number;
+            rows: number;
+            points: [number, number][];
+          };
+          filters?: (
+            | {
+                /** @constant */
+                kind: 'curves';
+                params: {
+                  composite?: [number, number][];
+                  red?: [number, number][];
+                  green?: [number, number][];
+                  blue?: [number, number][];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'levels';
+                params: {
+                  composite?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
+                  };
+                  red?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
+                  };
+                  green?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
+                  };
+                  blue?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
+                  };
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'hue_saturation';
+                params: {
+                  /** @default 0 */
+                  hue?: number;
+                  /** @default 0 */
+                  saturation?: number;
+                  /** @default 0 */
+                  lightness?: number;
+                  /** @default false */
+                  colorize?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'brightness_contrast';
+                params: {
+                  /** @default 0 */
+                  brightness?: number;
+                  /** @default 0 */
+                  contrast?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'exposure';
+                params: {
+                  /** @default 0 */
+                  exposure?: number;
+                  /** @default 0 */
+                  offset?: number;
+                  /** @default 1 */
+                  gamma?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'vibrance';
+                params: {
+                  /** @default 0 */
+                  vibrance?: number;
+                  /** @default 0 */
+                  saturation?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'color_balance';
+                params: {
+                  /**
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  shadows?: [number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  midtones?: [number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  highlights?: [number, number, number];
+                  /** @default true */
+                  preserve_luminosity?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'black_white';
+                params: {
+                  /** @default 40 */
+                  reds?: number;
+                  /** @default 60 */
+                  yellows?: number;
+                  /** @default 40 */
+                  greens?: number;
+                  /** @default 60 */
+                  cyans?: number;
+                  /** @default 20 */
+                  blues?: number;
+                  /** @default 80 */
+                  magentas?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'invert';
+                params: Record<string, never>;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'grayscale';
+                params: Record<string, never>;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'photo_filter';
+                params: {
+                  color: [number, number, number];
+                  /** @default 25 */
+                  density?: number;
+                  /** @default true */
+                  preserve_luminosity?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'average';
+                params: Record<string, never>;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'gaussian_blur';
+                params: {
+                  radius: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+          )[];
+          /**
+           * @default normal
+           * @enum {string}
+           */
+          blend_mode?:
+            | 'normal'
+            | 'multiply'
+            | 'screen'
+            | 'overlay'
+            | 'darken'
+            | 'lighten'
+            | 'color-dodge'
+            | 'color-burn'
+            | 'hard-light'
+            | 'soft-light'
+            | 'difference'
+            | 'exclusion'
+            | 'linear-dodge'
+            | 'linear-burn'
+            | 'subtract'
+            | 'divide'
+            | 'vivid-light'
+            | 'linear-light'
+            | 'pin-light'
+            | 'hard-mix'
+            | 'hue'
+            | 'saturation'
+            | 'color'
+            | 'luminosity'
+            | 'darker-color'
+            | 'lighter-color'
+            | 'dissolve';
+          /** @default 1 */
+          opacity?: number;
+          /** @default true */
+          required?: boolean;
+          content?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+          };
+          mask?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+          };
+          displacement?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+            strength: number;
+          };
+          shading?: {
             asset: string;
             /** @default 0 */
             x?: number;
             /** @default 0 */
             y?: number;
             /**
-             * @default normal
+             * @default soft-light
              * @enum {string}
              */
             blend_mode?:
@@ -945,707 +1622,606 @@ export interface components {
               | 'dissolve';
             /** @default 1 */
             opacity?: number;
-            mask?: {
+          };
+          color?: {
+            default: string;
+            allowed?: string[];
+            mask: {
               asset: string;
               /** @default 0 */
               x?: number;
               /** @default 0 */
               y?: number;
             };
-          }
-        | {
-            /** @constant */
-            type: 'smart_object';
-            /** Format: uuid */
-            uuid?: string;
+          };
+          /** @default [] */
+          print_areas?: {
             name: string;
-            layer_name: string;
-            size: {
-              width: number;
-              height: number;
-            };
-            position: {
-              x: number;
-              y: number;
-              width: number;
-              height: number;
-            };
-            quad: [[number, number], [number, number], [number, number], [number, number]] | null;
-            mesh?: {
-              cols: number;
-              rows: number;
-              points: [number, number][];
-            };
-            filters?: (
-              | {
-                  /** @constant */
-                  kind: 'curves';
-                  params: {
-                    composite?: [number, number][];
-                    red?: [number, number][];
-                    green?: [number, number][];
-                    blue?: [number, number][];
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'levels';
-                  params: {
-                    composite?: {
-                      /** @default 0 */
-                      in_black?: number;
-                      /** @default 255 */
-                      in_white?: number;
-                      /** @default 1 */
-                      gamma?: number;
-                      /** @default 0 */
-                      out_black?: number;
-                      /** @default 255 */
-                      out_white?: number;
-                    };
-                    red?: {
-                      /** @default 0 */
-                      in_black?: number;
-                      /** @default 255 */
-                      in_white?: number;
-                      /** @default 1 */
-                      gamma?: number;
-                      /** @default 0 */
-                      out_black?: number;
-                      /** @default 255 */
-                      out_white?: number;
-                    };
-                    green?: {
-                      /** @default 0 */
-                      in_black?: number;
-                      /** @default 255 */
-                      in_white?: number;
-                      /** @default 1 */
-                      gamma?: number;
-                      /** @default 0 */
-                      out_black?: number;
-                      /** @default 255 */
-                      out_white?: number;
-                    };
-                    blue?: {
-                      /** @default 0 */
-                      in_black?: number;
-                      /** @default 255 */
-                      in_white?: number;
-                      /** @default 1 */
-                      gamma?: number;
-                      /** @default 0 */
-                      out_black?: number;
-                      /** @default 255 */
-                      out_white?: number;
-                    };
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'hue_saturation';
-                  params: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+          }[];
+          print_size?: {
+            width_mm: number;
+            height_mm: number;
+          };
+        }
+      | {
+          /** @constant */
+          type: 'adjustment';
+          name: string;
+          filters: (
+            | {
+                /** @constant */
+                kind: 'curves';
+                params: {
+                  composite?: [number, number][];
+                  red?: [number, number][];
+                  green?: [number, number][];
+                  blue?: [number, number][];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'levels';
+                params: {
+                  composite?: {
                     /** @default 0 */
-                    hue?: number;
-                    /** @default 0 */
-                    saturation?: number;
-                    /** @default 0 */
-                    lightness?: number;
-                    /** @default false */
-                    colorize?: boolean;
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'brightness_contrast';
-                  params: {
-                    /** @default 0 */
-                    brightness?: number;
-                    /** @default 0 */
-                    contrast?: number;
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'exposure';
-                  params: {
-                    /** @default 0 */
-                    exposure?: number;
-                    /** @default 0 */
-                    offset?: number;
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
                     /** @default 1 */
                     gamma?: number;
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'vibrance';
-                  params: {
                     /** @default 0 */
-                    vibrance?: number;
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
+                  };
+                  red?: {
                     /** @default 0 */
-                    saturation?: number;
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
                   };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'color_balance';
-                  params: {
-                    /**
-                     * @default [
-                     *       0,
-                     *       0,
-                     *       0
-                     *     ]
-                     */
-                    shadows?: [number, number, number];
-                    /**
-                     * @default [
-                     *       0,
-                     *       0,
-                     *       0
-                     *     ]
-                     */
-                    midtones?: [number, number, number];
-                    /**
-                     * @default [
-                     *       0,
-                     *       0,
-                     *       0
-                     *     ]
-                     */
-                    highlights?: [number, number, number];
-                    /** @default true */
-                    preserve_luminosity?: boolean;
+                  green?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
                   };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'black_white';
-                  params: {
-                    /** @default 40 */
-                    reds?: number;
-                    /** @default 60 */
-                    yellows?: number;
-                    /** @default 40 */
-                    greens?: number;
-                    /** @default 60 */
-                    cyans?: number;
-                    /** @default 20 */
-                    blues?: number;
-                    /** @default 80 */
-                    magentas?: number;
+                  blue?: {
+                    /** @default 0 */
+                    in_black?: number;
+                    /** @default 255 */
+                    in_white?: number;
+                    /** @default 1 */
+                    gamma?: number;
+                    /** @default 0 */
+                    out_black?: number;
+                    /** @default 255 */
+                    out_white?: number;
                   };
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'hue_saturation';
+                params: {
+                  /** @default 0 */
+                  hue?: number;
+                  /** @default 0 */
+                  saturation?: number;
+                  /** @default 0 */
+                  lightness?: number;
+                  /** @default false */
+                  colorize?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'brightness_contrast';
+                params: {
+                  /** @default 0 */
+                  brightness?: number;
+                  /** @default 0 */
+                  contrast?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'exposure';
+                params: {
+                  /** @default 0 */
+                  exposure?: number;
+                  /** @default 0 */
+                  offset?: number;
                   /** @default 1 */
-                  opacity?: number;
+                  gamma?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'vibrance';
+                params: {
+                  /** @default 0 */
+                  vibrance?: number;
+                  /** @default 0 */
+                  saturation?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'color_balance';
+                params: {
                   /**
-                   * @default normal
-                   * @enum {string}
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
                    */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'invert';
-                  params: Record<string, never>;
-                  /** @default 1 */
-                  opacity?: number;
+                  shadows?: [number, number, number];
                   /**
-                   * @default normal
-                   * @enum {string}
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
                    */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'grayscale';
-                  params: Record<string, never>;
-                  /** @default 1 */
-                  opacity?: number;
+                  midtones?: [number, number, number];
                   /**
-                   * @default normal
-                   * @enum {string}
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
                    */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'photo_filter';
-                  params: {
-                    color: [number, number, number];
-                    /** @default 25 */
-                    density?: number;
-                    /** @default true */
-                    preserve_luminosity?: boolean;
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'average';
-                  params: Record<string, never>;
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-              | {
-                  /** @constant */
-                  kind: 'gaussian_blur';
-                  params: {
-                    radius: number;
-                  };
-                  /** @default 1 */
-                  opacity?: number;
-                  /**
-                   * @default normal
-                   * @enum {string}
-                   */
-                  blend_mode?:
-                    | 'normal'
-                    | 'multiply'
-                    | 'screen'
-                    | 'overlay'
-                    | 'darken'
-                    | 'lighten'
-                    | 'color-dodge'
-                    | 'color-burn'
-                    | 'hard-light'
-                    | 'soft-light'
-                    | 'difference'
-                    | 'exclusion'
-                    | 'linear-dodge'
-                    | 'linear-burn'
-                    | 'subtract'
-                    | 'divide'
-                    | 'vivid-light'
-                    | 'linear-light'
-                    | 'pin-light'
-                    | 'hard-mix';
-                }
-            )[];
-            /**
-             * @default normal
-             * @enum {string}
-             */
-            blend_mode?:
-              | 'normal'
-              | 'multiply'
-              | 'screen'
-              | 'overlay'
-              | 'darken'
-              | 'lighten'
-              | 'color-dodge'
-              | 'color-burn'
-              | 'hard-light'
-              | 'soft-light'
-              | 'difference'
-              | 'exclusion'
-              | 'linear-dodge'
-              | 'linear-burn'
-              | 'subtract'
-              | 'divide'
-              | 'vivid-light'
-              | 'linear-light'
-              | 'pin-light'
-              | 'hard-mix'
-              | 'hue'
-              | 'saturation'
-              | 'color'
-              | 'luminosity'
-              | 'darker-color'
-              | 'lighter-color'
-              | 'dissolve';
-            /** @default 1 */
-            opacity?: number;
-            /** @default true */
-            required?: boolean;
-            content?: {
-              asset: string;
-              /** @default 0 */
-              x?: number;
-              /** @default 0 */
-              y?: number;
-            };
-            mask?: {
-              asset: string;
-              /** @default 0 */
-              x?: number;
-              /** @default 0 */
-              y?: number;
-            };
-            displacement?: {
-              asset: string;
-              /** @default 0 */
-              x?: number;
-              /** @default 0 */
-              y?: number;
-              strength: number;
-            };
-            shading?: {
-              asset: string;
-              /** @default 0 */
-              x?: number;
-              /** @default 0 */
-              y?: number;
-              /**
-               * @default soft-light
-               * @enum {string}
-               */
-              blend_mode?:
-                | 'normal'
-                | 'multiply'
-                | 'screen'
-                | 'overlay'
-                | 'darken'
-                | 'lighten'
-                | 'color-dodge'
-                | 'color-burn'
-                | 'hard-light'
-                | 'soft-light'
-                | 'difference'
-                | 'exclusion'
-                | 'linear-dodge'
-                | 'linear-burn'
-                | 'subtract'
-                | 'divide'
-                | 'vivid-light'
-                | 'linear-light'
-                | 'pin-light'
-                | 'hard-mix'
-                | 'hue'
-                | 'saturation'
-                | 'color'
-                | 'luminosity'
-                | 'darker-color'
-                | 'lighter-color'
-                | 'dissolve';
-              /** @default 1 */
-              opacity?: number;
-            };
-            color?: {
-              default: string;
-              allowed?: string[];
-              mask: {
-                asset: string;
-                /** @default 0 */
-                x?: number;
-                /** @default 0 */
-                y?: number;
-              };
-            };
-            /** @default [] */
-            print_areas?: {
-              name: string;
-              x: number;
-              y: number;
-              width: number;
-              height: number;
-            }[];
-            print_size?: {
-              width_mm: number;
-              height_mm: number;
-            };
-          }
-      )[];
+                  highlights?: [number, number, number];
+                  /** @default true */
+                  preserve_luminosity?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'black_white';
+                params: {
+                  /** @default 40 */
+                  reds?: number;
+                  /** @default 60 */
+                  yellows?: number;
+                  /** @default 40 */
+                  greens?: number;
+                  /** @default 60 */
+                  cyans?: number;
+                  /** @default 20 */
+                  blues?: number;
+                  /** @default 80 */
+                  magentas?: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'invert';
+                params: Record<string, never>;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'grayscale';
+                params: Record<string, never>;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'photo_filter';
+                params: {
+                  color: [number, number, number];
+                  /** @default 25 */
+                  density?: number;
+                  /** @default true */
+                  preserve_luminosity?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+          )[];
+          /**
+           * @default normal
+           * @enum {string}
+           */
+          blend_mode?:
+            | 'normal'
+            | 'multiply'
+            | 'screen'
+            | 'overlay'
+            | 'darken'
+            | 'lighten'
+            | 'color-dodge'
+            | 'color-burn'
+            | 'hard-light'
+            | 'soft-light'
+            | 'difference'
+            | 'exclusion'
+            | 'linear-dodge'
+            | 'linear-burn'
+            | 'subtract'
+            | 'divide'
+            | 'vivid-light'
+            | 'linear-light'
+            | 'pin-light'
+            | 'hard-mix'
+            | 'hue'
+            | 'saturation'
+            | 'color'
+            | 'luminosity'
+            | 'darker-color'
+            | 'lighter-color'
+            | 'dissolve';
+          /** @default 1 */
+          opacity?: number;
+          mask?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+          };
+        }
+      | components['schemas']['TemplateGroupLayer'];
+    TemplateGroupLayer: {
+      /** @constant */
+      type: 'group';
+      name: string;
+      /**
+       * @default normal
+       * @enum {string}
+       */
+      blend_mode?:
+        | 'normal'
+        | 'multiply'
+        | 'screen'
+        | 'overlay'
+        | 'darken'
+        | 'lighten'
+        | 'color-dodge'
+        | 'color-burn'
+        | 'hard-light'
+        | 'soft-light'
+        | 'difference'
+        | 'exclusion'
+        | 'linear-dodge'
+        | 'linear-burn'
+        | 'subtract'
+        | 'divide'
+        | 'vivid-light'
+        | 'linear-light'
+        | 'pin-light'
+        | 'hard-mix'
+        | 'hue'
+        | 'saturation'
+        | 'color'
+        | 'luminosity'
+        | 'darker-color'
+        | 'lighter-color'
+        | 'dissolve';
+      /** @default false */
+      pass_through?: boolean;
+      /** @default 1 */
+      opacity?: number;
+      mask?: {
+        asset: string;
+        /** @default 0 */
+        x?: number;
+        /** @default 0 */
+        y?: number;
+      };
+      layers: components['schemas']['TemplateLayer'][];
     };
     Render: {
       /** Format: uuid */

@@ -12,13 +12,7 @@ import {
   validationError,
   type Mockup,
 } from '@platen/contracts';
-import {
-  assetNamesOf,
-  smartObjectLayerSchema,
-  staticLayerSchema,
-  templateManifestSchema,
-  type TemplateManifest,
-} from '@platen/compositor';
+import { assetNamesOf, type TemplateManifest } from '@platen/compositor';
 import { pendingImportKeys, toStoredPendingImport, type PendingImport } from '@platen/mockups';
 import { mockupSourceKey, mockupUploadAssetKey, type ObjectStorage } from '@platen/storage';
 import type { Request } from 'express';
@@ -27,6 +21,7 @@ import { z } from 'zod';
 import { decodeInlineArtwork } from '../renders/artwork-sniff.js';
 import type { MockupStore } from './mockup-store.js';
 import { receivePsdUpload, type PsdUploadLimits } from './psd-upload.js';
+import { toTemplateManifest, uploadManifestSchema } from './upload-manifest.js';
 
 /** Layer images per manifest upload. */
 export const MAX_MANIFEST_ASSETS = 64;
@@ -43,23 +38,6 @@ const uploadAssetSchema = z
   .refine((asset) => (asset.url === undefined) !== (asset.data === undefined), {
     message: 'give exactly one of url or data',
   });
-
-/** The compositor's manifest, where a smart object's uuid may be left out (one is made for it). */
-const uploadManifestSchema = z
-  .object({
-    width: templateManifestSchema.shape.width,
-    height: templateManifestSchema.shape.height,
-    layers: z
-      .array(
-        z.discriminatedUnion('type', [
-          staticLayerSchema,
-          smartObjectLayerSchema.extend({ uuid: z.uuid().optional() }),
-        ]),
-      )
-      .min(1)
-      .max(200),
-  })
-  .meta({ id: 'TemplateManifest' });
 
 export const createMockupFromManifestSchema = z
   .object({
@@ -171,7 +149,7 @@ export function createMockupUploads({
     },
 
     async fromManifest(body, accountId) {
-      const manifest = withSmartObjectUuids(body.manifest);
+      const manifest = toTemplateManifest(body.manifest);
       checkAssets(manifest, body.assets, limits.maxPixels);
       const id = randomUUID();
       const parked: string[] = [];
@@ -200,25 +178,6 @@ export function createMockupUploads({
       );
     },
   };
-}
-
-function withSmartObjectUuids(manifest: CreateMockupFromManifest['manifest']): TemplateManifest {
-  const filled = {
-    ...manifest,
-    layers: manifest.layers.map((layer) =>
-      layer.type === 'smart_object' ? { ...layer, uuid: layer.uuid ?? randomUUID() } : layer,
-    ),
-  };
-  const parsed = templateManifestSchema.safeParse(filled);
-  if (!parsed.success) {
-    throw validationError(
-      parsed.error.issues.map((issue) => ({
-        path: ['manifest', ...issue.path.map(String)].join('.'),
-        message: issue.message,
-      })),
-    );
-  }
-  return parsed.data;
 }
 
 /** Every asset the manifest names is given (and no other), inline ones are images, the canvas is capped. */
