@@ -1146,6 +1146,7 @@ export interface components {
                   brightness?: number;
                   /** @default 0 */
                   contrast?: number;
+                  legacy?: boolean;
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -1459,6 +1460,222 @@ export interface components {
               }
             | {
                 /** @constant */
+                kind: 'posterize';
+                params: {
+                  levels: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'threshold';
+                params: {
+                  level: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'gradient_map';
+                params: {
+                  stops: {
+                    location: number;
+                    /** @default 0.5 */
+                    midpoint?: number;
+                    color: [number, number, number];
+                  }[];
+                  /** @default false */
+                  reverse?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'selective_color';
+                params: {
+                  /**
+                   * @default relative
+                   * @enum {string}
+                   */
+                  method?: 'relative' | 'absolute';
+                  reds?: [number, number, number, number];
+                  yellows?: [number, number, number, number];
+                  greens?: [number, number, number, number];
+                  cyans?: [number, number, number, number];
+                  blues?: [number, number, number, number];
+                  magentas?: [number, number, number, number];
+                  whites?: [number, number, number, number];
+                  neutrals?: [number, number, number, number];
+                  blacks?: [number, number, number, number];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'channel_mixer';
+                params: {
+                  /**
+                   * @default [
+                   *       100,
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  red?: [number, number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       100,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  green?: [number, number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       100,
+                   *       0
+                   *     ]
+                   */
+                  blue?: [number, number, number, number];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
                 kind: 'average';
                 params: Record<string, never>;
                 /** @default 1 */
@@ -1568,6 +1785,13 @@ export interface components {
             y?: number;
           };
           mask?: {
+            asset: string;
+            /** @default 0 */
+            x?: number;
+            /** @default 0 */
+            y?: number;
+          };
+          filter_mask?: {
             asset: string;
             /** @default 0 */
             x?: number;
@@ -1819,6 +2043,7 @@ export interface components {
                   brightness?: number;
                   /** @default 0 */
                   contrast?: number;
+                  legacy?: boolean;
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -2101,6 +2326,222 @@ export interface components {
                   density?: number;
                   /** @default true */
                   preserve_luminosity?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'posterize';
+                params: {
+                  levels: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'threshold';
+                params: {
+                  level: number;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'gradient_map';
+                params: {
+                  stops: {
+                    location: number;
+                    /** @default 0.5 */
+                    midpoint?: number;
+                    color: [number, number, number];
+                  }[];
+                  /** @default false */
+                  reverse?: boolean;
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'selective_color';
+                params: {
+                  /**
+                   * @default relative
+                   * @enum {string}
+                   */
+                  method?: 'relative' | 'absolute';
+                  reds?: [number, number, number, number];
+                  yellows?: [number, number, number, number];
+                  greens?: [number, number, number, number];
+                  cyans?: [number, number, number, number];
+                  blues?: [number, number, number, number];
+                  magentas?: [number, number, number, number];
+                  whites?: [number, number, number, number];
+                  neutrals?: [number, number, number, number];
+                  blacks?: [number, number, number, number];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'channel_mixer';
+                params: {
+                  /**
+                   * @default [
+                   *       100,
+                   *       0,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  red?: [number, number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       100,
+                   *       0,
+                   *       0
+                   *     ]
+                   */
+                  green?: [number, number, number, number];
+                  /**
+                   * @default [
+                   *       0,
+                   *       0,
+                   *       100,
+                   *       0
+                   *     ]
+                   */
+                  blue?: [number, number, number, number];
                 };
                 /** @default 1 */
                 opacity?: number;
