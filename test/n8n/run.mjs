@@ -500,6 +500,15 @@ async function main() {
       ) && mockupOptions.length >= 4,
       `the Mockup dropdown lists the mockups by name (got ${mockupOptions.map((option) => option.name).join(', ')})`,
     );
+    const batchMockupOptions = await dropdown('getMockups', 'parameters.mockupUuids', {
+      resource: 'batch',
+      mode: 'crossProduct',
+      mockupUuids: [],
+    });
+    check(
+      JSON.stringify(batchMockupOptions) === JSON.stringify(mockupOptions),
+      'the Batch multi-select lists the same mockups by name',
+    );
     const smartObjectOptions = await dropdown(
       'getSmartObjects',
       'parameters.smartObjects.smartObject[0].uuid',
