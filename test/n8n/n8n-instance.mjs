@@ -60,6 +60,19 @@ export async function createN8n({ installDir, userFolder, processes }) {
     });
   }
 
+  // Under load n8n sometimes prints a line after the document; the pretty-printed document ends at
+  // its first unindented "}".
+  function parseRawOutput(text) {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const end = text.indexOf('\n}');
+      if (end < 0) throw error;
+      process.stderr.write(`n8n execute: ignored after the JSON: ${text.slice(end + 2, end + 500).trim()}\n`);
+      return JSON.parse(text.slice(0, end + 2));
+    }
+  }
+
   /** `n8n execute --rawOutput`: the run's data, or an error carrying n8n's own message. */
   async function execute(workflowId) {
     const stdoutFile = join(userFolder, `execute-${workflowId}.json`);
@@ -77,7 +90,7 @@ export async function createN8n({ installDir, userFolder, processes }) {
         `n8n execute ${workflowId} exited with ${code}:\n${stdout.slice(-2_000)}${output.slice(-2_000)}`,
       );
     }
-    const run = JSON.parse(stdout.slice(start));
+    const run = parseRawOutput(stdout.slice(start));
     const error = run.data?.resultData?.error;
     if (error) throw new Error(`workflow ${workflowId} failed in "${error.node?.name}": ${error.message}`);
     return run.data.resultData.runData;

@@ -10,7 +10,7 @@
 //     idempotency keys belong to the account, so it need not wait out that minute again.
 // Then the same with the Platen community node (packages/n8n-nodes-platen), installed into n8n's
 // nodes folder from its npm tarball: a workflow running every operation of the "Platen" node (the
-// rendered image arriving as binary data), examples 4-6, the "Platen Trigger" registering its endpoint
+// rendered image and a batch's ZIP arriving as binary data), examples 4-6, the "Platen Trigger" registering its endpoint
 // on activation, firing on Platen's real render.succeeded and mockup.ready, answering 401 to forged
 // or stale deliveries without a run, and deleting its endpoint on deactivation; the credential test and
 // the dropdowns through the editor's REST API; its batch meets a real 429 and waits it out.
@@ -60,6 +60,7 @@ const PLATEN_TRIGGER = 'n8n-nodes-platen.platenTrigger';
 const TRIGGER_EVENTS = ['mockup.ready', 'render.failed', 'render.succeeded'];
 const POSTER_MOCKUP = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e01';
 const POSTER_SMART_OBJECT = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e11';
+const TABLET_MOCKUP = '6f1c2a4e-8d3b-4c5a-9e7f-1a2b3c4d5e03';
 const WEBHOOK_PATH = 'webhook/platen-render';
 const BATCH_PER_MINUTE = 3;
 const DELIVERY_MS = 120_000;
@@ -499,6 +500,15 @@ async function main() {
       ) && mockupOptions.length >= 4,
       `the Mockup dropdown lists the mockups by name (got ${mockupOptions.map((option) => option.name).join(', ')})`,
     );
+    const batchMockupOptions = await dropdown('getMockups', 'parameters.mockupUuids', {
+      resource: 'batch',
+      mode: 'crossProduct',
+      mockupUuids: [],
+    });
+    check(
+      JSON.stringify(batchMockupOptions) === JSON.stringify(mockupOptions),
+      'the Batch multi-select lists the same mockups by name',
+    );
     const smartObjectOptions = await dropdown(
       'getSmartObjects',
       'parameters.smartObjects.smartObject[0].uuid',
@@ -549,6 +559,49 @@ async function main() {
       listed.some((render) => render.uuid === rendered.json.uuid) &&
         listed.every((render) => render.status === 'succeeded'),
       'Render → Get Many filtered on succeeded lists the render',
+    );
+
+    const zipEntries = (bytes) => {
+      // The end-of-central-directory record: its total entry count is at +10.
+      const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+      return end < 0 ? -1 : bytes.readUInt16LE(end + 10);
+    };
+    const checkArchive = (item, property, batch, what) => {
+      const archive = item?.binary?.[property];
+      check(archive?.data, `${what}: the archive arrived as binary data in "${property}"`);
+      const bytes = Buffer.from(archive.data, 'base64');
+      check(
+        bytes.subarray(0, 2).toString('latin1') === 'PK' &&
+          archive.mimeType === 'application/zip' &&
+          archive.fileName === `batch-${batch.uuid}.zip`,
+        `${what}: it is a ZIP (first bytes ${JSON.stringify(bytes.subarray(0, 2).toString('latin1'))}, ` +
+          `${archive.mimeType}, ${archive.fileName})`,
+      );
+      check(
+        zipEntries(bytes) === 3 && bytes.includes(Buffer.from('manifest.json')),
+        `${what}: it holds the 2 images and manifest.json (got ${zipEntries(bytes)} entries)`,
+      );
+    };
+    const created = itemsOf(ops, 'Create batch')[0];
+    const batch = created?.json;
+    check(
+      batch?.status === 'finished' &&
+        batch.counts.total === 2 &&
+        batch.counts.succeeded === 2 &&
+        JSON.stringify(batch.renders.map((render) => render.mockup_uuid)) ===
+          JSON.stringify([POSTER_MOCKUP, TABLET_MOCKUP]) &&
+        batch.renders.every((render) => render.export_label === 'sample'),
+      `Batch → Create (2 mockups × 1 artwork from binary data, Wait for Result) returns the finished batch ` +
+        `of 2 succeeded renders (got ${batch?.status} ${JSON.stringify(batch?.counts)})`,
+    );
+    check(batch.metadata?.from === 'n8n node batch', 'the batch carries the metadata set in the node');
+    checkArchive(created, 'archive', batch, 'Batch → Create with Download Archive');
+    const fetched = itemsOf(ops, 'Get batch')[0];
+    check(fetched?.json.uuid === batch.uuid, 'Batch → Get returns the same batch');
+    checkArchive(fetched, 'zip', batch, 'Batch → Get with Download Archive');
+    check(
+      itemsOf(ops, 'List batches').some((item) => item.json.uuid === batch.uuid),
+      'Batch → Get Many lists the batch',
     );
 
     checkImage(itemsOf(await n8n.execute(nodeWorkflows.wait.id), 'Render')[0], 'image', 'example 4');

@@ -24,6 +24,7 @@ interface FullResponse {
 
 function parsedBody(body: unknown, binary: boolean): unknown {
   if (binary) return Buffer.isBuffer(body) ? body : Buffer.from(body as ArrayBuffer);
+  if (body instanceof ArrayBuffer) body = Buffer.from(body);
   if (Buffer.isBuffer(body)) body = body.toString('utf8');
   if (typeof body !== 'string') return body;
   try {
@@ -71,7 +72,8 @@ export async function platenClientFor(context: Context): Promise<PlatenClient> {
     return {
       status: response.statusCode,
       headers,
-      body: parsedBody(response.body, request.binary === true),
+      // A refused download (404, 409) still answers Platen's JSON error envelope.
+      body: parsedBody(response.body, request.binary === true && response.statusCode < 300),
     };
   }
 

@@ -149,6 +149,37 @@ export function createPlatenClient(deps: ClientDeps) {
       list('/api/v1/renders', status ? { status } : {}, limit),
     waitForRender: (uuid: string, timeoutMs: number) =>
       waitUntilDone(`/api/v1/renders/${encodeURIComponent(uuid)}`, ['queued', 'processing'], timeoutMs),
+    /** POST /api/v1/renders/batch; `waitSeconds` as for createRender. */
+    createBatch: async (body: Json, idempotencyKey: string, waitSeconds?: number) =>
+      dataOf<Json>(
+        await call({
+          method: 'POST',
+          path: '/api/v1/renders/batch',
+          headers: { 'Idempotency-Key': idempotencyKey },
+          json: body,
+          ...(waitSeconds
+            ? { qs: { wait: Math.min(WAIT_PARAM_MAX_SECONDS, Math.max(0, Math.floor(waitSeconds))) } }
+            : {}),
+        }),
+      ),
+    getBatch: async (uuid: string) =>
+      dataOf<Json>(await call({ method: 'GET', path: `/api/v1/batches/${encodeURIComponent(uuid)}` })),
+    listBatches: (limit?: number) => list('/api/v1/batches', {}, limit),
+    waitForBatch: (uuid: string, timeoutMs: number) =>
+      waitUntilDone(`/api/v1/batches/${encodeURIComponent(uuid)}`, ['processing'], timeoutMs),
+    /** The ZIP of a batch's succeeded renders; `partial`: of one still processing, what is done so far. */
+    downloadArchive: async (uuid: string, partial = false) => {
+      const response = await call({
+        method: 'GET',
+        path: `/api/v1/batches/${encodeURIComponent(uuid)}/archive`,
+        ...(partial ? { qs: { partial: 'true' } } : {}),
+        binary: true,
+      });
+      return {
+        data: response.body as Buffer,
+        contentType: response.headers['content-type'] ?? 'application/zip',
+      };
+    },
     /** A signed result URL: fetched without the API key. */
     download: async (url: string) => {
       const response = await call({ method: 'GET', url, binary: true });

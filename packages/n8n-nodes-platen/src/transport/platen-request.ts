@@ -71,7 +71,7 @@ export function renderBody(input: RenderInput): Record<string, unknown> {
   };
 }
 
-function requireUrl(value: string, what: string): string {
+export function requireUrl(value: string, what: string): string {
   if (!/^https?:\/\//i.test(value.trim()))
     throw new InvalidInputError(`${what} must start with http:// or https://`);
   return value.trim();

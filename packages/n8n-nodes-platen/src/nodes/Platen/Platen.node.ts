@@ -1,4 +1,5 @@
-// The "Platen" node: Mockup (get, get many, upload PSD) and Render (create and wait, get, get many).
+// The "Platen" node: Mockup (get, get many, upload PSD), Render (create and wait, get, get many) and
+// Batch (create and wait, get, get many, each batch's ZIP as binary data).
 import { NodeOperationError } from 'n8n-workflow';
 import type {
   IDataObject,
@@ -9,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { platenClientFor } from '../../transport/n8n-client';
 import { PlatenApiError } from '../../transport/platen-client';
+import { batchFields, batchOperations } from './batch-description';
 import { getMockups, getSmartObjects } from './load-options';
 import { mockupFields, mockupOperations } from './mockup-description';
 import { operations } from './operations';
@@ -34,6 +36,7 @@ export class Platen implements INodeType {
         type: 'options',
         noDataExpression: true,
         options: [
+          { name: 'Batch', value: 'batch' },
           { name: 'Mockup', value: 'mockup' },
           { name: 'Render', value: 'render' },
         ],
@@ -43,6 +46,8 @@ export class Platen implements INodeType {
       ...mockupFields,
       ...renderOperations,
       ...renderFields,
+      ...batchOperations,
+      ...batchFields,
     ],
   };
 

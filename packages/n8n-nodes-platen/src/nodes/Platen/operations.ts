@@ -3,6 +3,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import type { Json, PlatenClient } from '../../transport/platen-client';
 import { PlatenApiError } from '../../transport/platen-client';
+import { batchBody, type BatchArtworkInput } from '../../transport/batch-request';
 import {
   idempotencyKeyFor,
   InvalidInputError,
@@ -168,7 +169,98 @@ const uploadMockup: Operation = async (context, client, i) => {
   return asItems([await client.waitForMockup(String(mockup.uuid), timeoutSeconds * 1000)], i);
 };
 
+async function withArchive(
+  context: IExecuteFunctions,
+  client: PlatenClient,
+  batch: Json,
+  itemIndex: number,
+  partial = false,
+): Promise<INodeExecutionData> {
+  const archive = await client.downloadArchive(String(batch.uuid), partial);
+  const property = context.getNodeParameter('outputBinaryPropertyName', itemIndex) as string;
+  const binary = await context.helpers.prepareBinaryData(
+    archive.data,
+    `batch-${String(batch.uuid)}.zip`,
+    'application/zip',
+  );
+  return { json: batch as IDataObject, binary: { [property]: binary }, pairedItem: { item: itemIndex } };
+}
+
+function batchArtworksOf(context: IExecuteFunctions, itemIndex: number): Promise<BatchArtworkInput[]> {
+  const collection = context.getNodeParameter('artworks', itemIndex, {}) as {
+    artwork?: Array<{
+      id?: string;
+      artworkSource: 'url' | 'binary';
+      artworkUrl?: string;
+      binaryPropertyName?: string;
+      fit?: string;
+    }>;
+  };
+  return Promise.all(
+    (collection.artwork ?? []).map(async (entry) => ({
+      id: entry.id ?? '',
+      fit: entry.fit,
+      artwork:
+        entry.artworkSource === 'url'
+          ? { url: entry.artworkUrl ?? '' }
+          : {
+              data: await context.helpers.getBinaryDataBuffer(itemIndex, entry.binaryPropertyName ?? 'data'),
+            },
+    })),
+  );
+}
+
+const createBatch: Operation = async (context, client, i) => {
+  const options = context.getNodeParameter('options', i, {}) as {
+    format?: string;
+    size?: number;
+    quality?: number;
+    webhookUrl?: string;
+    renderWebhooks?: boolean;
+    metadata?: unknown;
+    idempotencyKey?: string;
+    timeout?: number;
+  };
+  const mode = context.getNodeParameter('mode', i) as 'crossProduct' | 'items';
+  const body = batchBody({
+    ...(mode === 'crossProduct'
+      ? {
+          mode,
+          mockups: context.getNodeParameter('mockupUuids', i, []) as string[],
+          colors: stringParameter(context, 'productHexCodes', i),
+        }
+      : { mode, items: context.getNodeParameter('items', i) }),
+    artworks: await batchArtworksOf(context, i),
+    format: options.format,
+    size: options.size,
+    quality: options.quality,
+    webhookUrl: options.webhookUrl,
+    renderWebhooks: options.renderWebhooks,
+    metadata: metadataOf(options.metadata),
+  });
+  const key = idempotencyKeyFor(options.idempotencyKey);
+  const wait = context.getNodeParameter('waitForResult', i) as boolean;
+  const timeoutSeconds = options.timeout ?? 600;
+  let batch = await client.createBatch(body, key, wait ? Math.min(60, timeoutSeconds) : undefined);
+  if (!wait) return asItems([batch], i);
+  if (batch.status === 'processing') {
+    batch = await client.waitForBatch(String(batch.uuid), timeoutSeconds * 1000);
+  }
+  if (context.getNodeParameter('download', i) !== true) return asItems([batch], i);
+  return [await withArchive(context, client, batch, i)];
+};
+
+const getBatch: Operation = async (context, client, i) => {
+  const batch = await client.getBatch(stringParameter(context, 'batchId', i));
+  if (context.getNodeParameter('download', i) !== true) return asItems([batch], i);
+  return [await withArchive(context, client, batch, i, context.getNodeParameter('partial', i) === true)];
+};
+
+const listBatches: Operation = async (context, client, i) =>
+  asItems(await client.listBatches(limitOf(context, i)), i);
+
 export const operations: Record<string, Record<string, Operation>> = {
   mockup: { getAll: listMockups, get: getMockup, upload: uploadMockup },
   render: { create: createRender, get: getRender, getAll: listRenders },
+  batch: { create: createBatch, get: getBatch, getAll: listBatches },
 };

@@ -20,7 +20,7 @@ interface EndpointData {
   webhookUrl?: string;
 }
 
-const EVENTS = ['render.succeeded', 'render.failed', 'mockup.ready', 'mockup.failed'];
+const EVENTS = ['render.succeeded', 'render.failed', 'mockup.ready', 'mockup.failed', 'batch.finished'];
 
 function endpointData(context: IHookFunctions | IWebhookFunctions): EndpointData & IDataObject {
   return context.getWorkflowStaticData('node');
@@ -34,7 +34,7 @@ export class PlatenTrigger implements INodeType {
     group: ['trigger'],
     version: 1,
     subtitle: '={{$parameter["events"].join(", ")}}',
-    description: 'Starts the workflow when Platen signals a finished render or mockup import',
+    description: 'Starts the workflow when Platen signals a finished render, batch or mockup import',
     defaults: { name: 'Platen Trigger' },
     inputs: [],
     outputs: ['main'],
@@ -48,6 +48,11 @@ export class PlatenTrigger implements INodeType {
         required: true,
         default: ['render.succeeded'],
         options: [
+          {
+            name: 'Batch Finished',
+            value: 'batch.finished',
+            description: 'Every render of a batch has succeeded or failed',
+          },
           { name: 'Mockup Failed', value: 'mockup.failed', description: 'A PSD or manifest import failed' },
           { name: 'Mockup Ready', value: 'mockup.ready', description: 'A PSD or manifest import finished' },
           {
