@@ -168,7 +168,8 @@ export async function createN8n({ installDir, userFolder, processes }) {
    */
   async function ownerSession() {
     const browserId = 'platen-n8n-test';
-    // /healthz answers before the REST controllers are mounted: until then this is a 404.
+    // /healthz answers before the REST controllers are mounted: until then this is a 404, or a 503
+    // "n8n is starting up" on a busy machine.
     const setup = await poll(
       async () => {
         const response = await fetch(`${webhookBase}rest/owner/setup`, {
@@ -182,7 +183,7 @@ export async function createN8n({ installDir, userFolder, processes }) {
           }),
           signal: AbortSignal.timeout(30_000),
         });
-        if (response.status !== 404) return response;
+        if (response.status !== 404 && response.status !== 503) return response;
         await response.body?.cancel();
         return undefined;
       },
