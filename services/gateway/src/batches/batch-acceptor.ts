@@ -14,6 +14,7 @@ import { batchArtworkKey, type ObjectStorage } from '@platen/storage';
 import type { Logger } from 'pino';
 import { isShortOfCredits, within } from '../renders/render-acceptor.js';
 import type { RenderStore } from '../renders/render-store.js';
+import { createRenderUndo } from '../renders/render-undo.js';
 import type { RenderUsage } from '../renders/render-usage.js';
 import { createSettleLater, type SettleLater } from '../renders/settle-later.js';
 import type { WebhookUrlCheck } from '../webhooks/webhook-url-check.js';
@@ -64,6 +65,7 @@ type Claim =
 export function createBatchAcceptor(deps: BatchAcceptorDeps): BatchAcceptor {
   const { batches, storage, credits, enqueue, usage, clock, logger, enqueueTimeoutMs = 5_000 } = deps;
   const settleLater = deps.settleLater ?? createSettleLater(logger);
+  const undo = createRenderUndo({ credits, store: deps.renders, clock, logger, settleLater });
 
   // Phase 1: nothing is stored or charged for a body any of whose renders would be refused.
   async function admit({ request, mockups }: AcceptBatchInput): Promise<BatchPlan> {
@@ -159,7 +161,7 @@ export function createBatchAcceptor(deps: BatchAcceptorDeps): BatchAcceptor {
     { charged }: { charged: boolean },
   ): Promise<void> {
     // A timed-out charge may have been applied: refunding a render never charged records it called off.
-    if (charged) await Promise.all(renders.map((render) => refundCharge(render)));
+    if (charged) await Promise.all(renders.map((render) => undo.refund(render)));
     await removeParked(batch);
     await batches.discard(batch.account_id, batch.id).catch((error: unknown) => {
       logger.warn({ err: error, batch_id: batch.id }, 'cannot discard refused batch: retrying');
@@ -168,22 +170,7 @@ export function createBatchAcceptor(deps: BatchAcceptorDeps): BatchAcceptor {
   }
 
   async function undoUnqueued(batch: BatchRecordRow, unqueued: RenderRecordRow[]): Promise<void> {
-    await Promise.all(
-      unqueued.map(async (render) => {
-        const refunded = await refundCharge(render, () =>
-          deps.renders.markRefunded(render.account_id, render.id),
-        );
-        const failedAt = clock.now();
-        await deps.renders
-          .markUnqueued(render.account_id, render.id, failedAt, { refunded })
-          .catch((error: unknown) => {
-            logger.warn({ err: error, render_id: render.id }, 'cannot mark unqueued render failed: retrying');
-            settleLater(`failing unqueued render ${render.id}`, () =>
-              deps.renders.markUnqueued(render.account_id, render.id, failedAt, { refunded }),
-            );
-          });
-      }),
-    );
+    await Promise.all(unqueued.map((render) => undo.failUnqueued(render)));
     await batches.releaseIdempotencyKey(batch.account_id, batch.id).catch((error: unknown) => {
       logger.warn({ err: error, batch_id: batch.id }, 'batch Idempotency-Key not released');
     });
@@ -194,23 +181,6 @@ export function createBatchAcceptor(deps: BatchAcceptorDeps): BatchAcceptor {
       await deps.queueBatchEvent(batch.id).catch((error: unknown) => {
         logger.warn({ err: error, batch_id: batch.id }, 'batch.finished not queued');
       });
-    }
-  }
-
-  async function refundCharge(
-    render: RenderRecordRow,
-    afterwards: () => Promise<void> = () => Promise.resolve(),
-  ): Promise<boolean> {
-    try {
-      await credits.refund(render.account_id, render.id);
-      return true;
-    } catch (error) {
-      logger.warn({ err: error, render_id: render.id }, 'credit refund failed: retrying in the background');
-      settleLater(`refund of render ${render.id}`, async () => {
-        await credits.refund(render.account_id, render.id);
-        await afterwards();
-      });
-      return false;
     }
   }
 

@@ -16,6 +16,7 @@ import type { CreditsClient } from '@platen/key-service-client';
 import { outputSize, printFileCredits, renderCredits } from './credits-rule.js';
 import { checkAgainstMockup, type InlineArtwork } from './mockup-fit.js';
 import type { RenderUsage } from './render-usage.js';
+import { createRenderUndo } from './render-undo.js';
 import { createSettleLater, type SettleLater } from './settle-later.js';
 import type { RenderRow, RenderStore } from './render-store.js';
 
@@ -77,6 +78,7 @@ type Claim = { kind: 'new'; row: RenderRow } | { kind: 'replay'; row: RenderRow 
 export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   const { store, storage, credits, enqueue, usage, clock, logger, enqueueTimeoutMs = 5_000 } = deps;
   const settleLater = deps.settleLater ?? createSettleLater(logger);
+  const undo = createRenderUndo({ credits, store, clock, logger, settleLater });
 
   // Phase 1: nothing is stored or charged for a request its mockup or webhook_url refuses.
   async function admit({ request, mockup }: AcceptRenderInput): Promise<Admitted> {
@@ -152,50 +154,21 @@ export function createRenderAcceptor(deps: RenderAcceptorDeps): RenderAcceptor {
   // Compensation of phase 3: refund (a timed-out charge may have been applied: refunding an
   // uncharged render is a no-op), remove parked artwork, discard the row and its key.
   async function undoRefused(row: RenderRow, artwork: InlineArtwork, { charged }: { charged: boolean }) {
-    if (charged) await refundCharge(row);
+    if (charged) await undo.refund(row);
     await removeParked(row.id, artwork.keys());
     await discardRow(row);
   }
 
   // Compensation of phase 4: refund, fail the row and release its key, remove parked artwork.
   async function undoUnqueued(row: RenderRow, artwork: InlineArtwork): Promise<void> {
-    const refunded = await refundCharge(row, () => store.markRefunded(row.account_id, row.id));
-    await failUnqueued(row, { refunded });
+    await undo.failUnqueued(row);
     await removeParked(row.id, artwork.keys());
-  }
-
-  /** True when the refund is applied now; otherwise it is retried in the background, then `afterwards` runs. */
-  async function refundCharge(
-    row: RenderRow,
-    afterwards: () => Promise<void> = () => Promise.resolve(),
-  ): Promise<boolean> {
-    try {
-      await credits.refund(row.account_id, row.id);
-      return true;
-    } catch (error) {
-      logger.warn({ err: error, render_id: row.id }, 'credit refund failed: retrying in the background');
-      settleLater(`refund of render ${row.id}`, async () => {
-        await credits.refund(row.account_id, row.id);
-        await afterwards();
-      });
-      return false;
-    }
   }
 
   async function discardRow(row: RenderRow): Promise<void> {
     await store.discard(row.account_id, row.id).catch((error: unknown) => {
       logger.warn({ err: error, render_id: row.id }, 'cannot discard refused render: retrying');
       settleLater(`discard of render ${row.id}`, () => store.discard(row.account_id, row.id));
-    });
-  }
-
-  async function failUnqueued(row: RenderRow, refund: { refunded: boolean }): Promise<void> {
-    const failedAt = clock.now();
-    await store.markUnqueued(row.account_id, row.id, failedAt, refund).catch((error: unknown) => {
-      logger.warn({ err: error, render_id: row.id }, 'cannot mark unqueued render failed: retrying');
-      settleLater(`failing unqueued render ${row.id}`, () =>
-        store.markUnqueued(row.account_id, row.id, failedAt, refund),
-      );
     });
   }
 
