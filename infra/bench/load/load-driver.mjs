@@ -15,7 +15,7 @@ import pg from 'pg';
 import { writeSection } from '../gateway/results-section.mjs';
 import { cpuSeconds } from '../gateway/process-cpu.mjs';
 import { writeQueuePlot } from './plot.mjs';
-import { queueDepth, rendersByStatus, rssBytes } from './samplers.mjs';
+import { failedRendersByCode, queueDepth, rendersByStatus, rssBytes } from './samplers.mjs';
 import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
 
@@ -248,6 +248,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     sampling = false;
     await sampler;
     const statuses = await rendersByStatus(db, account.id);
+    const failedByCode = statuses.failed ? await failedRendersByCode(db, account.id) : {};
 
     // Accepted per second from the answers (bucketed by second of the run), completed from the samples.
     samples.forEach((sample) => {
@@ -265,6 +266,19 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     const maxWaiting = Math.max(...samples.map((s) => s.waiting));
     const kindRow = (label, k, okStatus) =>
       `| ${label} | ${fmt(k.perSecond, 1)} | ${fmt(k.p50, 1)} | ${fmt(k.p99, 1)} | ${fmt(k.max, 0)} | ${fmt(k.answered)} | ${fmt(k.statuses[okStatus] ?? 0)} | ${fmt(k.limited)} | ${fmt(k.errors)} |`;
+    // Start and end RSS are single readings (the garbage collector's timing moves them by tens of MB);
+    // the medians of the traffic's first and last tenth say whether memory grew over the run.
+    const tenth = (from, to) =>
+      samples.filter((sample) => sample.t >= from * trafficSeconds && sample.t <= to * trafficSeconds);
+    const medianRss = (name, part) => {
+      const values = part
+        .map((sample) => sample.rss[name])
+        .filter((n) => n != null)
+        .sort((a, b) => a - b);
+      return values.length ? values[Math.floor(values.length / 2)] : null;
+    };
+    const firstTenth = tenth(0, 0.1);
+    const lastTenth = tenth(0.9, 1);
     const memRow = (proc) => {
       const start = memStart[proc.name];
       const end = memEnd[proc.name];
@@ -273,9 +287,17 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
           ? null
           : cpuEnd[proc.name] - cpuStart[proc.name];
       const growth = start && end ? `${(((end - start) / start) * 100).toFixed(1)} %` : '–';
-      return `| ${proc.name} | ${mb(start)} | ${mb(end)} | ${growth} | ${mb(peakRss[proc.name])} | ${spent === null ? '–' : fmt((spent / trafficSeconds) * 100)} % |`;
+      const early = medianRss(proc.name, firstTenth);
+      const late = medianRss(proc.name, lastTenth);
+      const trend = early && late ? `${(((late - early) / early) * 100).toFixed(1)} %` : '–';
+      return `| ${proc.name} | ${mb(start)} | ${mb(end)} | ${growth} | ${mb(early)} | ${mb(late)} | ${trend} | ${mb(peakRss[proc.name])} | ${spent === null ? '–' : fmt((spent / trafficSeconds) * 100)} % |`;
     };
     const totalErrors = result.get.errors + result.post.errors + (statuses.failed ?? 0);
+    const kindList = (kinds) =>
+      Object.entries(kinds)
+        .sort((a, b) => b[1] - a[1])
+        .map(([kind, n]) => `${fmt(n)} × ${kind}`)
+        .join(', ') || 'none';
     const body = [
       `Run ${startedAt} UTC with \`${command}\`: key-service, gateway and ${config.workers} render-worker processes (default concurrency${config.workerNice > 0 ? `, nice ${config.workerNice}: renders yield the CPU to the API, as on separate worker machines` : ''}) built from this tree, each a child process on 127.0.0.1; local Postgres and Redis; local storage. Traffic on loopback from the bench process, open loop at a steady rate (requests start on schedule whether or not earlier ones were answered; node:http, kept-alive connections; see traffic.mjs for why not autocannon's \`overallRate\`): ${GET_SHARE * 100} % \`GET /api/v1/mockups\`, ${fmt(100 - GET_SHARE * 100)} % \`POST /api/v1/renders\` (no \`?wait\`; poster-on-wall, inline 1×1 PNG, JPEG at ${config.renderSize} px); one key with a rate limit far above the traffic.`,
       `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, shared with other engineers' builds and tests; load average (1/5/15 min) ${loadStart.map((n) => n.toFixed(2)).join(' / ')} at the start of the run, ${loadEnd.map((n) => n.toFixed(2)).join(' / ')} at its end. Node ${process.version}.`,
@@ -310,13 +332,14 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
         .map(([status, n]) => `${status} ${fmt(n)}`)
         .join(', ')}.`,
       `- Errors (answers other than 2xx/429, connection errors, timeouts, failed renders): **${fmt(totalErrors)}**; 429s: ${fmt(result.get.limited + result.post.limited)}.`,
+      `- Errors by kind: GETs ${kindList(result.get.errorKinds)}; POSTs ${kindList(result.post.errorKinds)}; failed renders by error code ${kindList(failedByCode)}.`,
       '',
       `![render queue depth and renders per second over the run](${config.plot.startsWith(join(ROOT, 'infra/bench/')) ? config.plot.slice(join(ROOT, 'infra/bench/').length) : config.plot})`,
       '',
-      'Memory (resident set, MB) of each process at the start and the end of the traffic, its peak over the run and drain, and its CPU over the traffic (share of one core):',
+      "Memory (resident set, MB) of each process at the start and the end of the traffic, the median of the per-second readings over the traffic's first and last tenth (the trend: single readings move with the garbage collector), its peak over the run and drain, and its CPU over the traffic (share of one core):",
       '',
-      '| process | RSS start | RSS end | change | peak | CPU |',
-      '|---|---:|---:|---:|---:|---:|',
+      '| process | RSS start | RSS end | change | median, first tenth | median, last tenth | trend | peak | CPU |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...processes.map(memRow),
       '',
       `- The whole run took ${fmt((Date.now() - began) / 1000, 0)} s, start-up${probes.length ? ' and rate search' : ''} included.`,

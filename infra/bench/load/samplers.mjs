@@ -38,3 +38,12 @@ export function rssBytes(pid) {
     return null;
   }
 }
+
+/** Failed renders of the account by error code: { RENDER_FAILED: 2, ... }. */
+export async function failedRendersByCode(client, accountId) {
+  const { rows } = await client.query(
+    "select coalesce(error_code, '(none)') as code, count(*)::int as n from renders.renders where account_id = $1 and status = 'failed' group by 1",
+    [accountId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.code, row.n]));
+}

@@ -18,7 +18,21 @@ const TICK_MS = 5;
 const MAX_IN_FLIGHT = 4_000;
 
 function tally() {
-  return { latencies: [], statuses: {}, errors: 0, timeouts: 0, notSent: 0 };
+  return { latencies: [], statuses: {}, errors: 0, timeouts: 0, notSent: 0, errorKinds: {} };
+}
+
+/** Counts one error under its kind (`HTTP 500 INTERNAL`, `connection ECONNRESET`, `timeout`...). */
+function countKind(counts, kind) {
+  counts.errorKinds[kind] = (counts.errorKinds[kind] ?? 0) + 1;
+}
+
+/** The contract's error code of an error answer's body (`{ "error": { "code" } }`), if it has one. */
+function errorCode(body) {
+  try {
+    return JSON.parse(body)?.error?.code ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function send(agent, target, { method, path, headers, body }) {
@@ -28,13 +42,27 @@ function send(agent, target, { method, path, headers, body }) {
     const req = request(
       { agent, host: target.hostname, port: target.port, method, path, headers, timeout: REQUEST_TIMEOUT_MS },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ms: elapsed() }));
-        res.on('error', () => resolve({ error: 'response', ms: elapsed() }));
+        // Only an error answer's body is kept (its code says what went wrong); the rest is drained.
+        const failed = res.statusCode >= 300 && res.statusCode !== 429;
+        let body = '';
+        if (failed) res.on('data', (chunk) => (body.length < 4096 ? (body += chunk) : undefined));
+        else res.resume();
+        res.on('end', () =>
+          resolve({ status: res.statusCode, ms: elapsed(), code: failed ? errorCode(body) : null }),
+        );
+        res.on('error', (error) =>
+          resolve({ error: 'response', detail: error.code ?? error.message, ms: elapsed() }),
+        );
       },
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (error) => resolve({ error: error.message === 'timeout' ? 'timeout' : 'connection' }));
+    req.on('error', (error) =>
+      resolve(
+        error.message === 'timeout'
+          ? { error: 'timeout' }
+          : { error: 'connection', detail: error.code ?? error.message },
+      ),
+    );
     req.end(body);
   });
 }
@@ -81,6 +109,7 @@ export async function mixedTraffic({ agent, url, headers, renderBody, rate, getS
     const counts = kinds[kind];
     if (inFlight >= MAX_IN_FLIGHT) {
       counts.notSent++;
+      countKind(counts, `not sent (${MAX_IN_FLIGHT} in flight)`);
       return;
     }
     inFlight++;
@@ -92,12 +121,16 @@ export async function mixedTraffic({ agent, url, headers, renderBody, rate, getS
       if (outcome.error) {
         if (outcome.error === 'timeout') counts.timeouts++;
         else counts.errors++;
+        countKind(counts, outcome.detail ? `${outcome.error} ${outcome.detail}` : outcome.error);
         b.other++;
         return;
       }
       counts.latencies.push(outcome.ms);
       counts.statuses[outcome.status] = (counts.statuses[outcome.status] ?? 0) + 1;
       if (kind === 'get') b.getMaxMs = Math.max(b.getMaxMs, outcome.ms);
+      const isOk = outcome.status === (kind === 'get' ? 200 : 202);
+      if (!isOk && outcome.status !== 429)
+        countKind(counts, `HTTP ${outcome.status} ${outcome.code ?? '(no code)'}`);
       if (outcome.status === 429) b.limited++;
       else if (kind === 'get' && outcome.status === 200) b.get++;
       else if (kind === 'post' && outcome.status === 202) b.accepted++;
@@ -154,5 +187,7 @@ function summary(counts, seconds) {
     errors: answered - ok - limited + counts.errors + counts.timeouts + counts.notSent,
     connectionErrors: counts.errors,
     timeouts: counts.timeouts,
+    /** Every error by kind: `HTTP <status> <code>`, `connection <errno>`, `timeout`, `not sent`. */
+    errorKinds: counts.errorKinds,
   };
 }
