@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@platen/testing';
-import { createBatchRecords, type BatchRecords, type NewBatchRecord } from './batch-records.js';
+import {
+  createBatchRecords,
+  REFUND_GIVE_UP_MS,
+  type BatchRecords,
+  type NewBatchRecord,
+} from './batch-records.js';
 import { createDb } from './create-db.js';
 import type { Database } from './database.js';
 import { migrateSchema } from './migrate.js';
@@ -136,8 +141,7 @@ describe('batch records', () => {
 
   it('finishes a batch exactly once when many callers race after its last render', async () => {
     const { batch, renders: rows } = await created();
-    for (const row of rows)
-      await renders.markFailed({ id: row.id }, { code: 'RENDER_FAILED', message: 'x' }, AT);
+    for (const row of rows) await failRefunded(row.id);
 
     const outcomes = await Promise.all(Array.from({ length: 5 }, () => batches.finishIfDone(batch.id, AT)));
 
@@ -145,6 +149,82 @@ describe('batch records', () => {
     expect(winners).toHaveLength(1);
     expect(winners[0]).toMatchObject({ id: batch.id, status: 'finished' });
     expect(await batches.finishIfDone(batch.id, AT)).toBeUndefined();
+  });
+
+  async function failRefunded(id: string) {
+    await renders.markFailed({ id }, { code: 'RENDER_FAILED', message: 'x' }, AT);
+    await renders.recordRefund({ id });
+  }
+
+  it('does not finish a batch while a failed render’s refund is not recorded yet', async () => {
+    const { batch, renders: rows } = await created();
+    await failRefunded(rows[0]!.id);
+    await renders.markFailed({ id: rows[1]!.id }, { code: 'RENDER_FAILED', message: 'x' }, AT);
+
+    expect(await batches.finishIfDone(batch.id, AT)).toBeUndefined();
+    expect(await batches.finishAllDone(AT, 1000)).not.toContainEqual(
+      expect.objectContaining({ id: batch.id }),
+    );
+
+    await renders.recordRefund({ id: rows[1]!.id });
+    expect(await batches.finishIfDone(batch.id, AT)).toMatchObject({ status: 'finished' });
+    expect((await batches.totals([batch.id])).get(batch.id)).toMatchObject({
+      credits_charged: 2,
+      credits_refunded: 2,
+    });
+  });
+
+  it('finishes a batch without a refund given up on, showing only what was refunded', async () => {
+    const { batch, renders: rows } = await created();
+    await failRefunded(rows[0]!.id);
+    await renders.markFailed({ id: rows[1]!.id }, { code: 'RENDER_FAILED', message: 'x' }, AT);
+    const dayLater = new Date(AT.getTime() + REFUND_GIVE_UP_MS + 1000);
+
+    expect(await batches.finishIfDone(batch.id, dayLater)).toMatchObject({ status: 'finished' });
+    expect((await batches.totals([batch.id])).get(batch.id)).toMatchObject({ credits_refunded: 1 });
+  });
+
+  it('sweeps up every done batch still processing, each exactly once, leaving the others', async () => {
+    const done = await created();
+    for (const row of done.renders) await failRefunded(row.id);
+    const running = await created();
+    await failRefunded(running.renders[0]!.id);
+
+    const [swept, raced] = await Promise.all([
+      batches.finishAllDone(AT, 1000),
+      batches.finishIfDone(done.batch.id, AT),
+    ]);
+    const winners = [...swept.filter((row) => row.id === done.batch.id), ...(raced ? [raced] : [])];
+
+    expect(winners).toEqual([expect.objectContaining({ id: done.batch.id, status: 'finished' })]);
+    expect(swept.map((row) => row.id)).not.toContain(running.batch.id);
+    expect((await batches.find(running.batch.id))?.status).toBe('processing');
+    expect(await batches.finishAllDone(AT, 1000)).toEqual([]);
+  });
+
+  it('sweeps at most `limit` batches, the oldest first', async () => {
+    const oldest = [1, 2, 3].map((i) => newBatch({ created_at: new Date(Date.UTC(2001, 0, i)) }));
+    for (const batch of oldest) {
+      const { renders: rows } = await created(batch, 1);
+      await failRefunded(rows[0]!.id);
+    }
+
+    const first = await batches.finishAllDone(AT, 2);
+    const second = await batches.finishAllDone(AT, 2);
+
+    expect(first.map((row) => row.id)).toEqual([oldest[0]!.id, oldest[1]!.id]);
+    expect(second.map((row) => row.id)).toEqual([oldest[2]!.id]);
+  });
+
+  it('names the first render of a batch still to finish, then none once all are final', async () => {
+    const { batch, renders: rows } = await created();
+    const [first, second] = rows.map((row) => row.id).sort();
+
+    expect(await batches.firstUnfinishedRender(batch.id)).toBe(first);
+    await failRefunded(first!);
+    expect(await batches.firstUnfinishedRender(batch.id)).toBe(second);
+    await failRefunded(second!);
+    expect(await batches.firstUnfinishedRender(batch.id)).toBeUndefined();
   });
 
   it('counts a batch’s renders by status and adds up their credits', async () => {

@@ -1,15 +1,23 @@
 // The one writer of `renders.batches` and `renders.batch_idempotency_keys`. A batch is created with
 // all its renders (through the render records) and its Idempotency-Key claim in ONE transaction, so
 // there is never a batch without its renders nor a claimed key without its batch. A batch moves
-// processing → finished exactly once: finishIfDone is one conditional UPDATE that only the caller
-// who finished it gets a row back from, however many workers finish its last renders at once.
-import { sql, type Kysely, type Selectable } from 'kysely';
+// processing → finished exactly once: finishIfDone (and the sweep's finishAllDone) is one conditional
+// UPDATE that only the caller who finished it gets a row back from, however many workers finish its
+// last renders at once. A batch is done when every render is final and every failed render's refund
+// is recorded, so what `batch.finished` and the batch's view say was refunded is what the ledger did.
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './database.js';
 import type { BatchesTable, RenderRowStatus } from './database-renders.js';
 import { claimIdempotencyKey } from './idempotency-keys.js';
 import { createRenderRecords, type NewRenderRecord, type RenderRecordRow } from './render-records.js';
 
 export type BatchRecordRow = Selectable<BatchesTable>;
+
+/**
+ * A failed render's refund still unconfirmed this long after the failure is given up on (left to an
+ * operator, the worker logs it); its batch then finishes without it, showing only what was refunded.
+ */
+export const REFUND_GIVE_UP_MS = 24 * 3600 * 1000;
 
 export interface NewBatchRecord {
   id: string;
@@ -80,8 +88,15 @@ export interface BatchRecords {
   /** The batch's renders by (created_at, id): the order asked for, as its renders' ids ascend in it. */
   renders(batchId: string): Promise<RenderRecordRow[]>;
   totals(batchIds: string[]): Promise<Map<string, BatchTotals>>;
-  /** processing → finished when none of its renders is queued or processing: the row, to the one caller that did it. */
+  /**
+   * processing → finished when none of its renders is queued or processing nor failed with its refund
+   * still pending (unless given up): the row, to the one caller that did it.
+   */
   finishIfDone(batchId: string, now: Date): Promise<BatchRecordRow | undefined>;
+  /** finishIfDone for up to `limit` processing batches, oldest first: the rows this call finished. */
+  finishAllDone(now: Date, limit: number): Promise<BatchRecordRow[]>;
+  /** One of its renders not final yet (the first in its order), undefined when all are final. */
+  firstUnfinishedRender(batchId: string): Promise<string | undefined>;
   /** Undoes create() for a batch that was never charged: its renders, its key and itself go. */
   discard(accountId: string, batchId: string): Promise<void>;
   /** Lets the Idempotency-Key be used again (a batch that could not be queued whole). */
@@ -114,6 +129,29 @@ function decodeCursor(cursor: string): { at: Date; id: string } {
     // falls through
   }
   throw new BatchCursorError();
+}
+
+/** None of the batch's renders still runs or waits for its refund (renders_batch index, per batch). */
+function isDone(eb: ExpressionBuilder<Database, 'renders.batches'>, now: Date) {
+  const refundsSince = new Date(now.getTime() - REFUND_GIVE_UP_MS);
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('renders.renders as r')
+        .select(sql`1`.as('one'))
+        .whereRef('r.batch_id', '=', 'renders.batches.id')
+        .where((render) =>
+          render.or([
+            render('r.status', 'in', ['queued', 'processing']),
+            render.and([
+              render('r.status', '=', 'failed'),
+              render('r.credits_refunded', '<', render.ref('r.credits_charged')),
+              render('r.completed_at', '>', refundsSince),
+            ]),
+          ]),
+        ),
+    ),
+  );
 }
 
 /** `db` may be a transaction. */
@@ -224,19 +262,42 @@ export function createBatchRecords({ db }: { db: Kysely<Database> }): BatchRecor
         .set({ status: 'finished', completed_at: now })
         .where('id', '=', batchId)
         .where('status', '=', 'processing')
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('renders.renders')
-                .select(sql`1`.as('one'))
-                .where('batch_id', '=', batchId)
-                .where('status', 'in', ['queued', 'processing']),
-            ),
-          ),
-        )
+        .where((eb) => isDone(eb, now))
         .returningAll()
         .executeTakeFirst(),
+
+    finishAllDone: (now, limit) =>
+      db
+        .updateTable('renders.batches')
+        .set({ status: 'finished', completed_at: now })
+        .where('status', '=', 'processing')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('renders.batches')
+            .select('renders.batches.id')
+            .where('renders.batches.status', '=', 'processing')
+            .where((done) => isDone(done, now))
+            .orderBy('renders.batches.created_at')
+            .limit(limit)
+            // Two sweeping workers split the batches between them instead of queueing on each other.
+            .forUpdate()
+            .skipLocked(),
+        )
+        .returningAll()
+        .execute(),
+
+    async firstUnfinishedRender(batchId) {
+      const row = await db
+        .selectFrom('renders.renders')
+        .select('id')
+        .where('batch_id', '=', batchId)
+        .where('status', 'in', ['queued', 'processing'])
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.id;
+    },
 
     async discard(accountId, batchId) {
       await db.transaction().execute(async (trx) => {

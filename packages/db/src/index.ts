@@ -19,6 +19,7 @@ export {
   batchTotalsOf,
   createBatchRecords,
   emptyBatchTotals,
+  REFUND_GIVE_UP_MS,
   type BatchClaim,
   type BatchTotals,
   type BatchPage,

@@ -23,6 +23,7 @@ describe('migrations', () => {
         'renders/0006_render_warnings',
         'renders/0007_batches',
         'renders/0008_print_files',
+        'renders/0009_batches_processing',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
