@@ -1,12 +1,11 @@
 // Where a render's final state leaves the worker: the webhook event is queued (`render-event` on the
 // `webhooks` queue, so a slow receiver never holds a render slot) and `render.finished` is published
-// for ?wait=N; a batch render's batch may finish. Wraps the ResultPublisher the processor and finalizer
-// already call at every final state.
-import type { RenderFinishedEvent } from '@platen/queue';
+// for ?wait=N; a batch render's batch may finish (if that fails here, the batch sweep finishes it).
+// Wraps the ResultPublisher the processor and finalizer already call at every final state.
 import { enqueueRenderEvent, type WebhookQueue } from '@platen/webhooks';
 import type { Logger } from 'pino';
 import type { BatchFinisher } from './batch-finisher.js';
-import type { ResultPublisher } from './result-publisher.js';
+import type { RenderFinalState, ResultPublisher } from './result-publisher.js';
 
 export function createFinishedAnnouncer({
   publisher,
@@ -21,10 +20,11 @@ export function createFinishedAnnouncer({
   batches?: BatchFinisher;
 }): ResultPublisher {
   return {
-    async publish(event: RenderFinishedEvent) {
+    async publish(state: RenderFinalState) {
+      const event = { render_id: state.render_id, status: state.status };
       const [queued, published] = await Promise.allSettled([
         enqueueRenderEvent(webhookQueue, event),
-        publisher.publish(event),
+        publisher.publish(state),
       ]);
       if (queued.status === 'rejected') {
         logger.error(
@@ -34,7 +34,12 @@ export function createFinishedAnnouncer({
         throw queued.reason;
       }
       if (published.status === 'rejected') throw published.reason;
-      await batches?.settle(event.render_id);
+      await batches?.settle(state).catch((error: unknown) => {
+        logger.warn(
+          { err: error, render_id: state.render_id, batch_id: state.batch_id },
+          'batch not settled here: the batch sweep will finish it',
+        );
+      });
     },
   };
 }

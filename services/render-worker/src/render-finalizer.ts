@@ -4,6 +4,7 @@
 // the key-service answers with `applied: false` if it had been applied. A confirmed refund is written
 // on the render (credits_refunded) before render.finished, so the event's payload shows it too.
 import type { Clock } from '@platen/contracts';
+import { REFUND_GIVE_UP_MS } from '@platen/db';
 import type { Logger } from 'pino';
 import type { CreditsClient } from './credits-client.js';
 import type { RenderFailure } from './failure-codes.js';
@@ -16,9 +17,6 @@ export interface RenderFinalizer {
   /** For a failed render: make sure its refund happened (throws RefundFailedError if it cannot now). */
   settleFailed(render: RenderRecord): Promise<void>;
 }
-
-/** A refund still failing this long after the render failed is left to an operator (logged as an error). */
-const REFUND_GIVE_UP_MS = 24 * 3600 * 1000;
 
 export function createRenderFinalizer(deps: {
   store: RenderStore;
@@ -46,7 +44,7 @@ export function createRenderFinalizer(deps: {
       }
     }
     await publisher
-      .publish({ render_id: render.id, status: 'failed' })
+      .publish({ render_id: render.id, status: 'failed', batch_id: render.batch_id })
       .catch((error: unknown) => log.warn({ err: error }, 'render.finished not published'));
   }
 

@@ -95,9 +95,9 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
   });
   const refundRetryDelayMs = deps.refundRetryDelayMs ?? 30_000;
 
-  const announce = (renderId: string, status: 'succeeded' | 'failed', log: Logger) =>
+  const announce = (row: RenderRecord, status: 'succeeded' | 'failed', log: Logger) =>
     publisher
-      .publish({ render_id: renderId, status })
+      .publish({ render_id: row.id, status, batch_id: row.batch_id })
       .catch((error: unknown) => log.warn({ err: error }, 'render.finished not published'));
 
   /** Everything that can go wrong in here is classified by the caller. */
@@ -151,7 +151,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     } else {
       log.warn('render finished by another attempt first; result left as written');
     }
-    await announce(row.id, 'succeeded', log);
+    await announce(row, 'succeeded', log);
     return key;
   }
 
@@ -230,7 +230,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     if (row) return { row };
     const current = await store.find(renderId);
     if (current?.status === 'succeeded') {
-      await announce(renderId, 'succeeded', log);
+      await announce(current, 'succeeded', log);
       return { final: 'succeeded' };
     }
     if (current?.status === 'failed') {

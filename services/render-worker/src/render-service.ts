@@ -31,6 +31,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createAccountAdmission } from './account-admission.js';
 import { createBatchFinisher } from './batch-finisher.js';
+import { createBatchSweep } from './batch-sweep.js';
 import { createBatchWebhookEvents } from './batch-webhook-events.js';
 import { createComposeSlots } from './compose-slots.js';
 import { createCreditsClient } from './credits-client.js';
@@ -53,6 +54,8 @@ const LIMIT_INPUT_PIXELS = 100_000_000;
 /** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
 const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;
 const USER_AGENT = 'Platen/0.1 (render-worker)';
+/** How often a worker finishes batches their renders' own tries missed (an error, a late refund). */
+const BATCH_SWEEP_INTERVAL_MS = 30_000;
 
 export interface RenderServiceOptions {
   logger: Logger;
@@ -114,6 +117,7 @@ export async function startRenderService(
   registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
   collectDefaultMetrics({ register: metrics.registry });
   const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
+  const batches = createBatchRecords({ db });
 
   const processor = createRenderProcessor({
     db,
@@ -131,7 +135,7 @@ export async function startRenderService(
       publisher: createResultPublisher({ redis, redisPrefix: config.REDIS_PREFIX }),
       webhookQueue,
       logger,
-      batches: createBatchFinisher({ db, webhookQueue, clock, logger }),
+      batches: createBatchFinisher({ batches, webhookQueue, clock, logger }),
     }),
     logger,
     clock,
@@ -181,14 +185,16 @@ export async function startRenderService(
       renders: createRenderObjects({ db, storage, urlTtlSeconds: config.RESULT_URL_TTL_SECONDS }),
       deliveries,
       queue: webhookQueue,
-      batchSendsRenderEvents: async (batchId) =>
-        (await createBatchRecords({ db }).find(batchId))?.render_webhooks ?? true,
+      batchSendsRenderEvents: async (batchId) => (await batches.find(batchId))?.render_webhooks ?? true,
     }),
     batchEvents: createBatchWebhookEvents({ db, storage, deliveries, queue: webhookQueue, logger }),
     schedule: webhookSchedule,
     logger,
     ...(options.webhooks?.concurrency === undefined ? {} : { concurrency: options.webhooks.concurrency }),
   });
+
+  const batchSweep = createBatchSweep({ batches, webhookQueue, clock, logger });
+  batchSweep.start(BATCH_SWEEP_INTERVAL_MS);
 
   let demoArtwork: Promise<Buffer> | undefined;
   const importWorker = createImportWorker({
@@ -223,7 +229,7 @@ export async function startRenderService(
       // Deliveries end within their 10 s deadline, so the webhook worker just drains alongside.
       const handBack = setTimeout(() => worker.cancelAllJobs('shutting down'), graceMs);
       try {
-        await Promise.all([worker.close(), webhookWorker.close(), importWorker.close()]);
+        await Promise.all([worker.close(), webhookWorker.close(), importWorker.close(), batchSweep.stop()]);
       } finally {
         clearTimeout(handBack);
       }

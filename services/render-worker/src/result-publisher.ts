@@ -3,8 +3,14 @@
 import { channelName, CHANNELS, type RenderFinishedEvent } from '@platen/queue';
 import type { Redis } from 'ioredis';
 
+/** A render's final state as the worker knows it: the event, and the batch the render belongs to. */
+export interface RenderFinalState extends RenderFinishedEvent {
+  /** Null: a single render. Carried from the row already loaded, so nobody reads it again. */
+  batch_id: string | null;
+}
+
 export interface ResultPublisher {
-  publish(event: RenderFinishedEvent): Promise<void>;
+  publish(state: RenderFinalState): Promise<void>;
 }
 
 export function createResultPublisher({
@@ -16,7 +22,8 @@ export function createResultPublisher({
 }): ResultPublisher {
   const channel = channelName(redisPrefix, CHANNELS.renderFinished);
   return {
-    async publish(event) {
+    async publish({ render_id, status }) {
+      const event: RenderFinishedEvent = { render_id, status };
       await redis.publish(channel, JSON.stringify(event));
     },
   };
