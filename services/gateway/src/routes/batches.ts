@@ -26,17 +26,15 @@ import {
 import { toBatchSummary, toPublicBatch } from '@platen/mockups';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { BatchAcceptor } from '../batches/batch-acceptor.js';
+import { createBatchWait } from '../batches/batch-wait.js';
 import type { MockupStore } from '../mockups/mockup-store.js';
 import { requestHash } from '../renders/request-hash.js';
 import type { RenderWaiter } from '../renders/render-waiter.js';
 import { authOf } from './api-input.js';
 import { idempotencyKeyOf } from './renders.js';
 
-const FINAL = new Set(['succeeded', 'failed']);
 /** Mockups looked up at once while a batch is admitted. */
 const MOCKUP_LOOKUPS_AT_ONCE = 8;
-/** Longest wait on one render before the batch is read again. */
-const WAIT_SLICE_MS = 2_000;
 
 export interface BatchRoutesDeps {
   registry: RouteRegistry;
@@ -49,36 +47,12 @@ export interface BatchRoutesDeps {
   waiter: RenderWaiter;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function registerBatchRoutes(deps: BatchRoutesDeps): void {
   const { registry, router, guard, jsonBody, mockups, batches, accept, waiter } = deps;
+  const settled = createBatchWait({ batches, waiter });
 
   async function view(batch: BatchRecordRow): Promise<Batch> {
     return toPublicBatch(batch, await batches.renders(batch.id));
-  }
-
-  /** Holds until the batch is finished or `waitSeconds` pass, waking with its renders as they end. */
-  async function settled(first: BatchRecordRow, waitSeconds: number): Promise<BatchRecordRow> {
-    const deadline = Date.now() + waitSeconds * 1000;
-    let batch = first;
-    while (batch.status !== 'finished') {
-      const left = deadline - Date.now();
-      if (left <= 0) break;
-      const pending = (await batches.renders(batch.id)).find((render) => !FINAL.has(render.status));
-      if (pending) {
-        const waiting = waiter.wait(pending.id, Math.min(left, WAIT_SLICE_MS));
-        const renders = await batches.renders(batch.id);
-        if (FINAL.has(renders.find((render) => render.id === pending.id)?.status ?? 'failed')) {
-          waiting.cancel();
-        } else await waiting.done;
-      } else {
-        // Every render is final; the worker finishing the last one marks the batch a moment later.
-        await sleep(Math.min(left, 100));
-      }
-      batch = (await batches.find(batch.id)) ?? batch;
-    }
-    return batch;
   }
 
   async function answer(
