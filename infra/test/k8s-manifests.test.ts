@@ -18,6 +18,7 @@ import {
   securityProblems,
   terminationProblems,
   workerAutoscalingProblems,
+  workerMemoryProblems,
 } from './support/k8s-checks.js';
 import {
   kubectlAvailability,
@@ -30,7 +31,7 @@ import {
   type Manifest,
 } from './support/k8s-manifests.js';
 import { K8S_BASE_DIR, K8S_DIR, K8S_PRODUCTION_DIR, REPO_ROOT } from './support/paths.js';
-import { SECRET_STAND_INS } from './support/service-config.js';
+import { SECRET_STAND_INS, variablesRead, WORKER_DEFAULTS_KEPT } from './support/service-config.js';
 
 function yamlFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -154,6 +155,10 @@ describe.each(views)('%s', (_label, load) => {
     expect(resourceProblems(manifests)).toEqual([]);
   });
 
+  it('gives the render worker the memory its slots and artwork cache need', () => {
+    expect(workerMemoryProblems(manifests)).toEqual([]);
+  });
+
   it('protects every Deployment with a PodDisruptionBudget that still lets nodes drain', () => {
     expect(disruptionBudgetProblems(manifests)).toEqual([]);
   });
@@ -219,6 +224,35 @@ describe('the checks themselves catch a broken manifest', () => {
     };
     delete container.resources.limits.memory;
     expect(resourceProblems(broken)).toEqual([expect.stringMatching(/gateway\/gateway: no memory limit/)]);
+  });
+
+  it('a render worker whose artwork cache grew without its memory', () => {
+    const broken = clone(base);
+    const config = find(broken, 'ConfigMap', 'render-worker-config') as unknown as {
+      data: Record<string, string>;
+    };
+    config.data.ARTWORK_CACHE_BYTES = String(1024 ** 3);
+    expect(workerMemoryProblems(broken)).toEqual([
+      expect.stringMatching(/render-worker\/render-worker: memory request below the 1986Mi its config needs/),
+      expect.stringMatching(/render-worker\/render-worker: memory limit below the 2486Mi its config needs/),
+    ]);
+  });
+
+  it('a render worker left at default slots and cache, and a worker variable nobody chose for', () => {
+    const broken = clone(base);
+    const config = find(broken, 'ConfigMap', 'render-worker-config') as unknown as {
+      data: Record<string, string>;
+    };
+    delete config.data.ARTWORK_CACHE_BYTES;
+    delete config.data.WORKER_ACCOUNT_JOBS;
+    const problems = configurationProblems(broken).join('\n');
+    expect(problems).toMatch(/ARTWORK_CACHE_BYTES is left at its default/);
+    expect(problems).toMatch(/WORKER_ACCOUNT_JOBS is left at its default/);
+  });
+
+  it('a default kept on purpose for a variable the worker does not read', () => {
+    const read = variablesRead('render-worker');
+    expect(Object.keys(WORKER_DEFAULTS_KEPT).filter((name) => !read.includes(name))).toEqual([]);
   });
 
   it('a variable the service does not read, and a required one missing', () => {

@@ -1,6 +1,7 @@
 // The promises Platen's Kubernetes manifests keep, each as a check that lists what breaks it (empty
 // when kept). The same checks run on the Kustomize base and on the rendered production overlay.
 import type { IScaledObject, ITriggerAuthentication } from '@kubernetes-models/keda/keda.sh/v1alpha1';
+import { parseEnv, renderWorkerConfigSchema, type RenderWorkerConfig } from '@platen/config';
 import { OUTBOUND_DEFAULTS } from '@platen/outbound';
 import { QUEUE_NAMES, waitListKey } from '@platen/queue';
 import type { IDeployment } from 'kubernetes-models/apps/v1';
@@ -422,6 +423,49 @@ export function terminationProblems(manifests: Located[]): string[] {
     : [
         `${worker?.source ?? 'render-worker'}: terminationGracePeriodSeconds ${grace} is not above the longest render (${LONGEST_RENDER_SECONDS} s)`,
       ];
+}
+
+const MiB = 1024 ** 2;
+
+/**
+ * The render-worker's memory rule (infra/k8s/README.md): Node ~150 MiB, prepared templates up to
+ * 512 MiB (TEMPLATE_CACHE_BYTES in render-service.ts), the artwork cache, and per compose slot a
+ * render in flight: ~150 MiB for a 2000 px render (the request), 400 MiB for an artwork at the
+ * 100-megapixel decode cap (the limit).
+ */
+export function workerMemoryNeeds(
+  config: Pick<RenderWorkerConfig, 'ARTWORK_CACHE_BYTES' | 'WORKER_CONCURRENCY'>,
+): { request: number; limit: number } {
+  const fixed = 150 * MiB + 512 * MiB + config.ARTWORK_CACHE_BYTES;
+  return {
+    request: fixed + config.WORKER_CONCURRENCY * 150 * MiB,
+    limit: fixed + config.WORKER_CONCURRENCY * 400 * MiB,
+  };
+}
+
+/** The render-worker's memory request and limit hold what its config (slots, artwork cache) needs. */
+export function workerMemoryProblems(manifests: Located[]): string[] {
+  return workloads(manifests)
+    .filter(({ processName }) => processName === 'render-worker')
+    .flatMap(({ source, name, pod }) =>
+      pod.containers.flatMap((container) => {
+        const where = `${source}: ${name}/${container.name}`;
+        let config: RenderWorkerConfig;
+        try {
+          config = parseEnv(renderWorkerConfigSchema, containerEnv(manifests, container, where).env);
+        } catch {
+          return [`${where}: no config to size memory from`];
+        }
+        const needs = workerMemoryNeeds(config);
+        return (['request', 'limit'] as const).flatMap((kind) => {
+          const given = quantity(container.resources?.[kind === 'request' ? 'requests' : 'limits']?.memory);
+          const needed = Math.ceil(needs[kind] / MiB);
+          return given >= needs[kind]
+            ? []
+            : [`${where}: memory ${kind} below the ${needed}Mi its config needs (infra/k8s/README.md)`];
+        });
+      }),
+    );
 }
 
 /** What `kubectl apply` of a release must pin: image tags, and one namespace for everything. */

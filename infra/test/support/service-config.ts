@@ -50,6 +50,33 @@ export const CONTAINER_REQUIREMENTS: Record<ProcessName, Record<string, Containe
 };
 
 /**
+ * The render-worker's variables a container may leave at their default, each with why. Any other
+ * variable of its schema must be set: its slots and caches (WORKER_*, ARTWORK_CACHE_BYTES) size the
+ * pod's resources, and a variable added to the schema later becomes a choice made here, not a
+ * default nobody chose for containers.
+ */
+export const WORKER_DEFAULTS_KEPT: Record<string, string> = {
+  NODE_ENV: 'production comes from the image (ENV) or common.env',
+  DATA_DIR: 'nothing is written locally with S3 storage',
+  STORAGE_DIR: 'local storage only',
+  S3_ENDPOINT: 'unset means AWS S3; set for another S3-compatible store',
+  S3_REGION: 'ignored by MinIO; set for AWS',
+  S3_FORCE_PATH_STYLE: 'false suits AWS; MinIO needs it true',
+  S3_KEY_PREFIX: 'a bucket of its own needs none',
+  S3_ACCESS_KEY_ID: 'optional: the pod identity (IRSA, Workload Identity) serves instead',
+  S3_SECRET_ACCESS_KEY: 'optional: the pod identity serves instead',
+  RESULT_URL_TTL_SECONDS: 'the documented 24 h',
+  PUBLIC_BASE_URL: 'signs local-storage URLs only; S3 URLs are presigned',
+  KEY_PREFIX: 'the API key prefix, sm_ everywhere unless changed everywhere',
+  REDIS_PREFIX: 'platen everywhere unless changed everywhere (KEDA watches it)',
+  LOG_LEVEL: 'info',
+  OUTBOUND_ALLOW: 'empty: the SSRF guard lets nothing private through',
+  METRICS_HOST: '0.0.0.0, what a container needs',
+  METRICS_PORT: '9464, what the probes and the scrape annotation use',
+  MOCKUP_MAX_PIXELS: 'the gateway reads it too and they must agree: both keep the default',
+};
+
+/**
  * The keys of the Secret `platen-secrets` that Kubernetes operators create (infra/k8s/README.md),
  * each with a stand-in value of the right shape, so a container's env can be parsed in full.
  */
@@ -91,6 +118,15 @@ export function configProblems(
     problems.push(
       ...error.problems.map((problem) => `${where}: ${processName} refuses its config: ${problem}`),
     );
+  }
+  if (processName === 'render-worker') {
+    for (const name of variablesRead(processName)) {
+      if (env[name] === undefined && !(name in WORKER_DEFAULTS_KEPT)) {
+        problems.push(
+          `${where}: ${name} is left at its default: set it, or say why not in WORKER_DEFAULTS_KEPT`,
+        );
+      }
+    }
   }
   for (const [name, { pattern, why }] of Object.entries(CONTAINER_REQUIREMENTS[processName])) {
     const value = env[name];
