@@ -234,7 +234,10 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
         : undefined;
     case 'average':
       // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
-      // stored (138, 129, 133); close, not its formula.
+      // stored (138, 129, 133); close, not its formula. Also ruled out on that file (none within 6
+      // levels): the unweighted mean with transparent pixels at 0, 128 or 255, the premultiplied
+      // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
+      // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
       return "Photoshop's Average is modelled, not reproduced";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
