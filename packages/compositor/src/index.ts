@@ -34,6 +34,7 @@ export {
   smartFilterSchema,
   smartFiltersSchema,
   SMART_FILTERS_MAX,
+  LIQUIFY_GRID_MAX,
   FILTER_BLEND_MODES,
   adjustmentFilterSchema,
   adjustmentFiltersSchema,

@@ -90,7 +90,7 @@ describe('templateManifestSchema: smart filters', () => {
   });
 
   it.each([
-    ['an unknown kind', { kind: 'liquify', params: {} }, 'filters.0.kind'],
+    ['an unknown kind', { kind: 'oil_paint', params: {} }, 'filters.0.kind'],
     [
       'a blur radius beyond 250',
       { kind: 'gaussian_blur', params: { radius: 900 } },

@@ -888,8 +888,12 @@ async function addSmartObject(
   } else if (warp.kind === 'mesh' && warp.approximation) {
     warn(walk, path, 'WARP_APPROXIMATED', `${warp.approximation}.`);
   }
-  const smartFilters = mapSmartFilters(placed.filter, smartFilterDescriptorOf(placed));
   const mesh = warp.kind === 'mesh' ? warp.mesh : undefined;
+  const smartFilters = mapSmartFilters(placed.filter, smartFilterDescriptorOf(placed), {
+    size,
+    corners,
+    warped: mesh !== undefined,
+  });
   const position = boxAround(mesh ? mesh.points : corners);
   const placement = ++walk.placements;
   const filterMask = smartFilters.masked

@@ -187,6 +187,72 @@ describe('mapSmartFilters', () => {
     ]);
   });
 
+  describe('Liquify', () => {
+    /** A Liquify mesh in Photoshop's layout (liquify-mesh.ts): 2 × 2 vertices over a 100 × 100 document. */
+    function meshBytes(dx: number, dy: number): Uint8Array {
+      const bytes = new Uint8Array(64 + 2 * (8 + 2 * 8));
+      const view = new DataView(bytes.buffer);
+      view.setUint32(0, 4, false);
+      bytes.set(
+        [...'yfqLhseM'].map((c) => c.charCodeAt(0)),
+        4,
+      );
+      [2, 2, 2, 0, 1, 0, 0, 100, 100, 0, 0, 100, 100].forEach((v, k) => view.setInt32(12 + k * 4, v, true));
+      for (let j = 0; j < 2; j++) {
+        const at = 64 + j * 24;
+        view.setUint32(at + 4, 2, true);
+        for (let i = 0; i < 2; i++) {
+          view.setFloat32(at + 8 + i * 8, dx, true);
+          view.setFloat32(at + 12 + i * 8, dy, true);
+        }
+      }
+      return bytes;
+    }
+    const liquify = (mesh: Uint8Array): Filter => ({
+      ...base,
+      name: 'Liquify...',
+      type: 'liquify',
+      filter: { liquifyMesh: mesh },
+    });
+    // A 200 × 100 canvas shown at half size in the document's top left quarter.
+    const placement = {
+      size: { width: 200, height: 100 },
+      corners: [
+        [0, 0],
+        [100, 0],
+        [100, 50],
+        [0, 50],
+      ] as [[number, number], [number, number], [number, number], [number, number]],
+      warped: false,
+    };
+
+    it('carries the mesh onto the design canvas: a cell (50 document px) right is half the canvas', () => {
+      const mapped = mapSmartFilters(stack([liquify(meshBytes(1, 0))]), undefined, placement);
+      expect(mapped.skipped).toEqual([]);
+      expect(mapped.approximated).toEqual([]);
+      expect(mapped.filters).toEqual([
+        {
+          kind: 'liquify',
+          params: { cols: 2, rows: 2, displacement: [0.5, 0, 0.5, 0, 0.5, 0, 0.5, 0] },
+          opacity: 1,
+          blend_mode: 'normal',
+        },
+      ]);
+    });
+
+    it('names Liquify with why when its mesh is unreadable or the smart object is warped', () => {
+      const broken = meshBytes(1, 0).slice(0, 80);
+      const warped = { ...placement, warped: true };
+      expect(mapSmartFilters(stack([liquify(broken)]), undefined, placement).skipped).toEqual([
+        { name: 'Liquify...', reason: 'its Liquify mesh is not in the layout Platen reads' },
+      ]);
+      expect(mapSmartFilters(stack([liquify(meshBytes(1, 0))]), undefined, warped).skipped).toEqual([
+        { name: 'Liquify...', reason: 'Liquify on a warped smart object is not reproduced' },
+      ]);
+      expect(mapSmartFilters(stack([liquify(meshBytes(1, 0))])).skipped).toEqual([{ name: 'Liquify...' }]);
+    });
+  });
+
   it('warns once for the kinds it lacks, once per filter with a reason, and for an ignored mask', () => {
     const pencil: Filter = {
       ...base,

@@ -1,7 +1,7 @@
 // A placed layer's smart filters → the template's `filters`, in the order Photoshop stores them
 // (the order it applies them: the first runs first), each with its opacity and blend mode. Every
 // filter comes from Photoshop's own list (the raw `filterFX` descriptor), so none is lost: the kinds
-// ag-psd parses right (Curves, Brightness/Contrast, Gaussian Blur, Invert, Average) keep ag-psd's parse, the
+// ag-psd parses right (Curves, Brightness/Contrast, Gaussian Blur, Invert, Average, Liquify) keep ag-psd's parse, the
 // adjustments it drops are read from their descriptors, and any other enabled filter is named in a
 // warning. A disabled filter is left out silently, as Photoshop does not draw it.
 import {
@@ -9,12 +9,14 @@ import {
   modelledFilterReason,
   SMART_FILTERS_MAX,
   toLayerName,
+  type Quad,
   type SmartFilter,
 } from '@platen/compositor';
 import type { Filter, PlacedLayerFilter } from 'ag-psd';
 import { BlnM } from 'ag-psd/dist/descriptor.js';
 import { z } from 'zod';
 import { toBlendMode } from './blend-modes.js';
+import { decodeLiquifyMesh, liquifyOnDesign } from './liquify-mesh.js';
 import {
   adjustmentFromDescriptor,
   type FilterKindParams,
@@ -54,8 +56,19 @@ const BLUR_RADIUS_MAX = 250;
 /** Photoshop's list is untrusted input: filters past this many are only counted. */
 const LISTED_MAX = 64;
 
+/** Where the smart object's design canvas lands in the document: what Liquify's mesh is drawn on. */
+export interface FilterPlacement {
+  size: { width: number; height: number };
+  corners: Quad;
+  /** The placed layer has a warp: the document no longer maps onto the canvas through the corners. */
+  warped: boolean;
+}
+
 /** A filter of ag-psd's parse → the compositor's kind, or why it is not reproduced. */
-function paramsOf(filter: Filter): FilterKindParams | NotReproduced | undefined {
+function paramsOf(
+  filter: Filter,
+  placement: FilterPlacement | undefined,
+): FilterKindParams | NotReproduced | undefined {
   switch (filter.type) {
     case 'invert':
       return { kind: 'invert', params: {} };
@@ -99,6 +112,13 @@ function paramsOf(filter: Filter): FilterKindParams | NotReproduced | undefined 
         for (const channel of adjustment.channels) params[channel] = points;
       }
       return { kind: 'curves', params };
+    }
+    case 'liquify': {
+      const mesh = decodeLiquifyMesh(filter.filter.liquifyMesh);
+      if (!mesh) return { reason: 'its Liquify mesh is not in the layout Platen reads' };
+      if (!placement) return undefined;
+      if (placement.warped) return { reason: 'Liquify on a warped smart object is not reproduced' };
+      return { kind: 'liquify', params: liquifyOnDesign(mesh, placement.size, placement.corners) };
     }
     case 'perspective warp':
       return { reason: 'Perspective Warp is not reproduced, the artwork keeps its unwarped shape' };
@@ -198,11 +218,13 @@ function filterBlendMode(name: string | undefined): SmartFilter['blend_mode'] | 
 
 /**
  * `stack` is ag-psd's parse; `descriptor` Photoshop's `filterFX` (smartFilterDescriptorOf). Without
- * the descriptor only ag-psd's parse is seen, and what it dropped cannot be named.
+ * the descriptor only ag-psd's parse is seen, and what it dropped cannot be named. Without the
+ * placement, a filter drawn in the document's space (Liquify) is named, not applied.
  */
 export function mapSmartFilters(
   stack: PlacedLayerFilter | undefined,
   descriptor?: unknown,
+  placement?: FilterPlacement,
 ): MappedSmartFilters {
   const mapped: MappedSmartFilters = {
     filters: [],
@@ -222,7 +244,7 @@ export function mapSmartFilters(
     // The name is the document's text: stored and shown, so made storable and short.
     const name = toLayerName(entry.name, entry.parsed?.type ?? 'smart filter');
     const kind =
-      (entry.parsed && paramsOf(entry.parsed)) ??
+      (entry.parsed && paramsOf(entry.parsed, placement)) ??
       (entry.settings === undefined ? undefined : adjustmentFromDescriptor(entry.settings));
     if (!kind || 'reason' in kind) {
       mapped.skipped.push(kind ? { name, reason: kind.reason } : { name });

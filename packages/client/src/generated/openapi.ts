@@ -1740,6 +1740,42 @@ export interface components {
                   | 'pin-light'
                   | 'hard-mix';
               }
+            | {
+                /** @constant */
+                kind: 'liquify';
+                params: {
+                  cols: number;
+                  rows: number;
+                  displacement: number[];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
           )[];
           /**
            * @default normal

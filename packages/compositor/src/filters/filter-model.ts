@@ -38,6 +38,8 @@ const gradientStops = z
   .refine((stops) => stops.every((stop, i) => i === 0 || stops[i - 1]!.location <= stop.location), {
     message: 'stops must be sorted by location',
   });
+/** Vertices of a Liquify grid each way: Photoshop stores 64. */
+export const LIQUIFY_GRID_MAX = 128;
 const filterParams = {
   curves: z.object({
     composite: curvePoints.optional(),
@@ -124,6 +126,21 @@ const filterParams = {
   }),
   /** radius in the smart object's own (design) pixels; scaled with the artwork. */
   gaussian_blur: z.object({ radius: percent(0, 250) }),
+  /**
+   * each pixel takes the colour at itself plus a displacement, interpolated between the vertices of
+   * a cols × rows grid spread over the artwork; [dx, dy] per vertex, in fractions of the artwork's
+   * width and height.
+   */
+  liquify: z
+    .object({
+      cols: z.number().int().min(2).max(LIQUIFY_GRID_MAX),
+      rows: z.number().int().min(2).max(LIQUIFY_GRID_MAX),
+      displacement: z.array(z.number().finite().min(-1).max(1)).max(LIQUIFY_GRID_MAX * LIQUIFY_GRID_MAX * 2),
+    })
+    .refine((p) => p.displacement.length === p.cols * p.rows * 2, {
+      message: 'displacement must hold cols × rows pairs',
+      path: ['displacement'],
+    }),
 };
 
 /** Per-channel blend modes only: a filter result is blended over its input channel by channel. */
@@ -159,11 +176,12 @@ const perPixelFilters = [
   filterOf('channel_mixer'),
 ] as const;
 
-// Average and blur need the whole artwork, not one pixel: smart filters only.
+// Average, blur and Liquify need the whole artwork, not one pixel: smart filters only.
 export const smartFilterSchema = z.discriminatedUnion('kind', [
   ...perPixelFilters,
   filterOf('average'),
   filterOf('gaussian_blur'),
+  filterOf('liquify'),
 ]);
 export type SmartFilter = z.infer<typeof smartFilterSchema>;
 export type SmartFilterInput = z.input<typeof smartFilterSchema>;
@@ -216,7 +234,10 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
         : undefined;
     case 'average':
       // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
-      // stored (138, 129, 133); close, not its formula.
+      // stored (138, 129, 133); close, not its formula. Also ruled out on that file (none within 6
+      // levels): the unweighted mean with transparent pixels at 0, 128 or 255, the premultiplied
+      // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
+      // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
       return "Photoshop's Average is modelled, not reproduced";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;

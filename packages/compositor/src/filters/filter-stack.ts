@@ -19,6 +19,7 @@ import { grayscale } from './grayscale.js';
 import { hueSaturation } from './hue-saturation.js';
 import { invert } from './invert.js';
 import { levels } from './levels.js';
+import { liquify } from './liquify.js';
 import { photoFilter } from './photo-filter.js';
 import { posterize } from './posterize.js';
 import { selectiveColor } from './selective-color.js';
@@ -63,6 +64,8 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return channelMixer(image, filter.params);
     case 'gaussian_blur':
       return gaussianBlur(image, { radius: filter.params.radius * scale });
+    case 'liquify':
+      return liquify(image, filter.params);
   }
 }
 
