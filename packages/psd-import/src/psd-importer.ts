@@ -25,7 +25,7 @@ import {
   type TemplateManifestInput,
 } from '@platen/compositor';
 import { mapAdjustment } from './adjustment-layers.js';
-import { readPsd, type Layer, type PlacedLayer, type Psd } from 'ag-psd';
+import { readPsd, type Layer, type LayerMaskData, type PlacedLayer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { printSizeOf } from './print-size.js';
 import { toBlendMode } from './blend-modes.js';
@@ -44,6 +44,13 @@ import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { drawFillLayer, FILL_BUDGET } from './fill-layers.js';
 import { rasteriseVectorMask, type Coverage } from './vector-mask.js';
+import {
+  adjustRasterMask,
+  EXACT_FEATHER_MAX,
+  featherApproximated,
+  userMaskProperties,
+  vectorMaskProperties,
+} from './mask-properties.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
 import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
@@ -644,43 +651,50 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
 
 /**
  * The layer's mask asset: its raster mask times its vector mask (a fill or shape layer's vector
- * mask is already in its pixels, stored or drawn), or undefined when it has neither.
+ * mask is already in its pixels, stored or drawn), each with its density and feather, or undefined
+ * when it has neither.
  */
 async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
-  const mask = layer.mask;
-  const raster = mask && !mask.disabled && mask.imageData && !rasterisedVector(layer) ? mask : undefined;
+  const raster = userMaskOf(layer);
   const vector = ownVectorMask(layer);
   let coverage: Coverage | undefined;
   if (vector) {
-    const density = Math.max(0, Math.min(1, mask?.vectorMaskDensity ?? 1));
-    const drawn = await rasteriseVectorMask(vector, walk.canvas, density);
+    const props = vectorMaskProperties(layer);
+    const drawn = await rasteriseVectorMask(vector, walk.canvas, props);
     if (drawn.kind === 'skipped') {
       warn(walk, path, 'VECTOR_MASK_SKIPPED', `The vector mask is not applied: ${drawn.reason}.`);
     } else if (drawn.kind === 'coverage') {
       coverage = drawn.coverage;
-      if ((mask?.vectorMaskFeather ?? 0) > 0) {
-        warn(
-          walk,
-          path,
-          'VECTOR_MASK_APPROXIMATED',
-          "The vector mask's feather is not drawn (its edge stays sharp).",
-        );
-      }
+      if (featherApproximated(props.feather)) warnFeather(walk, path, 'vector mask');
     }
   }
   if (!raster && !coverage) return undefined;
   const grey = raster?.imageData as Rgba | undefined;
-  const box =
+  let stored =
     raster && grey
-      ? { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height }
-      : cover;
-  const made = await maskPng(
-    { box, grey, defaultColor: raster ? (raster.defaultColor ?? 0) : 255 },
-    cover,
-    coverage,
-  );
+      ? {
+          box: { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height },
+          grey,
+          defaultColor: raster.defaultColor ?? 0,
+        }
+      : undefined;
+  if (stored) {
+    const props = userMaskProperties(layer);
+    if (props.density < 1 || props.feather > 0) stored = adjustRasterMask(stored, props, cover);
+    if (featherApproximated(props.feather)) warnFeather(walk, path, 'layer mask');
+  }
+  const made = await maskPng(stored ?? { box: cover, grey: undefined, defaultColor: 255 }, cover, coverage);
   walk.assets.set(name, made.png);
   return { asset: name, x: made.x, y: made.y };
+}
+
+function warnFeather(walk: Walk, path: string, which: string): void {
+  warn(
+    walk,
+    path,
+    'MASK_APPROXIMATED',
+    `The ${which}'s feather above ${EXACT_FEATHER_MAX} px is drawn with an approximate Gaussian (three box blurs).`,
+  );
 }
 
 /** A vector mask that hides part of the layer's own pixels (not a fill or shape layer's outline). */
@@ -689,10 +703,18 @@ function ownVectorMask(layer: Layer) {
   return vector && !vector.disable && !layer.vectorFill ? vector : undefined;
 }
 
+/**
+ * The layer's raster (user) mask. With a vector mask too, Photoshop stores its rasterisation of the
+ * paths as the layer mask and the user's mask as the "real" one.
+ */
+function userMaskOf(layer: Layer): LayerMaskData | undefined {
+  const mask = rasterisedVector(layer) ? layer.realMask : layer.mask;
+  return mask && !mask.disabled && mask.imageData ? mask : undefined;
+}
+
 /** Whether the layer has a raster or vector mask that hides part of it. */
 function hasMask(layer: Layer): boolean {
-  const mask = layer.mask;
-  return (!!mask?.imageData && !mask.disabled && !rasterisedVector(layer)) || !!ownVectorMask(layer);
+  return !!userMaskOf(layer) || !!ownVectorMask(layer);
 }
 
 /**

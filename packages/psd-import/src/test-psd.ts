@@ -2,7 +2,14 @@
 // files): a background, smart objects placed with corners (perspective), an optional warp, blend
 // mode, opacity and mask, and any further layers given as ag-psd layers.
 import { randomUUID } from 'node:crypto';
-import { writePsdBuffer, type BlendMode, type Layer, type LayerEffectsInfo, type Warp } from 'ag-psd';
+import {
+  writePsdBuffer,
+  type BlendMode,
+  type Layer,
+  type LayerEffectsInfo,
+  type LayerMaskData,
+  type Warp,
+} from 'ag-psd';
 import { applyHomography, rectToQuad } from '@platen/compositor';
 import { envelopeOf } from './warp-envelope.js';
 
@@ -29,6 +36,8 @@ export interface TestSmartObject {
   opacity?: number;
   /** A canvas box where the layer mask shows the content (hidden elsewhere). */
   maskBox?: { x: number; y: number; width: number; height: number };
+  /** The layer mask as ag-psd reads it (density, feather…); `maskBox` is ignored then. */
+  mask?: LayerMaskData;
   /** Colour of the placed content's current pixels. */
   color?: Rgb;
   /** Listed in the document's linked-files table (as an embedded file unless `external`). */
@@ -101,7 +110,8 @@ function smartObjectLayer(so: TestSmartObject): Layer {
       ...(so.resolution ? { resolution: { units: 'Density', value: so.resolution } } : {}),
       ...(warp ? { warp } : {}),
     },
-    ...(maskBox
+    ...(so.mask ? { mask: so.mask } : {}),
+    ...(maskBox && !so.mask
       ? {
           mask: {
             left: maskBox.x,
