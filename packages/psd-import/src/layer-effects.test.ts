@@ -50,10 +50,11 @@ function rectLayer(effects: LayerEffectsInfo | undefined, extra: Partial<Layer> 
   };
 }
 
-async function imported(layer: Layer): Promise<ImportedPsd> {
+async function imported(layer: Layer, ppi?: number): Promise<ImportedPsd> {
   const bytes = await makeTestPsd({
     width: W,
     height: H,
+    ...(ppi ? { ppi } : {}),
     background: [BG, BG, BG],
     // The smart object sits in a corner, far from every effect compared here.
     smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
@@ -281,6 +282,45 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(mad).toBeLessThan(0.05);
   });
 
+  it.each([
+    // Photoshop records the resolution over 72 as the effects' scale and draws the stored sizes.
+    [300, 300 / 72, 4, []],
+    [150, 150 / 72, 4, []],
+    // A scale of its own multiplies sizes: not confirmed against Photoshop, so it says so.
+    [72, 2, 8, ['EFFECTS_APPROXIMATED']],
+  ] as const)(
+    'at %s ppi with effects scaled %s, draws a 4 px stroke %s px wide',
+    async (ppi, scale, width, codes) => {
+      const result = await imported(
+        rectLayer({
+          scale,
+          stroke: [
+            {
+              enabled: true,
+              position: 'outside',
+              fillType: 'color',
+              color: { r: 0, g: 160, b: 0 },
+              opacity: 1,
+              blendMode: 'normal',
+              size: { units: 'Pixels', value: 4 },
+            },
+          ],
+        }),
+        ppi,
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(codes);
+      const green: Rgb = [0, 160, 0];
+      const { max } = compare(await render(result), (x, y) => {
+        if (inRect(x, y)) return RED;
+        const dx = Math.max(RECT.x - x, 0, x - (RECT.x + RECT.width - 1));
+        const dy = Math.max(RECT.y - y, 0, y - (RECT.y + RECT.height - 1));
+        const a = Math.max(0, Math.min(1, width - Math.hypot(dx, dy) + 1));
+        return green.map((c) => mix(BG, c, a)) as Rgb;
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
   const blackToWhite = (smoothness: number) => ({
     name: 'Black, White',
     type: 'solid' as const,
@@ -295,11 +335,20 @@ describe('importPsd: layer effects on pixel layers', () => {
     ],
   });
 
+  /** 30° across the 50 × 40 rectangle: the line through its centre leaves it at the sides. */
+  const at30 = (x: number, y: number) => {
+    const [cos, sin] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
+    const length = Math.min(RECT.width / cos, RECT.height / sin);
+    const along = (x + 0.5 - (RECT.x + RECT.width / 2)) * cos - (y + 0.5 - (RECT.y + RECT.height / 2)) * sin;
+    return Math.max(0, Math.min(1, along / length + 0.5));
+  };
+
   it.each([
     // 90°: from the bottom edge (black) up to the top edge (white).
     [90, false, (x: number, y: number) => 1 - (y + 0.5 - RECT.y) / RECT.height],
     // 0° reversed: white on the left, black on the right.
     [0, true, (x: number, _y: number) => 1 - (x + 0.5 - RECT.x) / RECT.width],
+    [30, false, at30],
   ] as const)(
     'merges a linear gradient overlay at %s° (reversed: %s) across the layer',
     async (angle, reverse, t) => {
@@ -311,7 +360,7 @@ describe('importPsd: layer effects on pixel layers', () => {
               blendMode: 'normal',
               opacity: 1,
               align: true,
-              scale: 100,
+              scale: 1,
               reverse,
               type: 'linear',
               angle,
@@ -322,32 +371,43 @@ describe('importPsd: layer effects on pixel layers', () => {
           ],
         }),
       );
-      expect(result.warnings.map((warning) => warning.code)).toEqual(['EFFECTS_APPROXIMATED']);
+      expect(result.warnings).toEqual([]);
+      // Smoothness 100 %: each step bent halfway to smoothstep (as gradient fill layers).
+      const smooth = (u: number) => 0.5 * u + 0.5 * u * u * (3 - 2 * u);
       const { max } = compare(await render(result), (x, y) => {
         if (!inRect(x, y)) return [BG, BG, BG];
-        const grey = 255 * t(x, y);
+        const grey = 255 * smooth(t(x, y));
         return [grey, grey, grey];
       });
       expect(max).toBeLessThanOrEqual(1);
     },
   );
 
-  it('says a smooth gradient overlay is drawn approximately', async () => {
+  it('draws a gradient overlay whose scale and offset ag-psd gives as fractions (50 %, moved a quarter right)', async () => {
     const result = await imported(
       rectLayer({
         gradientOverlay: [
-          { enabled: true, opacity: 1, type: 'linear', angle: 90, gradient: blackToWhite(1) },
+          {
+            enabled: true,
+            opacity: 1,
+            type: 'linear',
+            angle: 0,
+            scale: 0.5,
+            offset: { x: 0.25, y: 0 },
+            gradient: blackToWhite(1),
+          },
         ],
       }),
     );
-    expect(result.warnings).toEqual([
-      {
-        layer: 'Shape',
-        code: 'EFFECTS_APPROXIMATED',
-        message:
-          'The "gradient overlay" layer effect is drawn approximately: its stops are blended linearly, Photoshop\'s smoothness curve slightly differently.',
-      },
-    ]);
+    expect(result.warnings).toEqual([]);
+    // Black to white over half the width, centred three quarters of the way across.
+    const { max } = compare(await render(result), (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const t = Math.max(0, Math.min(1, (x + 0.5 - (RECT.x + 0.75 * RECT.width)) / (RECT.width / 2) + 0.5));
+      const grey = 255 * (0.5 * t + 0.5 * t * t * (3 - 2 * t));
+      return [grey, grey, grey];
+    });
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('merges an inner shadow: what lies outside the layer, moved from the light and blurred, inside it', async () => {

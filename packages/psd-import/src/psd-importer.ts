@@ -762,7 +762,8 @@ function bakedEffectsOf(
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
-  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget });
+  const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
+  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget, ppi });
   for (const { effect, reason } of baked.skipped) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }

@@ -55,6 +55,8 @@ export interface TestSmartObject {
 export interface TestPsdOptions {
   width: number;
   height: number;
+  /** The document's resolution (ag-psd writes none unless given; readers take 72). */
+  ppi?: number;
   background?: Rgb;
   smartObjects: TestSmartObject[];
   /** Layers above the smart objects (or, with `below`, under them), as ag-psd layers. */
@@ -197,6 +199,20 @@ export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
       width,
       height,
       children,
+      ...(options.ppi
+        ? {
+            imageResources: {
+              resolutionInfo: {
+                horizontalResolution: options.ppi,
+                horizontalResolutionUnit: 'PPI' as const,
+                widthUnit: 'Inches' as const,
+                verticalResolution: options.ppi,
+                verticalResolutionUnit: 'PPI' as const,
+                heightUnit: 'Inches' as const,
+              },
+            },
+          }
+        : {}),
       ...(linked.length
         ? {
             linkedFiles: linked.map(({ id, name, external }) =>
