@@ -227,6 +227,29 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(max).toBeLessThanOrEqual(3);
   });
 
+  it.each([
+    [1, ['Background', 'Art', 'Shape (outer glow)', 'Shape'], []],
+    [0.5, ['Background', 'Art', 'Shape'], ['EFFECTS_SKIPPED']],
+  ] as const)(
+    'draws an outer glow whose range ag-psd reads as %s only at 100 %%',
+    async (range, layers, codes) => {
+      const result = await imported(
+        rectLayer({
+          outerGlow: {
+            enabled: true,
+            color: { r: 255, g: 255, b: 0 },
+            opacity: 0.8,
+            blendMode: 'normal',
+            size: { units: 'Pixels', value: 8 },
+            range,
+          },
+        }),
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(codes);
+      expect(result.manifest.layers.map((layer) => layer.name)).toEqual(layers);
+    },
+  );
+
   it('merges colour overlays into the layer pixels, the top one last, and nothing outside the layer', async () => {
     const result = await imported(
       rectLayer({

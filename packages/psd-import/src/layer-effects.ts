@@ -128,6 +128,13 @@ export function effectScaleOf(
 
 const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
 
+/**
+ * A glow's range at 100 %, where a linear contour leaves the glow as it is (ag-psd gives the range
+ * as a fraction). Photoshop's default is 50 %, which draws a wider, stronger glow than this model
+ * (psd-tools layer_effects.psd), so only 100 % is drawn.
+ */
+const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
+
 function linearContour(contour: EffectContour | undefined): boolean {
   if (!contour) return true;
   const curve = contour.curve ?? [];
@@ -218,8 +225,8 @@ export function bakeEffects(
     const size = pixelsOf(glow.size, scale);
     if (!blend || !color || size === undefined) {
       skip('outer glow', 'its colour, units or blend mode cannot be read');
-    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || (glow.range ?? 100) !== 100) {
-      skip('outer glow', 'its contour, noise or range is not the default');
+    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || !fullRange(glow.range)) {
+      skip('outer glow', 'its contour or noise is not the default, or its range is not 100 %');
     } else {
       const alpha = softShape(layer, canvas, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
       if (alpha) baked.below.push(effectLayer('outer glow', alpha, color, blend, glow.opacity));
@@ -281,9 +288,12 @@ export function bakeEffects(
       (glow.source ?? 'edge') !== 'edge' ||
       !linearContour(glow.contour) ||
       (glow.noise ?? 0) > 0 ||
-      (glow.range ?? 100) !== 100
+      !fullRange(glow.range)
     ) {
-      skip('inner glow', 'its source is the centre, or its contour, noise or range is not the default');
+      skip(
+        'inner glow',
+        'its source is the centre, or its contour or noise is not the default, or its range is not 100 %',
+      );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
       baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
