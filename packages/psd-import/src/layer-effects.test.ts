@@ -556,26 +556,69 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
   });
 
-  it('keeps the layer-wide warning and draws no effect when the layer has a mask or a blend mode', async () => {
-    for (const extra of [
-      { blendMode: 'multiply' as const },
+  it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
+    const result = await imported(
+      rectLayer(
+        { dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }] },
+        { blendMode: 'multiply' },
+      ),
+    );
+    expect(result.warnings).toEqual([expect.objectContaining({ layer: 'Shape', code: 'EFFECTS_SKIPPED' })]);
+    expect(result.manifest.layers.some((layer) => layer.name.includes('drop shadow'))).toBe(false);
+  });
+
+  /** A mask hiding the rectangle's top-left 10 × 10 corner. */
+  const cornerMask = {
+    left: RECT.x,
+    top: RECT.y,
+    right: RECT.x + 10,
+    bottom: RECT.y + 10,
+    defaultColor: 255,
+    imageData: solidPixels(10, 10, [0, 0, 0]),
+  };
+  const inCorner = (x: number, y: number) => x >= RECT.x && x < RECT.x + 10 && y >= RECT.y && y < RECT.y + 10;
+  const green: Rgb = [0, 160, 0];
+  const stroke3 = {
+    stroke: [
       {
-        mask: {
-          left: RECT.x,
-          top: RECT.y,
-          right: RECT.x + 10,
-          bottom: RECT.y + 10,
-          defaultColor: 255,
-          imageData: solidPixels(10, 10, [0, 0, 0]),
-        },
+        enabled: true,
+        position: 'outside' as const,
+        fillType: 'color' as const,
+        color: { r: 0, g: 160, b: 0 },
+        opacity: 1,
+        blendMode: 'normal' as const,
+        size: { units: 'Pixels' as const, value: 3 },
       },
-    ]) {
-      const result = await imported(
-        rectLayer({ dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }] }, extra),
-      );
-      expect(result.warnings).toEqual([expect.objectContaining({ layer: 'Shape', code: 'EFFECTS_SKIPPED' })]);
-      expect(result.manifest.layers.some((layer) => layer.name.includes('drop shadow'))).toBe(false);
+    ],
+  };
+  /** A 3 px outside stroke's colour at (x, y) around the pixels where `shape` holds. */
+  const strokeAround = (shape: (x: number, y: number) => boolean) => (x: number, y: number) => {
+    if (shape(x, y)) return RED;
+    let nearest = Infinity;
+    for (let dy = -4; dy <= 4; dy++) {
+      for (let dx = -4; dx <= 4; dx++)
+        if (shape(x + dx, y + dy)) nearest = Math.min(nearest, Math.hypot(dx, dy));
     }
+    const a = Math.max(0, Math.min(1, 3 - nearest + 1));
+    return green.map((c) => mix(BG, c, a)) as Rgb;
+  };
+
+  it("draws a masked layer's stroke around what the mask leaves of it, not hidden by the mask", async () => {
+    const result = await imported(rectLayer(stroke3, { mask: cornerMask }));
+    expect(result.warnings).toEqual([]);
+    const { max } = compare(
+      await render(result),
+      strokeAround((x, y) => inRect(x, y) && !inCorner(x, y)),
+    );
+    expect(max).toBeLessThanOrEqual(1);
+  });
+
+  it('with "Layer Mask Hides Effects", strokes the whole layer and hides the stroke with it', async () => {
+    const result = await imported(rectLayer(stroke3, { mask: cornerMask, layerMaskAsGlobalMask: true }));
+    expect(result.warnings).toEqual([]);
+    const around = strokeAround(inRect);
+    const { max } = compare(await render(result), (x, y) => (inCorner(x, y) ? [BG, BG, BG] : around(x, y)));
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('draws a clipped layer into the layer, not into its stroke', async () => {

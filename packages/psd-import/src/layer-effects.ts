@@ -143,14 +143,17 @@ function linearContour(contour: EffectContour | undefined): boolean {
 
 /**
  * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
- * without a mask or fill opacity (which would change the shape or the knock-out effects start from).
+ * without fill opacity (which would change the knock-out effects start from). A masked layer's
+ * effects are drawn from what its masks leave of it (the importer applies them first), except that
+ * with "Layer Mask Hides Effects" a vector mask would shape them while the layer mask hides them:
+ * not reproduced.
  */
 export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   const effects = layer.effects;
   if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
-  if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
-  // A vector mask cuts the layer's own pixels (a shape layer's is already in them).
-  if (layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill) return undefined;
+  if (layer.clipping) return undefined;
+  const ownVector = layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill;
+  if (layer.layerMaskAsGlobalMask && ownVector) return undefined;
   if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
   return effects;
 }

@@ -53,7 +53,18 @@ import {
 } from './mask-properties.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
-import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
+import {
+  clipOnto,
+  encodeGrey,
+  encodeRgba,
+  fullyTransparent,
+  masked,
+  maskGrey,
+  maskPng,
+  type Box,
+  type GreyMask,
+  type Rgba,
+} from './pixels.js';
 
 export interface ImportWarning {
   /** The layer's path in the document, groups joined with " / ". */
@@ -649,12 +660,29 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
   return 'normal' as const;
 }
 
-/**
- * The layer's mask asset: its raster mask times its vector mask (a fill or shape layer's vector
- * mask is already in its pixels, stored or drawn), each with its density and feather, or undefined
- * when it has neither.
- */
+/** The layer's mask (see layerMaskOf) as an asset, or undefined when it has none. */
 async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
+  const mask = await layerMaskOf(walk, layer, path, cover);
+  return mask ? encodeMask(walk, mask, name) : undefined;
+}
+
+async function encodeMask(walk: Walk, mask: GreyMask, name: string) {
+  const made = await encodeGrey(mask);
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
+}
+
+/**
+ * The layer's mask: its raster mask times its vector mask (a fill or shape layer's vector mask is
+ * already in its pixels, stored or drawn), each with its density and feather, or undefined when it
+ * has neither.
+ */
+async function layerMaskOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  cover: Box,
+): Promise<GreyMask | undefined> {
   const raster = userMaskOf(layer);
   const vector = ownVectorMask(layer);
   let coverage: Coverage | undefined;
@@ -683,9 +711,7 @@ async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name:
     if (props.density < 1 || props.feather > 0) stored = adjustRasterMask(stored, props, cover);
     if (featherApproximated(props.feather)) warnFeather(walk, path, 'layer mask');
   }
-  const made = await maskPng(stored ?? { box: cover, grey: undefined, defaultColor: 255 }, cover, coverage);
-  walk.assets.set(name, made.png);
-  return { asset: name, x: made.x, y: made.y };
+  return maskGrey(stored ?? { box: cover, grey: undefined, defaultColor: 255 }, cover, coverage);
 }
 
 function warnFeather(walk: Walk, path: string, which: string): void {
@@ -794,6 +820,7 @@ function addEffects(
   path: string,
   opacity: number,
   asset: (n: number) => string,
+  mask?: { asset: string; x: number; y: number },
 ) {
   for (const effect of effects) {
     walk.entries.push({
@@ -808,6 +835,7 @@ function addEffects(
         y: effect.pixels.box.y,
         blend_mode: effect.blend,
         opacity: round(opacity * effect.opacity),
+        ...(mask ? { mask } : {}),
       },
     });
   }
@@ -818,11 +846,14 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, path, own.box, `layer-${index}-mask.png`);
-  const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
+  // A mask that hides the effects too must cover them: the compositor hides what is outside a mask.
+  const grey = await layerMaskOf(walk, layer, path, maskHidesEffects(layer) ? walk.canvas : own.box);
+  const { shape, hides } = effectShapeOf(layer, own, grey);
+  const mask = grey && shape === own ? await encodeMask(walk, grey, `layer-${index}-mask.png`) : undefined;
+  const baked = bakedEffectsOf(walk, layer, path, shape, psd, { interior: true, opacity });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
-  const pixels = baked?.pixels ?? own;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides ? mask : undefined);
+  const pixels = baked?.pixels ?? shape;
   // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
   // opacity has its effects skipped, so this is exact).
   const fill = baked ? 1 : (layer.fillOpacity ?? 1);
@@ -840,8 +871,21 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       ...(mask ? { mask } : {}),
     },
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides ? mask : undefined);
 }
+
+/**
+ * What a layer's effects are drawn from. Photoshop draws them from what the layer's masks leave of
+ * it, and the masks do not hide them; with "Layer Mask Hides Effects" they are drawn from the whole
+ * layer and the mask hides them with it (`hides`). A layer without effects keeps its pixels.
+ */
+function effectShapeOf<T extends Rgba & { box: Box }>(layer: Layer, pixels: T, mask: GreyMask | undefined) {
+  if (!mask || !effectsToBake(layer)) return { shape: pixels, hides: false };
+  if (maskHidesEffects(layer)) return { shape: pixels, hides: true };
+  return { shape: masked(pixels, mask), hides: false };
+}
+
+const maskHidesEffects = (layer: Layer) => !!layer.layerMaskAsGlobalMask && !!effectsToBake(layer);
 
 /**
  * A layer's pixels: those Photoshop stored, or for a fill or shape layer that stores none, its fill
@@ -933,13 +977,16 @@ async function addSmartObject(
   if (skipped) warn(walk, path, 'SMART_FILTERS_SKIPPED', skipped);
   const file = fileOf(walk, placed.id, layer, size);
   const printSize = printSizeOf(placed, psd, file.size);
-  const mask = await maskFor(walk, layer, path, position, `smart-object-${placement}-mask.png`);
+  const grey = await layerMaskOf(walk, layer, path, maskHidesEffects(layer) ? walk.canvas : position);
+  const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
   // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
-  const baked = pixels
-    ? bakedEffectsOf(walk, layer, path, pixels, psd, { interior: false, opacity })
+  const shaped = pixels ? effectShapeOf(layer, pixels, grey) : undefined;
+  const baked = shaped
+    ? bakedEffectsOf(walk, layer, path, shaped.shape, psd, { interior: false, opacity })
     : undefined;
+  const hides = shaped?.hides ? mask : undefined;
   if (!pixels && effectsToBake(layer)) {
     warn(
       walk,
@@ -949,7 +996,7 @@ async function addSmartObject(
     );
   }
   const effectAsset = (n: number) => `smart-object-${placement}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides);
   walk.entries.push({
     kind: 'smart_object',
     path,
@@ -973,7 +1020,7 @@ async function addSmartObject(
     },
     ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides);
   return true;
 }
 
