@@ -14,7 +14,7 @@ import { importLayers, type ImportWarning } from './psd-importer.js';
 const FILE = join(__dirname, '../../../test/fixtures/psd/effects/psd-tools_layer_effects.psd');
 
 let ours: Buffer;
-let photoshop: Uint8ClampedArray | Uint8Array;
+let photoshop: ArrayLike<number>;
 let width: number;
 let warnings: ImportWarning[];
 
