@@ -61,38 +61,48 @@ export function applyMaskProperties(
   }
 }
 
+/** A grey image whose grey is the first of every `channels` bytes (ag-psd's masks are RGBA: 4). */
+export type Grey = Rgba & { channels?: 1 | 4 };
+
 /**
- * A raster mask (grey in the red channel over `box`, `defaultColor` outside it) with its
- * properties applied: grown by the feather's reach (within `limit`, past which nothing shows), the
- * new default colour the density gives.
+ * A raster mask (grey over `box`, `defaultColor` outside it) with its properties applied, as a
+ * one-channel grey: grown by the feather's reach (within `limit`, past which nothing shows), with
+ * the new default colour the density gives. Density alone maps each byte (no float plane).
  */
 export function adjustRasterMask(
-  mask: { box: Box; grey: Rgba; defaultColor: number },
+  mask: { box: Box; grey: Grey; defaultColor: number },
   props: MaskProperties,
   limit: Box,
-): { box: Box; grey: Rgba; defaultColor: number } {
+): { box: Box; grey: Grey; defaultColor: number } {
+  const lift = (value: number) => 1 - props.density * (1 - value);
+  const defaultColor = Math.round(lift(mask.defaultColor / 255) * 255);
+  const { grey } = mask;
+  const stride = grey.channels ?? 4;
+  if (props.feather <= 0) {
+    const data = new Uint8Array(grey.width * grey.height);
+    for (let i = 0; i < data.length; i++) data[i] = Math.round(lift(grey.data[i * stride]! / 255) * 255);
+    return {
+      box: mask.box,
+      grey: { width: grey.width, height: grey.height, data, channels: 1 },
+      defaultColor,
+    };
+  }
   const reach = featherReach(props.feather);
   const box = intersect(growBox(mask.box, reach), growBox(limit, reach)) ?? limit;
-  const outside = mask.defaultColor / 255;
-  const plane = new Float32Array(box.width * box.height).fill(outside);
-  const { grey } = mask;
+  const plane = new Float32Array(box.width * box.height).fill(mask.defaultColor / 255);
   for (let row = Math.max(0, box.y - mask.box.y); row < grey.height; row++) {
     const y = row + mask.box.y - box.y;
     if (y >= box.height) break;
     for (let col = Math.max(0, box.x - mask.box.x); col < grey.width; col++) {
       const x = col + mask.box.x - box.x;
       if (x >= box.width) break;
-      plane[y * box.width + x] = grey.data[(row * grey.width + col) * 4]! / 255;
+      plane[y * box.width + x] = grey.data[(row * grey.width + col) * stride]! / 255;
     }
   }
   applyMaskProperties(plane, box.width, box.height, props);
-  const data = new Uint8ClampedArray(plane.length * 4);
-  for (let i = 0; i < plane.length; i++) data[i * 4] = Math.round(plane[i]! * 255);
-  return {
-    box,
-    grey: { width: box.width, height: box.height, data },
-    defaultColor: Math.round((1 - props.density * (1 - outside)) * 255),
-  };
+  const data = new Uint8Array(plane.length);
+  for (let i = 0; i < plane.length; i++) data[i] = Math.round(plane[i]! * 255);
+  return { box, grey: { width: box.width, height: box.height, data, channels: 1 }, defaultColor };
 }
 
 function blur(plane: Float32Array, width: number, height: number, sigma: number) {

@@ -41,7 +41,8 @@ export interface GreyMask {
  * colour outside it (0 hides, 255 shows), while the compositor's mask hides everything outside it.
  */
 export function maskGrey(
-  mask: { box: Box; grey: Rgba | undefined; defaultColor: number },
+  /** The grey is the first of every `channels` bytes (4 unless given). */
+  mask: { box: Box; grey: (Rgba & { channels?: 1 | 4 }) | undefined; defaultColor: number },
   cover: Box,
   /** A vector mask's coverage (0..1) the grey is multiplied by; it hides everything outside its box. */
   vector?: { box: Box; alpha: Float32Array },
@@ -53,10 +54,11 @@ export function maskGrey(
   const grey = Buffer.alloc(width * height, mask.defaultColor);
   const source = mask.grey;
   if (source) {
+    const stride = source.channels ?? 4;
     for (let row = 0; row < source.height; row++) {
       const to = (row + mask.box.y - y) * width + (mask.box.x - x);
       for (let col = 0; col < source.width; col++)
-        grey[to + col] = source.data[(row * source.width + col) * 4]!;
+        grey[to + col] = source.data[(row * source.width + col) * stride]!;
     }
   }
   if (vector) {
