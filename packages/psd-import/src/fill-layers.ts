@@ -6,8 +6,9 @@
 import type { Layer, Psd } from 'ag-psd';
 import { drawFillContent, type FillContext, type Placed } from './fill-content.js';
 import { strokeShape, type Plane } from './layer-effects.js';
-import type { Box } from './pixels.js';
-import { boundsOf, intersect, rasteriseVectorMask, type Coverage } from './vector-mask.js';
+import { intersect, type Box } from './pixels.js';
+import { boundsOf, rasteriseVectorMask, type Coverage } from './vector-mask.js';
+import { EXACT_FEATHER_MAX, featherApproximated, vectorMaskProperties } from './mask-properties.js';
 
 export type FillLayer =
   { kind: 'drawn'; pixels: Placed | undefined; approximated: string[] } | { kind: 'skipped'; reason: string };
@@ -28,16 +29,29 @@ export async function drawFillLayer(
   const vector = layer.vectorMask;
   const approximated: string[] = [];
   let coverage: Coverage | undefined;
+  /** The shape a stroke follows: the mask's, unfeathered. */
+  let strokeCoverage: Coverage | undefined;
   let area: Box | undefined = canvas;
+  const stroke = layer.vectorStroke;
   if (vector && !vector.disable) {
-    const feather = layer.mask?.vectorMaskFeather ?? 0;
-    if (feather > 0) approximated.push("its vector mask's feather is not drawn (its edge stays sharp)");
-    const density = Math.max(0, Math.min(1, layer.mask?.vectorMaskDensity ?? 1));
-    const mask = await rasteriseVectorMask(vector, canvas, density);
+    const props = vectorMaskProperties(layer);
+    if (featherApproximated(props.feather)) {
+      approximated.push(
+        `its vector mask's feather above ${EXACT_FEATHER_MAX} px is drawn with an approximate Gaussian`,
+      );
+    }
+    if (props.feather > 0 && stroke?.strokeEnabled) {
+      approximated.push("its stroke follows the shape's sharp edge, not the feathered one");
+    }
+    const mask = await rasteriseVectorMask(vector, canvas, props);
     if (mask.kind === 'skipped') return mask;
     if (mask.kind === 'coverage') {
       coverage = mask.coverage;
       area = intersect(coverage.box, canvas);
+    }
+    if (mask.kind === 'coverage' && props.feather > 0 && stroke?.strokeEnabled) {
+      const sharp = await rasteriseVectorMask(vector, canvas, { ...props, feather: 0 });
+      if (sharp.kind === 'coverage') strokeCoverage = sharp.coverage;
     }
   }
   if (!area) return { kind: 'drawn', pixels: undefined, approximated };
@@ -57,7 +71,6 @@ export async function drawFillLayer(
     shape: paths.length > 0,
     patterns: psd.patterns ?? [],
   };
-  const stroke = layer.vectorStroke;
   const filled = !stroke?.strokeEnabled || stroke.fillEnabled !== false;
   let pixels: Placed | undefined;
   if (filled) {
@@ -68,7 +81,7 @@ export async function drawFillLayer(
     if (coverage) multiplyAlpha(pixels, coverage);
   }
   if (stroke?.strokeEnabled) {
-    const drawn = await drawStroke(stroke, coverage, canvas, context);
+    const drawn = await drawStroke(stroke, strokeCoverage ?? coverage, canvas, context);
     if (drawn.kind === 'skipped') return drawn;
     approximated.push(...drawn.approximated);
     if (drawn.pixels) {

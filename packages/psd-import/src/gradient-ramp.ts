@@ -17,7 +17,7 @@ const STEPS = 4096;
 export function rampOf(
   gradient: EffectSolidGradient,
   colorOf: (color: Color | undefined) => Rgb | undefined,
-  /** Bend each step by Photoshop's smoothness (fitted on fill layers; overlays stay linear). */
+  /** Bend each step by Photoshop's smoothness (fitted on fill layers, confirmed on an overlay). */
   { smooth = false }: { smooth?: boolean } = {},
 ): Ramp | undefined {
   const smoothness = gradient.smoothness;

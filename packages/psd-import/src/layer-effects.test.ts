@@ -50,10 +50,11 @@ function rectLayer(effects: LayerEffectsInfo | undefined, extra: Partial<Layer> 
   };
 }
 
-async function imported(layer: Layer): Promise<ImportedPsd> {
+async function imported(layer: Layer, ppi?: number): Promise<ImportedPsd> {
   const bytes = await makeTestPsd({
     width: W,
     height: H,
+    ...(ppi ? { ppi } : {}),
     background: [BG, BG, BG],
     // The smart object sits in a corner, far from every effect compared here.
     smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
@@ -226,6 +227,29 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(max).toBeLessThanOrEqual(3);
   });
 
+  it.each([
+    [1, ['Background', 'Art', 'Shape (outer glow)', 'Shape'], []],
+    [0.5, ['Background', 'Art', 'Shape'], ['EFFECTS_SKIPPED']],
+  ] as const)(
+    'draws an outer glow whose range ag-psd reads as %s only at 100 %%',
+    async (range, layers, codes) => {
+      const result = await imported(
+        rectLayer({
+          outerGlow: {
+            enabled: true,
+            color: { r: 255, g: 255, b: 0 },
+            opacity: 0.8,
+            blendMode: 'normal',
+            size: { units: 'Pixels', value: 8 },
+            range,
+          },
+        }),
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(codes);
+      expect(result.manifest.layers.map((layer) => layer.name)).toEqual(layers);
+    },
+  );
+
   it('merges colour overlays into the layer pixels, the top one last, and nothing outside the layer', async () => {
     const result = await imported(
       rectLayer({
@@ -281,6 +305,45 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(mad).toBeLessThan(0.05);
   });
 
+  it.each([
+    // Photoshop records the resolution over 72 as the effects' scale and draws the stored sizes.
+    [300, 300 / 72, 4, []],
+    [150, 150 / 72, 4, []],
+    // A scale of its own multiplies sizes: not confirmed against Photoshop, so it says so.
+    [72, 2, 8, ['EFFECTS_APPROXIMATED']],
+  ] as const)(
+    'at %s ppi with effects scaled %s, draws a 4 px stroke %s px wide',
+    async (ppi, scale, width, codes) => {
+      const result = await imported(
+        rectLayer({
+          scale,
+          stroke: [
+            {
+              enabled: true,
+              position: 'outside',
+              fillType: 'color',
+              color: { r: 0, g: 160, b: 0 },
+              opacity: 1,
+              blendMode: 'normal',
+              size: { units: 'Pixels', value: 4 },
+            },
+          ],
+        }),
+        ppi,
+      );
+      expect(result.warnings.map((warning) => warning.code)).toEqual(codes);
+      const green: Rgb = [0, 160, 0];
+      const { max } = compare(await render(result), (x, y) => {
+        if (inRect(x, y)) return RED;
+        const dx = Math.max(RECT.x - x, 0, x - (RECT.x + RECT.width - 1));
+        const dy = Math.max(RECT.y - y, 0, y - (RECT.y + RECT.height - 1));
+        const a = Math.max(0, Math.min(1, width - Math.hypot(dx, dy) + 1));
+        return green.map((c) => mix(BG, c, a)) as Rgb;
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
   const blackToWhite = (smoothness: number) => ({
     name: 'Black, White',
     type: 'solid' as const,
@@ -295,11 +358,20 @@ describe('importPsd: layer effects on pixel layers', () => {
     ],
   });
 
+  /** 30° across the 50 × 40 rectangle: the line through its centre leaves it at the sides. */
+  const at30 = (x: number, y: number) => {
+    const [cos, sin] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
+    const length = Math.min(RECT.width / cos, RECT.height / sin);
+    const along = (x + 0.5 - (RECT.x + RECT.width / 2)) * cos - (y + 0.5 - (RECT.y + RECT.height / 2)) * sin;
+    return Math.max(0, Math.min(1, along / length + 0.5));
+  };
+
   it.each([
     // 90°: from the bottom edge (black) up to the top edge (white).
     [90, false, (x: number, y: number) => 1 - (y + 0.5 - RECT.y) / RECT.height],
     // 0° reversed: white on the left, black on the right.
     [0, true, (x: number, _y: number) => 1 - (x + 0.5 - RECT.x) / RECT.width],
+    [30, false, at30],
   ] as const)(
     'merges a linear gradient overlay at %s° (reversed: %s) across the layer',
     async (angle, reverse, t) => {
@@ -311,7 +383,7 @@ describe('importPsd: layer effects on pixel layers', () => {
               blendMode: 'normal',
               opacity: 1,
               align: true,
-              scale: 100,
+              scale: 1,
               reverse,
               type: 'linear',
               angle,
@@ -322,32 +394,43 @@ describe('importPsd: layer effects on pixel layers', () => {
           ],
         }),
       );
-      expect(result.warnings.map((warning) => warning.code)).toEqual(['EFFECTS_APPROXIMATED']);
+      expect(result.warnings).toEqual([]);
+      // Smoothness 100 %: each step bent halfway to smoothstep (as gradient fill layers).
+      const smooth = (u: number) => 0.5 * u + 0.5 * u * u * (3 - 2 * u);
       const { max } = compare(await render(result), (x, y) => {
         if (!inRect(x, y)) return [BG, BG, BG];
-        const grey = 255 * t(x, y);
+        const grey = 255 * smooth(t(x, y));
         return [grey, grey, grey];
       });
       expect(max).toBeLessThanOrEqual(1);
     },
   );
 
-  it('says a smooth gradient overlay is drawn approximately', async () => {
+  it('draws a gradient overlay whose scale and offset ag-psd gives as fractions (50 %, moved a quarter right)', async () => {
     const result = await imported(
       rectLayer({
         gradientOverlay: [
-          { enabled: true, opacity: 1, type: 'linear', angle: 90, gradient: blackToWhite(1) },
+          {
+            enabled: true,
+            opacity: 1,
+            type: 'linear',
+            angle: 0,
+            scale: 0.5,
+            offset: { x: 0.25, y: 0 },
+            gradient: blackToWhite(1),
+          },
         ],
       }),
     );
-    expect(result.warnings).toEqual([
-      {
-        layer: 'Shape',
-        code: 'EFFECTS_APPROXIMATED',
-        message:
-          'The "gradient overlay" layer effect is drawn approximately: its stops are blended linearly, Photoshop\'s smoothness curve slightly differently.',
-      },
-    ]);
+    expect(result.warnings).toEqual([]);
+    // Black to white over half the width, centred three quarters of the way across.
+    const { max } = compare(await render(result), (x, y) => {
+      if (!inRect(x, y)) return [BG, BG, BG];
+      const t = Math.max(0, Math.min(1, (x + 0.5 - (RECT.x + 0.75 * RECT.width)) / (RECT.width / 2) + 0.5));
+      const grey = 255 * (0.5 * t + 0.5 * t * t * (3 - 2 * t));
+      return [grey, grey, grey];
+    });
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('merges an inner shadow: what lies outside the layer, moved from the light and blurred, inside it', async () => {
@@ -473,26 +556,69 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
   });
 
-  it('keeps the layer-wide warning and draws no effect when the layer has a mask or a blend mode', async () => {
-    for (const extra of [
-      { blendMode: 'multiply' as const },
+  it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
+    const result = await imported(
+      rectLayer(
+        { dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }] },
+        { blendMode: 'multiply' },
+      ),
+    );
+    expect(result.warnings).toEqual([expect.objectContaining({ layer: 'Shape', code: 'EFFECTS_SKIPPED' })]);
+    expect(result.manifest.layers.some((layer) => layer.name.includes('drop shadow'))).toBe(false);
+  });
+
+  /** A mask hiding the rectangle's top-left 10 × 10 corner. */
+  const cornerMask = {
+    left: RECT.x,
+    top: RECT.y,
+    right: RECT.x + 10,
+    bottom: RECT.y + 10,
+    defaultColor: 255,
+    imageData: solidPixels(10, 10, [0, 0, 0]),
+  };
+  const inCorner = (x: number, y: number) => x >= RECT.x && x < RECT.x + 10 && y >= RECT.y && y < RECT.y + 10;
+  const green: Rgb = [0, 160, 0];
+  const stroke3 = {
+    stroke: [
       {
-        mask: {
-          left: RECT.x,
-          top: RECT.y,
-          right: RECT.x + 10,
-          bottom: RECT.y + 10,
-          defaultColor: 255,
-          imageData: solidPixels(10, 10, [0, 0, 0]),
-        },
+        enabled: true,
+        position: 'outside' as const,
+        fillType: 'color' as const,
+        color: { r: 0, g: 160, b: 0 },
+        opacity: 1,
+        blendMode: 'normal' as const,
+        size: { units: 'Pixels' as const, value: 3 },
       },
-    ]) {
-      const result = await imported(
-        rectLayer({ dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }] }, extra),
-      );
-      expect(result.warnings).toEqual([expect.objectContaining({ layer: 'Shape', code: 'EFFECTS_SKIPPED' })]);
-      expect(result.manifest.layers.some((layer) => layer.name.includes('drop shadow'))).toBe(false);
+    ],
+  };
+  /** A 3 px outside stroke's colour at (x, y) around the pixels where `shape` holds. */
+  const strokeAround = (shape: (x: number, y: number) => boolean) => (x: number, y: number) => {
+    if (shape(x, y)) return RED;
+    let nearest = Infinity;
+    for (let dy = -4; dy <= 4; dy++) {
+      for (let dx = -4; dx <= 4; dx++)
+        if (shape(x + dx, y + dy)) nearest = Math.min(nearest, Math.hypot(dx, dy));
     }
+    const a = Math.max(0, Math.min(1, 3 - nearest + 1));
+    return green.map((c) => mix(BG, c, a)) as Rgb;
+  };
+
+  it("draws a masked layer's stroke around what the mask leaves of it, not hidden by the mask", async () => {
+    const result = await imported(rectLayer(stroke3, { mask: cornerMask }));
+    expect(result.warnings).toEqual([]);
+    const { max } = compare(
+      await render(result),
+      strokeAround((x, y) => inRect(x, y) && !inCorner(x, y)),
+    );
+    expect(max).toBeLessThanOrEqual(1);
+  });
+
+  it('with "Layer Mask Hides Effects", strokes the whole layer and hides the stroke with it', async () => {
+    const result = await imported(rectLayer(stroke3, { mask: cornerMask, layerMaskAsGlobalMask: true }));
+    expect(result.warnings).toEqual([]);
+    const around = strokeAround(inRect);
+    const { max } = compare(await render(result), (x, y) => (inCorner(x, y) ? [BG, BG, BG] : around(x, y)));
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('draws a clipped layer into the layer, not into its stroke', async () => {

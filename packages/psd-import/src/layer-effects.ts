@@ -67,13 +67,18 @@ export const EFFECT_AREA_MAX = 25_000_000;
 export const EFFECT_BUDGET = 100_000_000;
 
 /** How many pixels the layer's effects work on: each effect over the layer grown by its reach. */
-function costOf(effects: LayerEffectsInfo, layer: Placed, canvas: { width: number; height: number }) {
+function costOf(
+  effects: LayerEffectsInfo,
+  layer: Placed,
+  canvas: { width: number; height: number },
+  scale: number,
+) {
   const all = (Object.keys(NAMES) as (keyof typeof NAMES)[]).flatMap((key) =>
     listOf(effects[key] as { enabled?: boolean; size?: UnitsValue; distance?: UnitsValue } | undefined),
   );
   const reach = Math.max(
     0,
-    ...all.map((effect) => (pixelsOf(effect.size) ?? 0) + (pixelsOf(effect.distance) ?? 0) + 3),
+    ...all.map((effect) => (pixelsOf(effect.size, scale) ?? 0) + (pixelsOf(effect.distance, scale) ?? 0) + 3),
   );
   const area = Math.min(canvas.width * canvas.height, (layer.width + 2 * reach) * (layer.height + 2 * reach));
   return { each: Math.max(area, layer.width * layer.height), total: all.length * area };
@@ -92,14 +97,43 @@ function rgbOf(color: Color | undefined): Rgb | undefined {
 
 const clampByte = (value: number) => Math.max(0, Math.min(255, Math.round(value)));
 
-/** Pixels, or undefined for units that depend on the resolution (points, millimetres…). */
-function pixelsOf(value: UnitsValue | undefined): number | undefined {
+/**
+ * Pixels (times the effects' scale), or undefined for units that depend on the resolution
+ * (points, millimetres…).
+ */
+function pixelsOf(value: UnitsValue | undefined, scale: number): number | undefined {
   if (!value) return 0;
   if (value.units !== 'Pixels') return undefined;
-  return Math.max(0, Math.min(MAX_REACH, value.value));
+  return Math.max(0, Math.min(MAX_REACH, value.value * scale));
+}
+
+/**
+ * How much the effects' sizes and distances are multiplied by. Photoshop records a scale with a
+ * layer's effects ("Scl "): in every real document seen (51 files of psd-tools, ag-psd and
+ * PhotoshopAPI, at 72, 150, 300 and 600 ppi) it is the resolution over 72 while the effects draw
+ * at their stored pixel sizes (psd-tools layer_effects.psd: 6 px stroke, scale 208 % at 150 ppi).
+ * It is taken as relative to that: a scale other than the resolution's multiplies them, which no
+ * Photoshop composite has confirmed yet.
+ */
+export function effectScaleOf(
+  effects: LayerEffectsInfo,
+  ppi: number,
+): { factor: number; confirmed: boolean } {
+  const recorded = effects.scale ?? 1;
+  const resolution = ppi > 0 && Number.isFinite(ppi) ? ppi / 72 : 1;
+  const factor = Number.isFinite(recorded) && recorded > 0 ? recorded / resolution : 1;
+  if (Math.abs(factor - 1) < 0.001) return { factor: 1, confirmed: true };
+  return { factor: Math.max(0.01, Math.min(100, factor)), confirmed: false };
 }
 
 const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
+
+/**
+ * A glow's range at 100 %, where a linear contour leaves the glow as it is (ag-psd gives the range
+ * as a fraction). Photoshop's default is 50 %, which draws a wider, stronger glow than this model
+ * (psd-tools layer_effects.psd), so only 100 % is drawn.
+ */
+const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
 
 function linearContour(contour: EffectContour | undefined): boolean {
   if (!contour) return true;
@@ -109,14 +143,17 @@ function linearContour(contour: EffectContour | undefined): boolean {
 
 /**
  * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
- * without a mask or fill opacity (which would change the shape or the knock-out effects start from).
+ * without fill opacity (which would change the knock-out effects start from). A masked layer's
+ * effects are drawn from what its masks leave of it (the importer applies them first), except that
+ * with "Layer Mask Hides Effects" a vector mask would shape them while the layer mask hides them:
+ * not reproduced.
  */
 export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   const effects = layer.effects;
   if (!effects || effects.disabled || namesOf(effects).length === 0) return undefined;
-  if (layer.clipping || (layer.mask?.imageData && !layer.mask.disabled)) return undefined;
-  // A vector mask cuts the layer's own pixels (a shape layer's is already in them).
-  if (layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill) return undefined;
+  if (layer.clipping) return undefined;
+  const ownVector = layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill;
+  if (layer.layerMaskAsGlobalMask && ownVector) return undefined;
   if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
   return effects;
 }
@@ -127,15 +164,29 @@ export function bakeEffects(
   layer: Placed,
   canvas: { width: number; height: number },
   globalAngle: number,
-  { interior, budget }: { interior: boolean; budget: { pixels: number } },
+  {
+    interior,
+    budget,
+    ppi = 72,
+  }: {
+    interior: boolean;
+    budget: { pixels: number };
+    /** The document's resolution, which the effects' recorded scale is relative to. */
+    ppi?: number;
+  },
 ): BakedEffects {
   const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
   const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
-  if ((effects.scale ?? 1) !== 1) {
-    for (const effect of namesOf(effects)) skip(effect, 'the effects are scaled');
-    return baked;
+  const { factor: scale, confirmed } = effectScaleOf(effects, ppi);
+  if (!confirmed) {
+    for (const effect of namesOf(effects)) {
+      baked.approximated.push({
+        effect,
+        reason: `the effects are scaled by ${Math.round(scale * 1000) / 10} %: sizes and distances are multiplied by it, which is not confirmed against Photoshop`,
+      });
+    }
   }
-  const cost = costOf(effects, layer, canvas);
+  const cost = costOf(effects, layer, canvas, scale);
   if (cost.each > EFFECT_AREA_MAX || cost.total > budget.pixels) {
     for (const effect of namesOf(effects)) {
       skip(effect, "the document's effects cover more pixels than an import draws");
@@ -154,8 +205,8 @@ export function bakeEffects(
   for (const shadow of [...listOf(effects.dropShadow)].reverse()) {
     const blend = toBlendMode(shadow.blendMode ?? 'multiply');
     const color = rgbOf(shadow.color);
-    const size = pixelsOf(shadow.size);
-    const distance = pixelsOf(shadow.distance);
+    const size = pixelsOf(shadow.size, scale);
+    const distance = pixelsOf(shadow.distance, scale);
     if (!blend || !color || size === undefined || distance === undefined) {
       skip('drop shadow', 'its colour, units or blend mode cannot be read');
     } else if (!linearContour(shadow.contour)) {
@@ -174,11 +225,11 @@ export function bakeEffects(
   for (const glow of listOf(effects.outerGlow)) {
     const blend = toBlendMode(glow.blendMode ?? 'screen');
     const color = rgbOf(glow.color);
-    const size = pixelsOf(glow.size);
+    const size = pixelsOf(glow.size, scale);
     if (!blend || !color || size === undefined) {
       skip('outer glow', 'its colour, units or blend mode cannot be read');
-    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || (glow.range ?? 100) !== 100) {
-      skip('outer glow', 'its contour, noise or range is not the default');
+    } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || !fullRange(glow.range)) {
+      skip('outer glow', 'its contour or noise is not the default, or its range is not 100 %');
     } else {
       const alpha = softShape(layer, canvas, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
       if (alpha) baked.below.push(effectLayer('outer glow', alpha, color, blend, glow.opacity));
@@ -194,7 +245,7 @@ export function bakeEffects(
         skip(NAMES[effect], 'on a placed layer it would colour the artwork, which is not supported yet');
       }
     }
-    return strokes(baked, effects, layer, canvas);
+    return strokes(baked, effects, layer, canvas, scale);
   }
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
@@ -207,18 +258,15 @@ export function bakeEffects(
     } else if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
       skip('gradient overlay', `only solid linear and reflected gradients are supported`);
     } else {
-      const ramp = rampOf(gradient, rgbOf);
+      // Photoshop's smoothness as fitted on fill layers: on psd-tools' layer_effects.psd it brings
+      // the overlay to MAD 0.6 (1.4 with linear steps).
+      const ramp = rampOf(gradient, rgbOf, { smooth: true });
       if (!ramp) {
         skip('gradient overlay', 'its colours cannot be read');
         continue;
       }
-      if ((gradient.smoothness ?? 0) > 0) {
-        baked.approximated.push({
-          effect: 'gradient overlay',
-          reason: "its stops are blended linearly, Photoshop's smoothness curve slightly differently",
-        });
-      }
-      const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : layer.box);
+      // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
+      const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : shownBox(layer));
       const { x: left, y: top } = layer.box;
       baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
     }
@@ -236,16 +284,19 @@ export function bakeEffects(
   for (const glow of listOf(effects.innerGlow)) {
     const color = rgbOf(glow.color);
     const mix = OVERLAY_BLENDS[glow.blendMode ?? 'screen'];
-    const size = pixelsOf(glow.size);
+    const size = pixelsOf(glow.size, scale);
     if (!mix || !color || size === undefined) {
       skip('inner glow', 'its colour, units or blend mode cannot be read or is not supported inside a layer');
     } else if (
       (glow.source ?? 'edge') !== 'edge' ||
       !linearContour(glow.contour) ||
       (glow.noise ?? 0) > 0 ||
-      (glow.range ?? 100) !== 100
+      !fullRange(glow.range)
     ) {
-      skip('inner glow', 'its source is the centre, or its contour, noise or range is not the default');
+      skip(
+        'inner glow',
+        'its source is the centre, or its contour or noise is not the default, or its range is not 100 %',
+      );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
       baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
@@ -254,8 +305,8 @@ export function bakeEffects(
   for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
     const color = rgbOf(shadow.color);
     const mix = OVERLAY_BLENDS[shadow.blendMode ?? 'multiply'];
-    const size = pixelsOf(shadow.size);
-    const distance = pixelsOf(shadow.distance);
+    const size = pixelsOf(shadow.size, scale);
+    const distance = pixelsOf(shadow.distance, scale);
     if (!mix || !color || size === undefined || distance === undefined) {
       skip(
         'inner shadow',
@@ -269,7 +320,7 @@ export function bakeEffects(
       baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
-  return strokes(baked, effects, layer, canvas);
+  return strokes(baked, effects, layer, canvas, scale);
 }
 
 function strokes(
@@ -277,12 +328,13 @@ function strokes(
   effects: LayerEffectsInfo,
   layer: Placed,
   canvas: { width: number; height: number },
+  scale: number,
 ): BakedEffects {
   const skip = (effect: string, reason: string) => baked.skipped.push({ effect, reason });
   for (const stroke of [...listOf(effects.stroke)].reverse()) {
     const blend = toBlendMode(stroke.blendMode ?? 'normal');
     const color = rgbOf(stroke.color);
-    const size = pixelsOf(stroke.size);
+    const size = pixelsOf(stroke.size, scale);
     if ((stroke.fillType ?? 'color') !== 'color') {
       skip('stroke', `its ${stroke.fillType} fill is not supported`);
     } else if (!blend || !color || size === undefined) {
@@ -574,18 +626,40 @@ function innerShape(
   return plane;
 }
 
+/** The canvas box around the layer's pixels that are not fully transparent (its own box if none are). */
+function shownBox(layer: Placed): Box {
+  let [x0, y0, x1, y1] = [layer.width, layer.height, -1, -1];
+  for (let row = 0; row < layer.height; row++) {
+    for (let col = 0; col < layer.width; col++) {
+      if (layer.data[(row * layer.width + col) * 4 + 3] === 0) continue;
+      x0 = Math.min(x0, col);
+      x1 = Math.max(x1, col);
+      y0 = Math.min(y0, row);
+      y1 = Math.max(y1, row);
+    }
+  }
+  if (x1 < 0) return layer.box;
+  return { x: layer.box.x + x0, y: layer.box.y + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
 /**
  * Where a layer pixel (x, y in its own box) falls along a linear or reflected gradient spanning
- * `box` (the layer's with "align with layer", else the canvas): centred on it (moved by `offset`
- * per cent of its size), running at `angle` over the box's extent that way times `scale`.
+ * `box` (the layer's with "align with layer", else the canvas): centred on it (moved by `offset`,
+ * a fraction of its size), running at `angle` times `scale` (ag-psd gives both as fractions: 1 is
+ * 100 %) over the line through the box's centre at that angle, from edge to edge. That length
+ * (not the box's extent along the angle) is what Photoshop drew at 87° on psd-tools'
+ * layer_effects.psd: MAD 0.6 over the overlay, 3.0 with the extent.
  */
 function gradientAt(fill: LayerEffectGradientOverlay, style: 'linear' | 'reflected', box: Box) {
   const angle = ((fill.angle ?? 90) * Math.PI) / 180;
   const [dx, dy] = [Math.cos(angle), -Math.sin(angle)];
-  const length =
-    ((Math.abs(box.width * dx) + Math.abs(box.height * dy)) * Math.max(0.1, fill.scale ?? 100)) / 100;
-  const cx = box.x + box.width / 2 + ((fill.offset?.x ?? 0) / 100) * box.width;
-  const cy = box.y + box.height / 2 + ((fill.offset?.y ?? 0) / 100) * box.height;
+  const across = Math.min(
+    Math.abs(dx) > 1e-9 ? box.width / Math.abs(dx) : Infinity,
+    Math.abs(dy) > 1e-9 ? box.height / Math.abs(dy) : Infinity,
+  );
+  const length = across * Math.max(0.1, fill.scale ?? 1);
+  const cx = box.x + box.width / 2 + (fill.offset?.x ?? 0) * box.width;
+  const cy = box.y + box.height / 2 + (fill.offset?.y ?? 0) * box.height;
   return (x: number, y: number) => {
     const along = ((x + 0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length;
     const t = style === 'linear' ? along + 0.5 : Math.abs(along) * 2;

@@ -25,7 +25,7 @@ import {
   type TemplateManifestInput,
 } from '@platen/compositor';
 import { mapAdjustment } from './adjustment-layers.js';
-import { readPsd, type Layer, type PlacedLayer, type Psd } from 'ag-psd';
+import { readPsd, type Layer, type LayerMaskData, type PlacedLayer, type Psd } from 'ag-psd';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { printSizeOf } from './print-size.js';
 import { toBlendMode } from './blend-modes.js';
@@ -44,9 +44,27 @@ import { smartFilterDescriptorOf } from './smart-filter-descriptors.js';
 import { mapSmartFilters, smartFilterWarnings } from './smart-filters.js';
 import { drawFillLayer, FILL_BUDGET } from './fill-layers.js';
 import { rasteriseVectorMask, type Coverage } from './vector-mask.js';
+import {
+  adjustRasterMask,
+  EXACT_FEATHER_MAX,
+  featherApproximated,
+  userMaskProperties,
+  vectorMaskProperties,
+} from './mask-properties.js';
 import { colorModeWarning, documentFilters, GREYSCALE_MODE } from './document-color-mode.js';
 import { PsdImportError } from './psd-import-error.js';
-import { clipOnto, encodeRgba, fullyTransparent, maskPng, type Box, type Rgba } from './pixels.js';
+import {
+  clipOnto,
+  encodeGrey,
+  encodeRgba,
+  fullyTransparent,
+  masked,
+  maskGrey,
+  maskPng,
+  type Box,
+  type GreyMask,
+  type Rgba,
+} from './pixels.js';
 
 export interface ImportWarning {
   /** The layer's path in the document, groups joined with " / ". */
@@ -642,45 +660,67 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
   return 'normal' as const;
 }
 
-/**
- * The layer's mask asset: its raster mask times its vector mask (a fill or shape layer's vector
- * mask is already in its pixels, stored or drawn), or undefined when it has neither.
- */
+/** The layer's mask (see layerMaskOf) as an asset, or undefined when it has none. */
 async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
-  const mask = layer.mask;
-  const raster = mask && !mask.disabled && mask.imageData && !rasterisedVector(layer) ? mask : undefined;
+  const mask = await layerMaskOf(walk, layer, path, cover);
+  return mask ? encodeMask(walk, mask, name) : undefined;
+}
+
+async function encodeMask(walk: Walk, mask: GreyMask, name: string) {
+  const made = await encodeGrey(mask);
+  walk.assets.set(name, made.png);
+  return { asset: name, x: made.x, y: made.y };
+}
+
+/**
+ * The layer's mask: its raster mask times its vector mask (a fill or shape layer's vector mask is
+ * already in its pixels, stored or drawn), each with its density and feather, or undefined when it
+ * has neither.
+ */
+async function layerMaskOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  cover: Box,
+): Promise<GreyMask | undefined> {
+  const raster = userMaskOf(layer);
   const vector = ownVectorMask(layer);
   let coverage: Coverage | undefined;
   if (vector) {
-    const density = Math.max(0, Math.min(1, mask?.vectorMaskDensity ?? 1));
-    const drawn = await rasteriseVectorMask(vector, walk.canvas, density);
+    const props = vectorMaskProperties(layer);
+    const drawn = await rasteriseVectorMask(vector, walk.canvas, props);
     if (drawn.kind === 'skipped') {
       warn(walk, path, 'VECTOR_MASK_SKIPPED', `The vector mask is not applied: ${drawn.reason}.`);
     } else if (drawn.kind === 'coverage') {
       coverage = drawn.coverage;
-      if ((mask?.vectorMaskFeather ?? 0) > 0) {
-        warn(
-          walk,
-          path,
-          'VECTOR_MASK_APPROXIMATED',
-          "The vector mask's feather is not drawn (its edge stays sharp).",
-        );
-      }
+      if (featherApproximated(props.feather)) warnFeather(walk, path, 'vector mask');
     }
   }
   if (!raster && !coverage) return undefined;
   const grey = raster?.imageData as Rgba | undefined;
-  const box =
+  let stored =
     raster && grey
-      ? { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height }
-      : cover;
-  const made = await maskPng(
-    { box, grey, defaultColor: raster ? (raster.defaultColor ?? 0) : 255 },
-    cover,
-    coverage,
+      ? {
+          box: { x: raster.left ?? 0, y: raster.top ?? 0, width: grey.width, height: grey.height },
+          grey,
+          defaultColor: raster.defaultColor ?? 0,
+        }
+      : undefined;
+  if (stored) {
+    const props = userMaskProperties(layer);
+    if (props.density < 1 || props.feather > 0) stored = adjustRasterMask(stored, props, cover);
+    if (featherApproximated(props.feather)) warnFeather(walk, path, 'layer mask');
+  }
+  return maskGrey(stored ?? { box: cover, grey: undefined, defaultColor: 255 }, cover, coverage);
+}
+
+function warnFeather(walk: Walk, path: string, which: string): void {
+  warn(
+    walk,
+    path,
+    'MASK_APPROXIMATED',
+    `The ${which}'s feather above ${EXACT_FEATHER_MAX} px is drawn with an approximate Gaussian (three box blurs).`,
   );
-  walk.assets.set(name, made.png);
-  return { asset: name, x: made.x, y: made.y };
 }
 
 /** A vector mask that hides part of the layer's own pixels (not a fill or shape layer's outline). */
@@ -689,10 +729,18 @@ function ownVectorMask(layer: Layer) {
   return vector && !vector.disable && !layer.vectorFill ? vector : undefined;
 }
 
+/**
+ * The layer's raster (user) mask. With a vector mask too, Photoshop stores its rasterisation of the
+ * paths as the layer mask and the user's mask as the "real" one.
+ */
+function userMaskOf(layer: Layer): LayerMaskData | undefined {
+  const mask = rasterisedVector(layer) ? layer.realMask : layer.mask;
+  return mask && !mask.disabled && mask.imageData ? mask : undefined;
+}
+
 /** Whether the layer has a raster or vector mask that hides part of it. */
 function hasMask(layer: Layer): boolean {
-  const mask = layer.mask;
-  return (!!mask?.imageData && !mask.disabled && !rasterisedVector(layer)) || !!ownVectorMask(layer);
+  return !!userMaskOf(layer) || !!ownVectorMask(layer);
 }
 
 /**
@@ -740,7 +788,8 @@ function bakedEffectsOf(
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
-  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget });
+  const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
+  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget, ppi });
   for (const { effect, reason } of baked.skipped) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
@@ -771,6 +820,7 @@ function addEffects(
   path: string,
   opacity: number,
   asset: (n: number) => string,
+  mask?: { asset: string; x: number; y: number },
 ) {
   for (const effect of effects) {
     walk.entries.push({
@@ -785,6 +835,7 @@ function addEffects(
         y: effect.pixels.box.y,
         blend_mode: effect.blend,
         opacity: round(opacity * effect.opacity),
+        ...(mask ? { mask } : {}),
       },
     });
   }
@@ -795,11 +846,14 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   if (!own || fullyTransparent(own)) return;
   const index = ++walk.names;
   const asset = `layer-${index}.png`;
-  const mask = await maskFor(walk, layer, path, own.box, `layer-${index}-mask.png`);
-  const baked = bakedEffectsOf(walk, layer, path, own, psd, { interior: true, opacity });
+  // A mask that hides the effects too must cover them: the compositor hides what is outside a mask.
+  const grey = await layerMaskOf(walk, layer, path, maskHidesEffects(layer) ? walk.canvas : own.box);
+  const { shape, hides } = effectShapeOf(layer, own, grey);
+  const mask = grey && shape === own ? await encodeMask(walk, grey, `layer-${index}-mask.png`) : undefined;
+  const baked = bakedEffectsOf(walk, layer, path, shape, psd, { interior: true, opacity });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
-  const pixels = baked?.pixels ?? own;
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides ? mask : undefined);
+  const pixels = baked?.pixels ?? shape;
   // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
   // opacity has its effects skipped, so this is exact).
   const fill = baked ? 1 : (layer.fillOpacity ?? 1);
@@ -817,8 +871,21 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       ...(mask ? { mask } : {}),
     },
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides ? mask : undefined);
 }
+
+/**
+ * What a layer's effects are drawn from. Photoshop draws them from what the layer's masks leave of
+ * it, and the masks do not hide them; with "Layer Mask Hides Effects" they are drawn from the whole
+ * layer and the mask hides them with it (`hides`). A layer without effects keeps its pixels.
+ */
+function effectShapeOf<T extends Rgba & { box: Box }>(layer: Layer, pixels: T, mask: GreyMask | undefined) {
+  if (!mask || !effectsToBake(layer)) return { shape: pixels, hides: false };
+  if (maskHidesEffects(layer)) return { shape: pixels, hides: true };
+  return { shape: masked(pixels, mask), hides: false };
+}
+
+const maskHidesEffects = (layer: Layer) => !!layer.layerMaskAsGlobalMask && !!effectsToBake(layer);
 
 /**
  * A layer's pixels: those Photoshop stored, or for a fill or shape layer that stores none, its fill
@@ -914,13 +981,16 @@ async function addSmartObject(
   if (skipped) warn(walk, path, 'SMART_FILTERS_SKIPPED', skipped);
   const file = fileOf(walk, placed.id, layer, size);
   const printSize = printSizeOf(placed, psd, file.size);
-  const mask = await maskFor(walk, layer, path, position, `smart-object-${placement}-mask.png`);
+  const grey = await layerMaskOf(walk, layer, path, maskHidesEffects(layer) ? walk.canvas : position);
+  const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
   // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
-  const baked = pixels
-    ? bakedEffectsOf(walk, layer, path, pixels, psd, { interior: false, opacity })
+  const shaped = pixels ? effectShapeOf(layer, pixels, grey) : undefined;
+  const baked = shaped
+    ? bakedEffectsOf(walk, layer, path, shaped.shape, psd, { interior: false, opacity })
     : undefined;
+  const hides = shaped?.hides ? mask : undefined;
   if (!pixels && effectsToBake(layer)) {
     warn(
       walk,
@@ -930,7 +1000,7 @@ async function addSmartObject(
     );
   }
   const effectAsset = (n: number) => `smart-object-${placement}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides);
   walk.entries.push({
     kind: 'smart_object',
     path,
@@ -954,7 +1024,7 @@ async function addSmartObject(
     },
     ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset);
+  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides);
   return true;
 }
 

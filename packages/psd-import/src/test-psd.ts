@@ -2,7 +2,14 @@
 // files): a background, smart objects placed with corners (perspective), an optional warp, blend
 // mode, opacity and mask, and any further layers given as ag-psd layers.
 import { randomUUID } from 'node:crypto';
-import { writePsdBuffer, type BlendMode, type Layer, type LayerEffectsInfo, type Warp } from 'ag-psd';
+import {
+  writePsdBuffer,
+  type BlendMode,
+  type Layer,
+  type LayerEffectsInfo,
+  type LayerMaskData,
+  type Warp,
+} from 'ag-psd';
 import { applyHomography, rectToQuad } from '@platen/compositor';
 import { envelopeOf } from './warp-envelope.js';
 
@@ -29,6 +36,8 @@ export interface TestSmartObject {
   opacity?: number;
   /** A canvas box where the layer mask shows the content (hidden elsewhere). */
   maskBox?: { x: number; y: number; width: number; height: number };
+  /** The layer mask as ag-psd reads it (density, feather…); `maskBox` is ignored then. */
+  mask?: LayerMaskData;
   /** Colour of the placed content's current pixels. */
   color?: Rgb;
   /** Listed in the document's linked-files table (as an embedded file unless `external`). */
@@ -46,6 +55,8 @@ export interface TestSmartObject {
 export interface TestPsdOptions {
   width: number;
   height: number;
+  /** The document's resolution (ag-psd writes none unless given; readers take 72). */
+  ppi?: number;
   background?: Rgb;
   smartObjects: TestSmartObject[];
   /** Layers above the smart objects (or, with `below`, under them), as ag-psd layers. */
@@ -101,7 +112,8 @@ function smartObjectLayer(so: TestSmartObject): Layer {
       ...(so.resolution ? { resolution: { units: 'Density', value: so.resolution } } : {}),
       ...(warp ? { warp } : {}),
     },
-    ...(maskBox
+    ...(so.mask ? { mask: so.mask } : {}),
+    ...(maskBox && !so.mask
       ? {
           mask: {
             left: maskBox.x,
@@ -187,6 +199,20 @@ export async function makeTestPsd(options: TestPsdOptions): Promise<Buffer> {
       width,
       height,
       children,
+      ...(options.ppi
+        ? {
+            imageResources: {
+              resolutionInfo: {
+                horizontalResolution: options.ppi,
+                horizontalResolutionUnit: 'PPI' as const,
+                widthUnit: 'Inches' as const,
+                verticalResolution: options.ppi,
+                verticalResolutionUnit: 'PPI' as const,
+                heightUnit: 'Inches' as const,
+              },
+            },
+          }
+        : {}),
       ...(linked.length
         ? {
             linkedFiles: linked.map(({ id, name, external }) =>

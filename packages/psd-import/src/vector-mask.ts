@@ -2,10 +2,12 @@
 // anti-aliased coverage plane, drawn by librsvg through sharp. Photoshop combines the path's
 // components in order, each with its operation (combine, subtract, intersect, exclude); a subpath
 // without one belongs to the component before it and is filled with it under that component's
-// fill rule. Starting from nothing, a first subtract or intersect starts from everything.
+// fill rule. Starting from nothing, a first subtract or intersect starts from everything. The mask's
+// feather and density (mask-properties.ts) apply to the combined coverage.
 import type { BezierPath, LayerVectorMask } from 'ag-psd';
 import sharp from 'sharp';
-import type { Box } from './pixels.js';
+import { applyMaskProperties, featherReach, type MaskProperties } from './mask-properties.js';
+import { growBox, intersect, type Box } from './pixels.js';
 
 /** Coverage 0..1 over `box`; outside it the mask hides everything. */
 export interface Coverage {
@@ -28,7 +30,7 @@ const AREA_MAX = 200_000_000;
 export async function rasteriseVectorMask(
   mask: LayerVectorMask,
   canvas: Box,
-  density: number,
+  { density, feather }: MaskProperties,
 ): Promise<VectorMaskResult> {
   if (mask.disable) return { kind: 'all' };
   const paths = mask.paths.filter((path) => path.knots.length > 1);
@@ -49,7 +51,9 @@ export async function rasteriseVectorMask(
   // anything outside them shows.
   const first = components[0]?.[0]?.operation ?? 'combine';
   const outsideShows = startsFull || mask.invert || density < 1 || first === 'subtract';
-  const box = outsideShows ? canvas : intersect(boundsOf(paths), canvas);
+  // A feather spreads the shapes' edge outwards by its reach.
+  const reach = featherReach(feather);
+  const box = outsideShows ? canvas : intersect(growBox(boundsOf(paths), reach), canvas);
   if (!box) return uniform(canvas, 0);
   if (box.width * box.height * Math.max(1, components.length) > AREA_MAX) {
     return { kind: 'skipped', reason: 'its vector mask covers more pixels than an import draws' };
@@ -76,9 +80,9 @@ export async function rasteriseVectorMask(
   }
   for (let i = 0; i < alpha.length; i++) {
     const shown = mask.invert ? 1 - alpha[i]! : alpha[i]!;
-    // Density below 100 % lets the hidden part show through that much.
-    alpha[i] = 1 - density * (1 - Math.min(1, Math.max(0, shown)));
+    alpha[i] = Math.min(1, Math.max(0, shown));
   }
+  applyMaskProperties(alpha, box.width, box.height, { density, feather });
   return { kind: 'coverage', coverage: { box, alpha } };
 }
 
@@ -140,12 +144,4 @@ export function boundsOf(paths: BezierPath[]): Box {
   const x = Math.floor(x0);
   const y = Math.floor(y0);
   return { x, y, width: Math.ceil(x1) - x, height: Math.ceil(y1) - y };
-}
-
-export function intersect(a: Box, b: Box): Box | undefined {
-  const x = Math.max(a.x, b.x);
-  const y = Math.max(a.y, b.y);
-  const width = Math.min(a.x + a.width, b.x + b.width) - x;
-  const height = Math.min(a.y + a.height, b.y + b.height) - y;
-  return width > 0 && height > 0 ? { x, y, width, height } : undefined;
 }
