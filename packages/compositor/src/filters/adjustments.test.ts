@@ -283,13 +283,11 @@ describe('color balance', () => {
     const l = refHsl(r, g, b)[2];
     const w = (v: number): number => clamp(v, 0, 1);
     const shadowWeight = w((l - 0.333) / -0.25 + 0.5) * 0.7;
-    const midWeight = w((l - 0.333) / 0.25 + 0.5) * w((l + 0.333 - 1) / -0.25 + 0.5) * 0.7;
     const highWeight = w((l + 0.333 - 1) / 0.25 + 0.5) * 0.7;
     const out = [r, g, b].map((c, i) =>
       w(
-        c / 255 +
+        Math.pow(c / 255, Math.pow(2, -params.midtones[i]! / 100)) +
           (params.shadows[i]! / 100) * shadowWeight +
-          (params.midtones[i]! / 100) * midWeight +
           (params.highlights[i]! / 100) * highWeight,
       ),
     );

@@ -208,12 +208,14 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       return filter.params.vibrance !== 0 || filter.params.saturation !== 0
         ? "Photoshop's Vibrance is modelled, not reproduced"
         : undefined;
-    case 'color_balance':
-      return [filter.params.shadows, filter.params.midtones, filter.params.highlights].some((shift) =>
-        shift.some((v) => v !== 0),
-      )
+    case 'color_balance': {
+      // Midtones alone, without preserve luminosity, are Photoshop's curve.
+      const { shadows, midtones, highlights, preserve_luminosity } = filter.params;
+      const shifted = (shift: readonly number[]) => shift.some((v) => v !== 0);
+      return shifted(shadows) || shifted(highlights) || (preserve_luminosity && shifted(midtones))
         ? "Photoshop's Color Balance is modelled, not reproduced"
         : undefined;
+    }
     case 'average':
       // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
       // stored (138, 129, 133); close, not its formula.

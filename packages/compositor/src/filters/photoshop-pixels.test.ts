@@ -1,0 +1,77 @@
+// Kernels against pixels Photoshop drew: each case pairs a layer's pixel with the colour Photoshop's
+// saved composite holds for it under one adjustment layer. The values were read from
+// Photoshop-saved documents whose licence does not let us commit them (the Aspose.PSD for .NET
+// examples: Examples/Data/PSD/AllAdjustments.psd, a 4 × 4 grid of tiles, each with one adjustment
+// clipped to it); only these measurements are kept.
+import type { RgbaImage } from '../raster.js';
+import { colorBalance } from './color-balance.js';
+
+type Rgb = readonly [number, number, number];
+type Pair = readonly [Rgb, Rgb];
+
+/** The kernel's output for each pair's input, each channel within `slack` levels of Photoshop's. */
+function expectPhotoshopPixels(kernel: (image: RgbaImage) => RgbaImage, pairs: readonly Pair[], slack = 1) {
+  const data = new Uint8ClampedArray(pairs.length * 4);
+  pairs.forEach(([input], i) => data.set([...input, 255], i * 4));
+  const out = kernel({ width: pairs.length, height: 1, data });
+  const drawn = pairs.map((_, i) => [...out.data.subarray(i * 4, i * 4 + 3)]);
+  const worst = Math.max(...pairs.flatMap(([, want], i) => want.map((v, c) => Math.abs(drawn[i]![c]! - v))));
+  if (worst > slack) expect(drawn).toEqual(pairs.map(([, want]) => want));
+  expect(worst).toBeLessThanOrEqual(slack);
+}
+
+describe("Photoshop's Color Balance", () => {
+  it('draws midtones (cyan–red −33, magenta–green −23, yellow–blue +38) as Photoshop did', () => {
+    expectPhotoshopPixels(
+      (image) =>
+        colorBalance(image, {
+          shadows: [0, 0, 0],
+          midtones: [-33, -23, 38],
+          highlights: [0, 0, 0],
+          preserve_luminosity: false,
+        }),
+      [
+        [
+          [34, 26, 17],
+          [21, 17, 32],
+        ],
+        [
+          [81, 63, 55],
+          [61, 49, 78],
+        ],
+        [
+          [103, 77, 63],
+          [82, 62, 87],
+        ],
+        [
+          [114, 98, 71],
+          [93, 83, 95],
+        ],
+        [
+          [129, 110, 81],
+          [109, 95, 106],
+        ],
+        [
+          [151, 114, 97],
+          [132, 99, 121],
+        ],
+        [
+          [156, 142, 116],
+          [138, 128, 139],
+        ],
+        [
+          [183, 156, 130],
+          [168, 143, 152],
+        ],
+        [
+          [206, 168, 149],
+          [195, 156, 169],
+        ],
+        [
+          [228, 200, 180],
+          [222, 192, 195],
+        ],
+      ],
+    );
+  });
+});
