@@ -5,6 +5,7 @@
 // clipped to it); only these measurements are kept.
 import type { RgbaImage } from '../raster.js';
 import { colorBalance } from './color-balance.js';
+import { exposure } from './exposure.js';
 
 type Rgb = readonly [number, number, number];
 type Pair = readonly [Rgb, Rgb];
@@ -70,6 +71,61 @@ describe("Photoshop's Color Balance", () => {
         [
           [228, 200, 180],
           [222, 192, 195],
+        ],
+      ],
+    );
+  });
+});
+
+describe("Photoshop's Exposure", () => {
+  it('draws exposure +0.94, offset −0.0759, gamma 0.6 as Photoshop did', () => {
+    expectPhotoshopPixels(
+      (image) =>
+        exposure(image, {
+          exposure: 0.9399999976158142,
+          offset: -0.07590000331401825,
+          gamma: 0.6000000238418579,
+        }),
+      [
+        [
+          [34, 26, 17],
+          [0, 0, 0],
+        ],
+        [
+          [81, 63, 55],
+          [37, 9, 0],
+        ],
+        [
+          [103, 77, 63],
+          [71, 31, 9],
+        ],
+        [
+          [114, 98, 71],
+          [89, 63, 22],
+        ],
+        [
+          [129, 110, 81],
+          [116, 83, 37],
+        ],
+        [
+          [151, 114, 97],
+          [158, 89, 62],
+        ],
+        [
+          [156, 142, 116],
+          [168, 140, 93],
+        ],
+        [
+          [183, 156, 130],
+          [225, 168, 118],
+        ],
+        [
+          [206, 168, 149],
+          [255, 193, 154],
+        ],
+        [
+          [228, 200, 180],
+          [255, 255, 219],
         ],
       ],
     );
