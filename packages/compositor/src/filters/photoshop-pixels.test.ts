@@ -6,6 +6,7 @@
 import type { RgbaImage } from '../raster.js';
 import { colorBalance } from './color-balance.js';
 import { exposure } from './exposure.js';
+import { photoFilter } from './photo-filter.js';
 
 type Rgb = readonly [number, number, number];
 type Pair = readonly [Rgb, Rgb];
@@ -126,6 +127,57 @@ describe("Photoshop's Exposure", () => {
         [
           [228, 200, 180],
           [255, 255, 219],
+        ],
+      ],
+    );
+  });
+});
+
+describe("Photoshop's Photo Filter", () => {
+  it('draws a magenta filter (Lab 61, 92, −46) at 25 % preserving luminosity within 2 levels of Photoshop', () => {
+    expectPhotoshopPixels(
+      (image) =>
+        photoFilter(image, { color: [255, 16.882, 231.996], density: 25, preserve_luminosity: true }),
+      [
+        [
+          [34, 26, 17],
+          [35, 24, 19],
+        ],
+        [
+          [81, 63, 55],
+          [85, 61, 61],
+        ],
+        [
+          [103, 77, 63],
+          [107, 73, 69],
+        ],
+        [
+          [114, 98, 71],
+          [120, 94, 79],
+        ],
+        [
+          [129, 110, 81],
+          [135, 106, 90],
+        ],
+        [
+          [151, 114, 97],
+          [157, 109, 106],
+        ],
+        [
+          [156, 142, 116],
+          [164, 136, 125],
+        ],
+        [
+          [183, 156, 130],
+          [191, 149, 140],
+        ],
+        [
+          [206, 168, 149],
+          [215, 160, 161],
+        ],
+        [
+          [228, 200, 180],
+          [239, 192, 194],
         ],
       ],
     );
