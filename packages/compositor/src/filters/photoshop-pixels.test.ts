@@ -22,164 +22,42 @@ function expectPhotoshopPixels(kernel: (image: RgbaImage) => RgbaImage, pairs: r
   expect(worst).toBeLessThanOrEqual(slack);
 }
 
+// The same ten pixels of the tiles' photo (darkest to lightest), as [layer pixel, Photoshop's].
 describe("Photoshop's Color Balance", () => {
   it('draws midtones (cyan–red −33, magenta–green −23, yellow–blue +38) as Photoshop did', () => {
-    expectPhotoshopPixels(
-      (image) =>
-        colorBalance(image, {
-          shadows: [0, 0, 0],
-          midtones: [-33, -23, 38],
-          highlights: [0, 0, 0],
-          preserve_luminosity: false,
-        }),
-      [
-        [
-          [34, 26, 17],
-          [21, 17, 32],
-        ],
-        [
-          [81, 63, 55],
-          [61, 49, 78],
-        ],
-        [
-          [103, 77, 63],
-          [82, 62, 87],
-        ],
-        [
-          [114, 98, 71],
-          [93, 83, 95],
-        ],
-        [
-          [129, 110, 81],
-          [109, 95, 106],
-        ],
-        [
-          [151, 114, 97],
-          [132, 99, 121],
-        ],
-        [
-          [156, 142, 116],
-          [138, 128, 139],
-        ],
-        [
-          [183, 156, 130],
-          [168, 143, 152],
-        ],
-        [
-          [206, 168, 149],
-          [195, 156, 169],
-        ],
-        [
-          [228, 200, 180],
-          [222, 192, 195],
-        ],
-      ],
-    );
+    const params = { shadows: [0, 0, 0], midtones: [-33, -23, 38], highlights: [0, 0, 0] } as const;
+    // prettier-ignore
+    expectPhotoshopPixels((image) => colorBalance(image, { ...params, preserve_luminosity: false }), [
+      [[34, 26, 17], [21, 17, 32]], [[81, 63, 55], [61, 49, 78]], [[103, 77, 63], [82, 62, 87]],
+      [[114, 98, 71], [93, 83, 95]], [[129, 110, 81], [109, 95, 106]], [[151, 114, 97], [132, 99, 121]],
+      [[156, 142, 116], [138, 128, 139]], [[183, 156, 130], [168, 143, 152]],
+      [[206, 168, 149], [195, 156, 169]], [[228, 200, 180], [222, 192, 195]],
+    ]);
   });
 });
 
 describe("Photoshop's Exposure", () => {
   it('draws exposure +0.94, offset −0.0759, gamma 0.6 as Photoshop did', () => {
-    expectPhotoshopPixels(
-      (image) =>
-        exposure(image, {
-          exposure: 0.9399999976158142,
-          offset: -0.07590000331401825,
-          gamma: 0.6000000238418579,
-        }),
-      [
-        [
-          [34, 26, 17],
-          [0, 0, 0],
-        ],
-        [
-          [81, 63, 55],
-          [37, 9, 0],
-        ],
-        [
-          [103, 77, 63],
-          [71, 31, 9],
-        ],
-        [
-          [114, 98, 71],
-          [89, 63, 22],
-        ],
-        [
-          [129, 110, 81],
-          [116, 83, 37],
-        ],
-        [
-          [151, 114, 97],
-          [158, 89, 62],
-        ],
-        [
-          [156, 142, 116],
-          [168, 140, 93],
-        ],
-        [
-          [183, 156, 130],
-          [225, 168, 118],
-        ],
-        [
-          [206, 168, 149],
-          [255, 193, 154],
-        ],
-        [
-          [228, 200, 180],
-          [255, 255, 219],
-        ],
-      ],
-    );
+    const params = { exposure: 0.9399999976158142, offset: -0.07590000331401825, gamma: 0.6000000238418579 };
+    // prettier-ignore
+    expectPhotoshopPixels((image) => exposure(image, params), [
+      [[34, 26, 17], [0, 0, 0]], [[81, 63, 55], [37, 9, 0]], [[103, 77, 63], [71, 31, 9]],
+      [[114, 98, 71], [89, 63, 22]], [[129, 110, 81], [116, 83, 37]], [[151, 114, 97], [158, 89, 62]],
+      [[156, 142, 116], [168, 140, 93]], [[183, 156, 130], [225, 168, 118]],
+      [[206, 168, 149], [255, 193, 154]], [[228, 200, 180], [255, 255, 219]],
+    ]);
   });
 });
 
 describe("Photoshop's Photo Filter", () => {
-  it('draws a magenta filter (Lab 61, 92, −46) at 25 % preserving luminosity within 2 levels of Photoshop', () => {
-    expectPhotoshopPixels(
-      (image) =>
-        photoFilter(image, { color: [255, 16.882, 231.996], density: 25, preserve_luminosity: true }),
-      [
-        [
-          [34, 26, 17],
-          [35, 24, 19],
-        ],
-        [
-          [81, 63, 55],
-          [85, 61, 61],
-        ],
-        [
-          [103, 77, 63],
-          [107, 73, 69],
-        ],
-        [
-          [114, 98, 71],
-          [120, 94, 79],
-        ],
-        [
-          [129, 110, 81],
-          [135, 106, 90],
-        ],
-        [
-          [151, 114, 97],
-          [157, 109, 106],
-        ],
-        [
-          [156, 142, 116],
-          [164, 136, 125],
-        ],
-        [
-          [183, 156, 130],
-          [191, 149, 140],
-        ],
-        [
-          [206, 168, 149],
-          [215, 160, 161],
-        ],
-        [
-          [228, 200, 180],
-          [239, 192, 194],
-        ],
-      ],
-    );
+  it('draws a magenta filter (Lab 61, 92, −46) at 25 %, preserving luminosity, within 2 levels of Photoshop', () => {
+    const params = { color: [255, 16.882, 231.996], density: 25, preserve_luminosity: true } as const;
+    // prettier-ignore
+    expectPhotoshopPixels((image) => photoFilter(image, params), [
+      [[34, 26, 17], [35, 24, 19]], [[81, 63, 55], [85, 61, 61]], [[103, 77, 63], [107, 73, 69]],
+      [[114, 98, 71], [120, 94, 79]], [[129, 110, 81], [135, 106, 90]], [[151, 114, 97], [157, 109, 106]],
+      [[156, 142, 116], [164, 136, 125]], [[183, 156, 130], [191, 149, 140]],
+      [[206, 168, 149], [215, 160, 161]], [[228, 200, 180], [239, 192, 194]],
+    ], 2);
   });
 });
