@@ -243,12 +243,21 @@ function refRgb(h: number, s: number, l: number): Rgb {
 }
 
 describe('hue/saturation', () => {
-  it('rotates hue, scales saturation and moves lightness toward white', () => {
+  it('rotates hue, raises saturation by 1 / (1 − s) and moves lightness toward white', () => {
     const input = gradient();
     const out = hueSaturation(input, { hue: 45, saturation: 30, lightness: 20 });
     expectPerPixel(out, input, (r, g, b) => {
       const [h, s, l] = refHsl(r, g, b);
-      return refRgb(h + 45, Math.min(1, s * 1.3), l).map((c) => 255 * (c + (1 - c) * 0.2)) as Rgb;
+      return refRgb(h + 45, Math.min(1, s / 0.7), l).map((c) => 255 * (c + (1 - c) * 0.2)) as Rgb;
+    });
+  });
+
+  it('lowers saturation by (1 + s) and darkens toward black', () => {
+    const input = gradient();
+    const out = hueSaturation(input, { hue: -30, saturation: -40, lightness: -20 });
+    expectPerPixel(out, input, (r, g, b) => {
+      const [h, s, l] = refHsl(r, g, b);
+      return refRgb(h - 30, s * 0.6, l).map((c) => 255 * c * 0.8) as Rgb;
     });
   });
 

@@ -6,6 +6,7 @@
 import type { RgbaImage } from '../raster.js';
 import { colorBalance } from './color-balance.js';
 import { exposure } from './exposure.js';
+import { hueSaturation } from './hue-saturation.js';
 import { photoFilter } from './photo-filter.js';
 
 type Rgb = readonly [number, number, number];
@@ -58,6 +59,18 @@ describe("Photoshop's Photo Filter", () => {
       [[114, 98, 71], [120, 94, 79]], [[129, 110, 81], [135, 106, 90]], [[151, 114, 97], [157, 109, 106]],
       [[156, 142, 116], [164, 136, 125]], [[183, 156, 130], [191, 149, 140]],
       [[206, 168, 149], [215, 160, 161]], [[228, 200, 180], [239, 192, 194]],
+    ], 3);
+  });
+});
+
+describe("Photoshop's Hue/Saturation", () => {
+  it('draws the master range (hue −33, saturation +30, lightness −15) within 3 levels of Photoshop', () => {
+    // prettier-ignore
+    expectPhotoshopPixels((image) => hueSaturation(image, { hue: -33, saturation: 30, lightness: -15 }), [
+      [[34, 26, 17], [32, 11, 11]], [[81, 63, 55], [73, 42, 49]], [[103, 77, 63], [95, 47, 56]],
+      [[114, 98, 71], [105, 56, 52]], [[129, 110, 81], [118, 63, 60]], [[151, 114, 97], [137, 73, 88]],
+      [[156, 142, 116], [140, 97, 92]], [[183, 156, 130], [165, 101, 105]],
+      [[206, 168, 149], [185, 117, 132]], [[228, 200, 180], [202, 144, 152]],
     ], 3);
   });
 });
