@@ -243,12 +243,13 @@ function refRgb(h: number, s: number, l: number): Rgb {
 }
 
 describe('hue/saturation', () => {
-  it('rotates hue, raises saturation by 1 / (1 − s) and moves lightness toward white', () => {
+  it('moves lightness toward white, then rotates hue and raises saturation by 1 / (1 − s)', () => {
     const input = gradient();
     const out = hueSaturation(input, { hue: 45, saturation: 30, lightness: 20 });
     expectPerPixel(out, input, (r, g, b) => {
-      const [h, s, l] = refHsl(r, g, b);
-      return refRgb(h + 45, Math.min(1, s / 0.7), l).map((c) => 255 * (c + (1 - c) * 0.2)) as Rgb;
+      const lit = [r, g, b].map((c) => c + (255 - c) * 0.2) as Rgb;
+      const [h, s, l] = refHsl(...lit);
+      return refRgb(h + 45, Math.min(1, s / 0.7), l).map((c) => 255 * c) as Rgb;
     });
   });
 
