@@ -97,6 +97,21 @@ describe('mapAdjustment', () => {
       mapped({ type: 'color balance', midtones: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 } })
         .approximated,
     ).toMatch(/Color Balance is modelled/);
+    // Midtones without preserve luminosity are Photoshop's own curve.
+    expect(
+      mapped({
+        type: 'color balance',
+        midtones: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 },
+        preserveLuminosity: false,
+      }).approximated,
+    ).toBeUndefined();
+    expect(
+      mapped({
+        type: 'color balance',
+        highlights: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 },
+        preserveLuminosity: false,
+      }).approximated,
+    ).toMatch(/Color Balance is modelled/);
     expect(mapped({ type: 'brightness/contrast', brightness: 20, contrast: 0 }).approximated).toMatch(
       /Brightness\/Contrast curve/,
     );
