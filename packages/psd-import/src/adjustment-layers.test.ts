@@ -202,6 +202,8 @@ describe('mapAdjustment', () => {
     });
     expect(result.filter.params).toEqual({
       reverse: true,
+      // Photoshop's default, which ag-psd reads when a file does not say.
+      smoothness: 100,
       stops: [
         { location: 0, midpoint: 0.3, color: [41, 10, 89] },
         { location: 1, midpoint: 0.5, color: [255, 124, 0] },

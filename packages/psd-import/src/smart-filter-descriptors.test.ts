@@ -554,6 +554,7 @@ describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map 
         kind: 'gradient_map',
         params: {
           reverse: true,
+          smoothness: 100,
           stops: [
             { location: 0, midpoint: 0.5, color: [41, 10, 89] },
             { location: 1, midpoint: 0.5, color: [255, 124, 0] },
@@ -567,7 +568,10 @@ describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map 
     expectClose(
       blocks,
       BLOCKS.map((rgb) => {
-        const t = 1 - lum(rgb) / 255;
+        // 100 % smoothness: half the linear slope at both ends of the two-stop curve.
+        const u =
+          1 - (Math.fround(0.3) * rgb[0] + Math.fround(0.59) * rgb[1] + Math.fround(0.11) * rgb[2]) / 255;
+        const t = 0.5 * u + 1.5 * u ** 2 - u ** 3;
         return [41 + (255 - 41) * t, 10 + (124 - 10) * t, 89 + (0 - 89) * t];
       }),
     );

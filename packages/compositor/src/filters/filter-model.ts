@@ -104,7 +104,12 @@ const filterParams = {
   /** white where the luminosity reaches `level`, black elsewhere. */
   threshold: z.object({ level: z.number().int().min(1).max(255) }),
   /** luminosity → colour along the gradient (dark → first stop). */
-  gradient_map: z.object({ stops: gradientStops, reverse: z.boolean().default(false) }),
+  gradient_map: z.object({
+    stops: gradientStops,
+    reverse: z.boolean().default(false),
+    /** 0 = colours mixed linearly between stops, 100 = Photoshop's smooth curve (its default). */
+    smoothness: percent(0, 100).default(0),
+  }),
   selective_color: z.object({
     method: z.enum(['relative', 'absolute']).default('relative'),
     reds: inkShift.optional(),
@@ -223,7 +228,7 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':
-      return "Photoshop's Gradient Map interpolation is modelled (linear between stops), not reproduced";
+      return "Photoshop's Gradient Map interpolation is modelled, not reproduced";
     case 'selective_color':
       return Object.values(filter.params).some((shift) => Array.isArray(shift) && shift.some((v) => v !== 0))
         ? "Photoshop's Selective Color is modelled, not reproduced"

@@ -2,10 +2,11 @@
 // saved composite holds for it under one adjustment layer. The values were read from
 // Photoshop-saved documents whose licence does not let us commit them (the Aspose.PSD for .NET
 // examples: Examples/Data/PSD/AllAdjustments.psd, a 4 × 4 grid of tiles, each with one adjustment
-// clipped to it); only these measurements are kept.
+// clipped to it, and gradient_map_default.psd); only these measurements are kept.
 import type { RgbaImage } from '../raster.js';
 import { colorBalance } from './color-balance.js';
 import { exposure } from './exposure.js';
+import { gradientMap } from './gradient-map.js';
 import { hueSaturation } from './hue-saturation.js';
 import { photoFilter } from './photo-filter.js';
 
@@ -72,5 +73,21 @@ describe("Photoshop's Hue/Saturation", () => {
       [[156, 142, 116], [140, 97, 92]], [[183, 156, 130], [165, 101, 105]],
       [[206, 168, 149], [185, 117, 132]], [[228, 200, 180], [202, 144, 152]],
     ], 3);
+  });
+});
+
+describe("Photoshop's Gradient Map", () => {
+  it('draws a two-stop gradient (blue → white) at 100 % smoothness as Photoshop did', () => {
+    const stops = [
+      { location: 0, midpoint: 0.5, color: [46.38132295719844, 57.50194552529183, 179.78599221789884] },
+      { location: 1, midpoint: 0.5, color: [255, 255, 255] },
+    ] as const;
+    // prettier-ignore
+    expectPhotoshopPixels((image) => gradientMap(image, { stops, reverse: false, smoothness: 100 }), [
+      [[11, 34, 17], [60, 70, 185]], [[66, 107, 76], [114, 122, 204]], [[130, 141, 133], [160, 165, 221]],
+      [[151, 188, 161], [197, 200, 234]], [[172, 199, 179], [210, 213, 239]],
+      [[205, 210, 206], [226, 228, 245]], [[219, 225, 221], [237, 238, 249]],
+      [[234, 238, 235], [246, 246, 252]], [[244, 245, 244], [250, 250, 253]], [[255, 255, 255], [255, 255, 255]],
+    ]);
   });
 });
