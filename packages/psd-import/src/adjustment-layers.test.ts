@@ -213,7 +213,7 @@ describe('mapAdjustment', () => {
     expect(mapAdjustment({ type: 'gradient map', gradientType: 'noise' })).toMatchObject({ kind: 'skipped' });
   });
 
-  it("maps Selective Color's method and ink shifts per range, and says it is modelled when it acts", () => {
+  it("maps Selective Color's method and ink shifts per range, and says where it is modelled", () => {
     const zero = { c: 0, m: 0, y: 0, k: 0 };
     const result = mapped({
       type: 'selective color',
@@ -228,5 +228,12 @@ describe('mapAdjustment', () => {
     });
     expect(result.approximated).toMatch(/Selective Color/);
     expect(mapped({ type: 'selective color', mode: 'relative', reds: zero }).approximated).toBeUndefined();
+    // Relative shifts of the colour ranges are Photoshop's own; of the neutrals still a model.
+    const reds = { c: 2, m: -49, y: 49, k: 62 };
+    expect(mapped({ type: 'selective color', mode: 'relative', reds }).approximated).toBeUndefined();
+    expect(
+      mapped({ type: 'selective color', mode: 'relative', reds, neutrals: { c: 10, m: 0, y: 0, k: 0 } })
+        .approximated,
+    ).toMatch(/Selective Color/);
   });
 });

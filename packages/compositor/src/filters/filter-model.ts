@@ -229,10 +229,16 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':
       return "Photoshop's Gradient Map interpolation is modelled, not reproduced";
-    case 'selective_color':
-      return Object.values(filter.params).some((shift) => Array.isArray(shift) && shift.some((v) => v !== 0))
+    case 'selective_color': {
+      // Relative shifts of the six colour ranges match Photoshop's composite within a level;
+      // absolute mode and the whites / neutrals / blacks ranges are checked on too few pixels.
+      const { method, whites, neutrals, blacks, ...colours } = filter.params;
+      const shifted = (shift: readonly number[] | undefined) => shift?.some((v) => v !== 0) ?? false;
+      const any = [whites, neutrals, blacks, ...Object.values(colours)].some(shifted);
+      return any && (method === 'absolute' || [whites, neutrals, blacks].some(shifted))
         ? "Photoshop's Selective Color is modelled, not reproduced"
         : undefined;
+    }
     default:
       return undefined;
   }

@@ -9,6 +9,7 @@ import { exposure } from './exposure.js';
 import { gradientMap } from './gradient-map.js';
 import { hueSaturation } from './hue-saturation.js';
 import { photoFilter } from './photo-filter.js';
+import { selectiveColor } from './selective-color.js';
 
 type Rgb = readonly [number, number, number];
 type Pair = readonly [Rgb, Rgb];
@@ -88,6 +89,24 @@ describe("Photoshop's Gradient Map", () => {
       [[151, 188, 161], [197, 200, 234]], [[172, 199, 179], [210, 213, 239]],
       [[205, 210, 206], [226, 228, 245]], [[219, 225, 221], [237, 238, 249]],
       [[234, 238, 235], [246, 246, 252]], [[244, 245, 244], [250, 250, 253]], [[255, 255, 255], [255, 255, 255]],
+    ]);
+  });
+});
+
+describe("Photoshop's Selective Color", () => {
+  it('draws relative shifts of reds, yellows and cyans as Photoshop did', () => {
+    const params = {
+      method: 'relative',
+      reds: [2, -49, 49, 62],
+      yellows: [0, 41, 31, 49],
+      cyans: [31, 38, -71, 40],
+    } as const;
+    // prettier-ignore
+    expectPhotoshopPixels((image) => selectiveColor(image, params), [
+      [[34, 26, 17], [32, 26, 16]], [[81, 63, 55], [73, 63, 49]], [[103, 77, 63], [89, 76, 53]],
+      [[114, 98, 71], [101, 89, 59]], [[129, 110, 81], [116, 99, 66]], [[151, 114, 97], [138, 110, 76]],
+      [[156, 142, 116], [147, 130, 98]], [[183, 156, 130], [175, 147, 104]],
+      [[206, 168, 149], [199, 163, 119]], [[228, 200, 180], [225, 196, 163]],
     ]);
   });
 });
