@@ -1,8 +1,9 @@
 // Kernels against pixels Photoshop drew: each case pairs a layer's pixel with the colour Photoshop's
 // saved composite holds for it under one adjustment layer. The values were read from
-// Photoshop-saved documents whose licence does not let us commit them (the Aspose.PSD for .NET
-// examples: Examples/Data/PSD/AllAdjustments.psd, a 4 × 4 grid of tiles, each with one adjustment
-// clipped to it, and gradient_map_default.psd); only these measurements are kept.
+// Photoshop-saved documents that carry no licence letting us commit them: the Aspose.PSD for .NET
+// examples (github.com/aspose-psd/Aspose.PSD-for-.NET @ 9ba1844dbed4892862366e130d5795713975b51e,
+// Examples/Data/PSD/AllAdjustments.psd, a 4 × 4 grid of tiles each with one adjustment clipped to
+// it, and gradient_map_default.psd). Only these measurements are kept here.
 import type { RgbaImage } from '../raster.js';
 import { colorBalance } from './color-balance.js';
 import { exposure } from './exposure.js';
