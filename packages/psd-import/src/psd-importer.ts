@@ -648,7 +648,7 @@ function blendOf(walk: Walk, layer: Layer, path: string) {
  */
 async function maskFor(walk: Walk, layer: Layer, path: string, cover: Box, name: string) {
   const mask = layer.mask;
-  const raster = mask && !mask.disabled && mask.imageData && !rasterisedVector(layer) ? mask : undefined;
+  const raster = userMask(layer);
   const vector = ownVectorMask(layer);
   let coverage: Coverage | undefined;
   if (vector) {
@@ -691,8 +691,17 @@ function ownVectorMask(layer: Layer) {
 
 /** Whether the layer has a raster or vector mask that hides part of it. */
 function hasMask(layer: Layer): boolean {
-  const mask = layer.mask;
-  return (!!mask?.imageData && !mask.disabled && !rasterisedVector(layer)) || !!ownVectorMask(layer);
+  return !!userMask(layer) || !!ownVectorMask(layer);
+}
+
+/**
+ * The raster mask painted on the layer. With a vector mask beside it, the layer's mask channel is
+ * the vector's rasterisation and the painted one is stored apart (ag-psd's realMask): Photoshop
+ * applies both.
+ */
+function userMask(layer: Layer) {
+  const usable = (mask: Layer['mask']) => (mask && !mask.disabled && mask.imageData ? mask : undefined);
+  return rasterisedVector(layer) ? usable(layer.realMask) : usable(layer.mask);
 }
 
 /**
