@@ -97,6 +97,21 @@ describe('mapAdjustment', () => {
       mapped({ type: 'color balance', midtones: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 } })
         .approximated,
     ).toMatch(/Color Balance is modelled/);
+    // Midtones without preserve luminosity are Photoshop's own curve.
+    expect(
+      mapped({
+        type: 'color balance',
+        midtones: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 },
+        preserveLuminosity: false,
+      }).approximated,
+    ).toBeUndefined();
+    expect(
+      mapped({
+        type: 'color balance',
+        highlights: { cyanRed: 20, magentaGreen: 0, yellowBlue: 0 },
+        preserveLuminosity: false,
+      }).approximated,
+    ).toMatch(/Color Balance is modelled/);
     expect(mapped({ type: 'brightness/contrast', brightness: 20, contrast: 0 }).approximated).toMatch(
       /Brightness\/Contrast curve/,
     );
@@ -187,6 +202,8 @@ describe('mapAdjustment', () => {
     });
     expect(result.filter.params).toEqual({
       reverse: true,
+      // Photoshop's default, which ag-psd reads when a file does not say.
+      smoothness: 100,
       stops: [
         { location: 0, midpoint: 0.3, color: [41, 10, 89] },
         { location: 1, midpoint: 0.5, color: [255, 124, 0] },
@@ -196,7 +213,7 @@ describe('mapAdjustment', () => {
     expect(mapAdjustment({ type: 'gradient map', gradientType: 'noise' })).toMatchObject({ kind: 'skipped' });
   });
 
-  it("maps Selective Color's method and ink shifts per range, and says it is modelled when it acts", () => {
+  it("maps Selective Color's method and ink shifts per range, and says where it is modelled", () => {
     const zero = { c: 0, m: 0, y: 0, k: 0 };
     const result = mapped({
       type: 'selective color',
@@ -211,5 +228,12 @@ describe('mapAdjustment', () => {
     });
     expect(result.approximated).toMatch(/Selective Color/);
     expect(mapped({ type: 'selective color', mode: 'relative', reds: zero }).approximated).toBeUndefined();
+    // Relative shifts of the colour ranges are Photoshop's own; of the neutrals still a model.
+    const reds = { c: 2, m: -49, y: 49, k: 62 };
+    expect(mapped({ type: 'selective color', mode: 'relative', reds }).approximated).toBeUndefined();
+    expect(
+      mapped({ type: 'selective color', mode: 'relative', reds, neutrals: { c: 10, m: 0, y: 0, k: 0 } })
+        .approximated,
+    ).toMatch(/Selective Color/);
   });
 });

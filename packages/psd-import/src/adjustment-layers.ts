@@ -222,10 +222,14 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
 function gradientMapOf(adjustment: Extract<PsdAdjustment, { type: 'gradient map' }>): MappedAdjustment {
   if (adjustment.gradientType === 'noise') return { kind: 'skipped', reason: 'a noise gradient' };
   const stops: Params<'gradient_map'>['stops'] = [];
+  // ag-psd divides the stops' locations (stored in 4096ths) by the smoothness: put them back.
+  const smoothness = clamp(adjustment.smoothness ?? 1, 0, 1);
+  const place = smoothness > 0 ? smoothness : 1;
   for (const stop of (adjustment.colorStops ?? []).slice(0, GRADIENT_STOPS_MAX)) {
     const color = rgbOf(stop.color);
     if (!color) return { kind: 'skipped', reason: 'a gradient colour not given as RGB or Lab' };
-    stops.push({ location: clamp(stop.location, 0, 1), midpoint: clamp(stop.midpoint, 0, 1), color });
+    const location = clamp(Number.isFinite(stop.location) ? stop.location * place : 0, 0, 1);
+    stops.push({ location, midpoint: clamp(stop.midpoint, 0, 1), color });
   }
   if (stops.length === 0) return { kind: 'skipped', reason: 'a gradient without colour stops' };
   // Photoshop draws a single stop as a flat colour.
@@ -233,7 +237,11 @@ function gradientMapOf(adjustment: Extract<PsdAdjustment, { type: 'gradient map'
   stops.sort((a, b) => a.location - b.location);
   return {
     kind: 'mapped',
-    filter: filterOf('gradient_map', { stops, reverse: adjustment.reverse ?? false }),
+    filter: filterOf('gradient_map', {
+      stops,
+      reverse: adjustment.reverse ?? false,
+      smoothness: smoothness * 100,
+    }),
   };
 }
 

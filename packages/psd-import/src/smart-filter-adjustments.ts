@@ -334,6 +334,8 @@ const gradientMapDescriptor = z.object({
   Rvrs: z.boolean().default(false),
   Grad: z.object({
     GrdF: enumValue.default('CstS'),
+    /** Smoothness, in 4096ths (Photoshop's default is 100 %). */
+    Intr: num.default(4096),
     Clrs: z
       .array(z.object({ 'Clr ': z.unknown(), Lctn: num.default(0), Mdpn: num.default(50) }))
       .max(32)
@@ -355,7 +357,8 @@ function gradientMap(descriptor: unknown): FilterKindParams | NotReproduced | un
   if (stops.length === 0) return { reason: 'its gradient has no colour stops' };
   if (stops.length === 1) stops.push({ ...stops[0]! });
   stops.sort((a, b) => a.location - b.location);
-  return { kind: 'gradient_map', params: { stops, reverse } };
+  const smoothness = clamp((gradient.Intr / 4096) * 100, 0, 100);
+  return { kind: 'gradient_map', params: { stops, reverse, smoothness } };
 }
 
 const BY_CLASS: Record<string, (descriptor: unknown) => FilterKindParams | NotReproduced | undefined> = {

@@ -128,8 +128,6 @@ function hslToRgb([h, s, l]: Rgb): Rgb {
   };
   return [hue(h + 1 / 3) * 255, hue(h) * 255, hue(h - 1 / 3) * 255];
 }
-const toLinear = (c: number): number => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-const toSrgb = (c: number): number => (c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055);
 const luma = ([r, g, b]: Rgb): number => 0.299 * r + 0.587 * g + 0.114 * b;
 
 describe('importPsd reads the smart filters ag-psd drops from their descriptors', () => {
@@ -203,7 +201,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
     );
   });
 
-  it('Exposure: in linear light, scaled by 2^stops, offset, gamma', async () => {
+  it('Exposure: in linear light (a 2.2 gamma), scaled by 2^stops, offset, gamma', async () => {
     const exposure = settings('Exps', {
       presetKind: { enum: ['presetKindType', 'presetKindCustom'] },
       Exps: doub(0.8),
@@ -218,7 +216,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
       params: { exposure: 0.8, offset: -0.02, gamma: 1.25 },
     });
     const expose = (v: number): number =>
-      toSrgb(Math.min(1, Math.max(0, toLinear(v / 255) * 2 ** 0.8 - 0.02)) ** (1 / 1.25)) * 255;
+      (Math.min(1, Math.max(0, (v / 255) ** 2.2 * 2 ** 0.8 - 0.02)) ** (1 / 1.25)) ** (1 / 2.2) * 255;
     expectClose(
       blocks,
       BLOCKS.map((rgb) => rgb.map(expose) as Rgb),
@@ -264,7 +262,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
     );
   });
 
-  it('Photo Filter with a Lab colour: multiplied in by density, luminosity kept off', async () => {
+  it('Photo Filter with a Lab colour: multiplied in by density in linear light, luminosity kept off', async () => {
     const photo = settings('photoFilter', {
       'Clr ': {
         object: settings('LbCl', { Lmnc: doub(67.06), 'A   ': doub(32), 'B   ': doub(120) }),
@@ -284,11 +282,16 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
     });
     expectClose(
       blocks,
-      BLOCKS.map((rgb) => rgb.map((v, c) => v * 0.4 + ((v * color[c]!) / 255) * 0.6) as Rgb),
+      BLOCKS.map(
+        (rgb) =>
+          rgb.map(
+            (v, c) => ((v / 255) ** 2.2 * (0.4 + (color[c]! / 255) ** 2.2 * 0.6)) ** (1 / 2.2) * 255,
+          ) as Rgb,
+      ),
     );
   });
 
-  it('Vibrance, then Color Balance, in the stored order, warning that both are modelled', async () => {
+  it("Vibrance, then Color Balance, in the stored order, warning only for Vibrance (midtones are Photoshop's curve)", async () => {
     const vibrance = settings('vibrance', { vibrance: long(50), Strt: long(10) });
     const balance = settings('ClrB', {
       ShdL: longs(0, 0, 0),
@@ -299,13 +302,14 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
     const { filters, warnings, blocks } = await importAndRender(
       smartFilterStack([smartFilterItem('Vibrance', vibrance), smartFilterItem('Color Balance', balance)]),
     );
-    // Both formulas are published models of Photoshop's (CamanJS's, GIMP's), so the layer says so.
+    // Vibrance is a published model of Photoshop's (CamanJS's), so the layer says so; Color Balance's
+    // midtones without preserve luminosity are drawn as Photoshop draws them.
     expect(warnings).toEqual([
       {
         layer: 'Art',
         code: 'SMART_FILTERS_APPROXIMATED',
         message:
-          'Smart filters "Vibrance", "Color Balance" are drawn with a published model of Photoshop\'s formula: colours may differ slightly.',
+          'Smart filter "Vibrance" is drawn with a published model of Photoshop\'s formula: colours may differ slightly.',
       },
     ]);
     expect(filters!.map((f) => f.kind)).toEqual(['vibrance', 'color_balance']);
@@ -324,13 +328,9 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
       const y = luma(moved);
       return moved.map((v) => Math.min(255, Math.max(0, y + (v - y) * 1.1))) as Rgb;
     };
-    // GIMP's colour balance, midtones only: the shift × 0.7, weighted by the HSL lightness.
-    const balanced = (rgb: Rgb): Rgb => {
-      const l = rgbToHsl(rgb)[2];
-      const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
-      const weight = clamp01((l - 0.333) / 0.25 + 0.5) * clamp01((l + 0.333 - 1) / -0.25 + 0.5) * 0.7;
-      return rgb.map((v, c) => clamp01(v / 255 + [0.3, -0.2, 0.1][c]! * weight) * 255) as Rgb;
-    };
+    // Photoshop's midtones: each channel through the gamma 2^(−shift / 100).
+    const balanced = (rgb: Rgb): Rgb =>
+      rgb.map((v, c) => (v / 255) ** (2 ** -[0.3, -0.2, 0.1][c]!) * 255) as Rgb;
     expectClose(
       blocks,
       BLOCKS.map((rgb) => balanced(vibrant(rgb).map(Math.round) as Rgb)),
@@ -554,6 +554,7 @@ describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map 
         kind: 'gradient_map',
         params: {
           reverse: true,
+          smoothness: 100,
           stops: [
             { location: 0, midpoint: 0.5, color: [41, 10, 89] },
             { location: 1, midpoint: 0.5, color: [255, 124, 0] },
@@ -567,7 +568,10 @@ describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map 
     expectClose(
       blocks,
       BLOCKS.map((rgb) => {
-        const t = 1 - lum(rgb) / 255;
+        // 100 % smoothness: half the linear slope at both ends of the two-stop curve.
+        const u =
+          1 - (Math.fround(0.3) * rgb[0] + Math.fround(0.59) * rgb[1] + Math.fround(0.11) * rgb[2]) / 255;
+        const t = 0.5 * u + 1.5 * u ** 2 - u ** 3;
         return [41 + (255 - 41) * t, 10 + (124 - 10) * t, 89 + (0 - 89) * t];
       }),
     );

@@ -1,7 +1,8 @@
-// Color Balance, GIMP's Photoshop-modelled formula (app/operations/gimpoperationcolorbalance.c):
-// each tonal range's shift (cyan–red, magenta–green, yellow–blue, -100 … 100) is weighted by how
-// much the pixel's HSL lightness lies in shadows, midtones or highlights; preserve luminosity then
-// restores the pixel's original HSL lightness.
+// Color Balance. Midtones as Photoshop draws them: each channel through a gamma curve,
+// v' = v^(2^(-shift/100)) (matched to a level against a Photoshop composite of cyan–red -33,
+// magenta–green -23, yellow–blue +38). Shadows and highlights keep GIMP's model
+// (app/operations/gimpoperationcolorbalance.c): the shift weighted by how much the pixel's HSL
+// lightness lies in that range; preserve luminosity then restores the pixel's HSL lightness.
 import type { RgbaImage } from '../raster.js';
 import { mapPixels } from './channel-lut.js';
 import { hslToRgb, rgbToHsl } from './hsl.js';
@@ -22,9 +23,8 @@ function balanceChannel(value: number, l: number, sh: number, mid: number, hi: n
   const b = 0.333;
   const scale = 0.7;
   const s = sh * clamp01((l - b) / -a + 0.5) * scale;
-  const m = mid * clamp01((l - b) / a + 0.5) * clamp01((l + b - 1) / -a + 0.5) * scale;
   const h = hi * clamp01((l + b - 1) / a + 0.5) * scale;
-  return clamp01(value + s + m + h);
+  return clamp01(value ** (2 ** -mid) + s + h);
 }
 
 const hsl = new Float64Array(3);

@@ -1,5 +1,7 @@
-// Exposure, in linear light as Photoshop's Exposure adjustment works: the sRGB value is linearised,
-// scaled by 2^exposure, shifted by offset, raised to 1 / gamma, and encoded back to sRGB.
+// Exposure, in linear light as Photoshop's Exposure adjustment works: the value is linearised,
+// scaled by 2^exposure, shifted by offset, raised to 1 / gamma, and encoded back. Photoshop
+// linearises with a plain 2.2 gamma, not the sRGB curve: matched to Photoshop's composites within
+// a level (the sRGB curve was up to 6 levels off in the mid-tones, 19 in psd-tools' exposure_rgb).
 import type { RgbaImage } from '../raster.js';
 import { applyLuts, lutOf } from './channel-lut.js';
 
@@ -12,18 +14,12 @@ export interface ExposureParams {
   gamma: number;
 }
 
-export function srgbToLinear(c: number): number {
-  return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
-}
-
-export function linearToSrgb(c: number): number {
-  return c <= 0.0031308 ? c * 12.92 : 1.055 * Math.pow(c, 1 / 2.4) - 0.055;
-}
+const DISPLAY_GAMMA = 2.2;
 
 export function exposureValue(value: number, p: ExposureParams): number {
-  const linear = srgbToLinear(value / 255) * Math.pow(2, p.exposure) + p.offset;
+  const linear = Math.pow(value / 255, DISPLAY_GAMMA) * Math.pow(2, p.exposure) + p.offset;
   const corrected = Math.pow(Math.min(1, Math.max(0, linear)), 1 / p.gamma);
-  return linearToSrgb(corrected) * 255;
+  return Math.pow(corrected, 1 / DISPLAY_GAMMA) * 255;
 }
 
 export function exposure(image: RgbaImage, params: ExposureParams): RgbaImage {

@@ -106,7 +106,12 @@ const filterParams = {
   /** white where the luminosity reaches `level`, black elsewhere. */
   threshold: z.object({ level: z.number().int().min(1).max(255) }),
   /** luminosity → colour along the gradient (dark → first stop). */
-  gradient_map: z.object({ stops: gradientStops, reverse: z.boolean().default(false) }),
+  gradient_map: z.object({
+    stops: gradientStops,
+    reverse: z.boolean().default(false),
+    /** 0 = colours mixed linearly between stops, 100 = Photoshop's smooth curve (its default). */
+    smoothness: percent(0, 100).default(0),
+  }),
   selective_color: z.object({
     method: z.enum(['relative', 'absolute']).default('relative'),
     reds: inkShift.optional(),
@@ -226,12 +231,14 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       return filter.params.vibrance !== 0 || filter.params.saturation !== 0
         ? "Photoshop's Vibrance is modelled, not reproduced"
         : undefined;
-    case 'color_balance':
-      return [filter.params.shadows, filter.params.midtones, filter.params.highlights].some((shift) =>
-        shift.some((v) => v !== 0),
-      )
+    case 'color_balance': {
+      // Midtones alone, without preserve luminosity, are Photoshop's curve.
+      const { shadows, midtones, highlights, preserve_luminosity } = filter.params;
+      const shifted = (shift: readonly number[]) => shift.some((v) => v !== 0);
+      return shifted(shadows) || shifted(highlights) || (preserve_luminosity && shifted(midtones))
         ? "Photoshop's Color Balance is modelled, not reproduced"
         : undefined;
+    }
     case 'average':
       // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
       // stored (138, 129, 133); close, not its formula. Also ruled out on that file (none within 6
@@ -242,11 +249,17 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':
-      return "Photoshop's Gradient Map interpolation is modelled (linear between stops), not reproduced";
-    case 'selective_color':
-      return Object.values(filter.params).some((shift) => Array.isArray(shift) && shift.some((v) => v !== 0))
+      return "Photoshop's Gradient Map interpolation is modelled, not reproduced";
+    case 'selective_color': {
+      // Relative shifts of the six colour ranges match Photoshop's composite within a level;
+      // absolute mode and the whites / neutrals / blacks ranges are checked on too few pixels.
+      const { method, whites, neutrals, blacks, ...colours } = filter.params;
+      const shifted = (shift: readonly number[] | undefined) => shift?.some((v) => v !== 0) ?? false;
+      const any = [whites, neutrals, blacks, ...Object.values(colours)].some(shifted);
+      return any && (method === 'absolute' || [whites, neutrals, blacks].some(shifted))
         ? "Photoshop's Selective Color is modelled, not reproduced"
         : undefined;
+    }
     default:
       return undefined;
   }

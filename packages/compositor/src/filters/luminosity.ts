@@ -7,5 +7,10 @@ const G = Math.fround(0.59);
 const B = Math.fround(0.11);
 
 export function luminosityLevel(r: number, g: number, b: number): number {
-  return Math.round(R * r + G * g + B * b);
+  return Math.round(luminosity(r, g, b));
+}
+
+/** Unrounded (0–255): Gradient Map reads it so (a two-stop map matches Photoshop's to MAD 0.01). */
+export function luminosity(r: number, g: number, b: number): number {
+  return R * r + G * g + B * b;
 }

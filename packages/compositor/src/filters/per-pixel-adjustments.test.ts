@@ -120,14 +120,62 @@ describe('gradient map', () => {
     return [0, 1, 2].map((c) => a.color[c]! + (b.color[c]! - a.color[c]!) * mix) as Rgb;
   }
 
+  /** The luminosity unrounded, as Gradient Map reads it. */
+  const exactLum = ([r, g, b]: Rgb): number =>
+    Math.fround(0.3) * r + Math.fround(0.59) * g + Math.fround(0.11) * b;
+
   it("maps each pixel's luminosity to the colour at that place along the gradient", () => {
     const input = gradient();
-    expectPerPixel(gradientMap(input, { stops, reverse: false }), input, (rgb) => at(lum(rgb) / 255));
+    expectPerPixel(gradientMap(input, { stops, reverse: false }), input, (rgb) => at(exactLum(rgb) / 255), 1);
   });
 
   it('runs the gradient from light to dark when reversed', () => {
     const input = gradient();
-    expectPerPixel(gradientMap(input, { stops, reverse: true }), input, (rgb) => at(1 - lum(rgb) / 255));
+    expectPerPixel(
+      gradientMap(input, { stops, reverse: true }),
+      input,
+      (rgb) => at(1 - exactLum(rgb) / 255),
+      1,
+    );
+  });
+
+  it('bends a two-stop gradient at 100 % smoothness into a curve with half the slope at its ends', () => {
+    const pair = [
+      { location: 0, midpoint: 0.5, color: [46, 58, 180] as Rgb },
+      { location: 1, midpoint: 0.5, color: [255, 255, 255] as Rgb },
+    ];
+    const input = gradient();
+    expectPerPixel(
+      gradientMap(input, { stops: pair, reverse: false, smoothness: 100 }),
+      input,
+      (rgb) => {
+        const u = exactLum(rgb) / 255;
+        const bend = 0.5 * u + 1.5 * u ** 2 - u ** 3;
+        return [0, 1, 2].map(
+          (c) => pair[0]!.color[c]! + (pair[1]!.color[c]! - pair[0]!.color[c]!) * bend,
+        ) as Rgb;
+      },
+      1,
+    );
+  });
+
+  it('flattens a channel at a stop where it turns back, at 100 % smoothness', () => {
+    // Red rises to the middle stop and falls after it: its slope there is zero, so the colour
+    // just beside the stop stays within a level of the stop's.
+    const peak = [
+      { location: 0, midpoint: 0.5, color: [0, 0, 0] as Rgb },
+      { location: 0.5, midpoint: 0.5, color: [255, 128, 0] as Rgb },
+      { location: 1, midpoint: 0.5, color: [0, 255, 0] as Rgb },
+    ];
+    const grey = (v: number): RgbaImage => ({
+      width: 1,
+      height: 1,
+      data: new Uint8ClampedArray([v, v, v, 255]),
+    });
+    const near = gradientMap(grey(120), { stops: peak, reverse: false, smoothness: 100 });
+    const linear = gradientMap(grey(120), { stops: peak, reverse: false, smoothness: 0 });
+    expect(near.data[0]).toBeGreaterThanOrEqual(253);
+    expect(linear.data[0]).toBeLessThan(245);
   });
 
   it('refuses stops out of order in the template', () => {

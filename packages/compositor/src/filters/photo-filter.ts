@@ -1,6 +1,10 @@
-// Photo Filter: the image seen through a coloured lens filter — a multiply by the filter colour,
-// mixed in by density; preserve luminosity then restores each pixel's Rec. 601 luma (the
-// set-luminosity step of the non-separable blend modes), so only the colour cast remains.
+// Photo Filter: the image seen through a coloured lens filter — in linear light (a 2.2 gamma, as
+// Photoshop's Exposure), each channel multiplied by the filter colour and mixed in by density;
+// preserve luminosity then adds back, to every channel alike, the linear Rec. 601 luma the filter
+// took away. Against Photoshop's composites: within a level of a flat warming filter and MAD 0.87
+// (up to 12 levels in a few dark pixels) for a magenta one at 25 %; a filter colour far outside
+// sRGB (Lab 88, −79, −118 at 100 %) stays well off (MAD 27), since Photoshop does not clip it as
+// the import does.
 import type { RgbaImage } from '../raster.js';
 import { mapPixels } from './channel-lut.js';
 
@@ -12,6 +16,8 @@ export interface PhotoFilterParams {
   preserve_luminosity: boolean;
 }
 
+const DISPLAY_GAMMA = 2.2;
+const toLinear = (v: number): number => Math.pow(v / 255, DISPLAY_GAMMA);
 const luma = (r: number, g: number, b: number): number => 0.299 * r + 0.587 * g + 0.114 * b;
 
 export function photoFilterPixel(
@@ -22,20 +28,16 @@ export function photoFilterPixel(
   out: Float64Array,
 ): void {
   const d = p.density / 100;
-  out[0] = r * (1 - d) + ((r * p.color[0]) / 255) * d;
-  out[1] = g * (1 - d) + ((g * p.color[1]) / 255) * d;
-  out[2] = b * (1 - d) + ((b * p.color[2]) / 255) * d;
-  if (p.preserve_luminosity) {
-    const shift = luma(r, g, b) - luma(out[0], out[1], out[2]);
-    for (let c = 0; c < 3; c++) out[c] = out[c]! + shift;
-    // Clip into gamut keeping the luma, as the W3C ClipColor step does.
-    const l = luma(out[0], out[1], out[2]);
-    const n = Math.min(out[0], out[1], out[2]);
-    const x = Math.max(out[0], out[1], out[2]);
-    if (n < 0) for (let c = 0; c < 3; c++) out[c] = l + ((out[c]! - l) * l) / (l - n);
-    if (x > 255) for (let c = 0; c < 3; c++) out[c] = l + ((out[c]! - l) * (255 - l)) / (x - l);
+  const lr = toLinear(r);
+  const lg = toLinear(g);
+  const lb = toLinear(b);
+  out[0] = lr * (1 - d + toLinear(p.color[0]) * d);
+  out[1] = lg * (1 - d + toLinear(p.color[1]) * d);
+  out[2] = lb * (1 - d + toLinear(p.color[2]) * d);
+  const shift = p.preserve_luminosity ? luma(lr, lg, lb) - luma(out[0], out[1], out[2]) : 0;
+  for (let c = 0; c < 3; c++) {
+    out[c] = Math.pow(Math.min(1, Math.max(0, out[c]! + shift)), 1 / DISPLAY_GAMMA) * 255;
   }
-  for (let c = 0; c < 3; c++) out[c] = Math.min(255, Math.max(0, out[c]!));
 }
 
 export function photoFilter(image: RgbaImage, params: PhotoFilterParams): RgbaImage {
