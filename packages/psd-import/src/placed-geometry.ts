@@ -70,7 +70,13 @@ export function warpMesh(
   const { grid } = envelope;
   const xs = grid.points.map((p) => p[0]);
   const ys = grid.points.map((p) => p[1]);
-  const box = rectQuad(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  const [mx, my] = grid.frameMargin ?? [0, 0];
+  const box = rectQuad(
+    Math.min(...xs) - mx,
+    Math.min(...ys) - my,
+    Math.max(...xs) + mx,
+    Math.max(...ys) + my,
+  );
   if (box[0][0] === box[1][0] || box[0][1] === box[2][1]) {
     return { kind: 'unsupported', reason: 'the warp folds the artwork onto a line' };
   }

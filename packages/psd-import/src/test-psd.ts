@@ -135,7 +135,7 @@ function warpOf(so: TestSmartObject): Warp | undefined {
 
 /**
  * The transform corners as Photoshop writes them for a warped layer: where the bounding box of the
- * warp's control points lands under the content's transform (content rectangle → `corners`), which
+ * warp's control points (widened by the preset's frame margin) lands under the content's transform (content rectangle → `corners`), which
  * the test documents give as an affine map (three corners decide it).
  */
 function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [number, number][]): number[] {
@@ -143,7 +143,13 @@ function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [
   if (!envelope || envelope.kind !== 'grid') return corners.flat();
   const xs = envelope.grid.points.map((p) => p[0]);
   const ys = envelope.grid.points.map((p) => p[1]);
-  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [mx, my] = envelope.grid.frameMargin ?? [0, 0];
+  const [left, right, top, bottom] = [
+    Math.min(...xs) - mx,
+    Math.max(...xs) + mx,
+    Math.min(...ys) - my,
+    Math.max(...ys) + my,
+  ];
   const toCanvas = rectToQuad(
     so.width,
     so.height,

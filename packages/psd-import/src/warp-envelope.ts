@@ -38,6 +38,11 @@ export interface ControlGrid {
   points: Point[];
   slicesX: number[];
   slicesY: number[];
+  /**
+   * How far beyond the control points' bounding box the rectangle reaches that Photoshop's transform
+   * corners stand for (content px each side, x then y); none: that box itself.
+   */
+  frameMargin?: Point;
 }
 
 export type EnvelopeOutcome =
@@ -177,6 +182,11 @@ export function envelopeOf(
     slicesX: [rect.left, rect.left + rect.width],
     slicesY: [rect.top, rect.top + rect.height],
   };
+  const margin = FRAME_MARGINS[style];
+  if (margin && bend > 0) {
+    const [mx, my] = warp.rotate === 'vertical' ? [margin[1], margin[0]] : margin;
+    grid.frameMargin = [mx * bend * rect.width, my * bend * rect.height];
+  }
   const distorted = horizontal !== 0 || vertical !== 0;
   if (MEASURED_PRESETS.has(style) && !distorted) return { kind: 'grid', grid };
   return { kind: 'grid', grid, approximation: presetApproximation(style) };
@@ -187,7 +197,7 @@ export function envelopeOf(
  * file named at its formula below); with a distortion they are still extrapolated.
  */
 const MEASURED_PRESETS: ReadonlySet<PresetStyle> = new Set(['twist']);
-/** Presets measured on Photoshop's drawing and known to differ from it (see their formulas). */
+/** Presets measured on Photoshop's drawing and known to differ from it a little (see their formulas). */
 const KNOWN_TO_DIFFER: ReadonlySet<PresetStyle> = new Set(['inflate', 'squeeze']);
 
 function presetApproximation(style: PresetStyle): string {
@@ -195,7 +205,7 @@ function presetApproximation(style: PresetStyle): string {
     return `the "${style}" warp preset is drawn as Photoshop draws it, but with a distortion Photoshop's exact curve may differ`;
   }
   if (KNOWN_TO_DIFFER.has(style)) {
-    return `the "${style}" warp preset is drawn from the envelope closest to Photoshop's; Photoshop's curve differs from it visibly`;
+    return `the "${style}" warp preset is drawn from the envelope closest to Photoshop's, measured at one bend; Photoshop's curve differs from it slightly, more so at other bends`;
   }
   return `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion, not yet checked against Photoshop's drawing; Photoshop's exact curve may differ`;
 }
@@ -303,6 +313,15 @@ function mirroredQuadrant(full: { top: Point; side: Point; core: Point }): Displ
 
 /** The bend-driven presets; the cylinder has its own geometry (cylinder-warp.ts). */
 type BendPreset = Exclude<PresetStyle, 'cylinder'>;
+
+/**
+ * Measured on Photoshop's drawings (bend 50 %, taken as linear in a positive bend; shares of the
+ * content's width and height at full bend): for inflate and squeeze, Photoshop's transform corners
+ * stand for a rectangle reaching this far beyond the control points on each side, along the axes
+ * where the edges swell. Without it no grid comes within 9 levels of Photoshop's drawing; why
+ * Photoshop's frame is larger is not known.
+ */
+const FRAME_MARGINS: Partial<Record<BendPreset, Point>> = { inflate: [0.18, 0.18], squeeze: [0, 0.132] };
 const PRESETS: Record<BendPreset, Displacement> = {
   // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
   arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
@@ -346,10 +365,10 @@ const PRESETS: Record<BendPreset, Displacement> = {
   },
   // Inflate and squeeze: the 4×4 grid symmetric about both centre lines closest to Photoshop's
   // drawing at bend 50 % (Aspose.PSD_Inflate.psd, Aspose.PSD_Squeeze.psd), taken as linear in the
-  // bend. No such grid comes within 9 levels of Photoshop's drawing (nor a 2×2 quilt of them within
-  // 6), so Photoshop's curve is something else and these stay approximated.
-  inflate: mirroredQuadrant({ top: [0, -0.59], side: [-0.59, 0], core: [0.063, 0.063] }),
-  squeeze: mirroredQuadrant({ top: [0.022, -0.648], side: [0.332, -0.18], core: [0.1, 0.154] }),
+  // bend, with the frame margins below. Photoshop's drawing is not quite that grid, so they stay
+  // approximated.
+  inflate: mirroredQuadrant({ top: [0.02, -0.31], side: [-0.31, 0.02], core: [-0.13, -0.13] }),
+  squeeze: mirroredQuadrant({ top: [0, -0.44], side: [0.332, -0.096], core: [0.11, -0.048] }),
   // Measured on Photoshop's own drawing (Aspose.PSD_Twist.psd, bend 50 %): the edges stay put and
   // each inner point slides by the bend (in content sizes) along the grid line it sits on, one
   // quarter-turn on from the last, a pinwheel; a rotation of the inner points about the centre

@@ -13,12 +13,14 @@ import {
   templateManifestSchema,
   type Compositor,
   type Mesh,
+  type Quad,
 } from '@platen/compositor';
 import type { Warp } from 'ag-psd';
 import sharp from 'sharp';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
 import { PRESET_STYLES, type PresetStyle } from './warp-envelope.js';
+import { warpMesh } from './placed-geometry.js';
 
 // Each test imports a document and renders it: seconds each on a loaded two-core CI machine.
 jest.setTimeout(30_000);
@@ -532,6 +534,35 @@ describe('importPsd: preset warps', () => {
     const distorted = await presetMesh(presetWarp('twist', 50, { perspective: 30 }));
     expect(distorted.result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
     expect(distorted.result.warnings[0]!.message).toContain('with a distortion');
+  });
+
+  it('places an inflated layer inside its transform as Photoshop does: the frame reaches past the control points', () => {
+    // Photoshop's transform for the layer: the 100 px box at (100, 60).
+    const transform: Quad = [
+      [100, 60],
+      [200, 60],
+      [200, 160],
+      [100, 160],
+    ];
+    const meshOf = (bend: number) => {
+      const outcome = warpMesh(presetWarp('inflate', bend), { width: 100, height: 100 }, { transform });
+      if (outcome.kind !== 'mesh') throw new Error(`no mesh: ${outcome.kind}`);
+      return outcome.mesh;
+    };
+    // Bend 50 % on the 100×100 content: the edges' inner points swell 15.5 px out and the frame the
+    // transform stands for reaches 9 px beyond them each side, so the content's corner lands
+    // 24.5 / 149 of the way into the box.
+    const mesh = meshOf(50);
+    const n = mesh.cols;
+    const inset = (100 * 24.5) / 149;
+    expect(mesh.points[0]![0]).toBeCloseTo(100 + inset, 6);
+    expect(mesh.points[0]![1]).toBeCloseTo(60 + inset, 6);
+    expect(mesh.points[n * (n + 1) + n]![0]).toBeCloseTo(200 - inset, 6);
+    // A deflating (negative) bend was never measured: its frame is the control points' own box,
+    // which the envelope fills.
+    const xs = meshOf(-50).points.map(([x]) => x);
+    expect(Math.min(...xs)).toBeCloseTo(100, 0);
+    expect(Math.max(...xs)).toBeCloseTo(200, 0);
   });
 
   it('tapers with the horizontal distortion alone: the right side taller than the left', async () => {
