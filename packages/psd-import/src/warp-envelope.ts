@@ -39,10 +39,10 @@ export interface ControlGrid {
   slicesX: number[];
   slicesY: number[];
   /**
-   * How far beyond the control points' bounding box the rectangle reaches that Photoshop's transform
-   * corners stand for (content px each side, x then y); none: that box itself.
+   * The rectangle (content px) that Photoshop's transform corners stand for, when it is not the
+   * control points' bounding box.
    */
-  frameMargin?: Point;
+  frame?: Rect;
 }
 
 export type EnvelopeOutcome =
@@ -182,11 +182,8 @@ export function envelopeOf(
     slicesX: [rect.left, rect.left + rect.width],
     slicesY: [rect.top, rect.top + rect.height],
   };
-  const margin = FRAME_MARGINS[style];
-  if (margin && bend > 0) {
-    const [mx, my] = warp.rotate === 'vertical' ? [margin[1], margin[0]] : margin;
-    grid.frameMargin = [mx * bend * rect.width, my * bend * rect.height];
-  }
+  const frame = presetFrame(style, bend, warp.rotate === 'vertical', rect);
+  if (frame) grid.frame = frame;
   const distorted = horizontal !== 0 || vertical !== 0;
   if (MEASURED_PRESETS.has(style) && !distorted) return { kind: 'grid', grid };
   return { kind: 'grid', grid, approximation: presetApproximation(style) };
@@ -194,18 +191,14 @@ export function envelopeOf(
 
 /**
  * Presets whose envelope was measured on Photoshop's own drawing and matches it (MAD ≤ 2.5 on the
- * file named at its formula below); with a distortion they are still extrapolated.
+ * file named at its formula below, at bend 50 %; other bends follow the same formula); with a
+ * distortion they are still extrapolated.
  */
-const MEASURED_PRESETS: ReadonlySet<PresetStyle> = new Set(['twist']);
-/** Presets measured on Photoshop's drawing and known to differ from it a little (see their formulas). */
-const KNOWN_TO_DIFFER: ReadonlySet<PresetStyle> = new Set(['inflate', 'squeeze']);
+const MEASURED_PRESETS: ReadonlySet<PresetStyle> = new Set(['twist', 'inflate', 'squeeze']);
 
 function presetApproximation(style: PresetStyle): string {
   if (MEASURED_PRESETS.has(style)) {
     return `the "${style}" warp preset is drawn as Photoshop draws it, but with a distortion Photoshop's exact curve may differ`;
-  }
-  if (KNOWN_TO_DIFFER.has(style)) {
-    return `the "${style}" warp preset is drawn from the envelope closest to Photoshop's, measured at one bend; Photoshop's curve differs from it slightly, more so at other bends`;
   }
   return `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion, not yet checked against Photoshop's drawing; Photoshop's exact curve may differ`;
 }
@@ -296,32 +289,36 @@ const inner = (k: number) => k === 1 || k === 2;
 /** Outward unit direction from the centre along one axis: −1, −⅓, ⅓, 1 for k = 0..3. */
 const side = (k: number) => (2 * k) / 3 - 1;
 
-/**
- * A preset symmetric about both centre lines, from the displacements at full bend of the top-left
- * quarter's three free points: the top edge's inner point (1, 0), the left edge's (0, 1) and the
- * inner point (1, 1); the corners stay put and the other quarters mirror these.
- */
-function mirroredQuadrant(full: { top: Point; side: Point; core: Point }): Displacement {
-  return (i, j, b) => {
-    const edgeI = !inner(i);
-    const edgeJ = !inner(j);
-    if (edgeI && edgeJ) return [0, 0];
-    const [dx, dy] = edgeJ ? full.top : edgeI ? full.side : full.core;
-    return [dx * b * (i < 2 ? 1 : -1), dy * b * (j < 2 ? 1 : -1)];
-  };
-}
-
 /** The bend-driven presets; the cylinder has its own geometry (cylinder-warp.ts). */
 type BendPreset = Exclude<PresetStyle, 'cylinder'>;
 
 /**
- * Measured on Photoshop's drawings (bend 50 %, taken as linear in a positive bend; shares of the
- * content's width and height at full bend): for inflate and squeeze, Photoshop's transform corners
- * stand for a rectangle reaching this far beyond the control points on each side, along the axes
- * where the edges swell. Without it no grid comes within 9 levels of Photoshop's drawing; why
- * Photoshop's frame is larger is not known.
+ * Inflate and squeeze: Photoshop's transform corners stand for the content's rectangle widened by
+ * half the bend (in content sizes) on both sides of each axis the preset swells along, not for the
+ * control points' box (which reaches a third of the bend out). Measured on Photoshop's drawings at
+ * bend 50 % (Aspose.PSD_Inflate.psd, Aspose.PSD_Squeeze.psd: with the control points' box no grid
+ * came within 9 levels of them, with this frame the preset's own grid is within 2).
  */
-const FRAME_MARGINS: Partial<Record<BendPreset, Point>> = { inflate: [0.18, 0.18], squeeze: [0, 0.132] };
+/** Along x and along y, whether the preset's edges swell outwards (a deflating inflate does not). */
+function swellingAxes(style: BendPreset, bend: number): [boolean, boolean] | undefined {
+  if (style === 'inflate') return bend > 0 ? [true, true] : undefined;
+  if (style === 'squeeze') return [bend < 0, bend > 0];
+  return undefined;
+}
+
+function presetFrame(style: BendPreset, bend: number, rotated: boolean, rect: Rect): Rect | undefined {
+  const swells = swellingAxes(style, bend);
+  if (!swells) return undefined;
+  const [alongX, alongY] = rotated ? [swells[1], swells[0]] : swells;
+  const reachX = alongX ? (Math.abs(bend) / 2) * rect.width : 0;
+  const reachY = alongY ? (Math.abs(bend) / 2) * rect.height : 0;
+  return {
+    left: rect.left - reachX,
+    top: rect.top - reachY,
+    width: rect.width + 2 * reachX,
+    height: rect.height + 2 * reachY,
+  };
+}
 const PRESETS: Record<BendPreset, Displacement> = {
   // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
   arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
@@ -363,12 +360,13 @@ const PRESETS: Record<BendPreset, Displacement> = {
     const k = b > 0 ? 1.5 : 0.45;
     return inner(i) && inner(j) ? [b * k * side(i), b * k * side(j)] : [0, 0];
   },
-  // Inflate and squeeze: the 4×4 grid symmetric about both centre lines closest to Photoshop's
-  // drawing at bend 50 % (Aspose.PSD_Inflate.psd, Aspose.PSD_Squeeze.psd), taken as linear in the
-  // bend, with the frame margins below. Photoshop's drawing is not quite that grid, so they stay
-  // approximated.
-  inflate: mirroredQuadrant({ top: [0.02, -0.31], side: [-0.31, 0.02], core: [-0.13, -0.13] }),
-  squeeze: mirroredQuadrant({ top: [0, -0.44], side: [0.332, -0.096], core: [0.11, -0.048] }),
+  // The whole envelope swells: the edges' inner points move out by a third of the bend, the inner
+  // points a ninth (placed in a wider frame, presetFrame). Matches Photoshop's drawing at bend 50 %
+  // (Aspose.PSD_Inflate.psd).
+  inflate: (i, j, b) => [inner(j) ? b * A * 0.5 * side(i) : 0, inner(i) ? b * A * 0.5 * side(j) : 0],
+  // Inflate across, deflate along: the top and bottom swell, the sides pinch in by as much
+  // (Aspose.PSD_Squeeze.psd, bend 50 %).
+  squeeze: (i, j, b) => [inner(j) ? -b * A * 0.5 * side(i) : 0, inner(i) ? b * A * 0.5 * side(j) : 0],
   // Measured on Photoshop's own drawing (Aspose.PSD_Twist.psd, bend 50 %): the edges stay put and
   // each inner point slides by the bend (in content sizes) along the grid line it sits on, one
   // quarter-turn on from the last, a pinwheel; a rotation of the inner points about the centre

@@ -390,7 +390,7 @@ const BEND_PRESETS = PRESET_STYLES.filter((style) => style !== 'cylinder');
 const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
 const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
 /** Presets reproduced as Photoshop draws them (checked on its pixels in infra/test). */
-const MEASURED: PresetStyle[] = ['twist'];
+const MEASURED: PresetStyle[] = ['twist', 'inflate', 'squeeze'];
 
 function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Warp {
   return {
@@ -549,12 +549,12 @@ describe('importPsd: preset warps', () => {
       if (outcome.kind !== 'mesh') throw new Error(`no mesh: ${outcome.kind}`);
       return outcome.mesh;
     };
-    // Bend 50 % on the 100×100 content: the edges' inner points swell 15.5 px out and the frame the
-    // transform stands for reaches 9 px beyond them each side, so the content's corner lands
-    // 24.5 / 149 of the way into the box.
+    // Bend 50 % on the 100×100 content: the edges' inner points swell 16⅔ px out, but the frame the
+    // transform stands for reaches 25 px (half the bend) beyond the content each side, so the
+    // content's corner lands 25 / 150 of the way into the box.
     const mesh = meshOf(50);
     const n = mesh.cols;
-    const inset = (100 * 24.5) / 149;
+    const inset = (100 * 25) / 150;
     expect(mesh.points[0]![0]).toBeCloseTo(100 + inset, 6);
     expect(mesh.points[0]![1]).toBeCloseTo(60 + inset, 6);
     expect(mesh.points[n * (n + 1) + n]![0]).toBeCloseTo(200 - inset, 6);
