@@ -2,8 +2,9 @@
 // (its size), the four canvas corners of its affine transform (`transform`) and, when the transform
 // has perspective, the corners those become (`nonAffineTransform`), and optionally a warp (see
 // warp-envelope.ts). With a warp, the affine corners are where the bounding box of the warp's
-// control points lands, not the content's rectangle: the warped content is mapped box → transform
-// → non-affine corners (a heavily warped layer's control points reach well outside the content).
+// control points lands (for inflate and squeeze a wider frame), not the content's rectangle: the
+// warped content is mapped box → transform → non-affine corners (a heavily warped layer's control
+// points reach well outside the content).
 import {
   applyHomography,
   solveHomography,
@@ -70,7 +71,10 @@ export function warpMesh(
   const { grid } = envelope;
   const xs = grid.points.map((p) => p[0]);
   const ys = grid.points.map((p) => p[1]);
-  const box = rectQuad(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
+  const { frame } = grid;
+  const box = frame
+    ? rectQuad(frame.left, frame.top, frame.left + frame.width, frame.top + frame.height)
+    : rectQuad(Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys));
   if (box[0][0] === box[1][0] || box[0][1] === box[2][1]) {
     return { kind: 'unsupported', reason: 'the warp folds the artwork onto a line' };
   }

@@ -147,7 +147,7 @@ function warpOf(so: TestSmartObject): Warp | undefined {
 
 /**
  * The transform corners as Photoshop writes them for a warped layer: where the bounding box of the
- * warp's control points lands under the content's transform (content rectangle → `corners`), which
+ * warp's control points (or the preset's wider frame) lands under the content's transform (content rectangle → `corners`), which
  * the test documents give as an affine map (three corners decide it).
  */
 function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [number, number][]): number[] {
@@ -155,7 +155,10 @@ function affineCornersOf(so: TestSmartObject, warp: Warp | undefined, corners: [
   if (!envelope || envelope.kind !== 'grid') return corners.flat();
   const xs = envelope.grid.points.map((p) => p[0]);
   const ys = envelope.grid.points.map((p) => p[1]);
-  const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const { frame } = envelope.grid;
+  const [left, right, top, bottom] = frame
+    ? [frame.left, frame.left + frame.width, frame.top, frame.top + frame.height]
+    : [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const toCanvas = rectToQuad(
     so.width,
     so.height,

@@ -13,12 +13,14 @@ import {
   templateManifestSchema,
   type Compositor,
   type Mesh,
+  type Quad,
 } from '@platen/compositor';
 import type { Warp } from 'ag-psd';
 import sharp from 'sharp';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
 import { PRESET_STYLES, type PresetStyle } from './warp-envelope.js';
+import { warpMesh } from './placed-geometry.js';
 
 // Each test imports a document and renders it: seconds each on a loaded two-core CI machine.
 jest.setTimeout(30_000);
@@ -387,6 +389,8 @@ const MIRROR_X: PresetStyle[] = [
 const BEND_PRESETS = PRESET_STYLES.filter((style) => style !== 'cylinder');
 const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
 const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
+/** Presets reproduced as Photoshop draws them (checked on its pixels in infra/test). */
+const MEASURED: PresetStyle[] = ['twist', 'inflate', 'squeeze'];
 
 function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Warp {
   return {
@@ -432,11 +436,15 @@ function bendOf(mesh: Mesh): number {
 
 describe('importPsd: preset warps', () => {
   it.each(BEND_PRESETS.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
-    'bends "%s" at %i %%, keeps its symmetry and says the curve is approximated',
+    'bends "%s" at %i %%, keeps its symmetry and says whether the curve is approximated',
     async (style, bend) => {
       const { mesh, result } = await presetMesh(presetWarp(style, bend));
-      expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
-      expect(result.warnings[0]!.message).toContain(`"${style}" warp preset`);
+      if (MEASURED.includes(style)) {
+        expect(result.warnings).toEqual([]);
+      } else {
+        expect(result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+        expect(result.warnings[0]!.message).toContain(`"${style}" warp preset`);
+      }
       expect(mesh).toBeDefined();
       expect(bendOf(mesh!)).toBeGreaterThan(3);
       const n = mesh!.cols;
@@ -493,6 +501,68 @@ describe('importPsd: preset warps', () => {
         expect(v[1] - origin[1]).toBeCloseTo(h[0] - origin[0], 6);
       }
     }
+  });
+
+  it('twists as Photoshop does: the edges stay, each inner point slides by the bend along its grid line', async () => {
+    const { mesh, result } = await presetMesh(presetWarp('twist', 50));
+    expect(result.warnings).toEqual([]);
+    // The 100×100 content at (100, 60); the surface at (⅓, ⅓) is the Bernstein mix of the 4×4 grid
+    // whose inner point (1, 1) moved right by 50 px, (2, 1) down, (2, 2) left and (1, 2) up.
+    const n = mesh!.cols;
+    const grid: P[] = [];
+    for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) grid.push([(100 * i) / 3, (100 * j) / 3]);
+    grid[5] = [100 / 3 + 50, 100 / 3];
+    grid[6] = [200 / 3, 100 / 3 + 50];
+    grid[10] = [200 / 3 - 50, 200 / 3];
+    grid[9] = [100 / 3, 200 / 3 - 50];
+    for (const [c, r] of [
+      [0, 0],
+      [n / 2, 0],
+      [n / 4, n / 4],
+      [n / 2, n / 2],
+      [(3 * n) / 4, n / 4],
+    ] as const) {
+      const [x, y] = surface(grid, 4, [0, 100], [0, 100], (100 * c) / n, (100 * r) / n);
+      const point = mesh!.points[r * (n + 1) + c]!;
+      expect(point[0]).toBeCloseTo(100 + x, 6);
+      expect(point[1]).toBeCloseTo(60 + y, 6);
+    }
+    // The outline is the content's square: Photoshop's twist turns the inside only.
+    expect(mesh!.points[n / 2]![0]).toBeCloseTo(150, 6);
+    expect(mesh!.points[n / 2]![1]).toBeCloseTo(60, 6);
+
+    const distorted = await presetMesh(presetWarp('twist', 50, { perspective: 30 }));
+    expect(distorted.result.warnings.map(({ code }) => code)).toEqual(['WARP_APPROXIMATED']);
+    expect(distorted.result.warnings[0]!.message).toContain('with a distortion');
+  });
+
+  it('places an inflated layer inside its transform as Photoshop does: the frame reaches past the control points', () => {
+    // Photoshop's transform for the layer: the 100 px box at (100, 60).
+    const transform: Quad = [
+      [100, 60],
+      [200, 60],
+      [200, 160],
+      [100, 160],
+    ];
+    const meshOf = (bend: number) => {
+      const outcome = warpMesh(presetWarp('inflate', bend), { width: 100, height: 100 }, { transform });
+      if (outcome.kind !== 'mesh') throw new Error(`no mesh: ${outcome.kind}`);
+      return outcome.mesh;
+    };
+    // Bend 50 % on the 100×100 content: the edges' inner points swell 16⅔ px out, but the frame the
+    // transform stands for reaches 25 px (half the bend) beyond the content each side, so the
+    // content's corner lands 25 / 150 of the way into the box.
+    const mesh = meshOf(50);
+    const n = mesh.cols;
+    const inset = (100 * 25) / 150;
+    expect(mesh.points[0]![0]).toBeCloseTo(100 + inset, 6);
+    expect(mesh.points[0]![1]).toBeCloseTo(60 + inset, 6);
+    expect(mesh.points[n * (n + 1) + n]![0]).toBeCloseTo(200 - inset, 6);
+    // A deflating (negative) bend was never measured: its frame is the control points' own box,
+    // which the envelope fills.
+    const xs = meshOf(-50).points.map(([x]) => x);
+    expect(Math.min(...xs)).toBeCloseTo(100, 0);
+    expect(Math.max(...xs)).toBeCloseTo(200, 0);
   });
 
   it('tapers with the horizontal distortion alone: the right side taller than the left', async () => {
