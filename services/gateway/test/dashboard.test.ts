@@ -160,7 +160,7 @@ describe('the session', () => {
 
     const expired = await tokens.issue(
       identity,
-      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo, sessionEpoch: 0 },
       anHourAgo,
     );
     const stale = new Browser(gateway.url);
@@ -169,7 +169,7 @@ describe('the session', () => {
 
     const aging = await tokens.issue(
       identity,
-      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo, sessionEpoch: 0 },
       new Date(Date.now() - 400_000),
     );
     const refreshing = new Browser(gateway.url);
