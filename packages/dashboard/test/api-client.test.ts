@@ -99,6 +99,26 @@ describe('requests', () => {
   });
 });
 
+describe('batches', () => {
+  it('pages the batch list with its cursor, reads one batch by escaped id, and links its archive', async () => {
+    const server = fakeServer((call) =>
+      call.url.startsWith('/dashboard/api/batches?')
+        ? ok([{ uuid: 'b1' }], { next_cursor: 'c2' })
+        : ok({ uuid: 'b/1', renders: [] }),
+    );
+    const { api } = client(server);
+    await expect(api.listBatches({ cursor: 'c1' })).resolves.toEqual({
+      items: [{ uuid: 'b1' }],
+      next_cursor: 'c2',
+    });
+    expect(server.calls[0]?.url).toBe('/dashboard/api/batches?limit=20&cursor=c1');
+    await expect(api.getBatch('b/1')).resolves.toEqual({ uuid: 'b/1', renders: [] });
+    expect(server.calls[1]?.url).toBe('/dashboard/api/batches/b%2F1');
+    expect(api.batchArchiveUrl('b/1', false)).toBe('/dashboard/api/batches/b%2F1/archive');
+    expect(api.batchArchiveUrl('b1', true)).toBe('/dashboard/api/batches/b1/archive?partial=true');
+  });
+});
+
 describe('whole lists', () => {
   it('follows next_cursor until the last page of keys', async () => {
     const server = fakeServer((call) => {

@@ -10,6 +10,7 @@ import { readCookie } from './lib/cookies.js';
 import { formatCount } from './lib/format.js';
 import { BASE_PATH, SECTIONS, SECTION_TITLES, parseRoute, routePath, type Route } from './lib/routes.js';
 import { AuthPage } from './pages/auth-page.js';
+import { BatchesPage } from './pages/batches-page.js';
 import { CreditsPage } from './pages/credits-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { MockupsPage } from './pages/mockups-page.js';
@@ -208,6 +209,8 @@ function Page({ route }: { route: Route }) {
       return <CreditsPage />;
     case 'renders':
       return <RendersPage openUuid={route.id} />;
+    case 'batches':
+      return <BatchesPage openUuid={route.id} />;
     case 'mockups':
       return <MockupsPage openUuid={route.id} />;
     case 'webhooks':
