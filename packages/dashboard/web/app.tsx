@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AppContext, type AppContextValue } from './app-context.js';
 import { ErrorMessage } from './components/feedback.js';
+import { PasswordDialog } from './components/password-dialog.js';
 import { Link } from './components/link.js';
 import { createApiClient } from './lib/api-client.js';
 import type { Me } from './lib/api-types.js';
@@ -27,6 +28,7 @@ type Session =
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   const [pathname, setPathname] = useState(() => window.location.pathname);
+  const [changingPassword, setChangingPassword] = useState(false);
   const csrfFromMe = useRef<string | null>(null);
   const route = parseRoute(pathname);
 
@@ -173,6 +175,9 @@ export function App() {
             <span className="account-email" title={context.me.user.email}>
               {context.me.user.email}
             </span>
+            <button type="button" className="button-ghost" onClick={() => setChangingPassword(true)}>
+              Change password
+            </button>
             <button type="button" className="button-ghost" onClick={logout}>
               Log out
             </button>
@@ -193,6 +198,9 @@ export function App() {
       <main id="main" className="content">
         <Page route={route} />
       </main>
+      {changingPassword && (
+        <PasswordDialog api={api} onChanged={signedIn} onClose={() => setChangingPassword(false)} />
+      )}
     </AppContext.Provider>
   );
 }

@@ -83,7 +83,11 @@ describe('changing the password', () => {
       new_password: NEW_PASSWORD,
     });
     expect(wrong.status).toBe(403);
-    expect(wrong.body).toMatchObject({ success: false, code: 'FORBIDDEN' });
+    expect(wrong.body).toMatchObject({
+      success: false,
+      code: 'FORBIDDEN',
+      error: 'The current password is wrong',
+    });
     expect((await first.get('/dashboard/api/me')).status).toBe(200);
     expect((await second.get('/dashboard/api/me')).status).toBe(200);
 

@@ -127,6 +127,11 @@ export function createApiClient({ fetch, baseUrl, csrfToken, onUnauthorized }: A
       data<Me>('POST', '/login', { body: { email, password }, sessionCall: false }),
     logout: () => data<{ logged_out: boolean }>('POST', '/logout'),
     me: () => data<Me>('GET', '/me'),
+    /** Signs every other session of the user out; this one goes on (its cookies re-issued). */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      data<Me>('POST', '/password', {
+        body: { current_password: currentPassword, new_password: newPassword },
+      }),
 
     listKeys: (status?: KeyStatus) => all<ApiKey>('/keys', { status }),
     createKey: (input: { name: string; expires_at: string | null }) =>
