@@ -175,8 +175,14 @@ export function App() {
             <span className="account-email" title={context.me.user.email}>
               {context.me.user.email}
             </span>
-            <button type="button" className="button-ghost" onClick={() => setChangingPassword(true)}>
-              Change password
+            {/* Short, so the header still fits a phone's width beside the credits and Log out. */}
+            <button
+              type="button"
+              className="button-ghost"
+              title="Change password"
+              onClick={() => setChangingPassword(true)}
+            >
+              Password…
             </button>
             <button type="button" className="button-ghost" onClick={logout}>
               Log out
