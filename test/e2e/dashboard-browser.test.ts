@@ -2,7 +2,9 @@
 // stack as `npm start` runs it (gateway, key-service, render-worker), attached to this suite's own
 // Postgres database and Redis prefix: sign up → create a key → the key works on the API → a render
 // made with it shows as a thumbnail → usage is charted → revoke → the key answers 401
-// API_KEY_REVOKED → the list shows it revoked. Screenshots go to test-artifacts/dashboard-e2e/.
+// API_KEY_REVOKED → the list shows it revoked. A batch made with the key is listed with its counts
+// and archive, and opens with its renders linked to their view.
+// Screenshots go to test-artifacts/dashboard-e2e/.
 // Needs the build (`npm test` builds first). Nothing here leaves 127.0.0.1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -246,6 +248,51 @@ describeWithBrowser('the dashboard in Chromium', () => {
     );
     expect(requestsCharted).toBeGreaterThanOrEqual(2);
     await shot('04-usage');
+  });
+
+  it('lists a batch with its counts and archive, and opens it with each render linked to its view', async () => {
+    const artwork = await sharp({
+      create: { width: 48, height: 64, channels: 3, background: { r: 30, g: 90, b: 160 } },
+    })
+      .png()
+      .toBuffer();
+    const item = { mockup_uuid: POSTER, smart_objects: [{ uuid: POSTER_ARTWORK, artwork: 'front' }] };
+    const sent = await fetch(`${base}/api/v1/renders/batch?wait=60`, {
+      method: 'POST',
+      headers: { 'X-API-KEY': key, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        artworks: [{ id: 'front', data: artwork.toString('base64') }],
+        items: [item, { ...item, export_label: 'second' }],
+      }),
+    });
+    const batch = (
+      (await sent.json()) as { data: { uuid: string; status: string; renders: { uuid: string }[] } }
+    ).data;
+    expect([sent.status, batch.status]).toEqual([200, 'finished']);
+
+    await nav('Batches');
+    const row = page.getByRole('row', { name: new RegExp(batch.uuid.slice(0, 8)) });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/finished[\s\S]*2 of 2 succeeded/);
+    const archive = row.getByRole('link', { name: 'Download ZIP' });
+    expect(await archive.getAttribute('href')).toBe(`/dashboard/api/batches/${batch.uuid}/archive`);
+    const zip = await page.evaluate(async (href) => {
+      const response = await fetch(href);
+      return { status: response.status, type: response.headers.get('content-type') };
+    }, `/dashboard/api/batches/${batch.uuid}/archive`);
+    expect(zip).toEqual({ status: 200, type: 'application/zip' });
+    await shot('04b-batches');
+
+    await row.getByRole('link', { name: `Batch ${batch.uuid.slice(0, 8)}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Batch ${batch.uuid.slice(0, 8)}` });
+    await dialog.getByText('2 of 2 succeeded').waitFor();
+    const first = batch.renders[0]!.uuid;
+    await dialog.getByRole('link', { name: `Render ${first.slice(0, 8)}` }).click();
+    const renderDialog = page.getByRole('dialog', { name: `Render ${first.slice(0, 8)}` });
+    await renderDialog.waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/dashboard/renders/${first}`);
+    await renderDialog.getByRole('button', { name: 'Close' }).click();
+    await renderDialog.waitFor({ state: 'detached' });
   });
 
   it('revokes the key: the API answers 401 API_KEY_REVOKED and the list shows it revoked', async () => {

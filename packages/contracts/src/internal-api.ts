@@ -133,7 +133,21 @@ export const logInRequestSchema = z
   })
   .meta({ id: 'LogInRequest' });
 
-/** The key-service's answer to sign-up, log-in and session refresh. */
+/** A signed-in user's new password; every other session of the user ends with the change. */
+export const changePasswordRequestSchema = z
+  .object({
+    current_password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+    new_password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+  })
+  .meta({ id: 'ChangePasswordRequest' });
+
+/** The key-service's form: the session token of the user changing it, as a refresh sends it. */
+export const sessionPasswordChangeSchema = z.object({
+  token: z.string().min(1).max(4096),
+  ...changePasswordRequestSchema.shape,
+});
+
+/** The key-service's answer to sign-up, log-in, session refresh and password change. */
 export const signedInUserSchema = z.object({
   user_id: z.string().uuid(),
   account_id: z.string().uuid(),

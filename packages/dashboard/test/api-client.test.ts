@@ -99,6 +99,62 @@ describe('requests', () => {
   });
 });
 
+describe('changing the password', () => {
+  it('sends the current and the new password with the CSRF token, and answers the re-issued session', async () => {
+    const server = fakeServer(() => ok({ csrf_token: 'csrf-2' }));
+    const { api, unauthorized } = client(server);
+    await expect(api.changePassword('the old one', 'the new long one')).resolves.toEqual({
+      csrf_token: 'csrf-2',
+    });
+    expect(server.calls[0]).toMatchObject({
+      url: '/dashboard/api/password',
+      method: 'POST',
+      headers: { 'X-CSRF-Token': 'csrf-1' },
+    });
+    expect(JSON.parse(server.calls[0]?.body ?? '')).toEqual({
+      current_password: 'the old one',
+      new_password: 'the new long one',
+    });
+    expect(unauthorized).not.toHaveBeenCalled();
+  });
+
+  it('reports a wrong current password without ending the session', async () => {
+    const server = fakeServer(() => ({
+      status: 403,
+      body: JSON.stringify({
+        success: false,
+        code: 'FORBIDDEN',
+        error: 'The current password is wrong',
+        detail: 'The current password is wrong',
+      }),
+    }));
+    const { api, unauthorized } = client(server);
+    const error = await api.changePassword('a guess', 'the new long one').catch((e: unknown) => e);
+    expect(describeError(error)).toBe('The current password is wrong');
+    expect(unauthorized).not.toHaveBeenCalled();
+  });
+});
+
+describe('batches', () => {
+  it('pages the batch list with its cursor, reads one batch by escaped id, and links its archive', async () => {
+    const server = fakeServer((call) =>
+      call.url.startsWith('/dashboard/api/batches?')
+        ? ok([{ uuid: 'b1' }], { next_cursor: 'c2' })
+        : ok({ uuid: 'b/1', renders: [] }),
+    );
+    const { api } = client(server);
+    await expect(api.listBatches({ cursor: 'c1' })).resolves.toEqual({
+      items: [{ uuid: 'b1' }],
+      next_cursor: 'c2',
+    });
+    expect(server.calls[0]?.url).toBe('/dashboard/api/batches?limit=20&cursor=c1');
+    await expect(api.getBatch('b/1')).resolves.toEqual({ uuid: 'b/1', renders: [] });
+    expect(server.calls[1]?.url).toBe('/dashboard/api/batches/b%2F1');
+    expect(api.batchArchiveUrl('b/1', false)).toBe('/dashboard/api/batches/b%2F1/archive');
+    expect(api.batchArchiveUrl('b1', true)).toBe('/dashboard/api/batches/b1/archive?partial=true');
+  });
+});
+
 describe('whole lists', () => {
   it('follows next_cursor until the last page of keys', async () => {
     const server = fakeServer((call) => {

@@ -10,11 +10,14 @@ describe('parseRoute', () => {
     expect(parseRoute('/dashboard/usage')).toEqual({ section: 'usage', id: null });
     expect(parseRoute('/dashboard/renders/9f1c')).toEqual({ section: 'renders', id: '9f1c' });
     expect(parseRoute('/dashboard/login')).toEqual({ section: 'login', id: null });
+    expect(parseRoute('/dashboard/batches')).toEqual({ section: 'batches', id: null });
+    expect(parseRoute('/dashboard/batches/b1')).toEqual({ section: 'batches', id: 'b1' });
   });
 
   it('answers not-found for unknown, too deep, badly encoded or foreign paths', () => {
     expect(parseRoute('/dashboard/nope').section).toBe('not-found');
     expect(parseRoute('/dashboard/renders/a/b').section).toBe('not-found');
+    expect(parseRoute('/dashboard/batches/b1/archive').section).toBe('not-found');
     expect(parseRoute('/dashboard/renders/%E0%A4%A').section).toBe('not-found');
     expect(parseRoute('/dashboardx').section).toBe('not-found');
     expect(parseRoute('/api/v1').section).toBe('not-found');

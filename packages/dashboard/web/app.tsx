@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { AppContext, type AppContextValue } from './app-context.js';
 import { ErrorMessage } from './components/feedback.js';
+import { PasswordDialog } from './components/password-dialog.js';
 import { Link } from './components/link.js';
 import { createApiClient } from './lib/api-client.js';
 import type { Me } from './lib/api-types.js';
@@ -10,6 +11,7 @@ import { readCookie } from './lib/cookies.js';
 import { formatCount } from './lib/format.js';
 import { BASE_PATH, SECTIONS, SECTION_TITLES, parseRoute, routePath, type Route } from './lib/routes.js';
 import { AuthPage } from './pages/auth-page.js';
+import { BatchesPage } from './pages/batches-page.js';
 import { CreditsPage } from './pages/credits-page.js';
 import { KeysPage } from './pages/keys-page.js';
 import { MockupsPage } from './pages/mockups-page.js';
@@ -26,6 +28,7 @@ type Session =
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
   const [pathname, setPathname] = useState(() => window.location.pathname);
+  const [changingPassword, setChangingPassword] = useState(false);
   const csrfFromMe = useRef<string | null>(null);
   const route = parseRoute(pathname);
 
@@ -172,6 +175,15 @@ export function App() {
             <span className="account-email" title={context.me.user.email}>
               {context.me.user.email}
             </span>
+            {/* Short, so the header still fits a phone's width beside the credits and Log out. */}
+            <button
+              type="button"
+              className="button-ghost"
+              title="Change password"
+              onClick={() => setChangingPassword(true)}
+            >
+              Password…
+            </button>
             <button type="button" className="button-ghost" onClick={logout}>
               Log out
             </button>
@@ -192,6 +204,9 @@ export function App() {
       <main id="main" className="content">
         <Page route={route} />
       </main>
+      {changingPassword && (
+        <PasswordDialog api={api} onChanged={signedIn} onClose={() => setChangingPassword(false)} />
+      )}
     </AppContext.Provider>
   );
 }
@@ -208,6 +223,8 @@ function Page({ route }: { route: Route }) {
       return <CreditsPage />;
     case 'renders':
       return <RendersPage openUuid={route.id} />;
+    case 'batches':
+      return <BatchesPage openUuid={route.id} />;
     case 'mockups':
       return <MockupsPage openUuid={route.id} />;
     case 'webhooks':

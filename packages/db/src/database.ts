@@ -22,6 +22,8 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   created_at: CreatedAt;
+  /** Moved on by each password change or reset: tokens of an earlier epoch are refused. */
+  session_epoch: Generated<number>;
 }
 
 export interface ApiKeysTable {

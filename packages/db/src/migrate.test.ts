@@ -13,7 +13,7 @@ describe('migrations', () => {
   it('creates each schema on a fresh database and applies nothing the second time', async () => {
     const db = createDb({ url: database.url });
     try {
-      expect(await migrateSchema(db, 'keys')).toEqual(['keys/0001_initial']);
+      expect(await migrateSchema(db, 'keys')).toEqual(['keys/0001_initial', 'keys/0002_session_epoch']);
       expect(await migrateSchema(db, 'renders')).toEqual([
         'renders/0001_initial',
         'renders/0002_webhooks',

@@ -2,10 +2,11 @@
 // Migrations are imported statically (not read from disk) so they work the same from src and dist.
 import { Migrator, sql, type Kysely, type Migration } from 'kysely';
 import * as keys0001 from './migrations/keys/0001_initial.js';
+import * as keys0002 from './migrations/keys/0002_session_epoch.js';
 import { RENDERS_MIGRATIONS } from './migrations/renders/index.js';
 
 export const MIGRATIONS = {
-  keys: { '0001_initial': keys0001 },
+  keys: { '0001_initial': keys0001, '0002_session_epoch': keys0002 },
   renders: RENDERS_MIGRATIONS,
 } satisfies Record<string, Record<string, Migration>>;
 

@@ -8,7 +8,11 @@ const tokens = createSessionTokens(SECRET, { ttlSeconds: 1800 });
 
 describe('dashboard session tokens', () => {
   it('verify to the identity and session they were issued for, until they expire', async () => {
-    const issued = await tokens.issue(identity, { sessionId: 'session-1', authenticatedAt: T0 }, T0);
+    const issued = await tokens.issue(
+      identity,
+      { sessionId: 'session-1', authenticatedAt: T0, sessionEpoch: 3 },
+      T0,
+    );
     expect(issued.expires_at).toBe('2030-01-01T00:30:00.000Z');
     expect(await tokens.verify(issued.token, new Date(T0.getTime() + 1_799_000))).toEqual({
       ...identity,
@@ -16,12 +20,17 @@ describe('dashboard session tokens', () => {
       issuedAt: T0,
       expiresAt: new Date('2030-01-01T00:30:00Z'),
       authenticatedAt: T0,
+      sessionEpoch: 3,
     });
     expect(await tokens.verify(issued.token, new Date(T0.getTime() + 1_800_000))).toBeUndefined();
   });
 
   it('are refused when tampered with, signed with another secret, or a service token', async () => {
-    const { token } = await tokens.issue(identity, { sessionId: 's', authenticatedAt: T0 }, T0);
+    const { token } = await tokens.issue(
+      identity,
+      { sessionId: 's', authenticatedAt: T0, sessionEpoch: 0 },
+      T0,
+    );
     const [header, payload, signature] = token.split('.');
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), acc: 'account-2' }),
@@ -36,7 +45,11 @@ describe('dashboard session tokens', () => {
 
   it('never outlive the password check by more than the maximum lifetime, however refreshed', async () => {
     const late = new Date(T0.getTime() + (SESSION_MAX_LIFETIME_SECONDS - 60) * 1000);
-    const issued = await tokens.issue(identity, { sessionId: 's', authenticatedAt: T0 }, late);
+    const issued = await tokens.issue(
+      identity,
+      { sessionId: 's', authenticatedAt: T0, sessionEpoch: 0 },
+      late,
+    );
     expect(Date.parse(issued.expires_at)).toBe(T0.getTime() + SESSION_MAX_LIFETIME_SECONDS * 1000);
   });
 

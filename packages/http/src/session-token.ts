@@ -2,6 +2,8 @@
 // gateway verifies locally on every dashboard call. Its key is derived from SERVICE_JWT_SECRET for
 // this one purpose, and its audience differs from service tokens', so neither passes for the other.
 // The session id (jti) survives refreshes; the CSRF token is an HMAC of it, so it needs no storage.
+// The session epoch (sep) is the user's when the token was issued: a password change moves the user
+// to the next epoch, and tokens of an earlier one are refused (tokens without it are of epoch 0).
 import { createHmac } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -23,6 +25,15 @@ export interface SessionClaims extends SessionIdentity {
   expiresAt: Date;
   /** When the password was checked: refreshes never go past it + SESSION_MAX_LIFETIME_SECONDS. */
   authenticatedAt: Date;
+  /** The user's session epoch when the token was issued. */
+  sessionEpoch: number;
+}
+
+/** What a token carries over from the session it belongs to (refreshes keep all three). */
+export interface SessionState {
+  sessionId: string;
+  authenticatedAt: Date;
+  sessionEpoch: number;
 }
 
 export interface IssuedSession {
@@ -38,6 +49,7 @@ const claimsSchema = z.object({
   iat: z.number(),
   exp: z.number(),
   auth_time: z.number(),
+  sep: z.number().int().min(0).default(0),
 });
 
 function sessionKey(serviceSecret: string): Uint8Array {
@@ -45,12 +57,8 @@ function sessionKey(serviceSecret: string): Uint8Array {
 }
 
 export interface SessionTokens {
-  /** A token for `identity`; `session` carries the id and password time over from a refreshed one. */
-  issue(
-    identity: SessionIdentity,
-    session: { sessionId: string; authenticatedAt: Date },
-    now?: Date,
-  ): Promise<IssuedSession>;
+  /** A token for `identity`; `session` carries the id, password time and epoch over from a refreshed one. */
+  issue(identity: SessionIdentity, session: SessionState, now?: Date): Promise<IssuedSession>;
   /** The claims of a valid, unexpired token; undefined for anything else. */
   verify(token: string, now?: Date): Promise<SessionClaims | undefined>;
   /** The CSRF token bound to a session (double-submit: a readable cookie and a header). */
@@ -63,7 +71,7 @@ export function createSessionTokens(
 ): SessionTokens {
   const key = sessionKey(serviceSecret);
   return {
-    async issue(identity, { sessionId, authenticatedAt }, now = new Date()) {
+    async issue(identity, { sessionId, authenticatedAt, sessionEpoch }, now = new Date()) {
       const nowSeconds = Math.floor(now.getTime() / 1000);
       const lastSecond = Math.floor(authenticatedAt.getTime() / 1000) + SESSION_MAX_LIFETIME_SECONDS;
       const exp = Math.min(nowSeconds + ttlSeconds, lastSecond);
@@ -71,6 +79,7 @@ export function createSessionTokens(
         acc: identity.accountId,
         email: identity.email,
         auth_time: Math.floor(authenticatedAt.getTime() / 1000),
+        sep: sessionEpoch,
       })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(ISSUER)
@@ -100,6 +109,7 @@ export function createSessionTokens(
           issuedAt: new Date(claims.iat * 1000),
           expiresAt: new Date(claims.exp * 1000),
           authenticatedAt: new Date(claims.auth_time * 1000),
+          sessionEpoch: claims.sep,
         };
       } catch {
         return undefined;

@@ -78,6 +78,14 @@ export interface AccountService {
   logIn(input: { email: string; password: string }): Promise<SignedInUser>;
   /** A later token for the session, or undefined when it cannot be refreshed (expired, user gone). */
   refresh(token: string): Promise<SignedInUser | undefined>;
+  /**
+   * The session's user gets a new password and a new token for this session; every other session of
+   * the user ends. Rejects with ApiError FORBIDDEN (wrong current password) or UNAUTHORIZED (session over).
+   */
+  changePassword(
+    token: string,
+    input: { current_password: string; new_password: string },
+  ): Promise<SignedInUser>;
   account(accountId: string): Promise<AccountView>;
   defaultLimits(): Promise<RateLimits>;
   listKeys(
@@ -372,6 +380,8 @@ export function createKeyServiceClient({
         throw error;
       }
     },
+    changePassword: (token, input) =>
+      data(signedInUserSchema, 'POST', '/sessions/password', { token, ...input }),
     account: (accountId) => data(accountViewSchema, 'GET', `/accounts/${segment(accountId)}`),
     defaultLimits: () => data(rateLimitsSchema, 'GET', '/rate-limits/default'),
     listKeys: (accountId, query) =>

@@ -41,6 +41,7 @@ export {
   MOCKUP_RECORD_COLUMNS,
 } from './mockup-records.js';
 export type {
+  ImportStepOutcome,
   MockupRecords,
   MockupRecord,
   MockupState,

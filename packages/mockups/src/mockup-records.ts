@@ -1,7 +1,9 @@
 // The one writer of `renders.mockups`: every INSERT, UPDATE and DELETE of a mockup row is a named step
 // here, and MOCKUP_TRANSITIONS says from which states each step may start. A step whose row is in
 // another state is refused with MockupTransitionError; each write is one statement guarded by those
-// states, so two processes racing over a row cannot both win.
+// states, so two processes racing over a row cannot both win. The two steps that end an import answer
+// the refusal instead of throwing it: a late or duplicate import job losing to another one (or to a
+// delete) is expected, and its caller must know it did not apply to skip what follows.
 // Invariant: nothing else writes the table (test/mockup-writers.test.ts scans the sources for it).
 import type { Database, MockupStatus } from '@platen/db';
 import { expressionBuilder, sql, type Kysely } from 'kysely';
@@ -107,11 +109,16 @@ export interface ImportFailureRecord {
   warnings: unknown[];
 }
 
+/** Whether an import step applied; when not, the state of the row that refused it. */
+export type ImportStepOutcome = { applied: true } | { applied: false; from: MockupState };
+
 export interface MockupRecords {
   /** Inserts an account's upload in `processing`. */
   createUpload(upload: NewUpload): Promise<MockupRecord>;
-  finishImport(id: string, template: StoredTemplate & { warnings: unknown[] }): Promise<void>;
-  failImport(id: string, failure: ImportFailureRecord): Promise<void>;
+  /** processing → ready with the stored template; anything else (already failed, ready, deleted) is left. */
+  finishImport(id: string, template: StoredTemplate & { warnings: unknown[] }): Promise<ImportStepOutcome>;
+  /** processing → failed with the public error; anything else (already ready, failed, deleted) is left. */
+  failImport(id: string, failure: ImportFailureRecord): Promise<ImportStepOutcome>;
   /** Erases the account's upload; nothing to do when the account has no live mockup by that id. */
   discardUpload(query: { accountId: string; id: string }): Promise<void>;
   /** Soft-deletes one of the account's own; false when it has no live mockup by that id. */
@@ -173,6 +180,10 @@ export function createMockupRecords(db: Kysely<Database>): MockupRecords {
     throw new MockupTransitionError(step, id, await stateOf(id));
   }
 
+  async function outcome(applied: boolean, id: string): Promise<ImportStepOutcome> {
+    return applied ? { applied: true } : { applied: false, from: await stateOf(id) };
+  }
+
   return {
     async createUpload(upload) {
       const row = await db
@@ -221,7 +232,7 @@ export function createMockupRecords(db: Kysely<Database>): MockupRecords {
         .where(mayStep('finishImport'))
         .returning('id')
         .executeTakeFirst();
-      if (!row) await refuse('finishImport', id);
+      return outcome(row !== undefined, id);
     },
 
     async failImport(id, failure) {
@@ -239,7 +250,7 @@ export function createMockupRecords(db: Kysely<Database>): MockupRecords {
         .where(mayStep('failImport'))
         .returning('id')
         .executeTakeFirst();
-      if (!row) await refuse('failImport', id);
+      return outcome(row !== undefined, id);
     },
 
     async discardUpload({ accountId, id }) {

@@ -65,6 +65,11 @@ const rowOf = (id: string) =>
     .where('id', '=', id)
     .executeTakeFirst();
 
+/** An import step answers that it did not apply, naming the state it found. */
+async function expectNotApplied(promise: Promise<unknown>, from: string) {
+  expect(await promise).toEqual({ applied: false, from });
+}
+
 /** The step's promise rejects with the refusal naming the state it found. */
 async function expectRefused(step: MockupStep, from: string, promise: Promise<unknown>) {
   const error = await promise.then(
@@ -92,16 +97,16 @@ describe('mockup records (real Postgres)', () => {
     const id = await upload();
     expect(await rowOf(id)).toMatchObject({ status: 'processing', deleted_at: null });
 
-    await records.finishImport(id, template(id));
+    expect(await records.finishImport(id, template(id))).toEqual({ applied: true });
 
     expect(await rowOf(id)).toMatchObject({ status: 'ready', error_code: null });
   });
 
   it('refuses to finish the import of a mockup that already failed, and leaves it failed', async () => {
     const id = await upload();
-    await records.failImport(id, failure);
+    expect(await records.failImport(id, failure)).toEqual({ applied: true });
 
-    await expectRefused('finishImport', 'failed', records.finishImport(id, template(id)));
+    await expectNotApplied(records.finishImport(id, template(id)), 'failed');
     expect(await rowOf(id)).toMatchObject({ status: 'failed', error_code: 'IMPORT_FAILED' });
   });
 
@@ -109,8 +114,8 @@ describe('mockup records (real Postgres)', () => {
     const id = await upload();
     await records.finishImport(id, template(id));
 
-    await expectRefused('failImport', 'ready', records.failImport(id, failure));
-    await expectRefused('finishImport', 'ready', records.finishImport(id, template(id)));
+    await expectNotApplied(records.failImport(id, failure), 'ready');
+    await expectNotApplied(records.finishImport(id, template(id)), 'ready');
     expect(await rowOf(id)).toMatchObject({ status: 'ready', error_code: null });
   });
 
@@ -118,13 +123,43 @@ describe('mockup records (real Postgres)', () => {
     const id = await upload();
     expect(await records.remove({ accountId, id })).toBe(true);
 
-    await expectRefused('finishImport', 'deleted', records.finishImport(id, template(id)));
-    await expectRefused('failImport', 'deleted', records.failImport(id, failure));
+    await expectNotApplied(records.finishImport(id, template(id)), 'deleted');
+    await expectNotApplied(records.failImport(id, failure), 'deleted');
     expect(await rowOf(id)).toMatchObject({ status: 'processing' });
   });
 
   it('refuses an import step for a mockup that does not exist', async () => {
-    await expectRefused('failImport', 'absent', records.failImport(randomUUID(), failure));
+    await expectNotApplied(records.failImport(randomUUID(), failure), 'absent');
+    await expectNotApplied(records.finishImport(randomUUID(), template(randomUUID())), 'absent');
+  });
+
+  it('lets exactly one of a finishImport and a failImport racing over an import apply, and keeps its row whole', async () => {
+    const rows = await Promise.all(Array.from({ length: 12 }, () => upload()));
+    // Each pair runs at once on two pooled connections; which one wins is up to Postgres.
+    const outcomes = await Promise.all(
+      rows.map(async (id, n) => {
+        const finish = () => records.finishImport(id, template(id));
+        const fail = () => records.failImport(id, failure);
+        const [first, second] = n % 2 === 0 ? [finish(), fail()] : [fail(), finish()];
+        const [a, b] = await Promise.all([first, second]);
+        return n % 2 === 0 ? { id, finished: a, failed: b } : { id, finished: b, failed: a };
+      }),
+    );
+    for (const { id, finished, failed } of outcomes) {
+      expect([finished.applied, failed.applied].filter(Boolean)).toHaveLength(1);
+      const row = await db
+        .selectFrom('renders.mockups')
+        .select(['status', 'error_code', 'thumbnail_key'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (finished.applied) {
+        expect(failed).toEqual({ applied: false, from: 'ready' });
+        expect(row).toEqual({ status: 'ready', error_code: null, thumbnail_key: template(id).thumbnailKey });
+      } else {
+        expect(finished).toEqual({ applied: false, from: 'failed' });
+        expect(row).toEqual({ status: 'failed', error_code: 'IMPORT_FAILED', thumbnail_key: null });
+      }
+    }
   });
 
   it('refuses to create an upload over an existing row', async () => {

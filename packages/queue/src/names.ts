@@ -29,3 +29,12 @@ export function channelName(redisPrefix: string, channel: (typeof CHANNELS)[keyo
 export function redisKey(redisPrefix: string, ...parts: string[]): string {
   return [redisPrefix, ...parts].join(':');
 }
+
+/**
+ * A dashboard user's current session epoch, written by the key-service when a password change or
+ * reset ends the user's other sessions and read by every gateway's session guard. It expires with
+ * the longest a session can live, after which no token of an earlier epoch can still be valid.
+ */
+export function sessionEpochKey(redisPrefix: string, userId: string): string {
+  return redisKey(redisPrefix, 'dashboard', 'session-epoch', userId);
+}

@@ -46,6 +46,7 @@ import { createRenderStore } from './renders/render-store.js';
 import { createRenderUsage } from './renders/render-usage.js';
 import { createRenderView } from './renders/render-view.js';
 import type { RenderWaiter } from './renders/render-waiter.js';
+import { createArchiveDownload } from './batches/archive-download.js';
 import { createArchivePlans } from './batches/archive-plan.js';
 import { createBatchArchiveWriter } from './batches/batch-archive.js';
 import { registerBatchArchiveRoute } from './routes/batch-archive.js';
@@ -254,14 +255,12 @@ export function createApp(deps: AppDeps): GatewayApp {
     accept: acceptBatch,
     waiter: deps.waiter,
   });
-  registerBatchArchiveRoute({
-    registry,
-    router,
-    guard,
+  const downloadArchive = createArchiveDownload({
     plans: createArchivePlans({ db }),
     writeArchive: createBatchArchiveWriter({ storage, clock }),
     logger,
   });
+  registerBatchArchiveRoute({ registry, router, guard, download: downloadArchive });
   registerWebhookRoutes({
     registry,
     router,
@@ -310,6 +309,8 @@ export function createApp(deps: AppDeps): GatewayApp {
     accept,
     view,
     webhooks,
+    batches,
+    downloadArchive,
   });
   registerDashboardPage(router, { webRoot: deps.dashboardWebRoot });
   app.use(router);

@@ -160,7 +160,7 @@ describe('the session', () => {
 
     const expired = await tokens.issue(
       identity,
-      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo, sessionEpoch: 0 },
       anHourAgo,
     );
     const stale = new Browser(gateway.url);
@@ -169,7 +169,7 @@ describe('the session', () => {
 
     const aging = await tokens.issue(
       identity,
-      { sessionId: randomUUID(), authenticatedAt: anHourAgo },
+      { sessionId: randomUUID(), authenticatedAt: anHourAgo, sessionEpoch: 0 },
       new Date(Date.now() - 400_000),
     );
     const refreshing = new Browser(gateway.url);
@@ -424,6 +424,69 @@ describe('credits, renders, mockups and webhooks from the dashboard', () => {
     expect((await alice.browser.get('/dashboard/api/keys')).body.data).toEqual([
       expect.objectContaining({ id: key.id, status: 'active' }),
     ]);
+  });
+});
+
+describe('batches from the dashboard', () => {
+  it('lists the account’s batches with counts, shows each render’s status, and serves the archive', async () => {
+    const { browser, accountId } = await signedUp('batches');
+    await stack.admin.grantCredits(accountId, 10);
+    const created = await browser.post('/dashboard/api/keys', { name: 'batch', expires_at: null });
+    const api = apiClient(gateway.url, (created.body.data as { key: string }).key);
+    const poster = BUILTIN_MOCKUPS[0]!;
+    const item = {
+      mockup_uuid: poster.uuid,
+      smart_objects: [{ uuid: poster.smart_objects[0]!.uuid, artwork: 'front' }],
+    };
+    const accepted = await api.send('POST', '/api/v1/renders/batch', {
+      artworks: [{ id: 'front', data: TINY_PNG.toString('base64') }],
+      items: [item, { ...item, export_label: 'second' }],
+    });
+    expect(accepted.status).toBe(202);
+    const batch = accepted.body.data as { uuid: string; renders: Array<{ uuid: string }> };
+
+    const list = await browser.get('/dashboard/api/batches');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ success: true, next_cursor: null });
+    expect(list.body.data).toEqual([
+      expect.objectContaining({
+        uuid: batch.uuid,
+        status: 'processing',
+        counts: { total: 2, queued: 2, processing: 0, succeeded: 0, failed: 0 },
+        created_at: expect.any(String) as unknown,
+      }),
+    ]);
+
+    const shown = await browser.get(`/dashboard/api/batches/${batch.uuid}`);
+    expect(shown.status).toBe(200);
+    expect((shown.body.data as { renders: Array<{ uuid: string; status: string }> }).renders).toEqual(
+      batch.renders.map(
+        (render): unknown => expect.objectContaining({ uuid: render.uuid, status: 'queued' }) as unknown,
+      ),
+    );
+
+    const whole = await browser.get(`/dashboard/api/batches/${batch.uuid}/archive`);
+    expect(whole.status).toBe(409);
+    expect(whole.body).toMatchObject({ success: false, code: 'CONFLICT' });
+    const partial = await fetch(`${gateway.url}/dashboard/api/batches/${batch.uuid}/archive?partial=true`, {
+      headers: { cookie: `platen_session=${browser.cookies.get('platen_session')!}` },
+    });
+    expect(partial.status).toBe(200);
+    expect(partial.headers.get('content-type')).toBe('application/zip');
+    const zip = Buffer.from(await partial.arrayBuffer());
+    expect(zip.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    expect(zip.toString('latin1')).toContain('manifest.json');
+
+    const { browser: stranger } = await signedUp('batch-stranger');
+    expect((await stranger.get('/dashboard/api/batches')).body.data).toEqual([]);
+    for (const path of [
+      `/dashboard/api/batches/${batch.uuid}`,
+      `/dashboard/api/batches/${batch.uuid}/archive`,
+    ]) {
+      expect((await stranger.get(path)).status).toBe(404);
+      expect((await fetch(`${gateway.url}${path}`)).status).toBe(401);
+    }
+    expect((await browser.get('/dashboard/api/batches?cursor=not-a-cursor')).status).toBe(400);
   });
 });
 

@@ -34,7 +34,7 @@ export function createStores({ db, clock, keyPrefix, publisher, hasher, maxActiv
     accounts: createAccountStore({ db, clock, publisher }),
     keys: createKeyStore({ db, clock, keyPrefix, publisher, maxActiveKeys }),
     credits: createCreditLedger({ db, clock }),
-    users: createUserStore({ db, clock, hasher: hasher ?? createPasswordHasher() }),
+    users: createUserStore({ db, clock, hasher: hasher ?? createPasswordHasher(), publisher }),
     usage: createUsageReader({ db, clock }),
   };
 }

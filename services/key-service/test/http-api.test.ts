@@ -6,8 +6,10 @@ import {
   createServiceTokenSigner,
   createSessionTokens,
   listen,
+  SESSION_MAX_LIFETIME_SECONDS,
   type RunningServer,
 } from '@platen/http';
+import { sessionEpochKey } from '@platen/queue';
 import { freePort } from '@platen/testing';
 import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
@@ -498,6 +500,104 @@ describe('users and sessions', () => {
       401,
       'UNAUTHORIZED',
     );
+  });
+
+  it('changes a password: this session goes on with a new token, every other one is refused, gateways are told', async () => {
+    const email = uniqueEmail('change');
+    const password = 'the first long password';
+    const signup = await call<Signed>('POST', '/internal/v1/users', { email, password });
+    const other = await call<Signed>('POST', '/internal/v1/sessions', { email, password });
+    const changer = signup.body.data.session.token;
+    const before = await sessions.verify(changer, h.clock.now());
+
+    const wrong = await call('POST', '/internal/v1/sessions/password', {
+      token: changer,
+      current_password: 'not the password',
+      new_password: 'the second long password',
+    });
+    expectError(wrong, 403, 'FORBIDDEN');
+    expect(
+      (await call('POST', '/internal/v1/sessions/refresh', { token: other.body.data.session.token })).status,
+    ).toBe(200);
+    expect(await h.redis.get(sessionEpochKey(h.testRedis.prefix, signup.body.data.user_id))).toBeNull();
+
+    h.clock.advance(60_000);
+    const changed = await call<Signed>('POST', '/internal/v1/sessions/password', {
+      token: changer,
+      current_password: password,
+      new_password: 'the second long password',
+    });
+    expect(changed.status).toBe(200);
+    const after = await sessions.verify(changed.body.data.session.token, h.clock.now());
+    expect(after).toMatchObject({
+      userId: signup.body.data.user_id,
+      sessionId: before!.sessionId,
+      sessionEpoch: before!.sessionEpoch + 1,
+      authenticatedAt: h.clock.now(),
+    });
+    const epochKey = sessionEpochKey(h.testRedis.prefix, signup.body.data.user_id);
+    expect(await h.redis.get(epochKey)).toBe(String(after!.sessionEpoch));
+    expect(await h.redis.ttl(epochKey)).toBeGreaterThan(SESSION_MAX_LIFETIME_SECONDS - 60);
+
+    for (const token of [other.body.data.session.token, changer]) {
+      expectError(await call('POST', '/internal/v1/sessions/refresh', { token }), 401, 'UNAUTHORIZED');
+      expectError(
+        await call('POST', '/internal/v1/sessions/password', {
+          token,
+          current_password: 'the second long password',
+          new_password: 'a third long password',
+        }),
+        401,
+        'UNAUTHORIZED',
+      );
+    }
+    expect(
+      (await call('POST', '/internal/v1/sessions/refresh', { token: changed.body.data.session.token }))
+        .status,
+    ).toBe(200);
+    expectError(await call('POST', '/internal/v1/sessions', { email, password }), 401, 'UNAUTHORIZED');
+    const login = await call<Signed>('POST', '/internal/v1/sessions', {
+      email,
+      password: 'the second long password',
+    });
+    expect(login.status).toBe(201);
+    expect((await sessions.verify(login.body.data.session.token, h.clock.now()))?.sessionEpoch).toBe(
+      after!.sessionEpoch,
+    );
+  });
+
+  it('ends every session of the user when an operator resets the password', async () => {
+    const email = uniqueEmail('reset');
+    const password = 'the first long password';
+    const signup = await call<Signed>('POST', '/internal/v1/users', { email, password });
+    await h.stores.users.setPassword({ email, password: 'an operator-set password' });
+    expectError(
+      await call('POST', '/internal/v1/sessions/refresh', { token: signup.body.data.session.token }),
+      401,
+      'UNAUTHORIZED',
+    );
+    expect(await h.redis.get(sessionEpochKey(h.testRedis.prefix, signup.body.data.user_id))).toBe('1');
+    const login = await call<Signed>('POST', '/internal/v1/sessions', {
+      email,
+      password: 'an operator-set password',
+    });
+    expect(
+      (await call('POST', '/internal/v1/sessions/refresh', { token: login.body.data.session.token })).status,
+    ).toBe(200);
+  });
+
+  it('answers 400 naming new_password when the new password is shorter than 12 characters', async () => {
+    const signup = await call<Signed>('POST', '/internal/v1/users', {
+      email: uniqueEmail('short-change'),
+      password: 'the first long password',
+    });
+    const answer = await call('POST', '/internal/v1/sessions/password', {
+      token: signup.body.data.session.token,
+      current_password: 'the first long password',
+      new_password: 'short',
+    });
+    expectError(answer, 400, 'VALIDATION_ERROR');
+    expect(issuePaths(answer)).toEqual(['new_password']);
   });
 
   it('starts a sign-up with SIGNUP_CREDITS (default 100) as one ledger grant, so the ledger sums to the balance', async () => {

@@ -1,5 +1,6 @@
 import { ApiError } from '@platen/contracts';
 import { createPasswordHasher, PASSWORD_HASH_PARAMETERS } from '../src/password-hasher.js';
+import { createSilentRevocationPublisher } from '../src/revocation-publisher.js';
 import { createUserStore, type UserStore } from '../src/user-store.js';
 import { startHarness, uniqueEmail, type Harness } from './harness.js';
 
@@ -10,7 +11,12 @@ const PASSWORD = 'correct horse battery staple';
 beforeAll(async () => {
   h = await startHarness('users');
   // The production parameters: what is stored must be what the README documents.
-  users = createUserStore({ db: h.db, clock: h.clock, hasher: createPasswordHasher() });
+  users = createUserStore({
+    db: h.db,
+    clock: h.clock,
+    hasher: createPasswordHasher(),
+    publisher: createSilentRevocationPublisher(),
+  });
 });
 afterAll(async () => {
   await h.close();
@@ -95,13 +101,15 @@ describe('users and passwords', () => {
       user_id: expect.any(String) as unknown,
       account_id: account.id,
       email: account.email,
+      session_epoch: 0,
       created: true,
     });
     expect(await users.verifyPassword({ email: account.email, password: PASSWORD })).toMatchObject({
       user_id: first.user_id,
     });
     const second = await users.setPassword({ email, password: `${PASSWORD} two` });
-    expect(second).toEqual({ ...first, created: false });
+    // A new password ends the sessions of the old one: the user is in its next session epoch.
+    expect(second).toEqual({ ...first, session_epoch: 1, created: false });
     expect((await rejection(users.verifyPassword({ email, password: PASSWORD }))).code).toBe('UNAUTHORIZED');
     expect(await users.verifyPassword({ email, password: `${PASSWORD} two` })).toMatchObject({
       user_id: first.user_id,

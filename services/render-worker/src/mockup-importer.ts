@@ -20,7 +20,7 @@ import {
   assetsPrefix,
   createMockupRecords,
   fromStoredPendingImport,
-  MockupTransitionError,
+  type ImportStepOutcome,
   pendingImportKeys,
   templateFingerprint,
   toStoredManifest,
@@ -143,8 +143,8 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
     failure: ImportFailure,
     warnings: MockupImportWarning[] = [],
   ): Promise<MockupState | null> {
-    return refusal(() =>
-      records.failImport(mockupId, { code: failure.code, message: failure.message, warnings }),
+    return refusalOf(
+      await records.failImport(mockupId, { code: failure.code, message: failure.message, warnings }),
     );
   }
 
@@ -214,8 +214,8 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
         assets,
         thumbnail: images.thumbnail,
       });
-      const refused = await refusal(() =>
-        records.finishImport(mockupId, {
+      const refused = refusalOf(
+        await records.finishImport(mockupId, {
           width: manifest.width,
           height: manifest.height,
           manifest: toStoredManifest(manifest, contentHash),
@@ -249,18 +249,9 @@ export function createMockupImporter(deps: MockupImporterDeps): MockupImporter {
   };
 }
 
-/**
- * Takes a step of the mockup's lifecycle: null when taken, else the state that refused it (another
- * run finished the row, or it was deleted meanwhile).
- */
-async function refusal(step: () => Promise<void>): Promise<MockupState | null> {
-  try {
-    await step();
-    return null;
-  } catch (error) {
-    if (error instanceof MockupTransitionError) return error.from;
-    throw error;
-  }
+/** null when an import step applied, else the state that refused it (another run finished the row, or it was deleted meanwhile). */
+function refusalOf(outcome: ImportStepOutcome): MockupState | null {
+  return outcome.applied ? null : outcome.from;
 }
 
 /** A manifest's layer image must be one (a decodable header) and within the pixel cap. */

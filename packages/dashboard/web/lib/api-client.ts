@@ -4,6 +4,8 @@
 import { ApiError, apiErrorFromResponse } from './api-error.js';
 import type {
   ApiKey,
+  Batch,
+  BatchSummary,
   CreateRenderBody,
   CreatedApiKey,
   CreatedWebhookEndpoint,
@@ -125,6 +127,11 @@ export function createApiClient({ fetch, baseUrl, csrfToken, onUnauthorized }: A
       data<Me>('POST', '/login', { body: { email, password }, sessionCall: false }),
     logout: () => data<{ logged_out: boolean }>('POST', '/logout'),
     me: () => data<Me>('GET', '/me'),
+    /** Signs every other session of the user out; this one goes on (its cookies re-issued). */
+    changePassword: (currentPassword: string, newPassword: string) =>
+      data<Me>('POST', '/password', {
+        body: { current_password: currentPassword, new_password: newPassword },
+      }),
 
     listKeys: (status?: KeyStatus) => all<ApiKey>('/keys', { status }),
     createKey: (input: { name: string; expires_at: string | null }) =>
@@ -151,6 +158,13 @@ export function createApiClient({ fetch, baseUrl, csrfToken, onUnauthorized }: A
       }),
     getRender: (uuid: string) => data<RenderDetail>('GET', `/renders/${id(uuid)}`),
     createRender: (body: CreateRenderBody) => data<Render>('POST', '/renders', { body }),
+
+    listBatches: (options: { limit?: number; cursor?: string | null } = {}) =>
+      page<BatchSummary>('/batches', { limit: options.limit ?? 20, cursor: options.cursor ?? undefined }),
+    getBatch: (uuid: string) => data<Batch>('GET', `/batches/${id(uuid)}`),
+    /** Where the browser downloads the batch's ZIP (the session cookie authenticates a plain link). */
+    batchArchiveUrl: (uuid: string, partial: boolean) =>
+      `${baseUrl}/batches/${id(uuid)}/archive${partial ? '?partial=true' : ''}`,
 
     listMockups: () => all<Mockup>('/mockups'),
 

@@ -4,6 +4,10 @@
 // its forms offer) are written here, checked against those types.
 import type {
   ApiKeySummary,
+  Batch,
+  BatchRender,
+  BatchStatus,
+  BatchSummary,
   CreatedApiKey,
   CreatedWebhookEndpoint,
   CreditEntry,
@@ -27,6 +31,10 @@ import type {
 } from '@platen/contracts';
 
 export type {
+  Batch,
+  BatchRender,
+  BatchStatus,
+  BatchSummary,
   CreatedApiKey,
   CreatedWebhookEndpoint,
   CreditEntry,

@@ -2,7 +2,7 @@
 // so real paths work on reload and can be bookmarked: /dashboard/keys, /dashboard/renders/<uuid>, …
 export const BASE_PATH = '/dashboard';
 
-export const SECTIONS = ['keys', 'usage', 'credits', 'renders', 'mockups', 'webhooks'] as const;
+export const SECTIONS = ['keys', 'usage', 'credits', 'renders', 'batches', 'mockups', 'webhooks'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export const SECTION_TITLES: Record<Section, string> = {
@@ -10,6 +10,7 @@ export const SECTION_TITLES: Record<Section, string> = {
   usage: 'Usage',
   credits: 'Credits',
   renders: 'Renders',
+  batches: 'Batches',
   mockups: 'Mockups',
   webhooks: 'Webhooks',
 };

@@ -3,7 +3,9 @@
 // must echo in X-CSRF-Token (double submit, bound to the session id). Unsafe requests from another
 // origin are refused outright. A session past half its life is refreshed through the key-service, so
 // an active user stays signed in while a closed tab's session dies within the token's TTL. Logout puts
-// the session id on a Redis deny list until the last token it could have had expires.
+// the session id on a Redis deny list until the last token it could have had expires. A password change
+// or reset moves the user to a later session epoch (the key-service writes it to Redis): tokens of an
+// earlier epoch are refused in the same one Redis round trip as the deny list.
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError, type Clock } from '@platen/contracts';
 import { SESSION_MAX_LIFETIME_SECONDS, type SessionClaims, type SessionTokens } from '@platen/http';
@@ -12,6 +14,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SignedInUser } from '@platen/contracts';
 import type { AccountService } from '@platen/key-service-client';
+import { sessionEpochKey } from '@platen/queue';
 
 export const SESSION_COOKIE = 'platen_session';
 export const CSRF_COOKIE = 'platen_csrf';
@@ -124,12 +127,17 @@ export function createSessionGuard({
     };
   }
 
-  async function ended(sessionId: string): Promise<boolean> {
+  async function ended(claims: SessionClaims): Promise<boolean> {
+    let denied: string | null | undefined, epoch: string | null | undefined;
     try {
-      return (await redis.exists(denyKey(sessionId))) === 1;
+      [denied, epoch] = await redis.mget(
+        denyKey(claims.sessionId),
+        sessionEpochKey(redisPrefix, claims.userId),
+      );
     } catch (error) {
       throw new ApiError('SERVICE_UNAVAILABLE', { cause: error });
     }
+    return denied != null || (epoch != null && claims.sessionEpoch < Number(epoch));
   }
 
   /** Past half its life, trade the token for a later one; a failed refresh keeps the current one. */
@@ -163,7 +171,7 @@ export function createSessionGuard({
       void (async () => {
         const token = readCookie(req, SESSION_COOKIE);
         const claims = token ? await tokens.verify(token, clock.now()) : undefined;
-        if (!token || !claims || (await ended(claims.sessionId))) throw new ApiError('UNAUTHORIZED');
+        if (!token || !claims || (await ended(claims))) throw new ApiError('UNAUTHORIZED');
         if (!SAFE_METHODS.has(req.method)) {
           const sent = req.get(CSRF_HEADER) ?? '';
           if (!sameString(sent, tokens.csrfToken(claims.sessionId))) {

@@ -1,25 +1,30 @@
 // GET /api/v1/batches/{uuid}/archive: a ZIP of every succeeded render of a batch plus manifest.json,
 // streamed as it is built. A batch still processing is 409 CONFLICT unless `?partial=true`.
-import { ApiError, batchArchiveQuerySchema } from '@platen/contracts';
-import { findOwnedOr404, isUuid, uuidParamsSchema, type RouteRegistry } from '@platen/http';
+import { batchArchiveQuerySchema } from '@platen/contracts';
+import { uuidParamsSchema, type RouteRegistry } from '@platen/http';
 import type { RequestHandler, Router } from 'express';
-import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ArchivePlans } from '../batches/archive-plan.js';
-import type { BatchArchiveWriter } from '../batches/batch-archive.js';
+import type { ArchiveDownload } from '../batches/archive-download.js';
 import { authOf } from './api-input.js';
 
 export interface BatchArchiveRouteDeps {
   registry: RouteRegistry;
   router: Router;
   guard: RequestHandler[];
-  plans: ArchivePlans;
-  writeArchive: BatchArchiveWriter;
-  logger: Logger;
+  download: ArchiveDownload;
 }
 
+/** The archive's documented answer, shared with the dashboard's route. */
+export const BATCH_ARCHIVE_RESPONSE = {
+  description:
+    'application/zip, streamed: `<mockup slug>[-<colour hex>][-<export_label>]-<n>.<ext>` per succeeded ' +
+    'render and manifest.json (BatchArchiveManifest) listing every render',
+  contentType: 'application/zip',
+  schema: z.string().meta({ format: 'binary' }),
+};
+
 export function registerBatchArchiveRoute(deps: BatchArchiveRouteDeps): void {
-  const { registry, router, guard, plans, writeArchive, logger } = deps;
+  const { registry, router, guard, download } = deps;
   registry.add(
     router,
     {
@@ -30,38 +35,13 @@ export function registerBatchArchiveRoute(deps: BatchArchiveRouteDeps): void {
       security: 'apiKey',
       params: uuidParamsSchema,
       query: batchArchiveQuerySchema,
-      responses: {
-        200: {
-          description:
-            'application/zip, streamed: `<mockup slug>[-<colour hex>][-<export_label>]-<n>.<ext>` per succeeded ' +
-            'render and manifest.json (BatchArchiveManifest) listing every render',
-          contentType: 'application/zip',
-          schema: z.string().meta({ format: 'binary' }),
-        },
-      },
+      responses: { 200: BATCH_ARCHIVE_RESPONSE },
       errors: ['VALIDATION_ERROR', 'NOT_FOUND', 'CONFLICT'],
     },
     guard,
     async ({ params, query }, req, res) => {
-      const accountId = authOf(req).accountId;
-      const plan = await findOwnedOr404(isUuid(params.uuid) ? plans.find(accountId, params.uuid) : undefined);
-      if (plan.status !== 'finished' && query.partial !== 'true') {
-        throw new ApiError('CONFLICT', {
-          message: 'batch is still processing',
-          details: { hint: 'wait for batch.finished, or ask for ?partial=true' },
-        });
-      }
-      res.status(200);
-      res.type('application/zip');
-      res.attachment(`batch-${plan.batchId}.zip`);
-      res.set('Cache-Control', 'no-store');
-      const outcome = await writeArchive(plan, res);
-      if (outcome === 'abandoned') {
-        logger.info(
-          { request_id: req.requestId, batch_id: plan.batchId },
-          'batch archive download abandoned',
-        );
-      }
+      const partial = query.partial === 'true';
+      await download({ accountId: authOf(req).accountId, batchUuid: params.uuid, partial }, req, res);
     },
   );
 }

@@ -1,11 +1,13 @@
 // /dashboard/api/*: the web dashboard's JSON API, authenticated by the session cookie (never an API
-// key). Accounts, keys, credits and usage are the key-service's (AccountService); renders, mockups and
-// webhooks are read and changed here with the same stores and rules as the public API. Every call is
+// key). Accounts, keys, credits and usage are the key-service's (AccountService); renders, batches,
+// mockups and webhooks are read and changed here with the same stores and rules as the public API. Every call is
 // scoped to the session's account: another account's id is a 404. One file per resource under
 // dashboard/; they are registered in this order, which is the order /openapi.json lists them in.
+import type { BatchRecords } from '@platen/db';
 import type { RouteRegistry } from '@platen/http';
 import type { RequestHandler, Router } from 'express';
 import type { AccountService } from '@platen/key-service-client';
+import type { ArchiveDownload } from '../batches/archive-download.js';
 import type { LoginThrottle } from '../dashboard/login-throttle.js';
 import type { SessionGuard } from '../dashboard/session-guard.js';
 import type { MockupStore } from '../mockups/mockup-store.js';
@@ -14,6 +16,7 @@ import type { RenderAcceptor } from '../renders/render-acceptor.js';
 import type { RenderStore } from '../renders/render-store.js';
 import type { RenderView } from '../renders/render-view.js';
 import type { WebhookAdmin } from '../webhooks/webhook-admin.js';
+import { registerDashboardBatchRoutes } from './dashboard/batches.js';
 import { registerDashboardCreditRoutes } from './dashboard/credits.js';
 import { registerDashboardKeyRoutes } from './dashboard/keys.js';
 import { registerDashboardMockupRoutes } from './dashboard/mockups.js';
@@ -39,6 +42,8 @@ export interface DashboardApiDeps {
   accept: RenderAcceptor;
   view: RenderView;
   webhooks: WebhookAdmin;
+  batches: BatchRecords;
+  downloadArchive: ArchiveDownload;
   /** Counts one dashboard render against the account's per-minute ceiling (rejects with 429). */
   limitAccount: (accountId: string) => Promise<void>;
   /** Called for each log-in that passed the throttle and goes on to the password check. */
@@ -57,6 +62,7 @@ export function registerDashboardApi(deps: DashboardApiDeps): void {
   registerDashboardUsageRoutes(ctx, accounts);
   registerDashboardCreditRoutes(ctx, accounts);
   registerDashboardRenderRoutes(ctx, deps);
+  registerDashboardBatchRoutes(ctx, deps);
   registerDashboardMockupRoutes(ctx, deps);
   registerDashboardWebhookRoutes(ctx, deps.webhooks);
 }

@@ -1,6 +1,7 @@
 // What one CLI invocation opens, with the same environment as `npm start`: Postgres (attached, or
 // started embedded and stopped again), quiet migrations of `keys` and `renders`, and Redis only for
-// commands that revoke or rotate, and only when one is configured or running (else nobody listens).
+// commands that revoke, rotate or set a password, and only when one is configured or running (else
+// nobody listens).
 import type { LocalStackConfig } from '@platen/config';
 import type { Clock } from '@platen/contracts';
 import { createDb, migrateSchema } from '@platen/db';
@@ -46,7 +47,7 @@ async function connectPublisher(
     await redis.connect();
   } catch (error) {
     log(
-      `warning: Redis unreachable (${(error as Error).message}); gateways drop the key from their caches later`,
+      `warning: Redis unreachable (${(error as Error).message}); gateways learn of it later (a key when their cache entry ages out, a new password at each old session's next refresh)`,
     );
     return createSilentRevocationPublisher();
   }

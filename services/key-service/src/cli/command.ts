@@ -15,7 +15,10 @@ export interface CommandContext {
 }
 
 export interface PreparedCommand {
-  /** Revokes or rotates keys: the CLI then attaches to Redis, when there is one, to tell the gateways. */
+  /**
+   * Revokes or rotates keys, or ends dashboard sessions: the CLI then attaches to Redis, when there
+   * is one, to tell the gateways.
+   */
   publishes: boolean;
   run(context: CommandContext): Promise<Record<string, unknown>>;
 }

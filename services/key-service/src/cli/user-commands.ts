@@ -1,5 +1,6 @@
 // `user set-password`: gives an account its dashboard login (an account made by the CLI has none), or
-// a new password. The password goes through the dashboard sign-up's rule and hasher.
+// a new password. The password goes through the dashboard sign-up's rule and hasher; a new password
+// ends every dashboard session of the user (gateways are told on Redis).
 import { ApiError } from '@platen/contracts';
 import { ACCOUNT_FLAG } from './account-commands.js';
 import { CommandError, type CommandSpec } from './command.js';
@@ -11,7 +12,10 @@ export const userSetPassword: CommandSpec = {
   summary: "set the dashboard password of an account's user, creating the user if the account has none",
   flags: [ACCOUNT_FLAG, ...PASSWORD_FLAGS],
   prints: '{"email", "user_id", "created"}   (created: the account had no dashboard user before)',
-  notes: ['Without --password or --password-stdin the CLI asks for the password (stdin must be a terminal).'],
+  notes: [
+    'Without --password or --password-stdin the CLI asks for the password (stdin must be a terminal).',
+    'A new password signs the user out of every dashboard session (gateways are told on Redis).',
+  ],
   async prepare(flags, input) {
     const email = emailFlag(flags, 'account');
     const password = await readPassword(flags, input, email);
@@ -19,7 +23,7 @@ export const userSetPassword: CommandSpec = {
       throw new UsageError('no password: stdin is not a terminal, so give --password-stdin (or --password)');
     }
     return {
-      publishes: false,
+      publishes: true,
       async run({ stores }) {
         try {
           const user = await stores.users.setPassword({ email, password });

@@ -1,7 +1,10 @@
-// /dashboard/api/signup, login, logout and me: the session cookie's life. Sign-ups and log-ins are
-// throttled per address (and log-ins per email); a wrong email and a wrong password answer alike.
+// /dashboard/api/signup, login, logout, me and password: the session cookie's life. Sign-ups and
+// log-ins are throttled per address (and log-ins per email); a wrong email and a wrong password answer
+// alike. A password change checks the current password under the log-in throttle (a stolen session
+// cannot guess it faster than a log-in could), ends every other session of the user and re-issues this one.
 import {
   ApiError,
+  changePasswordRequestSchema,
   dashboardMeSchema,
   logInRequestSchema,
   loggedOutSchema,
@@ -13,7 +16,12 @@ import type { Request, Response } from 'express';
 import type { SignedInUser } from '@platen/contracts';
 import type { AccountService } from '@platen/key-service-client';
 import type { LoginThrottle } from '../../dashboard/login-throttle.js';
-import { sessionOf, type DashboardSession } from '../../dashboard/session-guard.js';
+import {
+  readCookie,
+  SESSION_COOKIE,
+  sessionOf,
+  type DashboardSession,
+} from '../../dashboard/session-guard.js';
 import { BASE, SESSION_ERRORS, tags, UNSAFE_ERRORS, type DashboardRouteContext } from './route-context.js';
 
 export interface DashboardSessionDeps {
@@ -137,6 +145,36 @@ export function registerDashboardSessionRoutes(ctx: DashboardRouteContext, deps:
     async (_input, req, res) => {
       await guard.end(req, res);
       sendData(res, { logged_out: true });
+    },
+  );
+
+  registry.add(
+    router,
+    {
+      tags,
+      method: 'post',
+      path: `${BASE}/password`,
+      summary: "Change the user's password: every other session of the user ends, this one goes on",
+      security: 'session',
+      body: changePasswordRequestSchema,
+      responses: {
+        200: {
+          description: 'Changed (the session cookies are re-issued)',
+          schema: successEnvelope(dashboardMeSchema),
+        },
+      },
+      errors: [...UNSAFE_ERRORS, 'RATE_LIMIT_EXCEEDED', 'SERVICE_UNAVAILABLE'],
+    },
+    ctx.unsafe,
+    async ({ body }, req, res) => {
+      const current = sessionOf(req);
+      const address = clientAddress(req);
+      await throttle.reserveLogin(current.email, address);
+      deps.onPasswordCheck?.();
+      // The guard let this request in, so the cookie holds a live token of this session.
+      const changed = await accounts.changePassword(readCookie(req, SESSION_COOKIE) ?? '', body);
+      await throttle.loginSucceeded(current.email, address);
+      await signedIn(req, res, changed, 200);
     },
   );
 
