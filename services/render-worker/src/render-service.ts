@@ -120,7 +120,8 @@ export async function startRenderService(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor,
-    admission: createAccountAdmission({ perAccount: slots.perAccount }),
+    // A job slot always stays free for reading the queue past a lone account's jobs.
+    admission: createAccountAdmission({ perAccount: slots.perAccount, whenAlone: slots.jobs - 1 }),
     composeSlots: createComposeSlots({ slots: concurrency }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({
