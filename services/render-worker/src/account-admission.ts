@@ -11,7 +11,8 @@
 // instead (a lone batch then keeps every compose slot busy without deferral churn); the moment another
 // account's job is taken, that job is admitted (it is under its own share) and the lone account is back
 // to `perAccount`: its jobs over it are deferred again until the other account has none in hand.
-// `whenAlone` must leave a job slot free, so the queue is still read past the lone account's jobs.
+// `whenAlone` must leave job slots free, so the queue is still read past the lone account's jobs: the
+// service leaves one whole share (a lone account on a dead artwork host holds its slots for up to 30 s).
 
 export interface AccountAdmission {
   /** A release function when the account is under its share (call it exactly once), else undefined. */

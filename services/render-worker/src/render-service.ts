@@ -120,8 +120,12 @@ export async function startRenderService(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor,
-    // A job slot always stays free for reading the queue past a lone account's jobs.
-    admission: createAccountAdmission({ perAccount: slots.perAccount, whenAlone: slots.jobs - 1 }),
+    // An account alone leaves one share of job slots free: another account arriving gets its whole
+    // share at once, as before, however slow the lone account's artwork hosts are.
+    admission: createAccountAdmission({
+      perAccount: slots.perAccount,
+      whenAlone: Math.max(slots.perAccount, slots.jobs - slots.perAccount),
+    }),
     composeSlots: createComposeSlots({ slots: concurrency }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({
