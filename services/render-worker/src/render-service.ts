@@ -52,6 +52,11 @@ import { createWebhookWorker } from './webhook-worker.js';
 const LIMIT_INPUT_PIXELS = 100_000_000;
 /** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
 const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;
+/**
+ * Smart objects' warped layers kept in memory (a few MB each at the samples' sizes): the renders of
+ * one artwork in one template (product colours, a batch's repeats) warp it once.
+ */
+const WARPED_LAYER_CACHE_BYTES = 128 * 1024 * 1024;
 const USER_AGENT = 'Platen/0.1 (render-worker)';
 
 export interface RenderServiceOptions {
@@ -109,6 +114,7 @@ export async function startRenderService(
     cacheBytes: TEMPLATE_CACHE_BYTES,
     limitInputPixels: LIMIT_INPUT_PIXELS,
     artworkCacheBytes: config.ARTWORK_CACHE_BYTES,
+    warpedLayerCacheBytes: WARPED_LAYER_CACHE_BYTES,
     onArtworkLookup: (result) => metrics.artworkCacheLookups.inc({ result }),
   });
   registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
