@@ -2,7 +2,9 @@
 // id+version in a byte-bounded LRU), then render artwork into it with one decode per artwork,
 // the kernels on the pool, and one encode at the end. The same LRU keeps the static canvas of
 // each product colour a template was rendered in; a second LRU (artwork-cache.ts) keeps decoded
-// artwork by content, so renders repeating an artwork's bytes and placement do not decode again.
+// artwork by content, so renders repeating an artwork's bytes and placement do not decode again;
+// a third keeps smart objects' warped layers per template and decoded artwork, so renders of one
+// artwork in one template (product colours, a batch's repeats) warp it once.
 import { LRUCache } from 'lru-cache';
 import type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
 import { cachedArtworkMedia } from './artwork-cache.js';
@@ -16,7 +18,8 @@ import type { PrintFileOutput } from './print-file.js';
 import { renderPrintFile } from './print-file.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { prepareTemplate } from './template-preparer.js';
-import type { StaticCanvasCache } from './template-renderer.js';
+import type { PlacedRgba } from './raster.js';
+import type { StaticCanvasCache, WarpedLayerCache } from './template-renderer.js';
 import { renderTemplate } from './template-renderer.js';
 import type {
   ExportFormat,
@@ -41,6 +44,11 @@ export interface CompositorOptions {
   artworkCacheBytes?: number;
   /** Told of every artwork decode asked for: answered from the artwork cache, or decoded. */
   onArtworkLookup?: (result: ArtworkCacheLookup) => void;
+  /**
+   * Warped smart-object layers kept, in bytes of pixels; default 0: off. They are keyed by the
+   * decoded artwork the artwork cache hands out, so they only help with that cache on.
+   */
+  warpedLayerCacheBytes?: number;
 }
 
 export interface TemplateSource {
@@ -76,6 +84,7 @@ export interface Compositor {
   printFile(prepared: PreparedTemplate, input: SmartObjectInput, dpi: number): Promise<PrintFileOutput>;
   readonly cache: { readonly entries: number; readonly bytes: number };
   readonly artworkCache: ArtworkCacheStats;
+  readonly warpedLayerCache: { readonly hits: number; readonly entries: number; readonly bytes: number };
 }
 
 export function createCompositor(options: CompositorOptions): Compositor {
@@ -125,6 +134,24 @@ export function createCompositor(options: CompositorOptions): Compositor {
       return entry.canvas;
     },
   };
+  const warped =
+    (options.warpedLayerCacheBytes ?? 0) > 0
+      ? new LRUCache<string, PlacedRgba>({
+          maxSize: options.warpedLayerCacheBytes!,
+          sizeCalculation: (layer) => Math.max(1, layer.data.byteLength),
+        })
+      : null;
+  let warpedHits = 0;
+  const warpedLayers: WarpedLayerCache | undefined = warped
+    ? {
+        get: (key) => {
+          const layer = warped.get(key);
+          if (layer) warpedHits++;
+          return layer;
+        },
+        set: (key, layer) => void warped.set(key, layer),
+      }
+    : undefined;
   // Per render in flight: its canvas and, with kernel threads, a shared copy of each artwork.
   const buffers = createCanvasBuffers({ maxFree: 4 * Math.max(1, pool.threads) + 2 });
 
@@ -161,7 +188,12 @@ export function createCompositor(options: CompositorOptions): Compositor {
     },
 
     render: (prepared, inputs, exportOptions) =>
-      renderTemplate({ media, pool, staticCanvases, buffers }, prepared, inputs, exportOptions),
+      renderTemplate(
+        { media, pool, staticCanvases, buffers, ...(warpedLayers ? { warpedLayers } : {}) },
+        prepared,
+        inputs,
+        exportOptions,
+      ),
 
     printFile: (prepared, input, dpi) => renderPrintFile({ media, pool }, prepared, input, dpi),
 
@@ -174,5 +206,16 @@ export function createCompositor(options: CompositorOptions): Compositor {
       },
     },
     artworkCache: artwork.stats,
+    warpedLayerCache: {
+      get hits() {
+        return warpedHits;
+      },
+      get entries() {
+        return warped?.size ?? 0;
+      },
+      get bytes() {
+        return warped?.calculatedSize ?? 0;
+      },
+    },
   };
 }

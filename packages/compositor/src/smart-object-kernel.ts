@@ -42,6 +42,17 @@ export interface SmartObjectDraw {
   filters?: { list: readonly SmartFilter[]; scale: number };
   /** Where the filtered artwork shows over the unfiltered one (Photoshop's smart filter mask). */
   filterMask?: PlacedGrey;
+  /**
+   * Also write the layer as it is blended (warped, masked, shaded) into this raster over
+   * warpedAreaOf(step), every row of it whatever the canvas's clip, so later renders of the same
+   * artwork in the same place can blend it without warping again (template-renderer.ts).
+   */
+  keepWarped?: PlacedRgba;
+}
+
+/** The canvas pixels a smart object's warped layer can cover: its region, within its mesh. */
+export function warpedAreaOf(step: Pick<SmartObjectDraw, 'region' | 'mapping'>): Region | null {
+  return step.mapping.type === 'mesh' ? intersect(step.region, step.mapping.field.region) : step.region;
 }
 
 /** Beyond this many canvas pixels from the quad (after displacement) a pixel's coverage is 0. */
@@ -86,7 +97,9 @@ export function smartObjectRows(
 }
 
 export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
-  const writable = writableArea(canvas);
+  const keep = step.keepWarped;
+  // Kept layers are warped whole; the canvas still only changes where it is writable (compositeOnto clips).
+  const writable = keep ?? writableArea(canvas);
   let area = writable && intersect(writable, step.region);
   if (area && step.mapping.type === 'mesh') area = intersect(area, step.mapping.field.region);
   if (!area) return;
@@ -110,6 +123,7 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
   // shade or blend, they are written straight onto the canvas.
   const inset = 2 + Math.SQRT2 * strength;
   const direct =
+    !keep &&
     source.opaque &&
     !step.mask &&
     !unfiltered &&
@@ -124,7 +138,7 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
     // Where the row buffer has pixels: all of it, or only the edges when the interior went
     // straight onto the canvas.
     let buffered: [number, number][] = [[area.x, x1]];
-    const [rowFrom, rowTo] = writableRow(canvas, y, area.x, x1);
+    const [rowFrom, rowTo] = keep ? [area.x, x1] : writableRow(canvas, y, area.x, x1);
     if (rowFrom >= rowTo) continue;
     if (mapping.type === 'mesh') {
       meshRow(row.data, (rowFrom - area.x) * 4, source, mapping.field, y, rowFrom, rowTo, step.displacement);
@@ -217,6 +231,7 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
     }
     if (step.mask) applyMask(row, step.mask);
     if (step.shading) compositeClipped(row, step.shading.image, step.shading.blend, step.shading.opacity);
+    if (keep) keep.data.set(row.data, ((y - keep.y) * keep.width + (area.x - keep.x)) * 4);
     for (const [a, b] of buffered) {
       if (a < b)
         compositeOnto(

@@ -1,6 +1,8 @@
 // One render of a prepared template: validate the inputs against its smart objects, decode each
 // artwork at the resolution its place needs, run the compose task on the pool (the static canvas
-// copied, only the smart objects' regions recomposed), encode once.
+// copied, only the smart objects' regions recomposed), encode once. A smart object whose warped
+// layer for the same artwork and placement is cached (warpedLayers) is only blended, not warped: the
+// layer does not depend on the product colour or anything else under it.
 import type { PlacedOnCanvas } from './artwork-placement.js';
 import { decodeOnCanvas, designAreaOf } from './artwork-placement.js';
 import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
@@ -9,9 +11,11 @@ import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
+import type { PlacedRgba } from './raster.js';
 import { sharedCopy, union, unionRows } from './raster.js';
 import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
 import type { EncodedImage, SharpMedia } from './sharp-media.js';
+import { warpedAreaOf } from './smart-object-kernel.js';
 import type {
   PreparedLayer,
   PreparedSmartObject,
@@ -33,6 +37,15 @@ import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 const MAX_WORK_SIDE = 8192;
 const WHITE = '#ffffff';
 
+/**
+ * Smart objects' layers as they are blended (warped, masked, shaded), by `key`: a prepared template's
+ * smart object with one decoded artwork and layout. Layers handed out are never written to.
+ */
+export interface WarpedLayerCache {
+  get(key: string): PlacedRgba | undefined;
+  set(key: string, layer: PlacedRgba): void;
+}
+
 /** Static canvases for product colours other than a template's defaults, composed once each. */
 export interface StaticCanvasCache {
   get(prepared: PreparedTemplate, colorKey: string, build: () => Promise<Uint8Array>): Promise<Uint8Array>;
@@ -45,6 +58,8 @@ export interface RenderDeps {
   staticCanvases?: StaticCanvasCache;
   /** Without one, every render allocates its canvas (and shared copies of its artwork). */
   buffers?: CanvasBuffers;
+  /** Without one, every render warps its artwork. */
+  warpedLayers?: WarpedLayerCache;
 }
 
 export interface RenderedImage extends EncodedImage {
@@ -53,7 +68,7 @@ export interface RenderedImage extends EncodedImage {
 }
 
 export async function renderTemplate(
-  { media, pool, staticCanvases, buffers = freshCanvasBuffers }: RenderDeps,
+  { media, pool, staticCanvases, buffers = freshCanvasBuffers, warpedLayers }: RenderDeps,
   prepared: PreparedTemplate,
   inputs: SmartObjectInput[],
   exportOptions: ExportOptions,
@@ -70,7 +85,28 @@ export async function renderTemplate(
       return input ? [smartStep(media, decodes, step, input, outputScale)] : [];
     }),
   );
-  const smart = new Map(drawn.map(({ step, draw }) => [step, draw] as const));
+  const smart = new Map<PreparedSmartObject, ComposeStep>(drawn.map(({ step, draw }) => [step, draw]));
+  // Layers warped by this render for the cache, stored once the compose has filled them.
+  const keeping: { key: string; layer: PlacedRgba }[] = [];
+  if (warpedLayers) {
+    for (const [step, draw] of smart) {
+      if (draw.kind !== 'smart') continue;
+      const key = warpedLayerKey(prepared, step, draw);
+      const layer = warpedLayers.get(key);
+      if (layer) {
+        smart.set(step, { kind: 'layer', image: layer, blend: draw.blend, opacity: draw.opacity });
+        continue;
+      }
+      const area = warpedAreaOf(draw);
+      if (!area) continue;
+      const kept: PlacedRgba = {
+        ...area,
+        data: new Uint8ClampedArray(new SharedArrayBuffer(area.width * area.height * 4)),
+      };
+      keeping.push({ key, layer: kept });
+      smart.set(step, { ...draw, keepWarped: kept });
+    }
+  }
   const warnings = uniqueWarnings([
     ...exportSizeWarnings(prepared, exportOptions.size),
     ...drawn.flatMap(({ warnings: own }) => own),
@@ -84,6 +120,7 @@ export async function renderTemplate(
   if (pool.threads > 0) {
     const copies = new Map<object, Uint8Array>();
     for (const [step, draw] of smart) {
+      if (draw.kind !== 'smart') continue;
       let data = copies.get(draw.art.data);
       if (!data) {
         const copy = buffers.acquire(draw.art.data.byteLength);
@@ -120,6 +157,7 @@ export async function renderTemplate(
         : { steps: [] }),
     });
     buffer.holds = { backdrop, dirty: region };
+    for (const { key, layer } of keeping) warpedLayers?.set(key, layer);
     const encoded = await media.encode(
       { data: buffer.data, width, height, channels, opaque: prepared.opaque },
       { format: exportOptions.format, width: output.width, height: output.height, quality: output.quality },
@@ -151,6 +189,31 @@ function staticCanvasFor(
       }),
     );
   return staticCanvases ? staticCanvases.get(prepared, colorKey, build) : build();
+}
+
+/** Decoded artwork objects by identity: the artwork cache hands the same object to renders of the same
+ * bytes and decode target, and a fresh decode gets a new number, never one used before. */
+const artworkIds = new WeakMap<object, number>();
+let nextArtworkId = 0;
+const smartObjectIndexes = new WeakMap<PreparedSmartObject, number>();
+
+/** Everything a smart object's warped layer depends on beyond the prepared step itself. */
+function warpedLayerKey(
+  prepared: PreparedTemplate,
+  step: PreparedSmartObject,
+  draw: Extract<ComposeStep, { kind: 'smart' }>,
+): string {
+  let artworkId = artworkIds.get(draw.art);
+  if (artworkId === undefined) {
+    artworkId = nextArtworkId++;
+    artworkIds.set(draw.art, artworkId);
+  }
+  let index = smartObjectIndexes.get(step);
+  if (index === undefined) {
+    index = smartStepsOf(prepared.steps).indexOf(step);
+    smartObjectIndexes.set(step, index);
+  }
+  return `${prepared.key}|${index}|${artworkId}|${draw.layout ? JSON.stringify(draw.layout) : ''}`;
 }
 
 /** Every step in layer order: static layers, adjustments, groups, colour fills, and the smart

@@ -80,4 +80,44 @@ describe('account admission', () => {
     await Promise.resolve();
     expect(offered).toEqual(Array.from({ length: 64 }, (_, i) => 36 + i));
   });
+
+  it('lets an account alone hold its larger share when no other account has work here', () => {
+    const admission = createAccountAdmission({ perAccount: 2, whenAlone: 5 });
+    const admitted = Array.from({ length: 6 }, () => admission.tryEnter('A'));
+
+    expect(admitted.map((leave) => leave !== undefined)).toEqual([true, true, true, true, true, false]);
+    expect(admission.inHand('A')).toBe(5);
+  });
+
+  it('admits a second account at once while the first holds its lone share, and holds the first to its share until the second is done', () => {
+    const admission = createAccountAdmission({ perAccount: 2, whenAlone: 5 });
+    const aJobs = Array.from({ length: 5 }, () => admission.tryEnter('A')!);
+
+    const bJob = admission.tryEnter('B');
+    expect(bJob).toBeDefined();
+    aJobs.pop()!();
+    expect(admission.tryEnter('A')).toBeUndefined();
+    aJobs.pop()!();
+    aJobs.pop()!();
+    expect(admission.tryEnter('A')).toBeUndefined();
+    aJobs.pop()!();
+    expect(admission.tryEnter('A')).toBeDefined();
+    expect(admission.tryEnter('A')).toBeUndefined();
+
+    bJob!();
+    expect(admission.tryEnter('A')).toBeDefined();
+    expect(admission.inHand('A')).toBe(3);
+  });
+
+  it('counts another account’s deferred job as work waiting: the first account keeps to its share', () => {
+    const admission = createAccountAdmission({ perAccount: 1, whenAlone: 4 });
+    admission.deferred('B', () => Promise.resolve());
+
+    expect(admission.tryEnter('A')).toBeDefined();
+    expect(admission.tryEnter('A')).toBeUndefined();
+  });
+
+  it('refuses a lone share below the per-account share', () => {
+    expect(() => createAccountAdmission({ perAccount: 4, whenAlone: 3 })).toThrow(/at least 4/);
+  });
 });

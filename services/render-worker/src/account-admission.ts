@@ -7,6 +7,12 @@
 // A deferred job waits out a backoff, but it is also offered again as soon as one of its account's
 // jobs leaves this process (`deferred`): a batch that queues hundreds of one account's renders keeps
 // its share busy instead of idling until timers fire (bench:batch, infra/bench/RESULTS.md).
+// While no other account has a job in hand or deferred here, an account may hold `whenAlone` jobs
+// instead (a lone batch then keeps every compose slot busy without deferral churn); the moment another
+// account's job is taken, that job is admitted (it is under its own share) and the lone account is back
+// to `perAccount`: its jobs over it are deferred again until the other account has none in hand.
+// `whenAlone` must leave job slots free, so the queue is still read past the lone account's jobs: the
+// service leaves one whole share (a lone account on a dead artwork host holds its slots for up to 30 s).
 
 export interface AccountAdmission {
   /** A release function when the account is under its share (call it exactly once), else undefined. */
@@ -30,6 +36,8 @@ const MAX_OFFERS_PER_ACCOUNT = 64;
 
 export interface AccountAdmissionOptions {
   perAccount: number;
+  /** An account's share while no other account has a job in hand or deferred (default perAccount). */
+  whenAlone?: number;
   /** First deferral's delay (default 500 ms); later ones double up to maxDeferMs. */
   deferMs?: number;
   /** Longest deferral (default 8 s): bounds the extra latency once the account's share frees up. */
@@ -39,12 +47,18 @@ export interface AccountAdmissionOptions {
 
 export function createAccountAdmission({
   perAccount,
+  whenAlone = perAccount,
   deferMs = 500,
   maxDeferMs = 8_000,
   random = Math.random,
 }: AccountAdmissionOptions): AccountAdmission {
   if (!Number.isInteger(perAccount) || perAccount < 1) {
     throw new Error(`per-account jobs must be a positive integer, got ${perAccount}`);
+  }
+  if (!Number.isInteger(whenAlone) || whenAlone < perAccount) {
+    throw new Error(
+      `an account's jobs when alone must be an integer of at least ${perAccount}, got ${whenAlone}`,
+    );
   }
   const counts = new Map<string, number>();
   const offers = new Map<string, Array<() => Promise<unknown>>>();
@@ -56,10 +70,18 @@ export function createAccountAdmission({
     if (offer) void offer().catch(() => undefined);
   }
 
+  /** Another account has a job in hand, or one deferred that will come back. */
+  function othersHaveWork(accountId: string): boolean {
+    for (const other of counts.keys()) if (other !== accountId) return true;
+    for (const other of offers.keys()) if (other !== accountId) return true;
+    return false;
+  }
+
   return {
     tryEnter(accountId) {
       const current = counts.get(accountId) ?? 0;
-      if (current >= perAccount) return undefined;
+      const share = current < perAccount || othersHaveWork(accountId) ? perAccount : whenAlone;
+      if (current >= share) return undefined;
       counts.set(accountId, current + 1);
       let released = false;
       return () => {

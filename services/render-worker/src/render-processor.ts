@@ -25,6 +25,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AccountAdmission } from './account-admission.js';
 import { createArtworkLoader, type FetchAsset } from './artwork-loader.js';
+import { createBatchArtworkCache } from './batch-artwork-cache.js';
 import { RefundFailedError, type CreditsClient } from './credits-client.js';
 import type { ComposeSlots } from './compose-slots.js';
 import { classifyFailure, type RenderFailure } from './failure-codes.js';
@@ -34,6 +35,7 @@ import { makePrintFiles, parsePrintFiles, storePrintFiles } from './print-files.
 import { createRenderFinalizer } from './render-finalizer.js';
 import { createRenderStore, type RenderRecord } from './render-store.js';
 import type { ResultPublisher } from './result-publisher.js';
+import { createTemplateCache } from './template-cache.js';
 
 type RenderJobs = (typeof RENDER_QUEUE_JOBS)['jobs'];
 
@@ -54,6 +56,8 @@ export interface RenderProcessorDeps {
   metrics: RenderMetrics;
   /** Cap for inline (base64) artwork; docs/api.md's default asset cap. */
   maxInlineAssetBytes?: number;
+  /** Parked batch artwork kept in memory, so a batch's renders read and hash it once (default 64 MiB). */
+  batchArtworkCacheBytes?: number;
   /** How long a job whose refund could not be confirmed waits before trying again. */
   refundRetryDelayMs?: number;
 }
@@ -81,6 +85,7 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const DEFAULT_INLINE_CAP = 25 * 1024 * 1024;
+const DEFAULT_BATCH_ARTWORK_CACHE_BYTES = 64 * 1024 * 1024;
 /** BullMQ's failedReason for a job whose worker died (lock lost) more often than maxStalledCount. */
 const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
 
@@ -92,7 +97,11 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     storage,
     fetchAsset: deps.fetchAsset,
     maxInlineBytes: deps.maxInlineAssetBytes ?? DEFAULT_INLINE_CAP,
+    batchArtwork: createBatchArtworkCache({
+      maxBytes: deps.batchArtworkCacheBytes ?? DEFAULT_BATCH_ARTWORK_CACHE_BYTES,
+    }),
   });
+  const templates = createTemplateCache({ loadTemplate: deps.loadTemplate });
   const refundRetryDelayMs = deps.refundRetryDelayMs ?? 30_000;
 
   const announce = (row: RenderRecord, status: 'succeeded' | 'failed', log: Logger) =>
@@ -101,8 +110,13 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
       .catch((error: unknown) => log.warn({ err: error }, 'render.finished not published'));
 
   /** Everything that can go wrong in here is classified by the caller. */
-  async function render(row: RenderRecord, signal: AbortSignal | undefined, log: Logger) {
-    const template = await deps.loadTemplate(row.mockup_id);
+  async function render(
+    row: RenderRecord,
+    mockupVersion: number | null,
+    signal: AbortSignal | undefined,
+    log: Logger,
+  ) {
+    const template = await templates.get(row.mockup_id, mockupVersion);
     if (!template) throw new RenderFailureError('RENDER_FAILED', 'The mockup no longer exists');
     const inputs = parseInputs(row.inputs);
     const exportOptions = parseExportOptions(row.export_options);
@@ -170,7 +184,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
     const { job, signal } = context;
     const renderId = data.render_id;
     const log = logger.child({ render_id: renderId, job_id: job.id, attempt: context.attempt });
-    const leave = await admit(context, renderId, log);
+    const { leave, mockupVersion } = await admit(context, renderId, log);
     if (job.attemptsMade === 0 && job.processedOn !== undefined) {
       metrics.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
     }
@@ -179,7 +193,7 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
       const started = await startAttempt(renderId, log);
       if ('final' in started) return { status: started.final };
       try {
-        const key = await render(started.row, signal, log);
+        const key = await render(started.row, mockupVersion, signal, log);
         metrics.jobs.inc({ outcome: 'succeeded' });
         return { status: 'succeeded', result_key: key };
       } catch (error) {
@@ -201,13 +215,19 @@ export function createRenderProcessor(deps: RenderProcessorDeps): RenderProcesso
   /**
    * Takes one of the account's job slots in this process, or hands the job back to the queue for later
    * (DelayedError: not an attempt, the row untouched) when the account already has its share in hand.
+   * The same read names the mockup's live version, which the render's template is taken at.
    */
-  async function admit(context: JobContext, renderId: string, log: Logger) {
+  async function admit(
+    context: JobContext,
+    renderId: string,
+    log: Logger,
+  ): Promise<{ leave: () => void; mockupVersion: number | null }> {
     const { job } = context;
-    const accountId = await store.accountOf(renderId);
-    if (accountId === undefined) return () => undefined; // startAttempt fails it loudly
+    const found = await store.admissionOf(renderId);
+    if (found === undefined) return { leave: () => undefined, mockupVersion: null }; // startAttempt fails it loudly
+    const accountId = found.account_id;
     const leave = admission.tryEnter(accountId);
-    if (leave) return leave;
+    if (leave) return { leave, mockupVersion: found.mockup_version };
     // attemptsStarted counts this start too; starts that were not attempts are earlier deferrals.
     const deferrals = Math.max(0, (job.attemptsStarted ?? 1) - 1 - job.attemptsMade);
     const delayMs = admission.deferDelayMs(deferrals);

@@ -53,6 +53,11 @@ import { createWebhookWorker } from './webhook-worker.js';
 const LIMIT_INPUT_PIXELS = 100_000_000;
 /** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
 const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;
+/**
+ * Smart objects' warped layers kept in memory (a few MB each at the samples' sizes): the renders of
+ * one artwork in one template (product colours, a batch's repeats) warp it once.
+ */
+const WARPED_LAYER_CACHE_BYTES = 128 * 1024 * 1024;
 const USER_AGENT = 'Platen/0.1 (render-worker)';
 /** How often a worker finishes batches their renders' own tries missed (an error, a late refund). */
 const BATCH_SWEEP_INTERVAL_MS = 30_000;
@@ -112,6 +117,7 @@ export async function startRenderService(
     cacheBytes: TEMPLATE_CACHE_BYTES,
     limitInputPixels: LIMIT_INPUT_PIXELS,
     artworkCacheBytes: config.ARTWORK_CACHE_BYTES,
+    warpedLayerCacheBytes: WARPED_LAYER_CACHE_BYTES,
     onArtworkLookup: (result) => metrics.artworkCacheLookups.inc({ result }),
   });
   registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
@@ -124,7 +130,12 @@ export async function startRenderService(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor,
-    admission: createAccountAdmission({ perAccount: slots.perAccount }),
+    // An account alone leaves one share of job slots free: another account arriving gets its whole
+    // share at once, as before, however slow the lone account's artwork hosts are.
+    admission: createAccountAdmission({
+      perAccount: slots.perAccount,
+      whenAlone: Math.max(slots.perAccount, slots.jobs - slots.perAccount),
+    }),
     composeSlots: createComposeSlots({ slots: concurrency }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({

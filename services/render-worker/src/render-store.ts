@@ -40,10 +40,18 @@ export interface RenderResult {
   print_files?: StoredPrintFile[];
 }
 
+/** What deciding on a render job needs before its attempt starts, read in one statement. */
+export interface RenderAdmission {
+  /** The account the render belongs to (never changes). */
+  account_id: string;
+  /** Its mockup's version now, or null when the mockup is not ready or deleted. */
+  mockup_version: number | null;
+}
+
 export interface RenderStore {
   find(id: string): Promise<RenderRecord | undefined>;
-  /** The account a render belongs to (never changes), undefined when there is no such render. */
-  accountOf(id: string): Promise<string | undefined>;
+  /** The render's account and its mockup's live version; undefined when there is no such render. */
+  admissionOf(id: string): Promise<RenderAdmission | undefined>;
   /** Counts an attempt; started_at keeps the first start. Undefined if the render is already final. */
   markProcessing(id: string): Promise<RenderRecord | undefined>;
   /** True when this call made the render succeed (false: it was final already). */
@@ -83,9 +91,15 @@ export function createRenderStore({ db, clock }: { db: Kysely<Database>; clock: 
   return {
     find: (id) => db.selectFrom('renders.renders').select(COLUMNS).where('id', '=', id).executeTakeFirst(),
 
-    accountOf: async (id) =>
-      (await db.selectFrom('renders.renders').select('account_id').where('id', '=', id).executeTakeFirst())
-        ?.account_id,
+    admissionOf: (id) =>
+      db
+        .selectFrom('renders.renders as r')
+        .leftJoin('renders.mockups as m', (join) =>
+          join.onRef('m.id', '=', 'r.mockup_id').on('m.status', '=', 'ready').on('m.deleted_at', 'is', null),
+        )
+        .select(['r.account_id', 'm.version as mockup_version'])
+        .where('r.id', '=', id)
+        .executeTakeFirst(),
 
     async markProcessing(id) {
       const row = await unlessRefused(records.markProcessing({ id }, clock.now()));

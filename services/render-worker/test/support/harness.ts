@@ -82,6 +82,8 @@ export interface HarnessSlots {
   jobs?: number;
   /** One account's jobs in hand (WORKER_ACCOUNT_JOBS). */
   perAccount?: number;
+  /** One account's jobs in hand while no other account has any here (default perAccount). */
+  whenAlone?: number;
   /** Longest deferral of a job over its account's share (production: 8 s). */
   maxDeferMs?: number;
 }
@@ -132,7 +134,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const { installTinyTemplate = true, slots = {}, ...processorOptions } = options;
-  const { compose = 2, jobs = 2, perAccount = 2, maxDeferMs } = slots;
+  const { compose = 2, jobs = 2, perAccount = 2, whenAlone, maxDeferMs } = slots;
   const database: TestDatabase = await createTestDatabase(label);
   const testRedis = createTestRedis(label);
   const db = createDb({ url: database.url, maxConnections: 8 });
@@ -161,7 +163,11 @@ export async function startHarness(
     storage,
     fetchAsset: async (url, signal) => (await outbound.fetch(url, { signal })).body,
     compositor: createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 }),
-    admission: createAccountAdmission({ perAccount, ...(maxDeferMs === undefined ? {} : { maxDeferMs }) }),
+    admission: createAccountAdmission({
+      perAccount,
+      ...(whenAlone === undefined ? {} : { whenAlone }),
+      ...(maxDeferMs === undefined ? {} : { maxDeferMs }),
+    }),
     composeSlots: createComposeSlots({ slots: compose }),
     loadTemplate: (mockupId) => loadTemplate({ db, storage }, mockupId),
     credits: createCreditsClient({

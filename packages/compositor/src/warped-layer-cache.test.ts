@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Compositor } from './compositor.js';
+import { createCompositor } from './compositor.js';
+import { createKernelPool, type KernelPool } from './kernel-pool.js';
+import type { SampleTemplate } from './samples/index.js';
+import { createDemoArtwork, listSampleTemplates } from './samples/index.js';
+import type { SmartObjectInput } from './template-model.js';
+import { smartObjectsOf, templateManifestSchema } from './template-model.js';
+
+// Real threads load the BUILT worker (dist/kernel-worker.js): build the package first.
+const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
+
+async function pixels(png: Buffer): Promise<Buffer> {
+  return sharp(png).ensureAlpha().raw().toBuffer();
+}
+
+describe('warped layer cache', () => {
+  let samples: SampleTemplate[];
+  let artwork: Buffer;
+  let otherArtwork: Buffer;
+  const pools: KernelPool[] = [];
+
+  beforeAll(async () => {
+    samples = await listSampleTemplates();
+    artwork = await createDemoArtwork(600, 750);
+    otherArtwork = await sharp(artwork).negate({ alpha: false }).png().toBuffer();
+  }, 600_000);
+
+  afterAll(async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+  });
+
+  function compositors(threads: number): { cached: Compositor; uncached: Compositor } {
+    const pool = () => {
+      const created = createKernelPool(threads > 0 ? { threads, workerUrl } : { threads: 0 });
+      pools.push(created);
+      return created;
+    };
+    return {
+      cached: createCompositor({
+        pool: pool(),
+        cacheBytes: 300_000_000,
+        artworkCacheBytes: 100_000_000,
+        warpedLayerCacheBytes: 200_000_000,
+      }),
+      uncached: createCompositor({ pool: pool(), cacheBytes: 300_000_000 }),
+    };
+  }
+
+  async function render(
+    compositor: Compositor,
+    slug: string,
+    input: Omit<SmartObjectInput, 'uuid' | 'fit' | 'rotate'> & Partial<SmartObjectInput>,
+  ): Promise<Buffer> {
+    const sample = samples.find((s) => s.slug === slug)!;
+    const prepared = await compositor.prepare(
+      { id: slug, version: 1, manifest: sample.manifest },
+      sample.assets,
+    );
+    const uuid = smartObjectsOf(templateManifestSchema.parse(sample.manifest))[0]!.uuid;
+    const output = await compositor.render(prepared, [{ uuid, fit: 'cover', rotate: 0, ...input }], {
+      format: 'png',
+      size: 500,
+    });
+    return pixels(output.data);
+  }
+
+  it.each(['poster-on-wall', 't-shirt', 'tablet-at-angle', 'mug'])(
+    '%s: a render from the cached warped layer has exactly the pixels of one warped afresh',
+    async (slug) => {
+      const { cached, uncached } = compositors(0);
+      const first = await render(cached, slug, { asset: artwork });
+      const hitsBefore = cached.warpedLayerCache.hits;
+      const second = await render(cached, slug, { asset: artwork });
+
+      expect(cached.warpedLayerCache.hits).toBe(hitsBefore + 1);
+      const fresh = await render(uncached, slug, { asset: artwork });
+      expect(first.equals(fresh)).toBe(true);
+      expect(second.equals(fresh)).toBe(true);
+    },
+    300_000,
+  );
+
+  it('serves every product colour of the t-shirt from one warped layer, with the pixels of each colour warped afresh', async () => {
+    const { cached, uncached } = compositors(0);
+    await render(cached, 't-shirt', { asset: artwork });
+    for (const color of ['#1f2a44', '#b3262e']) {
+      const hitsBefore = cached.warpedLayerCache.hits;
+      const fromCache = await render(cached, 't-shirt', { asset: artwork, color });
+      expect(cached.warpedLayerCache.hits).toBe(hitsBefore + 1);
+      expect(fromCache.equals(await render(uncached, 't-shirt', { asset: artwork, color }))).toBe(true);
+    }
+  }, 300_000);
+
+  it('never reuses a layer for other artwork or another placement of it', async () => {
+    const { cached, uncached } = compositors(0);
+    await render(cached, 'poster-on-wall', { asset: artwork });
+    const placed = { asset: artwork, size: { width: 300, height: 300 }, position: { top: 40, left: 60 } };
+    const cases = [{ asset: otherArtwork }, placed, { ...placed, position: { top: 80, left: 20 } }];
+
+    for (const input of cases) {
+      const hitsBefore = cached.warpedLayerCache.hits;
+      const fromCache = await render(cached, 'poster-on-wall', input);
+      expect(cached.warpedLayerCache.hits).toBe(hitsBefore);
+      expect(fromCache.equals(await render(uncached, 'poster-on-wall', input))).toBe(true);
+    }
+  }, 300_000);
+
+  it('fills the layer on a kernel thread and blends it there from the cache, with the same pixels', async () => {
+    expect(existsSync(fileURLToPath(workerUrl))).toBe(true);
+    const { cached, uncached } = compositors(1);
+    const fresh = await render(uncached, 'mug', { asset: artwork });
+    await render(cached, 'mug', { asset: artwork });
+    const hitsBefore = cached.warpedLayerCache.hits;
+
+    const fromCache = await render(cached, 'mug', { asset: artwork });
+    expect(cached.warpedLayerCache.hits).toBe(hitsBefore + 1);
+    expect(fromCache.equals(fresh)).toBe(true);
+  }, 300_000);
+});
