@@ -7,14 +7,13 @@ import {
   listEnvelope,
   paginationQuerySchema,
   successEnvelope,
-  validationError,
   waitQuerySchema,
   type Batch,
   type CreateBatchRequest,
   type ErrorCode,
   type Mockup,
 } from '@platen/contracts';
-import { BatchCursorError, type BatchRecordRow, type BatchRecords } from '@platen/db';
+import type { BatchRecordRow, BatchRecords } from '@platen/db';
 import {
   findOwnedOr404,
   isUuid,
@@ -23,7 +22,8 @@ import {
   uuidParamsSchema,
   type RouteRegistry,
 } from '@platen/http';
-import { toBatchSummary, toPublicBatch } from '@platen/mockups';
+import { toPublicBatch } from '@platen/mockups';
+import { listBatchPage } from '../batches/batch-page.js';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { BatchAcceptor } from '../batches/batch-acceptor.js';
 import { createBatchWait } from '../batches/batch-wait.js';
@@ -151,24 +151,7 @@ export function registerBatchRoutes(deps: BatchRoutesDeps): void {
     },
     guard,
     async ({ query }, req, res) => {
-      let page;
-      try {
-        page = await batches.list({
-          accountId: authOf(req).accountId,
-          limit: query.limit,
-          cursor: query.cursor,
-        });
-      } catch (error) {
-        if (error instanceof BatchCursorError) {
-          throw validationError([{ path: 'cursor', message: error.message }]);
-        }
-        throw error;
-      }
-      const totals = await batches.totals(page.rows.map((row) => row.id));
-      sendPage(res, {
-        items: page.rows.map((row) => toBatchSummary(row, totals.get(row.id)!)),
-        nextCursor: page.nextCursor,
-      });
+      sendPage(res, await listBatchPage(batches, authOf(req).accountId, query));
     },
   );
 

@@ -8,11 +8,11 @@ import {
   listEnvelope,
   paginationQuerySchema,
   successEnvelope,
-  validationError,
 } from '@platen/contracts';
-import { BatchCursorError, type BatchRecords } from '@platen/db';
+import type { BatchRecords } from '@platen/db';
 import { findOwnedOr404, isUuid, sendData, sendPage, uuidParamsSchema } from '@platen/http';
-import { toBatchSummary, toPublicBatch } from '@platen/mockups';
+import { toPublicBatch } from '@platen/mockups';
+import { listBatchPage } from '../../batches/batch-page.js';
 import type { ArchiveDownload } from '../../batches/archive-download.js';
 import { sessionOf } from '../../dashboard/session-guard.js';
 import { BATCH_ARCHIVE_RESPONSE } from '../batch-archive.js';
@@ -41,20 +41,7 @@ export function registerDashboardBatchRoutes(ctx: DashboardRouteContext, deps: D
     },
     session,
     async ({ query }, req, res) => {
-      let page;
-      try {
-        page = await batches.list({ accountId: sessionOf(req).accountId, ...query });
-      } catch (error) {
-        if (error instanceof BatchCursorError) {
-          throw validationError([{ path: 'cursor', message: error.message }]);
-        }
-        throw error;
-      }
-      const totals = await batches.totals(page.rows.map((row) => row.id));
-      sendPage(res, {
-        items: page.rows.map((row) => toBatchSummary(row, totals.get(row.id)!)),
-        nextCursor: page.nextCursor,
-      });
+      sendPage(res, await listBatchPage(batches, sessionOf(req).accountId, query));
     },
   );
 
