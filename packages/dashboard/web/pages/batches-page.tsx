@@ -48,8 +48,7 @@ export function BatchesPage({ openUuid }: { openUuid: string | null }) {
               {batches.items.map((batch) => (
                 <tr key={batch.uuid}>
                   <td data-label="Batch">
-                    <Link to={routePath('batches', batch.uuid)}>
-                      <span className="visually-hidden">Batch </span>
+                    <Link to={routePath('batches', batch.uuid)} label={`Batch ${shortId(batch.uuid)}`}>
                       <code>{shortId(batch.uuid)}</code>
                     </Link>
                   </td>
@@ -136,8 +135,7 @@ function BatchDialog({ uuid, onClose }: { uuid: string; onClose: () => void }) {
             {data.renders.map((render) => (
               <li key={render.uuid}>
                 <StatusBadge status={render.status} />{' '}
-                <Link to={routePath('renders', render.uuid)}>
-                  <span className="visually-hidden">Render </span>
+                <Link to={routePath('renders', render.uuid)} label={`Render ${shortId(render.uuid)}`}>
                   <code>{shortId(render.uuid)}</code>
                 </Link>
                 {render.export_label && <span> {render.export_label}</span>}

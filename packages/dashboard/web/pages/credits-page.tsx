@@ -90,8 +90,10 @@ export function CreditsPage() {
                   </td>
                   <td data-label="Render">
                     {entry.render_id ? (
-                      <Link to={routePath('renders', entry.render_id)}>
-                        <span className="visually-hidden">Render </span>
+                      <Link
+                        to={routePath('renders', entry.render_id)}
+                        label={`Render ${shortId(entry.render_id)}`}
+                      >
                         <code>{shortId(entry.render_id)}</code>
                       </Link>
                     ) : (
