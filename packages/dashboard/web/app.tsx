@@ -175,7 +175,7 @@ export function App() {
             <span className="account-email" title={context.me.user.email}>
               {context.me.user.email}
             </span>
-            {/* Short, so the header still fits a phone's width beside the credits and Log out. */}
+            {/* Below 760 px the account controls wrap to a second row (styles.css). */}
             <button
               type="button"
               className="button-ghost"
