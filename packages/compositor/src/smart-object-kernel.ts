@@ -12,7 +12,8 @@ import type { Matrix3 } from './homography.js';
 import type { MeshField } from './mesh-field.js';
 import type { PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
 import { intersect } from './raster.js';
-import type { BlendMode, Quad } from './template-model.js';
+import { compositeWithEffects } from './smart-object-effects.js';
+import type { BlendMode, Quad, SmartObjectEffect } from './template-model.js';
 import type { Artwork, DisplacementMap } from './warp-kernels.js';
 import {
   meshRow,
@@ -42,6 +43,8 @@ export interface SmartObjectDraw {
   filters?: { list: readonly SmartFilter[]; scale: number };
   /** Where the filtered artwork shows over the unfiltered one (Photoshop's smart filter mask). */
   filterMask?: PlacedGrey;
+  /** Layer effects drawn from what the smart object shows (`region` already covers their reach). */
+  effects?: readonly SmartObjectEffect[];
 }
 
 /** Beyond this many canvas pixels from the quad (after displacement) a pixel's coverage is 0. */
@@ -86,6 +89,10 @@ export function smartObjectRows(
 }
 
 export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
+  if (step.effects?.length) {
+    drawWithEffects(canvas, step);
+    return;
+  }
   const writable = writableArea(canvas);
   let area = writable && intersect(writable, step.region);
   if (area && step.mapping.type === 'mesh') area = intersect(area, step.mapping.field.region);
@@ -227,6 +234,18 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
         );
     }
   }
+}
+
+/**
+ * Effects need the whole picture the smart object shows (a shadow can fall from pixels outside what
+ * this canvas may write): it is drawn over transparency first, then composited with its effects.
+ */
+function drawWithEffects(canvas: Canvas, { effects = [], ...step }: SmartObjectDraw): void {
+  if (!writableArea(canvas)) return;
+  const { x, y, width, height } = step.region;
+  const content = { x, y, width, height, data: new Uint8ClampedArray(width * height * 4) };
+  drawSmartObject(content, { ...step, blend: 'normal', opacity: 1 });
+  compositeWithEffects(canvas, content, effects, step.blend, step.opacity);
 }
 
 /**

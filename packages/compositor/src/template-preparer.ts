@@ -25,6 +25,7 @@ import {
   union,
 } from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
+import { effectsReach } from './smart-object-effects.js';
 import { smartObjectRows } from './smart-object-kernel.js';
 import type { AdjustmentFilter } from './filters/filter-model.js';
 import type {
@@ -347,6 +348,22 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
   const { canvas, decoder } = prep;
   const geometry = geometryOf(layer, canvas);
   if (!geometry) return null;
+  if (layer.effects?.length) {
+    // The effects draw beyond the artwork: its region (and every row of it) is recomposed.
+    const reach = effectsReach(layer.effects);
+    const grown = intersect(canvas, {
+      x: geometry.region.x - reach,
+      y: geometry.region.y - reach,
+      width: geometry.region.width + 2 * reach,
+      height: geometry.region.height + 2 * reach,
+    })!;
+    geometry.region = grown;
+    geometry.rows = {
+      y: grown.y,
+      from: new Int32Array(grown.height).fill(grown.x),
+      to: new Int32Array(grown.height).fill(grown.x + grown.width),
+    };
+  }
   const { region } = geometry;
   const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
   if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);

@@ -365,6 +365,7 @@ async function smartStep(
     // radius is in design pixels, the artwork is at work size.
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
     ...(layer.filters?.length && step.filterMask ? { filterMask: step.filterMask } : {}),
+    ...(layer.effects?.length ? { effects: layer.effects } : {}),
   };
   return { step, draw, warnings };
 }
