@@ -41,7 +41,7 @@ export interface BakedEffects {
   approximated: { effect: string; reason: string }[];
 }
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
 /** Photoshop's default global light angle, for documents that do not store one. */
 export const DEFAULT_GLOBAL_ANGLE = 120;
@@ -52,7 +52,7 @@ const enabled = (effect: { enabled?: boolean; present?: boolean } | undefined) =
   !!effect && effect.enabled !== false && effect.present !== false;
 
 /** A list of the enabled effects of one kind (ag-psd gives some kinds as arrays, some as one). */
-function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
+export function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
   return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled).slice(0, MAX_PER_KIND);
 }
 
@@ -81,7 +81,7 @@ function costOf(
   return { each: Math.max(area, layer.width * layer.height), total: all.length * area };
 }
 
-function rgbOf(color: Color | undefined): Rgb | undefined {
+export function rgbOf(color: Color | undefined): Rgb | undefined {
   if (!color) return [0, 0, 0];
   if ('r' in color && 'g' in color) return [color.r, color.g, color.b].map(clampByte) as Rgb;
   if ('fr' in color) return [color.fr, color.fg, color.fb].map((v) => clampByte(v * 255)) as Rgb;
@@ -98,7 +98,7 @@ const clampByte = (value: number) => Math.max(0, Math.min(255, Math.round(value)
  * Pixels (times the effects' scale), or undefined for units that depend on the resolution
  * (points, millimetres…).
  */
-function pixelsOf(value: UnitsValue | undefined, scale: number): number | undefined {
+export function pixelsOf(value: UnitsValue | undefined, scale: number): number | undefined {
   if (!value) return 0;
   if (value.units !== 'Pixels') return undefined;
   return Math.max(0, Math.min(MAX_REACH, value.value * scale));
@@ -123,16 +123,16 @@ export function effectScaleOf(
   return { factor: Math.max(0.01, Math.min(100, factor)), confirmed: false };
 }
 
-const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
+export const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
 
 /**
  * A glow's range at 100 %, where a linear contour leaves the glow as it is (ag-psd gives the range
  * as a fraction). Photoshop's default is 50 %, which draws a wider, stronger glow than this model
  * (psd-tools layer_effects.psd), so only 100 % is drawn.
  */
-const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
+export const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
 
-function linearContour(contour: EffectContour | undefined): boolean {
+export function linearContour(contour: EffectContour | undefined): boolean {
   if (!contour) return true;
   const curve = contour.curve ?? [];
   return curve.every((point) => Math.abs(point.x - point.y) < 1);
