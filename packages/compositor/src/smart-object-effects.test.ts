@@ -4,7 +4,8 @@
 import sharp from 'sharp';
 import { createCompositor } from './compositor.js';
 import { createKernelPool } from './kernel-pool.js';
-import type { SmartObjectEffect, TemplateManifestInput } from './template-model.js';
+import type { z } from 'zod';
+import type { TemplateManifestInput, smartObjectEffectSchema } from './template-model.js';
 import { templateManifestSchema } from './template-model.js';
 
 const SO = '00000000-0000-4000-8000-000000000001';
@@ -13,7 +14,7 @@ const ART = { x: 20, y: 20, side: 30 };
 /** The artwork's transparent hole, in its own pixels. */
 const HOLE = { from: 10, to: 20 };
 
-type EffectInput = Partial<SmartObjectEffect> & { type: SmartObjectEffect['type'] };
+type EffectInput = z.input<typeof smartObjectEffectSchema>;
 
 function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
   return {
@@ -190,6 +191,31 @@ describe('smart object effects at render time', () => {
     const at = await render([stroke], true);
     expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
   });
+
+  it.each([
+    ['a solid artwork', false],
+    ['an artwork with a transparent hole', true],
+  ])(
+    'paints a colour overlay and an inner shadow into %s only, from its own edges',
+    async (_name, withHole) => {
+      const effects: EffectInput[] = [
+        { type: 'inner_shadow', color: '#000000', blend_mode: 'multiply', angle: 120, distance: 6, size: 3 },
+        { type: 'color_overlay', color: '#00ff00', opacity: 0.5 },
+      ];
+      const alpha = artAlpha(withHole);
+      // What lies outside the artwork, moved 3 px right and 5 down, blurred: the shadow inside it.
+      const outside = blurred(
+        grid((x, y) => 1 - alpha(x - 3, y - 5)),
+        1,
+      );
+      // The overlay first (half green over red), then the shadow multiplied in.
+      const overlaid = [128, 128, 0];
+      const expected = (x: number, y: number) =>
+        alpha(x, y) ? overlaid.map((c) => c * (1 - outside[y]![x]!)) : [255, 255, 255];
+      const at = await render(effects, withHole);
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+    },
+  );
 
   it('renders a smart object without effects exactly as the artwork alone', async () => {
     const at = await render(undefined, true);

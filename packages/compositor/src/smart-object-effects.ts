@@ -1,11 +1,13 @@
 // A smart object's layer effects at render time: drawn from the alpha of what the smart object
 // shows (its artwork warped, masked and shaded), so a shadow or stroke follows each artwork, as in
 // Photoshop when a smart object's contents are replaced. Shadows and glows go under the artwork,
-// strokes over it; each effect has its own blend mode, its opacity times the layer's.
+// overlays and inner effects are painted into it (its alpha kept), strokes go over it; each effect
+// has its own blend mode, its opacity times the layer's (an interior effect's is its own).
 import type { Canvas } from './blend-modes.js';
 import { compositeOnto } from './blend-modes.js';
 import type { Plane } from './layer-effect-shapes.js';
-import { softShape, strokeShape } from './layer-effect-shapes.js';
+import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+import { innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
 import type { PlacedRgba, Region } from './raster.js';
 import type { BlendMode, SmartObjectEffect } from './template-model.js';
 
@@ -17,7 +19,9 @@ export function effectsReach(effects: readonly SmartObjectEffect[]): number {
     const own =
       effect.type === 'drop_shadow'
         ? Math.ceil(effect.size) + Math.ceil(effect.distance) + 2
-        : Math.ceil(effect.size) + 2;
+        : effect.type === 'outer_glow' || effect.type === 'stroke'
+          ? Math.ceil(effect.size) + 2
+          : 0;
     reach = Math.max(reach, own);
   }
   return reach;
@@ -57,14 +61,51 @@ export function compositeWithEffects(
       );
     }
   }
-  compositeOnto(canvas, content, blend, opacity);
+  compositeOnto(canvas, paintedInside(content, effects), blend, opacity);
   for (const effect of effects) {
     if (effect.type === 'stroke') draw(effect, strokeShape(source, bounds, effect.size, effect.position));
   }
 }
 
+/** The content with its colour overlays, inner glows and inner shadows painted in, in that order. */
+function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[]): PlacedRgba {
+  const source = { box: content as Region, width: content.width, height: content.height, data: content.data };
+  let painted = content;
+  const paint = (
+    effect: InteriorEffect,
+    shade: (x: number, y: number) => readonly [number, number, number, number],
+  ) => {
+    painted = paintInside(painted, INTERIOR_BLENDS[effect.blend_mode]!, effect.opacity, shade);
+  };
+  for (const effect of effects) {
+    if (effect.type === 'color_overlay') {
+      const solid = [...rgbOf(effect.color), 1] as const;
+      paint(effect, () => solid);
+    }
+  }
+  for (const effect of effects) {
+    if (effect.type === 'inner_glow') {
+      const plane = innerShape(source, { size: effect.size, spread: effect.spread, offset: { x: 0, y: 0 } });
+      paint(effect, planeColor(plane, rgbOf(effect.color)));
+    }
+  }
+  for (const effect of effects) {
+    if (effect.type === 'inner_shadow') {
+      const offset = shadowOffset(effect.angle, effect.distance);
+      const plane = innerShape(source, { size: effect.size, spread: effect.spread, offset });
+      paint(effect, planeColor(plane, rgbOf(effect.color)));
+    }
+  }
+  return painted;
+}
+
+type InteriorEffect = Extract<SmartObjectEffect, { type: 'color_overlay' | 'inner_glow' | 'inner_shadow' }>;
+
+const rgbOf = (hex: string) =>
+  [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
+
 function colored(plane: Plane, hex: string): PlacedRgba {
-  const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
+  const [r, g, b] = rgbOf(hex);
   const data = new Uint8ClampedArray(plane.alpha.length * 4);
   for (let i = 0; i < plane.alpha.length; i++) {
     data[i * 4] = r;

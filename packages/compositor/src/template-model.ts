@@ -84,12 +84,26 @@ export const EFFECT_REACH_MAX = 1000;
 export const SMART_OBJECT_EFFECTS_MAX = 30;
 const effectLength = z.number().min(0).max(EFFECT_REACH_MAX);
 const fraction = z.number().min(0).max(1);
+/** The blend modes an effect painted inside the artwork (overlay, inner shadow or glow) can use. */
+export const INTERIOR_BLEND_MODES = [
+  'normal',
+  'multiply',
+  'screen',
+  'darken',
+  'lighten',
+  'difference',
+  'linear-dodge',
+  'linear-burn',
+] as const satisfies readonly BlendMode[];
+const interiorBlendSchema = z.enum(INTERIOR_BLEND_MODES);
 
 /**
  * A Photoshop layer effect drawn at render time from the placed artwork's alpha (after warping and
  * masking), so it follows each artwork. Lengths are canvas pixels; `angle` is where the light comes
  * from (degrees counter-clockwise from the right), the shadow falls away from it; `spread` is
- * Photoshop's spread/choke (0–1); `size` blurs a shadow or glow and is a stroke's width.
+ * Photoshop's spread/choke (0–1); `size` blurs a shadow or glow and is a stroke's width. Drop
+ * shadows and outer glows go under the artwork, colour overlays, inner glows and inner shadows
+ * (in that order) are painted into it, strokes over it.
  */
 export const smartObjectEffectSchema = z.discriminatedUnion('type', [
   z.object({
@@ -109,6 +123,30 @@ export const smartObjectEffectSchema = z.discriminatedUnion('type', [
     blend_mode: blendModeSchema.default('screen'),
     size: effectLength.default(5),
     spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('inner_shadow'),
+    color: hexColorSchema.default('#000000'),
+    opacity,
+    blend_mode: interiorBlendSchema.default('multiply'),
+    angle: z.number().finite().min(-360).max(360).default(120),
+    distance: effectLength.default(5),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('inner_glow'),
+    color: hexColorSchema.default('#ffffbe'),
+    opacity,
+    blend_mode: interiorBlendSchema.default('screen'),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('color_overlay'),
+    color: hexColorSchema,
+    opacity,
+    blend_mode: interiorBlendSchema.default('normal'),
   }),
   z.object({
     type: z.literal('stroke'),

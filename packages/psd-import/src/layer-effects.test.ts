@@ -783,22 +783,54 @@ describe('importPsd: layer effects on placed layers', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
-  it('warns for the effects that would colour the artwork, and only for them', async () => {
+  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay only', async () => {
     const solidFill = [
-      { enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 1, blendMode: 'normal' as const },
+      { enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 0.5, blendMode: 'multiply' as const },
     ];
-    const result = await importPsd(await placedWith({ dropShadow: [shadow], solidFill }), options);
+    const innerShadow = [
+      { ...shadow, blendMode: 'multiply' as const, distance: { units: 'Pixels' as const, value: 4 } },
+    ];
+    const gradientOverlay = [{ enabled: true }];
+    const result = await importPsd(
+      await placedWith({ dropShadow: [shadow], solidFill, innerShadow, gradientOverlay }),
+      options,
+    );
     expect(result.warnings).toEqual([
       {
         layer: 'Art',
         code: 'EFFECTS_SKIPPED',
         message:
-          'The "color overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+          'The "gradient overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
       },
     ]);
-    expect(
-      (result.manifest.layers[1] as { effects?: { type: string }[] }).effects?.map((e) => e.type),
-    ).toEqual(['drop_shadow']);
+    expect((result.manifest.layers[1] as { effects?: unknown }).effects).toEqual([
+      expect.objectContaining({ type: 'drop_shadow' }),
+      { type: 'color_overlay', color: '#ff0000', opacity: 0.5, blend_mode: 'multiply' },
+      {
+        type: 'inner_shadow',
+        color: '#000000',
+        opacity: 1,
+        blend_mode: 'multiply',
+        angle: 90,
+        distance: 4,
+        size: 0,
+        spread: 0,
+      },
+    ]);
+  });
+
+  it('warns for an inner shadow in a blend mode not drawn inside a layer, and leaves it out', async () => {
+    const innerShadow = [{ ...shadow, blendMode: 'overlay' as const }];
+    const result = await importPsd(await placedWith({ innerShadow }), options);
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "inner shadow" layer effect is not drawn: its colour, units or blend mode cannot be read or is not supported inside a layer.',
+      },
+    ]);
+    expect((result.manifest.layers[1] as { effects?: unknown }).effects).toBeUndefined();
   });
 
   it('keeps baking a shadow the renderer cannot draw (a non-linear contour) and says so', async () => {

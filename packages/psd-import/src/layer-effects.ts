@@ -4,7 +4,14 @@
 // and for nothing else. The shapes (blur, spread, stroke) are the compositor's (layer-effect-shapes.ts),
 // which draws a smart object's effects from its artwork at render time the same way.
 import type { BlendMode, Plane } from '@platen/compositor';
-import { innerShape, softShape, strokeShape } from '@platen/compositor';
+import {
+  INTERIOR_BLENDS,
+  innerShape,
+  paintInside,
+  planeColor,
+  softShape,
+  strokeShape,
+} from '@platen/compositor';
 import type {
   Color,
   EffectContour,
@@ -247,7 +254,7 @@ export function bakeEffects(
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
   for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
-    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const mix = overlayBlendOf(fill.blendMode ?? 'normal');
     const gradient = fill.gradient;
     const style = fill.type ?? 'linear';
     if (!mix) {
@@ -265,22 +272,22 @@ export function bakeEffects(
       // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
       const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : shownBox(layer));
       const { x: left, y: top } = layer.box;
-      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
+      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
     }
   }
   for (const fill of [...listOf(effects.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
-    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const mix = overlayBlendOf(fill.blendMode ?? 'normal');
     if (!color || !mix) {
       skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
       const solid: [number, number, number, number] = [...color, 1];
-      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => solid);
+      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, () => solid);
     }
   }
   for (const glow of listOf(effects.innerGlow)) {
     const color = rgbOf(glow.color);
-    const mix = OVERLAY_BLENDS[glow.blendMode ?? 'screen'];
+    const mix = overlayBlendOf(glow.blendMode ?? 'screen');
     const size = pixelsOf(glow.size, scale);
     if (!mix || !color || size === undefined) {
       skip('inner glow', 'its colour, units or blend mode cannot be read or is not supported inside a layer');
@@ -296,12 +303,12 @@ export function bakeEffects(
       );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
-      baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+      baked.pixels = paintInside(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
     }
   }
   for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
     const color = rgbOf(shadow.color);
-    const mix = OVERLAY_BLENDS[shadow.blendMode ?? 'multiply'];
+    const mix = overlayBlendOf(shadow.blendMode ?? 'multiply');
     const size = pixelsOf(shadow.size, scale);
     const distance = pixelsOf(shadow.distance, scale);
     if (!mix || !color || size === undefined || distance === undefined) {
@@ -314,7 +321,7 @@ export function bakeEffects(
     } else {
       const offset = offsetOf(shadow, globalAngle, distance);
       const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
-      baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
+      baked.pixels = paintInside(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
   return strokes(baked, effects, layer, canvas, scale);
@@ -387,51 +394,10 @@ function effectLayer(
   };
 }
 
-/** Per-channel blends an overlay can use, on 0..1 values (backdrop b, overlay s). */
-const OVERLAY_BLENDS: Record<string, ((b: number, s: number) => number) | undefined> = {
-  normal: (_b, s) => s,
-  multiply: (b, s) => b * s,
-  screen: (b, s) => b + s - b * s,
-  darken: Math.min,
-  lighten: Math.max,
-  difference: (b, s) => Math.abs(b - s),
-  'linear dodge': (b, s) => Math.min(1, b + s),
-  'linear burn': (b, s) => Math.max(0, b + s - 1),
-};
-
-/** A colour over the layer's pixels where they are (their alpha kept), from `source(x, y)` = r, g, b, alpha. */
-function paint(
-  layer: Placed,
-  mix: (b: number, s: number) => number,
-  opacity: number,
-  source: (x: number, y: number) => [number, number, number, number],
-): Placed {
-  const data = new Uint8ClampedArray(layer.data);
-  const o = Math.max(0, Math.min(1, opacity));
-  for (let row = 0; row < layer.height; row++) {
-    for (let col = 0; col < layer.width; col++) {
-      const i = (row * layer.width + col) * 4;
-      if (data[i + 3] === 0) continue;
-      const over = source(col, row);
-      const weight = over[3] * o;
-      if (weight === 0) continue;
-      for (let c = 0; c < 3; c++) {
-        const b = data[i + c]! / 255;
-        data[i + c] = Math.round((b + (mix(b, over[c]! / 255) - b) * weight) * 255);
-      }
-    }
-  }
-  return { ...layer, data };
-}
-
-/** A plane over the layer's own box as a colour source for `paint`. */
-function planeColor(plane: Float32Array & { width: number }, [r, g, b]: Rgb) {
-  // One tuple reused: `paint` reads it before asking for the next pixel.
-  const out: [number, number, number, number] = [r, g, b, 0];
-  return (x: number, y: number) => {
-    out[3] = plane[y * plane.width + x]!;
-    return out;
-  };
+/** The per-channel blend an overlay or inner effect uses, or undefined for a mode not drawn inside a layer. */
+export function overlayBlendOf(photoshop: string) {
+  const mode = toBlendMode(photoshop);
+  return mode ? INTERIOR_BLENDS[mode] : undefined;
 }
 
 /** The shadow's offset: the light comes from its angle (counter-clockwise from the right), the shadow falls away. */

@@ -844,6 +844,9 @@ function renderTimeEffectsOf(
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
   const live = placedLayerEffectsOf(effects, angle, ppi);
+  for (const { effect, reason } of live.declined) {
+    warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
+  }
   for (const effect of live.names) {
     if (live.scale !== undefined) {
       warn(
