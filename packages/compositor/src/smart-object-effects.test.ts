@@ -4,8 +4,7 @@
 import sharp from 'sharp';
 import { createCompositor } from './compositor.js';
 import { createKernelPool } from './kernel-pool.js';
-import type { z } from 'zod';
-import type { TemplateManifestInput, smartObjectEffectSchema } from './template-model.js';
+import type { SmartObjectEffectInput, TemplateManifestInput } from './template-model.js';
 import { templateManifestSchema } from './template-model.js';
 
 const SO = '00000000-0000-4000-8000-000000000001';
@@ -14,7 +13,7 @@ const ART = { x: 20, y: 20, side: 30 };
 /** The artwork's transparent hole, in its own pixels. */
 const HOLE = { from: 10, to: 20 };
 
-type EffectInput = z.input<typeof smartObjectEffectSchema>;
+type EffectInput = SmartObjectEffectInput;
 
 function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
   return {

@@ -158,6 +158,7 @@ export const smartObjectEffectSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type SmartObjectEffect = z.infer<typeof smartObjectEffectSchema>;
+export type SmartObjectEffectInput = z.input<typeof smartObjectEffectSchema>;
 
 export const smartObjectLayerSchema = z.object({
   type: z.literal('smart_object'),
