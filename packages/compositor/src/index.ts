@@ -13,6 +13,7 @@ export { softShape, strokeShape, innerShape, boxBlur } from './layer-effect-shap
 export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
 export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
 export type { ChannelBlend } from './layer-effect-paint.js';
+export { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 export { physicalPrintAreaOf } from './print-file.js';
 // Importers record a smart object's physical size (`print_size`) the way the API reports it.
 export { printAreaAt } from '@platen/contracts';

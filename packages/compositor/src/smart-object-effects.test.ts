@@ -222,6 +222,32 @@ describe('smart object effects at render time', () => {
     expect(worstDifference(at, (x, y) => (alpha(x, y) ? [255, 0, 0] : [255, 255, 255])).by).toBe(0);
   });
 
+  it('refuses to prepare a template whose smart object draws effects over more than 25 MP', async () => {
+    const huge = {
+      width: 6000,
+      height: 5000,
+      layers: [
+        {
+          type: 'smart_object',
+          uuid: SO,
+          name: 'Poster',
+          layer_name: 'Poster',
+          size: { width: 100, height: 100 },
+          position: { x: 0, y: 0, width: 6000, height: 5000 },
+          quad: null,
+          effects: [{ type: 'drop_shadow' }],
+        },
+      ],
+    } as TemplateManifestInput;
+    await expect(compositor.prepare({ id: 'huge', version: 1, manifest: huge }, new Map())).rejects.toThrow(
+      'smart object "Poster" draws its effects over more than 25 MP',
+    );
+    const plain = { ...huge, layers: [{ ...huge.layers[0]!, effects: [] }] } as TemplateManifestInput;
+    await expect(
+      compositor.prepare({ id: 'plain', version: 1, manifest: plain }, new Map()),
+    ).resolves.toBeDefined();
+  });
+
   it('refuses an effect the renderer does not draw, and a size beyond its reach', () => {
     const bevel = templateManifestSchema.safeParse(manifest([{ type: 'bevel' } as unknown as EffectInput]));
     expect(bevel.success).toBe(false);

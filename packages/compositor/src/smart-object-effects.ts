@@ -11,6 +11,9 @@ import { innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
 import type { PlacedRgba, Region } from './raster.js';
 import type { BlendMode, SmartObjectEffect } from './template-model.js';
 
+/** The most canvas pixels a smart object with effects recomposes (its effect planes take ~40 bytes a pixel). */
+export const EFFECTS_AREA_MAX = 25_000_000;
+
 /** How far (canvas pixels) beyond the artwork the effects can draw: a smart object's region grows by it. */
 export function effectsReach(effects: readonly SmartObjectEffect[]): number {
   let reach = 0;

@@ -25,7 +25,7 @@ import {
   union,
 } from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
-import { effectsReach } from './smart-object-effects.js';
+import { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 import { smartObjectRows } from './smart-object-kernel.js';
 import type { AdjustmentFilter } from './filters/filter-model.js';
 import type {
@@ -357,6 +357,11 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
       width: geometry.region.width + 2 * reach,
       height: geometry.region.height + 2 * reach,
     })!;
+    if (grown.width * grown.height > EFFECTS_AREA_MAX) {
+      throw new RenderFailedError(
+        `smart object "${layer.name}" draws its effects over more than ${EFFECTS_AREA_MAX / 1_000_000} MP`,
+      );
+    }
     geometry.region = grown;
     geometry.rows = {
       y: grown.y,

@@ -13,6 +13,8 @@
 // smart object is required when its file is embedded in the document; one whose file is linked
 // from outside (or missing) is optional and keeps the placed layer's own pixels when left out.
 import {
+  EFFECTS_AREA_MAX,
+  effectsReach,
   FILTER_BLEND_MODES,
   RENDER_SMART_OBJECTS_MAX,
   SMART_FILTERS_MAX,
@@ -825,7 +827,11 @@ function renderTimeEffectsOf(
   layer: Layer,
   path: string,
   psd: Psd,
-  { opacity, optional }: { opacity: number; optional: boolean },
+  {
+    opacity,
+    optional,
+    position,
+  }: { opacity: number; optional: boolean; position: { width: number; height: number } },
 ) {
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
@@ -844,6 +850,23 @@ function renderTimeEffectsOf(
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
   const live = placedLayerEffectsOf(effects, angle, ppi);
+  // Renders refuse effects over more than EFFECTS_AREA_MAX: those stay with the import, which warns.
+  const reach = effectsReach(live.effects);
+  const grown = {
+    width: Math.min(walk.canvas.width, position.width + 2 * reach),
+    height: Math.min(walk.canvas.height, position.height + 2 * reach),
+  };
+  if (grown.width * grown.height > EFFECTS_AREA_MAX) {
+    for (const effect of live.names) {
+      warn(
+        walk,
+        path,
+        'EFFECTS_APPROXIMATED',
+        `The "${effect}" layer effect is drawn from the placed layer's stored pixels, not from each artwork: renders draw effects over at most ${EFFECTS_AREA_MAX / 1_000_000} MP.`,
+      );
+    }
+    return undefined;
+  }
   for (const { effect, reason } of live.declined) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
@@ -1048,7 +1071,7 @@ async function addSmartObject(
   const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
-  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, optional: !!content });
+  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, optional: !!content, position });
   // What renders cannot draw from the artwork follows the placed layer's stored pixels.
   const still: Layer = live ? { ...layer, effects: live.rest } : layer;
   const shaped = pixels ? effectShapeOf(still, pixels, grey) : undefined;
