@@ -216,6 +216,34 @@ describe('smart object effects at render time', () => {
     },
   );
 
+  it("draws an optional smart object's effects from its content when a render leaves it out", async () => {
+    const optional = manifest([shadow]);
+    const so = optional.layers[1] as Record<string, unknown>;
+    Object.assign(so, { required: false, content: { asset: 'content.png', x: ART.x, y: ART.y } });
+    const paper = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
+    const assets = new Map([
+      ['paper.png', paper],
+      ['content.png', await artwork(true)],
+    ]);
+    const prepared = await compositor.prepare(
+      { id: 'optional', version: ++version, manifest: optional },
+      assets,
+    );
+    const pixelsOf = async (inputs: Parameters<typeof compositor.render>[1]) => {
+      const out = await compositor.render(prepared, inputs, { format: 'png' });
+      const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+      return (x: number, y: number) => [
+        ...data.subarray((y * SIZE + x) * info.channels, (y * SIZE + x) * info.channels + 3),
+      ];
+    };
+    const left = await pixelsOf([]);
+    expect(worstDifference(left, expectedWithShadow(true)).by).toBeLessThanOrEqual(2);
+    const given = await pixelsOf([{ uuid: SO, asset: await artwork(false), fit: 'fill', rotate: 0 }]);
+    expect(worstDifference(given, expectedWithShadow(false)).by).toBeLessThanOrEqual(2);
+  });
+
   it('renders a smart object without effects exactly as the artwork alone', async () => {
     const at = await render(undefined, true);
     const alpha = artAlpha(true);

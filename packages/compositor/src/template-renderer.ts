@@ -21,6 +21,7 @@ import type {
 import {
   adjustStep,
   colorKeyOf,
+  contentStepOf,
   groupBlending,
   rgbOf,
   smartStepsOf,
@@ -180,7 +181,7 @@ function stepsOf(
       if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
       const draw = smart.get(step);
       if (draw) steps.push(draw);
-      else if (step.content) steps.push(layerStepOf(step.content));
+      else if (step.content) steps.push(contentStepOf(step));
     }
     return steps;
   };

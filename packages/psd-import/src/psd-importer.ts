@@ -817,6 +817,8 @@ function bakedEffectsOf(
   return baked;
 }
 
+const PAINTED_INSIDE = new Set(['color overlay', 'inner glow', 'inner shadow']);
+
 /**
  * The placed layer's effects that renders draw from each artwork, with a warning for how they
  * differ from Photoshop's; undefined when none can be (the import bakes or warns about them all).
@@ -827,11 +829,7 @@ function renderTimeEffectsOf(
   layer: Layer,
   path: string,
   psd: Psd,
-  {
-    opacity,
-    optional,
-    position,
-  }: { opacity: number; optional: boolean; position: { width: number; height: number } },
+  { opacity, position }: { opacity: number; position: { width: number; height: number } },
 ) {
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
@@ -879,20 +877,13 @@ function renderTimeEffectsOf(
         `The "${effect}" layer effect is drawn approximately: the effects are scaled by ${Math.round(live.scale * 1000) / 10} %: sizes and distances are multiplied by it, which is not confirmed against Photoshop.`,
       );
     }
-    if (opacity < 1) {
+    // Effects painted into the artwork fade with it; those drawn around it fade on their own.
+    if (opacity < 1 && !PAINTED_INSIDE.has(effect)) {
       warn(
         walk,
         path,
         'EFFECTS_APPROXIMATED',
         `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
-      );
-    }
-    if (optional) {
-      warn(
-        walk,
-        path,
-        'EFFECTS_APPROXIMATED',
-        `The "${effect}" layer effect is drawn from each artwork: a render that leaves this optional smart object out shows its content without it.`,
       );
     }
   }
@@ -1071,7 +1062,7 @@ async function addSmartObject(
   const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
-  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, optional: !!content, position });
+  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, position });
   // What renders cannot draw from the artwork follows the placed layer's stored pixels.
   const still: Layer = live ? { ...layer, effects: live.rest } : layer;
   const shaped = pixels ? effectShapeOf(still, pixels, grey) : undefined;
