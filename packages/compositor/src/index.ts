@@ -8,6 +8,12 @@ export type {
   TemplateSource,
   PreparedTemplate,
 } from './compositor.js';
+// Layer effect shapes, shared with the PSD importer (which bakes pixel layers' effects with them).
+export { softShape, strokeShape, innerShape, boxBlur } from './layer-effect-shapes.js';
+export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
+export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+export type { ChannelBlend } from './layer-effect-paint.js';
+export { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 export { physicalPrintAreaOf } from './print-file.js';
 // Importers record a smart object's physical size (`print_size`) the way the API reports it.
 export { printAreaAt } from '@platen/contracts';

@@ -12,7 +12,8 @@ import type { Matrix3 } from './homography.js';
 import type { MeshField } from './mesh-field.js';
 import type { PlacedGrey, PlacedRgba, Region, RowSpans } from './raster.js';
 import { intersect } from './raster.js';
-import type { BlendMode, Quad } from './template-model.js';
+import { compositeWithEffects } from './smart-object-effects.js';
+import type { BlendMode, Quad, SmartObjectEffect } from './template-model.js';
 import type { Artwork, DisplacementMap } from './warp-kernels.js';
 import {
   meshRow,
@@ -42,6 +43,8 @@ export interface SmartObjectDraw {
   filters?: { list: readonly SmartFilter[]; scale: number };
   /** Where the filtered artwork shows over the unfiltered one (Photoshop's smart filter mask). */
   filterMask?: PlacedGrey;
+  /** Layer effects drawn from what the smart object shows (`region` already covers their reach). */
+  effects?: readonly SmartObjectEffect[];
   /**
    * Also write the layer as it is blended (warped, masked, shaded) into this raster over
    * warpedAreaOf(step), every row of it whatever the canvas's clip, so later renders of the same
@@ -97,6 +100,10 @@ export function smartObjectRows(
 }
 
 export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
+  if (step.effects?.length) {
+    drawWithEffects(canvas, step);
+    return;
+  }
   const keep = step.keepWarped;
   // Kept layers are warped whole; the canvas still only changes where it is writable (compositeOnto clips).
   const writable = keep ?? writableArea(canvas);
@@ -242,6 +249,18 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
         );
     }
   }
+}
+
+/**
+ * Effects need the whole picture the smart object shows (a shadow can fall from pixels outside what
+ * this canvas may write): it is drawn over transparency first, then composited with its effects.
+ */
+function drawWithEffects(canvas: Canvas, { effects = [], ...step }: SmartObjectDraw): void {
+  if (!writableArea(canvas)) return;
+  const { x, y, width, height } = step.region;
+  const content = { x, y, width, height, data: new Uint8ClampedArray(width * height * 4) };
+  drawSmartObject(content, { ...step, blend: 'normal', opacity: 1 });
+  compositeWithEffects(canvas, content, effects, step.blend, step.opacity);
 }
 
 /**

@@ -78,6 +78,88 @@ export const printAreaSchema = z.object({
 });
 export type PrintArea = z.infer<typeof printAreaSchema>;
 
+/** How far (canvas pixels) an effect's size or distance may reach: Photoshop's own import cap. */
+export const EFFECT_REACH_MAX = 1000;
+/** Effects a smart object may carry (Photoshop allows 10 of a kind). */
+export const SMART_OBJECT_EFFECTS_MAX = 30;
+const effectLength = z.number().min(0).max(EFFECT_REACH_MAX);
+const fraction = z.number().min(0).max(1);
+/** The blend modes an effect painted inside the artwork (overlay, inner shadow or glow) can use. */
+export const INTERIOR_BLEND_MODES = [
+  'normal',
+  'multiply',
+  'screen',
+  'darken',
+  'lighten',
+  'difference',
+  'linear-dodge',
+  'linear-burn',
+] as const satisfies readonly BlendMode[];
+const interiorBlendSchema = z.enum(INTERIOR_BLEND_MODES);
+
+/**
+ * A Photoshop layer effect drawn at render time from the placed artwork's alpha (after warping and
+ * masking), so it follows each artwork. Lengths are canvas pixels; `angle` is where the light comes
+ * from (degrees counter-clockwise from the right), the shadow falls away from it; `spread` is
+ * Photoshop's spread/choke (0–1); `size` blurs a shadow or glow and is a stroke's width. Drop
+ * shadows and outer glows go under the artwork, colour overlays, inner glows and inner shadows
+ * (in that order) are painted into it, strokes over it.
+ */
+export const smartObjectEffectSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('drop_shadow'),
+    color: hexColorSchema.default('#000000'),
+    opacity,
+    blend_mode: blendModeSchema.default('multiply'),
+    angle: z.number().finite().min(-360).max(360).default(120),
+    distance: effectLength.default(5),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('outer_glow'),
+    color: hexColorSchema.default('#ffffbe'),
+    opacity,
+    blend_mode: blendModeSchema.default('screen'),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('inner_shadow'),
+    color: hexColorSchema.default('#000000'),
+    opacity,
+    blend_mode: interiorBlendSchema.default('multiply'),
+    angle: z.number().finite().min(-360).max(360).default(120),
+    distance: effectLength.default(5),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('inner_glow'),
+    color: hexColorSchema.default('#ffffbe'),
+    opacity,
+    blend_mode: interiorBlendSchema.default('screen'),
+    size: effectLength.default(5),
+    spread: fraction.default(0),
+  }),
+  z.object({
+    type: z.literal('color_overlay'),
+    color: hexColorSchema,
+    opacity,
+    blend_mode: interiorBlendSchema.default('normal'),
+  }),
+  z.object({
+    type: z.literal('stroke'),
+    color: hexColorSchema.default('#000000'),
+    opacity,
+    blend_mode: blendModeSchema.default('normal'),
+    size: effectLength.default(3),
+    position: z.enum(['outside', 'inside', 'center']).default('outside'),
+  }),
+]);
+export type SmartObjectEffect = z.infer<typeof smartObjectEffectSchema>;
+export type SmartObjectEffectInput = z.input<typeof smartObjectEffectSchema>;
+
 export const smartObjectLayerSchema = z.object({
   type: z.literal('smart_object'),
   uuid: z.uuid(),
@@ -91,6 +173,9 @@ export const smartObjectLayerSchema = z.object({
   mesh: meshSchema.optional(),
   /** Smart filters run over the artwork, fitted to `size`, before it is warped (bottom → top). */
   filters: smartFiltersSchema.optional(),
+  /** Layer effects drawn from the artwork at render time, listed bottom → top within each place:
+   * shadows and glows under the artwork, strokes over it (Photoshop's order). */
+  effects: z.array(smartObjectEffectSchema).max(SMART_OBJECT_EFFECTS_MAX).optional(),
   blend_mode: blendModeSchema.default('normal'),
   opacity,
   required: z.boolean().default(true),

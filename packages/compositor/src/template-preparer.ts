@@ -25,6 +25,7 @@ import {
   union,
 } from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
+import { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 import { smartObjectRows } from './smart-object-kernel.js';
 import type { AdjustmentFilter } from './filters/filter-model.js';
 import type {
@@ -68,6 +69,8 @@ export interface PreparedSmartObject {
   color?: { mask: PlacedGrey; default: string; allowed: Set<string> | null };
   /** Drawn when a render leaves the smart object out (its own content); part of the static canvas. */
   content?: PreparedLayer;
+  /** With effects, where the content's effects can draw (its box grown by their reach). */
+  contentEffects?: Region;
 }
 
 /** An adjustment layer over what is under it (see layer-stack-kernels.ts). */
@@ -347,6 +350,27 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
   const { canvas, decoder } = prep;
   const geometry = geometryOf(layer, canvas);
   if (!geometry) return null;
+  if (layer.effects?.length) {
+    // The effects draw beyond the artwork: its region (and every row of it) is recomposed.
+    const reach = effectsReach(layer.effects);
+    const grown = intersect(canvas, {
+      x: geometry.region.x - reach,
+      y: geometry.region.y - reach,
+      width: geometry.region.width + 2 * reach,
+      height: geometry.region.height + 2 * reach,
+    })!;
+    if (grown.width * grown.height > EFFECTS_AREA_MAX) {
+      throw new RenderFailedError(
+        `smart object "${layer.name}" draws its effects over more than ${EFFECTS_AREA_MAX / 1_000_000} MP`,
+      );
+    }
+    geometry.region = grown;
+    geometry.rows = {
+      y: grown.y,
+      from: new Int32Array(grown.height).fill(grown.x),
+      to: new Int32Array(grown.height).fill(grown.x + grown.width),
+    };
+  }
   const { region } = geometry;
   const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
   if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);
@@ -373,6 +397,17 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
       ...(layer.mask ? { mask: layer.mask } : {}),
     });
     if (content) prepared.content = content;
+    if (content && layer.effects?.length) {
+      const reach = effectsReach(layer.effects);
+      const { x, y, width, height } = content.image;
+      prepared.contentEffects =
+        intersect(canvas, {
+          x: x - reach,
+          y: y - reach,
+          width: width + 2 * reach,
+          height: height + 2 * reach,
+        }) ?? undefined;
+    }
   }
   if (layer.color) {
     const visible = cropGrey(await decoder.grey(layer.color.mask), canvas, 0);
@@ -595,6 +630,37 @@ function staticStepOf(step: StaticStep): ComposeStep {
   return step.kind === 'layer' ? layerStep(step) : adjustStep(step);
 }
 
+/**
+ * What a render that leaves the smart object out draws: its content, with the smart object's
+ * effects drawn from the content's alpha as they would be from an artwork's.
+ */
+export function contentStepOf(step: PreparedSmartObject): ComposeStep {
+  const content = step.content!;
+  const effects = step.layer.effects;
+  if (!step.contentEffects || !effects?.length) return layerStep(content);
+  const { x, y, width, height, data } = content.image;
+  return {
+    kind: 'smart',
+    art: { width, height, data },
+    region: step.contentEffects,
+    // The content is not warped: canvas pixels map onto it by a translation.
+    mapping: {
+      type: 'perspective',
+      inverse: [1, 0, -x, 0, 1, -y, 0, 0, 1],
+      quad: [
+        [x, y],
+        [x + width, y],
+        [x + width, y + height],
+        [x, y + height],
+      ],
+    },
+    blend: content.blend,
+    opacity: content.opacity,
+    ...(content.mask ? { mask: content.mask } : {}),
+    effects,
+  };
+}
+
 export function adjustStep(step: PreparedAdjustment): ComposeStep {
   return {
     kind: 'adjust',
@@ -624,7 +690,7 @@ export function staticStepsOf(steps: readonly PreparedStep[], colors: readonly s
           const hex = colors[next.index++] ?? '';
           if (hex !== '') out.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
         }
-        if (step.content) out.push(layerStep(step.content));
+        if (step.content) out.push(contentStepOf(step));
       }
     }
     return out;

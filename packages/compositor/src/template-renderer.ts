@@ -25,6 +25,7 @@ import type {
 import {
   adjustStep,
   colorKeyOf,
+  contentStepOf,
   groupBlending,
   rgbOf,
   smartStepsOf,
@@ -90,7 +91,8 @@ export async function renderTemplate(
   const keeping: { key: string; layer: PlacedRgba }[] = [];
   if (warpedLayers) {
     for (const [step, draw] of smart) {
-      if (draw.kind !== 'smart') continue;
+      // A smart object with effects is drawn with them from its own alpha each time (not cached).
+      if (draw.kind !== 'smart' || draw.effects?.length) continue;
       const key = warpedLayerKey(prepared, step, draw);
       const layer = warpedLayers.get(key);
       if (layer) {
@@ -243,7 +245,7 @@ function stepsOf(
       if (step.color && hex !== '') steps.push({ kind: 'color', rgb: rgbOf(hex), mask: step.color.mask });
       const draw = smart.get(step);
       if (draw) steps.push(draw);
-      else if (step.content) steps.push(layerStepOf(step.content));
+      else if (step.content) steps.push(contentStepOf(step));
     }
     return steps;
   };
@@ -428,6 +430,7 @@ async function smartStep(
     // radius is in design pixels, the artwork is at work size.
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
     ...(layer.filters?.length && step.filterMask ? { filterMask: step.filterMask } : {}),
+    ...(layer.effects?.length ? { effects: layer.effects } : {}),
   };
   return { step, draw, warnings };
 }

@@ -5,7 +5,7 @@
 // Everything is within the canvas (nothing outside it can show) and cropped to what is visible.
 import type { Layer, Psd } from 'ag-psd';
 import { drawFillContent, type FillContext, type Placed } from './fill-content.js';
-import { strokeShape, type Plane } from './layer-effects.js';
+import { strokeShape, type Plane } from '@platen/compositor';
 import { intersect, type Box } from './pixels.js';
 import { boundsOf, rasteriseVectorMask, type Coverage } from './vector-mask.js';
 import { EXACT_FEATHER_MAX, featherApproximated, vectorMaskProperties } from './mask-properties.js';

@@ -663,79 +663,194 @@ describe('importPsd: layer effects on pixel layers', () => {
 
 describe('importPsd: layer effects on placed layers', () => {
   const SO = { x: 60, y: 40, width: 60, height: 40 };
-  const inSo = (x: number, y: number) =>
-    x >= SO.x && x < SO.x + SO.width && y >= SO.y && y < SO.y + SO.height;
-
-  it('draws the outline effects of a smart object from its placement and warns for those that colour the artwork', async () => {
-    const bytes = await makeTestPsd({
+  /** The artwork's transparent hole, in canvas pixels (the artwork fills the placement exactly). */
+  const HOLE = { x: 80, y: 50, width: 20, height: 20 };
+  const inBox = (box: typeof SO, x: number, y: number) =>
+    x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
+  const shadow = {
+    enabled: true,
+    color: { r: 0, g: 0, b: 0 },
+    opacity: 1,
+    blendMode: 'normal' as const,
+    angle: 90,
+    useGlobalLight: false,
+    distance: { units: 'Pixels' as const, value: 8 },
+    size: { units: 'Pixels' as const, value: 0 },
+    choke: { units: 'Pixels' as const, value: 0 },
+  };
+  const stroke = {
+    enabled: true,
+    position: 'outside' as const,
+    fillType: 'color' as const,
+    color: { r: 0, g: 200, b: 0 },
+    opacity: 1,
+    blendMode: 'normal' as const,
+    size: { units: 'Pixels' as const, value: 3 },
+  };
+  const placedWith = (effects: LayerEffectsInfo) =>
+    makeTestPsd({
       width: W,
       height: H,
       background: [BG, BG, BG],
-      smartObjects: [
-        {
-          name: 'Art',
-          ...SO,
-          effects: {
-            dropShadow: [
-              {
-                enabled: true,
-                color: { r: 0, g: 0, b: 0 },
-                opacity: 1,
-                blendMode: 'normal',
-                angle: 90,
-                useGlobalLight: false,
-                distance: { units: 'Pixels', value: 8 },
-                size: { units: 'Pixels', value: 0 },
-                choke: { units: 'Pixels', value: 0 },
-              },
-            ],
-            stroke: [
-              {
-                enabled: true,
-                position: 'outside',
-                fillType: 'color',
-                color: { r: 0, g: 200, b: 0 },
-                opacity: 1,
-                blendMode: 'normal',
-                size: { units: 'Pixels', value: 3 },
-              },
-            ],
-            solidFill: [{ enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 1, blendMode: 'normal' }],
-          },
-        },
-      ],
+      smartObjects: [{ name: 'Art', ...SO, effects }],
     });
-    const result = await importPsd(bytes, options);
+
+  /** Blue artwork the placement's size, with or without a transparent hole. */
+  async function blueArtwork(withHole: boolean): Promise<Buffer> {
+    const data = Buffer.alloc(SO.width * SO.height * 4);
+    for (let y = 0; y < SO.height; y++) {
+      for (let x = 0; x < SO.width; x++) {
+        const i = (y * SO.width + x) * 4;
+        data[i + 2] = 255;
+        data[i + 3] = withHole && inBox(HOLE, x + SO.x, y + SO.y) ? 0 : 255;
+      }
+    }
+    return sharp(data, { raw: { width: SO.width, height: SO.height, channels: 4 } })
+      .png()
+      .toBuffer();
+  }
+
+  async function renderWith(result: ImportedPsd, asset: Buffer): Promise<(x: number, y: number) => number[]> {
+    const parsed = templateManifestSchema.parse(result.manifest);
+    const prepared = await compositor.prepare(
+      { id: randomUUID(), version: 1, manifest: parsed },
+      result.assets,
+    );
+    const inputs = smartObjectsOf(parsed).map((so) => ({
+      uuid: so.uuid,
+      asset,
+      fit: 'fill' as const,
+      rotate: 0,
+    }));
+    const { data } = await compositor.render(prepared, inputs, { format: 'png' });
+    const pixels = await sharp(data).removeAlpha().raw().toBuffer();
+    return (x, y) => [...pixels.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
+  }
+
+  /** Photoshop's drop shadow (8 px down, hard) and 3 px outside stroke of the artwork's own alpha. */
+  function expected(withHole: boolean) {
+    const shows = (x: number, y: number) => inBox(SO, x, y) && !(withHole && inBox(HOLE, x, y));
+    return (x: number, y: number) => {
+      if (shows(x, y)) return [0, 0, 255];
+      // The stroke reaches 4 px at most: the nearest shown pixel within that.
+      let d = Infinity;
+      for (let dy = -4; dy <= 4; dy++) {
+        for (let dx = -4; dx <= 4; dx++) if (shows(x + dx, y + dy)) d = Math.min(d, Math.hypot(dx, dy));
+      }
+      const band = Math.max(0, Math.min(1, 3 - d + 1));
+      const under = shows(x, y - 8) ? 0 : BG;
+      return [under * (1 - band), under * (1 - band) + 200 * band, under * (1 - band)];
+    };
+  }
+
+  it("imports a drop shadow and a stroke into the smart object's render-time effects, without a warning", async () => {
+    const result = await importPsd(await placedWith({ dropShadow: [shadow], stroke: [stroke] }), options);
+    expect(result.warnings).toEqual([]);
+    expect(result.manifest.layers.map((layer) => [layer.type, layer.name])).toEqual([
+      ['image', 'Background'],
+      ['smart_object', 'Art'],
+    ]);
+    const so = result.manifest.layers[1] as { effects?: unknown };
+    expect(so.effects).toEqual([
+      {
+        type: 'drop_shadow',
+        color: '#000000',
+        opacity: 1,
+        blend_mode: 'normal',
+        angle: 90,
+        distance: 8,
+        size: 0,
+        spread: 0,
+      },
+      { type: 'stroke', color: '#00c800', opacity: 1, blend_mode: 'normal', size: 3, position: 'outside' },
+    ]);
+  });
+
+  it.each([
+    ['an opaque artwork', false],
+    ['an artwork with a transparent hole', true],
+  ])('draws the shadow and stroke of %s from its own alpha', async (_name, withHole) => {
+    const result = await importPsd(await placedWith({ dropShadow: [shadow], stroke: [stroke] }), options);
+    const at = await renderWith(result, await blueArtwork(withHole));
+    const want = expected(withHole);
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const got = at(x, y);
+        worst = Math.max(worst, ...want(x, y).map((value, c) => Math.abs(got[c]! - value)));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay only', async () => {
+    const solidFill = [
+      { enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 0.5, blendMode: 'multiply' as const },
+    ];
+    const innerShadow = [
+      { ...shadow, blendMode: 'multiply' as const, distance: { units: 'Pixels' as const, value: 4 } },
+    ];
+    const gradientOverlay = [{ enabled: true }];
+    const result = await importPsd(
+      await placedWith({ dropShadow: [shadow], solidFill, innerShadow, gradientOverlay }),
+      options,
+    );
     expect(result.warnings).toEqual([
       {
         layer: 'Art',
         code: 'EFFECTS_SKIPPED',
         message:
-          'The "color overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+          'The "gradient overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
       },
     ]);
-    expect(result.manifest.layers.map((layer) => [layer.type, layer.name])).toEqual([
-      ['image', 'Background'],
-      ['image', 'Art (drop shadow)'],
-      ['smart_object', 'Art'],
-      ['image', 'Art (stroke)'],
+    expect((result.manifest.layers[1] as { effects?: unknown }).effects).toEqual([
+      expect.objectContaining({ type: 'drop_shadow' }),
+      { type: 'color_overlay', color: '#ff0000', opacity: 0.5, blend_mode: 'multiply' },
+      {
+        type: 'inner_shadow',
+        color: '#000000',
+        opacity: 1,
+        blend_mode: 'multiply',
+        angle: 90,
+        distance: 4,
+        size: 0,
+        spread: 0,
+      },
     ]);
-    const pixels = await render(result);
-    const at = (x: number, y: number) => [...pixels.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
-    for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) {
-        const dx = Math.max(SO.x - x, 0, x - (SO.x + SO.width - 1));
-        const dy = Math.max(SO.y - y, 0, y - (SO.y + SO.height - 1));
-        const stroke = Math.max(0, Math.min(1, 3 - Math.hypot(dx, dy) + 1));
-        const shadow = x >= SO.x && x < SO.x + SO.width && y >= SO.y + 8 && y < SO.y + SO.height + 8;
-        const under = shadow ? 0 : BG;
-        const want = inSo(x, y)
-          ? [0, 0, 255]
-          : [under * (1 - stroke), under * (1 - stroke) + 200 * stroke, under * (1 - stroke)];
-        const got = at(x, y);
-        for (let c = 0; c < 3; c++) expect(Math.abs(got[c]! - want[c]!)).toBeLessThanOrEqual(1);
-      }
-    }
+  });
+
+  it('warns for an inner shadow in a blend mode not drawn inside a layer, and leaves it out', async () => {
+    const innerShadow = [{ ...shadow, blendMode: 'overlay' as const }];
+    const result = await importPsd(await placedWith({ innerShadow }), options);
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "inner shadow" layer effect is not drawn: its colour, units or blend mode cannot be read or is not supported inside a layer.',
+      },
+    ]);
+    expect((result.manifest.layers[1] as { effects?: unknown }).effects).toBeUndefined();
+  });
+
+  it('keeps baking a shadow the renderer cannot draw (a non-linear contour) and says so', async () => {
+    const contour = {
+      name: 'Cone',
+      curve: [
+        { x: 0, y: 0 },
+        { x: 128, y: 255 },
+        { x: 255, y: 0 },
+      ],
+    };
+    const result = await importPsd(await placedWith({ dropShadow: [{ ...shadow, contour }] }), options);
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Art',
+        code: 'EFFECTS_SKIPPED',
+        message: 'The "drop shadow" layer effect is not drawn: its contour is not linear.',
+      },
+    ]);
+    expect((result.manifest.layers[1] as { effects?: unknown }).effects).toBeUndefined();
   });
 });
 

@@ -1,13 +1,17 @@
 // A pixel layer's Photoshop layer effects baked at import: drop shadows and the outer glow become
 // static layers under the layer, colour overlays are merged into its pixels, colour strokes become a
 // static layer over it. Each effect that cannot be reproduced is named, so the importer warns for it
-// and for nothing else. Effects are shapes derived from the layer's alpha, never from artwork.
-//
-// Photoshop's "size" blurs the shape: here three box blurs of radius size/3 (an approximate
-// gaussian whose reach is `size` pixels each way). Spread (drop shadow) and choke (glow) raise the
-// blurred alpha's contrast: alpha / (1 - spread), clamped, so 100 % is a hard edge. A stroke's width
-// is an exact Euclidean distance to the layer's edge (alpha ≥ 50 %), anti-aliased over one pixel.
-import type { BlendMode } from '@platen/compositor';
+// and for nothing else. The shapes (blur, spread, stroke) are the compositor's (layer-effect-shapes.ts),
+// which draws a smart object's effects from its artwork at render time the same way.
+import type { BlendMode, Plane } from '@platen/compositor';
+import {
+  INTERIOR_BLENDS,
+  innerShape,
+  paintInside,
+  planeColor,
+  softShape,
+  strokeShape,
+} from '@platen/compositor';
 import type {
   Color,
   EffectContour,
@@ -44,7 +48,7 @@ export interface BakedEffects {
   approximated: { effect: string; reason: string }[];
 }
 
-type Rgb = [number, number, number];
+export type Rgb = [number, number, number];
 
 /** Photoshop's default global light angle, for documents that do not store one. */
 export const DEFAULT_GLOBAL_ANGLE = 120;
@@ -55,7 +59,7 @@ const enabled = (effect: { enabled?: boolean; present?: boolean } | undefined) =
   !!effect && effect.enabled !== false && effect.present !== false;
 
 /** A list of the enabled effects of one kind (ag-psd gives some kinds as arrays, some as one). */
-function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
+export function listOf<T extends { enabled?: boolean }>(value: T | T[] | undefined): T[] {
   return (Array.isArray(value) ? value : value ? [value] : []).filter(enabled).slice(0, MAX_PER_KIND);
 }
 
@@ -84,7 +88,7 @@ function costOf(
   return { each: Math.max(area, layer.width * layer.height), total: all.length * area };
 }
 
-function rgbOf(color: Color | undefined): Rgb | undefined {
+export function rgbOf(color: Color | undefined): Rgb | undefined {
   if (!color) return [0, 0, 0];
   if ('r' in color && 'g' in color) return [color.r, color.g, color.b].map(clampByte) as Rgb;
   if ('fr' in color) return [color.fr, color.fg, color.fb].map((v) => clampByte(v * 255)) as Rgb;
@@ -101,7 +105,7 @@ const clampByte = (value: number) => Math.max(0, Math.min(255, Math.round(value)
  * Pixels (times the effects' scale), or undefined for units that depend on the resolution
  * (points, millimetres…).
  */
-function pixelsOf(value: UnitsValue | undefined, scale: number): number | undefined {
+export function pixelsOf(value: UnitsValue | undefined, scale: number): number | undefined {
   if (!value) return 0;
   if (value.units !== 'Pixels') return undefined;
   return Math.max(0, Math.min(MAX_REACH, value.value * scale));
@@ -126,16 +130,16 @@ export function effectScaleOf(
   return { factor: Math.max(0.01, Math.min(100, factor)), confirmed: false };
 }
 
-const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
+export const percent = (value: UnitsValue | undefined) => Math.max(0, Math.min(100, value?.value ?? 0)) / 100;
 
 /**
  * A glow's range at 100 %, where a linear contour leaves the glow as it is (ag-psd gives the range
  * as a fraction). Photoshop's default is 50 %, which draws a wider, stronger glow than this model
  * (psd-tools layer_effects.psd), so only 100 % is drawn.
  */
-const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
+export const fullRange = (range: number | undefined) => Math.abs((range ?? 1) - 1) < 0.005;
 
-function linearContour(contour: EffectContour | undefined): boolean {
+export function linearContour(contour: EffectContour | undefined): boolean {
   if (!contour) return true;
   const curve = contour.curve ?? [];
   return curve.every((point) => Math.abs(point.x - point.y) < 1);
@@ -250,7 +254,7 @@ export function bakeEffects(
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
   for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
-    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const mix = overlayBlendOf(fill.blendMode ?? 'normal');
     const gradient = fill.gradient;
     const style = fill.type ?? 'linear';
     if (!mix) {
@@ -268,22 +272,22 @@ export function bakeEffects(
       // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
       const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : shownBox(layer));
       const { x: left, y: top } = layer.box;
-      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
+      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
     }
   }
   for (const fill of [...listOf(effects.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
-    const mix = OVERLAY_BLENDS[fill.blendMode ?? 'normal'];
+    const mix = overlayBlendOf(fill.blendMode ?? 'normal');
     if (!color || !mix) {
       skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
       const solid: [number, number, number, number] = [...color, 1];
-      baked.pixels = paint(baked.pixels, mix, fill.opacity ?? 1, () => solid);
+      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, () => solid);
     }
   }
   for (const glow of listOf(effects.innerGlow)) {
     const color = rgbOf(glow.color);
-    const mix = OVERLAY_BLENDS[glow.blendMode ?? 'screen'];
+    const mix = overlayBlendOf(glow.blendMode ?? 'screen');
     const size = pixelsOf(glow.size, scale);
     if (!mix || !color || size === undefined) {
       skip('inner glow', 'its colour, units or blend mode cannot be read or is not supported inside a layer');
@@ -299,12 +303,12 @@ export function bakeEffects(
       );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
-      baked.pixels = paint(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+      baked.pixels = paintInside(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
     }
   }
   for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
     const color = rgbOf(shadow.color);
-    const mix = OVERLAY_BLENDS[shadow.blendMode ?? 'multiply'];
+    const mix = overlayBlendOf(shadow.blendMode ?? 'multiply');
     const size = pixelsOf(shadow.size, scale);
     const distance = pixelsOf(shadow.distance, scale);
     if (!mix || !color || size === undefined || distance === undefined) {
@@ -317,7 +321,7 @@ export function bakeEffects(
     } else {
       const offset = offsetOf(shadow, globalAngle, distance);
       const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
-      baked.pixels = paint(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
+      baked.pixels = paintInside(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
   return strokes(baked, effects, layer, canvas, scale);
@@ -368,12 +372,6 @@ export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
     .map((key) => NAMES[key]);
 }
 
-/** A one-channel image over a canvas box. */
-export interface Plane {
-  box: Box;
-  alpha: Float32Array;
-}
-
 function effectLayer(
   effect: string,
   plane: Plane,
@@ -396,234 +394,16 @@ function effectLayer(
   };
 }
 
-/** The layer's box grown by `reach` each way (moved by `offset`), within the canvas; undefined if empty. */
-function workBox(
-  layer: Placed,
-  canvas: { width: number; height: number },
-  reach: number,
-  offset = { x: 0, y: 0 },
-) {
-  const x0 = Math.max(0, layer.box.x + Math.min(0, offset.x) - reach);
-  const y0 = Math.max(0, layer.box.y + Math.min(0, offset.y) - reach);
-  const x1 = Math.min(canvas.width, layer.box.x + layer.width + Math.max(0, offset.x) + reach);
-  const y1 = Math.min(canvas.height, layer.box.y + layer.height + Math.max(0, offset.y) + reach);
-  if (x1 <= x0 || y1 <= y0) return undefined;
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
-
-/** The layer's alpha (0..1) over `box`, moved by `offset`. */
-function shapeIn(layer: Placed, box: Box, offset: { x: number; y: number }): Float32Array {
-  const alpha = new Float32Array(box.width * box.height);
-  for (let row = 0; row < layer.height; row++) {
-    const y = layer.box.y + row + offset.y - box.y;
-    if (y < 0 || y >= box.height) continue;
-    for (let col = 0; col < layer.width; col++) {
-      const x = layer.box.x + col + offset.x - box.x;
-      if (x < 0 || x >= box.width) continue;
-      alpha[y * box.width + x] = layer.data[(row * layer.width + col) * 4 + 3]! / 255;
-    }
-  }
-  return alpha;
-}
-
-/** The blurred, spread shape of a shadow or glow, or undefined when it falls outside the canvas. */
-function softShape(
-  layer: Placed,
-  canvas: { width: number; height: number },
-  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
-): Plane | undefined {
-  const box = workBox(layer, canvas, Math.ceil(size), offset);
-  if (!box) return undefined;
-  const alpha = shapeIn(layer, box, offset);
-  soften(alpha, box, size, spread);
-  return { box, alpha };
-}
-
-/** Photoshop's size and spread (choke) on a shape, in place: blurred, then its contrast raised. */
-function soften(alpha: Float32Array, box: Box, size: number, spread: number): void {
-  const radius = Math.round(size / 3);
-  if (radius > 0) for (let pass = 0; pass < 3; pass++) boxBlur(alpha, box.width, box.height, radius);
-  if (spread > 0) {
-    const gain = spread >= 1 ? Infinity : 1 / (1 - spread);
-    for (let i = 0; i < alpha.length; i++) alpha[i] = alpha[i]! > 0 ? Math.min(1, alpha[i]! * gain) : 0;
-  }
-}
-
-/** A box blur of `radius` along rows then columns, in place (pixels outside count as 0). */
-export function boxBlur(alpha: Float32Array, width: number, height: number, radius: number): void {
-  const line = new Float32Array(Math.max(width, height));
-  const run = (start: number, step: number, length: number) => {
-    for (let i = 0; i < length; i++) line[i] = alpha[start + i * step]!;
-    let sum = 0;
-    for (let i = 0; i < Math.min(radius, length); i++) sum += line[i]!;
-    const span = 2 * radius + 1;
-    for (let i = 0; i < length; i++) {
-      if (i + radius < length) sum += line[i + radius]!;
-      if (i - radius - 1 >= 0) sum -= line[i - radius - 1]!;
-      alpha[start + i * step] = sum / span;
-    }
-  };
-  for (let row = 0; row < height; row++) run(row * width, 1, width);
-  for (let col = 0; col < width; col++) run(col, width, height);
-}
-
-/** A stroke's alpha: the band within `size` pixels outside, inside or across the layer's edge. */
-export function strokeShape(
-  layer: Placed,
-  canvas: { width: number; height: number },
-  size: number,
-  position: 'inside' | 'center' | 'outside',
-): Plane | undefined {
-  const box = workBox(layer, canvas, Math.ceil(size) + 1);
-  if (!box || size <= 0) return undefined;
-  const alpha = shapeIn(layer, box, { x: 0, y: 0 });
-  const outer = position === 'outside' ? size : position === 'center' ? size / 2 : 0;
-  const inner = position === 'inside' ? size : position === 'center' ? size / 2 : 0;
-  // Each side's distances only when the band reaches that side (each transform is the costly part).
-  const inside = outer > 0 ? distanceTo(alpha, box, (a) => a >= 0.5) : undefined;
-  const outside = inner > 0 ? distanceTo(alpha, box, (a) => a < 0.5) : undefined;
-  const band = new Float32Array(alpha.length);
-  for (let i = 0; i < alpha.length; i++) {
-    const a = alpha[i]!;
-    // Outside the edge the band covers what the layer leaves; inside it, what the layer covers.
-    const out = inside ? coverage(outer - inside[i]!) * (1 - a) : 0;
-    const into = outside ? coverage(inner - outside[i]!) * a : 0;
-    band[i] = Math.min(1, out + into);
-  }
-  return { box, alpha: band };
-}
-
-/** How much of a pixel `margin` pixels inside a band of whole pixels (distance 1 = the first ring) it covers. */
-const coverage = (margin: number) => Math.max(0, Math.min(1, margin + 1));
-
-/** Euclidean distance from every pixel to the nearest pixel where `is` holds (Felzenszwalb's transform). */
-function distanceTo(alpha: Float32Array, box: Box, is: (a: number) => boolean): Float32Array {
-  const { width, height } = box;
-  const far = (width + height) ** 2;
-  const squared = new Float64Array(alpha.length);
-  for (let i = 0; i < alpha.length; i++) squared[i] = is(alpha[i]!) ? 0 : far;
-  const line = new Float64Array(Math.max(width, height));
-  const out = new Float64Array(Math.max(width, height));
-  for (let col = 0; col < width; col++) {
-    for (let row = 0; row < height; row++) line[row] = squared[row * width + col]!;
-    transform1d(line, height, out);
-    for (let row = 0; row < height; row++) squared[row * width + col] = out[row]!;
-  }
-  for (let row = 0; row < height; row++) {
-    for (let col = 0; col < width; col++) line[col] = squared[row * width + col]!;
-    transform1d(line, width, out);
-    for (let col = 0; col < width; col++) squared[row * width + col] = out[col]!;
-  }
-  const distance = new Float32Array(alpha.length);
-  for (let i = 0; i < alpha.length; i++) distance[i] = Math.sqrt(squared[i]!);
-  return distance;
-}
-
-function transform1d(f: Float64Array, n: number, d: Float64Array): void {
-  const v = new Int32Array(n);
-  const z = new Float64Array(n + 1);
-  let k = 0;
-  v[0] = 0;
-  z[0] = -Infinity;
-  z[1] = Infinity;
-  for (let q = 1; q < n; q++) {
-    let s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
-    while (s <= z[k]!) {
-      k--;
-      s = (f[q]! + q * q - (f[v[k]!]! + v[k]! * v[k]!)) / (2 * q - 2 * v[k]!);
-    }
-    k++;
-    v[k] = q;
-    z[k] = s;
-    z[k + 1] = Infinity;
-  }
-  k = 0;
-  for (let q = 0; q < n; q++) {
-    while (z[k + 1]! < q) k++;
-    d[q] = (q - v[k]!) ** 2 + f[v[k]!]!;
-  }
-}
-
-/** Per-channel blends an overlay can use, on 0..1 values (backdrop b, overlay s). */
-const OVERLAY_BLENDS: Record<string, ((b: number, s: number) => number) | undefined> = {
-  normal: (_b, s) => s,
-  multiply: (b, s) => b * s,
-  screen: (b, s) => b + s - b * s,
-  darken: Math.min,
-  lighten: Math.max,
-  difference: (b, s) => Math.abs(b - s),
-  'linear dodge': (b, s) => Math.min(1, b + s),
-  'linear burn': (b, s) => Math.max(0, b + s - 1),
-};
-
-/** A colour over the layer's pixels where they are (their alpha kept), from `source(x, y)` = r, g, b, alpha. */
-function paint(
-  layer: Placed,
-  mix: (b: number, s: number) => number,
-  opacity: number,
-  source: (x: number, y: number) => [number, number, number, number],
-): Placed {
-  const data = new Uint8ClampedArray(layer.data);
-  const o = Math.max(0, Math.min(1, opacity));
-  for (let row = 0; row < layer.height; row++) {
-    for (let col = 0; col < layer.width; col++) {
-      const i = (row * layer.width + col) * 4;
-      if (data[i + 3] === 0) continue;
-      const over = source(col, row);
-      const weight = over[3] * o;
-      if (weight === 0) continue;
-      for (let c = 0; c < 3; c++) {
-        const b = data[i + c]! / 255;
-        data[i + c] = Math.round((b + (mix(b, over[c]! / 255) - b) * weight) * 255);
-      }
-    }
-  }
-  return { ...layer, data };
-}
-
-/** A plane over the layer's own box as a colour source for `paint`. */
-function planeColor(plane: Float32Array & { width: number }, [r, g, b]: Rgb) {
-  // One tuple reused: `paint` reads it before asking for the next pixel.
-  const out: [number, number, number, number] = [r, g, b, 0];
-  return (x: number, y: number) => {
-    out[3] = plane[y * plane.width + x]!;
-    return out;
-  };
+/** The per-channel blend an overlay or inner effect uses, or undefined for a mode not drawn inside a layer. */
+export function overlayBlendOf(photoshop: string) {
+  const mode = toBlendMode(photoshop);
+  return mode ? INTERIOR_BLENDS[mode] : undefined;
 }
 
 /** The shadow's offset: the light comes from its angle (counter-clockwise from the right), the shadow falls away. */
 function offsetOf(shadow: LayerEffectShadow, globalAngle: number, distance: number) {
   const angle = ((shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle)) * Math.PI) / 180;
   return { x: Math.round(-Math.cos(angle) * distance), y: Math.round(Math.sin(angle) * distance) };
-}
-
-/**
- * An inner shadow's or glow's strength over the layer's box: what lies outside the layer (moved by
- * `offset`), blurred and choked, seen from inside. The layer's own alpha masks it in `paint`.
- */
-function innerShape(
-  layer: Placed,
-  { size, spread, offset }: { size: number; spread: number; offset: { x: number; y: number } },
-): Float32Array & { width: number } {
-  // Far enough out that the blur never reaches the work box's edge (where "outside" ends).
-  const pad = Math.ceil(size) + 3 + Math.max(Math.abs(offset.x), Math.abs(offset.y));
-  const box = {
-    x: layer.box.x - pad,
-    y: layer.box.y - pad,
-    width: layer.width + 2 * pad,
-    height: layer.height + 2 * pad,
-  };
-  const alpha = shapeIn(layer, box, offset);
-  for (let i = 0; i < alpha.length; i++) alpha[i] = 1 - alpha[i]!;
-  soften(alpha, box, size, spread);
-  const plane = Object.assign(new Float32Array(layer.width * layer.height), { width: layer.width });
-  for (let row = 0; row < layer.height; row++) {
-    plane.set(
-      alpha.subarray((row + pad) * box.width + pad, (row + pad) * box.width + pad + layer.width),
-      row * layer.width,
-    );
-  }
-  return plane;
 }
 
 /** The canvas box around the layer's pixels that are not fully transparent (its own box if none are). */

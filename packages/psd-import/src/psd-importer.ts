@@ -13,6 +13,8 @@
 // smart object is required when its file is embedded in the document; one whose file is linked
 // from outside (or missing) is optional and keeps the placed layer's own pixels when left out.
 import {
+  EFFECTS_AREA_MAX,
+  effectsReach,
   FILTER_BLEND_MODES,
   RENDER_SMART_OBJECTS_MAX,
   SMART_FILTERS_MAX,
@@ -34,9 +36,11 @@ import {
   DEFAULT_GLOBAL_ANGLE,
   EFFECT_BUDGET,
   effectsToBake,
+  namesOf,
   type EffectLayer,
   type Placed,
 } from './layer-effects.js';
+import { placedLayerEffectsOf } from './placed-layer-effects.js';
 import { boxAround, cornersOf, warpMesh } from './placed-geometry.js';
 import { readPsdHeader } from './psd-header.js';
 import { filterMaskOf, showsEverywhere } from './filter-mask.js';
@@ -813,6 +817,79 @@ function bakedEffectsOf(
   return baked;
 }
 
+const PAINTED_INSIDE = new Set(['color overlay', 'inner glow', 'inner shadow']);
+
+/**
+ * The placed layer's effects that renders draw from each artwork, with a warning for how they
+ * differ from Photoshop's; undefined when none can be (the import bakes or warns about them all).
+ * With "Layer Mask Hides Effects" they stay baked: renders draw effects from the masked artwork.
+ */
+function renderTimeEffectsOf(
+  walk: Walk,
+  layer: Layer,
+  path: string,
+  psd: Psd,
+  { opacity, position }: { opacity: number; position: { width: number; height: number } },
+) {
+  const effects = effectsToBake(layer);
+  if (!effects) return undefined;
+  const hasMask = !!layer.mask || (!!layer.vectorMask && !layer.vectorMask.disable);
+  if (hasMask && maskHidesEffects(layer)) {
+    for (const effect of namesOf(effects)) {
+      warn(
+        walk,
+        path,
+        'EFFECTS_APPROXIMATED',
+        `The "${effect}" layer effect is drawn from the placed layer's stored pixels, not from each artwork: its layer mask hides effects ("Layer Mask Hides Effects"), which renders do not reproduce.`,
+      );
+    }
+    return undefined;
+  }
+  const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
+  const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
+  const live = placedLayerEffectsOf(effects, angle, ppi);
+  // Renders refuse effects over more than EFFECTS_AREA_MAX: those stay with the import, which warns.
+  const reach = effectsReach(live.effects);
+  const grown = {
+    width: Math.min(walk.canvas.width, position.width + 2 * reach),
+    height: Math.min(walk.canvas.height, position.height + 2 * reach),
+  };
+  if (grown.width * grown.height > EFFECTS_AREA_MAX) {
+    for (const effect of live.names) {
+      warn(
+        walk,
+        path,
+        'EFFECTS_APPROXIMATED',
+        `The "${effect}" layer effect is drawn from the placed layer's stored pixels, not from each artwork: renders draw effects over at most ${EFFECTS_AREA_MAX / 1_000_000} MP.`,
+      );
+    }
+    return undefined;
+  }
+  for (const { effect, reason } of live.declined) {
+    warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
+  }
+  for (const effect of live.names) {
+    if (live.scale !== undefined) {
+      warn(
+        walk,
+        path,
+        'EFFECTS_APPROXIMATED',
+        `The "${effect}" layer effect is drawn approximately: the effects are scaled by ${Math.round(live.scale * 1000) / 10} %: sizes and distances are multiplied by it, which is not confirmed against Photoshop.`,
+      );
+    }
+    // Effects painted into the artwork fade with it; those drawn around it fade on their own.
+    if (opacity < 1 && !PAINTED_INSIDE.has(effect)) {
+      warn(
+        walk,
+        path,
+        'EFFECTS_APPROXIMATED',
+        `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
+      );
+    }
+  }
+  return live;
+}
+
 /** Effects drawn as static layers of their own, named after the layer they belong to. */
 function addEffects(
   walk: Walk,
@@ -985,13 +1062,15 @@ async function addSmartObject(
   const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
-  // Outline effects follow the placed layer's stored pixels: the placement's shape, not the artwork's.
-  const shaped = pixels ? effectShapeOf(layer, pixels, grey) : undefined;
+  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, position });
+  // What renders cannot draw from the artwork follows the placed layer's stored pixels.
+  const still: Layer = live ? { ...layer, effects: live.rest } : layer;
+  const shaped = pixels ? effectShapeOf(still, pixels, grey) : undefined;
   const baked = shaped
-    ? bakedEffectsOf(walk, layer, path, shaped.shape, psd, { interior: false, opacity })
+    ? bakedEffectsOf(walk, still, path, shaped.shape, psd, { interior: false, opacity })
     : undefined;
   const hides = shaped?.hides ? mask : undefined;
-  if (!pixels && effectsToBake(layer)) {
+  if (!pixels && effectsToBake(still)) {
     warn(
       walk,
       path,
@@ -1016,6 +1095,7 @@ async function addSmartObject(
       ...(mesh ? { mesh } : {}),
       ...(filters.length ? { filters } : {}),
       ...(filters.length && typeof filterMask === 'object' ? { filter_mask: filterMask } : {}),
+      ...(live?.effects.length ? { effects: live.effects } : {}),
       blend_mode: blendOf(walk, layer, path),
       opacity: round(opacity),
       required: file.required,

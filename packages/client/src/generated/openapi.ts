@@ -1845,6 +1845,221 @@ export interface components {
                   | 'hard-mix';
               }
           )[];
+          effects?: (
+            | {
+                /** @constant */
+                type: 'drop_shadow';
+                /** @default #000000 */
+                color?: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default multiply
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix'
+                  | 'hue'
+                  | 'saturation'
+                  | 'color'
+                  | 'luminosity'
+                  | 'darker-color'
+                  | 'lighter-color'
+                  | 'dissolve';
+                /** @default 120 */
+                angle?: number;
+                /** @default 5 */
+                distance?: number;
+                /** @default 5 */
+                size?: number;
+                /** @default 0 */
+                spread?: number;
+              }
+            | {
+                /** @constant */
+                type: 'outer_glow';
+                /** @default #ffffbe */
+                color?: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default screen
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix'
+                  | 'hue'
+                  | 'saturation'
+                  | 'color'
+                  | 'luminosity'
+                  | 'darker-color'
+                  | 'lighter-color'
+                  | 'dissolve';
+                /** @default 5 */
+                size?: number;
+                /** @default 0 */
+                spread?: number;
+              }
+            | {
+                /** @constant */
+                type: 'inner_shadow';
+                /** @default #000000 */
+                color?: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default multiply
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'darken'
+                  | 'lighten'
+                  | 'difference'
+                  | 'linear-dodge'
+                  | 'linear-burn';
+                /** @default 120 */
+                angle?: number;
+                /** @default 5 */
+                distance?: number;
+                /** @default 5 */
+                size?: number;
+                /** @default 0 */
+                spread?: number;
+              }
+            | {
+                /** @constant */
+                type: 'inner_glow';
+                /** @default #ffffbe */
+                color?: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default screen
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'darken'
+                  | 'lighten'
+                  | 'difference'
+                  | 'linear-dodge'
+                  | 'linear-burn';
+                /** @default 5 */
+                size?: number;
+                /** @default 0 */
+                spread?: number;
+              }
+            | {
+                /** @constant */
+                type: 'color_overlay';
+                color: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'darken'
+                  | 'lighten'
+                  | 'difference'
+                  | 'linear-dodge'
+                  | 'linear-burn';
+              }
+            | {
+                /** @constant */
+                type: 'stroke';
+                /** @default #000000 */
+                color?: string;
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix'
+                  | 'hue'
+                  | 'saturation'
+                  | 'color'
+                  | 'luminosity'
+                  | 'darker-color'
+                  | 'lighter-color'
+                  | 'dissolve';
+                /** @default 3 */
+                size?: number;
+                /**
+                 * @default outside
+                 * @enum {string}
+                 */
+                position?: 'outside' | 'inside' | 'center';
+              }
+          )[];
           /**
            * @default normal
            * @enum {string}

@@ -1,0 +1,120 @@
+// A smart object's layer effects at render time: drawn from the alpha of what the smart object
+// shows (its artwork warped, masked and shaded), so a shadow or stroke follows each artwork, as in
+// Photoshop when a smart object's contents are replaced. Shadows and glows go under the artwork,
+// overlays and inner effects are painted into it (its alpha kept), strokes go over it; each effect
+// has its own blend mode, its opacity times the layer's (an interior effect's is its own).
+import type { Canvas } from './blend-modes.js';
+import { compositeOnto } from './blend-modes.js';
+import type { Plane } from './layer-effect-shapes.js';
+import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+import { innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
+import type { PlacedRgba, Region } from './raster.js';
+import type { BlendMode, SmartObjectEffect } from './template-model.js';
+
+/** The most canvas pixels a smart object with effects recomposes (its effect planes take ~40 bytes a pixel). */
+export const EFFECTS_AREA_MAX = 25_000_000;
+
+/** How far (canvas pixels) beyond the artwork the effects can draw: a smart object's region grows by it. */
+export function effectsReach(effects: readonly SmartObjectEffect[]): number {
+  let reach = 0;
+  for (const effect of effects) {
+    // Three box blurs of radius round(size / 3) reach up to 1.5 px past `size`.
+    const own =
+      effect.type === 'drop_shadow'
+        ? Math.ceil(effect.size) + Math.ceil(effect.distance) + 2
+        : effect.type === 'outer_glow' || effect.type === 'stroke'
+          ? Math.ceil(effect.size) + 2
+          : 0;
+    reach = Math.max(reach, own);
+  }
+  return reach;
+}
+
+/** Where the light at `angle` (degrees counter-clockwise from the right) casts a shadow `distance` away. */
+export function shadowOffset(angle: number, distance: number): { x: number; y: number } {
+  const radians = (angle * Math.PI) / 180;
+  return { x: Math.round(-Math.cos(radians) * distance), y: Math.round(Math.sin(radians) * distance) };
+}
+
+/**
+ * Composites `content` (the smart object's pixels over `bounds`, straight RGBA) onto the canvas with
+ * the layer's blend mode and opacity, its effects drawn from its alpha under and over it.
+ */
+export function compositeWithEffects(
+  canvas: Canvas,
+  content: PlacedRgba,
+  effects: readonly SmartObjectEffect[],
+  blend: BlendMode,
+  opacity: number,
+): void {
+  const source = { box: content as Region, width: content.width, height: content.height, data: content.data };
+  const bounds: Region = { x: content.x, y: content.y, width: content.width, height: content.height };
+  const draw = (effect: SmartObjectEffect, plane: Plane | undefined) => {
+    if (plane)
+      compositeOnto(canvas, colored(plane, effect.color), effect.blend_mode, effect.opacity * opacity);
+  };
+  for (const effect of effects) {
+    if (effect.type === 'drop_shadow') {
+      const offset = shadowOffset(effect.angle, effect.distance);
+      draw(effect, softShape(source, bounds, { size: effect.size, spread: effect.spread, offset }));
+    } else if (effect.type === 'outer_glow') {
+      draw(
+        effect,
+        softShape(source, bounds, { size: effect.size, spread: effect.spread, offset: { x: 0, y: 0 } }),
+      );
+    }
+  }
+  compositeOnto(canvas, paintedInside(content, effects), blend, opacity);
+  for (const effect of effects) {
+    if (effect.type === 'stroke') draw(effect, strokeShape(source, bounds, effect.size, effect.position));
+  }
+}
+
+/** The content with its colour overlays, inner glows and inner shadows painted in, in that order. */
+function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[]): PlacedRgba {
+  const source = { box: content as Region, width: content.width, height: content.height, data: content.data };
+  let painted = content;
+  const paint = (
+    effect: InteriorEffect,
+    shade: (x: number, y: number) => readonly [number, number, number, number],
+  ) => {
+    painted = paintInside(painted, INTERIOR_BLENDS[effect.blend_mode]!, effect.opacity, shade);
+  };
+  for (const effect of effects) {
+    if (effect.type === 'color_overlay') {
+      const solid = [...rgbOf(effect.color), 1] as const;
+      paint(effect, () => solid);
+    }
+  }
+  for (const effect of effects) {
+    if (effect.type === 'inner_glow') {
+      const plane = innerShape(source, { size: effect.size, spread: effect.spread, offset: { x: 0, y: 0 } });
+      paint(effect, planeColor(plane, rgbOf(effect.color)));
+    }
+  }
+  for (const effect of effects) {
+    if (effect.type === 'inner_shadow') {
+      const offset = shadowOffset(effect.angle, effect.distance);
+      const plane = innerShape(source, { size: effect.size, spread: effect.spread, offset });
+      paint(effect, planeColor(plane, rgbOf(effect.color)));
+    }
+  }
+  return painted;
+}
+
+type InteriorEffect = Extract<SmartObjectEffect, { type: 'color_overlay' | 'inner_glow' | 'inner_shadow' }>;
+
+const rgbOf = (hex: string) =>
+  [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
+
+function colored(plane: Plane, hex: string): PlacedRgba {
+  const [r, g, b] = rgbOf(hex);
+  const data = new Uint8ClampedArray(plane.alpha.length * 4);
+  for (let i = 0; i < plane.alpha.length; i++) {
+    data[i * 4] = r;
+    data[i * 4 + 1] = g;
+    data[i * 4 + 2] = b;
+    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
+  }
+  return { ...plane.box, data };
+}
