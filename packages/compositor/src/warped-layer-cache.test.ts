@@ -108,6 +108,34 @@ describe('warped layer cache', () => {
     }
   }, 300_000);
 
+  it('draws a smart object with layer effects afresh every time, from its own alpha', async () => {
+    const { cached, uncached } = compositors(0);
+    const sample = samples.find((s) => s.slug === 'poster-on-wall')!;
+    const manifest = structuredClone(sample.manifest) as { layers: { type: string; effects?: unknown }[] };
+    const smartLayer = manifest.layers.find((layer) => layer.type === 'smart_object')!;
+    smartLayer.effects = [{ type: 'drop_shadow', opacity: 0.8, distance: 12, size: 8 }];
+    const withEffects = async (compositor: Compositor, asset: Buffer) => {
+      const prepared = await compositor.prepare(
+        { id: 'poster-effects', version: 1, manifest },
+        sample.assets,
+      );
+      const uuid = smartObjectsOf(templateManifestSchema.parse(manifest))[0]!.uuid;
+      const output = await compositor.render(prepared, [{ uuid, fit: 'cover', rotate: 0, asset }], {
+        format: 'png',
+        size: 500,
+      });
+      return pixels(output.data);
+    };
+
+    await withEffects(cached, artwork);
+    const hitsBefore = cached.warpedLayerCache.hits;
+    const again = await withEffects(cached, artwork);
+    expect(cached.warpedLayerCache.hits).toBe(hitsBefore);
+    expect(again.equals(await withEffects(uncached, artwork))).toBe(true);
+    // The shadow changes the picture: the cache did not drop it.
+    expect(again.equals(await render(uncached, 'poster-on-wall', { asset: artwork }))).toBe(false);
+  }, 300_000);
+
   it('fills the layer on a kernel thread and blends it there from the cache, with the same pixels', async () => {
     expect(existsSync(fileURLToPath(workerUrl))).toBe(true);
     const { cached, uncached } = compositors(1);
