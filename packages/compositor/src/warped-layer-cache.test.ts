@@ -111,9 +111,9 @@ describe('warped layer cache', () => {
   it('draws a smart object with layer effects afresh every time, from its own alpha', async () => {
     const { cached, uncached } = compositors(0);
     const sample = samples.find((s) => s.slug === 'poster-on-wall')!;
-    const manifest = structuredClone(sample.manifest) as { layers: { type: string; effects?: unknown }[] };
+    const manifest = structuredClone(sample.manifest);
     const smartLayer = manifest.layers.find((layer) => layer.type === 'smart_object')!;
-    smartLayer.effects = [{ type: 'drop_shadow', opacity: 0.8, distance: 12, size: 8 }];
+    Object.assign(smartLayer, { effects: [{ type: 'drop_shadow', opacity: 0.8, distance: 12, size: 8 }] });
     const withEffects = async (compositor: Compositor, asset: Buffer) => {
       const prepared = await compositor.prepare(
         { id: 'poster-effects', version: 1, manifest },
