@@ -277,6 +277,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
         .sort((a, b) => a - b);
       return values.length ? values[Math.floor(values.length / 2)] : null;
     };
+    const tenths = Array.from({ length: 10 }, (_, i) => tenth(i / 10, (i + 1) / 10));
     const firstTenth = tenth(0, 0.1);
     const lastTenth = tenth(0.9, 1);
     const memRow = (proc) => {
@@ -341,6 +342,14 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       '| process | RSS start | RSS end | change | median, first tenth | median, last tenth | trend | peak | CPU |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...processes.map(memRow),
+      '',
+      'Resident set (MB) over the traffic, median of the per-second readings in each tenth of it (a leak climbs from tenth to tenth; a cache or heap settling levels off):',
+      '',
+      `| process | ${tenths.map((_, i) => `${i * 10}–${i * 10 + 10} %`).join(' | ')} |`,
+      `|---|${tenths.map(() => '---:').join('|')}|`,
+      ...processes.map(
+        (proc) => `| ${proc.name} | ${tenths.map((part) => mb(medianRss(proc.name, part))).join(' | ')} |`,
+      ),
       '',
       `- The whole run took ${fmt((Date.now() - began) / 1000, 0)} s, start-up${probes.length ? ' and rate search' : ''} included.`,
     ].join('\n');
