@@ -42,6 +42,8 @@ const TABLE: Record<string, { resource: Resource; body?: unknown; binary?: boole
   'POST /dashboard/api/keys/{id}/revoke': { resource: 'key', body: {} },
   'POST /dashboard/api/keys/{id}/rotate': { resource: 'key', body: {} },
   'GET /dashboard/api/renders/{uuid}': { resource: 'render' },
+  'GET /dashboard/api/batches/{uuid}': { resource: 'batch' },
+  'GET /dashboard/api/batches/{uuid}/archive': { resource: 'batch', binary: true },
   'DELETE /dashboard/api/mockups/{uuid}': { resource: 'mockup' },
   'DELETE /dashboard/api/webhooks/{id}': { resource: 'webhook' },
   'GET /dashboard/api/webhooks/{id}/deliveries': { resource: 'webhook' },
@@ -145,8 +147,9 @@ function call(who: Tenant, route: string, id: string): Promise<Answer> {
   const [method, template] = route.split(' ') as [string, string];
   const path = template.replace(/\{[a-z]+\}/, id);
   const { body, binary } = TABLE[route]!;
-  if (binary) return callBinary(who, method, path);
+  // The dashboard's routes take the session cookie, also for a download.
   if (path.startsWith('/dashboard/')) return who.browser.request(method, path, body);
+  if (binary) return callBinary(who, method, path);
   return who.api.send(method, path, body);
 }
 
