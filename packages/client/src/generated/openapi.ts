@@ -1606,6 +1606,8 @@ export interface components {
                   }[];
                   /** @default false */
                   reverse?: boolean;
+                  /** @default 0 */
+                  smoothness?: number;
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -2754,6 +2756,8 @@ export interface components {
                   }[];
                   /** @default false */
                   reverse?: boolean;
+                  /** @default 0 */
+                  smoothness?: number;
                 };
                 /** @default 1 */
                 opacity?: number;
