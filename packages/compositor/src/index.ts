@@ -9,7 +9,7 @@ export type {
   PreparedTemplate,
 } from './compositor.js';
 // Layer effect shapes, shared with the PSD importer (which bakes pixel layers' effects with them).
-export { softShape, strokeShape, innerShape, boxBlur } from './layer-effect-shapes.js';
+export { softShape, strokeShape, innerShape, boxBlur, coloredPlane } from './layer-effect-shapes.js';
 export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
 export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
 export type { ChannelBlend } from './layer-effect-paint.js';

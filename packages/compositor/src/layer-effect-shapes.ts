@@ -37,6 +37,18 @@ export interface Plane {
   alpha: Float32Array;
 }
 
+/** The plane as RGBA pixels of one colour, its alpha the plane's coverage (an effect's layer). */
+export function coloredPlane(plane: Plane, [r, g, b]: readonly number[]): Uint8ClampedArray {
+  const data = new Uint8ClampedArray(plane.alpha.length * 4);
+  for (let i = 0; i < plane.alpha.length; i++) {
+    data[i * 4] = r!;
+    data[i * 4 + 1] = g!;
+    data[i * 4 + 2] = b!;
+    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
+  }
+  return data;
+}
+
 /** The layer's box grown by `reach` each way (moved by `offset`), within `bounds`; undefined if empty. */
 function workBox(layer: EffectSource, bounds: EffectBounds, reach: number, offset = { x: 0, y: 0 }) {
   const [left, top] = [bounds.x ?? 0, bounds.y ?? 0];

@@ -7,7 +7,7 @@ import type { Canvas } from './blend-modes.js';
 import { compositeOnto } from './blend-modes.js';
 import type { Plane } from './layer-effect-shapes.js';
 import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
-import { innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
+import { coloredPlane, innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
 import type { PlacedRgba, Region } from './raster.js';
 import type { BlendMode, SmartObjectEffect } from './template-model.js';
 
@@ -108,13 +108,5 @@ const rgbOf = (hex: string) =>
   [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
 
 function colored(plane: Plane, hex: string): PlacedRgba {
-  const [r, g, b] = rgbOf(hex);
-  const data = new Uint8ClampedArray(plane.alpha.length * 4);
-  for (let i = 0; i < plane.alpha.length; i++) {
-    data[i * 4] = r;
-    data[i * 4 + 1] = g;
-    data[i * 4 + 2] = b;
-    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
-  }
-  return { ...plane.box, data };
+  return { ...plane.box, data: coloredPlane(plane, rgbOf(hex)) };
 }

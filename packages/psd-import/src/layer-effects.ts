@@ -5,6 +5,7 @@
 // which draws a smart object's effects from its artwork at render time the same way.
 import type { BlendMode, Plane } from '@platen/compositor';
 import {
+  coloredPlane,
   INTERIOR_BLENDS,
   innerShape,
   paintInside,
@@ -372,20 +373,8 @@ export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
     .map((key) => NAMES[key]);
 }
 
-function effectLayer(
-  effect: string,
-  plane: Plane,
-  [r, g, b]: Rgb,
-  blend: BlendMode,
-  opacity = 1,
-): EffectLayer {
-  const data = new Uint8ClampedArray(plane.alpha.length * 4);
-  for (let i = 0; i < plane.alpha.length; i++) {
-    data[i * 4] = r;
-    data[i * 4 + 1] = g;
-    data[i * 4 + 2] = b;
-    data[i * 4 + 3] = Math.round(plane.alpha[i]! * 255);
-  }
+function effectLayer(effect: string, plane: Plane, color: Rgb, blend: BlendMode, opacity = 1): EffectLayer {
+  const data = coloredPlane(plane, color);
   return {
     effect,
     pixels: { width: plane.box.width, height: plane.box.height, data, box: plane.box },

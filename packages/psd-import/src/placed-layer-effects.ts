@@ -42,6 +42,29 @@ const hexOf = (rgb: Rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).
 const unit = (value: number | undefined) => Math.max(0, Math.min(1, value ?? 1));
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+/** A drop or inner shadow's parameters in the template model, from its read colour, blend and sizes. */
+function shadowParams<Blend extends string>(
+  shadow: {
+    opacity?: number;
+    choke?: Parameters<typeof percent>[0];
+    angle?: number;
+    useGlobalLight?: boolean;
+  },
+  read: { color: Rgb; blend: Blend; size: number; distance: number },
+  globalAngle: number,
+) {
+  const angle = shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle);
+  return {
+    color: hexOf(read.color),
+    opacity: unit(shadow.opacity),
+    blend_mode: read.blend,
+    angle: Math.max(-360, Math.min(360, angle)),
+    distance: round(read.distance),
+    size: round(read.size),
+    spread: percent(shadow.choke),
+  };
+}
+
 export function placedLayerEffectsOf(
   info: LayerEffectsInfo,
   globalAngle: number,
@@ -60,16 +83,9 @@ export function placedLayerEffectsOf(
     const distance = pixelsOf(shadow.distance, factor);
     if (!blend || !color || size === undefined || distance === undefined) continue;
     if (!linearContour(shadow.contour)) continue;
-    const angle = shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle);
     below.push({
       type: 'drop_shadow',
-      color: hexOf(color),
-      opacity: unit(shadow.opacity),
-      blend_mode: blend,
-      angle: Math.max(-360, Math.min(360, angle)),
-      distance: round(distance),
-      size: round(size),
-      spread: percent(shadow.choke),
+      ...shadowParams(shadow, { color, blend, size, distance }, globalAngle),
     });
     moved.add(shadow);
     names.add('drop shadow');
@@ -161,16 +177,9 @@ export function placedLayerEffectsOf(
     } else if (!linearContour(shadow.contour)) {
       decline(shadow, 'inner shadow', 'its contour is not linear');
     } else {
-      const angle = shadow.useGlobalLight ? globalAngle : (shadow.angle ?? globalAngle);
       inside.push({
         type: 'inner_shadow',
-        color: hexOf(color),
-        opacity: unit(shadow.opacity),
-        blend_mode: blend,
-        angle: Math.max(-360, Math.min(360, angle)),
-        distance: round(distance),
-        size: round(size),
-        spread: percent(shadow.choke),
+        ...shadowParams(shadow, { color, blend, size, distance }, globalAngle),
       });
       moved.add(shadow);
       names.add('inner shadow');
