@@ -93,8 +93,13 @@ const filterParams = {
     magentas: percent(-200, 300).default(80),
   }),
   invert: z.object({}),
-  /** the artwork filled with its mean colour (alpha-weighted), alpha kept. */
-  average: z.object({}),
+  /**
+   * the artwork filled with one mean colour, alpha kept: Photoshop's mean of the colour channels
+   * over the document, alpha ignored, white outside the artwork's covered box (average.ts).
+   * `document_area`: the document's area in the smart object's design pixels (design px²); absent,
+   * the mean is over the covered box alone.
+   */
+  average: z.object({ document_area: z.number().finite().positive().max(1e12).optional() }),
   /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
   grayscale: z.object({}),
   photo_filter: z.object({
@@ -240,12 +245,11 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
         : undefined;
     }
     case 'average':
-      // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
-      // stored (138, 129, 133); close, not its formula. Also ruled out on that file (none within 6
-      // levels): the unweighted mean with transparent pixels at 0, 128 or 255, the premultiplied
-      // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
-      // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
-      return "Photoshop's Average is modelled, not reproduced";
+      // Photoshop's rule is found (average.ts), but its mean counts the colour Photoshop keeps
+      // under transparent pixels, which no artwork file carries: on ag-psd's smart-filter file
+      // Photoshop's layer holds edge colours smeared into the transparent pixels (10.7 levels on
+      // average where the PNG has 0), 2–3 levels of its mean. An opaque artwork has none.
+      return "Photoshop's Average counts the colour under transparent pixels, which is modelled";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':

@@ -46,8 +46,10 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return blackWhite(image, filter.params);
     case 'invert':
       return invert(image);
-    case 'average':
-      return average(image);
+    case 'average': {
+      const area = filter.params.document_area;
+      return average(image, area === undefined ? undefined : area * scale * scale);
+    }
     case 'grayscale':
       return grayscale(image);
     case 'photo_filter':
