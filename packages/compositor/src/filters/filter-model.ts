@@ -38,6 +38,8 @@ const gradientStops = z
   .refine((stops) => stops.every((stop, i) => i === 0 || stops[i - 1]!.location <= stop.location), {
     message: 'stops must be sorted by location',
   });
+/** Grid points of a Color Lookup table each way: Photoshop's own 3D LUTs use 17 … 64. */
+export const COLOR_LOOKUP_SIZE_MAX = 65;
 /** Vertices of a Liquify grid each way: Photoshop stores 64. */
 export const LIQUIFY_GRID_MAX = 128;
 const filterParams = {
@@ -93,6 +95,16 @@ const filterParams = {
     magentas: percent(-200, 300).default(80),
   }),
   invert: z.object({}),
+  /** a 3D table (.cube order: red fastest), size³ RGB triples 0–1, trilinearly interpolated. */
+  color_lookup: z
+    .object({
+      size: z.number().int().min(2).max(COLOR_LOOKUP_SIZE_MAX),
+      table: z.array(z.number().finite().min(0).max(1)).max(COLOR_LOOKUP_SIZE_MAX ** 3 * 3),
+    })
+    .refine((p) => p.table.length === p.size ** 3 * 3, {
+      message: 'table must hold size³ RGB triples',
+      path: ['table'],
+    }),
   /** the artwork filled with its mean colour (alpha-weighted), alpha kept. */
   average: z.object({}),
   /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
@@ -179,6 +191,7 @@ const perPixelFilters = [
   filterOf('gradient_map'),
   filterOf('selective_color'),
   filterOf('channel_mixer'),
+  filterOf('color_lookup'),
 ] as const;
 
 // Average, blur and Liquify need the whole artwork, not one pixel: smart filters only.
@@ -210,8 +223,8 @@ export type FilterKindAndParams = {
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
  * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
- * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold; Channel Mixer
- * is a plain weighted sum). The others follow a published model of an
+ * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold, Color Lookup;
+ * Channel Mixer is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
  */
 export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
