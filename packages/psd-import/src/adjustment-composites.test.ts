@@ -1,6 +1,7 @@
 // Real Photoshop documents with Posterize, Threshold, legacy Brightness/Contrast and Hue/Saturation
-// adjustment layers (psd-tools' test files, test/fixtures/psd/psd-tools-adjustments) and ag-psd's
-// stack of every adjustment kind (test/fixtures/psd/ag-psd-adjustments) imported and rendered,
+// adjustment layers (psd-tools' test files, test/fixtures/psd/psd-tools-adjustments), ag-psd's
+// stack of every adjustment kind (test/fixtures/psd/ag-psd-adjustments) and Aspose's tiles of every
+// kind (test/fixtures/psd/aspose-adjustments) imported and rendered,
 // compared with the composite Photoshop saved in each.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -133,9 +134,29 @@ describe("Photoshop's composites of adjustment layers", () => {
       ['Color Balance 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Black & White 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Photo Filter 1', 'ADJUSTMENT_APPROXIMATED'],
-      ['Color Lookup 1', 'ADJUSTMENT_SKIPPED'],
       ['Gradient Map 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Selective Color 1', 'ADJUSTMENT_APPROXIMATED'],
     ]);
+  });
+
+  it("draws a Color Lookup .cube (Photoshop's Kodak 5218 → 2395 film look) within a level of Photoshop's, without a warning", async () => {
+    // Tile 3_3 of Aspose's AllAdjustments.psd: the only tile under the Color Lookup layer.
+    const { ours, photoshop, warnings } = await compare('aspose-adjustments/AllAdjustments.psd');
+    let sum = 0;
+    let worst = 0;
+    for (let y = 200; y < 300; y++) {
+      for (let x = 200; x < 300; x++) {
+        const i = (y * 400 + x) * 4;
+        for (let c = 0; c < 3; c++) {
+          const d = Math.abs(ours[i + c]! - photoshop[i + c]!);
+          sum += d;
+          worst = Math.max(worst, d);
+        }
+      }
+    }
+    // Photoshop dithers its result: a level either way.
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(sum / (100 * 100 * 3)).toBeLessThan(0.3);
+    expect(warnings.map(({ layer }) => layer)).not.toContain('Color Lookup 1');
   });
 });

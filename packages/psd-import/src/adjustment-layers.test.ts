@@ -147,10 +147,31 @@ describe('mapAdjustment', () => {
     expect(lowered.approximated).toMatch(/legacy/);
   });
 
-  it('skips kinds without a kernel, naming them', () => {
-    expect(
-      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', name: 'Candlelight.CUBE' }),
-    ).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/Color Lookup/) as string });
+  it('skips Color Lookup profiles and tables it cannot read, naming them', () => {
+    const cube = new TextEncoder().encode('LUT_3D_SIZE 2\n0 0 0');
+    expect([
+      mapAdjustment({ type: 'color lookup', lookupType: 'deviceLinkProfile', profile: new Uint8Array(8) }),
+      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', lutFormat: 'look', lut3DFileData: cube }),
+      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', lutFormat: 'cube', lut3DFileData: cube }),
+    ]).toEqual([
+      { kind: 'skipped', reason: 'Color Lookup device-link and abstract profiles are not read' },
+      { kind: 'skipped', reason: 'Color Lookup .look files are not read' },
+      { kind: 'skipped', reason: 'Color Lookup: a 2-point table of 1 entries' },
+    ]);
+  });
+
+  it('maps an embedded .cube onto the color_lookup kernel as reproduced, without a warning', () => {
+    const cube = new TextEncoder().encode(
+      ['LUT_3D_SIZE 2', ...Array<string>(8).fill('0.5 0.25 1')].join('\n'),
+    );
+    const lookup = mapped({
+      type: 'color lookup',
+      lookupType: '3dlut',
+      lutFormat: 'cube',
+      lut3DFileData: cube,
+    });
+    expect(lookup.filter).toMatchObject({ kind: 'color_lookup', params: { size: 2 } });
+    expect(lookup.approximated).toBeUndefined();
   });
 
   it('maps Posterize and Threshold as reproduced, without a warning', () => {

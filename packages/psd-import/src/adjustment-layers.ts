@@ -1,9 +1,10 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
-// filters use). A kind without an equal (Color Lookup) is skipped with the reason; one reproduced
-// only in part (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
+// filters use). A kind without an equal (a Color Lookup profile) is skipped with the reason; one
+// reproduced only in part (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
 import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
 import { labToRgb } from './descriptor-color.js';
+import { readLutFile } from './lut-file.js';
 
 export type MappedAdjustment =
   { kind: 'mapped'; filter: AdjustmentFilter; approximated?: string } | { kind: 'skipped'; reason: string };
@@ -205,10 +206,7 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
       return { kind: 'mapped', filter: filterOf('selective_color', params) };
     }
     case 'color lookup':
-      return {
-        kind: 'skipped',
-        reason: 'Color Lookup tables (3D LUT files and device-link profiles) are not read',
-      };
+      return colorLookupOf(adjustment);
     default:
       // A kind newer than this importer.
       return {
@@ -216,6 +214,20 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
         reason: `"${(adjustment as { type: string }).type}" has no equal in the compositor`,
       };
   }
+}
+
+/** A 3D LUT file's grid; device-link and abstract profiles, and Photoshop's .look, are skipped. */
+function colorLookupOf(adjustment: Extract<PsdAdjustment, { type: 'color lookup' }>): MappedAdjustment {
+  const { lookupType, lutFormat, lut3DFileData } = adjustment;
+  if (lookupType !== '3dlut' || !lut3DFileData) {
+    return { kind: 'skipped', reason: 'Color Lookup device-link and abstract profiles are not read' };
+  }
+  if (lutFormat !== 'cube' && lutFormat !== '3dl') {
+    return { kind: 'skipped', reason: `Color Lookup ${lutFormat ? `.${lutFormat} ` : ''}files are not read` };
+  }
+  const grid = readLutFile(lut3DFileData, lutFormat);
+  if ('reason' in grid) return { kind: 'skipped', reason: `Color Lookup: ${grid.reason}` };
+  return { kind: 'mapped', filter: filterOf('color_lookup', grid) };
 }
 
 /** A solid gradient's colour stops, sorted; noise gradients and unreadable colours are skipped. */
