@@ -66,7 +66,7 @@ describe('mapAdjustment', () => {
     ).toMatch(/per-colour ranges/);
   });
 
-  it('maps Colour Balance, Black & White (naming a tint it leaves out), Vibrance and Exposure', () => {
+  it('maps Colour Balance, Black & White (its tint modelled, so warned), Vibrance and Exposure', () => {
     expect(
       mapped({
         type: 'color balance',
@@ -80,8 +80,8 @@ describe('mapAdjustment', () => {
       useTint: true,
       tintColor: { r: 225, g: 211, b: 179 },
     });
-    expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60 } });
-    expect(tinted.approximated).toMatch(/tint/);
+    expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60, tint: [225, 211, 179] } });
+    expect(tinted.approximated).toMatch(/tint is modelled/);
     expect(mapped({ type: 'vibrance', vibrance: 30 }).filter).toMatchObject({
       params: { vibrance: 30, saturation: 0 },
     });

@@ -1,6 +1,6 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
 // filters use). A kind without an equal (a Color Lookup profile) is skipped with the reason; one
-// reproduced only in part (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
+// reproduced only in part (Hue/Saturation's colour ranges) says what is left out.
 import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
 import { labToRgb } from './descriptor-color.js';
@@ -130,6 +130,7 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
       };
     }
     case 'black & white': {
+      const tint = rgbOf(adjustment.tintColor);
       const weight = (v: number | undefined, fallback: number) => clamp(v ?? fallback, -200, 300);
       return {
         kind: 'mapped',
@@ -140,8 +141,11 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
           cyans: weight(adjustment.cyans, 60),
           blues: weight(adjustment.blues, 20),
           magentas: weight(adjustment.magentas, 80),
+          ...(adjustment.useTint && tint ? { tint } : {}),
         }),
-        ...(adjustment.useTint ? { approximated: 'its tint is not applied (the result stays grey)' } : {}),
+        ...(adjustment.useTint && !tint
+          ? { approximated: 'its tint colour is not RGB or Lab (left grey)' }
+          : {}),
       };
     }
     case 'photo filter': {

@@ -178,12 +178,15 @@ const blackWhiteDescriptor = z.object({
   'Bl  ': weight(20),
   Mgnt: weight(80),
   useTint: z.boolean().default(false),
+  tintColor: z.unknown().optional(),
 });
 
 function blackWhite(descriptor: unknown): FilterKindParams | NotReproduced | undefined {
   const parsed = blackWhiteDescriptor.safeParse(descriptor);
   if (!parsed.success) return undefined;
-  if (parsed.data.useTint) return { reason: 'its tint is not reproduced' };
+  const tint = parsed.data.useTint ? descriptorColorToRgb(parsed.data.tintColor) : undefined;
+  if (parsed.data.useTint && !tint)
+    return { reason: 'its tint colour is in a colour model other than RGB, Lab or HSB' };
   const w = (v: number): number => clamp(v, -200, 300);
   return {
     kind: 'black_white',
@@ -194,6 +197,7 @@ function blackWhite(descriptor: unknown): FilterKindParams | NotReproduced | und
       cyans: w(parsed.data['Cyn ']),
       blues: w(parsed.data['Bl  ']),
       magentas: w(parsed.data.Mgnt),
+      ...(tint ? { tint } : {}),
     },
   };
 }

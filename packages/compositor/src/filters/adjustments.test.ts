@@ -351,6 +351,21 @@ describe('black & white', () => {
     );
   });
 
+  it('colours the grey with a tint at the grey’s luminosity, keeping black and white', () => {
+    const tint = [225, 211, 179] as const;
+    const data = new Uint8ClampedArray([0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 255]);
+    const out = blackWhite({ width: 3, height: 1, data }, { ...defaults, tint });
+    expect(Array.from(out.data.subarray(0, 8))).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
+    // Pure red is grey 102 untinted: the tinted pixel keeps that luminosity, warmer than grey.
+    const [r, g, b] = Array.from(out.data.subarray(8, 11)) as [number, number, number];
+    expect(Math.abs(0.3 * r + 0.59 * g + 0.11 * b - 102)).toBeLessThanOrEqual(1);
+    expect(r).toBeGreaterThan(g);
+    expect(g).toBeGreaterThan(b);
+    // The tint's own channel spread (225 − 179 = 46) is kept at this lightness.
+    expect(r - b).toBeGreaterThanOrEqual(45);
+    expect(r - b).toBeLessThanOrEqual(47);
+  });
+
   it('weights min, mid − min and max − mid by the secondary and primary colour', () => {
     const weights = { reds: 70, yellows: 10, greens: 120, cyans: -30, blues: 5, magentas: 50 };
     const input = gradient();

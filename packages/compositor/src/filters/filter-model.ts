@@ -93,6 +93,8 @@ const filterParams = {
     cyans: percent(-200, 300).default(60),
     blues: percent(-200, 300).default(20),
     magentas: percent(-200, 300).default(80),
+    /** Photoshop's Tint: the grey coloured as the Color blend mode would. */
+    tint: rgb.optional(),
   }),
   invert: z.object({}),
   /** a 3D table (.cube order: red fastest), size³ RGB triples 0–1, trilinearly interpolated. */
@@ -259,6 +261,8 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
       // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
       return "Photoshop's Average is modelled, not reproduced";
+    case 'black_white':
+      return filter.params.tint ? "Photoshop's Black & White tint is modelled, not reproduced" : undefined;
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':
