@@ -53,17 +53,25 @@ describe('mapAdjustment', () => {
     expect(result.approximated).toBeUndefined();
   });
 
-  it('applies the master range of Hue/Saturation and names the colour ranges it leaves out', () => {
+  it('applies Hue/Saturation with the colour ranges that shift something, without a warning', () => {
     const range = { a: 315, b: 345, c: 15, d: 45, hue: 0, saturation: 0, lightness: 0 };
     const master = { a: 0, b: 0, c: 25, d: 0, hue: -27, saturation: 10, lightness: 5 };
     const plain = mapped({ type: 'hue/saturation', master, reds: range });
-    expect(plain.filter).toMatchObject({
-      params: { colorize: false, hue: -27, saturation: 10, lightness: 5 },
-    });
+    expect(plain.filter.params).toEqual({ colorize: false, hue: -27, saturation: 10, lightness: 5 });
     expect(plain.approximated).toBeUndefined();
-    expect(
-      mapped({ type: 'hue/saturation', master, reds: { ...range, saturation: 40 } }).approximated,
-    ).toMatch(/per-colour ranges/);
+    const ranged = mapped({
+      type: 'hue/saturation',
+      master,
+      reds: { ...range, saturation: 40 },
+      blues: { a: 195, b: 225, c: 255, d: 400, hue: -200, saturation: 0, lightness: 0 },
+    });
+    expect(ranged.filter.params).toMatchObject({
+      ranges: [
+        { hues: [315, 345, 15, 45], hue: 0, saturation: 40, lightness: 0 },
+        { hues: [195, 225, 255, 360], hue: -180, saturation: 0, lightness: 0 },
+      ],
+    });
+    expect(ranged.approximated).toBeUndefined();
   });
 
   it('maps Colour Balance, Black & White (its tint modelled, so warned), Vibrance and Exposure', () => {

@@ -1,6 +1,6 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
 // filters use). A kind without an equal (a Color Lookup profile) is skipped with the reason; one
-// reproduced only in part (Hue/Saturation's colour ranges) says what is left out.
+// reproduced only in part says what is left out.
 import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
 import { labToRgb } from './descriptor-color.js';
@@ -282,16 +282,30 @@ function hueSaturationOf(adjustment: Extract<PsdAdjustment, { type: 'hue/saturat
         lightness: clamp(master?.lightness ?? 0, -100, 100),
         colorize: false,
       };
-  const ranged =
-    !colorize &&
-    HUE_RANGES.some((range) => {
-      const channel = adjustment[range];
-      return channel && (channel.hue !== 0 || channel.saturation !== 0 || channel.lightness !== 0);
-    });
+  // ag-psd reads each colour range's four hue sliders as a–d.
+  const ranges = colorize
+    ? []
+    : HUE_RANGES.flatMap((name) => {
+        const range = adjustment[name];
+        if (!range || (range.hue === 0 && range.saturation === 0 && range.lightness === 0)) return [];
+        const degrees = (v: number) => clamp(v, 0, 360);
+        return [
+          {
+            hues: [degrees(range.a), degrees(range.b), degrees(range.c), degrees(range.d)] as [
+              number,
+              number,
+              number,
+              number,
+            ],
+            hue: clamp(range.hue, -180, 180),
+            saturation: clamp(range.saturation, -100, 100),
+            lightness: clamp(range.lightness, -100, 100),
+          },
+        ];
+      });
   return {
     kind: 'mapped',
-    filter: filterOf('hue_saturation', params),
-    ...(ranged ? { approximated: 'its per-colour ranges are not applied (the master range is)' } : {}),
+    filter: filterOf('hue_saturation', { ...params, ...(ranges.length > 0 ? { ranges } : {}) }),
   };
 }
 

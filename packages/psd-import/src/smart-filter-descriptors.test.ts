@@ -339,7 +339,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
 });
 
 describe('importPsd names every smart filter it does not apply', () => {
-  it('warns for a kind the compositor lacks, a per-colour Hue/Saturation and a Black & White tinted without a colour', async () => {
+  it('warns for a kind the compositor lacks and a Black & White tinted without a colour, applying a per-colour Hue/Saturation', async () => {
     const motion = settings('MtnB', { Angl: long(10), Dstn: { units: '#Pxl', value: 8 } });
     const ranged = settings('HStr', {
       Clrz: { bool: false },
@@ -375,18 +375,15 @@ describe('importPsd names every smart filter it does not apply', () => {
         { maskEnabled: true },
       ),
     );
-    expect(filters!.map((f) => f.kind)).toEqual(['invert']);
+    expect(filters!.map((f) => f.kind)).toEqual(['hue_saturation', 'invert']);
+    expect(filters![0]!.params).toMatchObject({
+      ranges: [{ hues: [315, 345, 15, 45], hue: 30, saturation: 0, lightness: 0 }],
+    });
     expect(warnings).toEqual([
       {
         layer: 'Art',
         code: 'SMART_FILTERS_SKIPPED',
         message: 'Smart filter "Motion Blur..." is not applied to the artwork.',
-      },
-      {
-        layer: 'Art',
-        code: 'SMART_FILTERS_SKIPPED',
-        message:
-          'Smart filter "Hue/Saturation" is not applied to the artwork: its per-colour ranges are not reproduced (only Master is).',
       },
       {
         layer: 'Art',

@@ -262,6 +262,27 @@ describe('hue/saturation', () => {
     });
   });
 
+  it('shifts a colour range only where the hue lies in it, ramping linearly across its edges', () => {
+    // Reds: full from 345° to 15°, ramping over 315–345° and 15–45°; hue +60°.
+    const reds = { hues: [315, 345, 15, 45] as const, hue: 60, saturation: 0, lightness: 0 };
+    // [input, expected]: red (0°) turns yellow; blue (240°) lies outside; orange (30°) is half way
+    // down the ramp, so moves +30° to yellow too; grey has no hue to move.
+    // prettier-ignore
+    const swatches: [Rgb, Rgb][] = [
+      [[255, 0, 0], [255, 255, 0]], [[0, 0, 255], [0, 0, 255]],
+      [[255, 128, 0], [255, 255, 0]], [[128, 128, 128], [128, 128, 128]],
+    ];
+    const data = new Uint8ClampedArray(swatches.flatMap(([rgb]) => [...rgb, 255]));
+    const out = hueSaturation(
+      { width: 4, height: 1, data },
+      { hue: 0, saturation: 0, lightness: 0, ranges: [reds] },
+    );
+    const drawn = swatches.map((_, i) => Array.from(out.data.subarray(i * 4, i * 4 + 3)));
+    drawn.forEach((rgb, i) =>
+      rgb.forEach((v, c) => expect(Math.abs(v - swatches[i]![1][c]!)).toBeLessThanOrEqual(1)),
+    );
+  });
+
   it('colorizes with the given hue and saturation, moving the HSL lightness toward black below 0', () => {
     const input = gradient();
     const out = hueSaturation(input, { hue: 200, saturation: 60, lightness: -25, colorize: true });

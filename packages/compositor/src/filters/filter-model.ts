@@ -60,6 +60,19 @@ const filterParams = {
     saturation: percent(-100, 100).default(0),
     lightness: percent(-100, 100).default(0),
     colorize: z.boolean().default(false),
+    /** Photoshop's colour ranges (reds … magentas), each shifted on top of the master's. */
+    ranges: z
+      .array(
+        z.object({
+          /** [begin ramp, begin sustain, end sustain, end ramp], degrees, wrapping through 0. */
+          hues: z.tuple([percent(0, 360), percent(0, 360), percent(0, 360), percent(0, 360)]),
+          hue: percent(-180, 180).default(0),
+          saturation: percent(-100, 100).default(0),
+          lightness: percent(-100, 100).default(0),
+        }),
+      )
+      .max(6)
+      .optional(),
   }),
   brightness_contrast: z
     .object({
@@ -225,7 +238,7 @@ export type FilterKindAndParams = {
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
  * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
- * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold, Color Lookup;
+ * Gaussian Blur, Hue/Saturation's master, colour ranges and Colorize, Posterize, Threshold, Color Lookup;
  * Channel Mixer is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
  */
