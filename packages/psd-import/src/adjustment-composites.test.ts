@@ -164,7 +164,6 @@ describe("Photoshop's composites of adjustment layers", () => {
       ['Brightness/Contrast 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Vibrance 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Color Balance 1', 'ADJUSTMENT_APPROXIMATED'],
-      ['Black & White 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Photo Filter 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Gradient Map 1', 'ADJUSTMENT_APPROXIMATED'],
       ['Selective Color 1', 'ADJUSTMENT_APPROXIMATED'],

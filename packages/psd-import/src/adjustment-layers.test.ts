@@ -74,7 +74,7 @@ describe('mapAdjustment', () => {
     expect(ranged.approximated).toBeUndefined();
   });
 
-  it('maps Colour Balance, Black & White (its tint modelled, so warned), Vibrance and Exposure', () => {
+  it('maps Colour Balance, Black & White with its tint, Vibrance and Exposure', () => {
     expect(
       mapped({
         type: 'color balance',
@@ -89,7 +89,7 @@ describe('mapAdjustment', () => {
       tintColor: { r: 225, g: 211, b: 179 },
     });
     expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60, tint: [225, 211, 179] } });
-    expect(tinted.approximated).toMatch(/tint is modelled/);
+    expect(tinted.approximated).toBeUndefined();
     expect(mapped({ type: 'vibrance', vibrance: 30 }).filter).toMatchObject({
       params: { vibrance: 30, saturation: 0 },
     });

@@ -237,7 +237,7 @@ export type FilterKindAndParams = {
 
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
- * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
+ * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White and its tint,
  * Gaussian Blur, Hue/Saturation's master, colour ranges and Colorize, Posterize, Threshold, Color Lookup;
  * Channel Mixer is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
@@ -274,8 +274,6 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
       // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
       // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
       return "Photoshop's Average is modelled, not reproduced";
-    case 'black_white':
-      return filter.params.tint ? "Photoshop's Black & White tint is modelled, not reproduced" : undefined;
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':

@@ -2,8 +2,9 @@
 // models them (psd_tools/composite/adjustments.py, MIT, Copyright (c) 2019 Kota Yamaguchi): a
 // pixel's weight in a range is a trapezoid over its hue; hue and lightness shifts add up by weight;
 // saturation shifts combine through psd-tools' table measured on Photoshop's output over the grid
-// (−100, −90, … 100)². On Photoshop's composites of psd-tools' huesaturation_rgb.psd (three layers
-// moving every range, masked to their own columns) MAD 0.35, 0.68 and 1.2 levels.
+// (−100, −90, … 100)². On Photoshop's composites: psd-tools' own three huesaturation*_rgb.psd files
+// (eleven layers moving the ranges, one per column) MAD 0.16 … 1.33 levels; Aspose's
+// HueSaturationAdjustmentLayer.psd, which psd-tools was not fitted on, MAD 0.53, at most 3 off.
 
 /** One range: its four hue sliders in degrees and its shifts (Photoshop's dialog units). */
 export interface HueRange {
