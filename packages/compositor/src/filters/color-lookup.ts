@@ -18,15 +18,17 @@ export function colorLookupPixel(
   { size, table }: ColorLookupParams,
   out: Float64Array,
 ): void {
+  // Grid cell and position within it along each axis (no allocation: this runs per pixel).
   const last = size - 1;
-  const cell = (v: number): [number, number] => {
-    const p = (v / 255) * last;
-    const i = Math.min(last - 1, Math.floor(p));
-    return [i, p - i];
-  };
-  const [ri, rf] = cell(r);
-  const [gi, gf] = cell(g);
-  const [bi, bf] = cell(b);
+  const pr = (r / 255) * last;
+  const pg = (g / 255) * last;
+  const pb = (b / 255) * last;
+  const ri = Math.min(last - 1, Math.floor(pr));
+  const gi = Math.min(last - 1, Math.floor(pg));
+  const bi = Math.min(last - 1, Math.floor(pb));
+  const rf = pr - ri;
+  const gf = pg - gi;
+  const bf = pb - bi;
   out[0] = 0;
   out[1] = 0;
   out[2] = 0;
