@@ -10,6 +10,7 @@ import { blackWhite } from './black-white.js';
 import { brightnessContrast } from './brightness-contrast.js';
 import { channelMixer } from './channel-mixer.js';
 import { colorBalance } from './color-balance.js';
+import { colorLookup } from './color-lookup.js';
 import { curves } from './curves.js';
 import { exposure } from './exposure.js';
 import type { SmartFilter } from './filter-model.js';
@@ -68,6 +69,8 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return gaussianBlur(image, { radius: filter.params.radius * scale });
     case 'liquify':
       return liquify(image, filter.params);
+    case 'color_lookup':
+      return colorLookup(image, filter.params);
   }
 }
 
