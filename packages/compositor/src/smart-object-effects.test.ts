@@ -15,7 +15,7 @@ const HOLE = { from: 10, to: 20 };
 
 type EffectInput = SmartObjectEffectInput;
 
-function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
+function manifest(effects: EffectInput[] | undefined, opacity = 1): TemplateManifestInput {
   return {
     width: SIZE,
     height: SIZE,
@@ -30,6 +30,7 @@ function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
         position: { x: ART.x, y: ART.y, width: ART.side, height: ART.side },
         quad: null,
         ...(effects ? { effects } : {}),
+        opacity,
       },
     ],
   };
@@ -93,12 +94,12 @@ describe('smart object effects at render time', () => {
   const compositor = createCompositor({ pool, cacheBytes: 50_000_000 });
   let version = 0;
 
-  async function render(effects: EffectInput[] | undefined, withHole: boolean) {
+  async function render(effects: EffectInput[] | undefined, withHole: boolean, opacity = 1) {
     const paper = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: '#ffffff' } })
       .png()
       .toBuffer();
     const prepared = await compositor.prepare(
-      { id: 'effects', version: ++version, manifest: manifest(effects) },
+      { id: 'effects', version: ++version, manifest: manifest(effects, opacity) },
       new Map([['paper.png', paper]]),
     );
     const out = await compositor.render(
@@ -163,6 +164,22 @@ describe('smart object effects at render time', () => {
     const at = await render([shadow], withHole);
     expect(worstDifference(at, expectedWithShadow(withHole)).by).toBeLessThanOrEqual(2);
   });
+
+  it.each([
+    ['a solid artwork', false],
+    ['an artwork with a transparent hole', true],
+  ])(
+    "fades %s and its shadow as one picture by the layer's opacity: the shadow stays hidden under it",
+    async (_name, withHole) => {
+      const whole = expectedWithShadow(withHole);
+      // Photoshop's rule: the layer and its effects composed over the backdrop, then mixed with it.
+      const expected = (x: number, y: number) => whole(x, y).map((c) => 255 + (c - 255) * 0.4);
+      const at = await render([shadow], withHole, 0.4);
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+      // Under the artwork's middle (shadow beneath it) the pixel is the faded red alone.
+      expect(at(ART.x + 25, ART.y + 25)).toEqual([255, 153, 153]);
+    },
+  );
 
   it("lets the shadow show through the artwork's hole only where the moved hole does not fall", async () => {
     const at = await render([shadow], true);

@@ -2,13 +2,16 @@
 // shows (its artwork warped, masked and shaded), so a shadow or stroke follows each artwork, as in
 // Photoshop when a smart object's contents are replaced. Shadows and glows go under the artwork,
 // overlays and inner effects are painted into it (its alpha kept), strokes go over it; each effect
-// has its own blend mode, its opacity times the layer's (an interior effect's is its own).
+// has its own blend mode and opacity. As in Photoshop, the layer's opacity fades the artwork and its
+// effects as one picture: a shadow stays hidden under the artwork it falls from.
 import type { Canvas } from './blend-modes.js';
-import { compositeOnto } from './blend-modes.js';
+import { compositeOnto, writableArea } from './blend-modes.js';
+import { composeGroup } from './layer-stack-kernels.js';
 import type { Plane } from './layer-effect-shapes.js';
 import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
 import { coloredPlane, innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
 import type { PlacedRgba, Region } from './raster.js';
+import { intersect } from './raster.js';
 import type { BlendMode, SmartObjectEffect } from './template-model.js';
 
 /** The most canvas pixels a smart object with effects recomposes (its effect planes take ~40 bytes a pixel). */
@@ -38,9 +41,35 @@ export function shadowOffset(angle: number, distance: number): { x: number; y: n
 
 /**
  * Composites `content` (the smart object's pixels over `bounds`, straight RGBA) onto the canvas with
- * the layer's blend mode and opacity, its effects drawn from its alpha under and over it.
+ * the layer's blend mode, its effects drawn from its alpha under and over it, the whole faded in by
+ * the layer's opacity (Photoshop's rule: composed over the backdrop, then mixed with it).
  */
 export function compositeWithEffects(
+  canvas: Canvas,
+  content: PlacedRgba,
+  effects: readonly SmartObjectEffect[],
+  blend: BlendMode,
+  opacity: number,
+): void {
+  const outside = effects.some((effect) => OUTSIDE.has(effect.type));
+  // Interior effects fade with the artwork anyway; dissolve reads the opacity as its threshold.
+  if (opacity >= 1 || !outside || blend === 'dissolve') {
+    drawWithEffects(canvas, content, effects, blend, opacity);
+    return;
+  }
+  const bounds: Region = { x: content.x, y: content.y, width: content.width, height: content.height };
+  const writable = writableArea(canvas);
+  const clip = writable && intersect(writable, bounds);
+  if (!clip) return;
+  composeGroup({ ...canvas, clip }, { steps: [], blend: 'normal', passThrough: true, opacity }, (target) =>
+    drawWithEffects(target, content, effects, blend, 1),
+  );
+}
+
+/** The effects that draw beyond the artwork: without them the layer's opacity can fade each part. */
+const OUTSIDE = new Set<SmartObjectEffect['type']>(['drop_shadow', 'outer_glow', 'stroke']);
+
+function drawWithEffects(
   canvas: Canvas,
   content: PlacedRgba,
   effects: readonly SmartObjectEffect[],

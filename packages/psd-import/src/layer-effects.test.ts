@@ -532,28 +532,48 @@ describe('importPsd: layer effects on pixel layers', () => {
     ]);
   });
 
-  it('says an effect drawn as its own layer under a translucent layer is approximated, not an overlay', async () => {
+  it('fades a translucent layer and its effects as one picture: its shadow stays hidden under it', async () => {
     const result = await imported(
       rectLayer(
         {
-          dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }],
+          dropShadow: [
+            {
+              enabled: true,
+              color: { r: 0, g: 0, b: 0 },
+              opacity: 1,
+              blendMode: 'multiply',
+              angle: 120,
+              useGlobalLight: false,
+              distance: { units: 'Pixels', value: 10 },
+              size: { units: 'Pixels', value: 0 },
+              choke: { units: 'Pixels', value: 0 },
+            },
+          ],
           solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
         },
         { opacity: 0.5 },
       ),
     );
-    expect(result.warnings).toEqual([
-      {
-        layer: 'Shape',
-        code: 'EFFECTS_APPROXIMATED',
-        message:
-          'The "drop shadow" layer effect is drawn approximately: the layer\'s opacity fades it on its own, so it shows through the layer.',
-      },
+    expect(result.warnings).toEqual([]);
+    // The layer and its shadow inside one pass-through group carrying the layer's opacity (a byte: 128/255).
+    const group = result.manifest.layers.find((layer) => layer.name === 'Shape');
+    expect(group).toMatchObject({ type: 'group', pass_through: true });
+    const opacity = group!.opacity!;
+    expect(opacity).toBeCloseTo(0.502, 3);
+    const inner = (group as { layers: { name: string; opacity?: number }[] }).layers;
+    expect(inner.map((layer) => [layer.name, layer.opacity])).toEqual([
+      ['Shape (drop shadow)', 1],
+      ['Shape', 1],
     ]);
-    // The layer's opacity (stored as a byte: 128/255) times the shadow's own (100 %).
-    const opacityOf = (name: string) => result.manifest.layers.find((layer) => layer.name === name)?.opacity;
-    expect(opacityOf('Shape (drop shadow)')).toBeCloseTo(0.502, 3);
-    expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
+    // Photoshop's rule, per pixel: the blue-overlaid layer over its black shadow (moved 5 right, 9
+    // down) over the backdrop, then mixed with the backdrop by the layer's opacity.
+    const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+    const pixels = await render(result);
+    const { max } = compare(pixels, (x, y) => {
+      const whole: Rgb = inRect(x, y) ? [0, 0, 255] : inShadow(x, y) ? [0, 0, 0] : [BG, BG, BG];
+      return whole.map((c) => mix(BG, c, opacity)) as Rgb;
+    });
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
@@ -778,6 +798,34 @@ describe('importPsd: layer effects on placed layers', () => {
       for (let x = 0; x < W; x++) {
         const got = at(x, y);
         worst = Math.max(worst, ...want(x, y).map((value, c) => Math.abs(got[c]! - value)));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it("fades a translucent placed layer's artwork, shadow and stroke as one picture at render time", async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [
+        { name: 'Art', ...SO, opacity: 0.4, effects: { dropShadow: [shadow], stroke: [stroke] } },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([]);
+    const so = result.manifest.layers[1] as { type: string; opacity?: number; effects?: unknown[] };
+    expect(so.type).toBe('smart_object');
+    expect(so.effects).toHaveLength(2);
+    const opacity = so.opacity!;
+    expect(opacity).toBeCloseTo(0.4, 2);
+    const at = await renderWith(result, await blueArtwork(true));
+    const whole = expected(true);
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const want = whole(x, y).map((c) => mix(BG, c, opacity));
+        worst = Math.max(worst, ...want.map((value, c) => Math.abs(at(x, y)[c]! - value)));
       }
     }
     expect(worst).toBeLessThanOrEqual(1);

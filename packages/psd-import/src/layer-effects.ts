@@ -34,7 +34,7 @@ export interface EffectLayer {
   effect: string;
   pixels: Placed;
   blend: BlendMode;
-  /** The effect's own opacity (the layer's multiplies it). */
+  /** The effect's own opacity (the layer's fades the layer and its effects as one). */
   opacity: number;
 }
 
