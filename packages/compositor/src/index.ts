@@ -12,6 +12,8 @@ export type {
 export { softShape, strokeShape, innerShape, boxBlur, coloredPlane } from './layer-effect-shapes.js';
 export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
 export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+export { gradientPosition, gradientRamp, shownBox } from './gradient-overlay.js';
+export type { ColorStop, GradientPlacement, OpacityStop, Ramp } from './gradient-overlay.js';
 export type { ChannelBlend } from './layer-effect-paint.js';
 export { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 export { physicalPrintAreaOf } from './print-file.js';

@@ -233,6 +233,32 @@ describe('smart object effects at render time', () => {
     },
   );
 
+  it('paints a reflected gradient overlay into the artwork only, mirrored about its centre', async () => {
+    const gradient: EffectInput = {
+      type: 'gradient_overlay',
+      opacity: 0.8,
+      style: 'reflected',
+      angle: 90,
+      smoothness: 0,
+      colors: [
+        { location: 0, color: '#00ff00' },
+        { location: 1, color: '#0000ff', midpoint: 0.25 },
+      ],
+    };
+    const alpha = artAlpha(true);
+    const expected = (x: number, y: number) => {
+      if (!alpha(x, y)) return [255, 255, 255];
+      // Upwards from the artwork's middle row, the same each way, its ends at the top and bottom edges.
+      const u = Math.min(1, (Math.abs(y + 0.5 - (ART.y + ART.side / 2)) / ART.side) * 2);
+      // A quarter of the way the midpoint already gives the half-way mix.
+      const w = u < 0.25 ? (0.5 * u) / 0.25 : 0.5 + (0.5 * (u - 0.25)) / 0.75;
+      const over = [0, 255 * (1 - w), 255 * w];
+      return [255, 0, 0].map((art, c) => art + (over[c]! - art) * 0.8);
+    };
+    const at = await render([gradient], true);
+    expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+  });
+
   it("draws an optional smart object's effects from its content when a render leaves it out", async () => {
     const optional = manifest([shadow]);
     const so = optional.layers[1] as Record<string, unknown>;

@@ -7,6 +7,7 @@
 import type { Canvas } from './blend-modes.js';
 import { compositeOnto, writableArea } from './blend-modes.js';
 import { composeGroup } from './layer-stack-kernels.js';
+import { gradientPosition, gradientRamp, shownBox } from './gradient-overlay.js';
 import type { Plane } from './layer-effect-shapes.js';
 import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
 import { coloredPlane, innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
@@ -78,7 +79,7 @@ function drawWithEffects(
 ): void {
   const source = { box: content as Region, width: content.width, height: content.height, data: content.data };
   const bounds: Region = { x: content.x, y: content.y, width: content.width, height: content.height };
-  const draw = (effect: SmartObjectEffect, plane: Plane | undefined) => {
+  const draw = (effect: OutsideEffect, plane: Plane | undefined) => {
     if (plane)
       compositeOnto(canvas, colored(plane, effect.color), effect.blend_mode, effect.opacity * opacity);
   };
@@ -99,7 +100,7 @@ function drawWithEffects(
   }
 }
 
-/** The content with its colour overlays, inner glows and inner shadows painted in, in that order. */
+/** The content with its gradient and colour overlays, inner glows and inner shadows painted in, in that order. */
 function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[]): PlacedRgba {
   const source = { box: content as Region, width: content.width, height: content.height, data: content.data };
   let painted = content;
@@ -109,6 +110,14 @@ function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[
   ) => {
     painted = paintInside(painted, INTERIOR_BLENDS[effect.blend_mode]!, effect.opacity, shade);
   };
+  for (const effect of effects) {
+    if (effect.type === 'gradient_overlay') {
+      const colors = effect.colors.map((stop) => ({ ...stop, rgb: rgbOf(stop.color) }));
+      const ramp = gradientRamp(colors, effect.opacities, effect.smoothness);
+      const at = gradientPosition(effect, effect.area ?? shownBox(source));
+      paint(effect, (x, y) => ramp(at(content.x + x, content.y + y)));
+    }
+  }
   for (const effect of effects) {
     if (effect.type === 'color_overlay') {
       const solid = [...rgbOf(effect.color), 1] as const;
@@ -131,7 +140,11 @@ function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[
   return painted;
 }
 
-type InteriorEffect = Extract<SmartObjectEffect, { type: 'color_overlay' | 'inner_glow' | 'inner_shadow' }>;
+type OutsideEffect = Extract<SmartObjectEffect, { type: 'drop_shadow' | 'outer_glow' | 'stroke' }>;
+type InteriorEffect = Extract<
+  SmartObjectEffect,
+  { type: 'gradient_overlay' | 'color_overlay' | 'inner_glow' | 'inner_shadow' }
+>;
 
 const rgbOf = (hex: string) =>
   [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];

@@ -831,7 +831,7 @@ describe('importPsd: layer effects on placed layers', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
-  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay only', async () => {
+  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay without a gradient', async () => {
     const solidFill = [
       { enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 0.5, blendMode: 'multiply' as const },
     ];
@@ -848,7 +848,7 @@ describe('importPsd: layer effects on placed layers', () => {
         layer: 'Art',
         code: 'EFFECTS_SKIPPED',
         message:
-          'The "gradient overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+          'The "gradient overlay" layer effect is not drawn: only solid linear and reflected gradients are supported.',
       },
     ]);
     expect((result.manifest.layers[1] as { effects?: unknown }).effects).toEqual([
@@ -865,6 +865,64 @@ describe('importPsd: layer effects on placed layers', () => {
         spread: 0,
       },
     ]);
+  });
+
+  it.each([
+    ['aligned with the layer: across what the artwork shows', true],
+    ['not aligned: across the canvas', false],
+  ])('paints a gradient overlay into each artwork at render time, %s', async (_name, align) => {
+    const gradientOverlay = [
+      {
+        enabled: true,
+        blendMode: 'normal' as const,
+        opacity: 1,
+        type: 'linear' as const,
+        angle: 0,
+        align,
+        // ag-psd writes stop locations scaled by the smoothness: 0 would put every stop at 0.
+        gradient: {
+          name: 'Black, White',
+          type: 'solid' as const,
+          smoothness: 1,
+          colorStops: [
+            { color: { r: 0, g: 0, b: 0 }, location: 0, midpoint: 0.5 },
+            { color: { r: 255, g: 255, b: 255 }, location: 1, midpoint: 0.5 },
+          ],
+          opacityStops: [
+            { opacity: 1, location: 0, midpoint: 0.5 },
+            { opacity: 1, location: 1, midpoint: 0.5 },
+          ],
+        },
+      },
+    ];
+    const result = await importPsd(await placedWith({ gradientOverlay }), options);
+    expect(result.warnings).toEqual([]);
+    expect((result.manifest.layers[1] as { effects?: unknown[] }).effects).toEqual([
+      expect.objectContaining({ type: 'gradient_overlay', style: 'linear', angle: 0 }),
+    ]);
+    // An artwork narrower than the placement (its right quarter transparent): aligned, the
+    // gradient spans the shown three quarters; else the whole canvas, left (black) to right.
+    const shown = { ...SO, width: SO.width * 0.75 };
+    const data = Buffer.alloc(SO.width * SO.height * 4);
+    for (let y = 0; y < SO.height; y++) {
+      for (let x = 0; x < shown.width; x++) data[(y * SO.width + x) * 4 + 3] = 255;
+    }
+    const asset = await sharp(data, { raw: { width: SO.width, height: SO.height, channels: 4 } })
+      .png()
+      .toBuffer();
+    const at = await renderWith(result, asset);
+    const span = align ? shown : { x: 0, width: W };
+    // Smoothness 100 %: the step bent halfway to smoothstep, as on a pixel layer.
+    const smooth = (u: number) => 0.5 * u + 0.5 * u * u * (3 - 2 * u);
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const grey = 255 * smooth(Math.max(0, Math.min(1, (x + 0.5 - span.x) / span.width)));
+        const want = inBox(shown, x, y) ? [grey, grey, grey] : [BG, BG, BG];
+        worst = Math.max(worst, ...want.map((value, c) => Math.abs(at(x, y)[c]! - value)));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it('warns for an inner shadow in a blend mode not drawn inside a layer, and leaves it out', async () => {

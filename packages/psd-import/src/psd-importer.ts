@@ -874,7 +874,7 @@ function renderTimeEffectsOf(
   }
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
-  const live = placedLayerEffectsOf(effects, angle, ppi);
+  const live = placedLayerEffectsOf(effects, angle, ppi, walk.canvas);
   // Renders refuse effects over more than EFFECTS_AREA_MAX: those stay with the import, which warns.
   const reach = effectsReach(live.effects);
   const grown = {
