@@ -259,6 +259,84 @@ describe('smart object effects at render time', () => {
     expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
   });
 
+  describe('of an artwork partly off the canvas', () => {
+    /** A 30 px square whose left half lies beyond the canvas's left edge. */
+    const OFF = { x: -15, y: 20, side: 30 };
+    const offAlpha = (x: number, y: number) =>
+      x >= OFF.x && x < OFF.x + OFF.side && y >= OFF.y && y < OFF.y + OFF.side ? 1 : 0;
+
+    async function renderOff(effects: EffectInput[]) {
+      const layers = manifest(effects).layers;
+      const so = { ...layers[1], position: { x: OFF.x, y: OFF.y, width: OFF.side, height: OFF.side } };
+      const paper = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: '#ffffff' } })
+        .png()
+        .toBuffer();
+      const prepared = await compositor.prepare(
+        {
+          id: 'off-canvas',
+          version: ++version,
+          manifest: { width: SIZE, height: SIZE, layers: [layers[0]!, so] } as TemplateManifestInput,
+        },
+        new Map([['paper.png', paper]]),
+      );
+      const art = await sharp({
+        create: { width: OFF.side, height: OFF.side, channels: 4, background: '#ff0000ff' },
+      })
+        .png()
+        .toBuffer();
+      const out = await compositor.render(prepared, [{ uuid: SO, asset: art, fit: 'fill', rotate: 0 }], {
+        format: 'png',
+      });
+      const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+      return (x: number, y: number) => [
+        ...data.subarray((y * SIZE + x) * info.channels, (y * SIZE + x) * info.channels + 3),
+      ];
+    }
+
+    /** `f` under three box blurs of `radius`, summed directly over the canvas and 40 px beyond it. */
+    function blurredBeyond(f: (x: number, y: number) => number, radius: number) {
+      const PAD = 40;
+      let plane = Array.from({ length: SIZE + 2 * PAD }, (_, j) =>
+        Array.from({ length: SIZE + 2 * PAD }, (_, i) => f(i - PAD, j - PAD)),
+      );
+      const taps = Array.from({ length: 2 * radius + 1 }, (_, k) => k - radius);
+      const at = (p: number[][], i: number, j: number) => p[j]?.[i] ?? 0;
+      for (let pass = 0; pass < 3; pass++) {
+        const rows = plane.map((row, j) =>
+          row.map((_, i) => taps.reduce((sum, k) => sum + at(plane, i + k, j), 0) / taps.length),
+        );
+        plane = rows.map((row, j) =>
+          row.map((_, i) => taps.reduce((sum, k) => sum + at(rows, i, j + k), 0) / taps.length),
+        );
+      }
+      return (x: number, y: number) => plane[y + PAD]![x + PAD]!;
+    }
+
+    it('casts the blurred shadow of the whole artwork, the part beyond the canvas included', async () => {
+      // Light from the left (180°): the shadow falls 4 px right; size 9 is three blurs of radius 3.
+      const at = await renderOff([
+        { type: 'drop_shadow', color: '#000000', opacity: 1, angle: 180, distance: 4, size: 9 },
+      ]);
+      const cast = blurredBeyond((x, y) => offAlpha(x - 4, y), 3);
+      const expected = (x: number, y: number) =>
+        offAlpha(x, y) ? [255, 0, 0] : [0, 1, 2].map(() => 255 * (1 - cast(x, y)));
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+    });
+
+    it("shades the artwork from its own edges only, not from the canvas's edge", async () => {
+      // An inner shadow straight in (distance 0), size 6: three blurs of radius 2 of what is outside.
+      const at = await renderOff([
+        { type: 'inner_shadow', color: '#000000', opacity: 1, angle: 180, distance: 0, size: 6 },
+      ]);
+      const outside = blurredBeyond((x, y) => 1 - offAlpha(x, y), 2);
+      const expected = (x: number, y: number) =>
+        offAlpha(x, y) ? [255 * (1 - outside(x, y)), 0, 0] : [255, 255, 255];
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+      // On the canvas's edge, halfway up the artwork, it is 15 px from any edge of its own: unshaded.
+      expect(at(0, OFF.y + 15)).toEqual([255, 0, 0]);
+    });
+  });
+
   it("draws an optional smart object's effects from its content when a render leaves it out", async () => {
     const optional = manifest([shadow]);
     const so = optional.layers[1] as Record<string, unknown>;

@@ -34,6 +34,29 @@ export function effectsReach(effects: readonly SmartObjectEffect[]): number {
   return reach;
 }
 
+/** Beyond this, nothing an artwork shows changes what its effects draw on the canvas (coordinates stay within ±100 000). */
+const SIGHT_MAX = 200_000;
+
+/**
+ * How far beyond the canvas an artwork's pixels still change what its effects draw on it: a shadow's
+ * or glow's reach, an inner effect's blur and distance; an overlay aligned with the artwork spans
+ * all it shows, however far.
+ */
+export function effectsSight(effects: readonly SmartObjectEffect[]): number {
+  let sight = effectsReach(effects);
+  for (const effect of effects) {
+    if (effect.type === 'gradient_overlay' && !effect.area) return SIGHT_MAX;
+    const own =
+      effect.type === 'inner_shadow'
+        ? Math.ceil(effect.size) + Math.ceil(effect.distance) + 2
+        : effect.type === 'inner_glow'
+          ? Math.ceil(effect.size) + 2
+          : 0;
+    sight = Math.max(sight, own);
+  }
+  return sight;
+}
+
 /** Where the light at `angle` (degrees counter-clockwise from the right) casts a shadow `distance` away. */
 export function shadowOffset(angle: number, distance: number): { x: number; y: number } {
   const radians = (angle * Math.PI) / 180;
