@@ -110,19 +110,3 @@ export function gradientPosition(
     return reverse ? 1 - t : t;
   };
 }
-
-/** The canvas box around a layer's pixels that are not fully transparent (its own box if none are). */
-export function shownBox(layer: { box: Box; width: number; height: number; data: ArrayLike<number> }): Box {
-  let [x0, y0, x1, y1] = [layer.width, layer.height, -1, -1];
-  for (let row = 0; row < layer.height; row++) {
-    for (let col = 0; col < layer.width; col++) {
-      if (layer.data[(row * layer.width + col) * 4 + 3] === 0) continue;
-      x0 = Math.min(x0, col);
-      x1 = Math.max(x1, col);
-      y0 = Math.min(y0, row);
-      y1 = Math.max(y1, row);
-    }
-  }
-  if (x1 < 0) return layer.box;
-  return { x: layer.box.x + x0, y: layer.box.y + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}

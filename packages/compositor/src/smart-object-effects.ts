@@ -7,10 +7,10 @@
 import type { Canvas } from './blend-modes.js';
 import { compositeOnto, writableArea } from './blend-modes.js';
 import { composeGroup } from './layer-stack-kernels.js';
-import { gradientPosition, gradientRamp, shownBox } from './gradient-overlay.js';
+import { gradientPosition, gradientRamp } from './gradient-overlay.js';
 import type { Plane } from './layer-effect-shapes.js';
 import { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
-import { coloredPlane, innerShape, softShape, strokeShape } from './layer-effect-shapes.js';
+import { coloredPlane, innerShape, shownBox, softShape, strokeShape } from './layer-effect-shapes.js';
 import type { PlacedRgba, Region } from './raster.js';
 import { intersect } from './raster.js';
 import type { BlendMode, SmartObjectEffect } from './template-model.js';
@@ -137,7 +137,7 @@ function paintedInside(content: PlacedRgba, effects: readonly SmartObjectEffect[
     if (effect.type === 'gradient_overlay') {
       const colors = effect.colors.map((stop) => ({ ...stop, rgb: rgbOf(stop.color) }));
       const ramp = gradientRamp(colors, effect.opacities, effect.smoothness);
-      const at = gradientPosition(effect, effect.area ?? shownBox(source));
+      const at = gradientPosition(effect, effect.area ?? shownBox(source) ?? source.box);
       paint(effect, (x, y) => ramp(at(content.x + x, content.y + y)));
     }
   }

@@ -267,7 +267,10 @@ export function bakeEffects(
     }
     const ramp = gradientRamp(read.stops.colors, read.stops.opacities, read.smoothness);
     // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
-    const at = gradientPosition(read.placement, read.align ? shownBox(layer) : { x: 0, y: 0, ...canvas });
+    const at = gradientPosition(
+      read.placement,
+      read.align ? (shownBox(layer) ?? layer.box) : { x: 0, y: 0, ...canvas },
+    );
     const { x: left, y: top } = layer.box;
     baked.pixels = paintInside(baked.pixels, read.mix, read.opacity, (x, y) => ramp(at(left + x, top + y)));
   }
