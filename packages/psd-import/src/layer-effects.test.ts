@@ -576,6 +576,68 @@ describe('importPsd: layer effects on pixel layers', () => {
     expect(max).toBeLessThanOrEqual(1);
   });
 
+  it.each([
+    ["knocks out its drop shadow under it (Photoshop's default)", true],
+    ['shows its drop shadow through it when the knock-out is off', false],
+  ])(
+    'fades only the pixels of a layer with a 30 %% fill, paints its overlay at full strength, and %s',
+    async (_name, conceals) => {
+      const result = await imported(
+        rectLayer(
+          {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'multiply',
+                angle: 120,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 10 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+                layerConceals: conceals,
+              },
+            ],
+            solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 0.5, blendMode: 'normal' }],
+          },
+          { fillOpacity: 0.3 },
+        ),
+      );
+      expect(result.warnings).toEqual([]);
+      // The fill is stored as a byte: 77/255.
+      const fill = Math.round(0.3 * 255) / 255;
+      const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+      const { max } = compare(await render(result), (x, y) => {
+        const under = inShadow(x, y) && (!conceals || !inRect(x, y)) ? 0 : BG;
+        if (!inRect(x, y)) return [under, under, under];
+        // The red faded by the fill over what is under it, then half the blue over that.
+        const faded = RED.map((c) => mix(under, c, fill));
+        return faded.map((c, i) => mix(c, [0, 0, 255][i]!, 0.5)) as Rgb;
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('leaves out an outer glow under a translucent fill, and says so', async () => {
+    const result = await imported(
+      rectLayer(
+        {
+          outerGlow: { enabled: true, color: { r: 255, g: 255, b: 0 }, size: { units: 'Pixels', value: 5 } },
+        },
+        { fillOpacity: 0.5 },
+      ),
+    );
+    expect(result.warnings).toEqual([
+      {
+        layer: 'Shape',
+        code: 'EFFECTS_SKIPPED',
+        message:
+          'The "outer glow" layer effect is not drawn: the layer\'s fill opacity is below 100 %, which is not reproduced for a glow.',
+      },
+    ]);
+  });
+
   it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
     const result = await imported(
       rectLayer(

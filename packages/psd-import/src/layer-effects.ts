@@ -152,8 +152,8 @@ export function linearContour(contour: EffectContour | undefined): boolean {
 }
 
 /**
- * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
- * without fill opacity (which would change the knock-out effects start from). A masked layer's
+ * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped; a
+ * placed layer without fill opacity (its render-time effects would fade with it). A masked layer's
  * effects are drawn from what its masks leave of it (the importer applies them first), except that
  * with "Layer Mask Hides Effects" a vector mask would shape them while the layer mask hides them:
  * not reproduced.
@@ -164,7 +164,8 @@ export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   if (layer.clipping) return undefined;
   const ownVector = layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill;
   if (layer.layerMaskAsGlobalMask && ownVector) return undefined;
-  if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  if ((layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  if (layer.placedLayer && (layer.fillOpacity ?? 1) !== 1) return undefined;
   return effects;
 }
 
@@ -178,11 +179,17 @@ export function bakeEffects(
     interior,
     budget,
     ppi = 72,
+    fill = 1,
+    interiorAsGroup = false,
   }: {
     interior: boolean;
     budget: { pixels: number };
     /** The document's resolution, which the effects' recorded scale is relative to. */
     ppi?: number;
+    /** The layer's fill opacity: it fades the layer's pixels (the caller's), not its effects. */
+    fill?: number;
+    /** "Blend Interior Effects as Group": overlays and inner effects fade with the fill. */
+    interiorAsGroup?: boolean;
   },
 ): BakedEffects {
   const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
@@ -211,6 +218,7 @@ export function bakeEffects(
     }
   }
 
+  const translucent = fill < 1;
   // Photoshop lists several drop shadows top first; under the layer they are drawn bottom first.
   for (const shadow of [...listOf(effects.dropShadow)].reverse()) {
     const blend = toBlendMode(shadow.blendMode ?? 'multiply');
@@ -229,6 +237,8 @@ export function bakeEffects(
         y: Math.round(Math.sin(angle) * distance),
       };
       const alpha = softShape(layer, canvas, { size, spread: percent(shadow.choke), offset });
+      // "Layer Knocks Out Drop Shadow" (on unless unticked): under a translucent fill it stays hidden.
+      if (alpha && translucent && shadow.layerConceals !== false) knockOut(alpha, layer);
       if (alpha) baked.below.push(effectLayer('drop shadow', alpha, color, blend, shadow.opacity));
     }
   }
@@ -238,6 +248,8 @@ export function bakeEffects(
     const size = pixelsOf(glow.size, scale);
     if (!blend || !color || size === undefined) {
       skip('outer glow', 'its colour, units or blend mode cannot be read');
+    } else if (translucent) {
+      skip('outer glow', "the layer's fill opacity is below 100 %, which is not reproduced for a glow");
     } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || !fullRange(glow.range)) {
       skip('outer glow', 'its contour or noise is not the default, or its range is not 100 %');
     } else {
@@ -257,6 +269,15 @@ export function bakeEffects(
     }
     return strokes(baked, effects, layer, canvas, scale);
   }
+  // Under a translucent fill Photoshop paints these at full strength over the faded pixels, each
+  // blended onto what shows there, within the layer's shape: drawn as layers of their own over it.
+  // Otherwise (or "Blend Interior Effects as Group") they are painted into its pixels.
+  const paint = (effect: string, photoshop: string, opacity: number, source: Source) => {
+    const blend = toBlendMode(photoshop)!;
+    if (translucent && !interiorAsGroup)
+      baked.above.push(interiorLayer(effect, layer, source, blend, opacity));
+    else baked.pixels = paintInside(baked.pixels, INTERIOR_BLENDS[blend]!, opacity, source);
+  };
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
   for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
@@ -272,7 +293,9 @@ export function bakeEffects(
       read.align ? (shownBox(layer) ?? layer.box) : { x: 0, y: 0, ...canvas },
     );
     const { x: left, y: top } = layer.box;
-    baked.pixels = paintInside(baked.pixels, read.mix, read.opacity, (x, y) => ramp(at(left + x, top + y)));
+    paint('gradient overlay', fill.blendMode ?? 'normal', read.opacity, (x, y) =>
+      ramp(at(left + x, top + y)),
+    );
   }
   for (const fill of [...listOf(effects.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
@@ -281,7 +304,7 @@ export function bakeEffects(
       skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
       const solid: [number, number, number, number] = [...color, 1];
-      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, () => solid);
+      paint('color overlay', fill.blendMode ?? 'normal', fill.opacity ?? 1, () => solid);
     }
   }
   for (const glow of listOf(effects.innerGlow)) {
@@ -302,7 +325,7 @@ export function bakeEffects(
       );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
-      baked.pixels = paintInside(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+      paint('inner glow', glow.blendMode ?? 'screen', glow.opacity ?? 1, planeColor(plane, color));
     }
   }
   for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
@@ -320,7 +343,7 @@ export function bakeEffects(
     } else {
       const offset = offsetOf(shadow, globalAngle, distance);
       const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
-      baked.pixels = paintInside(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
+      paint('inner shadow', shadow.blendMode ?? 'multiply', shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
   return strokes(baked, effects, layer, canvas, scale);
@@ -362,6 +385,45 @@ const NAMES = {
   patternOverlay: 'pattern overlay',
   stroke: 'stroke',
 } as const;
+
+type Source = (x: number, y: number) => readonly [number, number, number, number];
+
+/** An interior effect as a layer of its own: its colours within the layer's shape (by its alpha). */
+function interiorLayer(
+  effect: string,
+  layer: Placed,
+  source: Source,
+  blend: BlendMode,
+  opacity: number,
+): EffectLayer {
+  const data = new Uint8ClampedArray(layer.data.length);
+  for (let row = 0; row < layer.height; row++) {
+    for (let col = 0; col < layer.width; col++) {
+      const i = (row * layer.width + col) * 4;
+      if (layer.data[i + 3] === 0) continue;
+      const [r, g, b, a] = source(col, row);
+      [data[i], data[i + 1], data[i + 2]] = [r, g, b];
+      data[i + 3] = Math.round(a * layer.data[i + 3]!);
+    }
+  }
+  const pixels = { width: layer.width, height: layer.height, data, box: layer.box };
+  return { effect, pixels, blend, opacity: Math.max(0, Math.min(1, opacity)) };
+}
+
+/** Hides `plane` where the layer covers it (by the layer's alpha), in place. */
+function knockOut(plane: Plane, layer: Placed): void {
+  const { box, alpha } = plane;
+  for (let row = 0; row < layer.height; row++) {
+    const y = layer.box.y + row - box.y;
+    if (y < 0 || y >= box.height) continue;
+    for (let col = 0; col < layer.width; col++) {
+      const x = layer.box.x + col - box.x;
+      if (x < 0 || x >= box.width) continue;
+      alpha[y * box.width + x] =
+        alpha[y * box.width + x]! * (1 - layer.data[(row * layer.width + col) * 4 + 3]! / 255);
+    }
+  }
+}
 
 /** The names of the enabled effects of a layer, as Photoshop's Layer Style dialog calls them. */
 export function namesOf(effects: LayerEffectsInfo | undefined): string[] {

@@ -825,7 +825,13 @@ function bakedEffectsOf(
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
-  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget, ppi });
+  const baked = bakeEffects(effects, pixels, psd, angle, {
+    interior,
+    budget: walk.effectBudget,
+    ppi,
+    fill: layer.fillOpacity ?? 1,
+    interiorAsGroup: !!layer.blendInteriorElements,
+  });
   for (const { effect, reason } of baked.skipped) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
@@ -954,9 +960,9 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   const effectMask = hides ? mask : undefined;
   addEffects(walk, baked?.below ?? [], path, inner, effectAsset, effectMask, fade);
   const pixels = baked?.pixels ?? shape;
-  // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
-  // opacity has its effects skipped, so this is exact).
-  const fill = baked ? 1 : (layer.fillOpacity ?? 1);
+  // Fill opacity fades the layer's own pixels (with its overlays and inner effects only when they
+  // blend as a group: else those are left out), not the effects drawn around it.
+  const fill = layer.fillOpacity ?? 1;
   walk.entries.push({
     kind: 'image',
     pixels,
