@@ -638,6 +638,56 @@ describe('importPsd: layer effects on pixel layers', () => {
     ]);
   });
 
+  it('fades a translucent layer, the multiply layer clipped to it and its shadow as one picture', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
+      above: [
+        rectLayer(
+          {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'multiply',
+                angle: 120,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 10 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+              },
+            ],
+          },
+          { opacity: 0.6 },
+        ),
+        {
+          name: 'Tint',
+          clipping: true,
+          blendMode: 'multiply',
+          left: 0,
+          top: 0,
+          right: RECT.x + 25,
+          bottom: H,
+          imageData: solidPixels(RECT.x + 25, H, [128, 255, 255]),
+        },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([]);
+    const opacity = Math.round(0.6 * 255) / 255;
+    const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+    const { max } = compare(await render(result), (x, y) => {
+      // The left half of the red is tinted (multiplied), the shadow hidden under it, all faded together.
+      const tinted = x < RECT.x + 25 ? RED.map((c, i) => (c * [128, 255, 255][i]!) / 255) : RED;
+      const whole = inRect(x, y) ? tinted : inShadow(x, y) ? [0, 0, 0] : [BG, BG, BG];
+      return whole.map((c) => mix(BG, c, opacity)) as Rgb;
+    });
+    expect(max).toBeLessThanOrEqual(1);
+  });
+
   it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
     const result = await imported(
       rectLayer(
