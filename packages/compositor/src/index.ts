@@ -9,9 +9,18 @@ export type {
   PreparedTemplate,
 } from './compositor.js';
 // Layer effect shapes, shared with the PSD importer (which bakes pixel layers' effects with them).
-export { softShape, strokeShape, innerShape, boxBlur, coloredPlane } from './layer-effect-shapes.js';
+export {
+  softShape,
+  strokeShape,
+  innerShape,
+  boxBlur,
+  coloredPlane,
+  shownBox,
+} from './layer-effect-shapes.js';
 export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
 export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+export { gradientPosition, gradientRamp } from './gradient-overlay.js';
+export type { ColorStop, GradientPlacement, OpacityStop, Ramp } from './gradient-overlay.js';
 export type { ChannelBlend } from './layer-effect-paint.js';
 export { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 export { physicalPrintAreaOf } from './print-file.js';

@@ -433,6 +433,7 @@ async function smartStep(
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
     ...(layer.filters?.length && step.filterMask ? { filterMask: step.filterMask } : {}),
     ...(layer.effects?.length ? { effects: layer.effects } : {}),
+    ...(step.effectsSource ? { source: step.effectsSource } : {}),
   };
   return { step, draw, warnings };
 }
