@@ -31,6 +31,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createAccountAdmission } from './account-admission.js';
 import { createBatchFinisher } from './batch-finisher.js';
+import { createBatchRenderEvents } from './batch-render-events.js';
 import { createBatchSweep } from './batch-sweep.js';
 import { createBatchWebhookEvents } from './batch-webhook-events.js';
 import { createComposeSlots } from './compose-slots.js';
@@ -121,6 +122,7 @@ export async function startRenderService(
   collectDefaultMetrics({ register: metrics.registry });
   const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
   const batches = createBatchRecords({ db });
+  const batchRenderEvents = createBatchRenderEvents({ batches });
 
   const processor = createRenderProcessor({
     db,
@@ -144,6 +146,7 @@ export async function startRenderService(
       webhookQueue,
       logger,
       batches: createBatchFinisher({ batches, webhookQueue, clock, logger }),
+      batchRenderEvents,
     }),
     logger,
     clock,
@@ -193,7 +196,7 @@ export async function startRenderService(
       renders: createRenderObjects({ db, storage, urlTtlSeconds: config.RESULT_URL_TTL_SECONDS }),
       deliveries,
       queue: webhookQueue,
-      batchSendsRenderEvents: async (batchId) => (await batches.find(batchId))?.render_webhooks ?? true,
+      batchSendsRenderEvents: (batchId) => batchRenderEvents.sendsRenderEvents(batchId),
     }),
     batchEvents: createBatchWebhookEvents({ db, storage, deliveries, queue: webhookQueue, logger }),
     schedule: webhookSchedule,
