@@ -24,6 +24,7 @@ describe('migrations', () => {
         'renders/0007_batches',
         'renders/0008_print_files',
         'renders/0009_batches_processing',
+        'renders/0010_batches_finished_event',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);

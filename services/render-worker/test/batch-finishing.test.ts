@@ -1,6 +1,7 @@
 // How a batch finishes, on a real Postgres and Redis: only once every failed render's refund is
 // recorded (so batch.finished shows what was refunded), and, when a render's own try to finish it
-// fails, by the worker's batch sweep, with exactly one batch-event job and one delivery per target;
+// fails, by the worker's batch sweep, with exactly one batch-event job and one delivery per target
+// (queued again by the sweep when the enqueue after finishing it was lost);
 // and which render-event jobs a batch's renders queue (none when it was created with render_webhooks: false).
 import { randomUUID } from 'node:crypto';
 import { createSystemClock } from '@platen/contracts';
@@ -211,6 +212,7 @@ it('leaves a single render alone', async () => {
     batches: {
       finishIfDone: () => Promise.reject(new Error('a single render has no batch to finish')),
       find: () => Promise.reject(new Error('a single render has no batch to read')),
+      markFinishedEventQueued: () => Promise.reject(new Error('a single render has no batch to mark')),
     },
     webhookQueue,
     clock,
@@ -256,6 +258,51 @@ it('finishes by the sweep a batch whose last render failed to finish it, with on
   expect(deliveries.map(({ event_type, url }) => ({ event_type, url }))).toEqual([
     { event_type: 'batch.finished', url: WEBHOOK_URL },
   ]);
+});
+
+it('queues batch.finished by the sweep when the enqueue after the finishing UPDATE was lost', async () => {
+  // Redis unreachable from the finisher (and from the sweep's first round): nothing listens there.
+  const deadRedis = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, retryStrategy: () => null });
+  deadRedis.on('error', () => undefined);
+  const deadQueue = createWebhookQueue(deadRedis, testRedis.prefix);
+  deadQueue.on('error', () => undefined);
+  try {
+    const finisher = createBatchFinisher({ batches, webhookQueue: deadQueue, clock, logger });
+    const { batchId, renderIds } = await newBatch(2);
+    for (const id of renderIds) await succeed(id);
+
+    await expect(finisher.settle({ render_id: renderIds[1]!, batch_id: batchId })).rejects.toThrow();
+    expect(await status(batchId)).toBe('finished');
+    expect(await batchEventJobs(batchId)).toHaveLength(0);
+
+    await createBatchSweep({ batches, webhookQueue: deadQueue, clock, logger }).sweepOnce();
+    expect((await batches.find(batchId))?.finished_event_queued_at).toBeNull();
+
+    const sweep = createBatchSweep({ batches, webhookQueue, clock, logger });
+    expect(await sweep.sweepOnce()).toBe(0);
+    expect(await batchEventJobs(batchId)).toHaveLength(1);
+    expect((await batches.find(batchId))?.finished_event_queued_at).toBeInstanceOf(Date);
+    await sweep.sweepOnce();
+    expect(await batchEventJobs(batchId)).toHaveLength(1);
+    const deliveries = await fanOut(batchId);
+    expect(deliveries.map(({ event_type, url }) => ({ event_type, url }))).toEqual([
+      { event_type: 'batch.finished', url: WEBHOOK_URL },
+    ]);
+  } finally {
+    await deadQueue.close().catch(() => undefined);
+    deadRedis.disconnect();
+  }
+});
+
+it('marks the batch-event job queued when the finisher queues it, so the sweep leaves it alone', async () => {
+  const finisher = createBatchFinisher({ batches, webhookQueue, clock, logger });
+  const { batchId, renderIds } = await newBatch(1);
+  await succeed(renderIds[0]!);
+
+  await finisher.settle({ render_id: renderIds[0]!, batch_id: batchId });
+
+  expect((await batches.find(batchId))?.finished_event_queued_at).toBeInstanceOf(Date);
+  expect((await batches.finishedUnqueued(1000)).map((batch) => batch.id)).not.toContain(batchId);
 });
 
 it('does not sweep a batch with a render still running', async () => {
