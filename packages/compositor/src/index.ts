@@ -42,6 +42,7 @@ export {
   smartFiltersSchema,
   SMART_FILTERS_MAX,
   LIQUIFY_GRID_MAX,
+  COLOR_LOOKUP_SIZE_MAX,
   FILTER_BLEND_MODES,
   adjustmentFilterSchema,
   adjustmentFiltersSchema,

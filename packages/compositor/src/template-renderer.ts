@@ -412,7 +412,9 @@ async function smartStep(
   const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${area.x},${area.y},${area.width},${area.height}`;
   let decoding = decodes.get(decodeKey);
   if (!decoding) {
-    decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy });
+    // Photoshop draws a mesh warp softer than a plain transform (DownscaleKernel).
+    const kernel = step.geometry.type === 'mesh' ? 'mitchell' : undefined;
+    decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy, ...(kernel ? { kernel } : {}) });
     decodes.set(decodeKey, decoding);
   }
   const placed = await decoding;

@@ -1037,6 +1037,7 @@ async function addSmartObject(
     size,
     corners,
     warped: mesh !== undefined,
+    document: { width: psd.width, height: psd.height },
   });
   const position = boxAround(mesh ? mesh.points : corners);
   const placement = ++walk.placements;

@@ -31,6 +31,7 @@ import { createBatchSweep } from '../src/batch-sweep.js';
 import { createBatchWebhookEvents } from '../src/batch-webhook-events.js';
 import { createFinishedAnnouncer } from '../src/finished-announcer.js';
 import { createResultPublisher } from '../src/result-publisher.js';
+import { insertFixtureMockup } from '@platen/db/testing';
 
 jest.setTimeout(30_000);
 
@@ -56,26 +57,7 @@ beforeAll(async () => {
   redis = new Redis(testRedis.url, { maxRetriesPerRequest: null });
   webhookQueue = createWebhookQueue(redis, testRedis.prefix);
   batches = createBatchRecords({ db });
-  ({ id: mockupId } = await db
-    .insertInto('renders.mockups')
-    .values({
-      account_id: null,
-      slug: 'batch-finishing',
-      name: 'batch finishing',
-      width: 10,
-      height: 8,
-      status: 'ready',
-      manifest: '{}',
-      smart_objects: '[]',
-      assets_prefix: 'x/',
-      thumbnail_key: null,
-      error: null,
-      error_code: null,
-      warnings: null,
-      deleted_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow());
+  mockupId = await insertFixtureMockup(db, { slug: 'batch-finishing' });
 });
 
 afterAll(async () => {
