@@ -28,6 +28,7 @@ export { physicalPrintAreaOf } from './print-file.js';
 export { printAreaAt } from '@platen/contracts';
 export type { PrintFileOutput } from './print-file.js';
 export type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
+export type { WarpedLayerCacheStats, WarpedLayerLookupResult } from './warped-layer-cache.js';
 export { createKernelPool } from './kernel-pool.js';
 export type { KernelPool, KernelPoolOptions } from './kernel-pool.js';
 export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './homography.js';
