@@ -9,9 +9,10 @@ describe("the preset warps against Photoshop's composite", () => {
   const { check, close } = createCorpusCheck();
   afterAll(close);
 
-  // The layer fills the canvas; what is left is mostly resampling the 1024 px picture down to 300 px.
+  // The layer fills the canvas; what is left is mostly resampling the 1024 px picture down to 300 px
+  // (twist was 2.21 with one sample per pixel, 1.80 with the mesh kernel's 2 × 2 supersample).
   it.each([
-    ['Aspose.PSD_Twist.psd', 2.5],
+    ['Aspose.PSD_Twist.psd', 2],
     ['Aspose.PSD_Inflate.psd', 2],
     ['Aspose.PSD_Squeeze.psd', 2],
     ['Aspose.PSD_Squeeze_vert.psd', 2],
