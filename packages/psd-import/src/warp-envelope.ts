@@ -193,7 +193,7 @@ export function envelopeOf(
   if (frame) grid.frame = frame;
   const distorted = horizontal !== 0 || vertical !== 0;
   if (MEASURED_PRESETS.has(style) && !distorted) return { kind: 'grid', grid };
-  return { kind: 'grid', grid, approximation: presetApproximation(style) };
+  return { kind: 'grid', grid, approximation: presetApproximation(style, distorted) };
 }
 
 /**
@@ -205,19 +205,28 @@ const MEASURED_PRESETS: ReadonlySet<PresetStyle> = new Set(['twist', 'inflate', 
 
 /**
  * Presets whose envelope misses Photoshop's own drawing: Photoshop warps text with the same presets,
- * and on its text warps (warp-photoshop-outline.test.ts, bend 30–50 %) these land 9–34 px from
+ * and on its text warps (warp-photoshop-outline.test.ts, bend 50 %) these land 11–34 px from
  * the outline Photoshop drew, where the measured presets land within 5.
  */
-const OFF_PRESETS: ReadonlySet<PresetStyle> = new Set(['arc', 'shellLower', 'shellUpper', 'flag', 'rise']);
+const OFF_PRESETS: ReadonlySet<PresetStyle> = new Set(['shellLower', 'shellUpper', 'flag', 'rise']);
 
 /**
  * Presets whose shape matches Photoshop's drawing of them on text (within a pixel of its outline)
  * but were never checked on a placed layer, where the transform's corners may stand for another
  * frame than the control points' box (as they do for inflate and squeeze).
  */
-const SHAPE_MATCHED_PRESETS: ReadonlySet<PresetStyle> = new Set(['arcLower', 'arcUpper', 'arch', 'bulge']);
+const SHAPE_MATCHED_PRESETS: ReadonlySet<PresetStyle> = new Set([
+  'arc',
+  'arcLower',
+  'arcUpper',
+  'arch',
+  'bulge',
+]);
 
-function presetApproximation(style: PresetStyle): string {
+function presetApproximation(style: PresetStyle, distorted: boolean): string {
+  if (SHAPE_MATCHED_PRESETS.has(style) && distorted) {
+    return `the "${style}" warp preset has the shape Photoshop draws without a distortion, but with one Photoshop's exact curve may differ`;
+  }
   if (SHAPE_MATCHED_PRESETS.has(style)) {
     return `the "${style}" warp preset has the shape Photoshop draws, but where Photoshop places it on a smart object is not yet checked against its drawing`;
   }
@@ -305,9 +314,10 @@ const clampPercent = (value: number) =>
  * for horizontal orientation and bend b ∈ [−1, 1]; a vertical preset is the same envelope with x
  * and y exchanged. Derivation: a cubic Bézier edge whose two inner control points are moved by d
  * moves its midpoint by ¾·d, so an edge meant to bow by h (as a share of the size) moves its inner
- * points by 4h/3. Photoshop's arcs bow an edge by half the content's height at bend 100 %, so
- * A = 4/3 · ½ = ⅔ is the inner-point shift at full bend. i, j ∈ 0..3 index column and row; "inner"
- * means i ∈ {1, 2}.
+ * points by 4h/3. The presets not yet matched to Photoshop's drawing bow an edge by half the
+ * content's height at bend 100 %, so A = 4/3 · ½ = ⅔ is the inner-point shift at full bend (the
+ * arcs Photoshop draws scale with the width instead: arcEdge, ringSector). i, j ∈ 0..3 index column
+ * and row; "inner" means i ∈ {1, 2}.
  */
 const A = 2 / 3;
 /** `aspect`: the frame's width over its height, along the preset's own (unrotated) axes. */
@@ -335,6 +345,35 @@ function arcEdge(i: number, b: number, aspect: number): Point {
 }
 
 const scaled = ([x, y]: Point, by: number): Point => [x * by, y * by];
+
+/**
+ * Photoshop's arc: the frame bent into a ring sector of bend × 180°, the concave edge keeping the
+ * width as its chord (its corners stay put), the rows concentric arcs a third of the height apart
+ * and the sides radial (its text warps at bend ±50 %: within 0.4 px of the ink outline it drew).
+ * Returns the displacement of control point (i, j) from the identity grid, for a positive bend; a
+ * negative one is the same sector upside down.
+ */
+function ringSector(i: number, j: number, b: number, aspect: number): Point {
+  if (b < 0) {
+    const [dx, dy] = ringSector(i, 3 - j, -b, aspect);
+    return [dx, -dy];
+  }
+  const theta = b * Math.PI;
+  if (theta < 1e-6) return [0, 0];
+  const chordRadius = aspect / 2 / Math.sin(theta / 2);
+  const centreY = 1 + chordRadius * Math.cos(theta / 2);
+  const radius = chordRadius + 1 - j / 3;
+  const reach = (4 / 3) * Math.tan(theta / 4) * radius;
+  const end = i < 2 ? -theta / 2 : theta / 2;
+  let x = aspect / 2 + radius * Math.sin(end);
+  let y = centreY - radius * Math.cos(end);
+  if (inner(i)) {
+    const toward = i === 1 ? 1 : -1;
+    x += toward * reach * Math.cos(end);
+    y += toward * reach * Math.sin(end);
+  }
+  return [x / aspect - i / 3, y - j / 3];
+}
 
 /** The bend-driven presets; the cylinder has its own geometry (cylinder-warp.ts). */
 type BendPreset = Exclude<PresetStyle, 'cylinder'>;
@@ -367,8 +406,8 @@ function presetFrame(style: BendPreset, bend: number, rotated: boolean, rect: Re
   };
 }
 const PRESETS: Record<BendPreset, Displacement> = {
-  // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
-  arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
+  // Text on a circle: every row an arc about one centre, the sides radial.
+  arc: ringSector,
   // Only the bottom edge bows (a circular arc, downwards for a positive bend), fading to nothing at
   // the top.
   arcLower: (i, j, b, aspect) => scaled(arcEdge(i, -b, aspect), j / 3),

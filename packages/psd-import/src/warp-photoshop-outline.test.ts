@@ -4,8 +4,9 @@
 // box of the pixels Photoshop drew after the warp (alpha > 0). Sources (the files are not copied):
 // signal-slot/qtpsd @ 465e6f50d571a5d057513c089470903bd4ec4882,
 // tests/auto/psdwriter/qpsdwriter/round-trip/text_warp/<name>.psd (Photoshop 27.3; LGPLv3/GPLv2/
-// GPLv3, so numbers only). Measured 2026-12-07. (Arch, on a mixed-case text whose ink box corners
-// hold no ink, is checked on Photoshop's pixels instead: warp-text-pixels.test.ts.)
+// GPLv3, so numbers only). Measured 2026-12-07. Arc at +50 % ("Warped Arc") is left out: its ink box
+// corners hold no ink, so its outline says little (un-warping its pixels puts all the ink back in
+// the box, edges within 0.4 px); arch is checked on Photoshop's pixels: warp-text-pixels.test.ts.
 import type { Point } from '@platen/compositor';
 import { envelopeOf, evaluateGrid, type PresetStyle } from './warp-envelope.js';
 
@@ -58,6 +59,15 @@ const MEASURED: Drawn[] = [
 
 const SHAPE_MATCHED: Drawn[] = [
   {
+    file: 'negative',
+    style: 'arc',
+    bend: -50,
+    bounds: text(168.908203125),
+    ink: [2.28125, -25.96875, 168.111328125, 0.34375],
+    at: at50,
+    photoshop: [30, 93, 240, 155],
+  },
+  {
     file: 'arclower',
     style: 'arcLower',
     bend: 50,
@@ -87,44 +97,6 @@ const SHAPE_MATCHED: Drawn[] = [
 ];
 
 const OFF: Drawn[] = [
-  {
-    file: 'arc',
-    style: 'arc',
-    bend: 50,
-    bounds: text(185.87109375),
-    ink: [1.078125, -27, 184.69921875, 7.3125],
-    at: [80, 150],
-    photoshop: [56, 87, 282, 149],
-  },
-  {
-    file: 'negative',
-    style: 'arc',
-    bend: -50,
-    bounds: text(168.908203125),
-    ink: [2.28125, -25.96875, 168.111328125, 0.34375],
-    at: at50,
-    photoshop: [30, 93, 240, 155],
-  },
-  {
-    file: 'hdistort',
-    style: 'arc',
-    bend: 30,
-    horizontal: 50,
-    bounds: [0, -23.953125, 113.818359375, 7.587890625],
-    ink: [1.78125, -20.1875, 113.822265625, 0.265625],
-    at: at50,
-    photoshop: [42, 85, 179, 122],
-  },
-  {
-    file: 'vdistort',
-    style: 'arc',
-    bend: 30,
-    vertical: 50,
-    bounds: [0, -23.953125, 132.125, 7.587890625],
-    ink: [0.109375, -20.1875, 132.12890625, 0.265625],
-    at: at50,
-    photoshop: [39, 91, 194, 118],
-  },
   {
     file: 'shelllower',
     style: 'shellLower',
@@ -218,7 +190,7 @@ describe("the preset warps against Photoshop's drawing of them (text warps, numb
   );
 
   it.each(SHAPE_MATCHED.map((drawn) => [drawn.file, drawn.style, drawn] as const))(
-    'lands %s (%s), refitted as circular arcs, on the outline Photoshop drew (within 5 px)',
+    'lands %s (%s), refitted with circular arcs, on the outline Photoshop drew (within 5 px)',
     (_file, style, drawn) => {
       const { miss, approximation } = warpedInkBox(drawn);
       expect(miss).toBeLessThanOrEqual(5);
