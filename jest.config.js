@@ -22,6 +22,7 @@ const shared = {
   transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
     '^@platen/([^/]+)$': '<rootDir>/../../packages/$1/src/index.ts',
+    '^@platen/([^/]+)/testing$': '<rootDir>/../../packages/$1/src/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -45,6 +46,7 @@ export default {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/src/testing.ts',
       },
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
     },
@@ -62,6 +64,7 @@ export default {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
+        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/src/testing.ts',
       },
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },

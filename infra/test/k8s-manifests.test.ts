@@ -233,8 +233,20 @@ describe('the checks themselves catch a broken manifest', () => {
     };
     config.data.ARTWORK_CACHE_BYTES = String(1024 ** 3);
     expect(workerMemoryProblems(broken)).toEqual([
-      expect.stringMatching(/render-worker\/render-worker: memory request below the 1986Mi its config needs/),
-      expect.stringMatching(/render-worker\/render-worker: memory limit below the 2486Mi its config needs/),
+      expect.stringMatching(/render-worker\/render-worker: memory request below the 2114Mi its config needs/),
+      expect.stringMatching(/render-worker\/render-worker: memory limit below the 2614Mi its config needs/),
+    ]);
+  });
+
+  it('a render worker whose warped-layer cache grew without its memory', () => {
+    const broken = clone(base);
+    const config = find(broken, 'ConfigMap', 'render-worker-config') as unknown as {
+      data: Record<string, string>;
+    };
+    config.data.WARPED_LAYER_CACHE_BYTES = String(512 * 1024 ** 2);
+    expect(workerMemoryProblems(broken)).toEqual([
+      expect.stringMatching(/render-worker\/render-worker: memory request below the 1730Mi its config needs/),
+      expect.stringMatching(/render-worker\/render-worker: memory limit below the 2230Mi its config needs/),
     ]);
   });
 
@@ -244,9 +256,11 @@ describe('the checks themselves catch a broken manifest', () => {
       data: Record<string, string>;
     };
     delete config.data.ARTWORK_CACHE_BYTES;
+    delete config.data.WARPED_LAYER_CACHE_BYTES;
     delete config.data.WORKER_ACCOUNT_JOBS;
     const problems = configurationProblems(broken).join('\n');
     expect(problems).toMatch(/ARTWORK_CACHE_BYTES is left at its default/);
+    expect(problems).toMatch(/WARPED_LAYER_CACHE_BYTES is left at its default/);
     expect(problems).toMatch(/WORKER_ACCOUNT_JOBS is left at its default/);
   });
 

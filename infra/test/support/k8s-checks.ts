@@ -429,21 +429,21 @@ const MiB = 1024 ** 2;
 
 /**
  * The render-worker's memory rule (infra/k8s/README.md): Node ~150 MiB, prepared templates up to
- * 512 MiB (TEMPLATE_CACHE_BYTES in render-service.ts), the artwork cache, and per compose slot a
+ * 512 MiB (TEMPLATE_CACHE_BYTES in render-service.ts), the artwork and warped-layer caches, and per compose slot a
  * render in flight: ~150 MiB for a 2000 px render (the request), 400 MiB for an artwork at the
  * 100-megapixel decode cap (the limit).
  */
 export function workerMemoryNeeds(
-  config: Pick<RenderWorkerConfig, 'ARTWORK_CACHE_BYTES' | 'WORKER_CONCURRENCY'>,
+  config: Pick<RenderWorkerConfig, 'ARTWORK_CACHE_BYTES' | 'WARPED_LAYER_CACHE_BYTES' | 'WORKER_CONCURRENCY'>,
 ): { request: number; limit: number } {
-  const fixed = 150 * MiB + 512 * MiB + config.ARTWORK_CACHE_BYTES;
+  const fixed = 150 * MiB + 512 * MiB + config.ARTWORK_CACHE_BYTES + config.WARPED_LAYER_CACHE_BYTES;
   return {
     request: fixed + config.WORKER_CONCURRENCY * 150 * MiB,
     limit: fixed + config.WORKER_CONCURRENCY * 400 * MiB,
   };
 }
 
-/** The render-worker's memory request and limit hold what its config (slots, artwork cache) needs. */
+/** The render-worker's memory request and limit hold what its config (slots, artwork and warped-layer caches) needs. */
 export function workerMemoryProblems(manifests: Located[]): string[] {
   return workloads(manifests)
     .filter(({ processName }) => processName === 'render-worker')

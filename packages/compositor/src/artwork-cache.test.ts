@@ -72,6 +72,20 @@ describe('artwork cache', () => {
     expect(spy.decodes()).toBe(5);
   });
 
+  it("does not serve one downscale filter's decode for the other (a mesh-warped smart object's Mitchell)", async () => {
+    const spy = countingMedia();
+    const { media } = cachedArtworkMedia(spy.media, { maxBytes: 10_000_000 });
+    const artwork = await photo(400, 300, 1);
+    const lanczos = await media.decodeArtwork(artwork, PLACEMENT);
+    const mitchell = await media.decodeArtwork(artwork, { ...PLACEMENT, kernel: 'mitchell' });
+    await media.decodeArtwork(artwork, { ...PLACEMENT, kernel: 'lanczos3' });
+    const piece = { rotate: 0, scale: { fit: 'cover' as const, width: 40, height: 30 } };
+    await media.decodeArtworkPiece(artwork, piece);
+    await media.decodeArtworkPiece(artwork, { ...piece, kernel: 'mitchell' });
+    expect(spy.decodes()).toBe(4);
+    expect(Buffer.from(mitchell.data).equals(Buffer.from(lanczos.data))).toBe(false);
+  });
+
   it('shares one decode between renders asking for the same artwork at the same time', async () => {
     const spy = countingMedia();
     const { media, stats } = cachedArtworkMedia(spy.media, { maxBytes: 10_000_000 });

@@ -111,17 +111,17 @@ export function cachedArtworkMedia(
 }
 
 /** Every field decodeArtwork reads, in a fixed order. */
-function placementKey({ fit, rotate, box, canvas }: ArtworkPlacement): string {
-  return `a:${fit}:${rotate}:${box.left},${box.top},${box.width}x${box.height}:${canvas.width}x${canvas.height}`;
+function placementKey({ fit, rotate, box, canvas, kernel = 'lanczos3' }: ArtworkPlacement): string {
+  return `a:${fit}:${rotate}:${box.left},${box.top},${box.width}x${box.height}:${canvas.width}x${canvas.height}:${kernel}`;
 }
 
 /** Every field decodeArtworkPiece reads, in a fixed order. */
-function pieceKey({ rotate, scale, window }: ArtworkPiece): string {
+function pieceKey({ rotate, scale, window, kernel = 'lanczos3' }: ArtworkPiece): string {
   const part = (w: { left: number; top: number; width: number; height: number } | undefined) =>
     w ? `${w.left},${w.top},${w.width}x${w.height}` : '-';
   const scaled =
     scale.fit === 'tile'
       ? `tile:${scale.width}:${part(scale.visible)}`
       : `${scale.fit}:${scale.width}x${scale.height}`;
-  return `p:${rotate}:${scaled}:${part(window)}`;
+  return `p:${rotate}:${scaled}:${part(window)}:${kernel}`;
 }

@@ -5,7 +5,13 @@ import { adjustmentFilters, type ArtworkLayout } from './artwork-layout.js';
 import type { Region } from './raster.js';
 import { intersect } from './raster.js';
 import { RenderFailedError } from './compositor-errors.js';
-import type { ArtworkPiece, DecodedArtwork, DecodedPiece, SharpMedia } from './sharp-media.js';
+import type {
+  ArtworkPiece,
+  DecodedArtwork,
+  DecodedPiece,
+  DownscaleKernel,
+  SharpMedia,
+} from './sharp-media.js';
 import { rgbOf } from './template-preparer.js';
 import type { SmartObjectInput, SmartObjectLayer } from './template-model.js';
 
@@ -27,6 +33,8 @@ export interface PlacementGeometry {
   canvas: { width: number; height: number };
   sx: number;
   sy: number;
+  /** How the artwork is scaled down to work size (default lanczos3). */
+  kernel?: DownscaleKernel;
 }
 
 export interface PlacedArtwork {
@@ -51,7 +59,7 @@ export function frameOf(input: SmartObjectInput, area: Region): Region {
 export async function placeArtwork(
   media: SharpMedia,
   input: SmartObjectInput,
-  { area, canvas, sx, sy }: PlacementGeometry,
+  { area, canvas, sx, sy, kernel }: PlacementGeometry,
 ): Promise<PlacedArtwork> {
   const design = frameOf(input, area);
   const frame = {
@@ -73,7 +81,7 @@ export async function placeArtwork(
           scale: { fit: input.fit, width: frame.width, height: frame.height },
           window: part,
         };
-  const art = await media.decodeArtworkPiece(input.asset, piece);
+  const art = await media.decodeArtworkPiece(input.asset, kernel ? { ...piece, kernel } : piece);
   const layout: ArtworkLayout = {
     canvas,
     region: visible ?? { x: 0, y: 0, width: 0, height: 0 },
@@ -124,7 +132,7 @@ export async function decodeOnCanvas(
   geometry: PlacementGeometry,
 ): Promise<PlacedOnCanvas> {
   if (needsLayout(input)) return placeArtwork(media, input, geometry);
-  const { area, canvas, sx, sy } = geometry;
+  const { area, canvas, sx, sy, kernel } = geometry;
   const left = Math.min(canvas.width - 1, Math.round(area.x * sx));
   const top = Math.min(canvas.height - 1, Math.round(area.y * sy));
   const box = {
@@ -133,6 +141,12 @@ export async function decodeOnCanvas(
     width: Math.max(1, Math.min(canvas.width - left, Math.round(area.width * sx))),
     height: Math.max(1, Math.min(canvas.height - top, Math.round(area.height * sy))),
   };
-  const art = await media.decodeArtwork(input.asset, { fit: input.fit, rotate: input.rotate, box, canvas });
+  const art = await media.decodeArtwork(input.asset, {
+    fit: input.fit,
+    rotate: input.rotate,
+    box,
+    canvas,
+    ...(kernel ? { kernel } : {}),
+  });
   return { art, drawn: box };
 }

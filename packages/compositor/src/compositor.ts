@@ -3,8 +3,9 @@
 // the kernels on the pool, and one encode at the end. The same LRU keeps the static canvas of
 // each product colour a template was rendered in; a second LRU (artwork-cache.ts) keeps decoded
 // artwork by content, so renders repeating an artwork's bytes and placement do not decode again;
-// a third keeps smart objects' warped layers per template and decoded artwork, so renders of one
-// artwork in one template (product colours, a batch's repeats) warp it once.
+// a third (warped-layer-cache.ts) keeps smart objects' warped layers per template and decoded
+// artwork, so renders of one artwork in one template (product colours, a batch's repeats) warp it
+// once, even when they start together.
 import { LRUCache } from 'lru-cache';
 import type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
 import { cachedArtworkMedia } from './artwork-cache.js';
@@ -18,8 +19,9 @@ import type { PrintFileOutput } from './print-file.js';
 import { renderPrintFile } from './print-file.js';
 import type { PreparedTemplate } from './template-preparer.js';
 import { prepareTemplate } from './template-preparer.js';
-import type { PlacedRgba } from './raster.js';
-import type { StaticCanvasCache, WarpedLayerCache } from './template-renderer.js';
+import type { WarpedLayerCacheStats, WarpedLayerLookupResult } from './warped-layer-cache.js';
+import { createWarpedLayerCache } from './warped-layer-cache.js';
+import type { StaticCanvasCache } from './template-renderer.js';
 import { renderTemplate } from './template-renderer.js';
 import type {
   ExportFormat,
@@ -49,6 +51,8 @@ export interface CompositorOptions {
    * decoded artwork the artwork cache hands out, so they only help with that cache on.
    */
   warpedLayerCacheBytes?: number;
+  /** Told of every warped layer a render needs: kept (hit), being warped by another render (shared), or warped (miss). */
+  onWarpedLayerLookup?: (result: WarpedLayerLookupResult) => void;
 }
 
 export interface TemplateSource {
@@ -84,7 +88,7 @@ export interface Compositor {
   printFile(prepared: PreparedTemplate, input: SmartObjectInput, dpi: number): Promise<PrintFileOutput>;
   readonly cache: { readonly entries: number; readonly bytes: number };
   readonly artworkCache: ArtworkCacheStats;
-  readonly warpedLayerCache: { readonly hits: number; readonly entries: number; readonly bytes: number };
+  readonly warpedLayerCache: WarpedLayerCacheStats;
 }
 
 export function createCompositor(options: CompositorOptions): Compositor {
@@ -134,24 +138,13 @@ export function createCompositor(options: CompositorOptions): Compositor {
       return entry.canvas;
     },
   };
-  const warped =
+  const warpedLayers =
     (options.warpedLayerCacheBytes ?? 0) > 0
-      ? new LRUCache<string, PlacedRgba>({
-          maxSize: options.warpedLayerCacheBytes!,
-          sizeCalculation: (layer) => Math.max(1, layer.data.byteLength),
+      ? createWarpedLayerCache({
+          maxBytes: options.warpedLayerCacheBytes!,
+          ...(options.onWarpedLayerLookup ? { onLookup: options.onWarpedLayerLookup } : {}),
         })
-      : null;
-  let warpedHits = 0;
-  const warpedLayers: WarpedLayerCache | undefined = warped
-    ? {
-        get: (key) => {
-          const layer = warped.get(key);
-          if (layer) warpedHits++;
-          return layer;
-        },
-        set: (key, layer) => void warped.set(key, layer),
-      }
-    : undefined;
+      : undefined;
   // Per render in flight: its canvas and, with kernel threads, a shared copy of each artwork.
   const buffers = createCanvasBuffers({ maxFree: 4 * Math.max(1, pool.threads) + 2 });
 
@@ -206,16 +199,6 @@ export function createCompositor(options: CompositorOptions): Compositor {
       },
     },
     artworkCache: artwork.stats,
-    warpedLayerCache: {
-      get hits() {
-        return warpedHits;
-      },
-      get entries() {
-        return warped?.size ?? 0;
-      },
-      get bytes() {
-        return warped?.calculatedSize ?? 0;
-      },
-    },
+    warpedLayerCache: warpedLayers?.stats ?? { hits: 0, shared: 0, misses: 0, entries: 0, bytes: 0 },
   };
 }

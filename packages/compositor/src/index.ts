@@ -9,9 +9,18 @@ export type {
   PreparedTemplate,
 } from './compositor.js';
 // Layer effect shapes, shared with the PSD importer (which bakes pixel layers' effects with them).
-export { softShape, strokeShape, innerShape, boxBlur, coloredPlane } from './layer-effect-shapes.js';
+export {
+  softShape,
+  strokeShape,
+  innerShape,
+  boxBlur,
+  coloredPlane,
+  shownBox,
+} from './layer-effect-shapes.js';
 export type { Plane, EffectSource, EffectBounds } from './layer-effect-shapes.js';
 export { INTERIOR_BLENDS, paintInside, planeColor } from './layer-effect-paint.js';
+export { gradientPosition, gradientRamp } from './gradient-overlay.js';
+export type { ColorStop, GradientPlacement, OpacityStop, Ramp } from './gradient-overlay.js';
 export type { ChannelBlend } from './layer-effect-paint.js';
 export { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
 export { physicalPrintAreaOf } from './print-file.js';
@@ -19,6 +28,7 @@ export { physicalPrintAreaOf } from './print-file.js';
 export { printAreaAt } from '@platen/contracts';
 export type { PrintFileOutput } from './print-file.js';
 export type { ArtworkCacheLookup, ArtworkCacheStats } from './artwork-cache.js';
+export type { WarpedLayerCacheStats, WarpedLayerLookupResult } from './warped-layer-cache.js';
 export { createKernelPool } from './kernel-pool.js';
 export type { KernelPool, KernelPoolOptions } from './kernel-pool.js';
 export { solveHomography, invertMatrix3, applyHomography, rectToQuad } from './homography.js';
@@ -41,6 +51,7 @@ export {
   smartFiltersSchema,
   SMART_FILTERS_MAX,
   LIQUIFY_GRID_MAX,
+  COLOR_LOOKUP_SIZE_MAX,
   FILTER_BLEND_MODES,
   adjustmentFilterSchema,
   adjustmentFiltersSchema,

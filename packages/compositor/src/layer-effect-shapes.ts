@@ -63,16 +63,43 @@ function workBox(layer: EffectSource, bounds: EffectBounds, reach: number, offse
 /** The layer's alpha (0..1) over `box`, moved by `offset`. */
 function shapeIn(layer: EffectSource, box: Box, offset: { x: number; y: number }): Float32Array {
   const alpha = new Float32Array(box.width * box.height);
-  for (let row = 0; row < layer.height; row++) {
-    const y = layer.box.y + row + offset.y - box.y;
-    if (y < 0 || y >= box.height) continue;
-    for (let col = 0; col < layer.width; col++) {
-      const x = layer.box.x + col + offset.x - box.x;
-      if (x < 0 || x >= box.width) continue;
-      alpha[y * box.width + x] = layer.data[(row * layer.width + col) * 4 + 3]! / 255;
-    }
+  // Only the layer's rows and columns that land in the box are read.
+  const [dx, dy] = [layer.box.x + offset.x - box.x, layer.box.y + offset.y - box.y];
+  const [col0, col1] = [Math.max(0, -dx), Math.min(layer.width, box.width - dx)];
+  const [row0, row1] = [Math.max(0, -dy), Math.min(layer.height, box.height - dy)];
+  for (let row = row0; row < row1; row++) {
+    const to = (row + dy) * box.width + dx;
+    const from = row * layer.width;
+    for (let col = col0; col < col1; col++) alpha[to + col] = layer.data[(from + col) * 4 + 3]! / 255;
   }
   return alpha;
+}
+
+/** The canvas box around the layer's pixels that are not fully transparent, or undefined if none are. */
+export function shownBox(layer: EffectSource): Box | undefined {
+  let [x0, y0, x1, y1] = [layer.width, layer.height, -1, -1];
+  for (let row = 0; row < layer.height; row++) {
+    const from = row * layer.width * 4 + 3;
+    let first = -1;
+    for (let col = 0; col < layer.width; col++) {
+      if (layer.data[from + col * 4] !== 0) {
+        first = col;
+        break;
+      }
+    }
+    if (first < 0) continue;
+    let last = first;
+    for (let col = layer.width - 1; col > first; col--) {
+      if (layer.data[from + col * 4] !== 0) {
+        last = col;
+        break;
+      }
+    }
+    [x0, x1] = [Math.min(x0, first), Math.max(x1, last)];
+    [y0, y1] = [Math.min(y0, row), row];
+  }
+  if (x1 < 0) return undefined;
+  return { x: layer.box.x + x0, y: layer.box.y + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
 /** The blurred, spread shape of a shadow or glow, or undefined when it falls outside `bounds`. */
@@ -123,8 +150,16 @@ export function strokeShape(
   size: number,
   position: 'inside' | 'center' | 'outside',
 ): Plane | undefined {
-  const box = workBox(layer, bounds, Math.ceil(size) + 1);
-  if (!box || size <= 0) return undefined;
+  // The band lies within `size` of what the layer shows: the (costly) distance transforms run over
+  // that, not over the layer's whole box (a canvas-sized layer or artwork with a small design).
+  const shown = size > 0 ? shownBox(layer) : undefined;
+  if (!shown) return undefined;
+  const box = workBox(
+    { ...layer, box: shown, width: shown.width, height: shown.height },
+    bounds,
+    Math.ceil(size) + 1,
+  );
+  if (!box) return undefined;
   const alpha = shapeIn(layer, box, { x: 0, y: 0 });
   const outer = position === 'outside' ? size : position === 'center' ? size / 2 : 0;
   const inner = position === 'inside' ? size : position === 'center' ? size / 2 : 0;

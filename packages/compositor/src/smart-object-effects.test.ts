@@ -15,7 +15,7 @@ const HOLE = { from: 10, to: 20 };
 
 type EffectInput = SmartObjectEffectInput;
 
-function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
+function manifest(effects: EffectInput[] | undefined, opacity = 1): TemplateManifestInput {
   return {
     width: SIZE,
     height: SIZE,
@@ -30,6 +30,7 @@ function manifest(effects: EffectInput[] | undefined): TemplateManifestInput {
         position: { x: ART.x, y: ART.y, width: ART.side, height: ART.side },
         quad: null,
         ...(effects ? { effects } : {}),
+        opacity,
       },
     ],
   };
@@ -93,12 +94,12 @@ describe('smart object effects at render time', () => {
   const compositor = createCompositor({ pool, cacheBytes: 50_000_000 });
   let version = 0;
 
-  async function render(effects: EffectInput[] | undefined, withHole: boolean) {
+  async function render(effects: EffectInput[] | undefined, withHole: boolean, opacity = 1) {
     const paper = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: '#ffffff' } })
       .png()
       .toBuffer();
     const prepared = await compositor.prepare(
-      { id: 'effects', version: ++version, manifest: manifest(effects) },
+      { id: 'effects', version: ++version, manifest: manifest(effects, opacity) },
       new Map([['paper.png', paper]]),
     );
     const out = await compositor.render(
@@ -164,6 +165,22 @@ describe('smart object effects at render time', () => {
     expect(worstDifference(at, expectedWithShadow(withHole)).by).toBeLessThanOrEqual(2);
   });
 
+  it.each([
+    ['a solid artwork', false],
+    ['an artwork with a transparent hole', true],
+  ])(
+    "fades %s and its shadow as one picture by the layer's opacity: the shadow stays hidden under it",
+    async (_name, withHole) => {
+      const whole = expectedWithShadow(withHole);
+      // Photoshop's rule: the layer and its effects composed over the backdrop, then mixed with it.
+      const expected = (x: number, y: number) => whole(x, y).map((c) => 255 + (c - 255) * 0.4);
+      const at = await render([shadow], withHole, 0.4);
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+      // Under the artwork's middle (shadow beneath it) the pixel is the faded red alone.
+      expect(at(ART.x + 25, ART.y + 25)).toEqual([255, 153, 153]);
+    },
+  );
+
   it("lets the shadow show through the artwork's hole only where the moved hole does not fall", async () => {
     const at = await render([shadow], true);
     // Inside the hole, near its top-left corner the cast artwork covers it; near its bottom-right
@@ -215,6 +232,110 @@ describe('smart object effects at render time', () => {
       expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
     },
   );
+
+  it('paints a reflected gradient overlay into the artwork only, mirrored about its centre', async () => {
+    const gradient: EffectInput = {
+      type: 'gradient_overlay',
+      opacity: 0.8,
+      style: 'reflected',
+      angle: 90,
+      smoothness: 0,
+      colors: [
+        { location: 0, color: '#00ff00' },
+        { location: 1, color: '#0000ff', midpoint: 0.25 },
+      ],
+    };
+    const alpha = artAlpha(true);
+    const expected = (x: number, y: number) => {
+      if (!alpha(x, y)) return [255, 255, 255];
+      // Upwards from the artwork's middle row, the same each way, its ends at the top and bottom edges.
+      const u = Math.min(1, (Math.abs(y + 0.5 - (ART.y + ART.side / 2)) / ART.side) * 2);
+      // A quarter of the way the midpoint already gives the half-way mix.
+      const w = u < 0.25 ? (0.5 * u) / 0.25 : 0.5 + (0.5 * (u - 0.25)) / 0.75;
+      const over = [0, 255 * (1 - w), 255 * w];
+      return [255, 0, 0].map((art, c) => art + (over[c]! - art) * 0.8);
+    };
+    const at = await render([gradient], true);
+    expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+  });
+
+  describe('of an artwork partly off the canvas', () => {
+    /** A 30 px square whose left half lies beyond the canvas's left edge. */
+    const OFF = { x: -15, y: 20, side: 30 };
+    const offAlpha = (x: number, y: number) =>
+      x >= OFF.x && x < OFF.x + OFF.side && y >= OFF.y && y < OFF.y + OFF.side ? 1 : 0;
+
+    async function renderOff(effects: EffectInput[]) {
+      const layers = manifest(effects).layers;
+      const so = { ...layers[1], position: { x: OFF.x, y: OFF.y, width: OFF.side, height: OFF.side } };
+      const paper = await sharp({ create: { width: SIZE, height: SIZE, channels: 3, background: '#ffffff' } })
+        .png()
+        .toBuffer();
+      const prepared = await compositor.prepare(
+        {
+          id: 'off-canvas',
+          version: ++version,
+          manifest: { width: SIZE, height: SIZE, layers: [layers[0]!, so] } as TemplateManifestInput,
+        },
+        new Map([['paper.png', paper]]),
+      );
+      const art = await sharp({
+        create: { width: OFF.side, height: OFF.side, channels: 4, background: '#ff0000ff' },
+      })
+        .png()
+        .toBuffer();
+      const out = await compositor.render(prepared, [{ uuid: SO, asset: art, fit: 'fill', rotate: 0 }], {
+        format: 'png',
+      });
+      const { data, info } = await sharp(out.data).raw().toBuffer({ resolveWithObject: true });
+      return (x: number, y: number) => [
+        ...data.subarray((y * SIZE + x) * info.channels, (y * SIZE + x) * info.channels + 3),
+      ];
+    }
+
+    /** `f` under three box blurs of `radius`, summed directly over the canvas and 40 px beyond it. */
+    function blurredBeyond(f: (x: number, y: number) => number, radius: number) {
+      const PAD = 40;
+      let plane = Array.from({ length: SIZE + 2 * PAD }, (_, j) =>
+        Array.from({ length: SIZE + 2 * PAD }, (_, i) => f(i - PAD, j - PAD)),
+      );
+      const taps = Array.from({ length: 2 * radius + 1 }, (_, k) => k - radius);
+      const at = (p: number[][], i: number, j: number) => p[j]?.[i] ?? 0;
+      for (let pass = 0; pass < 3; pass++) {
+        const rows = plane.map((row, j) =>
+          row.map((_, i) => taps.reduce((sum, k) => sum + at(plane, i + k, j), 0) / taps.length),
+        );
+        plane = rows.map((row, j) =>
+          row.map((_, i) => taps.reduce((sum, k) => sum + at(rows, i, j + k), 0) / taps.length),
+        );
+      }
+      return (x: number, y: number) => plane[y + PAD]![x + PAD]!;
+    }
+
+    it('casts the blurred shadow of the whole artwork, the part beyond the canvas included', async () => {
+      // Light from the left (180°): the shadow falls 4 px right; size 9 is three blurs of radius 3.
+      const at = await renderOff([
+        { type: 'drop_shadow', color: '#000000', opacity: 1, angle: 180, distance: 4, size: 9 },
+      ]);
+      const cast = blurredBeyond((x, y) => offAlpha(x - 4, y), 3);
+      const expected = (x: number, y: number) =>
+        offAlpha(x, y) ? [255, 0, 0] : [0, 1, 2].map(() => 255 * (1 - cast(x, y)));
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+    });
+
+    it("shades the artwork from its own edges only, not from the canvas's edge", async () => {
+      // An inner shadow straight in (distance 0), size 6: three blurs of radius 2 of what is outside.
+      const at = await renderOff([
+        { type: 'inner_shadow', color: '#000000', opacity: 1, angle: 180, distance: 0, size: 6 },
+      ]);
+      const outside = blurredBeyond((x, y) => 1 - offAlpha(x, y), 2);
+      const expected = (x: number, y: number) =>
+        offAlpha(x, y) ? [255 * (1 - outside(x, y)), 0, 0] : [255, 255, 255];
+      expect(worstDifference(at, expected).by).toBeLessThanOrEqual(2);
+      // On the canvas's edge, halfway up the artwork, it is 15 px from any edge of its own: unshaded.
+      expect(at(0, OFF.y + 15)).toEqual([255, 0, 0]);
+    });
+  });
 
   it("draws an optional smart object's effects from its content when a render leaves it out", async () => {
     const optional = manifest([shadow]);

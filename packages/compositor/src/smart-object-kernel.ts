@@ -45,6 +45,9 @@ export interface SmartObjectDraw {
   filterMask?: PlacedGrey;
   /** Layer effects drawn from what the smart object shows (`region` already covers their reach). */
   effects?: readonly SmartObjectEffect[];
+  /** With effects, what the artwork is drawn over for them: `region` and beyond the canvas as far
+   * as they see (an artwork partly off the canvas still casts its whole shadow). */
+  source?: Region;
   /**
    * Also write the layer as it is blended (warped, masked, shaded) into this raster over
    * warpedAreaOf(step), every row of it whatever the canvas's clip, so later renders of the same
@@ -255,11 +258,11 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
  * Effects need the whole picture the smart object shows (a shadow can fall from pixels outside what
  * this canvas may write): it is drawn over transparency first, then composited with its effects.
  */
-function drawWithEffects(canvas: Canvas, { effects = [], ...step }: SmartObjectDraw): void {
+function drawWithEffects(canvas: Canvas, { effects = [], source, ...step }: SmartObjectDraw): void {
   if (!writableArea(canvas)) return;
-  const { x, y, width, height } = step.region;
+  const { x, y, width, height } = source ?? step.region;
   const content = { x, y, width, height, data: new Uint8ClampedArray(width * height * 4) };
-  drawSmartObject(content, { ...step, blend: 'normal', opacity: 1 });
+  drawSmartObject(content, { ...step, region: { x, y, width, height }, blend: 'normal', opacity: 1 });
   compositeWithEffects(canvas, content, effects, step.blend, step.opacity);
 }
 

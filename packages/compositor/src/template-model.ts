@@ -96,14 +96,16 @@ export const INTERIOR_BLEND_MODES = [
   'linear-burn',
 ] as const satisfies readonly BlendMode[];
 const interiorBlendSchema = z.enum(INTERIOR_BLEND_MODES);
+/** Colour or opacity stops a gradient overlay may have. */
+export const GRADIENT_STOPS_MAX = 64;
 
 /**
  * A Photoshop layer effect drawn at render time from the placed artwork's alpha (after warping and
  * masking), so it follows each artwork. Lengths are canvas pixels; `angle` is where the light comes
  * from (degrees counter-clockwise from the right), the shadow falls away from it; `spread` is
  * Photoshop's spread/choke (0–1); `size` blurs a shadow or glow and is a stroke's width. Drop
- * shadows and outer glows go under the artwork, colour overlays, inner glows and inner shadows
- * (in that order) are painted into it, strokes over it.
+ * shadows and outer glows go under the artwork, gradient overlays, colour overlays, inner glows and
+ * inner shadows (in that order) are painted into it, strokes over it.
  */
 export const smartObjectEffectSchema = z.discriminatedUnion('type', [
   z.object({
@@ -147,6 +149,33 @@ export const smartObjectEffectSchema = z.discriminatedUnion('type', [
     color: hexColorSchema,
     opacity,
     blend_mode: interiorBlendSchema.default('normal'),
+  }),
+  z.object({
+    type: z.literal('gradient_overlay'),
+    opacity,
+    blend_mode: interiorBlendSchema.default('normal'),
+    style: z.enum(['linear', 'reflected']).default('linear'),
+    /** The direction it runs in, degrees counter-clockwise from the right. */
+    angle: z.number().finite().min(-360).max(360).default(90),
+    /** Its length over the line through `area` at `angle` (1: edge to edge). */
+    scale: z.number().min(0.1).max(1.5).default(1),
+    /** Its centre moved by these fractions of the area's width and height. */
+    offset: z.object({ x: z.number().min(-2).max(2), y: z.number().min(-2).max(2) }).default({ x: 0, y: 0 }),
+    reverse: z.boolean().default(false),
+    /** Photoshop's smoothness (0: linear steps between stops). */
+    smoothness: fraction.default(1),
+    colors: z
+      .array(z.object({ location: fraction, midpoint: fraction.default(0.5), color: hexColorSchema }))
+      .min(1)
+      .max(GRADIENT_STOPS_MAX),
+    opacities: z
+      .array(z.object({ location: fraction, midpoint: fraction.default(0.5), opacity: fraction }))
+      .max(GRADIENT_STOPS_MAX)
+      .default([]),
+    /** What it spans, in canvas pixels; absent: the box of what the artwork shows ("align with layer"). */
+    area: z
+      .object({ x: z.number().int(), y: z.number().int(), width: dimension, height: dimension })
+      .optional(),
   }),
   z.object({
     type: z.literal('stroke'),

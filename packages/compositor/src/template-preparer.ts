@@ -25,7 +25,7 @@ import {
   union,
 } from './raster.js';
 import type { SharpMedia } from './sharp-media.js';
-import { EFFECTS_AREA_MAX, effectsReach } from './smart-object-effects.js';
+import { EFFECTS_AREA_MAX, effectsReach, effectsSight } from './smart-object-effects.js';
 import { smartObjectRows } from './smart-object-kernel.js';
 import type { AdjustmentFilter } from './filters/filter-model.js';
 import type {
@@ -71,6 +71,9 @@ export interface PreparedSmartObject {
   content?: PreparedLayer;
   /** With effects, where the content's effects can draw (its box grown by their reach). */
   contentEffects?: Region;
+  /** With effects, the pixels the artwork is drawn over for them: `region`, and as far beyond the
+   * canvas as they see (masks, displacement and shading are cropped to it). */
+  effectsSource?: Region;
 }
 
 /** An adjustment layer over what is under it (see layer-stack-kernels.ts). */
@@ -160,6 +163,10 @@ function quadOf(layer: SmartObjectLayer): Quad {
 
 const distance = (a: readonly number[], b: readonly number[]): number =>
   Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!);
+
+function grow({ x, y, width, height }: Region, by: number): Region {
+  return { x: x - by, y: y - by, width: width + 2 * by, height: height + 2 * by };
+}
 
 function boundsRegion(minX: number, minY: number, maxX: number, maxY: number, margin: number): Region {
   const x = Math.floor(minX) - margin;
@@ -348,22 +355,24 @@ async function prepareStatic(
 
 async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise<PreparedSmartObject | null> {
   const { canvas, decoder } = prep;
-  const geometry = geometryOf(layer, canvas);
+  const effects = layer.effects?.length ? layer.effects : undefined;
+  // With effects the artwork beyond the canvas still counts (its shadow can fall onto the canvas, an
+  // inner shadow or an overlay is shaped by all of it): it is placed as far out as they see.
+  const geometry = geometryOf(layer, effects ? grow(canvas, effectsSight(effects)) : canvas);
   if (!geometry) return null;
-  if (layer.effects?.length) {
+  let source: Region | undefined;
+  if (effects) {
     // The effects draw beyond the artwork: its region (and every row of it) is recomposed.
-    const reach = effectsReach(layer.effects);
-    const grown = intersect(canvas, {
-      x: geometry.region.x - reach,
-      y: geometry.region.y - reach,
-      width: geometry.region.width + 2 * reach,
-      height: geometry.region.height + 2 * reach,
-    })!;
+    source = grow(geometry.region, effectsReach(effects));
+    const grown = intersect(canvas, source);
+    if (!grown) return null;
     if (grown.width * grown.height > EFFECTS_AREA_MAX) {
       throw new RenderFailedError(
         `smart object "${layer.name}" draws its effects over more than ${EFFECTS_AREA_MAX / 1_000_000} MP`,
       );
     }
+    // Drawn from the artwork on the canvas only when all of it would cost more than the bound.
+    if (source.width * source.height > EFFECTS_AREA_MAX) source = grown;
     geometry.region = grown;
     geometry.rows = {
       y: grown.y,
@@ -371,8 +380,14 @@ async function prepareSmart(prep: Preparation, layer: SmartObjectLayer): Promise
       to: new Int32Array(grown.height).fill(grown.x + grown.width),
     };
   }
-  const { region } = geometry;
-  const prepared: PreparedSmartObject = { kind: 'smart', layer, ...geometry };
+  // The artwork is drawn (masked, displaced, shaded) over all it shows to its effects.
+  const region = source ?? geometry.region;
+  const prepared: PreparedSmartObject = {
+    kind: 'smart',
+    layer,
+    ...geometry,
+    ...(source ? { effectsSource: source } : {}),
+  };
   if (layer.mask) prepared.mask = cropGrey(await decoder.grey(layer.mask), region, 0);
   if (layer.filter_mask && layer.filters?.length) {
     prepared.filterMask = cropGrey(await decoder.grey(layer.filter_mask), region, 255);

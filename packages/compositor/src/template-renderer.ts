@@ -2,7 +2,8 @@
 // artwork at the resolution its place needs, run the compose task on the pool (the static canvas
 // copied, only the smart objects' regions recomposed), encode once. A smart object whose warped
 // layer for the same artwork and placement is cached (warpedLayers) is only blended, not warped: the
-// layer does not depend on the product colour or anything else under it.
+// layer does not depend on the product colour or anything else under it. A render missing a layer
+// another render is warping right now waits for it; if that render fails, it warps the layer itself.
 import type { PlacedOnCanvas } from './artwork-placement.js';
 import { decodeOnCanvas, designAreaOf } from './artwork-placement.js';
 import type { CanvasBuffer, CanvasBuffers } from './canvas-buffers.js';
@@ -11,11 +12,12 @@ import type { ComposeStep } from './compose-task.js';
 import { RenderFailedError, isCompositorError } from './compositor-errors.js';
 import type { Matrix3 } from './homography.js';
 import type { KernelPool } from './kernel-pool.js';
-import type { PlacedRgba } from './raster.js';
+import type { PlacedRgba, Region } from './raster.js';
 import { sharedCopy, union, unionRows } from './raster.js';
 import { artworkFitWarnings, exportSizeWarnings, type RenderWarning } from './render-warnings.js';
 import type { EncodedImage, SharpMedia } from './sharp-media.js';
 import { warpedAreaOf } from './smart-object-kernel.js';
+import type { WarpedLayerCache, WarpedLayerClaim } from './warped-layer-cache.js';
 import type {
   PreparedLayer,
   PreparedSmartObject,
@@ -39,19 +41,11 @@ const MAX_WORK_SIDE = 8192;
 /**
  * A warped (mesh) artwork is decoded this much finer than its on-canvas extent, for the mesh
  * kernel's 2 × 2 supersample (warp-kernels.ts, sampleFootprint): measured against Photoshop's warps
- * (Aspose twist, inflate, squeeze at 1, 1.5 and 2: 1.5 matched best on all three).
+ * (Aspose twist, inflate, squeeze at 1.25, 1.5 and 2, Mitchell downscale: only 1.5 keeps all four
+ * files within 2 levels; 1.25 leaves twist at 2.06, 2 takes inflate and squeeze up 0.1).
  */
 const MESH_WORK_SCALE = 1.5;
 const WHITE = '#ffffff';
-
-/**
- * Smart objects' layers as they are blended (warped, masked, shaded), by `key`: a prepared template's
- * smart object with one decoded artwork and layout. Layers handed out are never written to.
- */
-export interface WarpedLayerCache {
-  get(key: string): PlacedRgba | undefined;
-  set(key: string, layer: PlacedRgba): void;
-}
 
 /** Static canvases for product colours other than a template's defaults, composed once each. */
 export interface StaticCanvasCache {
@@ -66,7 +60,7 @@ export interface RenderDeps {
   /** Without one, every render allocates its canvas (and shared copies of its artwork). */
   buffers?: CanvasBuffers;
   /** Without one, every render warps its artwork. */
-  warpedLayers?: WarpedLayerCache;
+  warpedLayers?: Pick<WarpedLayerCache, 'lookup' | 'keep'>;
 }
 
 export interface RenderedImage extends EncodedImage {
@@ -93,55 +87,37 @@ export async function renderTemplate(
     }),
   );
   const smart = new Map<PreparedSmartObject, ComposeStep>(drawn.map(({ step, draw }) => [step, draw]));
-  // Layers warped by this render for the cache, stored once the compose has filled them.
-  const keeping: { key: string; layer: PlacedRgba }[] = [];
-  if (warpedLayers) {
-    for (const [step, draw] of smart) {
-      // A smart object with effects is drawn with them from its own alpha each time (not cached).
-      if (draw.kind !== 'smart' || draw.effects?.length) continue;
-      const key = warpedLayerKey(prepared, step, draw);
-      const layer = warpedLayers.get(key);
-      if (layer) {
-        smart.set(step, { kind: 'layer', image: layer, blend: draw.blend, opacity: draw.opacity });
-        continue;
-      }
-      const area = warpedAreaOf(draw);
-      if (!area) continue;
-      const kept: PlacedRgba = {
-        ...area,
-        data: new Uint8ClampedArray(new SharedArrayBuffer(area.width * area.height * 4)),
-      };
-      keeping.push({ key, layer: kept });
-      smart.set(step, { ...draw, keepWarped: kept });
-    }
-  }
   const warnings = uniqueWarnings([
     ...exportSizeWarnings(prepared, exportOptions.size),
     ...drawn.flatMap(({ warnings: own }) => own),
   ]);
   const { width, height, channels } = prepared;
   const colorKey = colorKeyOf(colors);
+  // Layers this render warps for others: claimed (others may be waiting) or kept after a fallback.
+  const claimed: { claim: WarpedLayerClaim; layer: PlacedRgba }[] = [];
+  const keeping: { key: string; layer: PlacedRgba }[] = [];
   const buffer = buffers.acquire(width * height * channels);
-  // Artwork goes to kernel threads in (reused) shared memory: one copy instead of a structured
-  // clone's two, and no fresh pages to fault in.
   const shared: CanvasBuffer[] = [];
-  if (pool.threads > 0) {
-    const copies = new Map<object, Uint8Array>();
-    for (const [step, draw] of smart) {
-      if (draw.kind !== 'smart') continue;
-      let data = copies.get(draw.art.data);
-      if (!data) {
-        const copy = buffers.acquire(draw.art.data.byteLength);
-        copy.holds = null;
-        copy.data.set(draw.art.data);
-        shared.push(copy);
-        data = copy.data;
-        copies.set(draw.art.data, data);
-      }
-      smart.set(step, { ...draw, art: { ...draw.art, data } });
-    }
-  }
   try {
+    if (warpedLayers) await useWarpedLayers(warpedLayers, prepared, smart, claimed, keeping);
+    // Artwork goes to kernel threads in (reused) shared memory: one copy instead of a structured
+    // clone's two, and no fresh pages to fault in.
+    if (pool.threads > 0) {
+      const copies = new Map<object, Uint8Array>();
+      for (const [step, draw] of smart) {
+        if (draw.kind !== 'smart') continue;
+        let data = copies.get(draw.art.data);
+        if (!data) {
+          const copy = buffers.acquire(draw.art.data.byteLength);
+          copy.holds = null;
+          copy.data.set(draw.art.data);
+          shared.push(copy);
+          data = copy.data;
+          copies.set(draw.art.data, data);
+        }
+        smart.set(step, { ...draw, art: { ...draw.art, data } });
+      }
+    }
     const backdrop =
       colorKey === prepared.canvasColors
         ? prepared.canvas
@@ -165,18 +141,76 @@ export async function renderTemplate(
         : { steps: [] }),
     });
     buffer.holds = { backdrop, dirty: region };
-    for (const { key, layer } of keeping) warpedLayers?.set(key, layer);
+    for (const { claim, layer } of claimed) claim.fill(layer);
+    for (const { key, layer } of keeping) warpedLayers?.keep(key, layer);
     const encoded = await media.encode(
       { data: buffer.data, width, height, channels, opaque: prepared.opaque },
       { format: exportOptions.format, width: output.width, height: output.height, quality: output.quality },
     );
     return { ...encoded, warnings };
   } catch (error) {
+    // Renders waiting on a layer this one claimed warp it themselves (a filled claim ignores this).
+    for (const { claim } of claimed) claim.fail(error);
     throw isCompositorError(error) ? error : new RenderFailedError('render failed', { cause: error });
   } finally {
     buffers.release(buffer);
     for (const copy of shared) buffers.release(copy);
   }
+}
+
+/**
+ * Replaces each smart object's draw by its warped layer where one is cached or being warped by
+ * another render (waiting for it), and makes the draws that warp keep their layer: `claimed` for
+ * layers others may wait on, `keeping` for ones warped again after the warping render failed. All
+ * lookups happen before the first wait, so a render only ever waits on renders that looked up
+ * before it: two renders never wait on each other.
+ */
+async function useWarpedLayers(
+  warpedLayers: Pick<WarpedLayerCache, 'lookup'>,
+  prepared: PreparedTemplate,
+  smart: Map<PreparedSmartObject, ComposeStep>,
+  claimed: { claim: WarpedLayerClaim; layer: PlacedRgba }[],
+  keeping: { key: string; layer: PlacedRgba }[],
+): Promise<void> {
+  const waits: Promise<void>[] = [];
+  for (const [step, draw] of smart) {
+    // A smart object with effects is drawn with them from its own alpha each time (not cached).
+    if (draw.kind !== 'smart' || draw.effects?.length) continue;
+    const area = warpedAreaOf(draw);
+    if (!area) continue;
+    const key = warpedLayerKey(prepared, step, draw);
+    const found = warpedLayers.lookup(key);
+    const asLayer = (image: PlacedRgba): ComposeStep => ({
+      kind: 'layer',
+      image,
+      blend: draw.blend,
+      opacity: draw.opacity,
+    });
+    if (found.kind === 'hit') {
+      smart.set(step, asLayer(found.layer));
+    } else if (found.kind === 'shared') {
+      waits.push(
+        found.layer.then(
+          (layer) => void smart.set(step, asLayer(layer)),
+          () => {
+            const layer = emptyLayer(area);
+            keeping.push({ key, layer });
+            smart.set(step, { ...draw, keepWarped: layer });
+          },
+        ),
+      );
+    } else {
+      const layer = emptyLayer(area);
+      claimed.push({ claim: found.claim, layer });
+      smart.set(step, { ...draw, keepWarped: layer });
+    }
+  }
+  await Promise.all(waits);
+}
+
+/** A layer for the kernels to fill, in shared memory so a kernel thread writes it in place. */
+function emptyLayer(area: Region): PlacedRgba {
+  return { ...area, data: new Uint8ClampedArray(new SharedArrayBuffer(area.width * area.height * 4)) };
 }
 
 function staticCanvasFor(
@@ -386,7 +420,9 @@ async function smartStep(
   const decodeKey = `${layer.uuid}:${workWidth}x${workHeight}:${area.x},${area.y},${area.width},${area.height}`;
   let decoding = decodes.get(decodeKey);
   if (!decoding) {
-    decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy });
+    // Photoshop draws a mesh warp softer than a plain transform (DownscaleKernel).
+    const kernel = step.geometry.type === 'mesh' ? 'mitchell' : undefined;
+    decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy, ...(kernel ? { kernel } : {}) });
     decodes.set(decodeKey, decoding);
   }
   const placed = await decoding;
@@ -438,6 +474,7 @@ async function smartStep(
     ...(layer.filters?.length ? { filters: { list: layer.filters, scale: sx } } : {}),
     ...(layer.filters?.length && step.filterMask ? { filterMask: step.filterMask } : {}),
     ...(layer.effects?.length ? { effects: layer.effects } : {}),
+    ...(step.effectsSource ? { source: step.effectsSource } : {}),
   };
   return { step, draw, warnings };
 }

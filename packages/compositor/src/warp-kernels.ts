@@ -267,8 +267,9 @@ function sampleInteriorPixel(
  * supersample of the pixel's footprint; qux…qvy are a quarter pixel's step in u and v along x and
  * y), averaged premultiplied. A warp stretches and squeezes the artwork unevenly, so one tap per
  * pixel aliases where it squeezes: with the artwork decoded 1.5× finer (template-renderer's
- * MESH_WORK_SCALE), this matches Photoshop's warp on Aspose.PSD_Twist.psd at 1.80 instead of 2.21
- * (inflate 1.63 → 1.59, squeeze 1.75 → 1.66; MAD in levels). Neighbours beyond the border are clamped.
+ * MESH_WORK_SCALE), this matches Photoshop's warp on Aspose.PSD_Twist.psd at 1.88 instead of 2.20
+ * (inflate 1.51 → 1.46, squeeze vertical 1.31 → 1.28, squeeze 1.54 → 1.55; MAD in levels, artwork
+ * downscaled with Mitchell). Neighbours beyond the border are clamped.
  */
 function sampleFootprint(
   out: Uint8ClampedArray,

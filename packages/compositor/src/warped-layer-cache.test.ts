@@ -8,6 +8,8 @@ import type { SampleTemplate } from './samples/index.js';
 import { createDemoArtwork, listSampleTemplates } from './samples/index.js';
 import type { SmartObjectInput } from './template-model.js';
 import { smartObjectsOf, templateManifestSchema } from './template-model.js';
+import type { PlacedRgba } from './raster.js';
+import { createWarpedLayerCache } from './warped-layer-cache.js';
 
 // Real threads load the BUILT worker (dist/kernel-worker.js): build the package first.
 const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
@@ -15,6 +17,41 @@ const workerUrl = new URL('../dist/kernel-worker.js', import.meta.url);
 async function pixels(png: Buffer): Promise<Buffer> {
   return sharp(png).ensureAlpha().raw().toBuffer();
 }
+
+describe('warped layers being warped', () => {
+  const layer = (): PlacedRgba => ({ x: 0, y: 0, width: 2, height: 1, data: new Uint8ClampedArray(8) });
+
+  it('hands every lookup made during a warp that one warp, then keeps it', async () => {
+    const cache = createWarpedLayerCache({ maxBytes: 1024 });
+    const first = cache.lookup('k');
+    if (first.kind !== 'miss') throw new Error(`expected a miss, got ${first.kind}`);
+    const waiting = Array.from({ length: 5 }, () => cache.lookup('k'));
+    expect(waiting.map(({ kind }) => kind)).toEqual(Array(5).fill('shared'));
+
+    const warped = layer();
+    first.claim.fill(warped);
+    for (const found of waiting) if (found.kind === 'shared') expect(await found.layer).toBe(warped);
+    expect(cache.lookup('k')).toEqual({ kind: 'hit', layer: warped });
+    expect(cache.stats).toMatchObject({ misses: 1, shared: 5, hits: 1, entries: 1, bytes: 8 });
+  });
+
+  it('fails the lookups waiting on a failed warp, and forgets it: the next lookup warps afresh', async () => {
+    const cache = createWarpedLayerCache({ maxBytes: 1024 });
+    const first = cache.lookup('k');
+    const waiting = cache.lookup('k');
+    if (first.kind !== 'miss' || waiting.kind !== 'shared') throw new Error('expected a miss, then shared');
+
+    first.claim.fail(new Error('kernel thread died'));
+    await expect(waiting.layer).rejects.toThrow('kernel thread died');
+    const next = cache.lookup('k');
+    expect(next.kind).toBe('miss');
+    // A late fill of the failed claim does not bring its layer back.
+    first.claim.fill(layer());
+    expect(cache.stats.entries).toBe(0);
+    if (next.kind === 'miss') next.claim.fill(layer());
+    expect(cache.lookup('k').kind).toBe('hit');
+  });
+});
 
 describe('warped layer cache', () => {
   let samples: SampleTemplate[];
@@ -134,6 +171,61 @@ describe('warped layer cache', () => {
     expect(again.equals(await withEffects(uncached, artwork))).toBe(true);
     // The shadow changes the picture: the cache did not drop it.
     expect(again.equals(await render(uncached, 'poster-on-wall', { asset: artwork }))).toBe(false);
+  }, 300_000);
+
+  it('warps the layer once for renders of one artwork started together, each with the pixels of a fresh warp', async () => {
+    const { cached, uncached } = compositors(0);
+    const colors = ['#1f2a44', '#b3262e', '#ffffff', '#222222'];
+    const before = { ...cached.warpedLayerCache };
+
+    const together = await Promise.all(
+      colors.map((color) => render(cached, 't-shirt', { asset: artwork, color })),
+    );
+
+    expect(cached.warpedLayerCache.misses - before.misses).toBe(1);
+    const served =
+      cached.warpedLayerCache.shared + cached.warpedLayerCache.hits - before.shared - before.hits;
+    expect(served).toBe(colors.length - 1);
+    for (const [i, color] of colors.entries()) {
+      expect(together[i]!.equals(await render(uncached, 't-shirt', { asset: artwork, color }))).toBe(true);
+    }
+  }, 300_000);
+
+  it('lets a render waiting on a warp that failed warp the layer itself, and keeps that one', async () => {
+    const inline = createKernelPool({ threads: 0 });
+    pools.push(inline);
+    let failNext = false;
+    const flaky: KernelPool = {
+      threads: 0,
+      compose: (task) => {
+        if (!failNext) return inline.compose(task);
+        failNext = false;
+        return Promise.reject(new Error('kernel thread died'));
+      },
+      close: () => inline.close(),
+    };
+    const cached = createCompositor({
+      pool: flaky,
+      cacheBytes: 300_000_000,
+      artworkCacheBytes: 100_000_000,
+      warpedLayerCacheBytes: 200_000_000,
+    });
+    const { uncached } = compositors(0);
+    await render(cached, 'mug', { asset: otherArtwork }); // prepared (and warped) with a working pool
+    failNext = true;
+
+    const [failed, waited] = await Promise.allSettled([
+      render(cached, 'mug', { asset: artwork }),
+      render(cached, 'mug', { asset: artwork }),
+    ]);
+
+    expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'render failed' } });
+    const fresh = await render(uncached, 'mug', { asset: artwork });
+    expect(waited.status === 'fulfilled' && waited.value.equals(fresh)).toBe(true);
+    expect(cached.warpedLayerCache.shared).toBe(1);
+    const hitsBefore = cached.warpedLayerCache.hits;
+    expect((await render(cached, 'mug', { asset: artwork })).equals(fresh)).toBe(true);
+    expect(cached.warpedLayerCache.hits).toBe(hitsBefore + 1);
   }, 300_000);
 
   it('fills the layer on a kernel thread and blends it there from the cache, with the same pixels', async () => {

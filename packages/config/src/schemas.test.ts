@@ -129,6 +129,24 @@ describe('artwork cache', () => {
   });
 });
 
+describe('warped layer cache', () => {
+  it('keeps 128 MiB of warped layers unless WARPED_LAYER_CACHE_BYTES says otherwise (0: off)', () => {
+    expect(parseEnv(renderWorkerConfigSchema, valid).WARPED_LAYER_CACHE_BYTES).toBe(134_217_728);
+    expect(
+      parseEnv(renderWorkerConfigSchema, { ...valid, WARPED_LAYER_CACHE_BYTES: '0' })
+        .WARPED_LAYER_CACHE_BYTES,
+    ).toBe(0);
+  });
+
+  it('refuses a negative or non-numeric WARPED_LAYER_CACHE_BYTES, naming it', () => {
+    for (const bad of ['-1', '128MiB']) {
+      expect(() => parseEnv(renderWorkerConfigSchema, { ...valid, WARPED_LAYER_CACHE_BYTES: bad })).toThrow(
+        /WARPED_LAYER_CACHE_BYTES/,
+      );
+    }
+  });
+});
+
 describe('storage configuration', () => {
   it('defaults to the local driver', () => {
     expect(parseEnv(gatewayConfigSchema, valid).STORAGE_DRIVER).toBe('local');

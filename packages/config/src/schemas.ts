@@ -193,6 +193,16 @@ export const renderWorkerConfigSchema = z
       .min(0)
       .max(64 * 1024 ** 3)
       .default(256 * 1024 ** 2),
+    /**
+     * Smart objects' warped layers kept in memory (bytes of pixels; 0: off): renders of one artwork in
+     * one template (product colours, a batch's repeats) warp it once. A few MB per layer at 1000–2000 px.
+     */
+    WARPED_LAYER_CACHE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 ** 3)
+      .default(128 * 1024 ** 2),
   })
   .superRefine(requireBucketForS3)
   .superRefine((config, ctx) => requireFetchSlotsForOthers(renderWorkerSlots(config), ctx));

@@ -11,6 +11,7 @@ import { createDb } from './create-db.js';
 import type { Database } from './database.js';
 import { migrateSchema } from './migrate.js';
 import { createRenderRecords, type NewRenderRecord, type RenderRecords } from './render-records.js';
+import { insertFixtureMockup } from './testing.js';
 
 const AT = new Date('2026-03-01T10:00:00Z');
 
@@ -28,26 +29,7 @@ describe('batch records', () => {
     await migrateSchema(db, 'renders');
     batches = createBatchRecords({ db });
     renders = createRenderRecords({ db });
-    ({ id: mockupId } = await db
-      .insertInto('renders.mockups')
-      .values({
-        account_id: null,
-        slug: 'batch-records',
-        name: 'batch records',
-        width: 10,
-        height: 8,
-        status: 'ready',
-        manifest: '{}',
-        smart_objects: '[]',
-        assets_prefix: 'x/',
-        thumbnail_key: null,
-        error: null,
-        error_code: null,
-        warnings: null,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow());
+    mockupId = await insertFixtureMockup(db, { slug: 'batch-records' });
   });
   afterAll(async () => {
     await db.destroy();

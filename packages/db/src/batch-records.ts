@@ -95,6 +95,13 @@ export interface BatchRecords {
   finishIfDone(batchId: string, now: Date): Promise<BatchRecordRow | undefined>;
   /** finishIfDone for up to `limit` processing batches, oldest first: the rows this call finished. */
   finishAllDone(now: Date, limit: number): Promise<BatchRecordRow[]>;
+  /**
+   * Finished batches whose `batch-event` job is not known to be queued (its enqueue failed, or the
+   * worker stopped before marking it), oldest first.
+   */
+  finishedUnqueued(limit: number): Promise<BatchRecordRow[]>;
+  /** Records that the batch's `batch-event` job is queued (the first time only). */
+  markFinishedEventQueued(batchId: string, now: Date): Promise<void>;
   /** One of its renders not final yet (the first in its order), undefined when all are final. */
   firstUnfinishedRender(batchId: string): Promise<string | undefined>;
   /** Undoes create() for a batch that was never charged: its renders, its key and itself go. */
@@ -285,6 +292,25 @@ export function createBatchRecords({ db }: { db: Kysely<Database> }): BatchRecor
         )
         .returningAll()
         .execute(),
+
+    finishedUnqueued: (limit) =>
+      db
+        .selectFrom('renders.batches')
+        .selectAll()
+        .where('status', '=', 'finished')
+        .where('finished_event_queued_at', 'is', null)
+        .orderBy('completed_at')
+        .limit(limit)
+        .execute(),
+
+    async markFinishedEventQueued(batchId, now) {
+      await db
+        .updateTable('renders.batches')
+        .set({ finished_event_queued_at: now })
+        .where('id', '=', batchId)
+        .where('finished_event_queued_at', 'is', null)
+        .execute();
+    },
 
     async firstUnfinishedRender(batchId) {
       const row = await db

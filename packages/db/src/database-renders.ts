@@ -96,6 +96,8 @@ export interface BatchesTable {
   artwork_ids: ColumnType<string[], string[] | undefined, never>;
   created_at: CreatedAt;
   completed_at: Timestamp | null;
+  /** When its `batch-event` job was queued (null while processing, or finished with the job not queued yet). */
+  finished_event_queued_at: ColumnType<Date | null, never, Date>;
 }
 
 export interface BatchIdempotencyKeysTable {

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@platen/testing';
 import { createDb } from './create-db.js';
-import { migrateSchema } from './migrate.js';
+import { MIGRATIONS, migrateSchema } from './migrate.js';
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -24,6 +24,7 @@ describe('migrations', () => {
         'renders/0007_batches',
         'renders/0008_print_files',
         'renders/0009_batches_processing',
+        'renders/0010_batches_finished_event',
       ]);
       expect(await migrateSchema(db, 'keys')).toEqual([]);
       expect(await migrateSchema(db, 'renders')).toEqual([]);
@@ -48,6 +49,38 @@ describe('migrations', () => {
       ]);
     } finally {
       await db.destroy();
+    }
+  });
+
+  it('marks batches finished before 0010 as having their batch.finished queued, so the sweep leaves them', async () => {
+    const older = await createTestDatabase('migrate_finished_event');
+    const db = createDb({ url: older.url });
+    try {
+      await sql`create schema if not exists renders`.execute(db);
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: () => Promise.resolve(MIGRATIONS.renders) },
+        migrationTableSchema: 'renders',
+      });
+      expect((await migrator.migrateTo('0009_batches_processing')).error).toBeUndefined();
+      const completedAt = new Date('2026-11-30T12:00:00Z');
+      await sql`insert into renders.batches (id, account_id, status, render_count, credits_charged, completed_at)
+        values ('00000000-0000-4000-8000-00000000000f', '00000000-0000-4000-8000-000000000001', 'finished', 1, 1, ${completedAt}),
+               ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-000000000001', 'processing', 1, 1, null)`.execute(
+        db,
+      );
+
+      expect(await migrateSchema(db, 'renders')).toEqual(['renders/0010_batches_finished_event']);
+
+      const { rows } = await sql<{ status: string; finished_event_queued_at: Date | null }>`
+        select status, finished_event_queued_at from renders.batches order by status`.execute(db);
+      expect(rows).toEqual([
+        { status: 'finished', finished_event_queued_at: completedAt },
+        { status: 'processing', finished_event_queued_at: null },
+      ]);
+    } finally {
+      await db.destroy();
+      await older.drop();
     }
   });
 

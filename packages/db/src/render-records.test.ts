@@ -5,6 +5,7 @@ import { createDb } from './create-db.js';
 import type { Database } from './database.js';
 import { migrateSchema } from './migrate.js';
 import { createRenderRecords, IllegalRenderChangeError, type RenderRecords } from './render-records.js';
+import { insertFixtureMockup } from './testing.js';
 
 const AT = new Date('2026-03-01T10:00:00Z');
 const LATER = new Date('2026-03-01T10:00:05Z');
@@ -23,26 +24,7 @@ describe('render records', () => {
     await migrateSchema(db, 'renders');
     records = createRenderRecords({ db });
     // A fixture row of the table renders point at; its own writer lives elsewhere.
-    ({ id: mockupId } = await db
-      .insertInto('renders.mockups')
-      .values({
-        account_id: null,
-        slug: 'render-records',
-        name: 'render records',
-        width: 10,
-        height: 8,
-        status: 'ready',
-        manifest: '{}',
-        smart_objects: '[]',
-        assets_prefix: 'x/',
-        thumbnail_key: null,
-        error: null,
-        error_code: null,
-        warnings: null,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow());
+    mockupId = await insertFixtureMockup(db, { slug: 'render-records' });
   });
   afterAll(async () => {
     await db.destroy();

@@ -53,20 +53,28 @@ describe('mapAdjustment', () => {
     expect(result.approximated).toBeUndefined();
   });
 
-  it('applies the master range of Hue/Saturation and names the colour ranges it leaves out', () => {
+  it('applies Hue/Saturation with the colour ranges that shift something, without a warning', () => {
     const range = { a: 315, b: 345, c: 15, d: 45, hue: 0, saturation: 0, lightness: 0 };
     const master = { a: 0, b: 0, c: 25, d: 0, hue: -27, saturation: 10, lightness: 5 };
     const plain = mapped({ type: 'hue/saturation', master, reds: range });
-    expect(plain.filter).toMatchObject({
-      params: { colorize: false, hue: -27, saturation: 10, lightness: 5 },
-    });
+    expect(plain.filter.params).toEqual({ colorize: false, hue: -27, saturation: 10, lightness: 5 });
     expect(plain.approximated).toBeUndefined();
-    expect(
-      mapped({ type: 'hue/saturation', master, reds: { ...range, saturation: 40 } }).approximated,
-    ).toMatch(/per-colour ranges/);
+    const ranged = mapped({
+      type: 'hue/saturation',
+      master,
+      reds: { ...range, saturation: 40 },
+      blues: { a: 195, b: 225, c: 255, d: 400, hue: -200, saturation: 0, lightness: 0 },
+    });
+    expect(ranged.filter.params).toMatchObject({
+      ranges: [
+        { hues: [315, 345, 15, 45], hue: 0, saturation: 40, lightness: 0 },
+        { hues: [195, 225, 255, 360], hue: -180, saturation: 0, lightness: 0 },
+      ],
+    });
+    expect(ranged.approximated).toBeUndefined();
   });
 
-  it('maps Colour Balance, Black & White (naming a tint it leaves out), Vibrance and Exposure', () => {
+  it('maps Colour Balance, Black & White with its tint, Vibrance and Exposure', () => {
     expect(
       mapped({
         type: 'color balance',
@@ -80,8 +88,8 @@ describe('mapAdjustment', () => {
       useTint: true,
       tintColor: { r: 225, g: 211, b: 179 },
     });
-    expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60 } });
-    expect(tinted.approximated).toMatch(/tint/);
+    expect(tinted.filter).toMatchObject({ params: { reds: 70, yellows: 60, tint: [225, 211, 179] } });
+    expect(tinted.approximated).toBeUndefined();
     expect(mapped({ type: 'vibrance', vibrance: 30 }).filter).toMatchObject({
       params: { vibrance: 30, saturation: 0 },
     });
@@ -147,10 +155,31 @@ describe('mapAdjustment', () => {
     expect(lowered.approximated).toMatch(/legacy/);
   });
 
-  it('skips kinds without a kernel, naming them', () => {
-    expect(
-      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', name: 'Candlelight.CUBE' }),
-    ).toMatchObject({ kind: 'skipped', reason: expect.stringMatching(/Color Lookup/) as string });
+  it('skips Color Lookup profiles and tables it cannot read, naming them', () => {
+    const cube = new TextEncoder().encode('LUT_3D_SIZE 2\n0 0 0');
+    expect([
+      mapAdjustment({ type: 'color lookup', lookupType: 'deviceLinkProfile', profile: new Uint8Array(8) }),
+      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', lutFormat: 'look', lut3DFileData: cube }),
+      mapAdjustment({ type: 'color lookup', lookupType: '3dlut', lutFormat: 'cube', lut3DFileData: cube }),
+    ]).toEqual([
+      { kind: 'skipped', reason: 'Color Lookup device-link and abstract profiles are not read' },
+      { kind: 'skipped', reason: 'Color Lookup .look files are not read' },
+      { kind: 'skipped', reason: 'Color Lookup: a 2-point table of 1 entries' },
+    ]);
+  });
+
+  it('maps an embedded .cube onto the color_lookup kernel as reproduced, without a warning', () => {
+    const cube = new TextEncoder().encode(
+      ['LUT_3D_SIZE 2', ...Array<string>(8).fill('0.5 0.25 1')].join('\n'),
+    );
+    const lookup = mapped({
+      type: 'color lookup',
+      lookupType: '3dlut',
+      lutFormat: 'cube',
+      lut3DFileData: cube,
+    });
+    expect(lookup.filter).toMatchObject({ kind: 'color_lookup', params: { size: 2 } });
+    expect(lookup.approximated).toBeUndefined();
   });
 
   it('maps Posterize and Threshold as reproduced, without a warning', () => {

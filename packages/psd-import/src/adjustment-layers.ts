@@ -1,9 +1,10 @@
 // An adjustment layer as ag-psd reads it → the compositor's adjustment filter (the kernels smart
-// filters use). A kind without an equal (Color Lookup) is skipped with the reason; one reproduced
-// only in part (Hue/Saturation's colour ranges, Black & White's tint) says what is left out.
+// filters use). A kind without an equal (a Color Lookup profile) is skipped with the reason; one
+// reproduced only in part says what is left out.
 import { modelledFilterReason, type AdjustmentFilter } from '@platen/compositor';
 import type { AdjustmentLayer as PsdAdjustment, Color } from 'ag-psd';
 import { labToRgb } from './descriptor-color.js';
+import { readLutFile } from './lut-file.js';
 
 export type MappedAdjustment =
   { kind: 'mapped'; filter: AdjustmentFilter; approximated?: string } | { kind: 'skipped'; reason: string };
@@ -129,6 +130,7 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
       };
     }
     case 'black & white': {
+      const tint = rgbOf(adjustment.tintColor);
       const weight = (v: number | undefined, fallback: number) => clamp(v ?? fallback, -200, 300);
       return {
         kind: 'mapped',
@@ -139,8 +141,11 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
           cyans: weight(adjustment.cyans, 60),
           blues: weight(adjustment.blues, 20),
           magentas: weight(adjustment.magentas, 80),
+          ...(adjustment.useTint && tint ? { tint } : {}),
         }),
-        ...(adjustment.useTint ? { approximated: 'its tint is not applied (the result stays grey)' } : {}),
+        ...(adjustment.useTint && !tint
+          ? { approximated: 'its tint colour is not RGB or Lab (left grey)' }
+          : {}),
       };
     }
     case 'photo filter': {
@@ -205,10 +210,7 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
       return { kind: 'mapped', filter: filterOf('selective_color', params) };
     }
     case 'color lookup':
-      return {
-        kind: 'skipped',
-        reason: 'Color Lookup tables (3D LUT files and device-link profiles) are not read',
-      };
+      return colorLookupOf(adjustment);
     default:
       // A kind newer than this importer.
       return {
@@ -216,6 +218,20 @@ function mapKind(adjustment: PsdAdjustment): MappedAdjustment {
         reason: `"${(adjustment as { type: string }).type}" has no equal in the compositor`,
       };
   }
+}
+
+/** A 3D LUT file's grid; device-link and abstract profiles, and Photoshop's .look, are skipped. */
+function colorLookupOf(adjustment: Extract<PsdAdjustment, { type: 'color lookup' }>): MappedAdjustment {
+  const { lookupType, lutFormat, lut3DFileData } = adjustment;
+  if (lookupType !== '3dlut' || !lut3DFileData) {
+    return { kind: 'skipped', reason: 'Color Lookup device-link and abstract profiles are not read' };
+  }
+  if (lutFormat !== 'cube' && lutFormat !== '3dl') {
+    return { kind: 'skipped', reason: `Color Lookup ${lutFormat ? `.${lutFormat} ` : ''}files are not read` };
+  }
+  const grid = readLutFile(lut3DFileData, lutFormat);
+  if ('reason' in grid) return { kind: 'skipped', reason: `Color Lookup: ${grid.reason}` };
+  return { kind: 'mapped', filter: filterOf('color_lookup', grid) };
 }
 
 /** A solid gradient's colour stops, sorted; noise gradients and unreadable colours are skipped. */
@@ -266,16 +282,30 @@ function hueSaturationOf(adjustment: Extract<PsdAdjustment, { type: 'hue/saturat
         lightness: clamp(master?.lightness ?? 0, -100, 100),
         colorize: false,
       };
-  const ranged =
-    !colorize &&
-    HUE_RANGES.some((range) => {
-      const channel = adjustment[range];
-      return channel && (channel.hue !== 0 || channel.saturation !== 0 || channel.lightness !== 0);
-    });
+  // ag-psd reads each colour range's four hue sliders as a–d.
+  const ranges = colorize
+    ? []
+    : HUE_RANGES.flatMap((name) => {
+        const range = adjustment[name];
+        if (!range || (range.hue === 0 && range.saturation === 0 && range.lightness === 0)) return [];
+        const degrees = (v: number) => clamp(v, 0, 360);
+        return [
+          {
+            hues: [degrees(range.a), degrees(range.b), degrees(range.c), degrees(range.d)] as [
+              number,
+              number,
+              number,
+              number,
+            ],
+            hue: clamp(range.hue, -180, 180),
+            saturation: clamp(range.saturation, -100, 100),
+            lightness: clamp(range.lightness, -100, 100),
+          },
+        ];
+      });
   return {
     kind: 'mapped',
-    filter: filterOf('hue_saturation', params),
-    ...(ranged ? { approximated: 'its per-colour ranges are not applied (the master range is)' } : {}),
+    filter: filterOf('hue_saturation', { ...params, ...(ranges.length > 0 ? { ranges } : {}) }),
   };
 }
 

@@ -532,28 +532,160 @@ describe('importPsd: layer effects on pixel layers', () => {
     ]);
   });
 
-  it('says an effect drawn as its own layer under a translucent layer is approximated, not an overlay', async () => {
+  it('fades a translucent layer and its effects as one picture: its shadow stays hidden under it', async () => {
     const result = await imported(
       rectLayer(
         {
-          dropShadow: [{ enabled: true, color: { r: 0, g: 0, b: 0 }, opacity: 1 }],
+          dropShadow: [
+            {
+              enabled: true,
+              color: { r: 0, g: 0, b: 0 },
+              opacity: 1,
+              blendMode: 'multiply',
+              angle: 120,
+              useGlobalLight: false,
+              distance: { units: 'Pixels', value: 10 },
+              size: { units: 'Pixels', value: 0 },
+              choke: { units: 'Pixels', value: 0 },
+            },
+          ],
           solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
         },
         { opacity: 0.5 },
       ),
     );
+    expect(result.warnings).toEqual([]);
+    // The layer and its shadow inside one pass-through group carrying the layer's opacity (a byte: 128/255).
+    const group = result.manifest.layers.find((layer) => layer.name === 'Shape');
+    expect(group).toMatchObject({ type: 'group', pass_through: true });
+    const opacity = group!.opacity!;
+    expect(opacity).toBeCloseTo(0.502, 3);
+    const inner = (group as { layers: { name: string; opacity?: number }[] }).layers;
+    expect(inner.map((layer) => [layer.name, layer.opacity])).toEqual([
+      ['Shape (drop shadow)', 1],
+      ['Shape', 1],
+    ]);
+    // Photoshop's rule, per pixel: the blue-overlaid layer over its black shadow (moved 5 right, 9
+    // down) over the backdrop, then mixed with the backdrop by the layer's opacity.
+    const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+    const pixels = await render(result);
+    const { max } = compare(pixels, (x, y) => {
+      const whole: Rgb = inRect(x, y) ? [0, 0, 255] : inShadow(x, y) ? [0, 0, 0] : [BG, BG, BG];
+      return whole.map((c) => mix(BG, c, opacity)) as Rgb;
+    });
+    expect(max).toBeLessThanOrEqual(1);
+  });
+
+  it.each([
+    ["knocks out its drop shadow under it (Photoshop's default)", true],
+    ['shows its drop shadow through it when the knock-out is off', false],
+  ])(
+    'fades only the pixels of a layer with a 30 %% fill, paints its overlay at full strength, and %s',
+    async (_name, conceals) => {
+      const result = await imported(
+        rectLayer(
+          {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'multiply',
+                angle: 120,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 10 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+                layerConceals: conceals,
+              },
+            ],
+            solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 0.5, blendMode: 'normal' }],
+          },
+          { fillOpacity: 0.3 },
+        ),
+      );
+      expect(result.warnings).toEqual([]);
+      // The fill is stored as a byte: 77/255.
+      const fill = Math.round(0.3 * 255) / 255;
+      const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+      const { max } = compare(await render(result), (x, y) => {
+        const under = inShadow(x, y) && (!conceals || !inRect(x, y)) ? 0 : BG;
+        if (!inRect(x, y)) return [under, under, under];
+        // The red faded by the fill over what is under it, then half the blue over that.
+        const faded = RED.map((c) => mix(under, c, fill));
+        return faded.map((c, i) => mix(c, [0, 0, 255][i]!, 0.5)) as Rgb;
+      });
+      expect(max).toBeLessThanOrEqual(1);
+    },
+  );
+
+  it('leaves out an outer glow under a translucent fill, and says so', async () => {
+    const result = await imported(
+      rectLayer(
+        {
+          outerGlow: { enabled: true, color: { r: 255, g: 255, b: 0 }, size: { units: 'Pixels', value: 5 } },
+        },
+        { fillOpacity: 0.5 },
+      ),
+    );
     expect(result.warnings).toEqual([
       {
         layer: 'Shape',
-        code: 'EFFECTS_APPROXIMATED',
+        code: 'EFFECTS_SKIPPED',
         message:
-          'The "drop shadow" layer effect is drawn approximately: the layer\'s opacity fades it on its own, so it shows through the layer.',
+          'The "outer glow" layer effect is not drawn: the layer\'s fill opacity is below 100 %, which is not reproduced for a glow.',
       },
     ]);
-    // The layer's opacity (stored as a byte: 128/255) times the shadow's own (100 %).
-    const opacityOf = (name: string) => result.manifest.layers.find((layer) => layer.name === name)?.opacity;
-    expect(opacityOf('Shape (drop shadow)')).toBeCloseTo(0.502, 3);
-    expect(opacityOf('Shape (drop shadow)')).toBe(opacityOf('Shape'));
+  });
+
+  it('fades a translucent layer, the multiply layer clipped to it and its shadow as one picture', async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [{ name: 'Art', x: 0, y: 0, width: 10, height: 10 }],
+      above: [
+        rectLayer(
+          {
+            dropShadow: [
+              {
+                enabled: true,
+                color: { r: 0, g: 0, b: 0 },
+                opacity: 1,
+                blendMode: 'multiply',
+                angle: 120,
+                useGlobalLight: false,
+                distance: { units: 'Pixels', value: 10 },
+                size: { units: 'Pixels', value: 0 },
+                choke: { units: 'Pixels', value: 0 },
+              },
+            ],
+          },
+          { opacity: 0.6 },
+        ),
+        {
+          name: 'Tint',
+          clipping: true,
+          blendMode: 'multiply',
+          left: 0,
+          top: 0,
+          right: RECT.x + 25,
+          bottom: H,
+          imageData: solidPixels(RECT.x + 25, H, [128, 255, 255]),
+        },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([]);
+    const opacity = Math.round(0.6 * 255) / 255;
+    const inShadow = (x: number, y: number) => inRect(x - 5, y - 9);
+    const { max } = compare(await render(result), (x, y) => {
+      // The left half of the red is tinted (multiplied), the shadow hidden under it, all faded together.
+      const tinted = x < RECT.x + 25 ? RED.map((c, i) => (c * [128, 255, 255][i]!) / 255) : RED;
+      const whole = inRect(x, y) ? tinted : inShadow(x, y) ? [0, 0, 0] : [BG, BG, BG];
+      return whole.map((c) => mix(BG, c, opacity)) as Rgb;
+    });
+    expect(max).toBeLessThanOrEqual(1);
   });
 
   it('keeps the layer-wide warning and draws no effect when the layer has a blend mode', async () => {
@@ -783,7 +915,35 @@ describe('importPsd: layer effects on placed layers', () => {
     expect(worst).toBeLessThanOrEqual(1);
   });
 
-  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay only', async () => {
+  it("fades a translucent placed layer's artwork, shadow and stroke as one picture at render time", async () => {
+    const bytes = await makeTestPsd({
+      width: W,
+      height: H,
+      background: [BG, BG, BG],
+      smartObjects: [
+        { name: 'Art', ...SO, opacity: 0.4, effects: { dropShadow: [shadow], stroke: [stroke] } },
+      ],
+    });
+    const result = await importPsd(bytes, options);
+    expect(result.warnings).toEqual([]);
+    const so = result.manifest.layers[1] as { type: string; opacity?: number; effects?: unknown[] };
+    expect(so.type).toBe('smart_object');
+    expect(so.effects).toHaveLength(2);
+    const opacity = so.opacity!;
+    expect(opacity).toBeCloseTo(0.4, 2);
+    const at = await renderWith(result, await blueArtwork(true));
+    const whole = expected(true);
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const want = whole(x, y).map((c) => mix(BG, c, opacity));
+        worst = Math.max(worst, ...want.map((value, c) => Math.abs(at(x, y)[c]! - value)));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('moves colour overlays and inner shadows to render time, and warns for a gradient overlay without a gradient', async () => {
     const solidFill = [
       { enabled: true, color: { r: 255, g: 0, b: 0 }, opacity: 0.5, blendMode: 'multiply' as const },
     ];
@@ -800,7 +960,7 @@ describe('importPsd: layer effects on placed layers', () => {
         layer: 'Art',
         code: 'EFFECTS_SKIPPED',
         message:
-          'The "gradient overlay" layer effect is not drawn: on a placed layer it would colour the artwork, which is not supported yet.',
+          'The "gradient overlay" layer effect is not drawn: only solid linear and reflected gradients are supported.',
       },
     ]);
     expect((result.manifest.layers[1] as { effects?: unknown }).effects).toEqual([
@@ -817,6 +977,64 @@ describe('importPsd: layer effects on placed layers', () => {
         spread: 0,
       },
     ]);
+  });
+
+  it.each([
+    ['aligned with the layer: across what the artwork shows', true],
+    ['not aligned: across the canvas', false],
+  ])('paints a gradient overlay into each artwork at render time, %s', async (_name, align) => {
+    const gradientOverlay = [
+      {
+        enabled: true,
+        blendMode: 'normal' as const,
+        opacity: 1,
+        type: 'linear' as const,
+        angle: 0,
+        align,
+        // ag-psd writes stop locations scaled by the smoothness: 0 would put every stop at 0.
+        gradient: {
+          name: 'Black, White',
+          type: 'solid' as const,
+          smoothness: 1,
+          colorStops: [
+            { color: { r: 0, g: 0, b: 0 }, location: 0, midpoint: 0.5 },
+            { color: { r: 255, g: 255, b: 255 }, location: 1, midpoint: 0.5 },
+          ],
+          opacityStops: [
+            { opacity: 1, location: 0, midpoint: 0.5 },
+            { opacity: 1, location: 1, midpoint: 0.5 },
+          ],
+        },
+      },
+    ];
+    const result = await importPsd(await placedWith({ gradientOverlay }), options);
+    expect(result.warnings).toEqual([]);
+    expect((result.manifest.layers[1] as { effects?: unknown[] }).effects).toEqual([
+      expect.objectContaining({ type: 'gradient_overlay', style: 'linear', angle: 0 }),
+    ]);
+    // An artwork narrower than the placement (its right quarter transparent): aligned, the
+    // gradient spans the shown three quarters; else the whole canvas, left (black) to right.
+    const shown = { ...SO, width: SO.width * 0.75 };
+    const data = Buffer.alloc(SO.width * SO.height * 4);
+    for (let y = 0; y < SO.height; y++) {
+      for (let x = 0; x < shown.width; x++) data[(y * SO.width + x) * 4 + 3] = 255;
+    }
+    const asset = await sharp(data, { raw: { width: SO.width, height: SO.height, channels: 4 } })
+      .png()
+      .toBuffer();
+    const at = await renderWith(result, asset);
+    const span = align ? shown : { x: 0, width: W };
+    // Smoothness 100 %: the step bent halfway to smoothstep, as on a pixel layer.
+    const smooth = (u: number) => 0.5 * u + 0.5 * u * u * (3 - 2 * u);
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const grey = 255 * smooth(Math.max(0, Math.min(1, (x + 0.5 - span.x) / span.width)));
+        const want = inBox(shown, x, y) ? [grey, grey, grey] : [BG, BG, BG];
+        worst = Math.max(worst, ...want.map((value, c) => Math.abs(at(x, y)[c]! - value)));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it('warns for an inner shadow in a blend mode not drawn inside a layer, and leaves it out', async () => {

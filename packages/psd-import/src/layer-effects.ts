@@ -4,12 +4,17 @@
 // and for nothing else. The shapes (blur, spread, stroke) are the compositor's (layer-effect-shapes.ts),
 // which draws a smart object's effects from its artwork at render time the same way.
 import type { BlendMode, Plane } from '@platen/compositor';
+import type { ChannelBlend, GradientPlacement } from '@platen/compositor';
 import {
   coloredPlane,
+  GRADIENT_STOPS_MAX,
+  gradientPosition,
+  gradientRamp,
   INTERIOR_BLENDS,
   innerShape,
   paintInside,
   planeColor,
+  shownBox,
   softShape,
   strokeShape,
 } from '@platen/compositor';
@@ -23,7 +28,7 @@ import type {
   UnitsValue,
 } from 'ag-psd';
 import { toBlendMode } from './blend-modes.js';
-import { rampOf } from './gradient-ramp.js';
+import { stopsOf } from './gradient-ramp.js';
 import type { Box, Rgba } from './pixels.js';
 
 export type Placed = Rgba & { box: Box };
@@ -34,7 +39,7 @@ export interface EffectLayer {
   effect: string;
   pixels: Placed;
   blend: BlendMode;
-  /** The effect's own opacity (the layer's multiplies it). */
+  /** The effect's own opacity (the layer's fades the layer and its effects as one). */
   opacity: number;
 }
 
@@ -147,8 +152,8 @@ export function linearContour(contour: EffectContour | undefined): boolean {
 }
 
 /**
- * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped,
- * without fill opacity (which would change the knock-out effects start from). A masked layer's
+ * The effects of a layer whose effects are baked: a normal pixel or placed layer, not clipped; a
+ * placed layer without fill opacity (its render-time effects would fade with it). A masked layer's
  * effects are drawn from what its masks leave of it (the importer applies them first), except that
  * with "Layer Mask Hides Effects" a vector mask would shape them while the layer mask hides them:
  * not reproduced.
@@ -159,7 +164,8 @@ export function effectsToBake(layer: Layer): LayerEffectsInfo | undefined {
   if (layer.clipping) return undefined;
   const ownVector = layer.vectorMask && !layer.vectorMask.disable && !layer.vectorFill;
   if (layer.layerMaskAsGlobalMask && ownVector) return undefined;
-  if ((layer.fillOpacity ?? 1) !== 1 || (layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  if ((layer.blendMode ?? 'normal') !== 'normal') return undefined;
+  if (layer.placedLayer && (layer.fillOpacity ?? 1) !== 1) return undefined;
   return effects;
 }
 
@@ -173,11 +179,17 @@ export function bakeEffects(
     interior,
     budget,
     ppi = 72,
+    fill = 1,
+    interiorAsGroup = false,
   }: {
     interior: boolean;
     budget: { pixels: number };
     /** The document's resolution, which the effects' recorded scale is relative to. */
     ppi?: number;
+    /** The layer's fill opacity: it fades the layer's pixels (the caller's), not its effects. */
+    fill?: number;
+    /** "Blend Interior Effects as Group": overlays and inner effects fade with the fill. */
+    interiorAsGroup?: boolean;
   },
 ): BakedEffects {
   const baked: BakedEffects = { below: [], pixels: layer, above: [], skipped: [], approximated: [] };
@@ -206,6 +218,7 @@ export function bakeEffects(
     }
   }
 
+  const translucent = fill < 1;
   // Photoshop lists several drop shadows top first; under the layer they are drawn bottom first.
   for (const shadow of [...listOf(effects.dropShadow)].reverse()) {
     const blend = toBlendMode(shadow.blendMode ?? 'multiply');
@@ -224,6 +237,8 @@ export function bakeEffects(
         y: Math.round(Math.sin(angle) * distance),
       };
       const alpha = softShape(layer, canvas, { size, spread: percent(shadow.choke), offset });
+      // "Layer Knocks Out Drop Shadow" (on unless unticked): under a translucent fill it stays hidden.
+      if (alpha && translucent && shadow.layerConceals !== false) knockOut(alpha, layer);
       if (alpha) baked.below.push(effectLayer('drop shadow', alpha, color, blend, shadow.opacity));
     }
   }
@@ -233,6 +248,8 @@ export function bakeEffects(
     const size = pixelsOf(glow.size, scale);
     if (!blend || !color || size === undefined) {
       skip('outer glow', 'its colour, units or blend mode cannot be read');
+    } else if (translucent) {
+      skip('outer glow', "the layer's fill opacity is below 100 %, which is not reproduced for a glow");
     } else if (!linearContour(glow.contour) || (glow.noise ?? 0) > 0 || !fullRange(glow.range)) {
       skip('outer glow', 'its contour or noise is not the default, or its range is not 100 %');
     } else {
@@ -252,29 +269,33 @@ export function bakeEffects(
     }
     return strokes(baked, effects, layer, canvas, scale);
   }
+  // Under a translucent fill Photoshop paints these at full strength over the faded pixels, each
+  // blended onto what shows there, within the layer's shape: drawn as layers of their own over it.
+  // Otherwise (or "Blend Interior Effects as Group") they are painted into its pixels.
+  const paint = (effect: string, photoshop: string, opacity: number, source: Source) => {
+    const blend = toBlendMode(photoshop)!;
+    if (translucent && !interiorAsGroup)
+      baked.above.push(interiorLayer(effect, layer, source, blend, opacity));
+    else baked.pixels = paintInside(baked.pixels, INTERIOR_BLENDS[blend]!, opacity, source);
+  };
   // Inside the layer, bottom to top: gradient overlays, colour overlays, inner glow, inner shadows
   // (several of a kind: the first listed is the top one).
   for (const fill of [...listOf(effects.gradientOverlay)].reverse()) {
-    const mix = overlayBlendOf(fill.blendMode ?? 'normal');
-    const gradient = fill.gradient;
-    const style = fill.type ?? 'linear';
-    if (!mix) {
-      skip('gradient overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
-    } else if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
-      skip('gradient overlay', `only solid linear and reflected gradients are supported`);
-    } else {
-      // Photoshop's smoothness as fitted on fill layers: on psd-tools' layer_effects.psd it brings
-      // the overlay to MAD 0.6 (1.4 with linear steps).
-      const ramp = rampOf(gradient, rgbOf, { smooth: true });
-      if (!ramp) {
-        skip('gradient overlay', 'its colours cannot be read');
-        continue;
-      }
-      // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
-      const at = gradientAt(fill, style, fill.align === false ? { x: 0, y: 0, ...canvas } : shownBox(layer));
-      const { x: left, y: top } = layer.box;
-      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, (x, y) => ramp(at(left + x, top + y)));
+    const read = gradientOverlayOf(fill);
+    if ('reason' in read) {
+      skip('gradient overlay', read.reason);
+      continue;
     }
+    const ramp = gradientRamp(read.stops.colors, read.stops.opacities, read.smoothness);
+    // "Align with layer" spans what the layer shows, not its stored box (a text layer's is padded).
+    const at = gradientPosition(
+      read.placement,
+      read.align ? (shownBox(layer) ?? layer.box) : { x: 0, y: 0, ...canvas },
+    );
+    const { x: left, y: top } = layer.box;
+    paint('gradient overlay', fill.blendMode ?? 'normal', read.opacity, (x, y) =>
+      ramp(at(left + x, top + y)),
+    );
   }
   for (const fill of [...listOf(effects.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
@@ -283,7 +304,7 @@ export function bakeEffects(
       skip('color overlay', `its "${fill.blendMode}" blend mode is not supported on an overlay`);
     } else {
       const solid: [number, number, number, number] = [...color, 1];
-      baked.pixels = paintInside(baked.pixels, mix, fill.opacity ?? 1, () => solid);
+      paint('color overlay', fill.blendMode ?? 'normal', fill.opacity ?? 1, () => solid);
     }
   }
   for (const glow of listOf(effects.innerGlow)) {
@@ -304,7 +325,7 @@ export function bakeEffects(
       );
     } else {
       const plane = innerShape(layer, { size, spread: percent(glow.choke), offset: { x: 0, y: 0 } });
-      baked.pixels = paintInside(baked.pixels, mix, glow.opacity ?? 1, planeColor(plane, color));
+      paint('inner glow', glow.blendMode ?? 'screen', glow.opacity ?? 1, planeColor(plane, color));
     }
   }
   for (const shadow of [...listOf(effects.innerShadow)].reverse()) {
@@ -322,7 +343,7 @@ export function bakeEffects(
     } else {
       const offset = offsetOf(shadow, globalAngle, distance);
       const plane = innerShape(layer, { size, spread: percent(shadow.choke), offset });
-      baked.pixels = paintInside(baked.pixels, mix, shadow.opacity ?? 1, planeColor(plane, color));
+      paint('inner shadow', shadow.blendMode ?? 'multiply', shadow.opacity ?? 1, planeColor(plane, color));
     }
   }
   return strokes(baked, effects, layer, canvas, scale);
@@ -365,6 +386,45 @@ const NAMES = {
   stroke: 'stroke',
 } as const;
 
+type Source = (x: number, y: number) => readonly [number, number, number, number];
+
+/** An interior effect as a layer of its own: its colours within the layer's shape (by its alpha). */
+function interiorLayer(
+  effect: string,
+  layer: Placed,
+  source: Source,
+  blend: BlendMode,
+  opacity: number,
+): EffectLayer {
+  const data = new Uint8ClampedArray(layer.data.length);
+  for (let row = 0; row < layer.height; row++) {
+    for (let col = 0; col < layer.width; col++) {
+      const i = (row * layer.width + col) * 4;
+      if (layer.data[i + 3] === 0) continue;
+      const [r, g, b, a] = source(col, row);
+      [data[i], data[i + 1], data[i + 2]] = [r, g, b];
+      data[i + 3] = Math.round(a * layer.data[i + 3]!);
+    }
+  }
+  const pixels = { width: layer.width, height: layer.height, data, box: layer.box };
+  return { effect, pixels, blend, opacity: Math.max(0, Math.min(1, opacity)) };
+}
+
+/** Hides `plane` where the layer covers it (by the layer's alpha), in place. */
+function knockOut(plane: Plane, layer: Placed): void {
+  const { box, alpha } = plane;
+  for (let row = 0; row < layer.height; row++) {
+    const y = layer.box.y + row - box.y;
+    if (y < 0 || y >= box.height) continue;
+    for (let col = 0; col < layer.width; col++) {
+      const x = layer.box.x + col - box.x;
+      if (x < 0 || x >= box.width) continue;
+      alpha[y * box.width + x] =
+        alpha[y * box.width + x]! * (1 - layer.data[(row * layer.width + col) * 4 + 3]! / 255);
+    }
+  }
+}
+
 /** The names of the enabled effects of a layer, as Photoshop's Layer Style dialog calls them. */
 export function namesOf(effects: LayerEffectsInfo | undefined): string[] {
   if (!effects || effects.disabled) return [];
@@ -395,43 +455,52 @@ function offsetOf(shadow: LayerEffectShadow, globalAngle: number, distance: numb
   return { x: Math.round(-Math.cos(angle) * distance), y: Math.round(Math.sin(angle) * distance) };
 }
 
-/** The canvas box around the layer's pixels that are not fully transparent (its own box if none are). */
-function shownBox(layer: Placed): Box {
-  let [x0, y0, x1, y1] = [layer.width, layer.height, -1, -1];
-  for (let row = 0; row < layer.height; row++) {
-    for (let col = 0; col < layer.width; col++) {
-      if (layer.data[(row * layer.width + col) * 4 + 3] === 0) continue;
-      x0 = Math.min(x0, col);
-      x1 = Math.max(x1, col);
-      y0 = Math.min(y0, row);
-      y1 = Math.max(y1, row);
-    }
-  }
-  if (x1 < 0) return layer.box;
-  return { x: layer.box.x + x0, y: layer.box.y + y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
-}
-
 /**
- * Where a layer pixel (x, y in its own box) falls along a linear or reflected gradient spanning
- * `box` (the layer's with "align with layer", else the canvas): centred on it (moved by `offset`,
- * a fraction of its size), running at `angle` times `scale` (ag-psd gives both as fractions: 1 is
- * 100 %) over the line through the box's centre at that angle, from edge to edge. That length
- * (not the box's extent along the angle) is what Photoshop drew at 87° on psd-tools'
- * layer_effects.psd: MAD 0.6 over the overlay, 3.0 with the extent.
+ * A gradient overlay as drawn (the compositor's gradient, painted inside the layer), or why it is
+ * not: the importer bakes it into a pixel layer, renders paint it into a smart object's artwork.
  */
-function gradientAt(fill: LayerEffectGradientOverlay, style: 'linear' | 'reflected', box: Box) {
-  const angle = ((fill.angle ?? 90) * Math.PI) / 180;
-  const [dx, dy] = [Math.cos(angle), -Math.sin(angle)];
-  const across = Math.min(
-    Math.abs(dx) > 1e-9 ? box.width / Math.abs(dx) : Infinity,
-    Math.abs(dy) > 1e-9 ? box.height / Math.abs(dy) : Infinity,
-  );
-  const length = across * Math.max(0.1, fill.scale ?? 1);
-  const cx = box.x + box.width / 2 + (fill.offset?.x ?? 0) * box.width;
-  const cy = box.y + box.height / 2 + (fill.offset?.y ?? 0) * box.height;
-  return (x: number, y: number) => {
-    const along = ((x + 0.5 - cx) * dx + (y + 0.5 - cy) * dy) / length;
-    const t = style === 'linear' ? along + 0.5 : Math.abs(along) * 2;
-    return fill.reverse ? 1 - t : t;
+export function gradientOverlayOf(fill: LayerEffectGradientOverlay):
+  | {
+      mix: ChannelBlend;
+      blend: BlendMode;
+      opacity: number;
+      placement: GradientPlacement;
+      stops: NonNullable<ReturnType<typeof stopsOf>>;
+      smoothness: number;
+      /** Spans what the layer shows ("align with layer"), else the canvas. */
+      align: boolean;
+    }
+  | { reason: string } {
+  const blend = toBlendMode(fill.blendMode ?? 'normal');
+  const mix = blend ? INTERIOR_BLENDS[blend] : undefined;
+  const gradient = fill.gradient;
+  const style = fill.type ?? 'linear';
+  if (!blend || !mix) return { reason: `its "${fill.blendMode}" blend mode is not supported on an overlay` };
+  if (!gradient || gradient.type !== 'solid' || (style !== 'linear' && style !== 'reflected')) {
+    return { reason: 'only solid linear and reflected gradients are supported' };
+  }
+  const stops = stopsOf(gradient, rgbOf);
+  if (!stops) return { reason: 'its colours cannot be read' };
+  if (stops.colors.length > GRADIENT_STOPS_MAX || stops.opacities.length > GRADIENT_STOPS_MAX) {
+    return { reason: `it has more than ${GRADIENT_STOPS_MAX} colour or opacity stops` };
+  }
+  const clamp = (value: number | undefined, low: number, high: number, fallback: number) =>
+    Math.max(low, Math.min(high, Number.isFinite(value) ? value! : fallback));
+  return {
+    mix,
+    blend,
+    opacity: clamp(fill.opacity, 0, 1, 1),
+    placement: {
+      style,
+      angle: clamp(fill.angle, -360, 360, 90),
+      scale: clamp(fill.scale, 0.1, 1.5, 1),
+      offset: { x: clamp(fill.offset?.x, -2, 2, 0), y: clamp(fill.offset?.y, -2, 2, 0) },
+      reverse: !!fill.reverse,
+    },
+    stops,
+    // Photoshop's smoothness as fitted on fill layers: on psd-tools' layer_effects.psd it brings
+    // the overlay to MAD 0.6 (1.4 with linear steps).
+    smoothness: clamp(gradient.smoothness, 0, 1, 0),
+    align: fill.align !== false,
   };
 }

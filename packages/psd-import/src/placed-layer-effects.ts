@@ -1,5 +1,5 @@
 // A placed layer's effects that renders draw from each artwork (the smart object's `effects`):
-// drop shadows, outer glows, colour overlays, inner glows, inner shadows and colour strokes with
+// drop shadows, outer glows, gradient and colour overlays, inner glows, inner shadows and colour strokes with
 // settings the render-time path reproduces (the same ones the import draws on a pixel layer).
 // Everything else stays with the import (baked or warned about by layer-effects.ts), which gets the
 // layer's effects without these.
@@ -11,6 +11,7 @@ import { toBlendMode } from './blend-modes.js';
 import {
   effectScaleOf,
   fullRange,
+  gradientOverlayOf,
   linearContour,
   listOf,
   percent,
@@ -69,6 +70,8 @@ export function placedLayerEffectsOf(
   info: LayerEffectsInfo,
   globalAngle: number,
   ppi: number,
+  /** The document's canvas, which an overlay not aligned with the layer spans. */
+  canvas: { width: number; height: number },
 ): PlacedLayerEffects {
   const { factor, confirmed } = effectScaleOf(info, ppi);
   const below: SmartObjectEffect[] = [];
@@ -113,6 +116,30 @@ export function placedLayerEffectsOf(
     moved.add(effect);
     declined.push({ effect: name, reason });
   };
+  for (const fill of [...listOf(info.gradientOverlay)].reverse()) {
+    const read = gradientOverlayOf(fill);
+    const blend = 'reason' in read ? undefined : interiorBlendOf(read.blend);
+    if ('reason' in read || !blend) {
+      decline(fill, 'gradient overlay', 'reason' in read ? read.reason : 'its blend mode is not supported');
+      continue;
+    }
+    const stop = <T extends { location: number; midpoint: number }>(at: T) => ({
+      location: round(Math.max(0, Math.min(1, at.location))),
+      midpoint: round(Math.max(0, Math.min(1, at.midpoint ?? 0.5))),
+    });
+    inside.push({
+      type: 'gradient_overlay',
+      opacity: round(read.opacity),
+      blend_mode: blend,
+      ...read.placement,
+      smoothness: round(read.smoothness),
+      colors: read.stops.colors.map((at) => ({ ...stop(at), color: hexOf([...at.rgb] as Rgb) })),
+      opacities: read.stops.opacities.map((at) => ({ ...stop(at), opacity: unit(at.opacity) })),
+      ...(read.align ? {} : { area: { x: 0, y: 0, width: canvas.width, height: canvas.height } }),
+    });
+    moved.add(fill);
+    names.add('gradient overlay');
+  }
   for (const fill of [...listOf(info.solidFill)].reverse()) {
     const color = rgbOf(fill.color);
     const blend = interiorBlendOf(fill.blendMode ?? 'normal');
@@ -207,6 +234,7 @@ export function placedLayerEffectsOf(
   rest.outerGlow = info.outerGlow && moved.has(info.outerGlow) ? undefined : info.outerGlow;
   rest.stroke = kept(info.stroke);
   rest.solidFill = kept(info.solidFill);
+  rest.gradientOverlay = kept(info.gradientOverlay);
   rest.innerShadow = kept(info.innerShadow);
   rest.innerGlow = info.innerGlow && moved.has(info.innerGlow) ? undefined : info.innerGlow;
   return {

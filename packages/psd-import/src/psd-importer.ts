@@ -37,6 +37,7 @@ import {
   EFFECT_BUDGET,
   effectsToBake,
   namesOf,
+  type BakedEffects,
   type EffectLayer,
   type Placed,
 } from './layer-effects.js';
@@ -99,6 +100,15 @@ const GREYSCALE = GREYSCALE_MODE;
 
 type Input<T> = Omit<T, 'blend_mode' | 'opacity' | 'required' | 'print_areas'> & Partial<T>;
 
+/**
+ * A layer faded with its effects as one picture, as Photoshop applies a layer's opacity (a shadow
+ * stays hidden under the layer): the entries sharing one become a pass-through group with its opacity.
+ */
+interface Fade {
+  opacity: number;
+  name: string;
+}
+
 /** A static layer whose pixels are still open: clipped layers above it are drawn into them. */
 interface OpenImage {
   kind: 'image';
@@ -106,12 +116,14 @@ interface OpenImage {
   pixels: Rgba & { box: Box };
   /** A layer effect drawn on its own: clipped layers go into the layer it belongs to. */
   effect?: true;
+  fade?: Fade;
 }
 
 interface OpenSmartObject {
   kind: 'smart_object';
   layer: Input<SmartObjectLayer>;
   path: string;
+  fade?: Fade;
   /** An optional smart object's own pixels, encoded as `asset` at the end. */
   content?: { asset: string; pixels: Rgba & { box: Box } };
 }
@@ -135,6 +147,7 @@ interface OpenGroup {
   entries: Entry[];
   /** Made for a clipping group: its first entry is the base layer, the rest are clipped to it. */
   clipBase?: OpenImage;
+  fade?: Fade;
 }
 
 type Entry = OpenImage | OpenSmartObject | OpenAdjustment | OpenGroup;
@@ -321,18 +334,34 @@ export async function importLayers(
 /** The manifest's layers, images encoded; a group left empty is dropped. */
 async function manifestLayersOf(walk: Walk, entries: Entry[]): Promise<TemplateLayerInput[]> {
   const layers: TemplateLayerInput[] = [];
-  for (const entry of entries) {
-    if (entry.kind === 'smart_object') layers.push(entry.layer);
-    else if (entry.kind === 'adjustment') layers.push(entry.layer);
-    else if (entry.kind === 'group') {
-      const children = await manifestLayersOf(walk, entry.entries);
-      if (children.length > 0) layers.push({ ...entry.layer, layers: children });
-    } else {
-      walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
-      layers.push(entry.layer);
+  for (let start = 0; start < entries.length;) {
+    // A layer and its effects (consecutive entries sharing one fade) are faded in as one group.
+    const fade = fadeOfEntry(entries[start]!);
+    let end = start + 1;
+    while (fade && end < entries.length && fadeOfEntry(entries[end]!) === fade) end++;
+    const run: TemplateLayerInput[] = [];
+    for (const entry of entries.slice(start, end)) {
+      const layer = await manifestLayerOf(walk, entry);
+      if (layer) run.push(layer);
     }
+    start = end;
+    if (!fade || run.length === 0) layers.push(...run);
+    else
+      layers.push({ type: 'group', name: fade.name, pass_through: true, opacity: fade.opacity, layers: run });
   }
   return layers;
+}
+
+const fadeOfEntry = (entry: Entry) => (entry.kind === 'adjustment' ? undefined : entry.fade);
+
+async function manifestLayerOf(walk: Walk, entry: Entry): Promise<TemplateLayerInput | undefined> {
+  if (entry.kind === 'smart_object' || entry.kind === 'adjustment') return entry.layer;
+  if (entry.kind === 'group') {
+    const children = await manifestLayersOf(walk, entry.entries);
+    return children.length > 0 ? { ...entry.layer, layers: children } : undefined;
+  }
+  walk.assets.set(entry.layer.asset, await encodeRgba(entry.pixels));
+  return entry.layer;
 }
 
 /**
@@ -630,8 +659,11 @@ function clipBaseOf(walk: Walk): Entry | undefined {
 function clipGroupOf(walk: Walk, base: OpenImage | OpenGroup): OpenGroup {
   if (base.kind === 'group') return base;
   const { blend_mode, opacity, mask, ...rest } = base.layer;
-  const inner: OpenImage = { ...base, layer: { ...rest, blend_mode: 'normal', opacity: 1 } };
+  // The clipping group takes the base's place among its effects (and its fade).
+  const { fade, ...plain } = base;
+  const inner: OpenImage = { ...plain, layer: { ...rest, blend_mode: 'normal', opacity: 1 } };
   const group: OpenGroup = {
+    ...(fade ? { fade } : {}),
     kind: 'group',
     layer: {
       type: 'group',
@@ -787,13 +819,19 @@ function bakedEffectsOf(
   path: string,
   pixels: Placed,
   psd: Psd,
-  { interior, opacity }: { interior: boolean; opacity: number },
+  { interior }: { interior: boolean },
 ) {
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
-  const baked = bakeEffects(effects, pixels, psd, angle, { interior, budget: walk.effectBudget, ppi });
+  const baked = bakeEffects(effects, pixels, psd, angle, {
+    interior,
+    budget: walk.effectBudget,
+    ppi,
+    fill: layer.fillOpacity ?? 1,
+    interiorAsGroup: !!layer.blendInteriorElements,
+  });
   for (const { effect, reason } of baked.skipped) {
     warn(walk, path, 'EFFECTS_SKIPPED', `The "${effect}" layer effect is not drawn: ${reason}.`);
   }
@@ -805,19 +843,14 @@ function bakedEffectsOf(
       `The "${effect}" layer effect is drawn approximately: ${reason}.`,
     );
   }
-  for (const { effect } of opacity < 1 ? [...baked.below, ...baked.above] : []) {
-    // Photoshop fades the layer and its effects as one picture: a shadow stays hidden under the layer.
-    warn(
-      walk,
-      path,
-      'EFFECTS_APPROXIMATED',
-      `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
-    );
-  }
   return baked;
 }
 
-const PAINTED_INSIDE = new Set(['color overlay', 'inner glow', 'inner shadow']);
+/** How a layer with effects drawn as entries of their own is faded: as one picture with them. */
+function fadeOf(baked: BakedEffects | undefined, opacity: number, path: string): Fade | undefined {
+  const apart = (baked?.below.length ?? 0) + (baked?.above.length ?? 0) > 0;
+  return apart && opacity < 1 ? { opacity: round(opacity), name: toLayerName(path, 'Layer') } : undefined;
+}
 
 /**
  * The placed layer's effects that renders draw from each artwork, with a warning for how they
@@ -829,7 +862,7 @@ function renderTimeEffectsOf(
   layer: Layer,
   path: string,
   psd: Psd,
-  { opacity, position }: { opacity: number; position: { width: number; height: number } },
+  { position }: { position: { width: number; height: number } },
 ) {
   const effects = effectsToBake(layer);
   if (!effects) return undefined;
@@ -847,7 +880,7 @@ function renderTimeEffectsOf(
   }
   const angle = psd.imageResources?.globalAngle ?? DEFAULT_GLOBAL_ANGLE;
   const ppi = psd.imageResources?.resolutionInfo?.horizontalResolution ?? 72;
-  const live = placedLayerEffectsOf(effects, angle, ppi);
+  const live = placedLayerEffectsOf(effects, angle, ppi, walk.canvas);
   // Renders refuse effects over more than EFFECTS_AREA_MAX: those stay with the import, which warns.
   const reach = effectsReach(live.effects);
   const grown = {
@@ -877,15 +910,6 @@ function renderTimeEffectsOf(
         `The "${effect}" layer effect is drawn approximately: the effects are scaled by ${Math.round(live.scale * 1000) / 10} %: sizes and distances are multiplied by it, which is not confirmed against Photoshop.`,
       );
     }
-    // Effects painted into the artwork fade with it; those drawn around it fade on their own.
-    if (opacity < 1 && !PAINTED_INSIDE.has(effect)) {
-      warn(
-        walk,
-        path,
-        'EFFECTS_APPROXIMATED',
-        `The "${effect}" layer effect is drawn approximately: the layer's opacity fades it on its own, so it shows through the layer.`,
-      );
-    }
   }
   return live;
 }
@@ -897,12 +921,14 @@ function addEffects(
   path: string,
   opacity: number,
   asset: (n: number) => string,
-  mask?: { asset: string; x: number; y: number },
+  mask: { asset: string; x: number; y: number } | undefined,
+  fade: Fade | undefined,
 ) {
   for (const effect of effects) {
     walk.entries.push({
       kind: 'image',
       effect: true,
+      ...(fade ? { fade } : {}),
       pixels: effect.pixels,
       layer: {
         type: 'image',
@@ -927,16 +953,20 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
   const grey = await layerMaskOf(walk, layer, path, maskHidesEffects(layer) ? walk.canvas : own.box);
   const { shape, hides } = effectShapeOf(layer, own, grey);
   const mask = grey && shape === own ? await encodeMask(walk, grey, `layer-${index}-mask.png`) : undefined;
-  const baked = bakedEffectsOf(walk, layer, path, shape, psd, { interior: true, opacity });
+  const baked = bakedEffectsOf(walk, layer, path, shape, psd, { interior: true });
   const effectAsset = (n: number) => `layer-${index}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides ? mask : undefined);
+  const fade = fadeOf(baked, opacity, path);
+  const inner = fade ? 1 : opacity;
+  const effectMask = hides ? mask : undefined;
+  addEffects(walk, baked?.below ?? [], path, inner, effectAsset, effectMask, fade);
   const pixels = baked?.pixels ?? shape;
-  // Fill opacity fades the layer's own pixels, not its effects (a layer with effects and fill
-  // opacity has its effects skipped, so this is exact).
-  const fill = baked ? 1 : (layer.fillOpacity ?? 1);
+  // Fill opacity fades the layer's own pixels (with its overlays and inner effects only when they
+  // blend as a group: else those are left out), not the effects drawn around it.
+  const fill = layer.fillOpacity ?? 1;
   walk.entries.push({
     kind: 'image',
     pixels,
+    ...(fade ? { fade } : {}),
     layer: {
       type: 'image',
       name: toLayerName(path, 'Layer'),
@@ -944,11 +974,11 @@ async function addImage(walk: Walk, layer: Layer, path: string, opacity: number,
       x: pixels.box.x,
       y: pixels.box.y,
       blend_mode: blendOf(walk, layer, path),
-      opacity: round(opacity * fill),
+      opacity: round(inner * fill),
       ...(mask ? { mask } : {}),
     },
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides ? mask : undefined);
+  addEffects(walk, baked?.above ?? [], path, inner, effectAsset, effectMask, fade);
 }
 
 /**
@@ -1037,6 +1067,7 @@ async function addSmartObject(
     size,
     corners,
     warped: mesh !== undefined,
+    document: { width: psd.width, height: psd.height },
   });
   const position = boxAround(mesh ? mesh.points : corners);
   const placement = ++walk.placements;
@@ -1062,12 +1093,12 @@ async function addSmartObject(
   const mask = grey ? await encodeMask(walk, grey, `smart-object-${placement}-mask.png`) : undefined;
   const content = !file.required && pixels && !fullyTransparent(pixels) ? pixels : undefined;
   const contentAsset = `smart-object-${placement}-content.png`;
-  const live = renderTimeEffectsOf(walk, layer, path, psd, { opacity, position });
+  const live = renderTimeEffectsOf(walk, layer, path, psd, { position });
   // What renders cannot draw from the artwork follows the placed layer's stored pixels.
   const still: Layer = live ? { ...layer, effects: live.rest } : layer;
   const shaped = pixels ? effectShapeOf(still, pixels, grey) : undefined;
   const baked = shaped
-    ? bakedEffectsOf(walk, still, path, shaped.shape, psd, { interior: false, opacity })
+    ? bakedEffectsOf(walk, still, path, shaped.shape, psd, { interior: false })
     : undefined;
   const hides = shaped?.hides ? mask : undefined;
   if (!pixels && effectsToBake(still)) {
@@ -1079,10 +1110,14 @@ async function addSmartObject(
     );
   }
   const effectAsset = (n: number) => `smart-object-${placement}-effect-${n}.png`;
-  addEffects(walk, baked?.below ?? [], path, opacity, effectAsset, hides);
+  // Effects drawn at render time fade with the artwork there; those baked fade with it in a group.
+  const fade = fadeOf(baked, opacity, path);
+  const inner = fade ? 1 : opacity;
+  addEffects(walk, baked?.below ?? [], path, inner, effectAsset, hides, fade);
   walk.entries.push({
     kind: 'smart_object',
     path,
+    ...(fade ? { fade } : {}),
     layer: {
       type: 'smart_object',
       uuid: file.uuid,
@@ -1097,14 +1132,14 @@ async function addSmartObject(
       ...(filters.length && typeof filterMask === 'object' ? { filter_mask: filterMask } : {}),
       ...(live?.effects.length ? { effects: live.effects } : {}),
       blend_mode: blendOf(walk, layer, path),
-      opacity: round(opacity),
+      opacity: round(inner),
       required: file.required,
       ...(content ? { content: { asset: contentAsset, x: content.box.x, y: content.box.y } } : {}),
       ...(mask ? { mask } : {}),
     },
     ...(content ? { content: { asset: contentAsset, pixels: content } } : {}),
   });
-  addEffects(walk, baked?.above ?? [], path, opacity, effectAsset, hides);
+  addEffects(walk, baked?.above ?? [], path, inner, effectAsset, hides, fade);
   return true;
 }
 

@@ -82,6 +82,11 @@ const hueSaturationDescriptor = z.object({
     .array(
       z.object({
         LclR: num.optional(),
+        // A colour range's four hue sliders: begin ramp, begin sustain, end sustain, end ramp.
+        BgnR: num.default(0),
+        BgnS: num.default(0),
+        EndS: num.default(0),
+        EndR: num.default(0),
         'H   ': num.default(0),
         Strt: num.default(0),
         Lght: num.default(0),
@@ -95,10 +100,24 @@ function hueSaturation(descriptor: unknown): FilterKindParams | NotReproduced | 
   const parsed = hueSaturationDescriptor.safeParse(descriptor);
   if (!parsed.success) return undefined;
   const { Clrz: colorize, Adjs: adjustments } = parsed.data;
-  const ranges = adjustments.filter((a) => a.LclR !== undefined);
-  if (!colorize && ranges.some((r) => r['H   '] !== 0 || r.Strt !== 0 || r.Lght !== 0)) {
-    return { reason: 'its per-colour ranges are not reproduced (only Master is)' };
-  }
+  const degrees = (v: number): number => clamp(v, 0, 360);
+  const ranges = colorize
+    ? []
+    : adjustments
+        .filter((a) => a.LclR !== undefined && (a['H   '] !== 0 || a.Strt !== 0 || a.Lght !== 0))
+        .sort((a, b) => a.LclR! - b.LclR!)
+        .slice(0, 6)
+        .map((a) => ({
+          hues: [degrees(a.BgnR), degrees(a.BgnS), degrees(a.EndS), degrees(a.EndR)] as [
+            number,
+            number,
+            number,
+            number,
+          ],
+          hue: clamp(a['H   '], -180, 180),
+          saturation: clamp(a.Strt, -100, 100),
+          lightness: clamp(a.Lght, -100, 100),
+        }));
   const master = adjustments.find((a) => a.LclR === undefined) ?? { 'H   ': 0, Strt: 0, Lght: 0 };
   return {
     kind: 'hue_saturation',
@@ -107,6 +126,7 @@ function hueSaturation(descriptor: unknown): FilterKindParams | NotReproduced | 
       saturation: colorize ? clamp(master.Strt, 0, 100) : clamp(master.Strt, -100, 100),
       lightness: clamp(master.Lght, -100, 100),
       colorize,
+      ...(ranges.length > 0 ? { ranges } : {}),
     },
   };
 }
@@ -178,12 +198,15 @@ const blackWhiteDescriptor = z.object({
   'Bl  ': weight(20),
   Mgnt: weight(80),
   useTint: z.boolean().default(false),
+  tintColor: z.unknown().optional(),
 });
 
 function blackWhite(descriptor: unknown): FilterKindParams | NotReproduced | undefined {
   const parsed = blackWhiteDescriptor.safeParse(descriptor);
   if (!parsed.success) return undefined;
-  if (parsed.data.useTint) return { reason: 'its tint is not reproduced' };
+  const tint = parsed.data.useTint ? descriptorColorToRgb(parsed.data.tintColor) : undefined;
+  if (parsed.data.useTint && !tint)
+    return { reason: 'its tint colour is in a colour model other than RGB, Lab or HSB' };
   const w = (v: number): number => clamp(v, -200, 300);
   return {
     kind: 'black_white',
@@ -194,6 +217,7 @@ function blackWhite(descriptor: unknown): FilterKindParams | NotReproduced | und
       cyans: w(parsed.data['Cyn ']),
       blues: w(parsed.data['Bl  ']),
       magentas: w(parsed.data.Mgnt),
+      ...(tint ? { tint } : {}),
     },
   };
 }

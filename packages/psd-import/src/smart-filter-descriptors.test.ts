@@ -339,7 +339,7 @@ describe('importPsd reads the smart filters ag-psd drops from their descriptors'
 });
 
 describe('importPsd names every smart filter it does not apply', () => {
-  it('warns for a kind the compositor lacks, a per-colour Hue/Saturation and a tinted Black & White', async () => {
+  it('warns for a kind the compositor lacks and a Black & White tinted without a colour, applying a per-colour Hue/Saturation', async () => {
     const motion = settings('MtnB', { Angl: long(10), Dstn: { units: '#Pxl', value: 8 } });
     const ranged = settings('HStr', {
       Clrz: { bool: false },
@@ -375,7 +375,10 @@ describe('importPsd names every smart filter it does not apply', () => {
         { maskEnabled: true },
       ),
     );
-    expect(filters!.map((f) => f.kind)).toEqual(['invert']);
+    expect(filters!.map((f) => f.kind)).toEqual(['hue_saturation', 'invert']);
+    expect(filters![0]!.params).toMatchObject({
+      ranges: [{ hues: [315, 345, 15, 45], hue: 30, saturation: 0, lightness: 0 }],
+    });
     expect(warnings).toEqual([
       {
         layer: 'Art',
@@ -386,12 +389,7 @@ describe('importPsd names every smart filter it does not apply', () => {
         layer: 'Art',
         code: 'SMART_FILTERS_SKIPPED',
         message:
-          'Smart filter "Hue/Saturation" is not applied to the artwork: its per-colour ranges are not reproduced (only Master is).',
-      },
-      {
-        layer: 'Art',
-        code: 'SMART_FILTERS_SKIPPED',
-        message: 'Smart filter "Black & White" is not applied to the artwork: its tint is not reproduced.',
+          'Smart filter "Black & White" is not applied to the artwork: its tint colour is in a colour model other than RGB, Lab or HSB.',
       },
       {
         layer: 'Art',
@@ -524,6 +522,20 @@ describe('Posterize, Threshold, Channel Mixer, Selective Color and Gradient Map 
         return [r, g, b];
       }),
     );
+  });
+
+  it('Black & White with a tint colour: applied with the tint, without a warning', async () => {
+    const bw = settings('BanW', {
+      useTint: { bool: true },
+      tintColor: { object: settings('RGBC', { 'Rd  ': doub(225), 'Grn ': doub(211), 'Bl  ': doub(179) }) },
+    });
+    const { filters, warnings, blocks } = await importAndRender(
+      smartFilterStack([smartFilterItem('Black & White', bw)]),
+    );
+    expect(filters).toMatchObject([{ kind: 'black_white', params: { reds: 40, tint: [225, 211, 179] } }]);
+    expect(warnings).toEqual([]);
+    // Warm, not grey: the tint's red above its blue in every block that is not black or white.
+    for (const [r, , b] of blocks) if (r > 5 && r < 250) expect(r).toBeGreaterThan(b);
   });
 
   it('Gradient Map: luminosity to the colour along the gradient, reversed, warned as modelled', async () => {

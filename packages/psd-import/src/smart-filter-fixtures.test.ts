@@ -12,7 +12,8 @@ import {
   templateManifestSchema,
   type Compositor,
 } from '@platen/compositor';
-import { readPsd } from 'ag-psd';
+import { readPsd, type Psd } from 'ag-psd';
+import { readDataZip } from 'ag-psd/dist/psdReader.js';
 import sharp from 'sharp';
 import { setUpAgPsd } from './ag-psd-setup.js';
 import { importLayers, importPsd } from './psd-importer.js';
@@ -58,9 +59,12 @@ describe('importPsd on Photoshop files with smart filters', () => {
     expect(warnings).toEqual([]);
   });
 
-  it("imports an Average smart filter, saying its mean is close to but not exactly Photoshop's", async () => {
+  it("imports an Average smart filter with the document's area in design pixels, still warned", async () => {
     const { filters, warnings } = await importFixture('smart-filter.psd');
-    expect(filters).toEqual([{ kind: 'average', params: {}, opacity: 1, blend_mode: 'normal' }]);
+    // 256 × 256 document pixels through a placement of 525 × 613 design pixels onto 219 × 256.
+    expect(filters).toEqual([
+      { kind: 'average', params: { document_area: 376197 }, opacity: 1, blend_mode: 'normal' },
+    ]);
     expect(warnings).toEqual([
       {
         layer: 'temmie',
@@ -127,5 +131,133 @@ describe("Liquify drawn as Photoshop drew it (ag-psd's smart-filters-2.psd, no c
   it('matches the liquified layer Photoshop stored within 2 levels, where the artwork unliquified is far off', async () => {
     expect(await madAgainstPhotoshop(true)).toBeLessThan(2);
     expect(await madAgainstPhotoshop(false)).toBeGreaterThan(20);
+  });
+});
+
+describe("Average drawn as Photoshop drew it (ag-psd's smart-filter.psd, no composite saved)", () => {
+  let compositor: Compositor;
+  beforeAll(() => {
+    compositor = createCompositor({ pool: createKernelPool({ threads: 0 }), cacheBytes: 64 * 1024 * 1024 });
+  });
+  const bytes = readFileSync(join(FIXTURES, 'smart-filter.psd'));
+  setUpAgPsd();
+  const psd = readPsd(bytes, { useImageData: true, skipThumbnail: true });
+  const layer = psd.children!.find((child) => child.placedLayer)!;
+
+  /** The colour Photoshop stored for the averaged layer (one colour, checked). */
+  function photoshopColour(): number[] {
+    const { data } = layer.imageData!;
+    const colours = new Set<string>();
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3]! > 0) colours.add(data.slice(i, i + 3).join(','));
+    expect(colours.size).toBe(1);
+    return [...colours][0]!.split(',').map(Number);
+  }
+
+  /**
+   * Photoshop's own rendering of the smart object before its filter, in the document: the
+   * channels its filter effects cache holds (red, green, blue, transparency), as a PNG.
+   */
+  async function photoshopBeforeFilter(doc: Psd): Promise<Buffer> {
+    const entry = doc.filterEffectsMasks![0]!;
+    const width = entry.right - entry.left;
+    const height = entry.bottom - entry.top;
+    const rgba = { width, height, data: new Uint8ClampedArray(width * height * 4) };
+    const channels = entry.channels.filter((channel) => channel !== undefined && channel !== null);
+    expect(channels).toHaveLength(4);
+    channels.forEach((channel, offset) => {
+      expect([2, 3]).toContain(channel.compressionMode);
+      readDataZip(channel.data, rgba, width, height, 8, 4, offset, channel.compressionMode === 3);
+    });
+    return sharp(Buffer.from(rgba.data.buffer), { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
+  }
+
+  /** The colour of the render where the layer is opaque. */
+  async function renderedColour(manifest: unknown, uuid: string, artwork: Buffer): Promise<number[]> {
+    const parsed = templateManifestSchema.parse(manifest);
+    const prepared = await compositor.prepare({ id: randomUUID(), version: 1, manifest: parsed }, new Map());
+    const { data } = await compositor.render(prepared, [{ uuid, asset: artwork, fit: 'fill', rotate: 0 }], {
+      format: 'png',
+    });
+    const { data: pixels } = await sharp(data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const stored = layer.imageData!;
+    for (let y = 0; y < stored.height; y++) {
+      for (let x = 0; x < stored.width; x++) {
+        if (stored.data[(y * stored.width + x) * 4 + 3] !== 255) continue;
+        const at = ((y + layer.top!) * psd.width + x + layer.left!) * 4;
+        return Array.from(pixels.subarray(at, at + 3));
+      }
+    }
+    throw new Error('the stored layer has no opaque pixel');
+  }
+
+  it("turns Photoshop's own pre-filter rendering into exactly the colour Photoshop stored", async () => {
+    // The rule: the colour channels' plain mean over the document, alpha ignored (the
+    // alpha-weighted mean of the same pixels is (138, 119, 126)).
+    const uuid = randomUUID();
+    const manifest = {
+      width: psd.width,
+      height: psd.height,
+      layers: [
+        {
+          type: 'smart_object',
+          uuid,
+          name: 'temmie',
+          layer_name: 'temmie',
+          size: { width: psd.width, height: psd.height },
+          position: { x: 0, y: 0, width: psd.width, height: psd.height },
+          quad: null,
+          filters: [{ kind: 'average', params: { document_area: psd.width * psd.height } }],
+        },
+      ],
+    };
+    expect(await renderedColour(manifest, uuid, await photoshopBeforeFilter(psd))).toEqual(photoshopColour());
+  });
+
+  it('draws the imported file from its embedded PNG within 3 levels of the colour Photoshop stored', async () => {
+    // The rest is the colour Photoshop keeps under transparent pixels (edge colours smeared into
+    // them), which the PNG does not hold: see filter-model.ts.
+    const { imported } = await importLayers(bytes, { smartObjectUuid: () => randomUUID() });
+    const [so] = smartObjectsOf(templateManifestSchema.parse(imported.manifest));
+    const artwork = Buffer.from(psd.linkedFiles![0]!.data!);
+    const prepared = await compositor.prepare(
+      { id: randomUUID(), version: 1, manifest: templateManifestSchema.parse(imported.manifest) },
+      imported.assets,
+    );
+    const { data } = await compositor.render(
+      prepared,
+      [{ uuid: so!.uuid, asset: artwork, fit: 'fill', rotate: 0 }],
+      {
+        format: 'png',
+      },
+    );
+    const { data: pixels } = await sharp(data).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const stored = layer.imageData!;
+    const expected = photoshopColour();
+    // Interior pixels: opaque with opaque neighbours (at the outline the warp's antialiasing shows).
+    const opaqueAt = (x: number, y: number) => stored.data[(y * stored.width + x) * 4 + 3] === 255;
+    const off = [0, 0, 0];
+    let interior = 0;
+    for (let y = 1; y < stored.height - 1; y++) {
+      for (let x = 1; x < stored.width - 1; x++) {
+        if (
+          ![
+            [0, 0],
+            [1, 0],
+            [-1, 0],
+            [0, 1],
+            [0, -1],
+          ].every(([dx, dy]) => opaqueAt(x + dx!, y + dy!))
+        )
+          continue;
+        interior++;
+        const at = ((y + layer.top!) * psd.width + x + layer.left!) * 4;
+        for (let c = 0; c < 3; c++) off[c]! += Math.abs(pixels[at + c]! - expected[c]!);
+      }
+    }
+    expect(interior).toBeGreaterThan(20_000);
+    for (const sum of off) expect(sum / interior).toBeLessThanOrEqual(3);
   });
 });

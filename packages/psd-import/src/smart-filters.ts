@@ -62,6 +62,25 @@ export interface FilterPlacement {
   corners: Quad;
   /** The placed layer has a warp: the document no longer maps onto the canvas through the corners. */
   warped: boolean;
+  /** The document's size in its pixels: Average means over all of it. */
+  document?: { width: number; height: number };
+}
+
+/**
+ * The document's area in design pixels, through the placement's scale (the corners' area over the
+ * canvas's): undefined for a degenerate placement. A warp's local stretch is not followed.
+ */
+function documentAreaOnDesign({ size, corners, document }: FilterPlacement): number | undefined {
+  if (!document) return undefined;
+  let twice = 0;
+  for (let i = 0; i < 4; i++) {
+    const [x0, y0] = corners[i]!;
+    const [x1, y1] = corners[(i + 1) % 4]!;
+    twice += x0 * y1 - x1 * y0;
+  }
+  const scale = Math.abs(twice) / 2 / (size.width * size.height);
+  const area = (document.width * document.height) / scale;
+  return Number.isFinite(area) && area > 0 && area <= 1e12 ? Math.round(area) : undefined;
 }
 
 /** A filter of ag-psd's parse → the compositor's kind, or why it is not reproduced. */
@@ -72,8 +91,10 @@ function paramsOf(
   switch (filter.type) {
     case 'invert':
       return { kind: 'invert', params: {} };
-    case 'average':
-      return { kind: 'average', params: {} };
+    case 'average': {
+      const area = placement && documentAreaOnDesign(placement);
+      return { kind: 'average', params: area === undefined ? {} : { document_area: area } };
+    }
     case 'brightness/contrast':
       if (filter.filter.useLegacy) {
         return {

@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createBatchWait } from '../src/batches/batch-wait.js';
 import { createRenderWaiter, type RenderWaiter } from '../src/renders/render-waiter.js';
+import { insertFixtureMockup } from '@platen/db/testing';
 
 jest.setTimeout(30_000);
 
@@ -54,26 +55,7 @@ beforeAll(async () => {
     logger: createLogger({ name: 'batch-wait-test', level: 'silent' }),
   });
   waiter.start();
-  ({ id: mockupId } = await db
-    .insertInto('renders.mockups')
-    .values({
-      account_id: null,
-      slug: 'batch-wait',
-      name: 'batch wait',
-      width: 10,
-      height: 8,
-      status: 'ready',
-      manifest: '{}',
-      smart_objects: '[]',
-      assets_prefix: 'x/',
-      thumbnail_key: null,
-      error: null,
-      error_code: null,
-      warnings: null,
-      deleted_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow());
+  mockupId = await insertFixtureMockup(db, { slug: 'batch-wait' });
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // The worker's Prometheus metrics, on a registry of its own (no global state): jobs by outcome,
 // render duration by template, how long jobs waited in the queue before a worker took them, and
-// how often the artwork cache spared a decode.
-import type { ArtworkCacheStats } from '@platen/compositor';
+// how often the artwork and warped-layer caches spared a decode or a warp.
+import type { ArtworkCacheStats, WarpedLayerCacheStats } from '@platen/compositor';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled' | 'deferred';
@@ -12,6 +12,7 @@ export interface RenderMetrics {
   renderDuration: Histogram<'template'>;
   queueWait: Histogram;
   artworkCacheLookups: Counter<'result'>;
+  warpedLayerLookups: Counter<'result'>;
 }
 
 export function createRenderMetrics(registry = new Registry()): RenderMetrics {
@@ -42,6 +43,12 @@ export function createRenderMetrics(registry = new Registry()): RenderMetrics {
       labelNames: ['result'],
       registers: [registry],
     }),
+    warpedLayerLookups: new Counter({
+      name: 'render_warped_layer_cache_lookups_total',
+      help: 'Warped smart-object layers renders needed, by result (hit: kept; shared: waited for another render warping it; miss: warped)',
+      labelNames: ['result'],
+      registers: [registry],
+    }),
   };
 }
 
@@ -50,6 +57,18 @@ export function registerArtworkCacheSize(registry: Registry, stats: ArtworkCache
   new Gauge({
     name: 'render_artwork_cache_bytes',
     help: 'Bytes of decoded artwork held by the artwork cache (ARTWORK_CACHE_BYTES bounds it)',
+    registers: [registry],
+    collect() {
+      this.set(stats.bytes);
+    },
+  });
+}
+
+/** The warped-layer cache's size, read when /metrics is scraped. */
+export function registerWarpedLayerCacheSize(registry: Registry, stats: WarpedLayerCacheStats): void {
+  new Gauge({
+    name: 'render_warped_layer_cache_bytes',
+    help: 'Bytes of warped smart-object layers held by the warped-layer cache (WARPED_LAYER_CACHE_BYTES bounds it)',
     registers: [registry],
     collect() {
       this.set(stats.bytes);

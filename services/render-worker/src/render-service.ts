@@ -31,6 +31,7 @@ import { collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { createAccountAdmission } from './account-admission.js';
 import { createBatchFinisher } from './batch-finisher.js';
+import { createBatchRenderEvents } from './batch-render-events.js';
 import { createBatchSweep } from './batch-sweep.js';
 import { createBatchWebhookEvents } from './batch-webhook-events.js';
 import { createComposeSlots } from './compose-slots.js';
@@ -40,7 +41,7 @@ import { createImportWorker } from './import-worker.js';
 import { createMockupWebhookEvents } from './mockup-events.js';
 import { createMockupImporter } from './mockup-importer.js';
 import { createPsdParser } from './psd-parser.js';
-import { createRenderMetrics, registerArtworkCacheSize } from './metrics.js';
+import { createRenderMetrics, registerArtworkCacheSize, registerWarpedLayerCacheSize } from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createRenderObjects } from './render-object.js';
 import { createRenderProcessor } from './render-processor.js';
@@ -53,11 +54,6 @@ import { createWebhookWorker } from './webhook-worker.js';
 const LIMIT_INPUT_PIXELS = 100_000_000;
 /** Prepared (decoded, pre-flattened) templates kept in memory: several full-size RGBA canvases each. */
 const TEMPLATE_CACHE_BYTES = 512 * 1024 * 1024;
-/**
- * Smart objects' warped layers kept in memory (a few MB each at the samples' sizes): the renders of
- * one artwork in one template (product colours, a batch's repeats) warp it once.
- */
-const WARPED_LAYER_CACHE_BYTES = 128 * 1024 * 1024;
 const USER_AGENT = 'Platen/0.1 (render-worker)';
 /** How often a worker finishes batches their renders' own tries missed (an error, a late refund). */
 const BATCH_SWEEP_INTERVAL_MS = 30_000;
@@ -117,13 +113,16 @@ export async function startRenderService(
     cacheBytes: TEMPLATE_CACHE_BYTES,
     limitInputPixels: LIMIT_INPUT_PIXELS,
     artworkCacheBytes: config.ARTWORK_CACHE_BYTES,
-    warpedLayerCacheBytes: WARPED_LAYER_CACHE_BYTES,
+    warpedLayerCacheBytes: config.WARPED_LAYER_CACHE_BYTES,
     onArtworkLookup: (result) => metrics.artworkCacheLookups.inc({ result }),
+    onWarpedLayerLookup: (result) => metrics.warpedLayerLookups.inc({ result }),
   });
   registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
+  registerWarpedLayerCacheSize(metrics.registry, compositor.warpedLayerCache);
   collectDefaultMetrics({ register: metrics.registry });
   const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
   const batches = createBatchRecords({ db });
+  const batchRenderEvents = createBatchRenderEvents({ batches });
 
   const processor = createRenderProcessor({
     db,
@@ -147,6 +146,7 @@ export async function startRenderService(
       webhookQueue,
       logger,
       batches: createBatchFinisher({ batches, webhookQueue, clock, logger }),
+      batchRenderEvents,
     }),
     logger,
     clock,
@@ -196,7 +196,7 @@ export async function startRenderService(
       renders: createRenderObjects({ db, storage, urlTtlSeconds: config.RESULT_URL_TTL_SECONDS }),
       deliveries,
       queue: webhookQueue,
-      batchSendsRenderEvents: async (batchId) => (await batches.find(batchId))?.render_webhooks ?? true,
+      batchSendsRenderEvents: (batchId) => batchRenderEvents.sendsRenderEvents(batchId),
     }),
     batchEvents: createBatchWebhookEvents({ db, storage, deliveries, queue: webhookQueue, logger }),
     schedule: webhookSchedule,

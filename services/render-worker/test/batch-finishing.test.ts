@@ -1,6 +1,8 @@
 // How a batch finishes, on a real Postgres and Redis: only once every failed render's refund is
 // recorded (so batch.finished shows what was refunded), and, when a render's own try to finish it
-// fails, by the worker's batch sweep, with exactly one batch-event job and one delivery per target.
+// fails, by the worker's batch sweep, with exactly one batch-event job and one delivery per target
+// (queued again by the sweep when the enqueue after finishing it was lost);
+// and which render-event jobs a batch's renders queue (none when it was created with render_webhooks: false).
 import { randomUUID } from 'node:crypto';
 import { createSystemClock } from '@platen/contracts';
 import {
@@ -24,8 +26,12 @@ import { createDeliveryStore, createWebhookQueue, type WebhookQueue } from '@pla
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { createBatchFinisher } from '../src/batch-finisher.js';
+import { createBatchRenderEvents } from '../src/batch-render-events.js';
 import { createBatchSweep } from '../src/batch-sweep.js';
 import { createBatchWebhookEvents } from '../src/batch-webhook-events.js';
+import { createFinishedAnnouncer } from '../src/finished-announcer.js';
+import { createResultPublisher } from '../src/result-publisher.js';
+import { insertFixtureMockup } from '@platen/db/testing';
 
 jest.setTimeout(30_000);
 
@@ -51,26 +57,7 @@ beforeAll(async () => {
   redis = new Redis(testRedis.url, { maxRetriesPerRequest: null });
   webhookQueue = createWebhookQueue(redis, testRedis.prefix);
   batches = createBatchRecords({ db });
-  ({ id: mockupId } = await db
-    .insertInto('renders.mockups')
-    .values({
-      account_id: null,
-      slug: 'batch-finishing',
-      name: 'batch finishing',
-      width: 10,
-      height: 8,
-      status: 'ready',
-      manifest: '{}',
-      smart_objects: '[]',
-      assets_prefix: 'x/',
-      thumbnail_key: null,
-      error: null,
-      error_code: null,
-      warnings: null,
-      deleted_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow());
+  mockupId = await insertFixtureMockup(db, { slug: 'batch-finishing' });
 });
 
 afterAll(async () => {
@@ -82,7 +69,7 @@ afterAll(async () => {
 });
 
 /** A processing batch of `count` renders, one credit each, as the gateway leaves it once queued. */
-async function newBatch(count: number) {
+async function newBatch(count: number, { renderWebhooks = false } = {}) {
   const now = clock.now();
   const ids = Array.from({ length: count }, () => randomUUID()).sort();
   const outcome = await batches.create(
@@ -92,7 +79,7 @@ async function newBatch(count: number) {
       key_id: null,
       credits_charged: count,
       webhook_url: WEBHOOK_URL,
-      render_webhooks: false,
+      render_webhooks: renderWebhooks,
       metadata: null,
       artwork_ids: [],
       created_at: now,
@@ -133,6 +120,26 @@ async function batchEventJobs(batchId: string) {
     (job) =>
       job.name === WEBHOOK_JOB_NAMES.batchEvent && (job.data as { batch_id?: string }).batch_id === batchId,
   );
+}
+
+async function renderEventJobs(renderIds: string[]) {
+  const jobs = await webhookQueue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed']);
+  return jobs.filter(
+    (job) =>
+      job.name === WEBHOOK_JOB_NAMES.renderEvent &&
+      renderIds.includes((job.data as { render_id?: string }).render_id ?? ''),
+  );
+}
+
+/** The worker's announcer as render-service.ts builds it, on this test's Postgres and Redis. */
+function announcer(batchRecords: Pick<BatchRecords, 'find'> = batches) {
+  return createFinishedAnnouncer({
+    publisher: createResultPublisher({ redis, redisPrefix: testRedis.prefix }),
+    webhookQueue,
+    logger,
+    batches: createBatchFinisher({ batches, webhookQueue, clock, logger }),
+    batchRenderEvents: createBatchRenderEvents({ batches: batchRecords }),
+  });
 }
 
 /** What the webhook worker does with a batch-event job: the batch.finished deliveries it creates. */
@@ -187,6 +194,7 @@ it('leaves a single render alone', async () => {
     batches: {
       finishIfDone: () => Promise.reject(new Error('a single render has no batch to finish')),
       find: () => Promise.reject(new Error('a single render has no batch to read')),
+      markFinishedEventQueued: () => Promise.reject(new Error('a single render has no batch to mark')),
     },
     webhookQueue,
     clock,
@@ -234,6 +242,51 @@ it('finishes by the sweep a batch whose last render failed to finish it, with on
   ]);
 });
 
+it('queues batch.finished by the sweep when the enqueue after the finishing UPDATE was lost', async () => {
+  // Redis unreachable from the finisher (and from the sweep's first round): nothing listens there.
+  const deadRedis = new Redis({ host: '127.0.0.1', port: 1, lazyConnect: true, retryStrategy: () => null });
+  deadRedis.on('error', () => undefined);
+  const deadQueue = createWebhookQueue(deadRedis, testRedis.prefix);
+  deadQueue.on('error', () => undefined);
+  try {
+    const finisher = createBatchFinisher({ batches, webhookQueue: deadQueue, clock, logger });
+    const { batchId, renderIds } = await newBatch(2);
+    for (const id of renderIds) await succeed(id);
+
+    await expect(finisher.settle({ render_id: renderIds[1]!, batch_id: batchId })).rejects.toThrow();
+    expect(await status(batchId)).toBe('finished');
+    expect(await batchEventJobs(batchId)).toHaveLength(0);
+
+    await createBatchSweep({ batches, webhookQueue: deadQueue, clock, logger }).sweepOnce();
+    expect((await batches.find(batchId))?.finished_event_queued_at).toBeNull();
+
+    const sweep = createBatchSweep({ batches, webhookQueue, clock, logger });
+    expect(await sweep.sweepOnce()).toBe(0);
+    expect(await batchEventJobs(batchId)).toHaveLength(1);
+    expect((await batches.find(batchId))?.finished_event_queued_at).toBeInstanceOf(Date);
+    await sweep.sweepOnce();
+    expect(await batchEventJobs(batchId)).toHaveLength(1);
+    const deliveries = await fanOut(batchId);
+    expect(deliveries.map(({ event_type, url }) => ({ event_type, url }))).toEqual([
+      { event_type: 'batch.finished', url: WEBHOOK_URL },
+    ]);
+  } finally {
+    await deadQueue.close().catch(() => undefined);
+    deadRedis.disconnect();
+  }
+});
+
+it('marks the batch-event job queued when the finisher queues it, so the sweep leaves it alone', async () => {
+  const finisher = createBatchFinisher({ batches, webhookQueue, clock, logger });
+  const { batchId, renderIds } = await newBatch(1);
+  await succeed(renderIds[0]!);
+
+  await finisher.settle({ render_id: renderIds[0]!, batch_id: batchId });
+
+  expect((await batches.find(batchId))?.finished_event_queued_at).toBeInstanceOf(Date);
+  expect((await batches.finishedUnqueued(1000)).map((batch) => batch.id)).not.toContain(batchId);
+});
+
 it('does not sweep a batch with a render still running', async () => {
   const sweep = createBatchSweep({ batches, webhookQueue, clock, logger });
   const { batchId, renderIds } = await newBatch(2);
@@ -244,4 +297,51 @@ it('does not sweep a batch with a render still running', async () => {
 
   expect(await status(batchId)).toBe('processing');
   expect(await batchEventJobs(batchId)).toHaveLength(0);
+});
+
+describe('render events of a batch’s renders', () => {
+  it('queues none for a batch created with render_webhooks: false, and still its batch.finished', async () => {
+    const announce = announcer();
+    const { batchId, renderIds } = await newBatch(3);
+    for (const id of renderIds) {
+      await succeed(id);
+      await announce.publish({ render_id: id, status: 'succeeded', batch_id: batchId });
+    }
+
+    expect(await renderEventJobs(renderIds)).toHaveLength(0);
+    expect(await status(batchId)).toBe('finished');
+    expect(await batchEventJobs(batchId)).toHaveLength(1);
+  });
+
+  it('queues one per render for a batch with render_webhooks, and for a single render', async () => {
+    const announce = announcer();
+    const { batchId, renderIds } = await newBatch(2, { renderWebhooks: true });
+    const single = randomUUID();
+    for (const id of renderIds) {
+      await succeed(id);
+      await announce.publish({ render_id: id, status: 'succeeded', batch_id: batchId });
+    }
+    await announce.publish({ render_id: single, status: 'failed', batch_id: null });
+
+    const queued = (await renderEventJobs([...renderIds, single])).map((job) => job.data);
+    expect(queued).toHaveLength(3);
+    expect(queued).toEqual(
+      expect.arrayContaining([
+        ...renderIds.map((id) => ({ render_id: id, status: 'succeeded' })),
+        { render_id: single, status: 'failed' },
+      ]),
+    );
+  });
+
+  it('queues the event when the batch cannot be read, for the render-event job to decide', async () => {
+    const announce = announcer({
+      find: () => Promise.reject(new Error('connection terminated unexpectedly')),
+    });
+    const { batchId, renderIds } = await newBatch(1);
+    await succeed(renderIds[0]!);
+
+    await announce.publish({ render_id: renderIds[0]!, status: 'succeeded', batch_id: batchId });
+
+    expect(await renderEventJobs(renderIds)).toHaveLength(1);
+  });
 });

@@ -21,6 +21,7 @@ import { startAssetServer, type AssetServer } from './support/asset-server.js';
 import { INITIAL_CREDITS, inlineInput, startHarness, urlInput, type Harness } from './support/harness.js';
 
 import { TINY_SO } from './support/tiny-template.js';
+import { insertFixtureMockup } from '@platen/db/testing';
 
 jest.setTimeout(60_000);
 
@@ -453,23 +454,7 @@ describe('job names', () => {
   });
 });
 
-async function deletedMockupId(): Promise<string> {
-  const id = randomUUID();
-  await harness.db
-    .insertInto('renders.mockups')
-    .values({
-      id,
-      account_id: harness.accountId,
-      slug: `deleted-${id}`,
-      name: 'Deleted',
-      width: 10,
-      height: 10,
-      status: 'ready',
-      manifest: JSON.stringify({}),
-      smart_objects: JSON.stringify([]),
-      assets_prefix: `templates/${id}/v1`,
-      deleted_at: new Date(),
-    })
-    .execute();
-  return id;
+function deletedMockupId(): Promise<string> {
+  const slug = `deleted-${randomUUID()}`;
+  return insertFixtureMockup(harness.db, { slug, accountId: harness.accountId, deletedAt: new Date() });
 }

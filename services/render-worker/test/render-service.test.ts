@@ -1,6 +1,7 @@
 // The composition root as main.ts runs it (startRenderService): its metrics listener, and what a
 // shutdown does to the job in hand: finish it within the grace period, or hand it back to the queue.
 import { createDemoArtwork } from '@platen/compositor';
+import type { RenderWorkerConfig } from '@platen/config';
 import { createLogger } from '@platen/http';
 import { waitFor } from '@platen/testing';
 import { startRenderService, type RunningRenderService } from '../src/render-service.js';
@@ -29,13 +30,16 @@ afterAll(async () => {
   await assets?.close();
 });
 
-function startService(): Promise<RunningRenderService> {
-  return startRenderService(serviceConfig(harness), {
-    logger: createLogger({ name: 'render-worker-test', level: 'silent' }),
-    seedBuiltIns: false,
-    kernelThreads: 0,
-    metricsHost: '127.0.0.1',
-  });
+function startService(config: Partial<RenderWorkerConfig> = {}): Promise<RunningRenderService> {
+  return startRenderService(
+    { ...serviceConfig(harness), ...config },
+    {
+      logger: createLogger({ name: 'render-worker-test', level: 'silent' }),
+      seedBuiltIns: false,
+      kernelThreads: 0,
+      metricsHost: '127.0.0.1',
+    },
+  );
 }
 
 describe('metrics on METRICS_PORT', () => {
@@ -85,6 +89,43 @@ describe('artwork cache', () => {
       expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="miss"\} 1$/m);
       expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="hit"\} 1$/m);
       expect(Number(/^render_artwork_cache_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await service.close();
+    }
+  });
+});
+
+describe('warped layer cache', () => {
+  async function renderTwice(path: string): Promise<void> {
+    assets.image(path, artwork);
+    for (let i = 0; i < 2; i++) {
+      const renderId = await harness.submit({ inputs: [urlInput(TINY_SO, `${assets.origin}${path}`)] });
+      expect((await harness.waitUntilFinal(renderId)).status).toBe('succeeded');
+    }
+  }
+
+  it('warps a smart object once for artwork it has seen, and says so on /metrics', async () => {
+    const service = await startService();
+    try {
+      await renderTwice('/warp-once.png');
+      const text = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+
+      expect(text).toMatch(/^render_warped_layer_cache_lookups_total\{result="miss"\} 1$/m);
+      expect(text).toMatch(/^render_warped_layer_cache_lookups_total\{result="hit"\} 1$/m);
+      expect(Number(/^render_warped_layer_cache_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await service.close();
+    }
+  });
+
+  it('warps every render afresh with WARPED_LAYER_CACHE_BYTES=0', async () => {
+    const service = await startService({ WARPED_LAYER_CACHE_BYTES: 0 });
+    try {
+      await renderTwice('/warp-always.png');
+      const text = await (await fetch(`http://127.0.0.1:${service.metricsPort}/metrics`)).text();
+
+      expect(text).not.toMatch(/^render_warped_layer_cache_lookups_total\{/m);
+      expect(text).toMatch(/^render_warped_layer_cache_bytes 0$/m);
     } finally {
       await service.close();
     }

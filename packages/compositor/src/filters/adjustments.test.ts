@@ -262,6 +262,27 @@ describe('hue/saturation', () => {
     });
   });
 
+  it('shifts a colour range only where the hue lies in it, ramping linearly across its edges', () => {
+    // Reds: full from 345° to 15°, ramping over 315–345° and 15–45°; hue +60°.
+    const reds = { hues: [315, 345, 15, 45] as const, hue: 60, saturation: 0, lightness: 0 };
+    // [input, expected]: red (0°) turns yellow; blue (240°) lies outside; orange (30°) is half way
+    // down the ramp, so moves +30° to yellow too; grey has no hue to move.
+    // prettier-ignore
+    const swatches: [Rgb, Rgb][] = [
+      [[255, 0, 0], [255, 255, 0]], [[0, 0, 255], [0, 0, 255]],
+      [[255, 128, 0], [255, 255, 0]], [[128, 128, 128], [128, 128, 128]],
+    ];
+    const data = new Uint8ClampedArray(swatches.flatMap(([rgb]) => [...rgb, 255]));
+    const out = hueSaturation(
+      { width: 4, height: 1, data },
+      { hue: 0, saturation: 0, lightness: 0, ranges: [reds] },
+    );
+    const drawn = swatches.map((_, i) => Array.from(out.data.subarray(i * 4, i * 4 + 3)));
+    drawn.forEach((rgb, i) =>
+      rgb.forEach((v, c) => expect(Math.abs(v - swatches[i]![1][c]!)).toBeLessThanOrEqual(1)),
+    );
+  });
+
   it('colorizes with the given hue and saturation, moving the HSL lightness toward black below 0', () => {
     const input = gradient();
     const out = hueSaturation(input, { hue: 200, saturation: 60, lightness: -25, colorize: true });
@@ -349,6 +370,21 @@ describe('black & white', () => {
     expect(Array.from({ length: swatches.length }, (_, i) => out.data[i * 4])).toEqual(
       swatches.map(([, grey]) => grey),
     );
+  });
+
+  it('colours the grey with a tint at the grey’s luminosity, keeping black and white', () => {
+    const tint = [225, 211, 179] as const;
+    const data = new Uint8ClampedArray([0, 0, 0, 255, 255, 255, 255, 255, 255, 0, 0, 255]);
+    const out = blackWhite({ width: 3, height: 1, data }, { ...defaults, tint });
+    expect(Array.from(out.data.subarray(0, 8))).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
+    // Pure red is grey 102 untinted: the tinted pixel keeps that luminosity, warmer than grey.
+    const [r, g, b] = Array.from(out.data.subarray(8, 11)) as [number, number, number];
+    expect(Math.abs(0.3 * r + 0.59 * g + 0.11 * b - 102)).toBeLessThanOrEqual(1);
+    expect(r).toBeGreaterThan(g);
+    expect(g).toBeGreaterThan(b);
+    // The tint's own channel spread (225 − 179 = 46) is kept at this lightness.
+    expect(r - b).toBeGreaterThanOrEqual(45);
+    expect(r - b).toBeLessThanOrEqual(47);
   });
 
   it('weights min, mid − min and max − mid by the secondary and primary colour', () => {

@@ -38,6 +38,8 @@ const gradientStops = z
   .refine((stops) => stops.every((stop, i) => i === 0 || stops[i - 1]!.location <= stop.location), {
     message: 'stops must be sorted by location',
   });
+/** Grid points of a Color Lookup table each way: Photoshop's own 3D LUTs use 17 … 64. */
+export const COLOR_LOOKUP_SIZE_MAX = 65;
 /** Vertices of a Liquify grid each way: Photoshop stores 64. */
 export const LIQUIFY_GRID_MAX = 128;
 const filterParams = {
@@ -58,6 +60,19 @@ const filterParams = {
     saturation: percent(-100, 100).default(0),
     lightness: percent(-100, 100).default(0),
     colorize: z.boolean().default(false),
+    /** Photoshop's colour ranges (reds … magentas), each shifted on top of the master's. */
+    ranges: z
+      .array(
+        z.object({
+          /** [begin ramp, begin sustain, end sustain, end ramp], degrees, wrapping through 0. */
+          hues: z.tuple([percent(0, 360), percent(0, 360), percent(0, 360), percent(0, 360)]),
+          hue: percent(-180, 180).default(0),
+          saturation: percent(-100, 100).default(0),
+          lightness: percent(-100, 100).default(0),
+        }),
+      )
+      .max(6)
+      .optional(),
   }),
   brightness_contrast: z
     .object({
@@ -91,10 +106,27 @@ const filterParams = {
     cyans: percent(-200, 300).default(60),
     blues: percent(-200, 300).default(20),
     magentas: percent(-200, 300).default(80),
+    /** Photoshop's Tint: the grey coloured as the Color blend mode would. */
+    tint: rgb.optional(),
   }),
   invert: z.object({}),
-  /** the artwork filled with its mean colour (alpha-weighted), alpha kept. */
-  average: z.object({}),
+  /** a 3D table (.cube order: red fastest), size³ RGB triples 0–1, trilinearly interpolated. */
+  color_lookup: z
+    .object({
+      size: z.number().int().min(2).max(COLOR_LOOKUP_SIZE_MAX),
+      table: z.array(z.number().finite().min(0).max(1)).max(COLOR_LOOKUP_SIZE_MAX ** 3 * 3),
+    })
+    .refine((p) => p.table.length === p.size ** 3 * 3, {
+      message: 'table must hold size³ RGB triples',
+      path: ['table'],
+    }),
+  /**
+   * the artwork filled with one mean colour, alpha kept: Photoshop's mean of the colour channels
+   * over the document, alpha ignored, white outside the artwork's covered box (average.ts).
+   * `document_area`: the document's area in the smart object's design pixels (design px²); absent,
+   * the mean is over the covered box alone.
+   */
+  average: z.object({ document_area: z.number().finite().positive().max(1e12).optional() }),
   /** Photoshop's RGB → Gray Gamma 2.2 conversion (a greyscale document's placed content). */
   grayscale: z.object({}),
   photo_filter: z.object({
@@ -179,6 +211,7 @@ const perPixelFilters = [
   filterOf('gradient_map'),
   filterOf('selective_color'),
   filterOf('channel_mixer'),
+  filterOf('color_lookup'),
 ] as const;
 
 // Average, blur and Liquify need the whole artwork, not one pixel: smart filters only.
@@ -209,9 +242,9 @@ export type FilterKindAndParams = {
 
 /**
  * Why a filter is drawn only approximately, or undefined when its kernel reproduces Photoshop
- * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White,
- * Gaussian Blur, Hue/Saturation's master range and Colorize, Posterize, Threshold; Channel Mixer
- * is a plain weighted sum). The others follow a published model of an
+ * (checked against Photoshop's composites: Curves, Levels, Exposure, Invert, Black & White and its tint,
+ * Gaussian Blur, Hue/Saturation's master, colour ranges and Colorize, Posterize, Threshold, Color Lookup;
+ * Channel Mixer is a plain weighted sum). The others follow a published model of an
  * unpublished formula (GIMP's, CamanJS's: see the README), so the importer warns where they act.
  */
 export function modelledFilterReason(filter: FilterKindAndParams): string | undefined {
@@ -240,12 +273,11 @@ export function modelledFilterReason(filter: FilterKindAndParams): string | unde
         : undefined;
     }
     case 'average':
-      // The alpha-weighted mean: on ag-psd's Photoshop file (138, 119, 126) where Photoshop
-      // stored (138, 129, 133); close, not its formula. Also ruled out on that file (none within 6
-      // levels): the unweighted mean with transparent pixels at 0, 128 or 255, the premultiplied
-      // mean, means in linear light or Lab, the mean after the placement's downscale (smart filters
-      // run in the document), point samples of a downscaled copy, sRGB ↔ Adobe RGB / P3 conversions.
-      return "Photoshop's Average is modelled, not reproduced";
+      // Photoshop's rule is found (average.ts), but its mean counts the colour Photoshop keeps
+      // under transparent pixels, which no artwork file carries: on ag-psd's smart-filter file
+      // Photoshop's layer holds edge colours smeared into the transparent pixels (10.7 levels on
+      // average where the PNG has 0), 2–3 levels of its mean. An opaque artwork has none.
+      return "Photoshop's Average counts the colour under transparent pixels, which is modelled";
     case 'photo_filter':
       return filter.params.density > 0 ? "Photoshop's Photo Filter is modelled, not reproduced" : undefined;
     case 'gradient_map':

@@ -10,6 +10,7 @@ import { blackWhite } from './black-white.js';
 import { brightnessContrast } from './brightness-contrast.js';
 import { channelMixer } from './channel-mixer.js';
 import { colorBalance } from './color-balance.js';
+import { colorLookup } from './color-lookup.js';
 import { curves } from './curves.js';
 import { exposure } from './exposure.js';
 import type { SmartFilter } from './filter-model.js';
@@ -46,8 +47,10 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return blackWhite(image, filter.params);
     case 'invert':
       return invert(image);
-    case 'average':
-      return average(image);
+    case 'average': {
+      const area = filter.params.document_area;
+      return average(image, area === undefined ? undefined : area * scale * scale);
+    }
     case 'grayscale':
       return grayscale(image);
     case 'photo_filter':
@@ -66,6 +69,8 @@ function run(image: RgbaImage, filter: SmartFilter, scale: number): RgbaImage {
       return gaussianBlur(image, { radius: filter.params.radius * scale });
     case 'liquify':
       return liquify(image, filter.params);
+    case 'color_lookup':
+      return colorLookup(image, filter.params);
   }
 }
 

@@ -1,9 +1,10 @@
-// Posterize, Threshold, Channel Mixer, Gradient Map and Selective Color against straightforward
+// Posterize, Threshold, Channel Mixer, Gradient Map, Selective Color and Color Lookup against straightforward
 // per-pixel references written from each formula on a gradient image (every channel ramps, alpha
 // too), and through the filter stack as a template would run them.
 import type { RgbaImage } from '../raster.js';
 import { brightnessContrast } from './brightness-contrast.js';
 import { channelMixer } from './channel-mixer.js';
+import { colorLookup } from './color-lookup.js';
 import { smartFilterSchema } from './filter-model.js';
 import { applySmartFilters } from './filter-stack.js';
 import { gradientMap } from './gradient-map.js';
@@ -264,5 +265,43 @@ describe('legacy brightness/contrast', () => {
     expect(parse({ brightness: 120, contrast: 0, legacy: true })).toBe(false);
     expect(parse({ brightness: 0, contrast: -80 })).toBe(false);
     expect(parse({ brightness: 0, contrast: -80, legacy: true })).toBe(true);
+  });
+});
+
+describe('color lookup', () => {
+  /** A size-point table whose entry at (r, g, b) holds f(r, g, b), each 0–1, red fastest. */
+  function table(size: number, f: (r: number, g: number, b: number) => Rgb): number[] {
+    const values: number[] = [];
+    for (let b = 0; b < size; b++) {
+      for (let g = 0; g < size; g++) {
+        for (let r = 0; r < size; r++) values.push(...f(r / (size - 1), g / (size - 1), b / (size - 1)));
+      }
+    }
+    return values;
+  }
+
+  it('reproduces a linear table exactly between grid points (trilinear), keeping alpha', () => {
+    const input = gradient();
+    // Red and blue swapped, green inverted: linear in each axis, so interpolation is exact.
+    const out = colorLookup(input, { size: 5, table: table(5, (r, g, b) => [b, 1 - g, r]) });
+    expectPerPixel(out, input, ([r, g, b]) => [b, 255 - g, r]);
+  });
+
+  it('interpolates a curved table linearly between its grid points', () => {
+    const input = gradient();
+    const size = 3;
+    const out = colorLookup(input, { size, table: table(size, (r, g, b) => [r * r, g * g, b * b]) });
+    // Along each axis the square is sampled at 0, ½, 1 and joined by straight lines.
+    const piecewise = (v: number) => {
+      const t = v / 255;
+      return 255 * (t <= 0.5 ? t * 0.5 : 0.25 + (t - 0.5) * 1.5);
+    };
+    // A level of slack: values landing on .5 round either way in floating point.
+    expectPerPixel(out, input, ([r, g, b]) => [piecewise(r), piecewise(g), piecewise(b)], 1);
+  });
+
+  it('refuses a table that does not hold size³ triples', () => {
+    const filter = { kind: 'color_lookup', params: { size: 3, table: [0, 0, 0] } };
+    expect(smartFilterSchema.safeParse(filter).success).toBe(false);
   });
 });

@@ -3,8 +3,10 @@
 // Photoshop-saved documents that carry no licence letting us commit them: the Aspose.PSD for .NET
 // examples (github.com/aspose-psd/Aspose.PSD-for-.NET @ 9ba1844dbed4892862366e130d5795713975b51e,
 // Examples/Data/PSD/AllAdjustments.psd, a 4 × 4 grid of tiles each with one adjustment clipped to
-// it, and gradient_map_default.psd). Only these measurements are kept here.
+// it, gradient_map_default.psd, BlackWhiteAdjustmentLayerStripesMask2.psd and
+// HueSaturationAdjustmentLayer.psd, both saved by Photoshop CC). Only these measurements are kept.
 import type { RgbaImage } from '../raster.js';
+import { blackWhite } from './black-white.js';
 import { colorBalance } from './color-balance.js';
 import { exposure } from './exposure.js';
 import { gradientMap } from './gradient-map.js';
@@ -75,6 +77,38 @@ describe("Photoshop's Hue/Saturation", () => {
       [[156, 142, 116], [140, 97, 92]], [[183, 156, 130], [165, 101, 105]],
       [[206, 168, 149], [185, 117, 132]], [[228, 200, 180], [202, 144, 152]],
     ], 3);
+  });
+});
+
+describe("Photoshop's Hue/Saturation colour ranges", () => {
+  it('draws master hue +49 with the reds range (hue −117, saturation +58, lightness +61) within 2 levels of Photoshop', () => {
+    // Over the whole 200 × 200 layer (22017 colours): MAD 0.53, at most 3 levels off; the master
+    // range alone was 38 off on average. Pairs picked evenly by hue.
+    const reds = { hues: [322, 352, 29, 58] as const, hue: -117, saturation: 58, lightness: 61 };
+    // prettier-ignore
+    expectPhotoshopPixels((image) => hueSaturation(image, { hue: 49, saturation: 0, lightness: 0, ranges: [reds] }), [
+      [[127, 120, 120], [128, 122, 129]], [[213, 166, 152], [229, 172, 223]], [[60, 23, 9], [73, 26, 66]],
+      [[81, 30, 8], [100, 34, 88]], [[221, 173, 150], [240, 174, 227]], [[197, 142, 113], [219, 141, 202]],
+      [[201, 152, 123], [221, 150, 204]], [[155, 108, 75], [176, 103, 155]], [[222, 195, 173], [235, 190, 221]],
+      [[184, 144, 108], [204, 133, 179]], [[211, 179, 147], [228, 168, 202]], [[182, 139, 92], [206, 118, 159]],
+      [[127, 128, 133], [131, 127, 133]], [[251, 9, 10], [241, 153, 255]],
+    ], 2);
+  });
+});
+
+describe("Photoshop's Black & White tint", () => {
+  it('draws weights 128, 64, 32, 16, 8, 4 tinted (240, 128, 64) within 2 levels of Photoshop', () => {
+    // Over the 1738 pixels the layer's striped mask leaves whole: MAD 0.63, at most 2 levels off;
+    // left grey they were 31 off on average.
+    const params = { reds: 128, yellows: 64, greens: 32, cyans: 16, blues: 8, magentas: 4 };
+    const tint = [239.996337890625, 127.998046875, 63.9990234375] as const;
+    // prettier-ignore
+    expectPhotoshopPixels((image) => blackWhite(image, { ...params, tint }), [
+      [[255, 255, 255], [255, 255, 255]], [[15, 15, 15], [29, 12, 1]], [[255, 224, 224], [255, 255, 255]],
+      [[239, 243, 8], [242, 130, 66]], [[5, 250, 3], [161, 59, 1]], [[243, 255, 243], [255, 245, 239]],
+      [[238, 255, 239], [255, 240, 231]], [[249, 250, 255], [255, 249, 246]], [[246, 246, 255], [255, 245, 239]],
+      [[118, 55, 118], [112, 42, 1]],
+    ], 2);
   });
 });
 

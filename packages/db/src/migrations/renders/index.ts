@@ -8,6 +8,7 @@ import * as renders0006 from './0006_render_warnings.js';
 import * as renders0007 from './0007_batches.js';
 import * as renders0008 from './0008_print_files.js';
 import * as renders0009 from './0009_batches_processing.js';
+import * as renders0010 from './0010_batches_finished_event.js';
 
 /** Migrations of schema `renders`, in order of their names. */
 export const RENDERS_MIGRATIONS: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const RENDERS_MIGRATIONS: Record<string, Migration> = {
   '0007_batches': renders0007,
   '0008_print_files': renders0008,
   '0009_batches_processing': renders0009,
+  '0010_batches_finished_event': renders0010,
 };
