@@ -194,6 +194,22 @@ describe('mesh warp', () => {
       worst = Math.max(worst, Math.abs(viaMesh.data[i]! - viaHomography.data[i]!));
     expect(worst).toBeLessThanOrEqual(2);
   });
+
+  it('draws fine stripes a warp squeezes as their mean grey, not as a beat pattern', () => {
+    // One-pixel black and white stripes squeezed 1.5× across: one sample per pixel lands between
+    // two stripes in a pattern that drifts, swinging a quarter of the way to black or white (64
+    // levels) every other pixel; averaging the pixel's footprint keeps it near mid-grey.
+    const src = image(48, 8, (x) => (x % 2 === 0 ? [255, 255, 255, 255] : [0, 0, 0, 255]));
+    const mesh = grid(3, 1, (u, v) => [32 * u, 8 * v]);
+    const out = warpMesh(src, buildMeshField(mesh, { x: 0, y: 0, width: 32, height: 8 }));
+    let most = 0;
+    for (let x = 2; x < 30; x++) {
+      const [r, g, b, a] = px(out, x, 4);
+      expect([g, b, a]).toEqual([r, r, 255]);
+      most = Math.max(most, Math.abs(r! - 127.5));
+    }
+    expect(most).toBeLessThan(40);
+  });
 });
 
 describe('resampling filter', () => {

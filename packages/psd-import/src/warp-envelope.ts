@@ -174,7 +174,14 @@ export function envelopeOf(
   if (style === 'cylinder') return cylinderEnvelope(warp, rect, horizontal, vertical);
   const bend = clampPercent(warp.value ?? 0);
   if (bend === 0 && horizontal === 0 && vertical === 0) return { kind: 'none' };
-  const unit = presetEnvelope(style, bend, horizontal, vertical, warp.rotate === 'vertical');
+  const unit = presetEnvelope(
+    style,
+    bend,
+    horizontal,
+    vertical,
+    warp.rotate === 'vertical',
+    rect.width / rect.height,
+  );
   const grid: ControlGrid = {
     cols: 4,
     rows: 4,
@@ -186,7 +193,7 @@ export function envelopeOf(
   if (frame) grid.frame = frame;
   const distorted = horizontal !== 0 || vertical !== 0;
   if (MEASURED_PRESETS.has(style) && !distorted) return { kind: 'grid', grid };
-  return { kind: 'grid', grid, approximation: presetApproximation(style) };
+  return { kind: 'grid', grid, approximation: presetApproximation(style, distorted) };
 }
 
 /**
@@ -196,9 +203,38 @@ export function envelopeOf(
  */
 const MEASURED_PRESETS: ReadonlySet<PresetStyle> = new Set(['twist', 'inflate', 'squeeze']);
 
-function presetApproximation(style: PresetStyle): string {
+/**
+ * Presets whose envelope misses Photoshop's own drawing: Photoshop warps text with the same presets,
+ * and on its text warps (warp-photoshop-outline.test.ts, bend 50 %) these land 11–34 px from
+ * the outline Photoshop drew, where the measured presets land within 5.
+ */
+const OFF_PRESETS: ReadonlySet<PresetStyle> = new Set(['shellLower', 'shellUpper', 'flag', 'rise']);
+
+/**
+ * Presets whose shape matches Photoshop's drawing of them on text (within a pixel of its outline)
+ * but were never checked on a placed layer, where the transform's corners may stand for another
+ * frame than the control points' box (as they do for inflate and squeeze).
+ */
+const SHAPE_MATCHED_PRESETS: ReadonlySet<PresetStyle> = new Set([
+  'arc',
+  'arcLower',
+  'arcUpper',
+  'arch',
+  'bulge',
+]);
+
+function presetApproximation(style: PresetStyle, distorted: boolean): string {
+  if (SHAPE_MATCHED_PRESETS.has(style) && distorted) {
+    return `the "${style}" warp preset has the shape Photoshop draws without a distortion, but with one Photoshop's exact curve may differ`;
+  }
+  if (SHAPE_MATCHED_PRESETS.has(style)) {
+    return `the "${style}" warp preset has the shape Photoshop draws, but where Photoshop places it on a smart object is not yet checked against its drawing`;
+  }
   if (MEASURED_PRESETS.has(style)) {
     return `the "${style}" warp preset is drawn as Photoshop draws it, but with a distortion Photoshop's exact curve may differ`;
+  }
+  if (OFF_PRESETS.has(style)) {
+    return `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion, which differs from Photoshop's drawing of it (Photoshop's outline reaches further)`;
   }
   return `the "${style}" warp preset is drawn from an envelope derived from its bend and distortion, not yet checked against Photoshop's drawing; Photoshop's exact curve may differ`;
 }
@@ -278,16 +314,66 @@ const clampPercent = (value: number) =>
  * for horizontal orientation and bend b ∈ [−1, 1]; a vertical preset is the same envelope with x
  * and y exchanged. Derivation: a cubic Bézier edge whose two inner control points are moved by d
  * moves its midpoint by ¾·d, so an edge meant to bow by h (as a share of the size) moves its inner
- * points by 4h/3. Photoshop's arcs bow an edge by half the content's height at bend 100 %, so
- * A = 4/3 · ½ = ⅔ is the inner-point shift at full bend. i, j ∈ 0..3 index column and row; "inner"
- * means i ∈ {1, 2}.
+ * points by 4h/3. The presets not yet matched to Photoshop's drawing bow an edge by half the
+ * content's height at bend 100 %, so A = 4/3 · ½ = ⅔ is the inner-point shift at full bend (the
+ * arcs Photoshop draws scale with the width instead: arcEdge, ringSector). i, j ∈ 0..3 index column
+ * and row; "inner" means i ∈ {1, 2}.
  */
 const A = 2 / 3;
-type Displacement = (i: number, j: number, b: number) => Point;
+/** `aspect`: the frame's width over its height, along the preset's own (unrotated) axes. */
+type Displacement = (i: number, j: number, b: number, aspect: number) => Point;
 
 const inner = (k: number) => k === 1 || k === 2;
 /** Outward unit direction from the centre along one axis: −1, −⅓, ⅓, 1 for k = 0..3. */
 const side = (k: number) => (2 * k) / 3 - 1;
+
+/**
+ * The displacement of point i of a row bowed into a circular arc of b · 180° over the width (up for
+ * a positive bend): the cubic Bézier of that arc keeps its ends and puts its inner points on the
+ * ends' tangents, 4/3 · tan(θ/4) · R along them (R the arc's radius, the width 1). Photoshop's arc
+ * lower, arc upper, bulge and arch edges are these arcs: their sagitta scales with the width, not
+ * the height (its text warps at bend 33–50 %: within 0.3 px of the ink outline it drew,
+ * warp-photoshop-outline.test.ts).
+ */
+function arcEdge(i: number, b: number, aspect: number): Point {
+  const theta = b * Math.PI;
+  if (!inner(i) || Math.abs(theta) < 1e-6) return [0, 0];
+  const reach = ((4 / 3) * Math.tan(theta / 4)) / (2 * Math.sin(theta / 2));
+  const along = reach * Math.cos(theta / 2) - 1 / 3;
+  const rise = reach * Math.sin(theta / 2) * aspect;
+  return [i === 1 ? along : -along, -rise];
+}
+
+const scaled = ([x, y]: Point, by: number): Point => [x * by, y * by];
+
+/**
+ * Photoshop's arc: the frame bent into a ring sector of bend × 180°, the concave edge keeping the
+ * width as its chord (its corners stay put), the rows concentric arcs a third of the height apart
+ * and the sides radial (its text warps at bend ±50 %: within 0.4 px of the ink outline it drew).
+ * Returns the displacement of control point (i, j) from the identity grid, for a positive bend; a
+ * negative one is the same sector upside down.
+ */
+function ringSector(i: number, j: number, b: number, aspect: number): Point {
+  if (b < 0) {
+    const [dx, dy] = ringSector(i, 3 - j, -b, aspect);
+    return [dx, -dy];
+  }
+  const theta = b * Math.PI;
+  if (theta < 1e-6) return [0, 0];
+  const chordRadius = aspect / 2 / Math.sin(theta / 2);
+  const centreY = 1 + chordRadius * Math.cos(theta / 2);
+  const radius = chordRadius + 1 - j / 3;
+  const reach = (4 / 3) * Math.tan(theta / 4) * radius;
+  const end = i < 2 ? -theta / 2 : theta / 2;
+  let x = aspect / 2 + radius * Math.sin(end);
+  let y = centreY - radius * Math.cos(end);
+  if (inner(i)) {
+    const toward = i === 1 ? 1 : -1;
+    x += toward * reach * Math.cos(end);
+    y += toward * reach * Math.sin(end);
+  }
+  return [x / aspect - i / 3, y - j / 3];
+}
 
 /** The bend-driven presets; the cylinder has its own geometry (cylinder-warp.ts). */
 type BendPreset = Exclude<PresetStyle, 'cylinder'>;
@@ -320,16 +406,21 @@ function presetFrame(style: BendPreset, bend: number, rotated: boolean, rect: Re
   };
 }
 const PRESETS: Record<BendPreset, Displacement> = {
-  // Every row bows up by the bend; the top widens and the bottom narrows like text on a circle.
-  arc: (i, j, b) => [side(i) * b * 0.125 * -side(j), inner(i) ? -b * A : 0],
-  // Only the bottom edge bows (downwards for a positive bend), fading to nothing at the top.
-  arcLower: (i, j, b) => [0, inner(i) ? (b * A * j) / 3 : 0],
+  // Text on a circle: every row an arc about one centre, the sides radial.
+  arc: ringSector,
+  // Only the bottom edge bows (a circular arc, downwards for a positive bend), fading to nothing at
+  // the top.
+  arcLower: (i, j, b, aspect) => scaled(arcEdge(i, -b, aspect), j / 3),
   // Only the top edge bows (upwards), fading to nothing at the bottom.
-  arcUpper: (i, j, b) => [0, inner(i) ? (-b * A * (3 - j)) / 3 : 0],
-  // Every row bows up by the bend and the sides stay vertical.
-  arch: (i, _j, b) => [0, inner(i) ? -b * A : 0],
+  arcUpper: (i, j, b, aspect) => scaled(arcEdge(i, b, aspect), (3 - j) / 3),
+  // Every row bows up by the same arc and the sides stay vertical.
+  arch: (i, _j, b, aspect) => arcEdge(i, b, aspect),
   // Top up, bottom down: the rows open out from the middle.
-  bulge: (i, j, b) => [0, inner(i) ? b * A * 0.5 * side(j) : 0],
+  bulge: (i, j, b, aspect) => {
+    const [tx, ty] = scaled(arcEdge(i, b, aspect), (3 - j) / 3);
+    const [bx, by] = scaled(arcEdge(i, -b, aspect), j / 3);
+    return [tx + bx, ty + by];
+  },
   // The bottom bows down and its corners come up: a shell opening downwards.
   shellLower: (i, j, b) => [
     0,
@@ -389,6 +480,7 @@ export function presetEnvelope(
   horizontal: number,
   vertical: number,
   rotated: boolean,
+  aspect = 1,
 ): Point[] {
   const displace = PRESETS[style];
   const points: Point[] = [];
@@ -397,11 +489,11 @@ export function presetEnvelope(
       let x: number;
       let y: number;
       if (rotated) {
-        const [dy, dx] = displace(j, i, bend);
+        const [dy, dx] = displace(j, i, bend, 1 / aspect);
         x = i / 3 + dx;
         y = j / 3 + dy;
       } else {
-        const [dx, dy] = displace(i, j, bend);
+        const [dx, dy] = displace(i, j, bend, aspect);
         x = i / 3 + dx;
         y = j / 3 + dy;
       }
