@@ -1,7 +1,8 @@
 // `renders.renders` has one writer, @platen/db's render records, so its status machine cannot be
 // bypassed; and its `webhook_*` columns are a copy that only the webhook delivery store asks for.
 // `renders.batches` (and its Idempotency-Key table) likewise has one writer, the batch records.
-// Scans the production source of every workspace (tests may still insert fixture rows directly).
+// Scans the production source of every workspace (tests may still insert fixture rows directly;
+// migrations may backfill the columns they add).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from './support/paths.js';
@@ -31,7 +32,9 @@ export function writesBatches(source: string): boolean {
 function productionSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : productionSources(path);
+    // A migration's backfill is part of its schema change, run once, not a runtime writer.
+    if (entry.isDirectory())
+      return ['node_modules', 'migrations'].includes(entry.name) ? [] : productionSources(path);
     return /\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [path] : [];
   });
 }
