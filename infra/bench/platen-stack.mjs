@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
 import { createServiceTokenSigner } from '@platen/http';
+import { workerAllocatorEnv } from '@platen/local-stack';
 import {
   createServiceProcesses,
   databaseUrl,
@@ -31,11 +32,22 @@ const UNLIMITED = 1_000_000_000;
  * gateway: start one (default true). workers: render-workers (default 0), each with
  * WORKER_CONCURRENCY `workerConcurrency` when given and niced to `workerNice` when above 0.
  * workerNodeArgs: node options for each render-worker (e.g. --cpu-prof); workerEnv: more of its
- * environment (e.g. WORKER_ACCOUNT_JOBS).
+ * environment (e.g. WORKER_ACCOUNT_JOBS), or a function of the worker's index (0-based) returning it,
+ * to run workers side by side with different settings. workerAllocator: 'npm-start' (default) gives
+ * the workers the malloc npm start gives them (jemalloc when installed, else MALLOC_ARENA_MAX=2);
+ * 'inherit' leaves the environment's own.
  * keyServiceEnv: more environment for the key-service. account: the credits and key options of
  * the account made at the end (default: 1e9 credits, a key with rate limits far above any load).
  * signal: aborts the start (the stack is cleaned up before the promise rejects).
  */
+function describeAllocator(added) {
+  const env = { ...process.env, ...added };
+  const chosen = ['LD_PRELOAD', 'MALLOC_ARENA_MAX'].filter((name) => env[name]);
+  return chosen.length
+    ? chosen.map((name) => `${name}=${env[name]}`).join(', ')
+    : "glibc's malloc, default arenas";
+}
+
 export async function startPlatenStack({
   name,
   log,
@@ -45,6 +57,7 @@ export async function startPlatenStack({
   workerNice = 0,
   workerNodeArgs = [],
   workerEnv = {},
+  workerAllocator = 'npm-start',
   keyServiceEnv = {},
   account: accountOptions = {},
   stopGraceMs = 20_000,
@@ -150,7 +163,8 @@ export async function startPlatenStack({
           METRICS_PORT: String(metricsPort),
           ...(publicBaseUrl ? { PUBLIC_BASE_URL: publicBaseUrl } : {}),
           ...(workerConcurrency ? { WORKER_CONCURRENCY: String(workerConcurrency) } : {}),
-          ...workerEnv,
+          ...(workerAllocator === 'npm-start' ? workerAllocatorEnv({ env: process.env }) : {}),
+          ...(typeof workerEnv === 'function' ? workerEnv(i) : workerEnv),
         },
       );
       await waitHealthy(worker, `http://127.0.0.1:${metricsPort}/healthz`, 120_000, signal);
@@ -187,6 +201,10 @@ export async function startPlatenStack({
       serviceToken,
       internal,
       processes: { keyService, gateway: gateway?.proc, workers },
+      /** What the workers' malloc is, for a report: e.g. `LD_PRELOAD=/usr/lib/…/libjemalloc.so.2`. */
+      workerAllocator: describeAllocator(
+        workerAllocator === 'npm-start' ? workerAllocatorEnv({ env: process.env }) : {},
+      ),
       /** To start more children (stopped with the stack) or stop one early. */
       services,
       startGateway,

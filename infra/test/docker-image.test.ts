@@ -54,6 +54,15 @@ describe('infra/docker/Dockerfile', () => {
     },
   );
 
+  it('runs the render-worker with jemalloc, which its image installs', () => {
+    const chain = lineage(stages, 'render-worker');
+    const preload = /LD_PRELOAD=(\S+)/.exec(instructionsOf(chain, 'ENV').join(' '))?.[1];
+    expect(preload).toBe('/usr/local/lib/libjemalloc.so.2');
+    const runs = instructionsOf(chain, 'RUN').join('\n');
+    expect(runs).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
+    expect(runs).toContain(`ln -s "/usr/lib/$(uname -m)-linux-gnu/libjemalloc.so.2" ${preload}`);
+  });
+
   it.each(SERVICES)('gives the %s image a HEALTHCHECK and starts its compiled entry point', (name) => {
     const own = stage(name).instructions;
     const port = {

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { writeSection } from '../gateway/results-section.mjs';
 import { cpuSeconds } from '../gateway/process-cpu.mjs';
 import { writeQueuePlot } from './plot.mjs';
-import { failedRendersByCode, queueDepth, rendersByStatus, rssBytes } from './samplers.mjs';
+import { failedRendersByCode, queueDepth, rendersByStatus, rssBytes, workerMemory } from './samplers.mjs';
 import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
 
@@ -207,16 +207,32 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     let sampling = true;
     let lastDone = succeededStart;
     const peakRss = {};
+    // The workers' own heap/external readings, every 5 s (a scrape costs the worker a little CPU);
+    // in flight beside the 1 s loop so a slow answer does not delay it.
+    const WORKER_SCRAPE_EVERY = 5;
+    const scrapes = [];
+    let ticks = 0;
     const sampler = (async () => {
       while (sampling) {
         const tick = Date.now();
+        const scrape =
+          ticks++ % WORKER_SCRAPE_EVERY === 0
+            ? Promise.all(workers.map((w) => workerMemory(w.metricsUrl)))
+            : null;
         const [{ waiting, active }, done] = await Promise.all([depth(), succeeded()]);
         const rss = {};
         for (const proc of processes) {
           rss[proc.name] = rssBytes(proc.child.pid);
           peakRss[proc.name] = Math.max(peakRss[proc.name] ?? 0, rss[proc.name] ?? 0);
         }
-        samples.push({ t: (tick - t0) / 1000, waiting, active, completed: done - lastDone, rss });
+        const sample = { t: (tick - t0) / 1000, waiting, active, completed: done - lastDone, rss };
+        samples.push(sample);
+        if (scrape)
+          scrapes.push(
+            scrape.then((readings) => {
+              sample.workers = Object.fromEntries(workers.map((w, i) => [w.name, readings[i]]));
+            }),
+          );
         lastDone = done;
         await sleep(Math.max(0, 1_000 - (Date.now() - tick)));
       }
@@ -247,6 +263,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     const drainSeconds = (Date.now() - t0) / 1000 - trafficSeconds;
     sampling = false;
     await sampler;
+    await Promise.all(scrapes);
     const statuses = await rendersByStatus(db, account.id);
     const failedByCode = statuses.failed ? await failedRendersByCode(db, account.id) : {};
 
@@ -278,6 +295,25 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       return values.length ? values[Math.floor(values.length / 2)] : null;
     };
     const tenths = Array.from({ length: 10 }, (_, i) => tenth(i / 10, (i + 1) / 10));
+    /** Median of one part of a worker's own readings: heapUsed, external or native (the rest of RSS). */
+    const medianWorker = (name, part, kind) => {
+      const values = part
+        .map((sample) => sample.workers?.[name])
+        .filter(Boolean)
+        .map((m) => (kind === 'native' ? m.rss - m.heapTotal - m.external : m[kind]))
+        .sort((a, b) => a - b);
+      return values.length ? values[Math.floor(values.length / 2)] : null;
+    };
+    const WORKER_PARTS = [
+      ['heapUsed', 'JS heap in use'],
+      ['heapTotal', 'JS heap reserved'],
+      ['external', 'external (Buffers)'],
+      ['native', 'RSS − heap reserved − external'],
+    ];
+    const workerRows = (cells) =>
+      workers.flatMap((w) =>
+        WORKER_PARTS.map(([kind, label]) => `| ${w.name}: ${label} | ${cells(w.name, kind)} |`),
+      );
     const firstTenth = tenth(0, 0.1);
     const lastTenth = tenth(0.9, 1);
     const memRow = (proc) => {
@@ -350,6 +386,14 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       ...processes.map(
         (proc) => `| ${proc.name} | ${tenths.map((part) => mb(medianRss(proc.name, part))).join(' | ')} |`,
       ),
+      '',
+      "The render-workers' own readings (their metrics: `nodejs_heap_size_used_bytes`, `nodejs_heap_size_total_bytes`, `nodejs_external_memory_bytes`, `process_resident_memory_bytes`, every 5 s), MB, median in each tenth of the traffic. A leak in JavaScript climbs in the heap in use; Buffers held from JavaScript in external; libvips or the allocator in the rest of the resident set:",
+      '',
+      `| worker: part | ${tenths.map((_, i) => `${i * 10}–${i * 10 + 10} %`).join(' | ')} |`,
+      `|---|${tenths.map(() => '---:').join('|')}|`,
+      ...workerRows((name, kind) => tenths.map((part) => mb(medianWorker(name, part, kind))).join(' | ')),
+      '',
+      `- Render-workers' allocator: ${stack.workerAllocator}.`,
       '',
       `- The whole run took ${fmt((Date.now() - began) / 1000, 0)} s, start-up${probes.length ? ' and rate search' : ''} included.`,
     ].join('\n');

@@ -1,6 +1,6 @@
 // What the load benchmark samples every second: the render queue's depth (BullMQ's lists and sets in
 // Redis, one pipelined round trip), renders per status (Postgres) and each process's resident memory
-// (/proc, Linux; null elsewhere).
+// (/proc, Linux; null elsewhere), and a render-worker's JS heap and external memory from its metrics.
 import { readFileSync } from 'node:fs';
 
 /** Waiting (wait + prioritized + delayed) and active jobs of one BullMQ queue under `bullPrefix`. */
@@ -46,4 +46,32 @@ export async function failedRendersByCode(client, accountId) {
     [accountId],
   );
   return Object.fromEntries(rows.map((row) => [row.code, row.n]));
+}
+
+/**
+ * A render-worker's memory as its own metrics say (prom-client's default metrics on its metrics
+ * port), in bytes: { rss, heapTotal, heapUsed, external }, and its succeeded render jobs so far.
+ * The JS heap and external memory (Buffers) beside the resident set tell a leak in JavaScript from
+ * native growth (libvips, the allocator). null when the worker does not answer within 5 s.
+ */
+export async function workerMemory(metricsUrl) {
+  let text;
+  try {
+    const response = await globalThis.fetch(metricsUrl, { signal: globalThis.AbortSignal.timeout(5_000) });
+    text = await response.text();
+  } catch {
+    return null;
+  }
+  const sum = (metric, filter = () => true) =>
+    text
+      .split('\n')
+      .filter((line) => line.split(/[{\s]/)[0] === metric && filter(line))
+      .reduce((total, line) => total + Number(line.trim().split(/\s+/).pop()), 0);
+  return {
+    rss: sum('process_resident_memory_bytes'),
+    heapTotal: sum('nodejs_heap_size_total_bytes'),
+    heapUsed: sum('nodejs_heap_size_used_bytes'),
+    external: sum('nodejs_external_memory_bytes'),
+    renders: sum('render_jobs_total', (line) => line.includes('outcome="succeeded"')),
+  };
 }

@@ -70,6 +70,16 @@ describe('service configuration', () => {
     );
   });
 
+  it('keeps idle gateway connections 65 s by default, configurable and refused when absurd', () => {
+    expect(parseEnv(gatewayConfigSchema, valid).KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
+    expect(
+      parseEnv(gatewayConfigSchema, { ...valid, KEEP_ALIVE_TIMEOUT_MS: '120000' }).KEEP_ALIVE_TIMEOUT_MS,
+    ).toBe(120_000);
+    expect(() => parseEnv(gatewayConfigSchema, { ...valid, KEEP_ALIVE_TIMEOUT_MS: '0' })).toThrow(
+      /KEEP_ALIVE_TIMEOUT_MS/,
+    );
+  });
+
   it('splits OUTBOUND_ALLOW into hosts and CIDRs', () => {
     const config = parseEnv(gatewayConfigSchema, { ...valid, OUTBOUND_ALLOW: 'n8n.internal, 10.1.0.0/16' });
     expect(config.OUTBOUND_ALLOW).toEqual(['n8n.internal', '10.1.0.0/16']);

@@ -159,6 +159,12 @@ export const gatewayConfigSchema = z
      * every few seconds held a connection (and a file) open for minutes. 30 s.
      */
     BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /**
+     * How long an idle kept-alive connection stays open. Longer than clients' and proxies' own idle
+     * timeouts (typically 60 s), so the client, not the gateway, closes it: when the gateway closes
+     * first (Node's default is 5 s), a client reusing the socket at that moment gets ECONNRESET. 65 s.
+     */
+    KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(65_000),
     /** Requests per minute of one account, all its keys and dashboard renders together (beside each key's own limit). */
     ACCOUNT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(300),
     /** Manual webhook redeliveries of one render per hour (POST /api/v1/renders/{uuid}/webhook/redeliver). */

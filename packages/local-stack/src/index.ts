@@ -6,3 +6,4 @@ export { openRedis, REDIS_NOT_FOUND, type OpenRedisOptions } from './embedded-re
 export type { AttachOptions, OpenedService } from './opened-service.js';
 export { readOrCreateServiceSecret } from './service-secret.js';
 export { answersOn, openTestServices, type TestServices, type TestServicesOptions } from './test-services.js';
+export { workerAllocatorEnv } from './worker-allocator.js';

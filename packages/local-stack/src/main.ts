@@ -23,6 +23,7 @@ import { waitUntilReady } from './readiness.js';
 import { servicesToRun } from './service-entries.js';
 import { readOrCreateMetricsToken, readOrCreateServiceSecret } from './service-secret.js';
 import { createSupervisor } from './supervisor.js';
+import { workerAllocatorEnv } from './worker-allocator.js';
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -109,17 +110,20 @@ function createLauncher(config: LocalStackConfig, repoRoot: string) {
     checkpoint();
 
     const supervisor = createSupervisor({
-      children: services.map(({ name, entry }) => ({
-        name,
-        entry,
-        cwd: repoRoot,
-        env: serviceEnv(config, layout, {
+      children: services.map(({ name, entry }) => {
+        const env = serviceEnv(config, layout, {
           urls: { database: postgres.url, redis: redis.url },
           listeners,
           secret,
           metricsToken,
-        }),
-      })),
+        });
+        return {
+          name,
+          entry,
+          cwd: repoRoot,
+          env: name === 'render-worker' ? { ...env, ...workerAllocatorEnv({ env }) } : env,
+        };
+      }),
       log: (line) => process.stdout.write(`${line}\n`),
       onPidsChange: (pids) => servicePids.write(pids),
     });

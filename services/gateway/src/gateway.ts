@@ -195,7 +195,10 @@ export async function startGateway(config: GatewayConfig, options: GatewayOption
   }
   const running = server;
   // Headers that trickle in are cut off like a body (node checks this every 30 s by default).
+  // Since Node 18 this clock starts at a request's first byte, not when a kept-alive socket goes
+  // idle, so it need not exceed keepAliveTimeout (the old advice) and stays short.
   running.server.headersTimeout = Math.min(config.BODY_TIMEOUT_MS, running.server.requestTimeout || Infinity);
+  running.server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
   return {
     port: running.port,
     get revocationsSubscribed() {
