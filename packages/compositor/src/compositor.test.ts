@@ -185,6 +185,42 @@ describe('compositor', () => {
     expect(near(rgbAt(out, 5, 15), GREY, 2)).toBe(true);
   });
 
+  it("resamples a mesh as Photoshop does only when it says warp_resampling 'photoshop'", async () => {
+    // The left third of the artwork squeezed into 4 px, the rest stretched over 16: the two
+    // resamplings (Mitchell at 1.5× + 2 × 2 supersample, or lanczos + one bilinear tap) differ there.
+    const mesh = {
+      cols: 2,
+      rows: 1,
+      points: [
+        [10, 5],
+        [14, 5],
+        [30, 5],
+        [10, 25],
+        [14, 25],
+        [30, 25],
+      ] as [number, number][],
+    };
+    const fine = await stripes(
+      60,
+      20,
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? '#000000' : '#ffffff')),
+    );
+    const absent = await render({ asset: fine }, { mesh });
+    const fast = await render({ asset: fine }, { mesh, warp_resampling: 'fast' });
+    const photoshop = await render({ asset: fine }, { mesh, warp_resampling: 'photoshop' });
+    expect(fast.data.equals(absent.data)).toBe(true);
+    let most = 0;
+    for (let y = 8; y < 22; y++) {
+      for (let x = 11; x < 14; x++) {
+        const [a, b] = [rgbAt(fast, x, y), rgbAt(photoshop, x, y)];
+        most = Math.max(most, ...a.map((v, c) => Math.abs(v - b[c]!)));
+      }
+    }
+    expect(most).toBeGreaterThan(8);
+    // Outside the smart object both leave the template as it is.
+    expect(rgbAt(photoshop, 5, 15)).toEqual(rgbAt(fast, 5, 15));
+  });
+
   it.each(['png', 'jpeg', 'webp', 'avif'] as const)(
     'encodes %s that decodes at the requested longest side',
     async (format) => {

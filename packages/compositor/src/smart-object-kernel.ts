@@ -31,7 +31,10 @@ export interface SmartObjectDraw {
   region: Region;
   /** perspective: canvas → artwork pixel coordinates (and, optionally, the artwork's corners on
    * the canvas, so each row visits only the pixels near the quad); mesh: a field over `region`. */
-  mapping: { type: 'perspective'; inverse: Matrix3; quad?: Quad } | { type: 'mesh'; field: MeshField };
+  mapping:
+    | { type: 'perspective'; inverse: Matrix3; quad?: Quad }
+    // supersample: each pixel's 2 × 2 footprint (Photoshop's warps) instead of one bilinear tap.
+    | { type: 'mesh'; field: MeshField; supersample: boolean };
   blend: BlendMode;
   opacity: number;
   mask?: PlacedGrey;
@@ -151,7 +154,17 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
     const [rowFrom, rowTo] = keep ? [area.x, x1] : writableRow(canvas, y, area.x, x1);
     if (rowFrom >= rowTo) continue;
     if (mapping.type === 'mesh') {
-      meshRow(row.data, (rowFrom - area.x) * 4, source, mapping.field, y, rowFrom, rowTo, step.displacement);
+      meshRow(
+        row.data,
+        (rowFrom - area.x) * 4,
+        source,
+        mapping.field,
+        y,
+        rowFrom,
+        rowTo,
+        mapping.supersample,
+        step.displacement,
+      );
     } else {
       let from = rowFrom;
       let to = rowTo;
@@ -216,6 +229,7 @@ export function drawSmartObject(canvas: Canvas, step: SmartObjectDraw): void {
           y,
           rowFrom,
           rowTo,
+          mapping.supersample,
           step.displacement,
         );
       } else {

@@ -110,3 +110,36 @@ describe('templateManifestSchema: smart filters', () => {
     expect(result.error!.issues.map((issue) => issue.path.join('.'))).toContainEqual(`layers.0.${path}`);
   });
 });
+
+describe('templateManifestSchema: warp_resampling', () => {
+  const mesh = {
+    cols: 1,
+    rows: 1,
+    points: [
+      [0, 0],
+      [100, 0],
+      [0, 50],
+      [100, 50],
+    ],
+  };
+
+  it.each(['photoshop', 'fast'])('accepts a mesh drawn with %s resampling and keeps it', (resampling) => {
+    const manifest = templateManifestSchema.parse(
+      manifestOf([smartObject(randomUUID(), 0, { mesh, warp_resampling: resampling })]),
+    );
+    expect(smartObjectsOf(manifest)[0]!.warp_resampling).toBe(resampling);
+  });
+
+  it('leaves it out of a hand-written manifest without it (the fast path)', () => {
+    const manifest = templateManifestSchema.parse(manifestOf([smartObject(randomUUID(), 0, { mesh })]));
+    expect(smartObjectsOf(manifest)[0]).not.toHaveProperty('warp_resampling');
+  });
+
+  it.each(['lanczos', 'Photoshop', true])('refuses warp_resampling %p', (resampling) => {
+    const result = templateManifestSchema.safeParse(
+      manifestOf([smartObject(randomUUID(), 0, { mesh, warp_resampling: resampling })]),
+    );
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toContain('warp_resampling');
+  });
+});

@@ -39,6 +39,7 @@ import type {
   TemplateAssets,
   TemplateLayer,
   TemplateManifest,
+  WarpResampling,
 } from './template-model.js';
 import { assetNamesOf } from './template-model.js';
 
@@ -55,8 +56,11 @@ export interface PreparedSmartObject {
   layer: SmartObjectLayer;
   /** The canvas pixels this smart object can change. */
   region: Region;
-  /** perspective: canvas → artwork normalised to [0,1]²; mesh: a field over `region`. */
-  geometry: { type: 'perspective'; canvasToUnit: Matrix3; quad: Quad } | { type: 'mesh'; field: MeshField };
+  /** perspective: canvas → artwork normalised to [0,1]²; mesh: a field over `region`, resampled as
+   * the layer's `warp_resampling` says. */
+  geometry:
+    | { type: 'perspective'; canvasToUnit: Matrix3; quad: Quad }
+    | { type: 'mesh'; field: MeshField; resampling: WarpResampling };
   /** Per row of `region`, the columns the smart object can change. */
   rows: RowSpans;
   /** Canvas pixels along the artwork's longest top/bottom edge and left/right edge. */
@@ -204,7 +208,7 @@ function geometryOf(
     const field = buildMeshField(layer.mesh, region);
     return {
       region,
-      geometry: { type: 'mesh', field },
+      geometry: { type: 'mesh', field, resampling: layer.warp_resampling ?? 'fast' },
       rows: smartObjectRows(region, { type: 'mesh', field }, layer.displacement?.strength ?? 0),
       extent: { width, height },
     };
@@ -759,7 +763,7 @@ function shareStep(step: PreparedStep): PreparedStep {
     const { field } = step.geometry;
     const triangle = new Int32Array(new SharedArrayBuffer(field.triangle.byteLength));
     triangle.set(field.triangle);
-    shared.geometry = { type: 'mesh', field: { ...field, triangle } };
+    shared.geometry = { ...step.geometry, field: { ...field, triangle } };
   }
   if (step.mask) shared.mask = shareGrey(step.mask);
   if (step.filterMask) shared.filterMask = shareGrey(step.filterMask);

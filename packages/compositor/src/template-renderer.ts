@@ -39,7 +39,8 @@ import { EXPORT_FORMATS, FIT_MODES, hexColorSchema } from './template-model.js';
 /** Work rasters never exceed this side: beyond it bilinear sampling gains nothing visible. */
 const MAX_WORK_SIDE = 8192;
 /**
- * A warped (mesh) artwork is decoded this much finer than its on-canvas extent, for the mesh
+ * A mesh warp with `warp_resampling: 'photoshop'` decodes its artwork this much finer than its
+ * on-canvas extent (the fast path decodes at on-canvas size), for the mesh
  * kernel's 2 × 2 supersample (warp-kernels.ts, sampleFootprint): measured against Photoshop's warps
  * (Aspose twist, inflate, squeeze at 1.25, 1.5 and 2, Mitchell downscale: only 1.5 keeps all four
  * files within 2 levels; 1.25 leaves twist at 2.06, 2 takes inflate and squeeze up 0.1).
@@ -408,7 +409,8 @@ async function smartStep(
   warnings: RenderWarning[];
 }> {
   const { layer, extent } = step;
-  const fine = step.geometry.type === 'mesh' ? MESH_WORK_SCALE : 1;
+  const photoshop = step.geometry.type === 'mesh' && step.geometry.resampling === 'photoshop';
+  const fine = photoshop ? MESH_WORK_SCALE : 1;
   const scale = fine * Math.max(extent.width / layer.size.width, extent.height / layer.size.height);
   const workWidth = Math.min(MAX_WORK_SIDE, Math.max(1, Math.round(layer.size.width * scale)));
   const workHeight = Math.min(MAX_WORK_SIDE, Math.max(1, Math.round(layer.size.height * scale)));
@@ -421,7 +423,7 @@ async function smartStep(
   let decoding = decodes.get(decodeKey);
   if (!decoding) {
     // Photoshop draws a mesh warp softer than a plain transform (DownscaleKernel).
-    const kernel = step.geometry.type === 'mesh' ? 'mitchell' : undefined;
+    const kernel = photoshop ? 'mitchell' : undefined;
     decoding = decodeOnCanvas(media, input, { area, canvas, sx, sy, ...(kernel ? { kernel } : {}) });
     decodes.set(decodeKey, decoding);
   }
@@ -456,7 +458,7 @@ async function smartStep(
     ];
     mapping = { type: 'perspective', inverse, quad: step.geometry.quad };
   } else {
-    mapping = { type: 'mesh', field: step.geometry.field };
+    mapping = { type: 'mesh', field: step.geometry.field, supersample: photoshop };
   }
   const draw: Extract<ComposeStep, { kind: 'smart' }> = {
     kind: 'smart',

@@ -195,20 +195,32 @@ describe('mesh warp', () => {
     expect(worst).toBeLessThanOrEqual(2);
   });
 
-  it('draws fine stripes a warp squeezes as their mean grey, not as a beat pattern', () => {
-    // One-pixel black and white stripes squeezed 1.5× across: one sample per pixel lands between
-    // two stripes in a pattern that drifts, swinging a quarter of the way to black or white (64
-    // levels) every other pixel; averaging the pixel's footprint keeps it near mid-grey.
-    const src = image(48, 8, (x) => (x % 2 === 0 ? [255, 255, 255, 255] : [0, 0, 0, 255]));
-    const mesh = grid(3, 1, (u, v) => [32 * u, 8 * v]);
-    const out = warpMesh(src, buildMeshField(mesh, { x: 0, y: 0, width: 32, height: 8 }));
+  // One-pixel black and white stripes squeezed 1.5× across: one sample per pixel lands between
+  // two stripes in a pattern that drifts, swinging a quarter of the way to black or white (64
+  // levels) every other pixel; averaging the pixel's footprint keeps it near mid-grey.
+  const stripes = () => image(48, 8, (x) => (x % 2 === 0 ? [255, 255, 255, 255] : [0, 0, 0, 255]));
+  const squeezed = grid(3, 1, (u, v) => [32 * u, 8 * v]);
+  /** The largest distance from mid-grey over the squeezed stripes' interior row 4. */
+  function swing(out: ReturnType<typeof warpMesh>): number {
     let most = 0;
     for (let x = 2; x < 30; x++) {
       const [r, g, b, a] = px(out, x, 4);
       expect([g, b, a]).toEqual([r, r, 255]);
       most = Math.max(most, Math.abs(r! - 127.5));
     }
-    expect(most).toBeLessThan(40);
+    return most;
+  }
+
+  it("with warp_resampling 'photoshop' (supersample), draws fine stripes a warp squeezes as their mean grey", () => {
+    const field = buildMeshField(squeezed, { x: 0, y: 0, width: 32, height: 8 });
+    expect(swing(warpMesh(stripes(), field, { supersample: true }))).toBeLessThan(40);
+  });
+
+  it('on the fast path (one bilinear tap), draws them as the beat pattern Photoshop does not', () => {
+    const field = buildMeshField(squeezed, { x: 0, y: 0, width: 32, height: 8 });
+    const fast = warpMesh(stripes(), field);
+    expect(swing(fast)).toBeGreaterThanOrEqual(60);
+    expect(fast.data).not.toEqual(warpMesh(stripes(), field, { supersample: true }).data);
   });
 });
 

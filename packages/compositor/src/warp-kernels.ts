@@ -584,7 +584,11 @@ export function quadInterior(quad: Quad, yc: number, inset: number): [number, nu
   return from < to ? [from, to] : null;
 }
 
-/** Mesh warp of canvas pixels x0 ≤ x < x1 of row y (inside the field's region) into `out` from byte offset o. */
+/**
+ * Mesh warp of canvas pixels x0 ≤ x < x1 of row y (inside the field's region) into `out` from byte
+ * offset o. `supersample` takes sampleFootprint's four taps per interior pixel (Photoshop's warps)
+ * instead of one bilinear tap (about 2.4× the kernel time).
+ */
 export function meshRow(
   out: Uint8ClampedArray,
   o: number,
@@ -593,6 +597,7 @@ export function meshRow(
   y: number,
   x0: number,
   x1: number,
+  supersample: boolean,
   displacement?: DisplacementMap,
 ): void {
   const { region, triangle, coefficients: c } = field;
@@ -625,7 +630,9 @@ export function meshRow(
       out[o + 3] = sampleBicubic(out, o, pm, sc, opaque, width, height, u, v);
       continue;
     }
-    if (interior) {
+    if (interior && !supersample && sampleInteriorPixel(out, o, pm, sc, opaque, width, height, u, v))
+      continue;
+    if (interior && supersample) {
       const qux = 0.25 * c[k]! * width;
       const quy = 0.25 * c[k + 1]! * width;
       const qvx = 0.25 * c[k + 3]! * height;
@@ -660,14 +667,24 @@ export function warpPerspective(
 export function warpMesh(
   src: RgbaImage,
   field: MeshField,
-  displacement?: DisplacementMap,
+  { supersample = false, displacement }: { supersample?: boolean; displacement?: DisplacementMap } = {},
 ): Writable<PlacedRgba> {
   const { region } = field;
   const out = new Uint8ClampedArray(region.width * region.height * 4);
   const source = warpSource(src);
   for (let ry = 0; ry < region.height; ry++) {
     const o = ry * region.width * 4;
-    meshRow(out, o, source, field, region.y + ry, region.x, region.x + region.width, displacement);
+    meshRow(
+      out,
+      o,
+      source,
+      field,
+      region.y + ry,
+      region.x,
+      region.x + region.width,
+      supersample,
+      displacement,
+    );
   }
   return { ...region, data: out };
 }

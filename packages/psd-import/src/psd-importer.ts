@@ -1127,7 +1127,8 @@ async function addSmartObject(
       ...(printSize ? { print_size: printSize } : {}),
       position,
       quad: corners,
-      ...(mesh ? { mesh } : {}),
+      // Every mesh here is a Photoshop warp: drawn as Photoshop draws it (template-model.ts).
+      ...(mesh ? { mesh, warp_resampling: 'photoshop' as const } : {}),
       ...(filters.length ? { filters } : {}),
       ...(filters.length && typeof filterMask === 'object' ? { filter_mask: filterMask } : {}),
       ...(live?.effects.length ? { effects: live.effects } : {}),

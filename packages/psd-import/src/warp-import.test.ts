@@ -205,6 +205,8 @@ describe('importPsd: custom and split warps', () => {
     expect(result.warnings).toEqual([]);
     const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
     expect(so!.mesh).toBeDefined();
+    // A Photoshop warp is drawn as Photoshop draws it, not on the built-in samples' fast path.
+    expect(so!.warp_resampling).toBe('photoshop');
 
     const warpAt = (x: number, y: number) => surface(grid, 4, [0, 200], [0, 100], x, y);
     const solid = reference(warpAt, TL, TR, BL);
@@ -409,14 +411,17 @@ function presetWarp(style: string, value: number, extra: Partial<Warp> = {}): Wa
   };
 }
 
-async function presetMesh(warp: Warp): Promise<{ mesh: Mesh | undefined; result: ImportedPsd }> {
+async function presetMesh(
+  warp: Warp,
+): Promise<{ mesh: Mesh | undefined; resampling: string | undefined; result: ImportedPsd }> {
   const result = await imported({
     width: W,
     height: H,
     background: BG,
     smartObjects: [{ name: 'Art', width: 100, height: 100, x: 100, y: 60, agWarp: warp }],
   });
-  return { mesh: smartObjectsOf(templateManifestSchema.parse(result.manifest))[0]!.mesh, result };
+  const [so] = smartObjectsOf(templateManifestSchema.parse(result.manifest));
+  return { mesh: so!.mesh, resampling: so!.warp_resampling, result };
 }
 
 /** Largest distance of a mesh point from where the unwarped, bilinear square would put it. */
@@ -438,7 +443,8 @@ describe('importPsd: preset warps', () => {
   it.each(BEND_PRESETS.flatMap((style) => [[style, 50] as const, [style, -100] as const]))(
     'bends "%s" at %i %%, keeps its symmetry and says whether the curve is approximated',
     async (style, bend) => {
-      const { mesh, result } = await presetMesh(presetWarp(style, bend));
+      const { mesh, resampling, result } = await presetMesh(presetWarp(style, bend));
+      expect(resampling).toBe('photoshop');
       if (MEASURED.includes(style)) {
         expect(result.warnings).toEqual([]);
       } else {
@@ -474,9 +480,10 @@ describe('importPsd: preset warps', () => {
   it.each(BEND_PRESETS)(
     'leaves "%s" at bend 0 with no distortion as no warp and no warning',
     async (style) => {
-      const { mesh, result } = await presetMesh(presetWarp(style, 0));
+      const { mesh, resampling, result } = await presetMesh(presetWarp(style, 0));
       expect(result.warnings).toEqual([]);
       expect(mesh).toBeUndefined();
+      expect(resampling).toBeUndefined();
     },
   );
 
@@ -582,8 +589,9 @@ const DEFAULT_HANDLES = [0.5, 0.5, 0.5708295036764706];
 
 describe('importPsd: the cylinder preset', () => {
   it('wraps the content round a cylinder as Photoshop does, and reproduces it without a warning', async () => {
-    const { mesh, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES));
+    const { mesh, resampling, result } = await presetMesh(cylinderWarp(DEFAULT_HANDLES));
     expect(result.warnings).toEqual([]);
+    expect(resampling).toBe('photoshop');
     // Column u of the 100×100 content at (100, 60) goes round the cylinder: x = (1 − cos πu)/2 of the
     // width, dropping by 25·sin πu (the rim a quarter of the width deep), centred on the content so
     // the corners start 12.5 px above it. Photoshop draws it as one cubic per half whose arms follow
