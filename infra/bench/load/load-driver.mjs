@@ -17,13 +17,11 @@ import { cpuSeconds } from '../gateway/process-cpu.mjs';
 import { writeQueuePlot } from './plot.mjs';
 import { failedRendersByCode, queueDepth, rendersByStatus, rssBytes, workerMemory } from './samplers.mjs';
 import { ROOT, startPlatenStack } from '../platen-stack.mjs';
-import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
+import { createTrafficAgent, mixedTraffic, posterRenderRequest } from './traffic.mjs';
 
-const { fetch, AbortController, AbortSignal } = globalThis;
+const { AbortController } = globalThis;
 
 const GET_P99_LIMIT_MS = 100;
-const TINY_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 function envNumber(name, fallback, { min = 0, max = Infinity } = {}) {
   const raw = process.env[name];
@@ -98,18 +96,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     const processes = [keyService, gateway, ...workers];
     const account = { id: stack.accountId };
 
-    const headers = { 'x-api-key': key };
-    const listed = await (
-      await fetch(`${url}/api/v1/mockups`, { headers, signal: AbortSignal.timeout(10_000) })
-    ).json();
-    const poster = listed.data.find((m) => m.slug === 'poster-on-wall') ?? listed.data[0];
-    const renderBody = JSON.stringify({
-      mockup_uuid: poster.uuid,
-      smart_objects: poster.smart_objects
-        .filter((so) => so.required)
-        .map((so) => ({ uuid: so.uuid, asset: { data: TINY_PNG } })),
-      export_options: { format: 'jpeg', size: config.renderSize },
-    });
+    const { headers, renderBody } = await posterRenderRequest({ url, apiKey: key, size: config.renderSize });
 
     const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: 1 });
     clients.push(() => redis.disconnect());

@@ -191,3 +191,29 @@ function summary(counts, seconds) {
     errorKinds: counts.errorKinds,
   };
 }
+
+const TINY_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+/**
+ * The render every load run sends: the poster sample (or the first mockup listed) with a 1×1 PNG
+ * in each required smart object, as JPEG at `size` px. Returns the request's headers and JSON body.
+ */
+export async function posterRenderRequest({ url, apiKey, size }) {
+  const headers = { 'x-api-key': apiKey };
+  const listed = await (
+    await globalThis.fetch(`${url}/api/v1/mockups`, {
+      headers,
+      signal: globalThis.AbortSignal.timeout(10_000),
+    })
+  ).json();
+  const poster = listed.data.find((m) => m.slug === 'poster-on-wall') ?? listed.data[0];
+  const renderBody = JSON.stringify({
+    mockup_uuid: poster.uuid,
+    smart_objects: poster.smart_objects
+      .filter((so) => so.required)
+      .map((so) => ({ uuid: so.uuid, asset: { data: TINY_PNG } })),
+    export_options: { format: 'jpeg', size },
+  });
+  return { headers, renderBody };
+}

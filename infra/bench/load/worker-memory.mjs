@@ -16,12 +16,8 @@ import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { startPlatenStack } from '../platen-stack.mjs';
 import { rssBytes, workerMemory } from './samplers.mjs';
-import { createTrafficAgent, mixedTraffic } from './traffic.mjs';
+import { createTrafficAgent, mixedTraffic, posterRenderRequest } from './traffic.mjs';
 
-const { fetch } = globalThis;
-
-const TINY_PNG =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const JEMALLOC = process.env.MEM_JEMALLOC ?? '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
 const VARIANTS = {
   glibc: {},
@@ -122,16 +118,7 @@ const agent = createTrafficAgent();
 try {
   const { url, apiKey } = stack;
   const workers = stack.processes.workers.map((w, i) => ({ ...w, variant: variants[i] }));
-  const headers = { 'x-api-key': apiKey };
-  const listed = await (await fetch(`${url}/api/v1/mockups`, { headers })).json();
-  const poster = listed.data.find((m) => m.slug === 'poster-on-wall') ?? listed.data[0];
-  const renderBody = JSON.stringify({
-    mockup_uuid: poster.uuid,
-    smart_objects: poster.smart_objects
-      .filter((so) => so.required)
-      .map((so) => ({ uuid: so.uuid, asset: { data: TINY_PNG } })),
-    export_options: { format: 'jpeg', size: renderSize },
-  });
+  const { headers, renderBody } = await posterRenderRequest({ url, apiKey, size: renderSize });
   const running = new Set();
   const traffic = (r, s) =>
     mixedTraffic({ agent, url, headers, renderBody, rate: r / 0.95, getShare: 0.05, seconds: s, running });

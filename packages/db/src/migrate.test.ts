@@ -2,6 +2,7 @@ import { Migrator, sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@platen/testing';
 import { createDb } from './create-db.js';
 import { MIGRATIONS, migrateSchema } from './migrate.js';
+import { insertFixtureMockup } from './testing.js';
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -88,26 +89,7 @@ describe('migrations', () => {
     const db = createDb({ url: database.url });
     try {
       await migrateSchema(db, 'renders');
-      const { id: mockupId } = await db
-        .insertInto('renders.mockups')
-        .values({
-          account_id: null,
-          slug: 'refund-check',
-          name: 'refund check',
-          width: 1,
-          height: 1,
-          status: 'ready',
-          manifest: '{}',
-          smart_objects: '[]',
-          assets_prefix: 'x/',
-          thumbnail_key: null,
-          error: null,
-          error_code: null,
-          warnings: null,
-          deleted_at: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const mockupId = await insertFixtureMockup(db, { slug: 'refund-check' });
       const render = {
         account_id: '00000000-0000-4000-8000-000000000001',
         mockup_id: mockupId,

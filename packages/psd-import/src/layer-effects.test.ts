@@ -37,6 +37,19 @@ beforeAll(async () => {
     .toBuffer();
 });
 
+/** A black drop shadow 10 px down-left of its layer (light from 120°), hard-edged. */
+const HARD_SHADOW = {
+  enabled: true,
+  color: { r: 0, g: 0, b: 0 },
+  opacity: 1,
+  blendMode: 'multiply' as const,
+  angle: 120,
+  useGlobalLight: false,
+  distance: { units: 'Pixels' as const, value: 10 },
+  size: { units: 'Pixels' as const, value: 0 },
+  choke: { units: 'Pixels' as const, value: 0 },
+};
+
 function rectLayer(effects: LayerEffectsInfo | undefined, extra: Partial<Layer> = {}): Layer {
   return {
     name: 'Shape',
@@ -536,19 +549,7 @@ describe('importPsd: layer effects on pixel layers', () => {
     const result = await imported(
       rectLayer(
         {
-          dropShadow: [
-            {
-              enabled: true,
-              color: { r: 0, g: 0, b: 0 },
-              opacity: 1,
-              blendMode: 'multiply',
-              angle: 120,
-              useGlobalLight: false,
-              distance: { units: 'Pixels', value: 10 },
-              size: { units: 'Pixels', value: 0 },
-              choke: { units: 'Pixels', value: 0 },
-            },
-          ],
+          dropShadow: [HARD_SHADOW],
           solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 1 }],
         },
         { opacity: 0.5 },
@@ -585,20 +586,7 @@ describe('importPsd: layer effects on pixel layers', () => {
       const result = await imported(
         rectLayer(
           {
-            dropShadow: [
-              {
-                enabled: true,
-                color: { r: 0, g: 0, b: 0 },
-                opacity: 1,
-                blendMode: 'multiply',
-                angle: 120,
-                useGlobalLight: false,
-                distance: { units: 'Pixels', value: 10 },
-                size: { units: 'Pixels', value: 0 },
-                choke: { units: 'Pixels', value: 0 },
-                layerConceals: conceals,
-              },
-            ],
+            dropShadow: [{ ...HARD_SHADOW, layerConceals: conceals }],
             solidFill: [{ enabled: true, color: { r: 0, g: 0, b: 255 }, opacity: 0.5, blendMode: 'normal' }],
           },
           { fillOpacity: 0.3 },
@@ -647,19 +635,7 @@ describe('importPsd: layer effects on pixel layers', () => {
       above: [
         rectLayer(
           {
-            dropShadow: [
-              {
-                enabled: true,
-                color: { r: 0, g: 0, b: 0 },
-                opacity: 1,
-                blendMode: 'multiply',
-                angle: 120,
-                useGlobalLight: false,
-                distance: { units: 'Pixels', value: 10 },
-                size: { units: 'Pixels', value: 0 },
-                choke: { units: 'Pixels', value: 0 },
-              },
-            ],
+            dropShadow: [HARD_SHADOW],
           },
           { opacity: 0.6 },
         ),
