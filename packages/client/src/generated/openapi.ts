@@ -1046,6 +1046,8 @@ export interface components {
             rows: number;
             points: [number, number][];
           };
+          /** @enum {string} */
+          warp_resampling?: 'photoshop' | 'fast';
           filters?: (
             | {
                 /** @constant */
@@ -1177,6 +1179,15 @@ export interface components {
                   lightness?: number;
                   /** @default false */
                   colorize?: boolean;
+                  ranges?: {
+                    hues: [number, number, number, number];
+                    /** @default 0 */
+                    hue?: number;
+                    /** @default 0 */
+                    saturation?: number;
+                    /** @default 0 */
+                    lightness?: number;
+                  }[];
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -1395,6 +1406,7 @@ export interface components {
                   blues?: number;
                   /** @default 80 */
                   magentas?: number;
+                  tint?: [number, number, number];
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -1746,8 +1758,45 @@ export interface components {
               }
             | {
                 /** @constant */
+                kind: 'color_lookup';
+                params: {
+                  size: number;
+                  table: number[];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
                 kind: 'average';
-                params: Record<string, never>;
+                params: {
+                  document_area?: number;
+                };
                 /** @default 1 */
                 opacity?: number;
                 /**
@@ -2013,6 +2062,67 @@ export interface components {
                   | 'difference'
                   | 'linear-dodge'
                   | 'linear-burn';
+              }
+            | {
+                /** @constant */
+                type: 'gradient_overlay';
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'darken'
+                  | 'lighten'
+                  | 'difference'
+                  | 'linear-dodge'
+                  | 'linear-burn';
+                /**
+                 * @default linear
+                 * @enum {string}
+                 */
+                style?: 'linear' | 'reflected';
+                /** @default 90 */
+                angle?: number;
+                /** @default 1 */
+                scale?: number;
+                /**
+                 * @default {
+                 *       "x": 0,
+                 *       "y": 0
+                 *     }
+                 */
+                offset?: {
+                  x: number;
+                  y: number;
+                };
+                /** @default false */
+                reverse?: boolean;
+                /** @default 1 */
+                smoothness?: number;
+                colors: {
+                  location: number;
+                  /** @default 0.5 */
+                  midpoint?: number;
+                  color: string;
+                }[];
+                /** @default [] */
+                opacities?: {
+                  location: number;
+                  /** @default 0.5 */
+                  midpoint?: number;
+                  opacity: number;
+                }[];
+                area?: {
+                  x: number;
+                  y: number;
+                  width: number;
+                  height: number;
+                };
               }
             | {
                 /** @constant */
@@ -2327,6 +2437,15 @@ export interface components {
                   lightness?: number;
                   /** @default false */
                   colorize?: boolean;
+                  ranges?: {
+                    hues: [number, number, number, number];
+                    /** @default 0 */
+                    hue?: number;
+                    /** @default 0 */
+                    saturation?: number;
+                    /** @default 0 */
+                    lightness?: number;
+                  }[];
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -2545,6 +2664,7 @@ export interface components {
                   blues?: number;
                   /** @default 80 */
                   magentas?: number;
+                  tint?: [number, number, number];
                 };
                 /** @default 1 */
                 opacity?: number;
@@ -2865,6 +2985,41 @@ export interface components {
                    *     ]
                    */
                   blue?: [number, number, number, number];
+                };
+                /** @default 1 */
+                opacity?: number;
+                /**
+                 * @default normal
+                 * @enum {string}
+                 */
+                blend_mode?:
+                  | 'normal'
+                  | 'multiply'
+                  | 'screen'
+                  | 'overlay'
+                  | 'darken'
+                  | 'lighten'
+                  | 'color-dodge'
+                  | 'color-burn'
+                  | 'hard-light'
+                  | 'soft-light'
+                  | 'difference'
+                  | 'exclusion'
+                  | 'linear-dodge'
+                  | 'linear-burn'
+                  | 'subtract'
+                  | 'divide'
+                  | 'vivid-light'
+                  | 'linear-light'
+                  | 'pin-light'
+                  | 'hard-mix';
+              }
+            | {
+                /** @constant */
+                kind: 'color_lookup';
+                params: {
+                  size: number;
+                  table: number[];
                 };
                 /** @default 1 */
                 opacity?: number;
