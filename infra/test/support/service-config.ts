@@ -89,6 +89,9 @@ export const SECRET_STAND_INS: Record<string, string> = {
   S3_SECRET_ACCESS_KEY: 'stand-in-secret-key',
 };
 
+/** Variables the dynamic loader and libc read, not the process's config (the worker image's jemalloc). */
+const READ_BY_THE_RUNTIME: ReadonlySet<string> = new Set(['LD_PRELOAD', 'MALLOC_ARENA_MAX']);
+
 export function variablesRead(processName: ProcessName): string[] {
   return Object.keys(SCHEMAS[processName].shape);
 }
@@ -109,7 +112,9 @@ export function configProblems(
   const problems: string[] = [];
   const known = new Set(variablesRead(processName));
   for (const name of Object.keys(env).sort()) {
-    if (!known.has(name)) problems.push(`${where}: ${name} is set but ${processName} does not read it`);
+    if (!known.has(name) && !READ_BY_THE_RUNTIME.has(name)) {
+      problems.push(`${where}: ${name} is set but ${processName} does not read it`);
+    }
   }
   try {
     parseEnv(SCHEMAS[processName], env);
