@@ -22,7 +22,7 @@ const shared = {
   transformIgnorePatterns: [`node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: {
     '^@platen/([^/]+)$': '<rootDir>/../../packages/$1/src/index.ts',
-    '^@platen/([^/]+)/testing$': '<rootDir>/../../packages/$1/src/testing.ts',
+    '^@platen/([^/]+)/testing$': '<rootDir>/../../packages/$1/test/support/testing.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -46,7 +46,7 @@ export default {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
-        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/src/testing.ts',
+        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/test/support/testing.ts',
       },
       testMatch: ['<rootDir>/e2e/**/*.test.ts'],
     },
@@ -64,7 +64,7 @@ export default {
       moduleNameMapper: {
         ...shared.moduleNameMapper,
         '^@platen/([^/]+)$': '<rootDir>/../packages/$1/src/index.ts',
-        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/src/testing.ts',
+        '^@platen/([^/]+)/testing$': '<rootDir>/../packages/$1/test/support/testing.ts',
       },
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },

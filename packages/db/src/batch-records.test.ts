@@ -11,7 +11,7 @@ import { createDb } from './create-db.js';
 import type { Database } from './database.js';
 import { migrateSchema } from './migrate.js';
 import { createRenderRecords, type NewRenderRecord, type RenderRecords } from './render-records.js';
-import { insertFixtureMockup } from './testing.js';
+import { insertFixtureMockup } from '../test/support/testing.js';
 
 const AT = new Date('2026-03-01T10:00:00Z');
 

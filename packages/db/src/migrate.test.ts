@@ -2,7 +2,7 @@ import { Migrator, sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@platen/testing';
 import { createDb } from './create-db.js';
 import { MIGRATIONS, migrateSchema } from './migrate.js';
-import { insertFixtureMockup } from './testing.js';
+import { insertFixtureMockup } from '../test/support/testing.js';
 
 describe('migrations', () => {
   let database: TestDatabase;

@@ -1,8 +1,9 @@
 // Test support for the tables that point at `renders.mockups` (renders, batches): a minimal mockup
-// row whose own content does not matter to the test. Exported as `@platen/db/testing`, never from
-// the package's index, so no service links it.
+// row whose own content does not matter to the test. Tests import it as `@platen/db/testing` (jest's
+// moduleNameMapper and tsconfig's paths); it is outside src/, so nothing is built from it and no
+// service can link it.
 import type { Kysely } from 'kysely';
-import type { Database } from './database.js';
+import type { Database } from '../../src/database.js';
 
 export interface FixtureMockup {
   slug: string;
