@@ -776,15 +776,10 @@ describe('importPsd: layer effects on placed layers', () => {
   const inBox = (box: typeof SO, x: number, y: number) =>
     x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height;
   const shadow = {
-    enabled: true,
-    color: { r: 0, g: 0, b: 0 },
-    opacity: 1,
+    ...HARD_SHADOW,
     blendMode: 'normal' as const,
     angle: 90,
-    useGlobalLight: false,
     distance: { units: 'Pixels' as const, value: 8 },
-    size: { units: 'Pixels' as const, value: 0 },
-    choke: { units: 'Pixels' as const, value: 0 },
   };
   const stroke = {
     enabled: true,

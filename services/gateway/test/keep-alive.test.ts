@@ -2,44 +2,17 @@
 // KEEP_ALIVE_TIMEOUT_MS), so a client reusing its socket is not raced by the gateway closing it
 // (ECONNRESET). Short header and body timeouts do not cut an idle connection: they time requests.
 import { connect, type Socket } from 'node:net';
-import { gatewayConfigSchema, parseEnv } from '@platen/config';
-import { listen, type RunningServer } from '@platen/http';
-import { createTestDatabase, createTestRedis, type TestDatabase } from '@platen/testing';
-import express from 'express';
-import { pino } from 'pino';
-import { startGateway, type RunningGateway } from '../src/gateway.js';
+import { STACK_START_TIMEOUT_MS, TestStack } from './support/test-stack.js';
 
 jest.setTimeout(60_000);
 
-const SECRET = 'k'.repeat(40);
 /** Longer than Node's default keepAliveTimeout (5 s) and than the body timeout set below. */
 const IDLE_MS = 6_500;
-const redis = createTestRedis('gw-keep-alive');
-let database: TestDatabase;
-let keyService: RunningServer;
-const gateways: RunningGateway[] = [];
+const stack = new TestStack('gw-keep-alive');
 
-async function gatewayWith(env: Record<string, string>): Promise<RunningGateway> {
-  const config = parseEnv(gatewayConfigSchema, {
-    DATABASE_URL: database.url,
-    REDIS_URL: redis.url,
-    REDIS_PREFIX: redis.prefix,
-    SERVICE_JWT_SECRET: SECRET,
-    KEY_SERVICE_URL: `http://127.0.0.1:${keyService.port}`,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    // Headers and bodies must arrive within 1 s: the idle wait below is far longer.
-    BODY_TIMEOUT_MS: '1000',
-    ...env,
-  });
-  const gateway = await startGateway(config, {
-    logger: pino({ level: 'silent' }),
-    drainMs: 1_000,
-    // The sample mockups are beside the point here (and slow to generate).
-    builtInSamples: () => Promise.resolve([]),
-  });
-  gateways.push(gateway);
-  return gateway;
+function gatewayWith(env: Record<string, string>) {
+  // Headers and bodies must arrive within 1 s: the idle wait below is far longer.
+  return stack.startGateway({ env: { BODY_TIMEOUT_MS: '1000', ...env } });
 }
 
 /** One raw keep-alive connection: send a request, read one whole answer (head + Content-Length body). */
@@ -88,21 +61,8 @@ function rawConnection(port: number) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  database = await createTestDatabase('gw-keep-alive');
-  const app = express();
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  keyService = await listen(app, 0, '127.0.0.1');
-}, 60_000);
-
-afterAll(async () => {
-  for (const gateway of gateways) await gateway.close();
-  await keyService.close(100);
-  await redis.cleanup();
-  await database.drop();
-});
+beforeAll(() => stack.start(), STACK_START_TIMEOUT_MS);
+afterAll(() => stack.teardown());
 
 describe('kept-alive connections', () => {
   it('answers a second request on a connection that sat idle longer than 5 s', async () => {
