@@ -131,7 +131,7 @@ export function createProcessRegistry({ log }) {
         `${name} exited with ${outcome.code ?? outcome.signal}; output ends with:\n${tailOf(handle)}`,
       );
     }
-    return { code: outcome.code, stdout: handle.stdout(), output: handle.output() };
+    return { code: outcome.code, signal: outcome.signal, stdout: handle.stdout(), output: handle.output() };
   }
 
   async function stopAll() {
