@@ -6,6 +6,8 @@
 // given rate, short probes first find the highest rate the machine sustains: GET p99 under 100 ms, no
 // errors, and the renders keep up (the backlog does not grow). Everything is bounded by a deadline
 // and cleaned up. Writes a section of infra/bench/RESULTS.md and the queue-depth plot (PNG).
+// LOAD_JEMALLOC_STATS=1 adds jemalloc's totals as each worker exits after the drain (allocated, the
+// memory in use, beside resident, what the allocator holds); the workers must run on jemalloc.
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -15,7 +17,16 @@ import pg from 'pg';
 import { writeSection } from '../gateway/results-section.mjs';
 import { cpuSeconds } from '../gateway/process-cpu.mjs';
 import { writeQueuePlot } from './plot.mjs';
-import { failedRendersByCode, queueDepth, rendersByStatus, rssBytes, workerMemory } from './samplers.mjs';
+import {
+  failedRendersByCode,
+  anonymousRest,
+  nativeRest,
+  queueDepth,
+  rendersByStatus,
+  rssBytes,
+  rssKinds,
+  workerMemory,
+} from './samplers.mjs';
 import { ROOT, startPlatenStack } from '../platen-stack.mjs';
 import { createTrafficAgent, mixedTraffic, posterRenderRequest } from './traffic.mjs';
 
@@ -38,6 +49,25 @@ const fmt = (n, digits = 0) =>
     ? Number(n).toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '–';
 const mb = (bytes) => (bytes === null || bytes === undefined ? '–' : fmt(bytes / 2 ** 20, 0));
+const JEMALLOC_STATS_AT_EXIT = 'stats_print:true,stats_print_opts:gmdablxe';
+const JEMALLOC_TOTALS =
+  /Allocated: (\d+), active: (\d+), metadata: (\d+).*?, resident: (\d+), mapped: (\d+), retained: (\d+)/;
+
+/** Stops each worker and reads the totals jemalloc prints as it exits (MALLOC_CONF stats_print). */
+async function jemallocTotalsAtExit(stack, workers) {
+  const totals = [];
+  for (const worker of workers) {
+    await stack.services.stop(worker);
+    const found = JEMALLOC_TOTALS.exec(worker.output());
+    const [allocated, active, metadata, resident, mapped, retained] = found?.slice(1).map(Number) ?? [];
+    totals.push({
+      name: worker.name,
+      totals: found ? { allocated, active, metadata, resident, mapped, retained } : null,
+    });
+  }
+  return totals;
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -55,6 +85,9 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     drainSeconds: envNumber('LOAD_DRAIN_SECONDS', 180, { min: 0, max: 3600 }),
     renderSize: envNumber('LOAD_RENDER_SIZE', 1000, { min: 100, max: 4000 }),
     workerNice: envNumber('LOAD_WORKER_NICE', 10, { min: 0, max: 19 }),
+    // jemalloc's own totals as each worker exits (allocated vs resident: live memory vs what the
+    // allocator keeps); only with jemalloc as the workers' malloc.
+    jemallocStats: process.env.LOAD_JEMALLOC_STATS === '1',
     results: process.env.LOAD_RESULTS_FILE ?? join(ROOT, 'infra/bench/RESULTS.md'),
     plot: process.env.LOAD_PLOT_FILE ?? join(ROOT, 'infra/bench', plotFile),
   };
@@ -87,6 +120,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       // Renders are batch work: on a machine shared with the API they yield the CPU to it, as
       // separate worker machines would (LOAD_WORKER_NICE=0 lets them compete).
       workerNice: config.workerNice,
+      ...(config.jemallocStats ? { workerEnv: { MALLOC_CONF: JEMALLOC_STATS_AT_EXIT } } : {}),
       stopGraceMs: 20_000,
       signal: abort.signal,
     });
@@ -217,7 +251,9 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
         if (scrape)
           scrapes.push(
             scrape.then((readings) => {
-              sample.workers = Object.fromEntries(workers.map((w, i) => [w.name, readings[i]]));
+              sample.workers = Object.fromEntries(
+                workers.map((w, i) => [w.name, readings[i] && { ...readings[i], ...rssKinds(w.child.pid) }]),
+              );
             }),
           );
         lastDone = done;
@@ -252,6 +288,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
     await sampler;
     await Promise.all(scrapes);
     const statuses = await rendersByStatus(db, account.id);
+    const allocatorTotals = config.jemallocStats ? await jemallocTotalsAtExit(stack, workers) : [];
     const failedByCode = statuses.failed ? await failedRendersByCode(db, account.id) : {};
 
     // Accepted per second from the answers (bucketed by second of the run), completed from the samples.
@@ -287,7 +324,8 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       const values = part
         .map((sample) => sample.workers?.[name])
         .filter(Boolean)
-        .map((m) => (kind === 'native' ? m.rss - m.heapTotal - m.external : m[kind]))
+        .map((m) => (kind === 'native' ? nativeRest(m) : kind === 'anonymous' ? anonymousRest(m) : m[kind]))
+        .filter((n) => Number.isFinite(n))
         .sort((a, b) => a - b);
       return values.length ? values[Math.floor(values.length / 2)] : null;
     };
@@ -295,7 +333,11 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       ['heapUsed', 'JS heap in use'],
       ['heapTotal', 'JS heap reserved'],
       ['external', 'external (Buffers)'],
-      ['native', 'RSS − heap reserved − external'],
+      ['threadsHeapUsed', 'kernel threads: JS heap in use'],
+      ['threadsHeapTotal', 'kernel threads: JS heap reserved'],
+      ['native', 'RSS − heaps reserved − external'],
+      ['rssFile', '… of it file-backed (code as it is touched)'],
+      ['anonymous', '… of it anonymous (malloc: libvips, Node)'],
     ];
     const workerRows = (cells) =>
       workers.flatMap((w) =>
@@ -374,13 +416,23 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
         (proc) => `| ${proc.name} | ${tenths.map((part) => mb(medianRss(proc.name, part))).join(' | ')} |`,
       ),
       '',
-      "The render-workers' own readings (their metrics: `nodejs_heap_size_used_bytes`, `nodejs_heap_size_total_bytes`, `nodejs_external_memory_bytes`, `process_resident_memory_bytes`, every 5 s), MB, median in each tenth of the traffic. A leak in JavaScript climbs in the heap in use; Buffers held from JavaScript in external; libvips or the allocator in the rest of the resident set:",
+      "The render-workers' own readings (their metrics: `nodejs_heap_size_used_bytes`, `nodejs_heap_size_total_bytes`, `nodejs_external_memory_bytes`, `render_kernel_threads_heap_bytes` (the compositor's kernel threads, which the nodejs_ ones leave out), `process_resident_memory_bytes`, every 5 s), MB, median in each tenth of the traffic. A leak in JavaScript climbs in a heap in use; Buffers held from JavaScript in external; libvips or the allocator in the rest of the resident set:",
       '',
       `| worker: part | ${tenths.map((_, i) => `${i * 10}–${i * 10 + 10} %`).join(' | ')} |`,
       `|---|${tenths.map(() => '---:').join('|')}|`,
       ...workerRows((name, kind) => tenths.map((part) => mb(medianWorker(name, part, kind))).join(' | ')),
       '',
       `- Render-workers' allocator: ${stack.workerAllocator}.`,
+      ...allocatorTotals.map(
+        ({ name: worker, totals }) =>
+          `- jemalloc's totals as ${worker} exited after the drain (MB): ${
+            totals
+              ? Object.entries(totals)
+                  .map(([kind, bytes]) => `${kind} ${mb(bytes)}`)
+                  .join(', ')
+              : 'not printed (is jemalloc its malloc?)'
+          }.`,
+      ),
       '',
       `- The whole run took ${fmt((Date.now() - began) / 1000, 0)} s, start-up${probes.length ? ' and rate search' : ''} included.`,
     ].join('\n');

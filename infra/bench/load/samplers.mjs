@@ -39,6 +39,20 @@ export function rssBytes(pid) {
   }
 }
 
+/**
+ * The resident set of `pid` by kind, in bytes: { rssAnon, rssFile } (anonymous: heaps and malloc;
+ * file-backed: the binaries' and libraries' code as it is touched, mapped files), or {} off Linux.
+ */
+export function rssKinds(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1]) * 1024;
+    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
+  } catch {
+    return {};
+  }
+}
+
 /** Failed renders of the account by error code: { RENDER_FAILED: 2, ... }. */
 export async function failedRendersByCode(client, accountId) {
   const { rows } = await client.query(
@@ -50,9 +64,11 @@ export async function failedRendersByCode(client, accountId) {
 
 /**
  * A render-worker's memory as its own metrics say (prom-client's default metrics on its metrics
- * port), in bytes: { rss, heapTotal, heapUsed, external }, and its succeeded render jobs so far.
- * The JS heap and external memory (Buffers) beside the resident set tell a leak in JavaScript from
- * native growth (libvips, the allocator). null when the worker does not answer within 5 s.
+ * port, and the kernel threads' V8 heaps, which prom-client's heap metrics leave out), in bytes:
+ * { rss, heapTotal, heapUsed, external, threadsHeapTotal, threadsHeapUsed }, and its succeeded
+ * render jobs so far. The JS heaps and external memory (Buffers) beside the resident set tell a
+ * leak in JavaScript from native growth (libvips, the allocator). null when the worker does not
+ * answer within 5 s.
  */
 export async function workerMemory(metricsUrl) {
   let text;
@@ -67,11 +83,25 @@ export async function workerMemory(metricsUrl) {
       .split('\n')
       .filter((line) => line.split(/[{\s]/)[0] === metric && filter(line))
       .reduce((total, line) => total + Number(line.trim().split(/\s+/).pop()), 0);
+  const threads = (kind) =>
+    sum('render_kernel_threads_heap_bytes', (line) => line.includes(`kind="${kind}"`));
   return {
     rss: sum('process_resident_memory_bytes'),
     heapTotal: sum('nodejs_heap_size_total_bytes'),
     heapUsed: sum('nodejs_heap_size_used_bytes'),
     external: sum('nodejs_external_memory_bytes'),
+    threadsHeapTotal: threads('total'),
+    threadsHeapUsed: threads('used'),
     renders: sum('render_jobs_total', (line) => line.includes('outcome="succeeded"')),
   };
 }
+
+/** What of a worker's resident set no JavaScript heap or Buffer accounts for: libvips, the allocator, code. */
+export const nativeRest = (memory) =>
+  memory.rss - memory.heapTotal - memory.external - (memory.threadsHeapTotal ?? 0);
+
+/** The anonymous part of that rest (malloc'd: libvips, Node's own), when rssKinds was read. */
+export const anonymousRest = (memory) =>
+  memory.rssAnon === undefined
+    ? null
+    : memory.rssAnon - memory.heapTotal - memory.external - (memory.threadsHeapTotal ?? 0);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
 import { startPlatenStack } from '../platen-stack.mjs';
-import { rssBytes, workerMemory } from './samplers.mjs';
+import { nativeRest, rssBytes, workerMemory } from './samplers.mjs';
 import { createTrafficAgent, mixedTraffic, posterRenderRequest } from './traffic.mjs';
 
 const JEMALLOC = process.env.MEM_JEMALLOC ?? '/usr/lib/x86_64-linux-gnu/libjemalloc.so.2';
@@ -162,8 +162,10 @@ try {
   for (const [i, w] of workers.entries()) {
     const list = samples[i];
     lines.push(`${w.name} (${w.variant}): MB per sixth of the run (median of its samples), renders done`);
-    lines.push('| part | renders | RSS | heapTotal | heapUsed | external | RSS − heapTotal − external |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '| part | renders | RSS | heapTotal | heapUsed | external | kernel threads heapTotal | RSS − heaps − external |',
+    );
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     const span = list.at(-1).t;
     for (let k = 0; k < windows; k++) {
       const part = list.filter((s) => s.t >= (k * span) / windows && s.t <= ((k + 1) * span) / windows);
@@ -171,9 +173,9 @@ try {
         const v = part.map((s) => s[key]).sort((a, b) => a - b);
         return v[Math.floor(v.length / 2)];
       };
-      const rest = part.map((s) => s.rss - s.heapTotal - s.external).sort((a, b) => a - b);
+      const rest = part.map(nativeRest).sort((a, b) => a - b);
       lines.push(
-        `| ${k + 1}/${windows} | ${median('renders')} | ${mb(median('rss'))} | ${mb(median('heapTotal'))} | ${mb(median('heapUsed'))} | ${mb(median('external'))} | ${mb(rest[Math.floor(rest.length / 2)])} |`,
+        `| ${k + 1}/${windows} | ${median('renders')} | ${mb(median('rss'))} | ${mb(median('heapTotal'))} | ${mb(median('heapUsed'))} | ${mb(median('external'))} | ${mb(median('threadsHeapTotal'))} | ${mb(rest[Math.floor(rest.length / 2)])} |`,
       );
     }
     // Slopes over the second half (past the warm-up's settling), per minute and per 1,000 renders.

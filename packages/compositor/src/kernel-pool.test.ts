@@ -101,6 +101,30 @@ describe('kernel pool', () => {
     }
   });
 
+  it("reports its threads' own V8 heaps once they have run a task (an inline pool has none)", async () => {
+    const inline = createKernelPool({ threads: 0 });
+    await inline.compose(task());
+    expect(inline.heap()).toEqual({ usedBytes: 0, totalBytes: 0, externalBytes: 0 });
+    const pool = createKernelPool({ threads: 2, workerUrl });
+    try {
+      expect(pool.heap()).toEqual({ usedBytes: 0, totalBytes: 0, externalBytes: 0 });
+      await pool.compose(task());
+      const one = pool.heap();
+      expect(one.usedBytes).toBeGreaterThan(100_000);
+      expect(one.totalBytes).toBeGreaterThanOrEqual(one.usedBytes);
+      // Both threads busy at once: both report, so the sum grows by a second isolate's heap.
+      await Promise.all([pool.compose(task()), pool.compose(task())]);
+      expect(pool.heap().totalBytes).toBeGreaterThan(one.totalBytes * 1.5);
+      // A failed task reports too.
+      await expect(pool.compose({ ...task(), base: new Uint8Array(10_000_000) })).rejects.toBeInstanceOf(
+        RenderFailedError,
+      );
+      expect(pool.heap().usedBytes).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses work after close', async () => {
     const pool = createKernelPool({ threads: 1, workerUrl });
     await pool.close();

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { ComposeTask } from './compose-task.js';
 import { runComposeTask } from './compose-task.js';
 import { RenderFailedError } from './compositor-errors.js';
-import type { KernelRequest, KernelResponse } from './kernel-worker.js';
+import type { KernelRequest, KernelResponse, KernelThreadHeap } from './kernel-worker.js';
 
 export interface KernelPoolOptions {
   /** Worker threads; 0 runs every task inline on the calling thread. */
@@ -17,6 +17,11 @@ export interface KernelPoolOptions {
 export interface KernelPool {
   readonly threads: number;
   compose(task: ComposeTask): Promise<Uint8Array | Uint8ClampedArray>;
+  /**
+   * The threads' own V8 heaps, summed, as each last reported them (after its latest task): they
+   * sit outside the process's heap metrics, in its resident set. Zero for an inline pool.
+   */
+  heap(): KernelThreadHeap;
   close(): Promise<void>;
 }
 
@@ -30,6 +35,20 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | null;
+  heap: KernelThreadHeap | null;
+}
+
+const NO_HEAP: KernelThreadHeap = { usedBytes: 0, totalBytes: 0, externalBytes: 0 };
+
+function sumHeaps(heaps: readonly KernelThreadHeap[]): KernelThreadHeap {
+  return heaps.reduce(
+    (sum, heap) => ({
+      usedBytes: sum.usedBytes + heap.usedBytes,
+      totalBytes: sum.totalBytes + heap.totalBytes,
+      externalBytes: sum.externalBytes + heap.externalBytes,
+    }),
+    NO_HEAP,
+  );
 }
 
 export function createKernelPool(options: KernelPoolOptions): KernelPool {
@@ -47,6 +66,7 @@ function createInlinePool(): KernelPool {
   return {
     threads: 0,
     compose: (task) => Promise.resolve().then(() => runComposeTask(task)),
+    heap: () => NO_HEAP,
     close: () => Promise.resolve(),
   };
 }
@@ -58,9 +78,10 @@ function createThreadPool(threads: number, workerUrl: URL | string): KernelPool 
   let closed = false;
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl), job: null };
+    const slot: Slot = { worker: new Worker(workerUrl), job: null, heap: null };
     slot.worker.unref();
     slot.worker.on('message', (response: KernelResponse) => {
+      slot.heap = response.heap;
       const job = slot.job;
       if (!job || job.id !== response.id) return;
       finish(slot);
@@ -119,6 +140,7 @@ function createThreadPool(threads: number, workerUrl: URL | string): KernelPool 
         pump();
       });
     },
+    heap: () => sumHeaps(slots.flatMap((slot) => (slot.heap ? [slot.heap] : []))),
     async close() {
       closed = true;
       for (const job of queue.splice(0)) job.reject(new RenderFailedError('kernel pool is closed'));

@@ -202,6 +202,7 @@ describe('warped layer cache', () => {
         failNext = false;
         return Promise.reject(new Error('kernel thread died'));
       },
+      heap: () => inline.heap(),
       close: () => inline.close(),
     };
     const cached = createCompositor({

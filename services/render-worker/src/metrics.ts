@@ -1,7 +1,7 @@
 // The worker's Prometheus metrics, on a registry of its own (no global state): jobs by outcome,
 // render duration by template, how long jobs waited in the queue before a worker took them, and
 // how often the artwork and warped-layer caches spared a decode or a warp.
-import type { ArtworkCacheStats, WarpedLayerCacheStats } from '@platen/compositor';
+import type { ArtworkCacheStats, KernelPool, WarpedLayerCacheStats } from '@platen/compositor';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'returned' | 'stalled' | 'deferred';
@@ -72,6 +72,25 @@ export function registerWarpedLayerCacheSize(registry: Registry, stats: WarpedLa
     registers: [registry],
     collect() {
       this.set(stats.bytes);
+    },
+  });
+}
+
+/**
+ * The kernel threads' own V8 heaps, read when /metrics is scraped. prom-client's nodejs_heap_*
+ * metrics count the main thread only; these heaps are the rest of the JavaScript in the resident set.
+ */
+export function registerKernelThreadsHeap(registry: Registry, pool: Pick<KernelPool, 'heap'>): void {
+  new Gauge({
+    name: 'render_kernel_threads_heap_bytes',
+    help: "The compositor's kernel threads' V8 heaps, summed, as of each thread's latest task (used: in use; total: reserved; external: outside the heap, held from it)",
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const heap = pool.heap();
+      this.set({ kind: 'used' }, heap.usedBytes);
+      this.set({ kind: 'total' }, heap.totalBytes);
+      this.set({ kind: 'external' }, heap.externalBytes);
     },
   });
 }

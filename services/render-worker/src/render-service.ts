@@ -41,7 +41,12 @@ import { createImportWorker } from './import-worker.js';
 import { createMockupWebhookEvents } from './mockup-events.js';
 import { createMockupImporter } from './mockup-importer.js';
 import { createPsdParser } from './psd-parser.js';
-import { createRenderMetrics, registerArtworkCacheSize, registerWarpedLayerCacheSize } from './metrics.js';
+import {
+  createRenderMetrics,
+  registerArtworkCacheSize,
+  registerKernelThreadsHeap,
+  registerWarpedLayerCacheSize,
+} from './metrics.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createRenderObjects } from './render-object.js';
 import { createRenderProcessor } from './render-processor.js';
@@ -119,6 +124,7 @@ export async function startRenderService(
   });
   registerArtworkCacheSize(metrics.registry, compositor.artworkCache);
   registerWarpedLayerCacheSize(metrics.registry, compositor.warpedLayerCache);
+  registerKernelThreadsHeap(metrics.registry, pool);
   collectDefaultMetrics({ register: metrics.registry });
   const webhookQueue = createWebhookQueue(redis, config.REDIS_PREFIX);
   const batches = createBatchRecords({ db });

@@ -89,6 +89,8 @@ describe('artwork cache', () => {
       expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="miss"\} 1$/m);
       expect(text).toMatch(/^render_artwork_cache_lookups_total\{result="hit"\} 1$/m);
       expect(Number(/^render_artwork_cache_bytes (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
+      // Its kernels run inline here (kernelThreads: 0): the gauge is there, with no thread heaps.
+      expect(text).toMatch(/^render_kernel_threads_heap_bytes\{kind="total"\} 0$/m);
     } finally {
       await service.close();
     }
