@@ -19,7 +19,7 @@ import type { Warp } from 'ag-psd';
 import sharp from 'sharp';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
-import { PRESET_STYLES, type PresetStyle } from './warp-envelope.js';
+import { PRESET_STYLES, presetEnvelope, type PresetStyle } from './warp-envelope.js';
 import { warpMesh } from './placed-geometry.js';
 
 // Each test imports a document and renders it: seconds each on a loaded two-core CI machine.
@@ -509,6 +509,32 @@ describe('importPsd: preset warps', () => {
       }
     }
   });
+
+  it.each(['flag', 'rise'] as const)(
+    'mirrors "%s" upside down for a negative bend, never folding it, and turns it for a vertical one',
+    (style) => {
+      const aspect = 1.8;
+      const down = presetEnvelope(style, 0.8, 0, 0, false, aspect);
+      const up = presetEnvelope(style, -0.8, 0, 0, false, aspect);
+      for (let j = 0; j < 4; j++) {
+        for (let i = 0; i < 4; i++) {
+          const [x, y] = down[j * 4 + i]!;
+          // Row j of the negative bend is row 3 − j of the positive one, flipped about y = ½.
+          expect(up[(3 - j) * 4 + i]![0]).toBeCloseTo(x, 9);
+          expect(up[(3 - j) * 4 + i]![1]).toBeCloseTo(1 - y, 9);
+          // The columns stay upright at their thirds, so the envelope cannot fold.
+          expect(x).toBeCloseTo(i / 3, 9);
+        }
+      }
+      const turned = presetEnvelope(style, 0.8, 0, 0, true, 1 / aspect);
+      for (let j = 0; j < 4; j++) {
+        for (let i = 0; i < 4; i++) {
+          expect(turned[i * 4 + j]![0]).toBeCloseTo(down[j * 4 + i]![1], 9);
+          expect(turned[i * 4 + j]![1]).toBeCloseTo(down[j * 4 + i]![0], 9);
+        }
+      }
+    },
+  );
 
   it('twists as Photoshop does: the edges stay, each inner point slides by the bend along its grid line', async () => {
     const { mesh, result } = await presetMesh(presetWarp('twist', 50));
