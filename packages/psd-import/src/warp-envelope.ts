@@ -223,6 +223,9 @@ const SHAPE_MATCHED_PRESETS: ReadonlySet<PresetStyle> = new Set([
   'bulge',
   'flag',
   'rise',
+  'fish',
+  'wave',
+  'fisheye',
 ]);
 
 function presetApproximation(style: PresetStyle, distorted: boolean): string {
@@ -350,7 +353,7 @@ function arcEdge(i: number, b: number, aspect: number): Point {
 const scaled = ([x, y]: Point, by: number): Point => [x * by, y * by];
 
 /**
- * Flag and rise: every row the same cubic, its four points lowered by `drops[i]` content heights
+ * Flag, rise and wave: every row the same cubic, its four points lowered by `drops[i]` content heights
  * (raised for a negative value), the columns upright. Fitted on Photoshop's text warps at bend
  * 50 % (qtpsd text_warp flag.psd, width/height 1.69, and rise.psd, 1.87; Photoshop 27.3, numbers
  * only): a shift of 2 · bend heights puts all of Photoshop's ink back in the text's box with its
@@ -359,6 +362,16 @@ const scaled = ([x, y]: Point, by: number): Point => [x * by, y * by];
  * aspects are too close to settle it. Only vertical moves, so no bend folds the envelope.
  */
 const swayedRow = (i: number, drops: [number, number, number, number]): Point => [0, drops[i]!];
+
+/**
+ * The fish's sway: 2 · bend content heights, as Photoshop draws it at bend 50 % (qtpsd text_warp
+ * fish.psd, width/height 1.92: Photoshop's ink un-warps into the text's box and its letters' stems
+ * end within 0.4 px of the cap height and baseline). The top and bottom rows pinch towards each
+ * other where they sway inwards and would cross beyond a sway of 1.73 heights, so it stops at 1.5
+ * (reached at bend 75 %): past that the fish keeps its shape rather than folding. Photoshop's
+ * drawing at such bends, and whether its sway scales with the height or the width, is not checked.
+ */
+const fishSway = (b: number) => Math.sign(b) * Math.min(2 * Math.abs(b), 1.5);
 
 /**
  * Photoshop's arc: the frame bent into a ring sector of bend × 180°, the concave edge keeping the
@@ -448,24 +461,29 @@ const PRESETS: Record<BendPreset, Displacement> = {
   // One full S-wave along every row, up on the left and down on the right: the rows' inner points
   // move by twice the bend in content heights (swayedRow).
   flag: (i, _j, b) => swayedRow(i, [0, -2 * b, 2 * b, 0]),
-  // An S-wave whose top and bottom run against each other, the columns swaying with them.
-  wave: (i, j, b) => [
-    i === 0 || i === 3 ? 0 : (b * A * 0.25 * side(j)) / 2,
-    i === 1 ? -b * A * (1 - j / 3) : i === 2 ? b * A * (1 - j / 3) : 0,
-  ],
-  // Wide at the left, pinched at the right: the top and bottom open near the head.
-  fish: (i, j, b) => [
-    0,
-    j === 0 || j === 3 ? (i === 1 ? b * A * side(j) : i === 2 ? (-b * A * side(j)) / 2 : 0) : 0,
-  ],
+  // The flag's S-wave the other way round and lower: every row down on the left and up on the
+  // right, its inner points moved by 0.7 · bend content heights (swayedRow; qtpsd text_warp
+  // wave.psd, bend 50 %, width/height 4.04: Photoshop's ink un-warps into the text's box, its
+  // letters' baselines within 0.7 px of it on average).
+  wave: (i, _j, b) => swayedRow(i, [0, 0.7 * b, -0.7 * b, 0]),
+  // A fish, head on the left: the top row sways as the flag's does (up at the left, down at the
+  // right, by 2 · bend heights, fishSway), the bottom row the other way, and the rows between are
+  // their blend, so the middle row stays straight; the body swells where the top rises and the
+  // tail pinches and flares at the right. A negative bend is the same fish facing right.
+  fish: (i, j, b) => scaled(swayedRow(i, [0, -fishSway(b), fishSway(b), 0]), 1 - (2 * j) / 3),
   // The left falls and the right stays: every row the same S-curve, flat at both ends, its left
   // half (ends and inner points) lowered by twice the bend in content heights (swayedRow).
   rise: (i, _j, b) => swayedRow(i, [2 * b, 2 * b, 0, 0]),
-  // The centre swells outwards: only the four inner points move, away from the centre (towards
-  // it for a negative bend, never past it, so the envelope does not fold).
+  // The centre swells outwards: only the four inner points move, away from the centre by 1.75 ·
+  // bend thirds (qtpsd text_warp fisheye.psd, bend 50 %: Photoshop's ink un-warps into the text's
+  // box and its letters' stems land within a pixel of where they stand unwarped, where 1.5 left
+  // them 2 px towards the middle); towards it for a negative bend, never past it, so the envelope
+  // does not fold. The swelling stops at 1.3 thirds (bend 74 %): past 1.33 the inner points reach
+  // so far beyond the edges that the envelope folds there (Photoshop's drawing at such bends is
+  // not checked).
   fisheye: (i, j, b) => {
-    const k = b > 0 ? 1.5 : 0.45;
-    return inner(i) && inner(j) ? [b * k * side(i), b * k * side(j)] : [0, 0];
+    const shift = b > 0 ? Math.min(1.75 * b, 1.3) : 0.45 * b;
+    return inner(i) && inner(j) ? [shift * side(i), shift * side(j)] : [0, 0];
   },
   // The whole envelope swells: the edges' inner points move out by a third of the bend, the inner
   // points a ninth (placed in a wider frame, presetFrame). Matches Photoshop's drawing at bend 50 %

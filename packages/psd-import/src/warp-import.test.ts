@@ -19,7 +19,7 @@ import type { Warp } from 'ag-psd';
 import sharp from 'sharp';
 import { importPsd, type ImportedPsd } from './psd-importer.js';
 import { makeTestPsd, type TestPsdOptions } from './test-psd.js';
-import { PRESET_STYLES, presetEnvelope, type PresetStyle } from './warp-envelope.js';
+import { PRESET_STYLES, evaluateGrid, presetEnvelope, type PresetStyle } from './warp-envelope.js';
 import { warpMesh } from './placed-geometry.js';
 
 // Each test imports a document and renders it: seconds each on a loaded two-core CI machine.
@@ -390,7 +390,7 @@ const MIRROR_X: PresetStyle[] = [
 /** The presets driven by one bend; the cylinder has handles instead (tested on its own below). */
 const BEND_PRESETS = PRESET_STYLES.filter((style) => style !== 'cylinder');
 const MIRROR_Y: PresetStyle[] = ['bulge', 'fish', 'fisheye', 'inflate', 'squeeze'];
-const POINT: PresetStyle[] = ['flag', 'rise', 'twist'];
+const POINT: PresetStyle[] = ['flag', 'rise', 'wave', 'twist'];
 /** Presets reproduced as Photoshop draws them (checked on its pixels in infra/test). */
 const MEASURED: PresetStyle[] = ['twist', 'inflate', 'squeeze'];
 
@@ -510,7 +510,7 @@ describe('importPsd: preset warps', () => {
     }
   });
 
-  it.each(['flag', 'rise'] as const)(
+  it.each(['flag', 'rise', 'wave'] as const)(
     'mirrors "%s" upside down for a negative bend, never folding it, and turns it for a vertical one',
     (style) => {
       const aspect = 1.8;
@@ -535,6 +535,66 @@ describe('importPsd: preset warps', () => {
       }
     },
   );
+
+  /** The smallest Jacobian determinant of a unit-square preset envelope's surface: ≤ 0 where it folds. */
+  function leastJacobian(points: P[]): number {
+    const grid = { cols: 4, rows: 4, points, slicesX: [0, 1], slicesY: [0, 1] };
+    const h = 1e-4;
+    let least = Infinity;
+    for (let v = 0; v <= 1 - h; v += 1 / 40) {
+      for (let u = 0; u <= 1 - h; u += 1 / 40) {
+        const [x, y] = evaluateGrid(grid, u, v);
+        const [xu, yu] = evaluateGrid(grid, u + h, v);
+        const [xv, yv] = evaluateGrid(grid, u, v + h);
+        least = Math.min(least, ((xu - x) * (yv - y) - (xv - x) * (yu - y)) / (h * h));
+      }
+    }
+    return least;
+  }
+
+  it('turns "fish" the other way round for a negative bend, never folding it, and turns it for a vertical one', () => {
+    const aspect = 1.9;
+    for (const bend of [0.25, 0.5, 0.75, 0.9, 1]) {
+      const right = presetEnvelope('fish', bend, 0, 0, false, aspect);
+      const left = presetEnvelope('fish', -bend, 0, 0, false, aspect);
+      for (let j = 0; j < 4; j++) {
+        for (let i = 0; i < 4; i++) {
+          const [x, y] = right[j * 4 + i]!;
+          // Point i of the negative bend is point 3 − i of the positive one, flipped about x = ½.
+          expect(left[j * 4 + 3 - i]![0]).toBeCloseTo(1 - x, 9);
+          expect(left[j * 4 + 3 - i]![1]).toBeCloseTo(y, 9);
+          expect(x).toBeCloseTo(i / 3, 9);
+        }
+      }
+      // The tail pinches but its top and bottom never cross.
+      expect(leastJacobian(right)).toBeGreaterThan(0);
+      expect(leastJacobian(left)).toBeGreaterThan(0);
+    }
+    const down = presetEnvelope('fish', 0.5, 0, 0, false, aspect);
+    const turned = presetEnvelope('fish', 0.5, 0, 0, true, 1 / aspect);
+    for (let j = 0; j < 4; j++) {
+      for (let i = 0; i < 4; i++) {
+        expect(turned[i * 4 + j]![0]).toBeCloseTo(down[j * 4 + i]![1], 9);
+        expect(turned[i * 4 + j]![1]).toBeCloseTo(down[j * 4 + i]![0], 9);
+      }
+    }
+  });
+
+  it('never folds "wave" or "fisheye", whatever the bend, and turns "fisheye" for a vertical one', () => {
+    for (const bend of [-1, -0.5, 0.5, 1]) {
+      expect(leastJacobian(presetEnvelope('wave', bend, 0, 0, false, 4))).toBeGreaterThan(0);
+    }
+    for (const bend of [-1, -0.5, 0.5, 0.75, 0.9, 1]) {
+      expect(leastJacobian(presetEnvelope('fisheye', bend, 0, 0, false, 3.5))).toBeGreaterThan(0);
+    }
+    const fisheye = presetEnvelope('fisheye', 0.5, 0, 0, false);
+    const turned = presetEnvelope('fisheye', 0.5, 0, 0, true);
+    for (let k = 0; k < 16; k++) {
+      const [i, j] = [k % 4, Math.floor(k / 4)];
+      expect(turned[i * 4 + j]![0]).toBeCloseTo(fisheye[j * 4 + i]![1], 9);
+      expect(turned[i * 4 + j]![1]).toBeCloseTo(fisheye[j * 4 + i]![0], 9);
+    }
+  });
 
   it('twists as Photoshop does: the edges stay, each inner point slides by the bend along its grid line', async () => {
     const { mesh, result } = await presetMesh(presetWarp('twist', 50));

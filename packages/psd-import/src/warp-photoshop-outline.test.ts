@@ -114,6 +114,119 @@ const SHAPE_MATCHED: Drawn[] = [
   },
 ];
 
+/**
+ * Fish, wave and fisheye: their outline says little (the ink box of a fish or a wave is nearly the
+ * frame's), so Photoshop's drawing is also read column by column: at document column x (its pixel
+ * centre is x + ½), the first row of Photoshop's ink (`tops`, letters reaching the cap height, the
+ * ink box's top) and the row below its last (`baselines`, letters standing on the baseline, y = 0).
+ */
+interface Profiled extends Drawn {
+  tops: [x: number, y: number][];
+  baselines: [x: number, y: number][];
+  /**
+   * Where letters' sides stand at mid-height (content y −13): [content x, document x] (fisheye,
+   * the one of these that moves letters sideways; the unwarped x are FISH's in fish.psd, whose
+   * warp keeps x, same font and size).
+   */
+  sides?: [contentX: number, documentX: number][];
+}
+
+const PROFILED: Profiled[] = [
+  {
+    file: 'fish',
+    style: 'fish',
+    bend: 50,
+    bounds: text(77.8359375),
+    ink: [2.28125, -25.953125, 75.5234375, 0.34375],
+    at: at50,
+    photoshop: [52, 85, 126, 126],
+    // F's stem, I, S, H's right stem.
+    tops: [
+      [54, 90],
+      [56, 88],
+      [72, 87],
+      [76, 88],
+      [90, 95],
+      [120, 100],
+      [124, 98],
+    ],
+    baselines: [
+      [54, 123],
+      [56, 124],
+      [72, 125],
+      [76, 125],
+      [90, 120],
+      [120, 116],
+      [124, 118],
+    ],
+  },
+  {
+    file: 'wave',
+    style: 'wave',
+    bend: 50,
+    bounds: text(163.669921875),
+    ink: [1.078125, -25.59375, 162.423828125, 0.34375],
+    at: [80, 150],
+    photoshop: [81, 122, 243, 155],
+    // "Wave Text": the W's and the T's tops; every letter's foot.
+    tops: [
+      [84, 125],
+      [183, 122],
+      [189, 122],
+    ],
+    baselines: [
+      [90, 152],
+      [102, 154],
+      [120, 155],
+      [126, 154],
+      [138, 153],
+      [159, 151],
+      [186, 147],
+      [204, 146],
+      [216, 146],
+      [228, 147],
+      [240, 150],
+    ],
+  },
+  {
+    file: 'fisheye',
+    style: 'fisheye',
+    bend: 50,
+    bounds: text(140.607421875),
+    ink: [2.28125, -25.953125, 139.810546875, 0.34375],
+    at: at50,
+    photoshop: [50, 91, 191, 123],
+    // "FISHEYE", from the F to the last E; sides: F's left, I's stem, H's outer sides.
+    sides: [
+      [2.28125, 50],
+      [22, 63],
+      [28, 68],
+      [54, 99],
+      [75.5234375, 128],
+    ],
+    tops: [
+      [53, 94],
+      [68, 93],
+      [86, 92],
+      [104, 92],
+      [125, 92],
+      [143, 92],
+      [179, 93],
+      [188, 94],
+    ],
+    baselines: [
+      [53, 121],
+      [68, 122],
+      [86, 123],
+      [104, 123],
+      [125, 123],
+      [143, 123],
+      [179, 121],
+      [188, 121],
+    ],
+  },
+];
+
 const OFF: Drawn[] = [
   {
     file: 'shelllower',
@@ -135,8 +248,7 @@ const OFF: Drawn[] = [
   },
 ];
 
-/** Our warp of the drawing's ink box outline, as a box in document pixels. */
-function warpedInkBox(drawn: Drawn) {
+function envelopeFor(drawn: Drawn) {
   const [left, top, right, bottom] = drawn.bounds;
   const envelope = envelopeOf(
     {
@@ -155,6 +267,12 @@ function warpedInkBox(drawn: Drawn) {
     { width: right - left, height: bottom - top },
   );
   if (envelope.kind !== 'grid') throw new Error(`${drawn.file}: no grid`);
+  return envelope;
+}
+
+/** Our warp of the drawing's ink box outline, as a box in document pixels. */
+function warpedInkBox(drawn: Drawn) {
+  const envelope = envelopeFor(drawn);
   const [il, it, ir, ib] = drawn.ink;
   const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
   for (let k = 0; k <= 400; k++) {
@@ -177,6 +295,26 @@ function warpedInkBox(drawn: Drawn) {
   return { miss, approximation: envelope.approximation };
 }
 
+/**
+ * How far (px) our warp of the text row at content height `y` passes from Photoshop's ink at each
+ * document column: the row's point over the column's pixel centre, found by bisection along the row
+ * (these presets keep a row's x increasing).
+ */
+function rowMisses(drawn: Drawn, y: number, columns: [x: number, y: number][]): number[] {
+  const { grid } = envelopeFor(drawn);
+  return columns.map(([column, expected]) => {
+    const x = column + 0.5 - drawn.at[0];
+    let low = drawn.bounds[0];
+    let high = drawn.bounds[2];
+    for (let k = 0; k < 60; k++) {
+      const middle = (low + high) / 2;
+      if (evaluateGrid(grid, middle, y)[0] < x) low = middle;
+      else high = middle;
+    }
+    return Math.abs(evaluateGrid(grid, low, y)[1] + drawn.at[1] - expected);
+  });
+}
+
 describe("the preset warps against Photoshop's drawing of them (text warps, numbers only)", () => {
   // Letters are not their ink box's rectangle (a round S misses a corner by a few pixels), so the
   // presets measured on placed layers are the yardstick: they land within 5 px.
@@ -196,6 +334,21 @@ describe("the preset warps against Photoshop's drawing of them (text warps, numb
       expect(miss).toBeLessThanOrEqual(5);
       // The shape is Photoshop's; where a smart object's transform puts it is not yet checked.
       expect(approximation).toContain(`"${style}" warp preset has the shape Photoshop draws`);
+    },
+  );
+
+  it.each(PROFILED.map((drawn) => [drawn.file, drawn] as const))(
+    "lands %s on the outline Photoshop drew (within 5 px) and on its letters' tops and feet (within 1.5 px)",
+    (_file, drawn) => {
+      const { miss, approximation } = warpedInkBox(drawn);
+      expect(miss).toBeLessThanOrEqual(5);
+      expect(approximation).toContain(`"${drawn.style}" warp preset has the shape Photoshop draws`);
+      expect(Math.max(...rowMisses(drawn, drawn.ink[1], drawn.tops))).toBeLessThanOrEqual(1.5);
+      expect(Math.max(...rowMisses(drawn, 0, drawn.baselines))).toBeLessThanOrEqual(1.5);
+      const { grid } = envelopeFor(drawn);
+      for (const [x, expected] of drawn.sides ?? []) {
+        expect(Math.abs(evaluateGrid(grid, x, -13)[0] + drawn.at[0] - expected)).toBeLessThanOrEqual(1.5);
+      }
     },
   );
 
