@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { ComposeTask } from './compose-task.js';
 import { runComposeTask } from './compose-task.js';
 import { RenderFailedError } from './compositor-errors.js';
@@ -122,6 +123,25 @@ describe('kernel pool', () => {
       expect(pool.heap().usedBytes).toBeGreaterThan(0);
     } finally {
       await pool.close();
+    }
+  });
+
+  it("bounds each thread's V8 young generation (8 MB unless told), and its threads still compose", async () => {
+    const given: WorkerOptions[] = [];
+    const createWorker = (url: URL | string, options: WorkerOptions) => {
+      given.push(options);
+      return new Worker(url, options);
+    };
+    const pools = [
+      createKernelPool({ threads: 2, workerUrl, createWorker }),
+      createKernelPool({ threads: 1, workerUrl, createWorker, youngGenerationMb: 16 }),
+    ];
+    try {
+      expect(given.map((options) => options.resourceLimits?.maxYoungGenerationSizeMb)).toEqual([8, 8, 16]);
+      const expected = Array.from(runComposeTask(task()));
+      for (const pool of pools) expect(Array.from(await pool.compose(task()))).toEqual(expected);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.close()));
     }
   });
 
