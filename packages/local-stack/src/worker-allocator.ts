@@ -1,9 +1,9 @@
 // The malloc a render-worker runs with. sharp's libvips work runs on several threads, and glibc's
 // malloc gives each thread arenas of its own that fragment: a worker's resident set climbed ~1 MB a
 // minute in the soak with nothing retained (issue #24). jemalloc (Debian's libjemalloc2), which sharp
-// recommends on glibc systems, keeps it about 200 MB lower and climbing far slower (30-minute soak:
-// infra/bench/RESULTS.md); without it, glibc limited to two arenas (MALLOC_ARENA_MAX=2) held it flat
-// in a 6-minute comparison. An operator's own LD_PRELOAD or MALLOC_ARENA_MAX wins.
+// recommends on glibc systems, keeps it about 200 MB lower and, with the kernel threads' young
+// generation bounded, flat over the 30-minute soak (infra/bench/RESULTS.md); without it, glibc
+// limited to two arenas (MALLOC_ARENA_MAX=2) held it flat in a 6-minute comparison. An operator's own LD_PRELOAD or MALLOC_ARENA_MAX wins.
 import { existsSync } from 'node:fs';
 import { arch as osArch } from 'node:os';
 
