@@ -98,10 +98,12 @@ export async function createN8n({ installDir, userFolder, processes }) {
     }
     if (code !== 0) {
       // Seen on a loaded 2-core machine: the CLI printed a finished, successful run and was then
-      // ended by a signal while shutting down beside `n8n start`. The run is what is tested here.
-      if (run.finished !== true || run.status !== 'success') throw failed();
+      // ended by a signal while shutting down beside `n8n start`. The run is what is tested here;
+      // a non-zero exit code still fails.
+      const endedBySignal = code === null && signal !== null;
+      if (!endedBySignal || run.finished !== true || run.status !== 'success') throw failed();
       process.stderr.write(
-        `n8n execute ${workflowId}: ended by ${code ?? signal} after printing a finished run; its run is used\n`,
+        `n8n execute ${workflowId}: ended by ${signal} after printing a finished run; its run is used\n`,
       );
     }
     const error = run.data?.resultData?.error;
