@@ -68,6 +68,9 @@ async function jemallocTotalsAtExit(stack, workers) {
   return totals;
 }
 
+/** The worker readings' parts that are computed from the others. */
+const DERIVED_WORKER_PARTS = { native: nativeRest, anonymous: anonymousRest };
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -324,7 +327,7 @@ export async function runLoadBenchmark({ name, heading, defaultSeconds, plotFile
       const values = part
         .map((sample) => sample.workers?.[name])
         .filter(Boolean)
-        .map((m) => (kind === 'native' ? nativeRest(m) : kind === 'anonymous' ? anonymousRest(m) : m[kind]))
+        .map((m) => (DERIVED_WORKER_PARTS[kind] ?? ((reading) => reading[kind]))(m))
         .filter((n) => Number.isFinite(n))
         .sort((a, b) => a - b);
       return values.length ? values[Math.floor(values.length / 2)] : null;

@@ -29,14 +29,25 @@ export async function rendersByStatus(client, accountId) {
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
-/** Resident set size of `pid` in bytes, or null when it cannot be read. */
-export function rssBytes(pid) {
+/** Fields of /proc/`pid`/status given in kB, in bytes ({ VmRSS: …, … }), or null when unreadable. */
+function statusBytes(pid, fields) {
+  let status;
   try {
-    const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
   } catch {
     return null;
   }
+  return Object.fromEntries(
+    fields.map((field) => {
+      const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status);
+      return [field, match ? Number(match[1]) * 1024 : null];
+    }),
+  );
+}
+
+/** Resident set size of `pid` in bytes, or null when it cannot be read. */
+export function rssBytes(pid) {
+  return statusBytes(pid, ['VmRSS'])?.VmRSS ?? null;
 }
 
 /**
@@ -44,13 +55,8 @@ export function rssBytes(pid) {
  * file-backed: the binaries' and libraries' code as it is touched, mapped files), or {} off Linux.
  */
 export function rssKinds(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB$`, 'm').exec(status)?.[1]) * 1024;
-    return { rssAnon: kb('RssAnon'), rssFile: kb('RssFile') };
-  } catch {
-    return {};
-  }
+  const found = statusBytes(pid, ['RssAnon', 'RssFile']);
+  return found ? { rssAnon: found.RssAnon, rssFile: found.RssFile } : {};
 }
 
 /** Failed renders of the account by error code: { RENDER_FAILED: 2, ... }. */
@@ -96,12 +102,12 @@ export async function workerMemory(metricsUrl) {
   };
 }
 
+/** What of a worker's memory the JavaScript heaps (main and kernel threads) and Buffers hold. */
+const heldByJavaScript = (memory) => memory.heapTotal + memory.external + (memory.threadsHeapTotal ?? 0);
+
 /** What of a worker's resident set no JavaScript heap or Buffer accounts for: libvips, the allocator, code. */
-export const nativeRest = (memory) =>
-  memory.rss - memory.heapTotal - memory.external - (memory.threadsHeapTotal ?? 0);
+export const nativeRest = (memory) => memory.rss - heldByJavaScript(memory);
 
 /** The anonymous part of that rest (malloc'd: libvips, Node's own), when rssKinds was read. */
 export const anonymousRest = (memory) =>
-  memory.rssAnon === undefined
-    ? null
-    : memory.rssAnon - memory.heapTotal - memory.external - (memory.threadsHeapTotal ?? 0);
+  memory.rssAnon === undefined || memory.rssAnon === null ? null : memory.rssAnon - heldByJavaScript(memory);
