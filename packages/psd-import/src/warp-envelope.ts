@@ -213,8 +213,8 @@ const OFF_PRESETS: ReadonlySet<PresetStyle> = new Set(['shellLower', 'shellUpper
 /**
  * Presets whose shape matches Photoshop's drawing of them on text (within 2 px of its outline, and
  * for fish, wave and fisheye of its letters' tops and feet too) but were never checked on a placed
- * layer, where the transform's corners may stand for another
- * frame than the control points' box (as they do for inflate and squeeze).
+ * layer, where the transform's corners may stand for another frame than the control points' box
+ * (as they do for inflate and squeeze).
  */
 const SHAPE_MATCHED_PRESETS: ReadonlySet<PresetStyle> = new Set([
   'arc',
